@@ -1,0 +1,465 @@
+"""The calculation core: resolve each distinct activity key once, then apply numpy arrays.
+
+For every distinct (carrier, unit, year, region, scope override) the profile's factors
+are resolved into exact coefficients per unit of activity (one pint conversion per key,
+in exact fractions); the rows then flow as float64 arrays: ``output = quantity *
+coefficient[key]``. Formulas:
+
+* Emissions of gas *g* from fuel or purchased energy (IPCC 2006 Vol. 2, Ch. 1 eq. 1.1,
+  Ch. 2 eq. 2.1; MEE/NDRC guideline formulas for purchased electricity and heat):
+  ``E_g = activity × [heating value] × [density] × EF_g``, the conversions chosen by
+  dimension so that the activity reaches the unit of the factor's denominator.
+* CO2e: ``Σ_g E_g × GWP_g`` with the profile's GWP set (IPCC AR4 Table 2.14, AR5
+  Table 8.A.1, AR6 Table 7.15).
+* Energy, ``heating_value`` basis: activity × heating value, in MWh. ``coal_equivalent``
+  basis (GB/T 2589-2020, clause 4 and Annex A): ``tce = activity × coefficient``;
+  ``MWh = tce ÷ (electricity coefficient, kgce/kWh)``, electricity counted as its own MWh.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .activities import ActivityTable, read_activities
+from .carriers import Carrier, carriers
+from .errors import ActivityDataError, FactorError, ProfileError, RowIssue
+from .factors import FactorLibrary, FactorRow
+from .profiles import CarrierMethod, Profile, load_profile, profile_library, resolve_ref
+from .units import gas_of, parse_unit
+
+__all__ = ["OUTPUT_COLUMNS", "Method", "Resolution", "calculate"]
+
+#: per-row output columns and their units
+OUTPUT_COLUMNS: dict[str, str] = {
+    "co2_t": "t CO2",
+    "ch4_t": "t CH4",
+    "n2o_t": "t N2O",
+    "co2e_t": "t CO2e",
+    "energy_mwh": "MWh",
+    "energy_tce": "tce",
+    "amount": "",
+}
+_GAS_COLUMN = {"CO2": "co2_t", "CH4": "ch4_t", "N2O": "n2o_t"}
+
+
+@dataclass
+class Resolution:
+    """How one activity key turns into results: exact coefficients per unit of activity,
+    the factor chain behind each output column, and what was recorded."""
+
+    category: str  # "energy" | "resource" | "direct" | "error"
+    scope: int = 0
+    coef: dict[str, Fraction | None] = field(default_factory=dict)
+    chains: dict[str, dict[str, int]] = field(default_factory=dict)
+    factor_ids: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    amount_unit: str = ""
+    error: tuple[str, str, str | None] | None = None  # (column, reason, hint)
+
+
+def _dims(q: Any) -> dict[str, Fraction]:
+    return {str(k): Fraction(v) for k, v in q.dimensionality.items() if v != 0}
+
+
+def _path(start: Any, target_unit: str, convs: Sequence[FactorRow]) -> tuple[Fraction, dict[str, int]] | None:
+    """Multiply ``start`` by the conversions (each used at most once, × or ÷) so that it
+    reaches the dimension of ``target_unit``; the fewest conversions win, in the order given."""
+    target = parse_unit(target_unit)
+    tdims = _dims(target)
+    for n in range(len(convs) + 1):
+        for combo in itertools.combinations(range(len(convs)), n):
+            for signs in itertools.product((1, -1), repeat=n):
+                q = start
+                for idx, s in zip(combo, signs, strict=True):
+                    q = q * convs[idx].quantity if s == 1 else q / convs[idx].quantity
+                if _dims(q) == tdims:
+                    mag = (q / target).to("dimensionless").magnitude
+                    chain = {convs[idx].id: s for idx, s in zip(combo, signs, strict=True)}
+                    return Fraction(mag), chain
+    return None
+
+
+class _Unresolvable(Exception):
+    def __init__(self, column: str, reason: str, hint: str | None = None) -> None:
+        self.column, self.reason, self.hint = column, reason, hint
+        super().__init__(reason)
+
+
+@dataclass
+class Method:
+    """A profile bound to its factor library: what the core needs to resolve keys."""
+
+    profile: Profile
+    library: FactorLibrary
+    literals: dict[str, FactorRow] = field(default_factory=dict)
+
+    @classmethod
+    def from_profile(cls, profile: Profile, library: FactorLibrary | None = None) -> Method:
+        lib = profile_library(profile, library)
+        m = cls(profile=profile, library=lib)
+        m.check()
+        return m
+
+    def check(self) -> None:
+        """Resolve every reference of the profile once, so a wrong id fails early with its key."""
+        p = self.profile
+        for cid, cm in p.carriers.items():
+            for kind in ("heating_value", "coal_equivalent", "density"):
+                for i, ref in enumerate(cm.refs(kind)):
+                    resolve_ref(ref, profile=p, library=self.library, carrier=cid, kind=kind, key=f"carriers.{cid}.{kind}[{i}]")
+            for i, ref in enumerate(cm.emission or []):
+                resolve_ref(ref, profile=p, library=self.library, carrier=cid, kind="emission", key=f"carriers.{cid}.emission[{i}]")
+        if p.mwh_coal_equivalent:
+            resolve_ref(p.mwh_coal_equivalent, profile=p, library=self.library, carrier="electricity", kind="coal_equivalent", key="mwh_coal_equivalent")
+        for gas, ref in p.gwp.items():
+            resolve_ref(ref, profile=p, library=self.library, carrier=gas, kind="gwp", key=f"gwp.{gas}")
+        if p.energy_basis == "coal_equivalent" and not p.mwh_coal_equivalent:
+            elec = p.carriers.get("electricity")
+            if elec is None or not elec.refs("coal_equivalent"):
+                raise ProfileError(
+                    "energy_basis = 'coal_equivalent' needs mwh_coal_equivalent (the kgce/kWh coefficient that turns tce "
+                    "into MWh, e.g. 'gbt2589-2020-electricity-calorific') or a coal_equivalent for electricity",
+                    key="mwh_coal_equivalent", profile=p.id)
+        known = {sets for r in self.library.select(kind="gwp") for sets in [r.gwp_set]}
+        if p.gwp_set not in known:
+            raise ProfileError(f"unknown GWP set {p.gwp_set!r} (shipped: {sorted(s for s in known if s)})", key="gwp_set", profile=p.id)
+
+    # -- factor selection -------------------------------------------------------------
+    def ref(self, ref: str, *, carrier: str | None, kind: str, key: str) -> FactorRow:
+        """Resolve one profile reference; literal quantities are remembered for provenance."""
+        row = resolve_ref(ref, profile=self.profile, library=self.library, carrier=carrier, kind=kind, key=key)
+        if row.review_status == "user-supplied":
+            self.literals[row.id] = row
+        return row
+
+    def factor(self, factor_id: str) -> FactorRow | None:
+        """A factor used by this method (shipped, from the profile's tables, or a literal)."""
+        if factor_id in self.library:
+            return self.library.get(factor_id)
+        return self.literals.get(factor_id)
+
+    def _rows(self, refs: Sequence[str], carrier: str, kind: str) -> list[FactorRow]:
+        return [self.ref(r, carrier=carrier, kind=kind, key=f"carriers.{carrier}.{kind}[{i}]") for i, r in enumerate(refs)]
+
+    def _choose(self, cands: Sequence[FactorRow], year: int, region: str, what: str) -> tuple[FactorRow, str | None]:
+        """One row among ``cands`` for (year, region): exactly one must cover both.
+
+        No silent fallback: if none covers the year, that is an error unless the profile
+        says ``edition_mismatch = "record"`` and exactly one candidate fits the region,
+        in which case the mismatch is recorded on the row."""
+        fit_region = [r for r in cands if r.covers_region(region)]
+        fit = [r for r in fit_region if r.covers_year(year)]
+        if len(fit) == 1:
+            return fit[0], None
+        ids = ", ".join(f"{r.id} ({r.years_text()}, {r.region or 'any region'})" for r in cands)
+        if len(fit) > 1:
+            raise _Unresolvable("period", f"{what}: more than one factor covers year {year} in region {region}: {ids}")
+        if not fit_region:
+            raise _Unresolvable("region", f"{what}: no factor in the profile applies to region {region!r} (candidates: {ids})",
+                                "give the row a region the factor covers, or pin a factor for that region")
+        if self.profile.edition_mismatch == "record" and len(fit_region) == 1:
+            r = fit_region[0]
+            return r, f"edition mismatch: {r.id} is published for data years {r.years_text()}, used for {year}"
+        raise _Unresolvable("period", f"{what}: no factor in the profile covers year {year} (candidates: {ids})",
+                            "pin a factor published for that data year, or set edition_mismatch = 'record' in the profile")
+
+    def gwp_row(self, gas: str) -> FactorRow:
+        ref = self.profile.gwp.get(gas)
+        if ref is not None:
+            return self.ref(ref, carrier=gas, kind="gwp", key=f"gwp.{gas}")
+        try:
+            return self.library.gwp(self.profile.gwp_set, gas)
+        except FactorError as exc:
+            raise _Unresolvable("unit", exc.reason, f"add a [gwp] entry for {gas} to the profile") from None
+
+    def _mwh_row(self, year: int, region: str) -> FactorRow:
+        p = self.profile
+        if p.mwh_coal_equivalent:
+            return self.ref(p.mwh_coal_equivalent, carrier="electricity", kind="coal_equivalent", key="mwh_coal_equivalent")
+        elec = p.carriers["electricity"]
+        row, _ = self._choose(self._rows(elec.refs("coal_equivalent"), "electricity", "coal_equivalent"), year, region,
+                              "electricity coal equivalent (turns tce into MWh)")
+        return row
+
+    # -- resolution of one key ----------------------------------------------------------
+    def resolve(self, carrier: str, unit: str, year: int, region: str, scope_override: int) -> Resolution:
+        try:
+            return self._resolve(carrier, unit, year, region, scope_override)
+        except _Unresolvable as exc:
+            return Resolution(category="error", error=(exc.column, exc.reason, exc.hint))
+        except ProfileError as exc:
+            return Resolution(category="error", error=("carrier", str(exc), None))
+
+    def _carrier(self, carrier: str) -> tuple[Carrier | None, CarrierMethod | None]:
+        return carriers().get(carrier), self.profile.method(carrier)
+
+    def _resolve(self, carrier: str, unit: str, year: int, region: str, scope_override: int) -> Resolution:
+        shipped, method = self._carrier(carrier)
+        activity = parse_unit(unit)
+        gas = gas_of(unit)
+        used: dict[str, None] = {}
+        notes: list[str] = []
+
+        def scope_for() -> int:
+            if scope_override:
+                return scope_override
+            if method is not None and method.scope:
+                return method.scope
+            if shipped is not None and shipped.scope:
+                return shipped.scope
+            raise _Unresolvable("scope", f"carrier {carrier!r} has no default scope",
+                                f"set scope = 1 or 2 under [carriers.{carrier}] in the profile, or fill the scope column")
+
+        if gas is not None:
+            # direct emission entry: a mass of a greenhouse gas, added to its scope as it is
+            scope = scope_for()
+            coef: dict[str, Fraction | None] = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
+            chains: dict[str, dict[str, int]] = {c: {} for c in OUTPUT_COLUMNS}
+            conv = Fraction((activity / parse_unit(f"t {gas}")).to("dimensionless").magnitude)
+            if gas == "CO2e":
+                coef["co2e_t"] = conv
+            else:
+                gwp = self.gwp_row(gas)
+                used[gwp.id] = None
+                if gas in _GAS_COLUMN:
+                    coef[_GAS_COLUMN[gas]] = conv
+                coef["co2e_t"] = conv * gwp.exact
+                chains["co2e_t"] = {gwp.id: 1}
+            coef["energy_mwh"] = coef["energy_tce"] = Fraction(0)
+            return Resolution(category="direct", scope=scope, coef=coef, chains=chains, factor_ids=tuple(used),
+                              notes=("direct emission entry",))
+
+        ctype = shipped.type if shipped is not None else (method.type if method and method.type else None)
+        if ctype == "resource":
+            assert shipped is not None
+            target = shipped.metric_unit or unit
+            convs = []
+            if method is not None and method.density is not None:
+                convs = [self._choose(self._rows(method.refs("density"), carrier, "density"), year, region, f"{carrier} density")[0]]
+            elif shipped.density is not None:
+                convs = [FactorRow(id=f"carrier:{carrier}:density", carrier=carrier, kind="density",
+                                   value=shipped.density["value"], unit=shipped.density["unit"],
+                                   publisher="ghgcalc carrier data", document="ghgcalc/data/carriers.yaml",
+                                   reference=shipped.density.get("note", ""), review_status="derived")]
+            found = _path(activity, target, convs)
+            if found is None:
+                raise _Unresolvable("unit", f"a {carrier} quantity in {unit!r} cannot be expressed in {target!r}")
+            mag, chain = found
+            if chain:
+                notes.append(f"converted with {', '.join(chain)}")
+            coef = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
+            coef["amount"] = mag
+            return Resolution(category="resource", scope=0, coef=coef, chains={"amount": chain}, factor_ids=tuple(chain),
+                              notes=tuple(notes), amount_unit=target)
+
+        if method is None:
+            raise _Unresolvable("carrier", f"the profile {self.profile.id!r} gives no factors for carrier {carrier!r}",
+                                f"add [carriers.{carrier}] with its factors to the profile")
+        scope = scope_for()
+        coef = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
+        chains = {c: {} for c in OUTPUT_COLUMNS}
+        hv = [self._choose(self._rows(method.refs("heating_value"), carrier, "heating_value"), year, region, f"{carrier} heating value")
+              for _ in [0] if method.refs("heating_value")]
+        dens = [self._choose(self._rows(method.refs("density"), carrier, "density"), year, region, f"{carrier} density")
+                for _ in [0] if method.refs("density")]
+        for _, note in hv + dens:
+            if note:
+                notes.append(note)
+        convs = [r for r, _ in hv + dens]
+
+        # emissions, one factor per gas
+        if method.emission is None:
+            raise _Unresolvable("carrier", f"the profile gives no emission factors for {carrier!r}",
+                                f"set emission = [ids] under [carriers.{carrier}], or emission = [] to say on purpose it has none")
+        if not method.emission:
+            notes.append("no emission factor on purpose (emission = [] in the profile)")
+        by_gas: dict[str, list[FactorRow]] = {}
+        for r in self._rows(method.emission, carrier, "emission"):
+            by_gas.setdefault(str(r.gas), []).append(r)
+        co2e = Fraction(0)
+        co2e_chain: dict[str, int] = {}
+        for g, cands in by_gas.items():
+            row, note = self._choose(cands, year, region, f"{carrier} {g} emission factor")
+            if note:
+                notes.append(note)
+            found = _path(activity * row.quantity, f"t {g}", convs)
+            if found is None:
+                have = ", ".join(f"{c.id} [{c.unit}]" for c in convs) or "none"
+                raise _Unresolvable("unit", f"cannot apply {row.id} [{row.unit}] to {carrier} in {unit!r} "
+                                    f"(conversions in the profile: {have})",
+                                    "add a heating_value or density for this carrier to the profile, or use a unit the factor accepts")
+            mag, chain = found
+            chain = {row.id: 1, **chain}
+            if g in _GAS_COLUMN:
+                coef[_GAS_COLUMN[g]] = mag
+                chains[_GAS_COLUMN[g]] = chain
+            if g == "CO2e":
+                co2e += mag
+                co2e_chain.update(chain)
+            else:
+                gw = self.gwp_row(g)
+                co2e += mag * gw.exact
+                co2e_chain.update({**chain, gw.id: 1})
+            for fid in co2e_chain:
+                used[fid] = None
+        coef["co2e_t"] = co2e
+        chains["co2e_t"] = co2e_chain
+
+        # energy
+        own_mwh = bool(shipped.own_mwh) if shipped is not None else False
+        ce = [self._choose(self._rows(method.refs("coal_equivalent"), carrier, "coal_equivalent"), year, region,
+                           f"{carrier} coal equivalent") for _ in [0] if method.refs("coal_equivalent")]
+        tce: tuple[Fraction, dict[str, int]] | None = None
+        if ce:
+            crow, note = ce[0]
+            if note:
+                notes.append(note)
+            tce_found = _path(activity * crow.quantity, "tce", convs)
+            if tce_found is None:
+                raise _Unresolvable("unit", f"cannot apply {crow.id} [{crow.unit}] to {carrier} in {unit!r}")
+            tce = (tce_found[0], {crow.id: 1, **tce_found[1]})
+        basis = self.profile.energy_basis
+        if basis == "coal_equivalent":
+            if tce is None:
+                raise _Unresolvable("carrier", f"energy_basis is coal_equivalent but the profile gives no coal_equivalent for {carrier!r}",
+                                    f"set coal_equivalent under [carriers.{carrier}]")
+            coef["energy_tce"], chains["energy_tce"] = tce
+            if own_mwh:
+                found = _path(activity, "MWh", [])
+                if found is None:
+                    raise _Unresolvable("unit", f"{carrier} must be given in an energy unit (kWh, MWh, GJ), got {unit!r}")
+                coef["energy_mwh"], chains["energy_mwh"] = found
+            else:
+                mrow = self._mwh_row(year, region)
+                per_mwh = Fraction((mrow.quantity / parse_unit("tce/MWh")).to("dimensionless").magnitude)
+                coef["energy_mwh"] = tce[0] / per_mwh
+                chains["energy_mwh"] = {**tce[1], mrow.id: -1}
+                used[mrow.id] = None
+        else:
+            found = _path(activity, "MWh", convs)
+            if found is None:
+                raise _Unresolvable("unit", f"cannot express {carrier} in {unit!r} as energy: the profile gives no heating value "
+                                    "that fits", f"set heating_value under [carriers.{carrier}]")
+            coef["energy_mwh"], chains["energy_mwh"] = found
+            if tce is not None:
+                coef["energy_tce"], chains["energy_tce"] = tce
+            else:
+                coef["energy_tce"] = None
+                notes.append("no coal_equivalent in the profile: tce not computed")
+        for col in ("energy_mwh", "energy_tce"):
+            for fid in chains[col]:
+                used[fid] = None
+        return Resolution(category="energy", scope=scope, coef=coef, chains=chains, factor_ids=tuple(used), notes=tuple(notes))
+
+
+def _key_codes(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Integer code per row for its (carrier, unit, year, region, scope_override), and the keys."""
+    cols = ["carrier", "unit", "year", "region", "scope_override"]
+    codes = np.zeros(len(frame), dtype=np.int64)
+    uniq_parts = []
+    for c in cols:
+        cc, uu = pd.factorize(frame[c], use_na_sentinel=False)
+        codes = codes * (len(uu) + 1) + cc
+        uniq_parts.append((cc, uu))
+    inv, first = pd.factorize(codes)
+    # the first row of each key gives its values
+    first_pos = np.full(len(first), -1, dtype=np.int64)
+    order = np.arange(len(inv))[::-1]
+    first_pos[inv[order]] = order
+    keys = frame.iloc[first_pos][cols].reset_index(drop=True)
+    return inv.astype(np.int64), keys
+
+
+def calculate(
+    activities: Any,
+    profile: str | Mapping[str, Any] | Profile,
+    denominators: Mapping[str, Any] | None = None,
+    *,
+    on_error: str = "raise",
+    library: FactorLibrary | None = None,
+) -> Any:
+    """Compute emissions and energy for an activity table under a methodology profile.
+
+    Parameters
+    ----------
+    activities : DataFrame, path (CSV, Excel, Parquet), list of dicts, or Dask DataFrame
+        One row per measured quantity (contract section 1).
+    profile : str, path, dict or Profile
+        A built-in profile id, a TOML file or the same structure as a dict (section 7).
+    denominators : mapping, optional
+        Intensity denominators, e.g. ``{"headcount": 27402}``; a value may be a number,
+        a ``(value, unit)`` pair or a pint Quantity.
+    on_error : {"raise", "collect"}
+        ``raise`` stops with :class:`~ghgcalc.errors.ActivityDataError` listing every bad
+        row; ``collect`` computes the good rows and lists the bad ones in ``result.errors``.
+
+    Returns
+    -------
+    Result
+        Per-row results (``result.rows``), totals, breakdowns, intensities and KPIs.
+    """
+
+    if on_error not in ("raise", "collect"):
+        raise ValueError("on_error must be 'raise' or 'collect'")
+    prof = load_profile(profile)
+    method = Method.from_profile(prof, library)
+    if _is_dask(activities):
+        from .results import calculate_dask
+
+        return calculate_dask(activities, method, denominators, on_error=on_error)
+    table = read_activities(activities, prof)
+    return compute(table, method, denominators, on_error=on_error)
+
+
+def _is_dask(obj: Any) -> bool:
+    return type(obj).__module__.startswith("dask")
+
+
+def compute(table: ActivityTable, method: Method, denominators: Mapping[str, Any] | None, *, on_error: str) -> Any:
+    """Vectorised core over a validated :class:`ActivityTable`."""
+    from .results import Result
+
+    frame = table.frame
+    issues = list(table.issues)
+    if len(frame) == 0 or "_bad" not in frame.columns:
+        if issues and on_error == "raise":
+            raise ActivityDataError(issues)
+        return Result.empty(method, denominators, issues, table)
+    good_mask = ~frame["_bad"].to_numpy()
+    inv, keys = _key_codes(frame)
+    resolutions: list[Resolution] = []
+    for k in keys.itertuples(index=False):
+        if k.carrier is None:
+            resolutions.append(Resolution(category="error", error=("carrier", "unknown carrier", None)))
+            continue
+        resolutions.append(method.resolve(str(k.carrier), str(k.unit), int(k.year), str(k.region), int(k.scope_override)))
+    key_err = np.array([r.error is not None for r in resolutions], dtype=bool)
+    row_err = key_err[inv] & good_mask
+    if row_err.any():
+        for i in np.flatnonzero(row_err):
+            err = resolutions[inv[i]].error
+            assert err is not None
+            col, reason, hint = err
+            value_col = {"carrier": "carrier_input", "period": "period"}.get(col, col)
+            value = frame[value_col].iloc[i] if value_col in frame.columns else None
+            if col == "scope":
+                value = frame["carrier_input"].iloc[i]
+            issues.append(RowIssue(row=int(frame.index[i]), column=col, value=_plain(value), reason=reason, hint=hint))
+    ok = good_mask & ~key_err[inv]
+    if issues and on_error == "raise":
+        issues.sort(key=lambda x: (x.row if x.row is not None else -1))
+        raise ActivityDataError(issues)
+    return Result.build(frame, ok, inv, resolutions, method, denominators, issues, table)
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        return v.item()
+    return v

@@ -1,0 +1,63 @@
+"""Carriers: what was consumed (electricity, diesel, fresh water...), their default scope,
+their labels in Chinese and English, and the aliases reports print. Data in
+``ghgcalc/data/carriers.yaml``."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["Carrier", "carrier_aliases", "carriers", "metric_definitions", "normalize_key"]
+
+
+class Carrier(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    type: Literal["fuel", "electricity", "heat", "resource"]
+    scope: Literal[1, 2] | None = None
+    own_mwh: bool = False
+    density: dict[str, str] | None = None
+    metric_unit: str | None = None
+    labels: dict[str, str] = {}
+    aliases: list[str] = []
+
+
+def normalize_key(text: str) -> str:
+    """Fold a carrier name for matching: NFKC, lower case, no spaces/hyphens/underscores."""
+    s = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    return re.sub(r"[\s_\-]+", "", s)
+
+
+def _load_yaml(name: str) -> Any:
+    return yaml.safe_load(resources.files("ghgcalc").joinpath(f"data/{name}").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def carriers() -> dict[str, Carrier]:
+    """The shipped carriers by id."""
+    data = _load_yaml("carriers.yaml")["carriers"]
+    return {cid: Carrier(id=cid, **spec) for cid, spec in data.items()}
+
+
+@lru_cache(maxsize=1)
+def carrier_aliases() -> dict[str, str]:
+    """Folded alias -> carrier id (ids themselves included)."""
+    out: dict[str, str] = {}
+    for cid, c in carriers().items():
+        for a in [cid, *c.aliases, *c.labels.values()]:
+            out.setdefault(normalize_key(a), cid)
+    return out
+
+
+@lru_cache(maxsize=1)
+def metric_definitions() -> dict[str, Any]:
+    """Metric ids with their canonical unit and labels (``ghgcalc/data/metrics.yaml``)."""
+    data: dict[str, Any] = _load_yaml("metrics.yaml")
+    return data

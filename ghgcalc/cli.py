@@ -1,0 +1,236 @@
+"""Command line: ``ghgcalc example | calc | reconcile | factors | profiles``.
+
+Exit codes (contract section 3): 0 ok; 1 a reconciled figure differs; 2 bad input, with a
+message that names row, column, value and reason, and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import ActivityDataError, GhgcalcError, InputError
+
+EXIT_OK, EXIT_DIFFERS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _denoms(items: Sequence[str] | None) -> dict[str, str]:
+    out = {}
+    for it in items or []:
+        if "=" not in it:
+            raise GhgcalcError(f"--denominator expects NAME=VALUE, got {it!r}")
+        k, v = it.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def _example_dir() -> Path:
+    return Path(str(resources.files("ghgcalc"))) / "data" / "examples" / "kuaishou-2022"
+
+
+def _print_reconciliation(rec: Any, fmt: str, title: str | None = None) -> None:
+    if fmt == "json":
+        print(json.dumps(rec.to_list(), ensure_ascii=False, indent=2))
+        return
+    if title:
+        print(title)
+    mark = {"reproduced": "✓ reproduced", "consistent": "~ consistent", "differs": "✗ DIFFERS", "not_recomputed": "- not recomputed"}
+    print(f"{'metric':32} {'printed':>14} {'recomputed':>14}  {'unit':16} status")
+    for e in rec:
+        group = "".join(f" [{k}={e[k]}]" for k in ("carrier", "facility", "period") if k in e)
+        rc = e["recomputed"] if e["recomputed"] is not None else "—"
+        print(f"{(e['metric'] + group):32} {e['reported']:>14} {rc:>14}  {e['unit']:16} {mark[e['status']]}")
+        if e["reason"] and e["status"] != "reproduced":
+            print(f"{'':34}{e['reason']}")
+    c = rec.counts()
+    print(f"\n{c['reproduced']} reproduced, {c['consistent']} consistent, {c['differs']} differs, {c['not_recomputed']} not recomputed")
+
+
+def cmd_example(args: argparse.Namespace) -> int:
+    from .calculation import calculate
+    from .reconciliation import load_reported, reconcile
+
+    d = _example_dir()
+    reported = load_reported(d / "reported.yaml")
+    result = calculate(d / "activity.csv", "kuaishou-2022")
+    rec = reconcile(result, reported)
+    title = (f"{reported.report}\nprofile: kuaishou-2022 (ghgcalc profiles show kuaishou-2022)\n"
+             f"activity: {d / 'activity.csv'}\n")
+    _print_reconciliation(rec, args.format, title if args.format == "table" else None)
+    return EXIT_OK if rec.ok else EXIT_DIFFERS
+
+
+def cmd_calc(args: argparse.Namespace) -> int:
+    from .calculation import calculate
+    from .reporting import dumps, kpi_table_text, result_json, write_rows
+
+    result = calculate(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error)
+    fmt = args.format
+    if fmt in ("csv", "xlsx"):
+        if fmt == "xlsx" and not args.output:
+            raise GhgcalcError("--format xlsx needs -o FILE.xlsx")
+        write_rows(result, args.output if args.output else sys.stdout, fmt)
+    else:
+        text = dumps(result_json(result)) if fmt == "json" else kpi_table_text(result)
+        if fmt == "table" and result.errors:
+            text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + "\n".join(f"  - {e}" for e in result.errors)
+        if args.output:
+            Path(args.output).write_text(text + "\n", encoding="utf-8")
+        else:
+            print(text)
+    return EXIT_OK
+
+
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    from .calculation import calculate
+    from .reconciliation import load_reported, reconcile
+
+    reported = load_reported(args.reported)
+    result = calculate(args.activity, args.profile, _denoms(args.denominator))
+    rec = reconcile(result, reported)
+    _print_reconciliation(rec, args.format)
+    return EXIT_OK if rec.ok else EXIT_DIFFERS
+
+
+def cmd_factors(args: argparse.Namespace) -> int:
+    from .factors import data_version, default_library, factors_dir, verify
+
+    if args.factors_cmd == "verify":
+        problems = verify()
+        if problems:
+            print("factor data NOT intact:")
+            for p in problems:
+                print(f"  - {p}")
+            return EXIT_DIFFERS
+        print(f"factor data intact: {len(default_library())} rows, data version {data_version()} ({factors_dir()})")
+        return EXIT_OK
+    lib = default_library()
+    if args.factors_cmd == "show":
+        row = lib.get(args.id)
+        if args.format == "json":
+            print(json.dumps(row.public_dict(), ensure_ascii=False, indent=2))
+        else:
+            for k, v in row.public_dict().items():
+                if v is not None:
+                    print(f"{k:17} {v}")
+        return EXIT_OK
+    rows = lib.select(carrier=args.carrier, kind=args.kind, region=args.region, year=args.year)
+    if args.format == "json":
+        print(json.dumps([r.public_dict() for r in rows], ensure_ascii=False, indent=2))
+    else:
+        print(f"{'id':46} {'value':>10} {'unit':18} {'years':10} {'status':10} document")
+        for r in rows:
+            print(f"{r.id:46} {r.value:>10} {r.unit:18} {r.years_text():10} {r.review_status:10} {(r.document or '')[:60]}")
+        print(f"\n{len(rows)} row(s); data version {data_version()}")
+    return EXIT_OK
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    from .calculation import Method
+    from .profiles import builtin_profiles, load_profile
+
+    if args.profiles_cmd == "list":
+        for pid, path in builtin_profiles().items():
+            p = load_profile(path)
+            print(f"{pid:24} {p.title or ''}")
+        return EXIT_OK
+    prof = load_profile(args.id)
+    method = Method.from_profile(prof)
+    if args.format == "json":
+        print(json.dumps(prof.model_dump(exclude={"base_dir"}), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"id: {prof.id}\ntitle: {prof.title or ''}\nreporting year: {prof.reporting_year}  region: {prof.region}  "
+          f"GWP set: {prof.gwp_set}  energy basis: {prof.energy_basis}")
+    if prof.description:
+        print(prof.description.strip())
+    for cid, cm in prof.carriers.items():
+        print(f"\n[{cid}]" + (f" scope {cm.scope}" if cm.scope else ""))
+        for kind in ("emission", "heating_value", "coal_equivalent", "density"):
+            refs = cm.emission if kind == "emission" else cm.refs(kind)
+            for ref in refs or []:
+                row = method.ref(ref, carrier=cid, kind=kind, key=f"carriers.{cid}.{kind}")
+                print(f"  {kind:16} {row.id} = {row.value} {row.unit}  [{row.review_status}] {row.citation()}")
+    if prof.mwh_coal_equivalent:
+        row = method.ref(prof.mwh_coal_equivalent, carrier="electricity", kind="coal_equivalent", key="mwh_coal_equivalent")
+        print(f"\nMWh from tce: {row.id} = {row.value} {row.unit}")
+    for k, v in prof.notes.items():
+        print(f"\nnote ({k}): {' '.join(v.split())}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ghgcalc", description="Traceable Scope 1/2 GHG and energy figures from activity data.")
+    p.add_argument("--version", action="version", version=f"ghgcalc {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ex = sub.add_parser("example", help="recompute the bundled Kuaishou 2022 table beside the printed figures")
+    ex.add_argument("--format", choices=["table", "json"], default="table")
+    ex.set_defaults(func=cmd_example)
+
+    c = sub.add_parser("calc", help="compute results for an activity table")
+    c.add_argument("activity", help="activity table (CSV, XLSX, Parquet)")
+    c.add_argument("--profile", required=True, help="built-in profile id or TOML file")
+    c.add_argument("--denominator", action="append", metavar="NAME=N", help="intensity denominator, e.g. headcount=27402")
+    c.add_argument("--format", choices=["table", "json", "csv", "xlsx"], default="table")
+    c.add_argument("-o", "--output", help="write to this file")
+    c.add_argument("--on-error", choices=["raise", "collect"], default="raise")
+    c.set_defaults(func=cmd_calc)
+
+    r = sub.add_parser("reconcile", help="compare a recomputation with reported figures at their printed precision")
+    r.add_argument("activity")
+    r.add_argument("reported", help="reported figures (YAML)")
+    r.add_argument("--profile", required=True)
+    r.add_argument("--denominator", action="append", metavar="NAME=N")
+    r.add_argument("--format", choices=["table", "json"], default="table")
+    r.set_defaults(func=cmd_reconcile)
+
+    f = sub.add_parser("factors", help="list, show or verify the shipped factor data")
+    fs = f.add_subparsers(dest="factors_cmd", required=True)
+    fl = fs.add_parser("list")
+    fl.add_argument("--carrier")
+    fl.add_argument("--kind")
+    fl.add_argument("--region")
+    fl.add_argument("--year", type=int)
+    fl.add_argument("--format", choices=["table", "json"], default="table")
+    fsh = fs.add_parser("show")
+    fsh.add_argument("id")
+    fsh.add_argument("--format", choices=["table", "json"], default="table")
+    fs.add_parser("verify")
+    f.set_defaults(func=cmd_factors)
+
+    pr = sub.add_parser("profiles", help="list or show the built-in methodology profiles")
+    ps = pr.add_subparsers(dest="profiles_cmd", required=True)
+    ps.add_parser("list")
+    psh = ps.add_parser("show")
+    psh.add_argument("id")
+    psh.add_argument("--format", choices=["table", "json"], default="table")
+    pr.set_defaults(func=cmd_profiles)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except ActivityDataError as exc:
+        print(f"ghgcalc: bad input: {len(exc.issues)} problem(s):", file=sys.stderr)
+        for issue in exc.issues:
+            print(f"  - {issue}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (GhgcalcError, InputError) as exc:
+        print(f"ghgcalc: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

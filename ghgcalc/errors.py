@@ -1,0 +1,172 @@
+"""Exception classes of ghgcalc.
+
+Every error about user input names where it happened (row, column, value) and why, so that
+an analyst can fix the spreadsheet without reading a traceback. Row numbers are 0-based
+positions in the activity table as read (the CLI adds the header offset when it prints).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+class GhgcalcError(Exception):
+    """Base class of every error ghgcalc raises on purpose."""
+
+
+@dataclass
+class RowIssue:
+    """One problem with one cell of the activity table."""
+
+    row: int | None
+    column: str | None
+    value: Any
+    reason: str
+    hint: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.row is not None:
+            self.row = int(self.row)
+        if hasattr(self.value, "item") and not isinstance(self.value, (str, bytes)):
+            try:
+                self.value = self.value.item()
+            except (AttributeError, ValueError):
+                pass
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        loc = ", ".join(where) if where else "input"
+        text = f"{loc}: {self.reason} (value: {self.value!r})"
+        if self.hint:
+            text += f"; hint: {self.hint}"
+        return text
+
+    def as_dict(self) -> dict[str, Any]:
+        value = self.value
+        if not isinstance(value, (str, int, float, bool)) and value is not None:
+            value = str(value)
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": value,
+            "reason": self.reason,
+            "hint": self.hint,
+        }
+
+
+class InputError(GhgcalcError, ValueError):
+    """A single bad cell. Carries ``row``, ``column``, ``value``, ``reason`` and ``hint``."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: Any = None,
+        hint: str | None = None,
+    ) -> None:
+        self.issue = RowIssue(row=row, column=column, value=value, reason=reason, hint=hint)
+        super().__init__(str(self.issue))
+
+    @property
+    def row(self) -> int | None:
+        return self.issue.row
+
+    @property
+    def column(self) -> str | None:
+        return self.issue.column
+
+    @property
+    def value(self) -> Any:
+        return self.issue.value
+
+    @property
+    def reason(self) -> str:
+        return self.issue.reason
+
+    @property
+    def hint(self) -> str | None:
+        return self.issue.hint
+
+
+class UnknownCarrierError(InputError):
+    """The carrier is neither shipped nor defined by the profile."""
+
+
+class UnitError(InputError):
+    """A unit that pint cannot parse, or of the wrong dimension for its use."""
+
+
+class QuantityError(InputError):
+    """A quantity that is not a finite number >= 0."""
+
+
+class MissingFactorError(InputError):
+    """No factor in the profile covers this row (carrier, period, region or path)."""
+
+
+class MissingColumnError(InputError):
+    """A required column is absent from the activity table."""
+
+
+class ActivityDataError(GhgcalcError, ValueError):
+    """Several bad rows at once: ``issues`` lists every one of them."""
+
+    def __init__(self, issues: Sequence[RowIssue]) -> None:
+        self.issues = list(issues)
+        head = f"{len(self.issues)} problem(s) in the activity data"
+        body = "\n".join(f"  - {issue}" for issue in self.issues[:50])
+        more = f"\n  ... and {len(self.issues) - 50} more" if len(self.issues) > 50 else ""
+        super().__init__(f"{head}:\n{body}{more}")
+
+
+class ProfileError(GhgcalcError, ValueError):
+    """A methodology profile that is malformed: names the key and why."""
+
+    def __init__(self, reason: str, *, key: str | None = None, profile: str | None = None) -> None:
+        self.key = key
+        self.reason = reason
+        self.profile = profile
+        where = f"profile {profile!r}" if profile else "profile"
+        if key:
+            where += f", key {key!r}"
+        super().__init__(f"{where}: {reason}")
+
+
+class FactorError(GhgcalcError, ValueError):
+    """A factor table or row that is malformed, or an unknown factor id."""
+
+    def __init__(self, reason: str, *, factor_id: str | None = None, source: str | None = None) -> None:
+        self.factor_id = factor_id
+        self.reason = reason
+        self.source = source
+        where = []
+        if source:
+            where.append(str(source))
+        if factor_id:
+            where.append(f"factor {factor_id!r}")
+        prefix = (", ".join(where) + ": ") if where else ""
+        super().__init__(prefix + reason)
+
+
+class ReportedFiguresError(GhgcalcError, ValueError):
+    """A reported-figures file (for reconcile/explain) that is malformed."""
+
+    def __init__(self, reason: str, *, entry: int | None = None, key: str | None = None) -> None:
+        self.entry = entry
+        self.key = key
+        self.reason = reason
+        where = []
+        if entry is not None:
+            where.append(f"entry {entry}")
+        if key:
+            where.append(f"key {key!r}")
+        prefix = (", ".join(where) + ": ") if where else ""
+        super().__init__(prefix + reason)

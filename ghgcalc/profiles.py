@@ -1,0 +1,218 @@
+"""Methodology profiles: every choice of a calculation, fixed in one TOML file.
+
+A profile (contract section 7) names, per carrier, the factor ids (or literal
+quantities) for emissions per gas, heating value, coal equivalent and density; the GWP
+set; the energy basis; and extra factor tables. Two people running the same profile on
+the same data get the same numbers. Built-in profiles ship in ``factors/profiles/``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import FactorError, ProfileError, UnitError
+from .factors import FactorLibrary, FactorRow, default_library, factors_dir, load_table
+from .units import GAS_DIMENSIONS, dims_of, parse_unit
+
+__all__ = ["CarrierMethod", "Profile", "builtin_profiles", "is_literal", "load_profile"]
+
+_LITERAL = re.compile(r"^\s*[-+]?(\d[\d,_]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s+\S")
+
+
+def is_literal(ref: str) -> bool:
+    """Whether a profile reference is a literal quantity (``"0.032682 GJ/L"``) rather than an id."""
+    return bool(_LITERAL.match(ref))
+
+
+Ref = str | list[str]
+
+
+class CarrierMethod(BaseModel):
+    """The factors a profile pins for one carrier."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    emission: list[str] | None = None
+    heating_value: Ref | None = None
+    coal_equivalent: Ref | None = None
+    density: Ref | None = None
+    scope: Literal[1, 2] | None = None
+    type: Literal["fuel", "electricity", "heat", "resource"] | None = None
+    note: str | None = None
+
+    @field_validator("emission", mode="before")
+    @classmethod
+    def _emission(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    def refs(self, kind: str) -> list[str]:
+        v = getattr(self, kind)
+        if v is None:
+            return []
+        return [v] if isinstance(v, str) else list(v)
+
+
+class Profile(BaseModel):
+    """A methodology profile (contract section 7)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str | None = None
+    description: str | None = None
+    reporting_year: int
+    region: str = "CN"
+    gwp_set: str = "AR5"
+    gwp: dict[str, str] = Field(default_factory=dict)
+    energy_basis: Literal["coal_equivalent", "heating_value"] = "heating_value"
+    mwh_coal_equivalent: str | None = None
+    factor_tables: list[str] = Field(default_factory=list)
+    edition_mismatch: Literal["error", "record"] = "error"
+    carriers: dict[str, CarrierMethod] = Field(default_factory=dict)
+    notes: dict[str, str] = Field(default_factory=dict)
+    # set by the loader, not by the file
+    base_dir: str | None = Field(default=None, exclude=True)
+
+    def method(self, carrier: str) -> CarrierMethod | None:
+        return self.carriers.get(carrier)
+
+
+def builtin_dir() -> Path:
+    return factors_dir() / "profiles"
+
+
+def builtin_profiles() -> dict[str, Path]:
+    """Built-in profile ids and their files."""
+    d = builtin_dir()
+    return {p.stem: p for p in sorted(d.glob("*.toml"))} if d.is_dir() else {}
+
+
+def _format_validation(exc: ValidationError) -> tuple[str, str]:
+    e = exc.errors()[0]
+    key = ".".join(str(x) for x in e["loc"])
+    msg = e["msg"]
+    if e["type"] == "extra_forbidden":
+        msg = "unknown key (check its spelling against contract section 7)"
+    more = f" (and {len(exc.errors()) - 1} more problem(s))" if len(exc.errors()) > 1 else ""
+    return key, msg + more
+
+
+def load_profile(profile: str | Path | Mapping[str, Any] | Profile) -> Profile:
+    """A profile from a built-in id, a TOML path or a dict; validated.
+
+    Raises
+    ------
+    ProfileError
+        Naming the key that is wrong and why.
+    """
+    if isinstance(profile, Profile):
+        return profile
+    name: str
+    base: Path | None = None
+    if isinstance(profile, Mapping):
+        data = dict(profile)
+        name = str(data.get("id", "<dict>"))
+    else:
+        text_ref = str(profile)
+        builtins = builtin_profiles()
+        path = Path(text_ref)
+        if text_ref in builtins and not path.is_file():
+            path = builtins[text_ref]
+        if not path.is_file():
+            raise ProfileError(
+                f"not a built-in profile id ({', '.join(builtins) or 'none shipped'}) nor a file", profile=text_ref
+            )
+        name = str(path)
+        base = path.resolve().parent
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ProfileError(f"not valid TOML: {exc}", profile=name) from None
+    try:
+        prof = Profile.model_validate(data)
+    except ValidationError as exc:
+        key, msg = _format_validation(exc)
+        raise ProfileError(msg, key=key, profile=name) from None
+    prof.base_dir = str(base) if base else None
+    return prof
+
+
+def profile_library(profile: Profile, base: FactorLibrary | None = None) -> FactorLibrary:
+    """The shipped factors plus the profile's own tables (paths relative to the profile)."""
+    lib = base or default_library()
+    extra: list[FactorRow] = []
+    for i, t in enumerate(profile.factor_tables):
+        p = Path(t)
+        if not p.is_absolute():
+            if profile.base_dir is None:
+                raise ProfileError("a relative table path needs a profile loaded from a file", key=f"factor_tables.{i}", profile=profile.id)
+            p = Path(profile.base_dir) / p
+        try:
+            extra.extend(load_table(p))
+        except FactorError as exc:
+            raise ProfileError(str(exc), key=f"factor_tables.{i}", profile=profile.id) from None
+    try:
+        return lib.extended(extra) if extra else lib
+    except FactorError as exc:
+        raise ProfileError(str(exc), key="factor_tables", profile=profile.id) from None
+
+
+def literal_row(ref: str, *, profile: Profile, carrier: str | None, kind: str, key: str) -> FactorRow:
+    """A user-supplied literal quantity (``"0.032682 GJ/L"``) as a factor row."""
+    m = re.match(r"^\s*(\S+)\s+(.+)$", ref)
+    if not m:
+        raise ProfileError(f"cannot read literal quantity {ref!r}", key=key, profile=profile.id)
+    num, unit = m.group(1).replace(",", "").replace("_", ""), m.group(2).strip()
+    try:
+        Decimal(num)
+    except InvalidOperation:
+        raise ProfileError(f"literal {ref!r} does not start with a number", key=key, profile=profile.id) from None
+    try:
+        parse_unit(unit)
+    except UnitError as exc:
+        raise ProfileError(f"literal {ref!r}: {exc.reason}", key=key, profile=profile.id) from None
+    gas = None
+    if kind == "emission":
+        gases = [GAS_DIMENSIONS[d] for d, p in dims_of(unit).items() if d in GAS_DIMENSIONS and p > 0]
+        if len(gases) != 1:
+            raise ProfileError(f"an emission literal needs one gas in its unit (e.g. 'kg CO2/L'), got {ref!r}", key=key, profile=profile.id)
+        gas = gases[0]
+    if kind == "gwp":
+        gas = carrier
+        carrier = None
+    try:
+        return FactorRow(
+            id=f"literal:{profile.id}:{key}",
+            carrier=carrier,
+            kind=kind,
+            gas=gas,
+            value=num,
+            unit=unit,
+            gwp_set=profile.gwp_set if kind == "gwp" else None,
+            publisher=f"user-supplied in profile {profile.id}",
+            document=f"profile {profile.id}",
+            reference=key,
+            review_status="user-supplied",
+        )
+    except ValidationError as exc:
+        raise ProfileError(exc.errors()[0]["msg"], key=key, profile=profile.id) from None
+
+
+def resolve_ref(ref: str, *, profile: Profile, library: FactorLibrary, carrier: str | None, kind: str, key: str) -> FactorRow:
+    """A profile reference (id or literal) as a factor row of the expected kind."""
+    if is_literal(ref):
+        return literal_row(ref, profile=profile, carrier=carrier, kind=kind, key=key)
+    try:
+        row = library.get(ref)
+    except FactorError as exc:
+        raise ProfileError(exc.reason, key=key, profile=profile.id) from None
+    if row.kind != kind:
+        raise ProfileError(f"factor {ref!r} is a {row.kind} factor, not {kind}", key=key, profile=profile.id)
+    return row

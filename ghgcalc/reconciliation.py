@@ -1,0 +1,335 @@
+"""Reconciliation: reported figures against a recomputation, at their printed precision.
+
+A reported figure is its printed digits in its printed unit (contract section 5). It is
+``reproduced`` when the recomputed value, converted exactly to the printed unit, rounds
+half-up to exactly those digits; ``consistent`` when not, but the printed figure lies
+inside the range that the rounding of the printed inputs allows (an input printed as
+``300.638`` stands for [300.6375, 300.6385)); ``differs`` otherwise, with by how much and,
+where one factor or one input explains it, which value of it would reproduce the figure;
+``not_recomputed`` when no input stands behind it. All comparisons are made in exact
+rational arithmetic (factors as printed, inputs as printed), so float error never flips a
+status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from math import floor
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .carriers import carriers
+from .errors import ReportedFiguresError, UnitError
+from .factors import FactorRow
+from .results import Result
+from .units import conversion_factor, parse_unit
+
+__all__ = ["STATUSES", "Reconciliation", "ReportedFigure", "ReportedFigures", "load_reported", "reconcile", "round_half_up"]
+
+STATUSES = ("reproduced", "consistent", "differs", "not_recomputed")
+
+
+class ReportedFigure(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    metric: str
+    value: str
+    unit: str = ""
+    carrier: str | None = None
+    facility: str | None = None
+    period: str | None = None
+    label: str | None = None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _value(cls, v: Any) -> str:
+        if isinstance(v, bool) or v is None:
+            raise ValueError("value must be the printed digits, e.g. \"88.84\"")
+        if isinstance(v, float):
+            raise ValueError(f"value {v!r} must be quoted as a string so its printed digits are kept (\"{v}\")")
+        text = str(v).strip()
+        try:
+            Decimal(_digits(text))
+        except InvalidOperation:
+            raise ValueError(f"value {v!r} is not a printed number") from None
+        return text
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _period(cls, v: Any) -> Any:
+        return None if v is None else str(v)
+
+    @field_validator("unit", mode="before")
+    @classmethod
+    def _unit(cls, v: Any) -> str:
+        return "" if v is None else str(v)
+
+
+class ReportedFigures(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    report: str | None = None
+    reporting_year: int | None = None
+    denominators: dict[str, Any] = Field(default_factory=dict)
+    activity: list[dict[str, Any]] = Field(default_factory=list)
+    reported: list[ReportedFigure]
+
+
+def _digits(text: str) -> str:
+    return text.replace(",", "").replace("，", "").replace(" ", "").replace("_", "")
+
+
+def load_reported(source: str | Path | Mapping[str, Any] | ReportedFigures) -> ReportedFigures:
+    """Read a reported-figures YAML (safe loader) or dict; errors name the entry and key."""
+    if isinstance(source, ReportedFigures):
+        return source
+    if isinstance(source, Mapping):
+        data: Any = dict(source)
+    else:
+        p = Path(source)
+        if not p.is_file():
+            raise ReportedFiguresError(f"file not found: {p}")
+        try:
+            data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise ReportedFiguresError(f"not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or "reported" not in data:
+        raise ReportedFiguresError("expected a mapping with a 'reported' list of {metric, value, unit}")
+    try:
+        out = ReportedFigures.model_validate(data)
+    except ValidationError as exc:
+        e = exc.errors()[0]
+        loc = list(e["loc"])
+        entry = loc[1] if len(loc) > 1 and loc[0] == "reported" and isinstance(loc[1], int) else None
+        key = str(loc[-1]) if loc else None
+        raise ReportedFiguresError(e["msg"], entry=entry, key=key) from None
+    for i, f in enumerate(out.reported):
+        if f.unit and f.unit not in ("dimensionless", "1"):
+            try:
+                parse_unit(f.unit)
+            except UnitError as exc:
+                raise ReportedFiguresError(f"unit {f.unit!r}: {exc.reason}", entry=i, key="unit") from None
+    return out
+
+
+def round_half_up(x: Fraction, decimals: int) -> Fraction:
+    """Round an exact value half-up (away from zero at .5) to ``decimals`` places."""
+    scale = Fraction(10) ** decimals
+    y = abs(x) * scale
+    r = Fraction(floor(y + Fraction(1, 2))) / scale
+    return r if x >= 0 else -r
+
+
+def _decimals(printed: Decimal) -> int:
+    exp = printed.as_tuple().exponent
+    return -exp if isinstance(exp, int) and exp < 0 else 0
+
+
+def _fmt(x: Fraction, decimals: int) -> str:
+    d = Decimal(x.numerator) / Decimal(x.denominator)
+    return str(d.quantize(Decimal(1).scaleb(-decimals))) if decimals else str(int(round_half_up(x, 0)))
+
+
+@dataclass
+class Reconciliation:
+    """The outcome of :func:`reconcile`: one entry per reported figure."""
+
+    entries: list[dict[str, Any]]
+
+    @property
+    def ok(self) -> bool:
+        """True when no figure differs."""
+        return not any(e["status"] == "differs" for e in self.entries)
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(e["status"] == s for e in self.entries) for s in STATUSES}
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.entries)
+
+    def to_list(self) -> list[dict[str, Any]]:
+        return [dict(e) for e in self.entries]
+
+    def __iter__(self) -> Any:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def _unit_factor(result: Result, metric: str, from_unit: str, to_unit: str) -> tuple[Fraction, str | None]:
+    """Exact factor from the metric's unit to the printed one; for water, through the
+    carrier's density where mass and volume meet (recorded in the note)."""
+    if not to_unit or to_unit in ("dimensionless", "1"):
+        to_unit = "dimensionless"
+    if not from_unit:
+        from_unit = "dimensionless"
+    try:
+        return conversion_factor(from_unit, to_unit), None
+    except UnitError:
+        base = metric.split("_per_")[0]
+        c = carriers().get(base)
+        if c is None or c.density is None:
+            raise
+        dens = Fraction(Decimal(c.density["value"]))
+        du = c.density["unit"]
+        for expr, k in ((f"({from_unit}) * ({du})", dens), (f"({from_unit}) / ({du})", 1 / dens)):
+            try:
+                return conversion_factor(expr, to_unit) * k, f"converted with the conventional water density {c.density['value']} {du}"
+            except UnitError:
+                continue
+        raise
+
+
+def reconcile(result: Result, reported: str | Path | Mapping[str, Any] | ReportedFigures,
+              denominators: Mapping[str, Any] | None = None) -> Reconciliation:
+    """Compare a recomputation with reported figures at their printed precision.
+
+    Parameters
+    ----------
+    result : Result
+        From :func:`ghgcalc.calculate`.
+    reported : path, dict or ReportedFigures
+        YAML as in contract section 5; its ``denominators`` are used for intensities the
+        result does not already have.
+    denominators : mapping, optional
+        Extra denominators (they win over the YAML's).
+    """
+    rep = load_reported(reported)
+    dens = {**rep.denominators, **(denominators or {})}
+    if dens:
+        result = result.with_denominators(dens)
+    entries = []
+    for fig in rep.reported:
+        entries.append(_one(result, fig))
+    return Reconciliation(entries)
+
+
+def _one(result: Result, fig: ReportedFigure) -> dict[str, Any]:
+    out: dict[str, Any] = {"metric": fig.metric}
+    for k in ("carrier", "facility", "period"):
+        if getattr(fig, k) is not None:
+            out[k] = getattr(fig, k)
+    out.update({"reported": fig.value, "recomputed": None, "unit": fig.unit, "status": "not_recomputed", "reason": ""})
+    printed = Decimal(_digits(fig.value))
+    decimals = _decimals(printed)
+    p = Fraction(printed)
+    half = Fraction(1, 2 * 10**decimals)
+    if fig.metric not in result.metric_ids():
+        out["reason"] = ("no input behind this figure in the activity data" if _known_metric(fig.metric)
+                         else "not a metric ghgcalc computes (no input behind it)")
+        if fig.metric.endswith("_per_capita") and not any(d.name == "headcount" for d in result.denominators):
+            out["reason"] = "no headcount denominator given"
+        return out
+    mask = None
+    if fig.carrier is not None or fig.facility is not None or fig.period is not None:
+        mask = result.select_mask(fig.carrier, fig.facility, fig.period)
+        if not mask.any():
+            out["reason"] = "no computed row in that group"
+            return out
+    val, lo, hi, unit = result.metric_exact(fig.metric, mask)
+    if val is None or lo is None or hi is None:
+        out["reason"] = "some rows lack the factor this metric needs (e.g. no coal_equivalent under the heating_value basis)"
+        return out
+    try:
+        kconv, note = _unit_factor(result, fig.metric, unit, fig.unit)
+    except UnitError as exc:
+        out["reason"] = f"cannot compare: {exc.reason}"
+        out["status"] = "differs"
+        return out
+    v = val * kconv
+    rounded = round_half_up(v, decimals)
+    out["recomputed"] = _fmt(rounded, decimals)
+    notes = [note] if note else []
+    if rounded == p:
+        out["status"] = "reproduced"
+        out["reason"] = "; ".join(notes)
+        return out
+    vlo, vhi = lo * kconv, hi * kconv
+    if vlo < p + half and vhi >= p - half:
+        out["status"] = "consistent"
+        notes.insert(0, f"exact recomputation {float(v):.6g} rounds to {out['recomputed']}, but the rounding of the printed "
+                        f"inputs allows [{float(vlo):.6g}, {float(vhi):.6g}], which contains the printed {fig.value}")
+        out["reason"] = "; ".join(notes)
+        return out
+    out["status"] = "differs"
+    diff = v - p
+    rel = (diff / p * 100) if p else None
+    msg = f"recomputed {out['recomputed']} vs printed {fig.value} {fig.unit}: differs by {float(diff):+.6g}"
+    if rel is not None:
+        msg += f" ({float(rel):+.3g} %)"
+    expl = _explain_difference(result, fig, mask, val, (p - half) / kconv, (p + half) / kconv)
+    if expl:
+        msg += "; " + expl
+    out["reason"] = "; ".join([msg, *notes])
+    return out
+
+
+def _known_metric(metric: str) -> bool:
+    from .results import _metric_specs
+
+    return metric.split("_per_")[0] in _metric_specs()
+
+
+def _explain_difference(result: Result, fig: ReportedFigure, mask: Any, total: Fraction, t_lo: Fraction, t_hi: Fraction) -> str:
+    """Which single factor or input value would reproduce the printed figure."""
+    parts: list[str] = []
+    contrib = result.contributions(fig.metric, mask)
+    options: list[tuple[Fraction, str]] = []
+    for fid, (a, e) in contrib.items():
+        row = result.method.factor(fid)
+        if row is None or a == 0:
+            continue
+        rest = total - a
+        lo_r, hi_r = (t_lo - rest) / a, (t_hi - rest) / a
+        if hi_r <= 0:
+            continue
+        lo_r = max(lo_r, Fraction(0))
+        if e == 1:
+            vlo, vhi = row.exact * lo_r, row.exact * hi_r
+        else:
+            vlo, vhi = row.exact / hi_r, (row.exact / lo_r if lo_r else None)  # type: ignore[assignment]
+        change = abs((vlo + (vhi if vhi is not None else vlo)) / 2 / row.exact - 1)
+        text = (f"{fid} = {row.value} {row.unit} would have to lie in [{_sig(vlo)}, {_sig(vhi) if vhi is not None else '∞'})")
+        fit = _shipped_alternatives(result, row, vlo, vhi)
+        if fit:
+            text += f" (shipped: {', '.join(fit)} fit)"
+        options.append((change - (1 if fit else 0), text))
+    options.sort(key=lambda t: t[0])
+    parts.extend(t for _, t in options[:2])
+    rows = result.row_contributions(fig.metric, mask) if len(result.rows) <= 1000 else []
+    best: tuple[Fraction, str] | None = None
+    for label, text, q, per in rows:
+        rest = total - q * per
+        qlo, qhi = (t_lo - rest) / per, (t_hi - rest) / per
+        if qhi <= 0:
+            continue
+        qlo = max(qlo, Fraction(0))
+        change = abs((qlo + qhi) / 2 / q - 1) if q else Fraction(10**9)
+        cand = (change, f"row {label} quantity {text} would have to lie in [{_sig(qlo)}, {_sig(qhi)})")
+        if best is None or cand[0] < best[0]:
+            best = cand
+    if best is not None:
+        parts.append(best[1])
+    return "; or ".join(parts)
+
+
+def _shipped_alternatives(result: Result, row: FactorRow, lo: Fraction, hi: Fraction | None) -> list[str]:
+    out = []
+    for r in result.method.library.select(carrier=row.carrier, kind=row.kind):
+        if r.id == row.id or (row.gas and r.gas != row.gas) or r.unit != row.unit:
+            continue
+        if r.exact >= lo and (hi is None or r.exact < hi):
+            out.append(f"{r.id} ({r.value})")
+    return out[:3]
+
+
+def _sig(x: Fraction) -> str:
+    return f"{float(x):.6g}"

@@ -1,0 +1,93 @@
+"""Reporting: turning results into tables, JSON, CSV and XLSX at the edge of the library.
+
+Exports never turn a cell into a live spreadsheet formula: text starting with ``=``, ``+``,
+``-``, ``@``, tab or carriage return is prefixed with an apostrophe (OWASP CSV injection).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any, TextIO
+
+import pandas as pd
+
+from .results import Result
+
+__all__ = ["kpi_table_text", "result_json", "safe_cell", "totals_json", "write_rows"]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(v: Any) -> Any:
+    """Text that a spreadsheet would read as a formula, made inert."""
+    if isinstance(v, str) and v.startswith(_FORMULA_START):
+        return "'" + v
+    return v
+
+
+def _num(v: float) -> float | None:
+    return None if (v is None or (isinstance(v, float) and math.isnan(v))) else float(v)
+
+
+def totals_json(result: Result) -> dict[str, Any]:
+    out = {}
+    for m in result.metric_ids():
+        v, u = result.metric_value(m)
+        out[m] = {"value": _num(v), "unit": u}
+    return out
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    """The ``calc --format json`` object (contract section 3)."""
+    prof = result.profile.model_dump(exclude={"base_dir"})
+    return {
+        "totals": totals_json(result),
+        "profile": prof,
+        "factors": [f.public_dict() for f in result.factors_used()],
+        "errors": [e.as_dict() for e in result.errors],
+        "rows_in": result.n_input_rows,
+        "rows_computed": len(result.rows),
+        "partial": result.partial,
+    }
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False, default=str)
+
+
+def _export_frame(result: Result) -> pd.DataFrame:
+    df = result.rows.copy()
+    for c in df.columns:
+        if df[c].dtype == object or isinstance(df[c].dtype, (pd.CategoricalDtype, pd.StringDtype)):
+            df[c] = df[c].astype(object).map(safe_cell)
+    return df
+
+
+def write_rows(result: Result, path: str | Path | TextIO, fmt: str) -> None:
+    """Write the per-row results (CSV) or the rows, totals, factors and errors (XLSX)."""
+    df = _export_frame(result)
+    if fmt == "csv":
+        df.to_csv(path, index_label="row", encoding="utf-8")
+        return
+    if fmt == "xlsx":
+        kp = result.kpis()
+        factors = pd.DataFrame([f.public_dict() for f in result.factors_used()])
+        errors = pd.DataFrame([e.as_dict() for e in result.errors], columns=["row", "column", "value", "reason", "hint"])
+        with pd.ExcelWriter(path, engine="openpyxl") as xw:
+            kp.map(safe_cell).to_excel(xw, sheet_name="kpis", index=False)
+            df.to_excel(xw, sheet_name="rows", index_label="row")
+            factors.map(safe_cell).to_excel(xw, sheet_name="factors", index=False)
+            errors.map(safe_cell).to_excel(xw, sheet_name="errors", index=False)
+        return
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def kpi_table_text(result: Result) -> str:
+    kp = result.kpis()
+    lines = [f"{'metric':34} {'value':>20}  {'unit':22} label"]
+    for r in kp.itertuples(index=False):
+        v = "n/a" if r.value != r.value else f"{r.value:,.4f}"
+        lines.append(f"{r.metric:34} {v:>20}  {r.unit:22} {r.label_zh_hant} / {r.label}")
+    return "\n".join(lines)

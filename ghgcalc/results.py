@@ -1,0 +1,489 @@
+"""Results: per-row results with provenance, totals, breakdowns, intensities and KPIs.
+
+Totals are computed from per-key sums of the activity quantities (``bincount``), so a
+breakdown or a total costs one pass over the rows. For reconciliation the same sums are
+available in exact arithmetic (from the printed digits of the inputs) and as intervals
+(from the precision the inputs were printed at).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .carriers import carrier_aliases, carriers, metric_definitions, normalize_key
+from .errors import GhgcalcError, RowIssue
+from .units import Q_, conversion_factor
+
+if TYPE_CHECKING:
+    from .activities import ActivityTable
+    from .calculation import Method, Resolution
+
+__all__ = ["Denominator", "Result", "decimal_of", "normalize_denominators"]
+
+
+@dataclass(frozen=True)
+class Denominator:
+    name: str
+    value: Fraction
+    unit: str
+    text: str | None = None
+
+    @property
+    def suffix(self) -> str:
+        return "per_capita" if self.name == "headcount" else f"per_{self.name}"
+
+
+def decimal_of(x: Any) -> Fraction:
+    """An exact fraction of a printed number (str) or of a float's shortest repr."""
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, (int, np.integer)):
+        return Fraction(int(x))
+    if isinstance(x, (float, np.floating)):
+        return Fraction(Decimal(repr(float(x))))
+    return Fraction(Decimal(str(x).replace(",", "").replace("_", "").strip()))
+
+
+def normalize_denominators(denominators: Mapping[str, Any] | None) -> list[Denominator]:
+    out: list[Denominator] = []
+    for name, v in (denominators or {}).items():
+        unit = "person" if name == "headcount" else ""
+        text = None
+        if isinstance(v, Mapping):
+            unit = str(v.get("unit", unit) or "")
+            v = v.get("value")
+        elif isinstance(v, tuple) and len(v) == 2:
+            v, unit = v
+        elif hasattr(v, "magnitude") and hasattr(v, "units"):
+            unit = format(v.units, "~") if str(v.units) != "dimensionless" else ""
+            v = v.magnitude
+        if isinstance(v, str):
+            text = v
+        try:
+            val = decimal_of(v)
+        except Exception:
+            raise GhgcalcError(f"denominator {name!r}: {v!r} is not a number") from None
+        if val <= 0:
+            raise GhgcalcError(f"denominator {name!r} must be > 0, got {v!r}")
+        if unit in ("dimensionless", "1"):
+            unit = ""
+        out.append(Denominator(name=str(name), value=val, unit=str(unit), text=text))
+    return out
+
+
+# metric id -> (output column, predicate on (resolution, carrier id))
+def _metric_specs() -> dict[str, tuple[str, Callable[[Resolution, str], bool]]]:
+    def scope(n: int) -> Callable[[Resolution, str], bool]:
+        return lambda r, c: r.category in ("energy", "direct") and r.scope == n
+
+    def energy(n: int | None) -> Callable[[Resolution, str], bool]:
+        return lambda r, c: r.category == "energy" and (n is None or r.scope == n)
+
+    specs: dict[str, tuple[str, Callable[[Resolution, str], bool]]] = {
+        "scope1": ("co2e_t", scope(1)),
+        "scope2": ("co2e_t", scope(2)),
+        "scope1_2": ("co2e_t", lambda r, c: r.category in ("energy", "direct") and r.scope in (1, 2)),
+        "scope1_co2": ("co2_t", scope(1)),
+        "scope1_ch4": ("ch4_t", scope(1)),
+        "scope1_n2o": ("n2o_t", scope(1)),
+        "energy_total": ("energy_mwh", energy(None)),
+        "energy_direct": ("energy_mwh", energy(1)),
+        "energy_indirect": ("energy_mwh", energy(2)),
+        "energy_total_tce": ("energy_tce", energy(None)),
+        "energy_direct_tce": ("energy_tce", energy(1)),
+        "energy_indirect_tce": ("energy_tce", energy(2)),
+    }
+    for cid, c in carriers().items():
+        if c.type == "resource":
+            specs[cid] = ("amount", (lambda target: (lambda r, c2: r.category == "resource" and c2 == target))(cid))
+    return specs
+
+
+_EMISSION_METRICS = ("scope1", "scope2", "scope1_2", "scope1_co2", "scope1_ch4", "scope1_n2o",
+                     "energy_total", "energy_direct", "energy_indirect",
+                     "energy_total_tce", "energy_direct_tce", "energy_indirect_tce")
+
+
+def _half_ulp(text: str) -> Fraction:
+    t = text.strip().lower()
+    if "e" in t:
+        mant, exp = t.split("e", 1)
+        return _half_ulp(mant) * Fraction(10) ** int(exp)
+    if "." in t:
+        d = len(t.split(".", 1)[1])
+        return Fraction(1, 2 * 10**d)
+    return Fraction(1, 2)
+
+
+class Result:
+    """The outcome of :func:`ghgcalc.calculate`.
+
+    Attributes
+    ----------
+    rows : DataFrame
+        Every computed input row with ``co2_t, ch4_t, n2o_t, co2e_t`` [t], ``energy_mwh``
+        [MWh], ``energy_tce`` [tce], ``amount`` (resource rows, in ``amount_unit``),
+        ``scope``, ``factor_ids`` (every factor used, ``;``-separated), ``method_notes``
+        (fallbacks, mismatches and literal factors, recorded) and ``profile``.
+    errors : list of RowIssue
+        The rows that could not be computed (``on_error="collect"``), with the reason.
+    """
+
+    def __init__(self) -> None:
+        self.rows: pd.DataFrame = pd.DataFrame()
+        self.errors: list[RowIssue] = []
+        self.method: Method
+        self.denominators: list[Denominator] = []
+        self.n_input_rows = 0
+        self.source: str | None = None
+        self.encoding: str | None = None
+        self._inv = np.zeros(0, dtype=np.int64)
+        self._q = np.zeros(0)
+        self._qtext: np.ndarray | None = None
+        self._res: list[Resolution] = []
+        self._key_carrier: list[str] = []
+        self._metric_cache: dict[str, tuple[np.ndarray, str]] = {}
+
+    # -- construction ---------------------------------------------------------------
+    @classmethod
+    def empty(cls, method: Method, denominators: Mapping[str, Any] | None, issues: list[RowIssue],
+              table: ActivityTable) -> Result:
+        r = cls()
+        r.method = method
+        r.denominators = normalize_denominators(denominators)
+        r.errors = list(issues)
+        r.n_input_rows = table.n_input_rows
+        r.source, r.encoding = table.source, table.encoding
+        return r
+
+    @classmethod
+    def build(cls, frame: pd.DataFrame, ok: np.ndarray, inv: np.ndarray, resolutions: list[Resolution],
+              method: Method, denominators: Mapping[str, Any] | None, issues: list[RowIssue],
+              table: ActivityTable) -> Result:
+        from .calculation import OUTPUT_COLUMNS
+
+        r = cls.empty(method, denominators, issues, table)
+        all_ok = bool(ok.all())
+        sub = frame if all_ok else frame[ok]
+        inv_ok = inv if all_ok else inv[ok]
+        q = sub["quantity"].to_numpy(dtype="float64")
+        rows = sub.drop(columns=["_bad"])
+        for col in OUTPUT_COLUMNS:
+            if col == "amount":
+                continue
+            coef = np.array([np.nan if (res.coef.get(col) is None) else float(res.coef.get(col) or 0) for res in resolutions])
+            rows[col] = q * coef[inv_ok]
+        amount = np.array([float(res.coef.get("amount") or 0) if res.category == "resource" else np.nan for res in resolutions])
+        rows["amount"] = q * amount[inv_ok]
+        rows["amount_unit"] = _categorical(inv_ok, [res.amount_unit for res in resolutions])
+        rows["scope"] = np.array([res.scope for res in resolutions], dtype=np.int8)[inv_ok]
+        rows["factor_ids"] = _categorical(inv_ok, [";".join(res.factor_ids) for res in resolutions])
+        rows["method_notes"] = _categorical(inv_ok, ["; ".join(res.notes) for res in resolutions])
+        rows["profile"] = pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), categories=[method.profile.id])
+        r.rows = rows
+        r._inv = inv_ok
+        r._q = q
+        r._qtext = sub["quantity_text"].to_numpy(dtype=object) if "quantity_text" in sub.columns else None
+        r._res = resolutions
+        r._key_carrier = [str(c) for c in pd.Series(frame["carrier"].to_numpy(dtype=object)).groupby(inv).first().reindex(range(len(resolutions))).tolist()]
+        return r
+
+    # -- basic facts ----------------------------------------------------------------
+    @property
+    def profile(self) -> Any:
+        return self.method.profile
+
+    @property
+    def partial(self) -> bool:
+        """True when some input rows are in ``errors`` rather than in ``rows``."""
+        return bool(self.errors)
+
+    @property
+    def rows_accounted(self) -> bool:
+        """Rows in == rows computed + rows with an error (every input row accounted for)."""
+        bad_rows = {e.row for e in self.errors if e.row is not None}
+        whole_table = any(e.row is None for e in self.errors)
+        return whole_table or len(self.rows) + len(bad_rows) == self.n_input_rows
+
+    def factors_used(self) -> list[Any]:
+        """Every factor row the computed rows used, with its provenance."""
+        ids: dict[str, None] = {}
+        used = set(np.unique(self._inv).tolist()) if len(self._inv) else set()
+        for k in sorted(used):
+            for fid in self._res[k].factor_ids:
+                ids[fid] = None
+        out = [self.method.factor(fid) for fid in ids]
+        return [f for f in out if f is not None]
+
+    # -- metrics --------------------------------------------------------------------
+    def _key_weights(self, metric: str) -> tuple[list[Fraction | None], str]:
+        specs = _metric_specs()
+        col, pred = specs[metric]
+        w: list[Fraction | None] = []
+        for res, carrier in zip(self._res, self._key_carrier, strict=True):
+            if res.category != "error" and pred(res, carrier):
+                w.append(res.coef.get(col))
+            else:
+                w.append(Fraction(0))
+        unit = self._metric_unit(metric)
+        return w, unit
+
+    def _metric_unit(self, metric: str) -> str:
+        defs = metric_definitions()["metrics"]
+        if metric in defs:
+            return str(defs[metric]["unit"])
+        c = carriers().get(metric)
+        return str(c.metric_unit) if c and c.metric_unit else ""
+
+    def base_metrics(self) -> list[str]:
+        """The metrics this result has (emission and energy metrics when any such row was
+        computed; a resource metric when its carrier appears; tce metrics only when every
+        energy row has a coal equivalent)."""
+        cats = {(res.category, carrier) for res, carrier in zip(self._res, self._key_carrier, strict=True)
+                if res.category != "error"}
+        present = set(np.unique(self._inv).tolist()) if len(self._inv) else set()
+        cats = {(self._res[k].category, self._key_carrier[k]) for k in present}
+        out: list[str] = []
+        if any(c in ("energy", "direct") for c, _ in cats):
+            for m in _EMISSION_METRICS:
+                if m.endswith("_tce"):
+                    w, _ = self._key_weights(m)
+                    if any(w[k] is None for k in present):
+                        continue
+                out.append(m)
+        for cid, c in carriers().items():
+            if c.type == "resource" and ("resource", cid) in cats:
+                out.append(cid)
+        return out
+
+    def metric_ids(self) -> list[str]:
+        base = self.base_metrics()
+        return base + [f"{m}_{d.suffix}" for d in self.denominators for m in base]
+
+    def _split(self, metric: str) -> tuple[str, Denominator | None]:
+        for d in self.denominators:
+            suf = "_" + d.suffix
+            if metric.endswith(suf) and metric[: -len(suf)] in _metric_specs():
+                return metric[: -len(suf)], d
+        if metric in _metric_specs():
+            return metric, None
+        raise KeyError(metric)
+
+    def _sums(self, mask: np.ndarray | None = None) -> np.ndarray:
+        inv = self._inv if mask is None else self._inv[mask]
+        q = self._q if mask is None else self._q[mask]
+        return np.bincount(inv, weights=q, minlength=len(self._res))
+
+    def metric_value(self, metric: str, mask: np.ndarray | None = None) -> tuple[float, str]:
+        """A metric as a float in its canonical unit, optionally over a subset of rows."""
+        base, den = self._split(metric)
+        w, unit = self._key_weights(base)
+        s = self._sums(mask)
+        if any(x is None and s[k] != 0 for k, x in enumerate(w)):
+            return float("nan"), unit
+        val = float(sum(float(x) * s[k] for k, x in enumerate(w) if x))
+        if den is not None:
+            val /= float(den.value)
+            unit = _per(unit, den)
+        return val, unit
+
+    def _exact_parts(self, mask: np.ndarray | None) -> tuple[list[Fraction], list[Fraction], list[Fraction]]:
+        """Per-key exact quantity sums and their rounding intervals (from printed digits)."""
+        ck = "all" if mask is None else mask.tobytes()
+        cache = self.__dict__.setdefault("_exact_cache", {})
+        if ck not in cache:
+            cache[ck] = self._exact_parts_uncached(mask)
+        return cache[ck]  # type: ignore[no-any-return]
+
+    def _exact_parts_uncached(self, mask: np.ndarray | None) -> tuple[list[Fraction], list[Fraction], list[Fraction]]:
+        idx = np.arange(len(self._q)) if mask is None else np.flatnonzero(mask)
+        K = len(self._res)
+        s = [Fraction(0)] * K
+        lo = [Fraction(0)] * K
+        hi = [Fraction(0)] * K
+        for i in idx:
+            k = int(self._inv[i])
+            text = self._qtext[i] if self._qtext is not None else repr(float(self._q[i]))
+            x = decimal_of(text)
+            h = _half_ulp(str(text))
+            s[k] += x
+            lo[k] += max(x - h, Fraction(0))
+            hi[k] += x + h
+        return s, lo, hi
+
+    def metric_exact(self, metric: str, mask: np.ndarray | None = None) -> tuple[Fraction | None, Fraction | None, Fraction | None, str]:
+        """(exact value, interval low, interval high, unit) of a metric from the printed inputs.
+
+        The interval is what the rounding of the printed inputs allows: an input printed
+        as ``300.638`` stands for [300.6375, 300.6385]. Factors are exact as printed."""
+        base, den = self._split(metric)
+        w, unit = self._key_weights(base)
+        s, lo, hi = self._exact_parts(mask)
+        if any(x is None and s[k] != 0 for k, x in enumerate(w)):
+            return None, None, None, unit
+        val = sum((x * s[k] for k, x in enumerate(w) if x), Fraction(0))
+        vlo = sum((x * lo[k] for k, x in enumerate(w) if x), Fraction(0))
+        vhi = sum((x * hi[k] for k, x in enumerate(w) if x), Fraction(0))
+        if den is not None:
+            val, vlo, vhi = val / den.value, vlo / den.value, vhi / den.value
+            unit = _per(unit, den)
+        return val, vlo, vhi, unit
+
+    def contributions(self, metric: str, mask: np.ndarray | None = None) -> dict[str, tuple[Fraction, int]]:
+        """Per factor id: the exact part of the metric that scales with that factor, and the
+        exponent with which it enters (+1 multiplied, -1 divided)."""
+        from .calculation import OUTPUT_COLUMNS  # noqa: F401
+
+        base, den = self._split(metric)
+        col, pred = _metric_specs()[base]
+        s, _, _ = self._exact_parts(mask)
+        out: dict[str, tuple[Fraction, int]] = {}
+        for k, (res, carrier) in enumerate(zip(self._res, self._key_carrier, strict=True)):
+            if res.category == "error" or not pred(res, carrier) or not s[k]:
+                continue
+            coef = res.coef.get(col)
+            if not coef:
+                continue
+            part = coef * s[k] / (den.value if den else 1)
+            for fid, e in res.chains.get(col, {}).items():
+                prev = out.get(fid, (Fraction(0), e))
+                out[fid] = (prev[0] + part, e)
+        return out
+
+    def row_contributions(self, metric: str, mask: np.ndarray | None = None) -> list[tuple[int, str, Fraction, Fraction]]:
+        """Per input row: (row label, printed quantity, exact quantity, metric per unit of quantity)."""
+        base, den = self._split(metric)
+        w, _ = self._key_weights(base)
+        idx = np.arange(len(self._q)) if mask is None else np.flatnonzero(mask)
+        out = []
+        labels = self.rows.index.to_numpy()
+        for i in idx:
+            k = int(self._inv[i])
+            if not w[k]:
+                continue
+            text = self._qtext[i] if self._qtext is not None else repr(float(self._q[i]))
+            wk = w[k]
+            assert wk is not None
+            per = wk / (den.value if den else Fraction(1))
+            out.append((int(labels[i]), str(text), decimal_of(text), per))
+        return out
+
+    # -- public summaries ----------------------------------------------------------------
+    def totals(self, by: str | None = None) -> Any:
+        """Metric -> pint Quantity (contract section 4); with ``by``, a DataFrame of every
+        metric per group of that column (``carrier``, ``facility``, ``period``, ``scope`` or
+        any carried column), values in the units listed in ``df.attrs['units']``."""
+        if by is None:
+            out: dict[str, Any] = {}
+            for m in self.metric_ids():
+                v, u = self.metric_value(m)
+                out[m] = Q_(v, u) if u else Q_(v, "dimensionless")
+            return out
+        if by not in self.rows.columns:
+            raise KeyError(f"no column {by!r} in the results (have: {', '.join(self.rows.columns)})")
+        codes, groups = pd.factorize(self.rows[by], use_na_sentinel=False)
+        metrics = self.metric_ids()
+        data: dict[str, list[float]] = {m: [] for m in metrics}
+        units: dict[str, str] = {}
+        for g in range(len(groups)):
+            mask = codes == g
+            for m in metrics:
+                v, u = self.metric_value(m, mask)
+                data[m].append(v)
+                units[m] = u
+        df = pd.DataFrame(data, index=pd.Index(groups, name=by))
+        df.attrs["units"] = units
+        return df
+
+    def kpis(self, language: str = "en") -> pd.DataFrame:
+        """The KPI table: metric, value, unit, labels (English, traditional and simplified
+        Chinese) and the HKEX KPI the metric serves."""
+        defs = metric_definitions()
+        mdefs, per = defs["metrics"], defs["intensity"]["per_capita"]
+        recs = []
+        for m in self.metric_ids():
+            v, u = self.metric_value(m)
+            base, den = self._split(m)
+            if base in mdefs:
+                lab = dict(mdefs[base])
+            else:
+                c = carriers()[base]
+                lab = {"en": c.labels.get("en", base), "zh_hant": c.labels.get("zh_hant", base),
+                       "zh_hans": c.labels.get("zh_hans", base), "hkex": "A2.2" if "water" in base else "A1.3"}
+            if den is not None:
+                if den.name == "headcount":
+                    lab = {"en": f"{lab['en']} per employee", "zh_hant": f"人均{lab['zh_hant']}",
+                           "zh_hans": f"人均{lab['zh_hans']}", "hkex": lab.get("hkex")}
+                else:
+                    lab = {"en": f"{lab['en']} per {den.name}", "zh_hant": f"{lab['zh_hant']}（每{den.name}）",
+                           "zh_hans": f"{lab['zh_hans']}（每{den.name}）", "hkex": lab.get("hkex")}
+            recs.append({"metric": m, "value": v, "unit": u, "label": lab["en"], "label_zh_hant": lab["zh_hant"],
+                         "label_zh_hans": lab["zh_hans"], "hkex_kpi": lab.get("hkex")})
+        _ = per
+        return pd.DataFrame.from_records(recs, columns=["metric", "value", "unit", "label", "label_zh_hant", "label_zh_hans", "hkex_kpi"])
+
+    def select_mask(self, carrier: str | None = None, facility: str | None = None, period: str | None = None) -> np.ndarray:
+        """Boolean mask of the computed rows in one group of a breakdown."""
+        mask = np.ones(len(self.rows), dtype=bool)
+        if carrier is not None:
+            cid = carrier_aliases().get(normalize_key(carrier), carrier)
+            mask &= (self.rows["carrier"].astype(str) == cid).to_numpy()
+        if facility is not None:
+            mask &= (self.rows["facility"].astype(str) == str(facility)).to_numpy() if "facility" in self.rows else False
+        if period is not None:
+            per = self.rows["period"].astype(str).to_numpy()
+            yr = self.rows["year"].astype(str).to_numpy()
+            mask &= (per == str(period)) | (yr == str(period))
+        return mask
+
+    def with_denominators(self, denominators: Mapping[str, Any] | None) -> Result:
+        """A copy of this result with more intensity denominators (existing names win)."""
+        import copy
+
+        new = copy.copy(self)
+        have = {d.name for d in self.denominators}
+        new.denominators = [*self.denominators, *(d for d in normalize_denominators(denominators) if d.name not in have)]
+        return new
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.rows
+
+    def _repr_html_(self) -> str:
+        return str(self.kpis().to_html(index=False))
+
+    def __repr__(self) -> str:
+        return f"<ghgcalc.Result profile={self.profile.id!r} rows={len(self.rows)} errors={len(self.errors)}>"
+
+
+def _per(unit: str, den: Denominator) -> str:
+    if not den.unit:
+        return unit
+    u = f"({unit})" if "/" in unit else unit
+    d = f"({den.unit})" if any(ch in den.unit for ch in "/* ") else den.unit
+    return f"{u} / {d}"
+
+
+def convert_exact(value: Fraction, from_unit: str, to_unit: str) -> Fraction:
+    return value * conversion_factor(from_unit, to_unit)
+
+
+def _categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
+    cats = _unique_cats(labels)
+    pos = {c: i for i, c in enumerate(cats)}
+    remap = np.array([pos[lab] for lab in labels], dtype=np.int64)
+    return pd.Categorical.from_codes(remap[codes] if len(codes) else codes, categories=cats, validate=False)
+
+
+def _unique_cats(labels: list[str]) -> list[str]:
+    return list(dict.fromkeys(labels)) or [""]
+
+
+def calculate_dask(activities: Any, method: Method, denominators: Mapping[str, Any] | None, *, on_error: str) -> Any:
+    raise GhgcalcError("Dask DataFrames are not supported yet; compute() to pandas first")

@@ -1,0 +1,208 @@
+"""Units: one pint registry for ghgcalc, built once, plus the spellings reports print.
+
+pint is used at the boundary only (MetPy's pattern): each distinct unit string is parsed
+once (cached) and turned into an exact conversion factor (a :class:`fractions.Fraction`,
+because the registry is built with ``non_int_type=Fraction``); rows then flow as float
+arrays multiplied by ``float(factor)``. The exact factor is kept for reconciliation,
+where a figure close to a rounding boundary is settled in exact arithmetic.
+
+The registry is private to ghgcalc: a user's own registry is never mutated and no
+context is enabled globally. Greenhouse gases and coal equivalent are their own
+dimensions (see ``ghgcalc/data/units.txt``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from fractions import Fraction
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import pint
+
+from .errors import UnitError
+
+__all__ = [
+    "GAS_DIMENSIONS",
+    "Q_",
+    "conversion_factor",
+    "dimensionality",
+    "gas_of",
+    "is_dimensionless",
+    "normalize_unit_text",
+    "parse_unit",
+    "registry",
+]
+
+#: dimension name -> gas symbol for the greenhouse gases that are their own dimensions
+GAS_DIMENSIONS: dict[str, str] = {
+    "[carbon_dioxide]": "CO2",
+    "[co2_equivalent]": "CO2e",
+    "[methane]": "CH4",
+    "[nitrous_oxide]": "N2O",
+    "[sulphur_hexafluoride]": "SF6",
+    "[nitrogen_trifluoride]": "NF3",
+    "[hydrofluorocarbon]": "HFC",
+}
+
+
+def _build(non_int_type: type) -> pint.UnitRegistry[Any]:
+    reg: pint.UnitRegistry[Any] = pint.UnitRegistry(non_int_type=non_int_type)
+    text = resources.files("ghgcalc").joinpath("data/units.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            reg.define(line)
+    # lowercase spelling of pint's BTU used in US disclosures
+    reg.define("btu = BTU")
+    return reg
+
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry[Any]:
+    """The public ghgcalc unit registry (float magnitudes; built on first use, then cached).
+
+    Quantities returned to users (``result.totals()``) live here.
+    """
+    return _build(float)
+
+
+@lru_cache(maxsize=1)
+def exact_registry() -> pint.UnitRegistry[Any]:
+    """A twin of :func:`registry` with exact (Fraction) magnitudes, used to derive
+    conversion factors without float error. Never handed to users."""
+    return _build(Fraction)
+
+
+def Q_(value: Any, unit: str) -> Any:
+    """A Quantity in the public registry, with the unit spelled as reports print it."""
+    reg = registry()
+    q = reg.parse_expression(normalize_unit_text(unit))
+    if not isinstance(q, reg.Quantity):
+        q = reg.Quantity(1, q)
+    return value * q
+
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_THOUSAND_PREFIX = re.compile(r"^\(?\s*(?:'000|’000|‘000|thousand|thousands of)\s*\)?\s*(.+)$", re.I)
+_THOUSAND_SUFFIX = re.compile(r"^(.+?)\s*(?:'000|’000|‘000)$")
+_GAS_GLUED = re.compile(r"(?<![A-Za-z])(Mt|kt|kg|g|t|mt)(CO2e|CO2eq|CO2|CH4|N2O)(?![A-Za-z])")
+_SQUARE_CUBE = re.compile(r"(?<![A-Za-z])(km|cm|mm|m|ft)([23])(?![0-9])")
+
+
+def normalize_unit_text(text: str) -> str:
+    """Rewrite the spellings reports print into a pint expression.
+
+    Handles full-width characters, superscripts (m³, 10⁴), the HKEX spellings
+    ``'000 kWh``, ``thousand kWh`` and ``MWh'000``, glued gas names (``tCO2e``),
+    ``m3``/``Nm3``, the box-drawing slash ``╱`` and ``10^4``/``10**4`` prefixes.
+    """
+    s = text.strip()
+    # normal / standard cubic metres are cubic metres (the reference conditions are the factor's)
+    s = re.sub(r"(?<![A-Za-z])[NS]m(?:³|3|\*\*3|\^3)(?![0-9])", "m**3", s)
+    # superscript exponents before NFKC (which would turn '³' into a plain '3')
+    s = re.sub(r"10([⁰¹²³⁴⁵⁶⁷⁸⁹]+)", lambda m: "10**" + m.group(1).translate(_SUPERSCRIPTS), s)
+    s = re.sub(r"([A-Za-z\u4e00-\u9fff])([²³])", lambda m: m.group(1) + "**" + m.group(2).translate(_SUPERSCRIPTS), s)
+    s = unicodedata.normalize("NFKC", s)
+    s = s.replace("╱", "/").replace("∕", "/").replace("·", "*").replace("×", "*")
+    s = s.replace("（", "(").replace("）", ")")
+    s = s.replace("^", "**")
+    m = _THOUSAND_PREFIX.match(s)
+    if m:
+        s = f"1000 * ({m.group(1).strip()})"
+    else:
+        m = _THOUSAND_SUFFIX.match(s)
+        if m:
+            s = f"1000 * ({m.group(1).strip()})"
+    s = _GAS_GLUED.sub(r"\1 \2", s)
+    s = _SQUARE_CUBE.sub(r"\1**\2", s)
+    # "GJ/10**4 m**3" means GJ per (10**4 m**3)
+    s = re.sub(r"/\s*(10\*\*\d+)\s*([A-Za-z\u4e00-\u9fff][\w]*(?:\*\*\d+)?)", r"/(\1 * \2)", s)
+    return s
+
+
+@lru_cache(maxsize=4096)
+def parse_unit(text: str) -> Any:
+    """Parse a unit as printed (``萬千瓦時``, ``10^4 t CO2e``, ``'000 kWh``) into a Quantity.
+
+    The result is a pint Quantity whose magnitude is exact (a Fraction or int); it is
+    cached, so each distinct spelling meets pint once per process.
+
+    Raises
+    ------
+    UnitError
+        If pint cannot make sense of the text.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise UnitError("empty unit", value=text, column="unit")
+    reg = exact_registry()
+    expr = normalize_unit_text(text)
+    try:
+        q = reg.parse_expression(expr)
+    except Exception as exc:  # pint raises several unrelated exception types
+        raise UnitError(
+            f"unknown unit ({type(exc).__name__}: {exc})",
+            value=text,
+            column="unit",
+            hint="use a pint unit (MWh, GJ, t, m**3, L, scf, btu) or a Chinese spelling (兆瓦時, 萬千瓦時, 噸)",
+        ) from None
+    if not isinstance(q, reg.Quantity):
+        q = reg.Quantity(1, q)
+    mag = q.magnitude
+    if isinstance(mag, float):
+        mag = Fraction(str(mag))
+        q = reg.Quantity(mag, q.units)
+    if mag <= 0:
+        raise UnitError("a unit must have a positive scale", value=text, column="unit")
+    return q
+
+
+@lru_cache(maxsize=16384)
+def conversion_factor(from_unit: str, to_unit: str) -> Fraction:
+    """Exact factor ``k`` such that ``x [from_unit] == k * x [to_unit]``.
+
+    Raises
+    ------
+    UnitError
+        If either unit is unknown or the dimensions differ.
+    """
+    a = parse_unit(from_unit)
+    b = parse_unit(to_unit)
+    try:
+        ratio = (a / b).to("dimensionless").magnitude
+    except pint.DimensionalityError:
+        raise UnitError(
+            f"cannot convert {from_unit!r} ({dimensionality(from_unit)}) to {to_unit!r} ({dimensionality(to_unit)})",
+            value=from_unit,
+            column="unit",
+        ) from None
+    return Fraction(ratio) if not isinstance(ratio, Fraction) else ratio
+
+
+@lru_cache(maxsize=4096)
+def dimensionality(unit: str) -> str:
+    """The dimensionality of a unit as a canonical string (``[length] ** 3``)."""
+    d = dims_of(unit)
+    return " * ".join(f"{k}" if v == 1 else f"{k} ** {v}" for k, v in sorted(d.items())) or "dimensionless"
+
+
+def dims_of(unit: str) -> dict[str, Fraction]:
+    """The dimensionality of a unit as a plain dict ``{"[mass]": 1, ...}``."""
+    q = parse_unit(unit)
+    return {str(k): Fraction(v) for k, v in q.dimensionality.items()}
+
+
+def is_dimensionless(unit: str) -> bool:
+    return not dims_of(unit)
+
+
+def gas_of(unit: str) -> str | None:
+    """The greenhouse gas of a unit that is a mass of one gas (``t CO2e`` -> ``CO2e``), else None."""
+    d = dims_of(unit)
+    gases = [GAS_DIMENSIONS[k] for k, v in d.items() if k in GAS_DIMENSIONS and v == 1]
+    rest = {k: v for k, v in d.items() if k not in GAS_DIMENSIONS}
+    if len(gases) == 1 and rest == {"[mass]": 1} and len(d) == 2:
+        return gases[0]
+    return None

@@ -1,0 +1,92 @@
+"""The command line, run as the real console script."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXE = shutil.which("ghgcalc")
+CMD = [EXE] if EXE else [sys.executable, "-m", "ghgcalc.cli"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CMD, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_example_exit_0_with_statuses() -> None:
+    p = run("example")
+    assert p.returncode == 0, p.stderr
+    assert "16 reproduced, 1 consistent, 0 differs, 1 not recomputed" in p.stdout
+
+
+def test_example_json() -> None:
+    p = run("example", "--format", "json")
+    data = json.loads(p.stdout)
+    assert len(data) == 18
+    assert {"metric", "reported", "recomputed", "unit", "status", "reason"} <= set(data[0])
+
+
+def test_reconcile_with_report_labels(example_dir: Path) -> None:
+    p = run("reconcile", str(example_dir / "activity.csv"), str(example_dir / "reported.yaml"), "--profile", "kuaishou-2022",
+            "--format", "json")
+    assert p.returncode == 0, p.stderr
+    statuses = [e["status"] for e in json.loads(p.stdout)]
+    assert statuses.count("reproduced") == 16
+
+
+def test_reconcile_exit_1_when_a_figure_differs(tmp_path: Path, example_dir: Path) -> None:
+    rep = tmp_path / "r.yaml"
+    rep.write_text('reported:\n  - {metric: scope2, value: "80.00", unit: 10^4 t CO2e}\n', encoding="utf-8")
+    p = run("reconcile", str(example_dir / "activity.csv"), str(rep), "--profile", "kuaishou-2022")
+    assert p.returncode == 1
+    assert "DIFFERS" in p.stdout
+
+
+def test_bad_input_exit_2_without_traceback(tmp_path: Path) -> None:
+    f = tmp_path / "a.csv"
+    f.write_text("carrier,quantity,unit\nelectricity,-5,MWh\nunobtainium,1,MWh\n", encoding="utf-8")
+    p = run("calc", str(f), "--profile", "kuaishou-2022")
+    assert p.returncode == 2
+    assert "Traceback" not in p.stderr
+    assert "row 0, column 'quantity'" in p.stderr and "row 1, column 'carrier'" in p.stderr
+
+
+def test_calc_collect_lists_errors_in_json(tmp_path: Path) -> None:
+    f = tmp_path / "a.csv"
+    f.write_text("carrier,quantity,unit\nelectricity,5,MWh\nunobtainium,1,MWh\n", encoding="utf-8")
+    p = run("calc", str(f), "--profile", "kuaishou-2022", "--format", "json", "--on-error", "collect")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["totals"]["scope2"]["value"] == pytest.approx(5 * 0.5703)
+    assert out["errors"][0]["row"] == 1 and out["partial"] is True
+    assert any(f["id"] == "cn-mee-grid-national-2022" for f in out["factors"])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_calc_exports(tmp_path: Path, example_dir: Path, fmt: str) -> None:
+    out = tmp_path / f"r.{fmt}"
+    p = run("calc", str(example_dir / "activity.csv"), "--profile", "kuaishou-2022", "--format", fmt, "-o", str(out))
+    assert p.returncode == 0, p.stderr
+    assert out.stat().st_size > 0
+
+
+def test_factors_commands() -> None:
+    assert run("factors", "verify").returncode == 0
+    p = run("factors", "list", "--carrier", "electricity", "--year", "2022", "--format", "json")
+    rows = json.loads(p.stdout)
+    assert any(r["id"] == "cn-mee-grid-national-2022" and r["value"] == "0.5703" for r in rows)
+    for r in rows:
+        for k in ("publisher", "document", "reference", "published", "review_status"):
+            assert r[k], (r["id"], k)
+    assert "0.5703" in run("factors", "show", "cn-mee-grid-national-2022").stdout
+
+
+def test_profiles_commands() -> None:
+    assert "kuaishou-2022" in run("profiles", "list").stdout
+    p = run("profiles", "show", "kuaishou-2022")
+    assert p.returncode == 0 and "0.5810" in p.stdout   # the footnote discrepancy is documented
