@@ -140,6 +140,16 @@ def _decode_other(raw: bytes, path: Path) -> tuple[str, str]:
     raise InputError("cannot decode the file as text (tried UTF-8, GB18030, Big5)", value=str(path))
 
 
+def _factorize(col: pd.Series) -> tuple[np.ndarray, list[Any]]:
+    """Codes and distinct values of a column, missing values folded into ``""``."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    uniq = [u for u in uniques]
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(uniq), codes)
+        uniq.append("")
+    return codes, uniq
+
+
 _NUM_CLEAN = re.compile(r"[,，\s_'’]")
 
 
@@ -258,22 +268,25 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
 
     # carriers: resolve each distinct spelling once
     carrier_col = df["carrier"]
-    codes, uniques = pd.factorize(carrier_col.astype(object).where(carrier_col.notna(), ""), use_na_sentinel=False)
+    codes, uniques = _factorize(carrier_col)
     aliases = carrier_aliases()
     profile_carriers = {normalize_key(k): k for k in profile.carriers}
     resolved: list[str | None] = []
     for u in uniques:
         k = normalize_key(str(u))
         resolved.append(aliases.get(k) or profile_carriers.get(k) or (None if not k else f"?{u}"))
-    carrier_ids = np.array(resolved, dtype=object)[codes]
+    resolved_arr = np.array(resolved, dtype=object)
+    carrier_ids = resolved_arr[codes]
+    u_empty = np.array([c is None for c in resolved], dtype=bool)
+    u_unknown = np.array([isinstance(c, str) and c.startswith("?") for c in resolved], dtype=bool)
 
     # quantities
     q, qtext, qbad = _parse_quantities(df["quantity"], issues)
     bad |= qbad
 
     # units: parse each distinct spelling once
-    unit_col = df["unit"].astype(object).where(df["unit"].notna(), "")
-    ucodes, uuniques = pd.factorize(unit_col, use_na_sentinel=False)
+    unit_col = df["unit"]
+    ucodes, uuniques = _factorize(unit_col)
     unit_ok = np.zeros(len(uuniques), dtype=bool)
     unit_text = np.empty(len(uuniques), dtype=object)
     unit_err: dict[int, str] = {}
@@ -313,8 +326,8 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
                                    hint="Scope 3 is outside ghgcalc's remit; leave the cell empty for the carrier's default"))
         bad |= sbad[scodes]
 
-    empty_carrier = np.array([c is None for c in carrier_ids])
-    unknown = np.array([isinstance(c, str) and c.startswith("?") for c in carrier_ids])
+    empty_carrier = u_empty[codes]
+    unknown = u_unknown[codes]
     if unknown.any():
         # an unknown carrier is allowed for a direct emission entry (unit = mass of a gas) with a scope
         for i in np.flatnonzero(unknown):
@@ -340,18 +353,25 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
         reg = df["region"].astype(object).where(df["region"].notna(), "").astype(str).str.strip()
         region = reg.where(reg != "", profile.region)
     else:
-        region = pd.Series(profile.region, index=df.index, dtype=object)
+        region = pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[profile.region]), index=df.index)
 
     out = pd.DataFrame(index=df.index)
-    out["carrier"] = pd.Series(np.where(bad & (empty_carrier | unknown), None, carrier_ids), index=df.index, dtype=object)
+    if unknown.any() or empty_carrier.any():
+        out["carrier"] = pd.Series(np.where(bad & (empty_carrier | unknown), None, carrier_ids), index=df.index, dtype=object)
+    else:
+        cats = list(dict.fromkeys(str(c) for c in resolved))
+        pos = np.array([cats.index(str(c)) for c in resolved], dtype=np.int64)
+        out["carrier"] = pd.Categorical.from_codes(pos[codes], categories=cats)
     out["carrier_input"] = carrier_col
     out["quantity"] = q
     if qtext is not None:
         out["quantity_text"] = qtext
-    out["unit"] = pd.Series(unit_text[ucodes], index=df.index, dtype=object)
+    ucats = list(dict.fromkeys(str(u) for u in unit_text))
+    upos = np.array([ucats.index(str(u)) for u in unit_text], dtype=np.int64)
+    out["unit"] = pd.Categorical.from_codes(upos[ucodes], categories=ucats)
     out["period"] = df["period"] if "period" in df.columns else years
     out["year"] = years
-    out["region"] = region.to_numpy(dtype=object)
+    out["region"] = region.to_numpy(dtype=object) if not isinstance(region.dtype, pd.CategoricalDtype) else region.array
     out["scope_override"] = scope_override
     for c in ("facility", "instrument"):
         if c in df.columns:

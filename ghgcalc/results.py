@@ -277,6 +277,13 @@ class Result:
         raise KeyError(metric)
 
     def _sums(self, mask: np.ndarray | None = None) -> np.ndarray:
+        """Per-key sums of the quantities (one bincount; cached for the whole table)."""
+        if mask is None:
+            cached = self.__dict__.get("_sums_all")
+            if cached is None:
+                cached = np.bincount(self._inv, weights=self._q, minlength=len(self._res))
+                self.__dict__["_sums_all"] = cached
+            return cached
         inv = self._inv if mask is None else self._inv[mask]
         q = self._q if mask is None else self._q[mask]
         return np.bincount(inv, weights=q, minlength=len(self._res))
