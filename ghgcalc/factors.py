@@ -114,21 +114,14 @@ class FactorRow(BaseModel):
             raise ValueError("id must be non-empty and contain no spaces")
         return v
 
-    @field_validator("value", mode="before")
+    @field_validator("value", "uncertainty_low", "uncertainty_high", mode="before")
     @classmethod
-    def _value(cls, v: Any) -> str:
+    def _decimal(cls, v: Any) -> Any:
+        if v is None:
+            return None  # a missing value is rejected by the type of ``value``; bounds are optional
         if isinstance(v, float):
             v = repr(v)
         return _decimal_text(v, "value")
-
-    @field_validator("uncertainty_low", "uncertainty_high", mode="before")
-    @classmethod
-    def _bounds(cls, v: Any) -> Any:
-        if v is None:
-            return None
-        if isinstance(v, float):
-            v = repr(v)
-        return _decimal_text(v, "uncertainty bound")
 
     @field_validator("valid_from", "valid_to", mode="before")
     @classmethod
