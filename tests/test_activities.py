@@ -70,3 +70,18 @@ def test_every_bad_row_is_reported_with_row_column_value() -> None:
 def test_missing_required_column() -> None:
     with pytest.raises(ActivityDataError, match="required column 'unit' is missing"):
         ghgcalc.calculate([{"carrier": "electricity", "quantity": 1}], PROFILE)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".parquet", ".csv"])
+def test_file_formats_give_the_same_totals(tmp_path: Any, suffix: str) -> None:
+    df = pd.DataFrame({"carrier": ["外購電力", "柴油"], "quantity": ["1,534,956.48", "3,105.58"], "unit": ["兆瓦時", "噸"]})
+    path = tmp_path / f"a{suffix}"
+    if suffix == ".xlsx":
+        df.to_excel(path, index=False)
+    elif suffix == ".parquet":
+        df.to_parquet(path)
+    else:
+        df.to_csv(path, index=False, encoding="gb18030")   # what Excel writes on Chinese Windows
+    t = ghgcalc.calculate(path, "kuaishou-2022").totals()
+    assert t["scope2"].magnitude == pytest.approx(1534956.48 * 0.5703, rel=1e-12)
+    assert t["scope1"].magnitude == pytest.approx(3105.58 * 42.652 * 74.1e-3, rel=1e-12)
