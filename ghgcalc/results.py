@@ -246,8 +246,6 @@ class Result:
         """The metrics this result has (emission and energy metrics when any such row was
         computed; a resource metric when its carrier appears; tce metrics only when every
         energy row has a coal equivalent)."""
-        cats = {(res.category, carrier) for res, carrier in zip(self._res, self._key_carrier, strict=True)
-                if res.category != "error"}
         present = set(np.unique(self._inv).tolist()) if len(self._inv) else set()
         cats = {(self._res[k].category, self._key_carrier[k]) for k in present}
         out: list[str] = []
@@ -346,8 +344,6 @@ class Result:
     def contributions(self, metric: str, mask: np.ndarray | None = None) -> dict[str, tuple[Fraction, int]]:
         """Per factor id: the exact part of the metric that scales with that factor, and the
         exponent with which it enters (+1 multiplied, -1 divided)."""
-        from .calculation import OUTPUT_COLUMNS  # noqa: F401
-
         base, den = self._split(metric)
         col, pred = _metric_specs()[base]
         s, _, _ = self._exact_parts(mask)
@@ -413,7 +409,7 @@ class Result:
         """The KPI table: metric, value, unit, labels (English, traditional and simplified
         Chinese) and the HKEX KPI the metric serves."""
         defs = metric_definitions()
-        mdefs, per = defs["metrics"], defs["intensity"]["per_capita"]
+        mdefs = defs["metrics"]
         recs = []
         for m in self.metric_ids():
             v, u = self.metric_value(m)
@@ -433,7 +429,6 @@ class Result:
                            "zh_hans": f"{lab['zh_hans']}（每{den.name}）", "hkex": lab.get("hkex")}
             recs.append({"metric": m, "value": v, "unit": u, "label": lab["en"], "label_zh_hant": lab["zh_hant"],
                          "label_zh_hans": lab["zh_hans"], "hkex_kpi": lab.get("hkex")})
-        _ = per
         return pd.DataFrame.from_records(recs, columns=["metric", "value", "unit", "label", "label_zh_hant", "label_zh_hans", "hkex_kpi"])
 
     def select_mask(self, carrier: str | None = None, facility: str | None = None, period: str | None = None) -> np.ndarray:
