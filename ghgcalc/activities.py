@@ -140,6 +140,14 @@ def _decode_other(raw: bytes, path: Path) -> tuple[str, str]:
     raise InputError("cannot decode the file as text (tried UTF-8, GB18030, Big5)", value=str(path))
 
 
+def categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
+    """A Categorical whose row ``i`` is ``labels[codes[i]]``; equal labels share one category."""
+    cats = list(dict.fromkeys(labels)) or [""]
+    pos = {c: i for i, c in enumerate(cats)}
+    remap = np.array([pos[lab] for lab in labels], dtype=np.int64)
+    return pd.Categorical.from_codes(remap[codes] if len(codes) else codes, categories=cats, validate=False)
+
+
 def _factorize(col: pd.Series) -> tuple[np.ndarray, list[Any]]:
     """Codes and distinct values of a column, missing values folded into ``""``."""
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
@@ -359,16 +367,12 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     if unknown.any() or empty_carrier.any():
         out["carrier"] = pd.Series(np.where(bad & (empty_carrier | unknown), None, carrier_ids), index=df.index, dtype=object)
     else:
-        cats = list(dict.fromkeys(str(c) for c in resolved))
-        pos = np.array([cats.index(str(c)) for c in resolved], dtype=np.int64)
-        out["carrier"] = pd.Categorical.from_codes(pos[codes], categories=cats)
+        out["carrier"] = categorical(codes, [str(c) for c in resolved])
     out["carrier_input"] = carrier_col
     out["quantity"] = q
     if qtext is not None:
         out["quantity_text"] = qtext
-    ucats = list(dict.fromkeys(str(u) for u in unit_text))
-    upos = np.array([ucats.index(str(u)) for u in unit_text], dtype=np.int64)
-    out["unit"] = pd.Categorical.from_codes(upos[ucodes], categories=ucats)
+    out["unit"] = categorical(ucodes, [str(u) for u in unit_text])
     out["period"] = df["period"] if "period" in df.columns else years
     out["year"] = years
     out["region"] = region.to_numpy(dtype=object) if not isinstance(region.dtype, pd.CategoricalDtype) else region.array

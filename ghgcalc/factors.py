@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
 from .errors import FactorError, UnitError
 from .units import GAS_DIMENSIONS, dims_of, parse_unit
@@ -116,12 +116,12 @@ class FactorRow(BaseModel):
 
     @field_validator("value", "uncertainty_low", "uncertainty_high", mode="before")
     @classmethod
-    def _decimal(cls, v: Any) -> Any:
+    def _decimal(cls, v: Any, info: ValidationInfo) -> Any:
         if v is None:
             return None  # a missing value is rejected by the type of ``value``; bounds are optional
         if isinstance(v, float):
             v = repr(v)
-        return _decimal_text(v, "value")
+        return _decimal_text(v, str(info.field_name))
 
     @field_validator("valid_from", "valid_to", mode="before")
     @classmethod

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .activities import categorical
 from .carriers import carrier_aliases, carriers, metric_definitions, normalize_key
 from .errors import GhgcalcError, RowIssue
 from .units import Q_, conversion_factor
@@ -182,10 +183,10 @@ class Result:
             rows[col] = q * coef[inv_ok]
         amount = np.array([float(res.coef.get("amount") or 0) if res.category == "resource" else np.nan for res in resolutions])
         rows["amount"] = q * amount[inv_ok]
-        rows["amount_unit"] = _categorical(inv_ok, [res.amount_unit for res in resolutions])
+        rows["amount_unit"] = categorical(inv_ok, [res.amount_unit for res in resolutions])
         rows["scope"] = np.array([res.scope for res in resolutions], dtype=np.int8)[inv_ok]
-        rows["factor_ids"] = _categorical(inv_ok, [";".join(res.factor_ids) for res in resolutions])
-        rows["method_notes"] = _categorical(inv_ok, ["; ".join(res.notes) for res in resolutions])
+        rows["factor_ids"] = categorical(inv_ok, [";".join(res.factor_ids) for res in resolutions])
+        rows["method_notes"] = categorical(inv_ok, ["; ".join(res.notes) for res in resolutions])
         rows["profile"] = pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), categories=[method.profile.id])
         r.rows = rows
         r._inv = inv_ok
@@ -282,9 +283,7 @@ class Result:
                 cached = np.bincount(self._inv, weights=self._q, minlength=len(self._res))
                 self.__dict__["_sums_all"] = cached
             return cached
-        inv = self._inv if mask is None else self._inv[mask]
-        q = self._q if mask is None else self._q[mask]
-        return np.bincount(inv, weights=q, minlength=len(self._res))
+        return np.bincount(self._inv[mask], weights=self._q[mask], minlength=len(self._res))
 
     def metric_value(self, metric: str, mask: np.ndarray | None = None) -> tuple[float, str]:
         """A metric as a float in its canonical unit, optionally over a subset of rows."""
@@ -474,17 +473,6 @@ def _per(unit: str, den: Denominator) -> str:
 
 def convert_exact(value: Fraction, from_unit: str, to_unit: str) -> Fraction:
     return value * conversion_factor(from_unit, to_unit)
-
-
-def _categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
-    cats = _unique_cats(labels)
-    pos = {c: i for i, c in enumerate(cats)}
-    remap = np.array([pos[lab] for lab in labels], dtype=np.int64)
-    return pd.Categorical.from_codes(remap[codes] if len(codes) else codes, categories=cats, validate=False)
-
-
-def _unique_cats(labels: list[str]) -> list[str]:
-    return list(dict.fromkeys(labels)) or [""]
 
 
 def calculate_dask(activities: Any, method: Method, denominators: Mapping[str, Any] | None, *, on_error: str) -> Any:
