@@ -99,8 +99,10 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 
 def cmd_factors(args: argparse.Namespace) -> int:
-    from .factors import data_version, default_library, factors_dir, verify
+    from .factors import data_version, default_library, factors_dir, unreleased_changes, verify
 
+    if args.factors_cmd == "diff":
+        return cmd_factors_diff(args)
     if args.factors_cmd == "verify":
         problems = verify()
         if problems:
@@ -109,6 +111,10 @@ def cmd_factors(args: argparse.Namespace) -> int:
                 print(f"  - {p}")
             return EXIT_DIFFERS
         print(f"factor data intact: {len(default_library())} rows, data version {data_version()} ({factors_dir()})")
+        pending = unreleased_changes()
+        if pending:
+            print(f"unreleased changes since the {data_version()} snapshot: {pending.summary()} "
+                  f"(ghgcalc factors diff {data_version()} current)")
         return EXIT_OK
     lib = default_library()
     if args.factors_cmd == "show":
@@ -129,6 +135,20 @@ def cmd_factors(args: argparse.Namespace) -> int:
             print(f"{r.id:46} {r.value:>10} {r.unit:18} {r.years_text():10} {r.review_status:10} {(r.document or '')[:60]}")
         print(f"\n{len(rows)} row(s); data version {data_version()}")
     return EXIT_OK
+
+
+def cmd_factors_diff(args: argparse.Namespace) -> int:
+    """``factors diff OLD [NEW]``: rows added, removed, changed; exit 0 if none, 1 if any (as ``diff``)."""
+    from .factors import diff_libraries, open_factor_data
+
+    old_label, old = open_factor_data(args.old)
+    new_label, new = open_factor_data(args.new)
+    d = diff_libraries(old, new, old_label, new_label)
+    if args.format == "json":
+        print(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(d.lines()))
+    return EXIT_DIFFERS if d else EXIT_OK
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
@@ -202,6 +222,12 @@ def build_parser() -> argparse.ArgumentParser:
     fsh.add_argument("id")
     fsh.add_argument("--format", choices=["table", "json"], default="table")
     fs.add_parser("verify")
+    fd = fs.add_parser("diff", help="rows added, removed and changed between two data versions (exit 1 if any)",
+                       description="OLD and NEW: a released data version (e.g. 2026.11.0), 'current' (the shipped "
+                                   "tables), a factors directory, a snapshot (.json.gz) or one table (.csv/.yaml).")
+    fd.add_argument("old")
+    fd.add_argument("new", nargs="?", default="current")
+    fd.add_argument("--format", choices=["table", "json"], default="table")
     f.set_defaults(func=cmd_factors)
 
     pr = sub.add_parser("profiles", help="list or show the built-in methodology profiles")

@@ -11,10 +11,13 @@ every data file and the data version; :func:`verify` checks the files against it
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cached_property, lru_cache
@@ -273,7 +276,9 @@ def _data_files(root: Path) -> Iterator[Path]:
 class FactorLibrary:
     """A set of factor rows indexed by id, with the selections a calculation needs."""
 
-    def __init__(self, rows: Iterable[FactorRow]) -> None:
+    def __init__(self, rows: Iterable[FactorRow], data_version: str | None = None) -> None:
+        #: the factor data version these rows are (``None`` for a user's own table)
+        self.data_version = data_version
         self._rows: dict[str, FactorRow] = {}
         for r in rows:
             if r.id in self._rows:
@@ -305,7 +310,7 @@ class FactorLibrary:
 
     def extended(self, rows: Sequence[FactorRow]) -> FactorLibrary:
         """A new library with ``rows`` added (ids must not clash with existing ones)."""
-        return FactorLibrary([*self._rows.values(), *rows])
+        return FactorLibrary([*self._rows.values(), *rows], data_version=self.data_version)
 
     def select(
         self,
@@ -345,15 +350,30 @@ class FactorLibrary:
         return rows[0]
 
 
-@lru_cache(maxsize=1)
-def default_library() -> FactorLibrary:
-    """Every shipped factor row (loaded on first use, then cached)."""
-    root = factors_dir()
+def load_directory(root: Path) -> FactorLibrary:
+    """Every factor row in the tables (CSV/YAML) under ``root`` (``profiles/`` excluded),
+    labelled with the data version of ``root/manifest.json`` when there is one."""
     rows: list[FactorRow] = []
     for p in _data_files(root):
         rel = p.relative_to(root).as_posix()
         rows.extend(parse_table(p.read_text(encoding="utf-8-sig"), rel, p.suffix.lower().lstrip(".")))
-    return FactorLibrary(rows)
+    version = data_version(root) if (root / "manifest.json").is_file() else None
+    return FactorLibrary(rows, data_version=version)
+
+
+@lru_cache(maxsize=1)
+def default_library() -> FactorLibrary:
+    """Every shipped factor row (loaded on first use, then cached)."""
+    return load_directory(factors_dir())
+
+
+#: the files the manifest covers: tables, profiles, the changelog and the release snapshots
+_MANIFEST_SUFFIXES = (".csv", ".yaml", ".yml", ".toml", ".md", ".gz")
+
+
+def _manifest_files(root: Path) -> list[Path]:
+    return [p for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != "manifest.json" and p.suffix.lower() in _MANIFEST_SUFFIXES]
 
 
 def _sha256(path: Path) -> str:
@@ -368,8 +388,7 @@ def data_version(root: Path | None = None) -> str:
 
 def build_manifest(root: Path, version: str) -> dict[str, Any]:
     """Write ``manifest.json`` with the SHA-256 of every data file under ``root``."""
-    files = {p.relative_to(root).as_posix(): _sha256(p) for p in sorted(root.rglob("*"))
-             if p.is_file() and p.name != "manifest.json" and p.suffix.lower() in (".csv", ".yaml", ".yml", ".toml", ".md")}
+    files = {p.relative_to(root).as_posix(): _sha256(p) for p in _manifest_files(root)}
     manifest = {"data_version": version, "files": files}
     (root / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return manifest
@@ -393,19 +412,307 @@ def verify(root: Path | None = None) -> list[str]:
             problems.append(f"missing: {rel}")
         elif _sha256(p) != digest:
             problems.append(f"changed: {rel} (checksum differs from the manifest)")
-    for p in sorted(root.rglob("*")):
-        if p.is_file() and p.name != "manifest.json" and p.suffix.lower() in (".csv", ".yaml", ".yml", ".toml", ".md"):
-            rel = p.relative_to(root).as_posix()
-            if rel not in listed:
-                problems.append(f"not in manifest: {rel}")
+    for p in _manifest_files(root):
+        rel = p.relative_to(root).as_posix()
+        if rel not in listed:
+            problems.append(f"not in manifest: {rel}")
     return problems
 
 
-if __name__ == "__main__":  # pragma: no cover - maintainer tool: python -m ghgcalc.factors build-manifest 2026.11.0
+# -- data versions: release snapshots, diffs, the changelog ---------------------------------
+#
+# A release of the factor data (CalVer ``YYYY.MM.PATCH``) is kept as a snapshot,
+# ``factors/history/<version>.json.gz``: every row with every schema field and the SHA-256 of
+# the row, gzip-compressed with a fixed header so the same data gives the same bytes (and
+# the manifest's checksum stays put). A snapshot is written once, when its version is
+# released, and never rewritten: the data may move on under the same ``data_version`` label
+# until the next release, and ``verify`` says how far ("unreleased changes").
+
+HISTORY_DIR = "history"
+_CALVER = re.compile(r"^(\d{4})\.(\d{1,2})\.(\d+)$")
+#: the fields a diff compares (every schema field; ``source_file`` says where, not what)
+DIFF_FIELDS: tuple[str, ...] = FIELDS
+
+
+def calver_key(version: str) -> tuple[int, int, int]:
+    """Sort key of a data version ``YYYY.MM.PATCH``; :class:`FactorError` for anything else."""
+    m = _CALVER.match(version.strip())
+    if not m:
+        raise FactorError(f"data version {version!r} is not CalVer YYYY.MM.PATCH (e.g. 2026.11.1)")
+    return int(m.group(1)), int(m.group(2)), int(m.group(3))
+
+
+def row_digest(row: FactorRow) -> str:
+    """SHA-256 of a row's schema fields (canonical JSON): equal digests, equal rows."""
+    payload = json.dumps({f: getattr(row, f) for f in DIFF_FIELDS}, sort_keys=True, ensure_ascii=False,
+                         separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def snapshot_path(root: Path, version: str) -> Path:
+    return root / HISTORY_DIR / f"{version}.json.gz"
+
+
+def snapshot_versions(root: Path | None = None) -> list[str]:
+    """The released data versions that have a snapshot, oldest first."""
+    d = (root or factors_dir()) / HISTORY_DIR
+    found = [p.name[: -len(".json.gz")] for p in d.glob("*.json.gz")] if d.is_dir() else []
+    return sorted((v for v in found if _CALVER.match(v)), key=calver_key)
+
+
+def snapshot_bytes(library: FactorLibrary, version: str) -> bytes:
+    """A library as a deterministic gzip'd JSON snapshot (fixed mtime, sorted keys)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for r in sorted(library, key=lambda r: r.id):
+        d = {f: getattr(r, f) for f in FIELDS if f != "id" and getattr(r, f) is not None}
+        d["source_file"] = r.source_file
+        d["sha256"] = row_digest(r)
+        rows[r.id] = d
+    data = {"format": 1, "data_version": version, "rows": rows}
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+
+
+def write_snapshot(root: Path, version: str, library: FactorLibrary | None = None) -> Path:
+    """Write ``history/<version>.json.gz`` from the tables under ``root`` (or ``library``)."""
+    calver_key(version)
+    lib = library if library is not None else load_directory(root)
+    path = snapshot_path(root, version)
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(snapshot_bytes(lib, version))
+    return path
+
+
+@lru_cache(maxsize=8)
+def _read_snapshot_cached(path: str, mtime_ns: int) -> FactorLibrary:
+    p = Path(path)
+    try:
+        data = json.loads(gzip.decompress(p.read_bytes()).decode("utf-8"))
+    except (OSError, ValueError, EOFError) as exc:
+        raise FactorError(f"not a factor data snapshot: {exc}", source=path) from None
+    if not isinstance(data, dict) or data.get("format") != 1 or not isinstance(data.get("rows"), dict):
+        raise FactorError("not a factor data snapshot (format 1 with 'rows')", source=path)
+    rows: list[FactorRow] = []
+    for fid, d in data["rows"].items():
+        fields = {k: v for k, v in d.items() if k != "sha256"}
+        try:
+            row = FactorRow(id=fid, **fields)
+        except ValidationError as exc:
+            raise FactorError(f"snapshot row invalid: {exc.errors()[0]['msg']}", factor_id=fid, source=path) from None
+        if d.get("sha256") and d["sha256"] != row_digest(row):
+            raise FactorError("snapshot row does not match its checksum", factor_id=fid, source=path)
+        rows.append(row)
+    version = data.get("data_version")
+    return FactorLibrary(rows, data_version=str(version) if version else None)
+
+
+def read_snapshot(path: str | Path) -> FactorLibrary:
+    """The library stored in a snapshot file (each row checked against its SHA-256)."""
+    p = Path(path)
+    if not p.is_file():
+        raise FactorError("snapshot not found", source=str(p))
+    return _read_snapshot_cached(str(p.resolve()), p.stat().st_mtime_ns)
+
+
+def release_library(version: str, root: Path | None = None) -> FactorLibrary | None:
+    """The rows of a released data version from its snapshot (``None`` if there is none)."""
+    p = snapshot_path(root or factors_dir(), version)
+    return read_snapshot(p) if p.is_file() else None
+
+
+def open_factor_data(ref: str | Path, root: Path | None = None) -> tuple[str, FactorLibrary]:
+    """Factor data named by ``ref``, with a label saying what it is.
+
+    ``ref`` is ``current`` (the shipped tables as they are), a released data version
+    (``2026.11.0``: its snapshot; the version of the shipped tables if it has none yet), a
+    factors directory (its tables, e.g. a user's copy), a snapshot file (``.json.gz``), or
+    one table (``.csv``/``.yaml``).
+    """
+    shipped = root or factors_dir()
+    text = str(ref)
+    if text in ("current", "shipped"):
+        lib = default_library() if root is None else load_directory(shipped)
+        return f"current tables (data version {lib.data_version})", lib
+    p = Path(text)
+    if p.is_dir():
+        return f"directory {p}", load_directory(p)
+    if p.is_file():
+        if p.name.endswith((".json.gz", ".json")):
+            lib = read_snapshot(p)
+            return f"snapshot {p} (data version {lib.data_version})", lib
+        return f"table {p}", FactorLibrary(load_table(p))
+    if _CALVER.match(text):
+        snap = snapshot_path(shipped, text)
+        if snap.is_file():
+            return f"{text} (snapshot history/{snap.name})", read_snapshot(snap)
+        if text == data_version(shipped):
+            lib = default_library() if root is None else load_directory(shipped)
+            return f"{text} (current tables, no snapshot yet)", lib
+    known = snapshot_versions(shipped)
+    raise FactorError(f"{text!r} is not a released data version (snapshots: {', '.join(known) or 'none'}; "
+                      f"current: {data_version(shipped)}), a factors directory, a snapshot or a table file")
+
+
+@dataclass
+class FactorDiff:
+    """Rows added, removed and changed between two sets of factor data."""
+
+    old: str
+    new: str
+    added: list[FactorRow]
+    removed: list[FactorRow]
+    changed: list[tuple[FactorRow, FactorRow, dict[str, tuple[Any, Any]]]]
+    unchanged: int
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+    def summary(self) -> str:
+        return (f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, "
+                f"{self.unchanged} unchanged")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "old": self.old,
+            "new": self.new,
+            "added": [r.public_dict() for r in self.added],
+            "removed": [r.public_dict() for r in self.removed],
+            "changed": [{"id": new.id, "changes": {f: {"old": a, "new": b} for f, (a, b) in ch.items()}}
+                        for _, new, ch in self.changed],
+            "unchanged": self.unchanged,
+        }
+
+    def lines(self) -> list[str]:
+        """Human-readable lines: ``+`` added, ``-`` removed, ``~`` changed (field old -> new)."""
+        out = [f"factor data: {self.old} -> {self.new}: {self.summary()}"]
+        for r in self.added:
+            out.append(f"+ {r.id}  {r.value} {r.unit}  [{r.years_text()}, {r.review_status}]  {(r.document or '')[:60]}")
+        for r in self.removed:
+            out.append(f"- {r.id}  {r.value} {r.unit}  [{r.years_text()}, {r.review_status}]")
+        for _, new, ch in self.changed:
+            out.append(f"~ {new.id}: " + "; ".join(f"{f} {_show(a)} -> {_show(b)}" for f, (a, b) in ch.items()))
+        return out
+
+
+def _show(v: Any) -> str:
+    if v is None:
+        return "(blank)"
+    s = str(v)
+    return s if len(s) <= 60 else s[:57] + "..."
+
+
+def diff_libraries(old: FactorLibrary, new: FactorLibrary, old_label: str = "old", new_label: str = "new") -> FactorDiff:
+    """Compare two sets of factor rows by id: every schema field, as printed."""
+    old_ids = {r.id: r for r in old}
+    new_ids = {r.id: r for r in new}
+    added = [new_ids[i] for i in sorted(new_ids.keys() - old_ids.keys())]
+    removed = [old_ids[i] for i in sorted(old_ids.keys() - new_ids.keys())]
+    changed = []
+    unchanged = 0
+    for i in sorted(old_ids.keys() & new_ids.keys()):
+        a, b = old_ids[i], new_ids[i]
+        ch = {f: (getattr(a, f), getattr(b, f)) for f in DIFF_FIELDS if getattr(a, f) != getattr(b, f)}
+        if ch:
+            changed.append((a, b, ch))
+        else:
+            unchanged += 1
+    return FactorDiff(old_label, new_label, added, removed, changed, unchanged)
+
+
+def changelog_rows_section(d: FactorDiff, old_version: str, new_version: str) -> str:
+    """The generated part of a release's changelog section: every id added, changed, removed."""
+    lines = [f"### Rows ({old_version} -> {new_version}, generated from the snapshots: {d.summary()})"]
+    if d.added:
+        lines.append(f"- Added ({len(d.added)}): " + ", ".join(f"`{r.id}`" for r in d.added))
+    if d.changed:
+        lines.append(f"- Changed ({len(d.changed)}): " + ", ".join(
+            f"`{new.id}` ({'; '.join(f'{f} {_show(a)} -> {_show(b)}' for f, (a, b) in ch.items())})" for _, new, ch in d.changed))
+    if d.removed:
+        lines.append(f"- Removed ({len(d.removed)}): " + ", ".join(f"`{r.id}`" for r in d.removed))
+    return "\n".join(lines) + "\n"
+
+
+def _has_content(part: str) -> bool:
+    s = part.strip()
+    return bool(s) and (not s.startswith("### ") or len(s.splitlines()) > 1)
+
+
+def _release_changelog(text: str, version: str, date: str, generated: str) -> str:
+    """Turn ``## [Unreleased]`` into ``## [version] - date`` (its hand-written lines kept,
+    empty subsections dropped, the generated id list appended) under a fresh Unreleased."""
+    head = "## [Unreleased]"
+    i = text.find(head)
+    fresh = f"{head}\n\n### Added\n\n### Changed\n\n### Removed\n\n"
+    if i < 0:
+        j = text.find("\n## [")
+        pre, body, rest = (text, "", "") if j < 0 else (text[: j + 1], "", text[j + 1:])
+    else:
+        pre = text[:i]
+        after = text[i + len(head):]
+        j = after.find("\n## [")
+        body, rest = (after, "") if j < 0 else (after[: j + 1], after[j + 1:])
+    parts = re.split(r"(?m)^(?=### )", body.strip("\n"))
+    kept = [p.strip("\n") for p in parts if _has_content(p)]
+    section = f"## [{version}] - {date}\n\n" + "".join(k + "\n\n" for k in kept) + generated + "\n"
+    return pre + fresh + section + rest
+
+
+def release(root: Path, version: str, today: str | None = None) -> list[str]:
+    """Maintainer command behind ``python -m ghgcalc.factors build-manifest VERSION``.
+
+    Loads (and so validates) every table under ``root``; if ``VERSION`` has no snapshot
+    yet, writes ``history/VERSION.json.gz`` and, when an older snapshot exists, moves the
+    changelog's ``[Unreleased]`` lines into a ``[VERSION]`` section with every id added,
+    changed and removed; an existing snapshot is never rewritten (the rows changed since
+    are reported as unreleased). Last, writes ``manifest.json``. Returns what it did.
+    """
+    key = calver_key(version)
+    lib = load_directory(root)
+    msgs: list[str] = []
+    snap = snapshot_path(root, version)
+    if snap.is_file():
+        d = diff_libraries(read_snapshot(snap), lib, version, "current")
+        msgs.append(f"snapshot {HISTORY_DIR}/{snap.name} kept (a release snapshot is never rewritten)"
+                    + (f"; unreleased changes since {version}: {d.summary()}" if d else ""))
+    else:
+        newer = [v for v in snapshot_versions(root) if calver_key(v) >= key]
+        if newer:
+            raise FactorError(f"data version {version} is not newer than the released {', '.join(newer)}")
+        older = snapshot_versions(root)
+        write_snapshot(root, version, lib)
+        msgs.append(f"snapshot {HISTORY_DIR}/{snap.name}: {len(lib)} rows")
+        if older:
+            prev = older[-1]
+            d = diff_libraries(read_snapshot(snapshot_path(root, prev)), lib, prev, version)
+            cl = root / "CHANGELOG.md"
+            if cl.is_file():
+                import datetime as _dt
+
+                date = today or _dt.datetime.now(_dt.UTC).date().isoformat()
+                text = cl.read_text(encoding="utf-8")
+                cl.write_text(_release_changelog(text, version, date, changelog_rows_section(d, prev, version)), encoding="utf-8")
+                msgs.append(f"CHANGELOG.md: section [{version}] ({d.summary()} since {prev})")
+    m = build_manifest(root, version)
+    msgs.append(f"manifest.json: {len(m['files'])} files, data version {version}")
+    return msgs
+
+
+def unreleased_changes(root: Path | None = None) -> FactorDiff | None:
+    """Rows changed since the snapshot of the current data version (``None`` without one)."""
+    root = root or factors_dir()
+    version = data_version(root)
+    snap = snapshot_path(root, version)
+    if not snap.is_file():
+        return None
+    current = default_library() if root == factors_dir() else load_directory(root)
+    return diff_libraries(read_snapshot(snap), current, version, "current")
+
+
+if __name__ == "__main__":  # pragma: no cover - maintainer tool: python -m ghgcalc.factors build-manifest 2026.11.1
     import sys
 
     if len(sys.argv) == 3 and sys.argv[1] == "build-manifest":
-        m = build_manifest(factors_dir(), sys.argv[2])
-        print(f"manifest.json: {len(m['files'])} files, data version {sys.argv[2]}")
+        for msg in release(factors_dir(), sys.argv[2]):
+            print(msg)
     else:
         print("usage: python -m ghgcalc.factors build-manifest VERSION")

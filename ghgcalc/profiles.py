@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import FactorError, ProfileError, UnitError
-from .factors import FactorLibrary, FactorRow, default_library, factors_dir, load_table
+from .factors import FactorLibrary, FactorRow, calver_key, default_library, factors_dir, load_table, release_library
 from .units import GAS_DIMENSIONS, dims_of, parse_unit
 
 __all__ = ["CarrierMethod", "Profile", "builtin_profiles", "is_literal", "load_profile"]
@@ -75,6 +75,8 @@ class Profile(BaseModel):
     mwh_coal_equivalent: str | None = None
     factor_tables: list[str] = Field(default_factory=list)
     edition_mismatch: Literal["error", "record"] = "error"
+    #: pin the factor data version (CalVer, ``factors/manifest.json``); see :func:`pinned_library`
+    factor_data_version: str | None = None
     carriers: dict[str, CarrierMethod] = Field(default_factory=dict)
     notes: dict[str, str] = Field(default_factory=dict)
     # set by the loader, not by the file
@@ -82,6 +84,14 @@ class Profile(BaseModel):
 
     def method(self, carrier: str) -> CarrierMethod | None:
         return self.carriers.get(carrier)
+
+    @field_validator("factor_data_version")
+    @classmethod
+    def _calver(cls, v: str | None) -> str | None:
+        if v is not None:
+            v = v.strip()
+            calver_key(v)
+        return v
 
 
 def builtin_dir() -> Path:
@@ -146,7 +156,7 @@ def load_profile(profile: str | Path | Mapping[str, Any] | Profile) -> Profile:
 
 def profile_library(profile: Profile, base: FactorLibrary | None = None) -> FactorLibrary:
     """The shipped factors plus the profile's own tables (paths relative to the profile)."""
-    lib = base or default_library()
+    lib = pinned_library(profile, base)
     extra: list[FactorRow] = []
     for i, t in enumerate(profile.factor_tables):
         p = Path(t)
@@ -162,6 +172,37 @@ def profile_library(profile: Profile, base: FactorLibrary | None = None) -> Fact
         return lib.extended(extra) if extra else lib
     except FactorError as exc:
         raise ProfileError(str(exc), key="factor_tables", profile=profile.id) from None
+
+
+def pinned_library(profile: Profile, base: FactorLibrary | None = None) -> FactorLibrary:
+    """The factor data a profile's ``factor_data_version`` pin asks for.
+
+    No pin, or the pin equals the data version of the library in use: that library. A pin
+    on another version: the shipped snapshot of that release
+    (``factors/history/<version>.json.gz``), so a calculation pinned to a version gives the
+    same numbers after the shipped data has moved on; the version used is recorded on the
+    result (``Result.data_version``, ``calc --format json`` ``profile.data_version``). A pin
+    with no snapshot shipped, or on a library passed in explicitly with another version,
+    raises :class:`ProfileError` naming both versions (``ghgcalc factors diff`` shows what
+    changed between them).
+    """
+    lib = base if base is not None else default_library()
+    pin = profile.factor_data_version
+    if pin is None or lib.data_version == pin:
+        return lib
+    if base is None:
+        try:
+            snap = release_library(pin)
+        except FactorError as exc:
+            raise ProfileError(str(exc), key="factor_data_version", profile=profile.id) from None
+        if snap is not None:
+            return snap
+    have = lib.data_version or "unversioned (a library passed in)"
+    raise ProfileError(
+        f"the profile pins factor data version {pin}, but the factor data in use is version {have} and no snapshot of {pin} "
+        f"ships with this ghgcalc; compare them with `ghgcalc factors diff {pin} current` (if {pin} is released) and update "
+        "factor_data_version, or install the ghgcalc release that ships it",
+        key="factor_data_version", profile=profile.id)
 
 
 def literal_row(ref: str, *, profile: Profile, carrier: str | None, kind: str, key: str) -> FactorRow:

@@ -42,6 +42,7 @@ def totals_json(result: Result) -> dict[str, Any]:
 def result_json(result: Result) -> dict[str, Any]:
     """The ``calc --format json`` object (contract section 3)."""
     prof = result.profile.model_dump(exclude={"base_dir"})
+    prof["data_version"] = result.data_version
     return {
         "totals": totals_json(result),
         "profile": prof,

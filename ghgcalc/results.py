@@ -202,6 +202,11 @@ class Result:
         return self.method.profile
 
     @property
+    def data_version(self) -> str | None:
+        """The factor data version the calculation used (``None`` for an unversioned library)."""
+        return self.method.library.data_version
+
+    @property
     def partial(self) -> bool:
         """True when some input rows are in ``errors`` rather than in ``rows``."""
         return bool(self.errors)
