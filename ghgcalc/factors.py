@@ -43,7 +43,9 @@ __all__ = [
     "verify",
 ]
 
-FactorKind = Literal["emission", "heating_value", "coal_equivalent", "density", "gwp"]
+FactorKind = Literal[
+    "emission", "heating_value", "coal_equivalent", "density", "gwp", "carbon_content", "oxidation_rate",
+]
 ReviewStatus = Literal["verified", "derived", "unverified", "user-supplied"]
 
 #: the columns of a factor table, in order (contract section 6 plus ``series`` and ``notes``)
@@ -165,6 +167,18 @@ class FactorRow(BaseModel):
                 raise ValueError(f"an emission unit must have one gas in its numerator, got {self.unit!r}")
             if gases[0] != self.gas:
                 raise ValueError(f"gas {self.gas!r} does not match the unit {self.unit!r}")
+        if self.kind == "carbon_content":
+            # 单位热值含碳量 (GB/T 32151 Table C.1, NDRC guidelines): a mass of carbon per unit of heat
+            if self.gas != "C":
+                raise ValueError("a carbon_content row needs gas 'C'")
+            if dims_of(self.unit).get("[carbon]") != 1:
+                raise ValueError(f"a carbon_content unit must have carbon in its numerator, got {self.unit!r}")
+        if self.kind == "oxidation_rate":
+            # 碳氧化率: a fraction, printed as a percentage (98) or a ratio (0.98)
+            if self.gas is not None:
+                raise ValueError("an oxidation_rate row has no gas")
+            if dims_of(self.unit):
+                raise ValueError(f"an oxidation_rate unit must be 'percent' or 'dimensionless', got {self.unit!r}")
         return self
 
     @cached_property

@@ -89,6 +89,8 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _THOUSAND_PREFIX = re.compile(r"^\(?\s*(?:'000|’000|‘000|thousand|thousands of)\s*\)?\s*(.+)$", re.I)
 _THOUSAND_SUFFIX = re.compile(r"^(.+?)\s*(?:'000|’000|‘000)$")
 _GAS_GLUED = re.compile(r"(?<![A-Za-z])(Mt|kt|kg|g|t|mt)(CO2e|CO2eq|CO2|CH4|N2O)(?![A-Za-z])")
+# a mass of carbon as the Chinese guidelines print it ("t C/TJ", "tC/GJ"); pint's C is the coulomb
+_CARBON_MASS = re.compile(r"(?<![A-Za-z])(Mt|kt|kg|g|t)\s*C(?![A-Za-z0-9])")
 _SQUARE_CUBE = re.compile(r"(?<![A-Za-z])(km|cm|mm|m|ft)([23])(?![0-9])")
 
 
@@ -117,6 +119,7 @@ def normalize_unit_text(text: str) -> str:
         if m:
             s = f"1000 * ({m.group(1).strip()})"
     s = _GAS_GLUED.sub(r"\1 \2", s)
+    s = _CARBON_MASS.sub(r"\1 carbon", s)
     s = _SQUARE_CUBE.sub(r"\1**\2", s)
     # "GJ/10**4 m**3" means GJ per (10**4 m**3)
     s = re.sub(r"/\s*(10\*\*\d+)\s*([A-Za-z\u4e00-\u9fff][\w]*(?:\*\*\d+)?)", r"/(\1 * \2)", s)

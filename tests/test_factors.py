@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
 from ghgcalc.errors import FactorError
-from ghgcalc.factors import default_library, factors_dir, load_table, verify
+from ghgcalc.factors import FactorRow, default_library, factors_dir, load_table, verify
 
 
 def test_shipped_data_is_intact() -> None:
@@ -20,15 +21,22 @@ def test_every_row_is_sourced() -> None:
         assert r.review_status in ("verified", "derived", "unverified"), r.id
 
 
-def test_validity_ranges_of_a_series_never_overlap() -> None:
+def _overlaps(rows: Iterable[FactorRow]) -> list[str]:
     series: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for r in default_library():
+    for r in rows:
         if r.series and r.kind != "gwp":
             series[r.series].append((r.valid_from or -10**9, r.valid_to or 10**9))
+    found = []
     for name, spans in series.items():
         spans.sort()
         for (a0, a1), (b0, _) in itertools.pairwise(spans):
-            assert b0 > a1, f"series {name} overlaps: {a0}-{a1} and {b0}"
+            if b0 <= a1:
+                found.append(f"series {name} overlaps: {a0}-{a1} and {b0}")
+    return found
+
+
+def test_validity_ranges_of_a_series_never_overlap() -> None:
+    assert _overlaps(default_library()) == []
 
 
 def test_gwp_set_gas_pairs_unique() -> None:
@@ -83,3 +91,57 @@ SEED_PINS = [
 @pytest.mark.parametrize("fid, value, citation", SEED_PINS)
 def test_seed_factor_values(fid: str, value: str, citation: str) -> None:
     assert default_library().get(fid).value == value, citation
+
+
+def test_carbon_content_and_oxidation_rate_rows(tmp_path: Path) -> None:
+    """The two kinds behind the GB/T 32151 Table C.1 route (NCV x carbon content x oxidation x 44/12)."""
+    from ghgcalc.units import dims_of
+
+    # "t C" is a mass of carbon, not pint's coulomb; "tC" as printed in the guidelines too
+    assert dims_of("t C/TJ") == dims_of("tC/TJ")
+    assert dims_of("t C/TJ")["[carbon]"] == 1
+    assert "[current]" not in dims_of("t C/TJ")
+    head = "id,kind,gas,value,unit\n"
+    p = tmp_path / "t.csv"
+    p.write_text(head + "cc,carbon_content,C,20.2,t C/TJ\nof,oxidation_rate,,98,percent\n", encoding="utf-8")
+    rows = load_table(p)
+    assert [r.kind for r in rows] == ["carbon_content", "oxidation_rate"]
+    for bad, msg in [
+        ("cc,carbon_content,CO2,20.2,t C/TJ", "gas 'C'"),
+        ("cc,carbon_content,C,20.2,t CO2/TJ", "carbon in its numerator"),
+        ("of,oxidation_rate,,98,t C/TJ", "percent"),
+        ("of,oxidation_rate,C,98,percent", "no gas"),
+    ]:
+        p.write_text(head + bad + "\n", encoding="utf-8")
+        with pytest.raises(FactorError, match=msg):
+            load_table(p)
+
+
+def test_china_series_are_one_quantity_each() -> None:
+    """A series is one quantity through time: its editions share carrier, kind, gas, region and
+    dimension, so non-overlapping validity ranges really mean 'one value per year'."""
+    from ghgcalc.units import dimensionality
+
+    keys: dict[str, set[tuple[object, ...]]] = defaultdict(set)
+    for r in default_library():
+        if r.id.startswith(("cn-", "gbt2589-")):
+            assert r.series, f"{r.id} has no series"
+            keys[r.series].add((r.carrier, r.kind, r.gas, r.region, dimensionality(r.unit)))
+    assert keys
+    mixed = {k: v for k, v in keys.items() if len(v) > 1}
+    assert not mixed, mixed
+
+
+def test_overlap_check_catches_overlapping_editions(tmp_path: Path) -> None:
+    """The validity-range check above fails when two editions of one series cover the same year."""
+    p = tmp_path / "t.csv"
+    p.write_text(
+        "id,series,carrier,kind,gas,value,unit,valid_from,valid_to\n"
+        "a,s,electricity,emission,CO2,0.5810,t CO2/MWh,2021,2022\n"
+        "b,s,electricity,emission,CO2,0.5703,t CO2/MWh,2022,2022\n",
+        encoding="utf-8",
+    )
+    assert _overlaps(load_table(p)) == ["series s overlaps: 2021-2022 and 2022"]
+    # open-ended editions overlap every later one
+    p.write_text(p.read_text(encoding="utf-8").replace(",2021,2022", ",2021,"), encoding="utf-8")
+    assert len(_overlaps(load_table(p))) == 1
