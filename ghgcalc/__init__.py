@@ -22,6 +22,7 @@ from .errors import (
     UnitError,
     UnknownCarrierError,
 )
+from .explanation import Explanation, explain
 from .factors import FactorLibrary, FactorRow, default_library
 from .profiles import Profile, load_profile
 from .reconciliation import Reconciliation, load_reported, reconcile
@@ -29,6 +30,7 @@ from .results import Result
 
 __all__ = [
     "ActivityDataError",
+    "Explanation",
     "FactorError",
     "FactorLibrary",
     "FactorRow",
@@ -46,6 +48,7 @@ __all__ = [
     "__version__",
     "calculate",
     "default_library",
+    "explain",
     "load_profile",
     "load_reported",
     "reconcile",

@@ -1,4 +1,4 @@
-"""Command line: ``ghgcalc example | calc | reconcile | factors | profiles``.
+"""Command line: ``ghgcalc example | calc | reconcile | explain | factors | profiles``.
 
 Exit codes (contract section 3): 0 ok; 1 a reconciled figure differs; 2 bad input, with a
 message that names row, column, value and reason, and no traceback.
@@ -96,6 +96,23 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     rec = reconcile(result, reported)
     _print_reconciliation(rec, args.format)
     return EXIT_OK if rec.ok else EXIT_DIFFERS
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .explanation import explain
+
+    ex = explain(args.activity, args.reported, profile=args.profile, year=args.year, region=args.region,
+                 denominators=_denoms(args.denominator), max_candidates=max(1, args.candidates))
+    if args.write_profile:
+        text = ex.best_profile_toml()
+        if text is None:
+            raise GhgcalcError("no whole method reproduces any figure: nothing to write")
+        Path(args.write_profile).write_text(text, encoding="utf-8")
+    if args.format == "json":
+        print(json.dumps(ex.to_list(), ensure_ascii=False, indent=2))
+        return EXIT_OK if ex.ok else EXIT_DIFFERS
+    print(ex.to_text())
+    return EXIT_OK if ex.ok else EXIT_DIFFERS
 
 
 def cmd_factors(args: argparse.Namespace) -> int:
@@ -209,6 +226,18 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--denominator", action="append", metavar="NAME=N")
     r.add_argument("--format", choices=["table", "json"], default="table")
     r.set_defaults(func=cmd_reconcile)
+
+    x = sub.add_parser("explain", help="search the shipped factors for the choices that reproduce each reported figure")
+    x.add_argument("activity")
+    x.add_argument("reported", help="reported figures (YAML)")
+    x.add_argument("--profile", help="the method the report says it used: evaluated beside the candidates")
+    x.add_argument("--year", type=int, help="the report's data year (default: the YAML's reporting_year)")
+    x.add_argument("--region", help="the rows' default region (default CN)")
+    x.add_argument("--denominator", action="append", metavar="NAME=N")
+    x.add_argument("--format", choices=["table", "json"], default="table")
+    x.add_argument("--candidates", type=int, default=6, help="candidates listed per figure (default 6)")
+    x.add_argument("--write-profile", metavar="FILE.toml", help="write the best whole method as a profile")
+    x.set_defaults(func=cmd_explain)
 
     f = sub.add_parser("factors", help="list, show or verify the shipped factor data")
     fs = f.add_subparsers(dest="factors_cmd", required=True)
