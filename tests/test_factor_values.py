@@ -175,6 +175,8 @@ PINS = [
     # --- China default NCVs (extra)
     ("cn-default-ncv-crude-oil", "41.816", _GBT32151 + ", 原油; file id 18048065228"),
     ("cn-default-ncv-raw-coal", "20.908", "2016 OM 编制说明 fuel table, 原煤 20908 MJ/t; max.book118.com"),
+    ("cn-default-ncv-cleaned-coal", "26.344", "2016 OM 编制说明 fuel table, 洗精煤 26344 MJ/t; max.book118.com"),
+    ("cn-default-ncv-other-washed-coal", "8.363", "2016 OM 编制说明 fuel table, 其它洗煤 8363 MJ/t; max.book118.com"),
     ("cn-default-ncv-coke", "28.435", _GBT32151 + ", 焦炭; file ids 52745217416, 18048065228"),
     ("cn-default-ncv-lng", "51.498", "GB/T 32151.22-2024 C.1 液化天然气; file id 52745217416"),
     ("cn-default-ncv-refinery-gas", "45.998", _GBT32151 + ", 炼厂干气; file id 18048065228"),
