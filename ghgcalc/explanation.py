@@ -42,7 +42,7 @@ from .errors import ActivityDataError, FactorError, GhgcalcError, UnitError
 from .factors import FactorLibrary, FactorRow, default_library
 from .profiles import Profile
 from .reconciliation import ReportedFigure, ReportedFigures, load_reported, reconcile, round_half_up
-from .results import _metric_specs, decimal_of, normalize_denominators
+from .results import _half_ulp, _metric_specs, decimal_of, normalize_denominators
 from .units import conversion_factor, parse_unit
 
 __all__ = ["Candidate", "ExplainedFigure", "Explanation", "MethodCandidate", "explain"]
@@ -237,7 +237,8 @@ class ExplainedFigure:
 
     @property
     def reproduced(self) -> bool:
-        return any(c.status == "reproduced" for c in self.candidates)
+        """Some candidate reproduces the figure (exactly, or within the printed inputs' rounding)."""
+        return any(c.status in ("reproduced", "consistent") for c in self.candidates)
 
     def as_dict(self) -> dict[str, Any]:
         f = self.figure
@@ -280,7 +281,8 @@ class Explanation:
 
     @property
     def ok(self) -> bool:
-        """Every figure that could be searched has at least one reproducing candidate."""
+        """Every figure that could be searched has at least one reproducing (or, where the
+        printed inputs' rounding allows no exact reproduction, consistent) candidate."""
         return all(f.reproduced for f in self.figures if f.searched)
 
     def to_list(self) -> list[dict[str, Any]]:
@@ -408,6 +410,9 @@ class _Figure:
     den: Fraction
     qty: dict[tuple[str, str, int, int, str], Fraction]  # (carrier, unit, scope, year, region) -> exact quantity
 
+    qty_lo: dict[tuple[str, str, int, int, str], Fraction] = field(default_factory=dict)
+    qty_hi: dict[tuple[str, str, int, int, str], Fraction] = field(default_factory=dict)
+
     @property
     def years(self) -> list[int]:
         return sorted({k[3] for k in self.qty})
@@ -519,6 +524,8 @@ class _Search:
         texts = frame["quantity_text"].tolist() if "quantity_text" in frame else [None] * len(frame)
         qs = frame["quantity"].tolist()
         self.row_q = [decimal_of(t) if isinstance(t, str) and t.strip() else decimal_of(float(q)) for t, q in zip(texts, qs, strict=True)]
+        # half a unit in the last printed digit of each quantity given as text (0 for numbers)
+        self.row_half = [_half_ulp(t) if isinstance(t, str) and t.strip() else Fraction(0) for t in texts]
         self.energy_carriers = sorted({c for c, k in zip(self.row_carrier, self.row_cat, strict=True) if k == "energy"})
         self.row_year = [int(y) for y in frame["year"].tolist()]
         self.row_region = [str(r) for r in frame["region"].tolist()] if "region" in frame else [region] * len(frame)
@@ -614,14 +621,19 @@ class _Search:
         lo, hi = (printed - half) / kconv * dv, (printed + half) / kconv * dv
         mask = self._mask(fig)
         qty: dict[tuple[str, str, int, int, str], Fraction] = {}
+        width: dict[tuple[str, str, int, int, str], Fraction] = {}
         for i in np.flatnonzero(mask):
             if self.row_cat[i] == "resource":
                 continue
             k = (self.row_carrier[i], self.row_unit[i], self.row_scope[i], self.row_year[i], self.row_region[i])
             qty[k] = qty.get(k, Fraction(0)) + self.row_q[i]
+            width[k] = width.get(k, Fraction(0)) + self.row_half[i]
         if not qty:
             return "no input behind this figure in the activity data"
-        return _Figure(fig, metric, col, scopes, cats, lo, hi, printed, int(decimals), kconv, dv, qty)
+        fg = _Figure(fig, metric, col, scopes, cats, lo, hi, printed, int(decimals), kconv, dv, qty)
+        fg.qty_lo = {k: max(q - width[k], Fraction(0)) for k, q in qty.items()}
+        fg.qty_hi = {k: q + width[k] for k, q in qty.items()}
+        return fg
 
     def _mask(self, fig: ReportedFigure) -> np.ndarray:
         f = self.frame
@@ -635,13 +647,15 @@ class _Search:
             mask &= ((f["period"].astype(str) == str(fig.period)) | (f["year"].astype(str) == str(fig.period))).to_numpy()
         return mask
 
-    def contributions(self, fg: _Figure, st: _Setting) -> tuple[Fraction, list[tuple[int, list[Fraction | None]]]] | None:
-        """(constant part, [(variable, value per option)]) of a figure's base metric."""
+    def contributions(self, fg: _Figure, st: _Setting, bound: str = "mid") -> tuple[Fraction, list[tuple[int, list[Fraction | None]]]] | None:
+        """(constant part, [(variable, value per option)]) of a figure's base metric, with the
+        quantities as printed (``mid``) or at the ends of their rounding (``lo``, ``hi``)."""
+        qty = {"mid": fg.qty, "lo": fg.qty_lo, "hi": fg.qty_hi}[bound]
         const = Fraction(0)
         per_var: list[tuple[int, list[Fraction | None]]] = []
         gwp = self._gwps(st.gwp_set)
         energy_col = fg.column in ("energy_mwh", "energy_tce")
-        for (_c, u, s, _y, _r), q in fg.qty.items():
+        for (_c, u, s, _y, _r), q in qty.items():
             if s not in fg.scopes:
                 continue
             if self._is_direct(u):
@@ -652,7 +666,7 @@ class _Search:
                     return None
                 const += q * val
         for vi, var in enumerate(self.vars):
-            keys = [((u, y, r), q) for (c, u, s, y, r), q in fg.qty.items() if c == var.carrier and s in fg.scopes
+            keys = [((u, y, r), q) for (c, u, s, y, r), q in qty.items() if c == var.carrier and s in fg.scopes
                     and not self._is_direct(u) and "energy" in fg.categories]
             if not keys:
                 continue
@@ -739,13 +753,16 @@ class _Search:
         return c.gases.get(gas, Fraction(0))
 
     # -- combination search --------------------------------------------------------------
-    def solutions(self, fg: _Figure, st: _Setting) -> tuple[list[int], list[dict[int, set[int]]]] | None:
-        """The variables the figure depends on, and every combination of their options (as
-        sets of equivalent options) whose sum reproduces the figure."""
+    def solutions(self, fg: _Figure, st: _Setting) -> tuple[list[int], list[dict[int, set[int]]], bool] | None:
+        """The variables the figure depends on; every combination of their options (as sets
+        of equivalent options) whose sum reproduces the figure; and whether they reproduce it
+        exactly (True) or only within the rounding of the printed inputs (False, tried only
+        when nothing reproduces it exactly: contract section 3, status ``consistent``)."""
         got = self.contributions(fg, st)
         if got is None:
             return None
         const, per_var = got
+        relevant = [vi for vi, _ in per_var]
         classes: list[tuple[int, list[Fraction], list[list[int]]]] = []
         for vi, vals in per_var:
             distinct: dict[Fraction, list[int]] = {}
@@ -753,20 +770,54 @@ class _Search:
                 if v is not None:
                     distinct.setdefault(v, []).append(oi)
             if not distinct:
-                return [vi for vi, _ in per_var], []
+                return relevant, [], True
             keys = sorted(distinct)
             classes.append((vi, keys, [distinct[k] for k in keys]))
-        lo, hi = fg.lo - const, fg.hi - const
-        combos = _combine([c[1] for c in classes], lo, hi)
+        combos = _combine([c[1] for c in classes], fg.lo - const, fg.hi - const)
+        exact = True
+        if not combos and fg.qty_lo != fg.qty_hi:
+            combos = self._consistent(fg, st, const, classes)
+            exact = False
         out = [{classes[j][0]: set(classes[j][2][k]) for j, k in enumerate(combo)} for combo in combos]
-        return [c[0] for c in classes], out
+        return relevant, out, exact
+
+    def _consistent(self, fg: _Figure, st: _Setting, const: Fraction,
+                    classes: Sequence[tuple[int, list[Fraction], list[list[int]]]]) -> list[tuple[int, ...]]:
+        """Combinations whose interval from the printed inputs' rounding contains the figure:
+        sum(lo) < printed + half and sum(hi) >= printed - half, checked exactly."""
+        got_lo, got_hi = self.contributions(fg, st, "lo"), self.contributions(fg, st, "hi")
+        if got_lo is None or got_hi is None:
+            return []
+        c_lo, pv_lo = got_lo
+        c_hi, pv_hi = got_hi
+        lo_of = {vi: vals for vi, vals in pv_lo}
+        hi_of = {vi: vals for vi, vals in pv_hi}
+        # per class: the widest (lo, hi) over its options (options in a class share the mid value)
+        bounds: list[list[tuple[Fraction, Fraction]]] = []
+        widen = c_hi - c_lo
+        for vi, _keys, groups in classes:
+            bl: list[tuple[Fraction, Fraction]] = []
+            for g in groups:
+                los = [x for x in (lo_of[vi][oi] for oi in g) if x is not None]
+                his = [x for x in (hi_of[vi][oi] for oi in g) if x is not None]
+                bl.append((min(los) if los else Fraction(0), max(his) if his else Fraction(0)))
+            widen += max(h - lo for lo, h in bl)
+            bounds.append(bl)
+        cands = _combine([c[1] for c in classes], fg.lo - const - widen, fg.hi - const + widen)
+        out = []
+        for combo in cands:
+            s_lo = c_lo + sum((bounds[j][k][0] for j, k in enumerate(combo)), Fraction(0))
+            s_hi = c_hi + sum((bounds[j][k][1] for j, k in enumerate(combo)), Fraction(0))
+            if s_lo < fg.hi and s_hi >= fg.lo:
+                out.append(combo)
+        return out
 
     # -- the whole run ---------------------------------------------------------------------
     def run(self, rep: ReportedFigures, profile: Any, max_candidates: int) -> Explanation:
         figs: list[_Figure | str] = [self.figure(f) for f in rep.reported]
         searchable = [i for i, f in enumerate(figs) if isinstance(f, _Figure)]
         found: list[tuple[tuple[Any, ...], int, dict[int, set[int]], list[int]]] = []
-        per_fig: dict[tuple[int, int], tuple[list[int], list[dict[int, set[int]]]]] = {}
+        per_fig: dict[tuple[int, int], tuple[list[int], list[dict[int, set[int]]], bool]] = {}
         settings = self.settings()
         for si, st in enumerate(settings):
             sols: dict[int, list[dict[int, set[int]]]] = {}
@@ -776,13 +827,13 @@ class _Search:
                 got = self.solutions(fg, st)
                 if got is None:
                     continue
-                relevant, lst = got
-                sols[i] = lst
-                per_fig[(si, i)] = (relevant, lst)
+                sols[i] = got[1]
+                per_fig[(si, i)] = got
             if st.gwp_set is not None and not self._uses_nonco2(sols):
                 continue  # the set makes no difference: the setting without one covers it
             for doms, explained in _intersect(sols):
-                found.append((self._score(doms, explained, st), si, doms, explained))
+                n_exact = sum(1 for i in explained if per_fig[(si, i)][2])
+                found.append((self._score(doms, explained, st, n_exact), si, doms, explained))
         found.sort(key=lambda m: m[0])
         figures = [ExplainedFigure(rep.reported[i]) for i in range(len(figs))]
         for i, f in enumerate(figs):
@@ -822,23 +873,34 @@ class _Search:
                     continue
                 relevant = per_fig[(si, i)][0]
                 choice = {vi: min(doms[vi], key=self._pref_key(vi)) for vi in relevant}
-                engine = methods[mi].statuses.get(_label(fg.fig), "reproduced")
-                notes = [] if engine == "reproduced" else [f"the engine run of this method gives {engine!r}"]
-                self._add(ef, Candidate(factors=self._ids_for(fg, settings[si], choice), recomputed=fg.fig.value,
-                                        status="reproduced" if engine == "reproduced" else engine, notes=notes, method=mi),
-                          fg.years)
+                e = methods[mi].entries[i] if i < len(methods[mi].entries) else {}
+                engine = str(e.get("status", "reproduced"))
+                notes = [str(e["reason"])] if e.get("reason") and engine != "reproduced" else []
+                self._add(ef, Candidate(factors=self._ids_for(fg, settings[si], choice),
+                                        recomputed=e.get("recomputed") or self._printed(fg, self._value_of(fg, settings[si], choice)),
+                                        status=engine, notes=notes, method=mi), fg.years)
             for si, st in enumerate(settings):
-                for sol in per_fig.get((si, i), ([], []))[1]:
+                _rel, sols_i, exact = per_fig.get((si, i), ([], [], True))
+                for sol in sols_i:
                     if len(ef.candidates) >= max_candidates:
                         break
                     choice = {vi: min(s, key=self._pref_key(vi)) for vi, s in sol.items()}
-                    self._add(ef, Candidate(factors=self._ids_for(fg, st, choice), recomputed=fg.fig.value, status="reproduced"),
+                    self._add(ef, Candidate(factors=self._ids_for(fg, st, choice),
+                                            recomputed=self._printed(fg, self._value_of(fg, st, choice)),
+                                            status="reproduced" if exact else "consistent",
+                                            notes=[] if exact else ["reproduced only within the rounding of the printed inputs"]),
                               fg.years)
             si, doms = (kept[0][0], kept[0][1]) if kept else (0, {})
             self._near_misses(fg, ef, settings[si], doms, max_candidates)
             if profile is not None:
                 self._profile_candidate(fg, ef, profile, rep)
         return Explanation(figures=figures, methods=methods, reporting_year=self.year)
+
+    def _value_of(self, fg: _Figure, st: _Setting, choice: Mapping[int, int]) -> Fraction:
+        got = self.contributions(fg, st)
+        assert got is not None
+        const, per_var = got
+        return const + sum((vals[choice[vi]] or Fraction(0) for vi, vals in per_var if vi in choice), Fraction(0))
 
     def _add(self, ef: ExplainedFigure, cand: Candidate, years: Sequence[int] | None = None) -> None:
         if any(c.factors == cand.factors for c in ef.candidates):
@@ -871,7 +933,7 @@ class _Search:
 
         return key
 
-    def _score(self, doms: Mapping[int, set[int]], explained: Sequence[int], st: _Setting) -> tuple[Any, ...]:
+    def _score(self, doms: Mapping[int, set[int]], explained: Sequence[int], st: _Setting, n_exact: int) -> tuple[Any, ...]:
         mism = 0
         unver = 0
         for vi, d in doms.items():
@@ -883,7 +945,7 @@ class _Search:
         if st.mwh_row is not None:
             mism += 0 if st.mwh_row.covers_year(self.year) else 1
             extra.append(st.mwh_row.id)
-        return (-len(explained), mism, unver, st.gwp_set is not None, st.basis, tuple(extra))
+        return (-len(explained), -n_exact, mism, unver, st.gwp_set is not None, st.basis, tuple(extra))
 
     def _flags(self, ids: Sequence[str], years: Sequence[int] | None = None) -> list[str]:
         notes = []

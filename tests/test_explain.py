@@ -122,7 +122,8 @@ def test_provincial_factors_chosen_per_row_by_region_and_year() -> None:
 
 
 def test_unreproducible_figure_says_which_factor_value_would() -> None:
-    df = pd.DataFrame({"carrier": ["electricity"], "quantity": ["1000"], "unit": ["MWh"], "period": [2022]})
+    # the input printed to the kWh, so its rounding cannot explain the figure either
+    df = pd.DataFrame({"carrier": ["electricity"], "quantity": ["1000.000"], "unit": ["MWh"], "period": [2022]})
     rep = {"reporting_year": 2022, "reported": [{"metric": "scope2", "value": "123.4", "unit": "t CO2e"}]}
     ex = explain(df, rep)
     f = ex.figures[0]
@@ -240,3 +241,18 @@ def test_year_is_required_when_it_cannot_be_told() -> None:
                        "period": [2021, 2022]})
     with pytest.raises(GhgcalcError, match="data year"):
         explain(df, {"reported": [{"metric": "scope2", "value": "1.0", "unit": "t CO2e"}]})
+
+
+def test_rounded_inputs_give_a_consistent_candidate() -> None:
+    """A figure computed from unrounded meter data, with the inputs printed rounded: no
+    exact reproduction exists, but the method is found as consistent."""
+    lib = default_library()
+    true_mwh = Fraction("123456.789")
+    value = true_mwh * lib.get("cn-mee-grid-national-2022").exact
+    df = pd.DataFrame({"carrier": ["electricity"], "quantity": ["123,457"], "unit": ["MWh"], "period": [2022]})
+    printed = f"{float(round_half_up(value, 2)):.2f}"
+    assert Fraction("123457") * lib.get("cn-mee-grid-national-2022").exact != Fraction(printed)
+    ex = explain(df, {"reporting_year": 2022, "reported": [{"metric": "scope2", "value": printed, "unit": "t CO2e"}]})
+    assert ex.ok
+    best = ex.figures[0].candidates[0]
+    assert best.status == "consistent" and "cn-mee-grid-national-2022" in best.factors
