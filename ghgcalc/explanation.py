@@ -43,7 +43,7 @@ from .factors import FactorLibrary, FactorRow, default_library
 from .profiles import Profile
 from .reconciliation import ReportedFigure, ReportedFigures, load_reported, reconcile, round_half_up
 from .results import _half_ulp, _metric_specs, decimal_of, normalize_denominators
-from .units import conversion_factor, parse_unit
+from .units import conversion_factor, gas_of, parse_unit
 
 __all__ = ["Candidate", "ExplainedFigure", "Explanation", "MethodCandidate", "explain"]
 
@@ -510,8 +510,6 @@ class _Search:
         self.row_unit = [str(u) for u in frame["unit"].tolist()]
         self.row_scope: list[int] = []
         self.row_cat: list[str] = []
-        from .units import gas_of
-
         for c, u, s in zip(self.row_carrier, self.row_unit, scope_col.tolist(), strict=True):
             car = known.get(c)
             self.row_scope.append(int(s) if s else int(car.scope or 0) if car is not None else 0)
@@ -533,6 +531,8 @@ class _Search:
         for i, (c, u, k) in enumerate(zip(self.row_carrier, self.row_unit, self.row_cat, strict=True)):
             if k == "energy":
                 self.keys_of.setdefault(c, set()).add((u, self.row_year[i], self.row_region[i]))
+
+        self.direct_gases = {str(gas_of(u)) for u, k in zip(self.row_unit, self.row_cat, strict=True) if k == "direct"}
         self.vars = self._variables()
         self.coef_cache: dict[tuple[int, int, str, int, str], _Coef | None] = {}
 
@@ -705,17 +705,19 @@ class _Search:
     def _gwps(self, gset: str | None) -> dict[str, Fraction] | None:
         if gset is None:
             return None
-        return {g: self.lib.gwp(gset, g).exact for g in ("CH4", "N2O")}
+        out: dict[str, Fraction] = {}
+        for g in ("CH4", "N2O", *sorted(self.direct_gases)):
+            try:
+                out[g] = self.lib.gwp(gset, g).exact
+            except FactorError:
+                continue  # a direct entry of a gas this set lacks: its figures cannot be searched here
+        return out
 
     @staticmethod
     def _is_direct(unit: str) -> bool:
-        from .units import gas_of
-
         return gas_of(unit) is not None
 
     def _direct(self, unit: str, column: str, gwp: dict[str, Fraction] | None) -> Fraction | None:
-        from .units import gas_of
-
         gas = str(gas_of(unit))
         conv = Fraction((parse_unit(unit) / parse_unit(f"t {gas}")).to("dimensionless").magnitude)
         if column == "co2e_t":
@@ -829,7 +831,7 @@ class _Search:
                     continue
                 sols[i] = got[1]
                 per_fig[(si, i)] = got
-            if st.gwp_set is not None and not self._uses_nonco2(sols):
+            if st.gwp_set is not None and not self._uses_nonco2(sols) and not (self.direct_gases - {"CO2", "CO2e"}):
                 continue  # the set makes no difference: the setting without one covers it
             for doms, explained in _intersect(sols):
                 n_exact = sum(1 for i in explained if per_fig[(si, i)][2])
@@ -977,8 +979,12 @@ class _Search:
                 ids.extend(opt.ids)
         if fg.column == "energy_mwh" and st.basis == "coal_equivalent" and st.mwh_row is not None:
             ids.append(st.mwh_row.id)
-        if st.gwp_set is not None and fg.column == "co2e_t" and any(len(self.vars[vi].options[oi].emission) > 1 for vi, oi in choice.items()):
-            ids.extend(self.lib.gwp(st.gwp_set, g).id for g in ("CH4", "N2O"))
+        if st.gwp_set is not None and fg.column == "co2e_t":
+            gases: set[str] = set()
+            if any(len(self.vars[vi].options[oi].emission) > 1 for vi, oi in choice.items()):
+                gases |= {"CH4", "N2O"}
+            gases |= {str(gas_of(k[1])) for k in fg.qty if self._is_direct(k[1])} - {"CO2", "CO2e"}
+            ids.extend(self.lib.gwp(st.gwp_set, g).id for g in sorted(gases))
         return list(dict.fromkeys(ids))
 
     # -- a whole method as a profile ------------------------------------------------------
@@ -987,7 +993,7 @@ class _Search:
         notes: list[str] = []
         ids: list[str] = []
         regions: set[str] = set()
-        nonco2 = False
+        nonco2 = bool(self.direct_gases - {"CO2", "CO2e"})
         chosen: dict[int, int] = {}
         for vi, var in enumerate(self.vars):
             if not var.options:

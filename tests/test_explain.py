@@ -256,3 +256,15 @@ def test_rounded_inputs_give_a_consistent_candidate() -> None:
     assert ex.ok
     best = ex.figures[0].candidates[0]
     assert best.status == "consistent" and "cn-mee-grid-national-2022" in best.factors
+
+
+def test_direct_gas_entries_pick_the_gwp_set() -> None:
+    """A direct Scope 1 entry in kg of CH4 (e.g. a measured leak): the GWP set that reproduces
+    the printed Scope 1 is found (AR4 25, AR5 28, AR6 29.8 fossil / 27.0 non-fossil)."""
+    lib = default_library()
+    df = pd.DataFrame({"carrier": ["methane_leak"], "quantity": ["250.0"], "unit": ["kg CH4"], "period": [2022], "scope": [1]})
+    value = Fraction("250.0") / 1000 * lib.gwp("AR4", "CH4").exact
+    rep = {"reporting_year": 2022, "reported": [{"metric": "scope1", "value": f"{float(value):.3f}", "unit": "t CO2e"}]}
+    ex = explain(df, rep)
+    assert ex.ok
+    assert ex.methods[0].profile["gwp_set"] == "AR4"
