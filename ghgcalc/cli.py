@@ -1,4 +1,4 @@
-"""Command line: ``ghgcalc example | calc | reconcile | explain | factors | profiles``.
+"""Command line: ``ghgcalc example | calc | reconcile | explain | claims | factors | profiles``.
 
 Exit codes (contract section 3): 0 ok; 1 a reconciled figure differs; 2 bad input, with a
 message that names row, column, value and reason, and no traceback.
@@ -201,6 +201,15 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_claims(args: argparse.Namespace) -> int:
+    """``ghgcalc claims REPORT.txt``: exit 0 if no claim is flagged, 1 if any is, 2 bad input."""
+    from .claims import claims
+
+    report = claims(Path(args.report), profile=args.profile, year=args.year)
+    print(report.to_json() if args.format == "json" else report.to_table())
+    return EXIT_DIFFERS if report.flagged else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ghgcalc", description="Traceable Scope 1/2 GHG and energy figures from activity data.")
     p.add_argument("--version", action="version", version=f"ghgcalc {__version__}")
@@ -258,6 +267,13 @@ def build_parser() -> argparse.ArgumentParser:
     fd.add_argument("new", nargs="?", default="current")
     fd.add_argument("--format", choices=["table", "json"], default="table")
     f.set_defaults(func=cmd_factors)
+
+    cl = sub.add_parser("claims", help="check a report's activity/emission statements against its own and the official factors")
+    cl.add_argument("report", help="the report's text (UTF-8, UTF-16 or GB18030), e.g. extracted from its PDF")
+    cl.add_argument("--profile", help="built-in profile id or TOML file whose factors are the report's own")
+    cl.add_argument("--year", type=int, help="report (data) year; default: the profile's, else the year the text names most")
+    cl.add_argument("--format", choices=["table", "json"], default="table")
+    cl.set_defaults(func=cmd_claims)
 
     pr = sub.add_parser("profiles", help="list or show the built-in methodology profiles")
     ps = pr.add_subparsers(dest="profiles_cmd", required=True)
