@@ -317,6 +317,7 @@ PINS = [
     ("gbt2589-2008-pressurized-gasification-gas", "0.5143", _G08U + ", 其他煤气 · 压力气化煤气"),
     ("gbt2589-2008-water-gas", "0.3571", _G08U + ", 其他煤气 · 水煤气"),
     ("gbt2589-2008-crude-benzene", "1.4286", _G08U + ", 粗苯"),
+    ("gbt2589-2020-fresh-water", "0.2571", "GB/T 2589-2020 Annex B 新鲜水 (unverified; file id 58792725136, huatuo6.cn)"),
     # --- IPCC 2006 Vol.2 Ch.1 (extra fuels)
     ("ipcc-2006-v2-t1.2-crude-oil-ncv", "42.3", _T12 + ", Crude Oil"),
     ("ipcc-2006-v2-t1.4-crude-oil-co2", "73300", _T14 + ", Crude Oil"),
