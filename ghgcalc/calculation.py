@@ -9,6 +9,11 @@ coefficient[key]``. Formulas:
   Ch. 2 eq. 2.1; MEE/NDRC guideline formulas for purchased electricity and heat):
   ``E_g = activity × [heating value] × [density] × EF_g``, the conversions chosen by
   dimension so that the activity reaches the unit of the factor's denominator.
+* CO2 by the carbon content method (GB/T 32151.1-2015 formula 3; NDRC industry
+  guidelines; IPCC 2006 Vol. 2 Ch. 1 section 1.4.2.1): ``CO2 = activity × NCV × CC × OF
+  × 44/12``, the 44/12 being ``carbon_to_co2`` in ``ghgcalc/data/units.txt``.
+* Market-based Scope 2 (GHG Protocol Scope 2 Guidance, 2015, ch. 6): ``E = activity ×
+  EF_instrument`` for a row with a contractual instrument, ``× EF_residual`` without one.
 * CO2e: ``Σ_g E_g × GWP_g`` with the profile's GWP set (IPCC AR4 Table 2.14, AR5
   Table 8.A.1, AR6 Table 7.15).
 * Energy, ``heating_value`` basis: activity × heating value, in MWh. ``coal_equivalent``
@@ -31,10 +36,11 @@ from .activities import ActivityTable, read_activities
 from .carriers import Carrier, carriers
 from .errors import ActivityDataError, FactorError, ProfileError, RowIssue
 from .factors import FactorLibrary, FactorRow
-from .profiles import CarrierMethod, Profile, load_profile, profile_library, resolve_ref
+from .profiles import CarrierMethod, MarketBased, MarketMethod, Profile, load_profile, profile_library, resolve_ref
+from .regions import canonical_instrument, canonical_region, grid_of, instruments, regions
 from .units import gas_of, parse_unit
 
-__all__ = ["OUTPUT_COLUMNS", "Method", "Resolution", "calculate"]
+__all__ = ["MARKET_COLUMN", "OUTPUT_COLUMNS", "Method", "Resolution", "calculate"]
 
 #: per-row output columns and their units
 OUTPUT_COLUMNS: dict[str, str] = {
@@ -42,11 +48,15 @@ OUTPUT_COLUMNS: dict[str, str] = {
     "ch4_t": "t CH4",
     "n2o_t": "t N2O",
     "co2e_t": "t CO2e",
+    "co2e_market_t": "t CO2e",
     "energy_mwh": "MWh",
     "energy_tce": "tce",
     "amount": "",
 }
 _GAS_COLUMN = {"CO2": "co2_t", "CH4": "ch4_t", "N2O": "n2o_t"}
+#: market-based CO2e per row (only when the profile has a [market_based] section): Scope 2
+#: rows by their instrument or the residual factor, every other row as its co2e_t
+MARKET_COLUMN = "co2e_market_t"
 
 
 @dataclass
@@ -111,15 +121,24 @@ class Method:
         """Resolve every reference of the profile once, so a wrong id fails early with its key."""
         p = self.profile
         for cid, cm in p.carriers.items():
-            for kind in ("heating_value", "coal_equivalent", "density"):
+            for kind in ("heating_value", "coal_equivalent", "density", "carbon_content", "oxidation_rate"):
                 for i, ref in enumerate(cm.refs(kind)):
                     resolve_ref(ref, profile=p, library=self.library, carrier=cid, kind=kind, key=f"carriers.{cid}.{kind}[{i}]")
-            for i, ref in enumerate(cm.emission or []):
-                resolve_ref(ref, profile=p, library=self.library, carrier=cid, kind="emission", key=f"carriers.{cid}.emission[{i}]")
+            emission_rows = [resolve_ref(ref, profile=p, library=self.library, carrier=cid, kind="emission",
+                                         key=f"carriers.{cid}.emission[{i}]") for i, ref in enumerate(cm.emission or [])]
+            if bool(cm.refs("carbon_content")) != bool(cm.refs("oxidation_rate")):
+                missing = "oxidation_rate" if cm.refs("carbon_content") else "carbon_content"
+                raise ProfileError("the carbon content method needs both carbon_content and oxidation_rate "
+                                   "(GB/T 32151.1-2015 formula 3)", key=f"carriers.{cid}.{missing}", profile=p.id)
+            if cm.refs("carbon_content") and any(r.gas == "CO2" for r in emission_rows):
+                raise ProfileError("CO2 is given twice: by a CO2 emission factor and by carbon_content/oxidation_rate; "
+                                   "keep one of them", key=f"carriers.{cid}.carbon_content", profile=p.id)
         if p.mwh_coal_equivalent:
             resolve_ref(p.mwh_coal_equivalent, profile=p, library=self.library, carrier="electricity", kind="coal_equivalent", key="mwh_coal_equivalent")
         for gas, ref in p.gwp.items():
             resolve_ref(ref, profile=p, library=self.library, carrier=gas, kind="gwp", key=f"gwp.{gas}")
+        if p.market_based is not None:
+            self._check_market(p.market_based)
         if p.energy_basis == "coal_equivalent" and not p.mwh_coal_equivalent:
             elec = p.carriers.get("electricity")
             if elec is None or not elec.refs("coal_equivalent"):
@@ -130,6 +149,21 @@ class Method:
         known = {sets for r in self.library.select(kind="gwp") for sets in [r.gwp_set]}
         if p.gwp_set not in known:
             raise ProfileError(f"unknown GWP set {p.gwp_set!r} (shipped: {sorted(s for s in known if s)})", key="gwp_set", profile=p.id)
+
+    def _check_market(self, mb: MarketBased) -> None:
+        p = self.profile
+        specs: list[tuple[str, str, MarketMethod]] = [("market_based", "electricity", mb)]
+        specs += [(f"market_based.carriers.{cid}", cid, m) for cid, m in mb.carriers.items()]
+        for prefix, cid, spec in specs:
+            for i, ref in enumerate(spec.residual or []):
+                resolve_ref(ref, profile=p, library=self.library, carrier=cid, kind="emission", key=f"{prefix}.residual[{i}]")
+            for inst, refs in spec.instrument_factors.items():
+                if canonical_instrument(inst) != inst:
+                    raise ProfileError(f"unknown instrument {inst!r} (known: {', '.join(instruments())})",
+                                       key=f"{prefix}.instrument_factors.{inst}", profile=p.id)
+                for i, ref in enumerate(refs):
+                    resolve_ref(ref, profile=p, library=self.library, carrier=cid, kind="emission",
+                                key=f"{prefix}.instrument_factors.{inst}[{i}]")
 
     # -- factor selection -------------------------------------------------------------
     def ref(self, ref: str, *, carrier: str | None, kind: str, key: str) -> FactorRow:
@@ -145,30 +179,48 @@ class Method:
             return self.library.get(factor_id)
         return self.literals.get(factor_id)
 
-    def _rows(self, refs: Sequence[str], carrier: str, kind: str) -> list[FactorRow]:
-        return [self.ref(r, carrier=carrier, kind=kind, key=f"carriers.{carrier}.{kind}[{i}]") for i, r in enumerate(refs)]
+    def _rows(self, refs: Sequence[str], carrier: str, kind: str, key: str | None = None) -> list[FactorRow]:
+        key = key or f"carriers.{carrier}.{kind}"
+        return [self.ref(r, carrier=carrier, kind=kind, key=f"{key}[{i}]") for i, r in enumerate(refs)]
 
     def _choose(self, cands: Sequence[FactorRow], year: int, region: str, what: str) -> tuple[FactorRow, str | None]:
         """One row among ``cands`` for (year, region): exactly one must cover both.
 
-        No silent fallback: if none covers the year, that is an error unless the profile
-        says ``edition_mismatch = "record"`` and exactly one candidate fits the region,
-        in which case the mismatch is recorded on the row."""
+        No silent fallback: if none covers the data year, that is an error naming each
+        candidate with its valid years and the row's year -- unless the profile says
+        ``edition_mismatch = "record"``: then the candidate (fitting the region) whose
+        valid years lie nearest to the row's year is used and the mismatch is recorded on
+        the row (two equally near editions remain an error)."""
         fit_region = [r for r in cands if r.covers_region(region)]
         fit = [r for r in fit_region if r.covers_year(year)]
         if len(fit) == 1:
             return fit[0], None
-        ids = ", ".join(f"{r.id} ({r.years_text()}, {r.region or 'any region'})" for r in cands)
+        ids = ", ".join(f"{r.id} (data years {r.years_text()}, {r.region or 'any region'})" for r in cands)
         if len(fit) > 1:
-            raise _Unresolvable("period", f"{what}: more than one factor covers year {year} in region {region}: {ids}")
+            raise _Unresolvable("period", f"{what}: more than one factor covers data year {year} in region {region}: {ids}")
         if not fit_region:
             raise _Unresolvable("region", f"{what}: no factor in the profile applies to region {region!r} (candidates: {ids})",
                                 "give the row a region the factor covers, or pin a factor for that region")
-        if self.profile.edition_mismatch == "record" and len(fit_region) == 1:
-            r = fit_region[0]
-            return r, f"edition mismatch: {r.id} is published for data years {r.years_text()}, used for {year}"
-        raise _Unresolvable("period", f"{what}: no factor in the profile covers year {year} (candidates: {ids})",
+        if self.profile.edition_mismatch == "record":
+            dist = sorted((_year_distance(r, year), i) for i, r in enumerate(fit_region))
+            if len(dist) == 1 or dist[0][0] < dist[1][0]:
+                r = fit_region[dist[0][1]]
+                return r, (f"edition mismatch: {what} {r.id} is published for data years {r.years_text()}, "
+                           f"used for data year {year} (edition_mismatch = 'record')")
+            raise _Unresolvable("period", f"{what}: no factor in the profile covers data year {year}, and two editions are "
+                                f"equally near (candidates: {ids})", "pin the edition to use for that data year")
+        raise _Unresolvable("period", f"{what}: no factor in the profile covers data year {year} (candidates: {ids})",
                             "pin a factor published for that data year, or set edition_mismatch = 'record' in the profile")
+
+    def _pick(self, refs: Sequence[str], carrier: str, kind: str, year: int, region: str, what: str,
+              notes: list[str], key: str | None = None) -> FactorRow | None:
+        """The one factor of ``refs`` for (year, region), its mismatch note recorded; None without refs."""
+        if not refs:
+            return None
+        row, note = self._choose(self._rows(refs, carrier, kind, key), year, region, what)
+        if note:
+            notes.append(note)
+        return row
 
     def gwp_row(self, gas: str) -> FactorRow:
         ref = self.profile.gwp.get(gas)
@@ -179,19 +231,22 @@ class Method:
         except FactorError as exc:
             raise _Unresolvable("unit", exc.reason, f"add a [gwp] entry for {gas} to the profile") from None
 
-    def _mwh_row(self, year: int, region: str) -> FactorRow:
+    def _mwh_row(self, year: int, region: str, notes: list[str]) -> FactorRow:
         p = self.profile
         if p.mwh_coal_equivalent:
             return self.ref(p.mwh_coal_equivalent, carrier="electricity", kind="coal_equivalent", key="mwh_coal_equivalent")
         elec = p.carriers["electricity"]
-        row, _ = self._choose(self._rows(elec.refs("coal_equivalent"), "electricity", "coal_equivalent"), year, region,
-                              "electricity coal equivalent (turns tce into MWh)")
+        row = self._pick(elec.refs("coal_equivalent"), "electricity", "coal_equivalent", year, region,
+                         "electricity coal equivalent (turns tce into MWh)", notes)
+        assert row is not None  # check() requires it
         return row
 
     # -- resolution of one key ----------------------------------------------------------
-    def resolve(self, carrier: str, unit: str, year: int, region: str, scope_override: int) -> Resolution:
+    def resolve(self, carrier: str, unit: str, year: int, region: str, scope_override: int, instrument: Any = "") -> Resolution:
+        """How rows of one (carrier, unit, data year, region, scope override, instrument) key
+        are computed; an unresolvable key gives an ``error`` resolution naming the column."""
         try:
-            return self._resolve(carrier, unit, year, region, scope_override)
+            return self._resolve(carrier, unit, year, region, scope_override, instrument)
         except _Unresolvable as exc:
             return Resolution(category="error", error=(exc.column, exc.reason, exc.hint))
         except ProfileError as exc:
@@ -200,12 +255,125 @@ class Method:
     def _carrier(self, carrier: str) -> tuple[Carrier | None, CarrierMethod | None]:
         return carriers().get(carrier), self.profile.method(carrier)
 
-    def _resolve(self, carrier: str, unit: str, year: int, region: str, scope_override: int) -> Resolution:
+    def _region(self, region: str, method: CarrierMethod | None, carrier: str, notes: list[str]) -> str:
+        """The region that picks this carrier's factors: the row's region as a canonical code
+        (ghgcalc/data/regions.yaml), mapped to its MEE/NBS regional grid when the profile
+        says ``region_level = "grid"`` for the carrier. Each mapping is recorded."""
+        code = canonical_region(region)
+        if code != region.strip():
+            notes.append(f"region {region!r} = {code}")
+        if method is None or method.region_level != "grid":
+            return code
+        grid = grid_of(code)
+        if grid is None:
+            known = regions().get(code)
+            why = ("it spans two regional grids (蒙西 CN-NM-W -> CN-NORTH, 蒙东 CN-NM-E -> CN-NORTHEAST)"
+                   if code == "CN-NM" else "it is no province or grid of ghgcalc/data/regions.yaml"
+                   if known is None else "it is not inside one regional grid")
+            raise _Unresolvable("region", f"{carrier}: region_level = 'grid' but region {region!r} has no regional grid: {why}",
+                                "give the row a province or grid region (e.g. 广东 or 南方)")
+        if grid != code:
+            notes.append(f"{carrier}: region {code} -> regional grid {grid} (region_level = 'grid')")
+        return grid
+
+    def _emissions(self, refs: Sequence[str], carrier: str, activity: Any, convs: Sequence[FactorRow], year: int,
+                   region: str, notes: list[str], key: str) -> dict[str, tuple[Fraction, dict[str, int]]]:
+        """Per gas: the emission per unit of activity and its factor chain, one factor per gas
+        chosen for (year, region) among ``refs`` (IPCC 2006 Vol. 2 Ch. 1 eq. 1.1)."""
+        by_gas: dict[str, list[FactorRow]] = {}
+        for r in self._rows(refs, carrier, "emission", key):
+            by_gas.setdefault(str(r.gas), []).append(r)
+        out: dict[str, tuple[Fraction, dict[str, int]]] = {}
+        for g, cands in by_gas.items():
+            row, note = self._choose(cands, year, region, f"{carrier} {g} emission factor")
+            if note:
+                notes.append(note)
+            found = _path(activity * row.quantity, f"t {g}", convs)
+            if found is None:
+                have = ", ".join(f"{c.id} [{c.unit}]" for c in convs) or "none"
+                raise _Unresolvable("unit", f"cannot apply {row.id} [{row.unit}] to {carrier} in {activity.units!s} "
+                                    f"(conversions in the profile: {have})",
+                                    "add a heating_value or density for this carrier to the profile, or use a unit the factor accepts")
+            out[g] = (found[0], {row.id: 1, **found[1]})
+        return out
+
+    def _co2_from_carbon(self, method: CarrierMethod, carrier: str, activity: Any, convs: Sequence[FactorRow],
+                         year: int, region: str, notes: list[str]) -> tuple[Fraction, dict[str, int]]:
+        """CO2 by the carbon content method, GB/T 32151.1-2015 formula (3) and the NDRC
+        industry guidelines: ``CO2 = activity x NCV x CC x OF x 44/12`` (IPCC 2006 Vol. 2
+        Ch. 1, section 1.4.2.1); the 44/12 is ``carbon_to_co2`` in ghgcalc/data/units.txt."""
+        cc = self._pick(method.refs("carbon_content"), carrier, "carbon_content", year, region, f"{carrier} carbon content", notes)
+        of = self._pick(method.refs("oxidation_rate"), carrier, "oxidation_rate", year, region, f"{carrier} oxidation rate", notes)
+        assert cc is not None and of is not None  # check() requires both
+        found = _path(activity * cc.quantity * of.quantity * parse_unit("carbon_to_co2"), "t CO2", convs)
+        if found is None:
+            have = ", ".join(f"{c.id} [{c.unit}]" for c in convs) or "none"
+            raise _Unresolvable("unit", f"cannot apply carbon content {cc.id} [{cc.unit}] to {carrier} in {activity.units!s} "
+                                f"(conversions in the profile: {have})",
+                                f"set heating_value under [carriers.{carrier}] so the activity becomes heat")
+        notes.append(f"CO2 = activity x heating value x carbon content {cc.id} x oxidation rate {of.id} x 44/12 (GB/T 32151.1 formula 3)")
+        return found[0], {cc.id: 1, of.id: 1, **found[1]}
+
+    def _co2e(self, gas_coefs: Mapping[str, tuple[Fraction, dict[str, int]]]) -> tuple[Fraction, dict[str, int]]:
+        """CO2e of per-gas coefficients with the profile's GWP set."""
+        co2e = Fraction(0)
+        chain: dict[str, int] = {}
+        for g, (mag, ch) in gas_coefs.items():
+            if g == "CO2e":
+                co2e += mag
+                chain.update(ch)
+            else:
+                gw = self.gwp_row(g)
+                co2e += mag * gw.exact
+                chain.update({**ch, gw.id: 1})
+        return co2e, chain
+
+    def _market(self, carrier: str, activity: Any, convs: Sequence[FactorRow], year: int, region: str, instrument: Any,
+                location: tuple[Fraction, dict[str, int]], notes: list[str]) -> tuple[Fraction, dict[str, int]]:
+        """Market-based CO2e per unit of activity of a Scope 2 row (GHG Protocol Scope 2
+        Guidance, 2015, ch. 6): the instrument's factor, the residual factor for a row with
+        no instrument, or the location-based figure for a carrier the profile's
+        ``[market_based]`` does not cover (recorded). An instrument the profile does not
+        cover is an error for the row, never a fallback."""
+        mb = self.profile.market_based
+        assert mb is not None
+        inst = canonical_instrument(instrument)
+        if inst is None:
+            raise _Unresolvable("instrument", f"unknown instrument {instrument!r}",
+                                f"use one of {', '.join(instruments())} (or a label such as 绿证, 绿电交易, PPA)")
+        spec = mb.for_carrier(carrier)
+        if spec is None:
+            if inst != "none":
+                raise _Unresolvable("instrument", f"the profile's [market_based] gives no factors for {carrier}, "
+                                    f"so instrument {inst!r} cannot be applied",
+                                    f"add [market_based.carriers.{carrier}] with instrument_factors.{inst}")
+            notes.append(f"market-based = location-based for {carrier} (no [market_based] factors for it in the profile)")
+            return location
+        prefix = "market_based" if spec is mb else f"market_based.carriers.{carrier}"
+        if inst == "none":
+            refs, key, what = spec.residual, f"{prefix}.residual", "residual factor (no instrument)"
+            if not refs:
+                raise _Unresolvable("instrument", f"no instrument on the row and the profile's [market_based] gives no "
+                                    f"residual factor for {carrier}", f"set residual under [{prefix}]")
+        else:
+            refs, key, what = spec.instrument_factors.get(inst), f"{prefix}.instrument_factors.{inst}", f"instrument {inst}"
+            if refs is None:
+                raise _Unresolvable("instrument", f"the profile's [market_based] gives no factor for instrument {inst!r} "
+                                    f"({carrier})", f"add {inst} = \"<factor id or literal>\" to instrument_factors under [{prefix}]")
+        gas = self._emissions(refs, carrier, activity, convs, year, region, notes, key)
+        co2e, chain = self._co2e(gas)
+        ids = ", ".join(dict.fromkeys(fid for _, ch in gas.values() for fid in ch))
+        notes.append(f"market-based: {what}: {ids}")
+        return co2e, chain
+
+    def _resolve(self, carrier: str, unit: str, year: int, region: str, scope_override: int, instrument: Any = "") -> Resolution:
         shipped, method = self._carrier(carrier)
         activity = parse_unit(unit)
         gas = gas_of(unit)
         used: dict[str, None] = {}
         notes: list[str] = []
+        market = self.profile.market_based is not None
+        inst = canonical_instrument(instrument)
 
         def scope_for() -> int:
             if scope_override:
@@ -217,8 +385,14 @@ class Method:
             raise _Unresolvable("scope", f"carrier {carrier!r} has no default scope",
                                 f"set scope = 1 or 2 under [carriers.{carrier}] in the profile, or fill the scope column")
 
+        def no_instrument(why: str) -> None:
+            if inst != "none":
+                raise _Unresolvable("instrument", f"instrument {instrument!r} on a row that {why}",
+                                    "an instrument applies to purchased electricity or heat (Scope 2) only")
+
         if gas is not None:
             # direct emission entry: a mass of a greenhouse gas, added to its scope as it is
+            no_instrument("is a direct emission entry")
             scope = scope_for()
             coef: dict[str, Fraction | None] = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
             chains: dict[str, dict[str, int]] = {c: {} for c in OUTPUT_COLUMNS}
@@ -233,16 +407,24 @@ class Method:
                 coef["co2e_t"] = conv * gwp.exact
                 chains["co2e_t"] = {gwp.id: 1}
             coef["energy_mwh"] = coef["energy_tce"] = Fraction(0)
+            dnotes = ["direct emission entry"]
+            if market:
+                coef[MARKET_COLUMN], chains[MARKET_COLUMN] = coef["co2e_t"], dict(chains["co2e_t"])
+                if scope == 2:
+                    dnotes.append("market-based = the entry as given")
             return Resolution(category="direct", scope=scope, coef=coef, chains=chains, factor_ids=tuple(used),
-                              notes=("direct emission entry",))
+                              notes=tuple(dnotes))
 
         ctype = shipped.type if shipped is not None else (method.type if method and method.type else None)
         if ctype == "resource":
             assert shipped is not None
+            no_instrument("is a resource flow")
             target = shipped.metric_unit or unit
             convs = []
             if method is not None and method.density is not None:
-                convs = [self._choose(self._rows(method.refs("density"), carrier, "density"), year, region, f"{carrier} density")[0]]
+                reg = self._region(region, method, carrier, notes)
+                row = self._pick(method.refs("density"), carrier, "density", year, reg, f"{carrier} density", notes)
+                convs = [row] if row is not None else []
             elif shipped.density is not None:
                 convs = [FactorRow(id=f"carrier:{carrier}:density", carrier=carrier, kind="density",
                                    value=shipped.density["value"], unit=shipped.density["unit"],
@@ -263,64 +445,46 @@ class Method:
             raise _Unresolvable("carrier", f"the profile {self.profile.id!r} gives no factors for carrier {carrier!r}",
                                 f"add [carriers.{carrier}] with its factors to the profile")
         scope = scope_for()
+        if scope != 2:
+            no_instrument(f"is Scope {scope}")
+        region = self._region(region, method, carrier, notes)
         coef = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
         chains = {c: {} for c in OUTPUT_COLUMNS}
-        hv = [self._choose(self._rows(method.refs("heating_value"), carrier, "heating_value"), year, region, f"{carrier} heating value")
-              for _ in [0] if method.refs("heating_value")]
-        dens = [self._choose(self._rows(method.refs("density"), carrier, "density"), year, region, f"{carrier} density")
-                for _ in [0] if method.refs("density")]
-        for _, note in hv + dens:
-            if note:
-                notes.append(note)
-        convs = [r for r, _ in hv + dens]
+        convs = [r for r in (
+            self._pick(method.refs("heating_value"), carrier, "heating_value", year, region, f"{carrier} heating value", notes),
+            self._pick(method.refs("density"), carrier, "density", year, region, f"{carrier} density", notes),
+        ) if r is not None]
 
-        # emissions, one factor per gas
-        if method.emission is None:
+        # emissions, one factor per gas (or CO2 by the carbon content method)
+        carbon = bool(method.refs("carbon_content"))
+        if method.emission is None and not carbon:
             raise _Unresolvable("carrier", f"the profile gives no emission factors for {carrier!r}",
                                 f"set emission = [ids] under [carriers.{carrier}], or emission = [] to say on purpose it has none")
-        if not method.emission:
+        if method.emission is not None and not method.emission and not carbon:
             notes.append("no emission factor on purpose (emission = [] in the profile)")
-        by_gas: dict[str, list[FactorRow]] = {}
-        for r in self._rows(method.emission, carrier, "emission"):
-            by_gas.setdefault(str(r.gas), []).append(r)
-        co2e = Fraction(0)
-        co2e_chain: dict[str, int] = {}
-        for g, cands in by_gas.items():
-            row, note = self._choose(cands, year, region, f"{carrier} {g} emission factor")
-            if note:
-                notes.append(note)
-            found = _path(activity * row.quantity, f"t {g}", convs)
-            if found is None:
-                have = ", ".join(f"{c.id} [{c.unit}]" for c in convs) or "none"
-                raise _Unresolvable("unit", f"cannot apply {row.id} [{row.unit}] to {carrier} in {unit!r} "
-                                    f"(conversions in the profile: {have})",
-                                    "add a heating_value or density for this carrier to the profile, or use a unit the factor accepts")
-            mag, chain = found
-            chain = {row.id: 1, **chain}
+        gas_coefs = self._emissions(method.emission or [], carrier, activity, convs, year, region, notes, f"carriers.{carrier}.emission")
+        if carbon:
+            gas_coefs = {"CO2": self._co2_from_carbon(method, carrier, activity, convs, year, region, notes), **gas_coefs}
+            if method.emission is None:
+                notes.append("CO2 only: the profile gives no CH4/N2O factors for this carrier")
+        for g, (mag, chain) in gas_coefs.items():
             if g in _GAS_COLUMN:
                 coef[_GAS_COLUMN[g]] = mag
                 chains[_GAS_COLUMN[g]] = chain
-            if g == "CO2e":
-                co2e += mag
-                co2e_chain.update(chain)
-            else:
-                gw = self.gwp_row(g)
-                co2e += mag * gw.exact
-                co2e_chain.update({**chain, gw.id: 1})
-            for fid in co2e_chain:
+        coef["co2e_t"], chains["co2e_t"] = self._co2e(gas_coefs)
+        if market:
+            loc = (coef["co2e_t"] or Fraction(0), chains["co2e_t"])
+            m = self._market(carrier, activity, convs, year, region, instrument, loc, notes) if scope == 2 else loc
+            coef[MARKET_COLUMN], chains[MARKET_COLUMN] = m[0], dict(m[1])
+        for col in ("co2e_t", MARKET_COLUMN):
+            for fid in chains.get(col, {}):
                 used[fid] = None
-        coef["co2e_t"] = co2e
-        chains["co2e_t"] = co2e_chain
 
         # energy
         own_mwh = bool(shipped.own_mwh) if shipped is not None else False
-        ce = [self._choose(self._rows(method.refs("coal_equivalent"), carrier, "coal_equivalent"), year, region,
-                           f"{carrier} coal equivalent") for _ in [0] if method.refs("coal_equivalent")]
+        crow = self._pick(method.refs("coal_equivalent"), carrier, "coal_equivalent", year, region, f"{carrier} coal equivalent", notes)
         tce: tuple[Fraction, dict[str, int]] | None = None
-        if ce:
-            crow, note = ce[0]
-            if note:
-                notes.append(note)
+        if crow is not None:
             tce_found = _path(activity * crow.quantity, "tce", convs)
             if tce_found is None:
                 raise _Unresolvable("unit", f"cannot apply {crow.id} [{crow.unit}] to {carrier} in {unit!r}")
@@ -337,7 +501,7 @@ class Method:
                     raise _Unresolvable("unit", f"{carrier} must be given in an energy unit (kWh, MWh, GJ), got {unit!r}")
                 coef["energy_mwh"], chains["energy_mwh"] = found
             else:
-                mrow = self._mwh_row(year, region)
+                mrow = self._mwh_row(year, region, notes)
                 per_mwh = Fraction((mrow.quantity / parse_unit("tce/MWh")).to("dimensionless").magnitude)
                 coef["energy_mwh"] = tce[0] / per_mwh
                 chains["energy_mwh"] = {**tce[1], mrow.id: -1}
@@ -359,9 +523,19 @@ class Method:
         return Resolution(category="energy", scope=scope, coef=coef, chains=chains, factor_ids=tuple(used), notes=tuple(notes))
 
 
+def _year_distance(row: FactorRow, year: int) -> int:
+    """How many data years lie between ``year`` and the years ``row`` is published for."""
+    if row.covers_year(year):
+        return 0
+    if row.valid_from is not None and year < row.valid_from:
+        return row.valid_from - year
+    assert row.valid_to is not None
+    return year - row.valid_to
+
+
 def _key_codes(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Integer code per row for its (carrier, unit, year, region, scope_override), and the keys."""
-    cols = ["carrier", "unit", "year", "region", "scope_override"]
+    """Integer code per row for its (carrier, unit, year, region, scope_override[, instrument]), and the keys."""
+    cols = ["carrier", "unit", "year", "region", "scope_override"] + (["instrument"] if "instrument" in frame.columns else [])
     codes = np.zeros(len(frame), dtype=np.int64)
     uniq_parts = []
     for c in cols:
@@ -439,7 +613,8 @@ def compute(table: ActivityTable, method: Method, denominators: Mapping[str, Any
         if k.carrier is None:
             resolutions.append(Resolution(category="error", error=("carrier", "unknown carrier", None)))
             continue
-        resolutions.append(method.resolve(str(k.carrier), str(k.unit), int(k.year), str(k.region), int(k.scope_override)))
+        resolutions.append(method.resolve(str(k.carrier), str(k.unit), int(k.year), str(k.region), int(k.scope_override),
+                                          getattr(k, "instrument", "")))
     key_err = np.array([r.error is not None for r in resolutions], dtype=bool)
     row_err = key_err[inv] & good_mask
     if row_err.any():

@@ -179,6 +179,8 @@ class FactorRow(BaseModel):
                 raise ValueError("an oxidation_rate row has no gas")
             if dims_of(self.unit):
                 raise ValueError(f"an oxidation_rate unit must be 'percent' or 'dimensionless', got {self.unit!r}")
+            if not 0 < self.quantity.to("dimensionless").magnitude <= 1:
+                raise ValueError(f"an oxidation rate must lie in (0, 100 %], got {self.value} {self.unit}")
         return self
 
     @cached_property

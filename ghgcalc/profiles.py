@@ -21,7 +21,7 @@ from .errors import FactorError, ProfileError, UnitError
 from .factors import FactorLibrary, FactorRow, calver_key, default_library, factors_dir, load_table, release_library
 from .units import GAS_DIMENSIONS, dims_of, parse_unit
 
-__all__ = ["CarrierMethod", "Profile", "builtin_profiles", "is_literal", "load_profile"]
+__all__ = ["CarrierMethod", "MarketBased", "MarketMethod", "Profile", "builtin_profiles", "is_literal", "load_profile"]
 
 _LITERAL = re.compile(r"^\s*[-+]?(\d[\d,_]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s+\S")
 
@@ -43,6 +43,14 @@ class CarrierMethod(BaseModel):
     heating_value: Ref | None = None
     coal_equivalent: Ref | None = None
     density: Ref | None = None
+    #: carbon content method for CO2 (GB/T 32151.1-2015 formula 3; NDRC guidelines):
+    #: CO2 = activity x heating value x carbon content x oxidation rate x 44/12
+    carbon_content: Ref | None = None
+    oxidation_rate: Ref | None = None
+    #: how the row's region picks this carrier's factors: "as_given" (the row's region,
+    #: a province code stays a province) or "grid" (a province is mapped to its MEE/NBS
+    #: regional grid, ghgcalc/data/regions.yaml), recorded on the row
+    region_level: Literal["as_given", "grid"] = "as_given"
     scope: Literal[1, 2] | None = None
     type: Literal["fuel", "electricity", "heat", "resource"] | None = None
     note: str | None = None
@@ -57,6 +65,46 @@ class CarrierMethod(BaseModel):
         if v is None:
             return []
         return [v] if isinstance(v, str) else list(v)
+
+
+class MarketMethod(BaseModel):
+    """Market-based Scope 2 factors for one carrier (GHG Protocol Scope 2 Guidance, 2015,
+    ch. 6): the residual factor for rows without an instrument, and one factor (or list
+    of editions/gases) per instrument (ids from ghgcalc/data/instruments.yaml)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    residual: list[str] | None = None
+    instrument_factors: dict[str, list[str]] = Field(default_factory=dict)
+    note: str | None = None
+
+    @field_validator("residual", mode="before")
+    @classmethod
+    def _residual(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("instrument_factors", mode="before")
+    @classmethod
+    def _instruments(cls, v: Any) -> Any:
+        if isinstance(v, Mapping):
+            return {k: [x] if isinstance(x, str) else x for k, x in v.items()}
+        return v
+
+
+class MarketBased(MarketMethod):
+    """The ``[market_based]`` section: its own ``residual`` and ``instrument_factors`` apply
+    to electricity; ``[market_based.carriers.<id>]`` gives them for another Scope 2 carrier
+    (heat, steam). A Scope 2 carrier without them is counted market-based as it is
+    location-based, and that is recorded on its rows."""
+
+    carriers: dict[str, MarketMethod] = Field(default_factory=dict)
+
+    def for_carrier(self, carrier: str) -> MarketMethod | None:
+        if carrier in self.carriers:
+            return self.carriers[carrier]
+        if carrier == "electricity" and (self.residual is not None or self.instrument_factors):
+            return self
+        return None
 
 
 class Profile(BaseModel):
@@ -78,6 +126,7 @@ class Profile(BaseModel):
     #: pin the factor data version (CalVer, ``factors/manifest.json``); see :func:`pinned_library`
     factor_data_version: str | None = None
     carriers: dict[str, CarrierMethod] = Field(default_factory=dict)
+    market_based: MarketBased | None = None
     notes: dict[str, str] = Field(default_factory=dict)
     # set by the loader, not by the file
     base_dir: str | None = Field(default=None, exclude=True)
@@ -228,6 +277,8 @@ def literal_row(ref: str, *, profile: Profile, carrier: str | None, kind: str, k
     if kind == "gwp":
         gas = carrier
         carrier = None
+    if kind == "carbon_content":
+        gas = "C"
     try:
         return FactorRow(
             id=f"literal:{profile.id}:{key}",

@@ -91,6 +91,8 @@ def _metric_specs() -> dict[str, tuple[str, Callable[[Resolution, str], bool]]]:
         "scope1": ("co2e_t", scope(1)),
         "scope2": ("co2e_t", scope(2)),
         "scope1_2": ("co2e_t", lambda r, c: r.category in ("energy", "direct") and r.scope in (1, 2)),
+        "scope2_market": ("co2e_market_t", scope(2)),
+        "scope1_2_market": ("co2e_market_t", lambda r, c: r.category in ("energy", "direct") and r.scope in (1, 2)),
         "scope1_co2": ("co2_t", scope(1)),
         "scope1_ch4": ("ch4_t", scope(1)),
         "scope1_n2o": ("n2o_t", scope(1)),
@@ -107,7 +109,7 @@ def _metric_specs() -> dict[str, tuple[str, Callable[[Resolution, str], bool]]]:
     return specs
 
 
-_EMISSION_METRICS = ("scope1", "scope2", "scope1_2", "scope1_co2", "scope1_ch4", "scope1_n2o",
+_EMISSION_METRICS = ("scope1", "scope2", "scope2_market", "scope1_2", "scope1_2_market", "scope1_co2", "scope1_ch4", "scope1_n2o",
                      "energy_total", "energy_direct", "energy_indirect",
                      "energy_total_tce", "energy_direct_tce", "energy_indirect_tce")
 
@@ -168,7 +170,7 @@ class Result:
     def build(cls, frame: pd.DataFrame, ok: np.ndarray, inv: np.ndarray, resolutions: list[Resolution],
               method: Method, denominators: Mapping[str, Any] | None, issues: list[RowIssue],
               table: ActivityTable) -> Result:
-        from .calculation import OUTPUT_COLUMNS
+        from .calculation import MARKET_COLUMN, OUTPUT_COLUMNS
 
         r = cls.empty(method, denominators, issues, table)
         all_ok = bool(ok.all())
@@ -177,7 +179,7 @@ class Result:
         q = sub["quantity"].to_numpy(dtype="float64")
         rows = sub.drop(columns=["_bad"])
         for col in OUTPUT_COLUMNS:
-            if col == "amount":
+            if col == "amount" or (col == MARKET_COLUMN and method.profile.market_based is None):
                 continue
             coef = np.array([np.nan if (res.coef.get(col) is None) else float(res.coef.get(col) or 0) for res in resolutions])
             rows[col] = q * coef[inv_ok]
@@ -257,6 +259,8 @@ class Result:
         out: list[str] = []
         if any(c in ("energy", "direct") for c, _ in cats):
             for m in _EMISSION_METRICS:
+                if m.endswith("_market") and self.method.profile.market_based is None:
+                    continue  # market-based Scope 2 only when the profile has a [market_based] section
                 if m.endswith("_tce"):
                     w, _ = self._key_weights(m)
                     if any(w[k] is None for k in present):

@@ -1,0 +1,96 @@
+"""Regions and contractual instruments: the names reports print, folded to canonical codes.
+
+Data in ``ghgcalc/data/regions.yaml`` (ISO 3166-2:CN province codes, the seven MEE/NBS
+regional grids, Hong Kong and Macao, with the province -> grid mapping) and
+``ghgcalc/data/instruments.yaml`` (market-based Scope 2 instruments, GHG Protocol Scope 2
+Guidance 2015, ch. 6). Pure lookups; which factor a region or instrument gets is the
+profile's choice (:mod:`ghgcalc.calculation`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .carriers import _load_yaml, normalize_key
+
+__all__ = ["Region", "canonical_instrument", "canonical_region", "grid_of", "instruments", "regions"]
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    kind: str  # "grid" | "province" | "other"
+    labels: dict[str, str]
+    grid: str | None = None
+
+
+@lru_cache(maxsize=1)
+def regions() -> dict[str, Region]:
+    """Every known region by canonical code."""
+    data: dict[str, Any] = _load_yaml("regions.yaml")
+    out: dict[str, Region] = {}
+    for section, kind in (("grids", "grid"), ("provinces", "province"), ("others", "other")):
+        for code, spec in (data.get(section) or {}).items():
+            out[code] = Region(code=code, kind=kind, labels=dict(spec.get("labels") or {}), grid=spec.get("grid"))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _region_aliases() -> dict[str, str]:
+    data: dict[str, Any] = _load_yaml("regions.yaml")
+    out: dict[str, str] = {}
+    for section in ("grids", "provinces", "others"):
+        for code, spec in (data.get(section) or {}).items():
+            for a in [code, *(spec.get("aliases") or []), *(spec.get("labels") or {}).values()]:
+                key = normalize_key(a)
+                if out.get(key, code) != code:
+                    raise ValueError(f"regions.yaml: alias {a!r} names both {out[key]} and {code}")
+                out[key] = code
+    return out
+
+
+@lru_cache(maxsize=4096)
+def canonical_region(text: str) -> str:
+    """The canonical code of a region as printed (``广东省``, ``Guangdong``, ``cn-gd`` ->
+    ``CN-GD``); a text that is no known region is returned as given (stripped), so a
+    user's own region codes (in their own factor tables) keep working."""
+    s = str(text).strip()
+    return _region_aliases().get(normalize_key(s), s)
+
+
+def grid_of(code: str) -> str | None:
+    """The MEE/NBS regional grid of a canonical region code: itself for a grid, the
+    province's grid, a sub-region's parent's grid (``CN-NM-W``), else None (national,
+    Hong Kong, an unknown code, or Inner Mongolia as a whole, which spans two grids)."""
+    r = regions().get(code)
+    if r is None:
+        return None
+    if r.kind == "grid":
+        return r.code
+    return r.grid
+
+
+@lru_cache(maxsize=1)
+def instruments() -> dict[str, dict[str, Any]]:
+    """Market-based Scope 2 instruments by id, with labels and aliases."""
+    data: dict[str, Any] = _load_yaml("instruments.yaml")["instruments"]
+    return data
+
+
+@lru_cache(maxsize=1)
+def _instrument_aliases() -> dict[str, str]:
+    out: dict[str, str] = {"": "none"}
+    for iid, spec in instruments().items():
+        for a in [iid, *(spec.get("aliases") or []), *(spec.get("labels") or {}).values()]:
+            out.setdefault(normalize_key(a), iid)
+    return out
+
+
+def canonical_instrument(text: Any) -> str | None:
+    """The instrument id of a cell as printed (``绿证``, ``GEC``, ``PPA``; empty -> ``none``),
+    or None when it names no known instrument."""
+    if text is None or (isinstance(text, float) and text != text):
+        return "none"
+    return _instrument_aliases().get(normalize_key(str(text)))
