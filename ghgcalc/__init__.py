@@ -10,6 +10,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .calculation import calculate
+from .claims import ClaimsReport, claims
 from .errors import (
     ActivityDataError,
     FactorError,
@@ -30,6 +31,7 @@ from .results import Result
 
 __all__ = [
     "ActivityDataError",
+    "ClaimsReport",
     "Explanation",
     "FactorError",
     "FactorLibrary",
@@ -47,6 +49,7 @@ __all__ = [
     "UnknownCarrierError",
     "__version__",
     "calculate",
+    "claims",
     "default_library",
     "explain",
     "load_profile",

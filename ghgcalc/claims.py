@@ -221,13 +221,19 @@ def furniture_lines(lines: Sequence[str], *, min_repeats: int = 3, max_len: int 
 
 
 def _continues_number(s: str, lex: Lexicon) -> bool:
-    """Whether a line starting with ``s`` can continue a number broken at the line end."""
+    """Whether a line starting with ``s`` can continue a sentence broken right after a
+    number: a digit, a counting unit (萬), a unit (噸, kWh), an English scale word or any
+    lower-case word ("in 2022 / the company"). A capital or other CJK start after a
+    number is read as the next row of a table."""
     if not s:
         return False
     c = s[0]
-    return c.isdigit() or c in ".,%" or c in lex.big_units or c in lex.small_units or any(
-        _word_pattern(sp).match(s) for sp, _ in lex.units if not _is_latin(sp)
-    )
+    if c.isdigit() or c in ".,%" or c in lex.big_units or c in lex.small_units or c.islower():
+        return True
+    w = re.match(r"[A-Za-z]+", s)
+    if w and w.group(0).lower() in lex.scale_words:
+        return True
+    return any(_word_pattern(sp).match(s) for sp, _ in lex.units)
 
 
 def join_sentences(text: str) -> list[Sentence]:
@@ -542,6 +548,16 @@ def _scan_number(s: str, i: int, lex: Lexicon) -> tuple[str, int] | None:
     return text, k
 
 
+def _is_rate(s: str, uend: int, lex: Lexicon) -> bool:
+    """Whether the unit ending at ``uend`` is the numerator of a rate per another unit
+    ("0.5703 tCO2/MWh", "0.39 kg CO2e per kWh"); "3,000噸/年" (per year) stays a quantity."""
+    m = re.match(r"\s*(?:[/╱／∕每]|per\b)\s*[萬万億亿]?", s[uend:], re.I)
+    if not m:
+        return False
+    rest = s[uend + m.end() :]
+    return any(_word_pattern(sp).match(rest) for sp, _ in lex.units)
+
+
 def _qualifier_before(s: str, start: int, lex: Lexicon) -> tuple[Qualifier | None, int]:
     window = s[max(0, start - 24) : start]
     trimmed = re.sub(r"(?:[為为達达是到]|\s|\bis\b|\bby\b|\bof\b)*$", "", window)
@@ -623,7 +639,7 @@ def find_mentions(sentence: str) -> list[Mention]:
                 i = max(k, i + 1)
                 continue
             spell, punit, uend = unit
-            if re.match(r"\s*(?:[/╱／∕每]|per\b)", s[uend:], re.I):  # a rate (0.5703 tCO2/MWh), not a quantity
+            if _is_rate(s, uend, lex):  # a factor (0.5703 tCO2/MWh), not a quantity
                 i = uend
                 continue
             try:
@@ -894,7 +910,7 @@ def _printed_factor_pattern() -> re.Pattern[str]:
         m = "|".join(_word_pattern(x).pattern for x in mass)
         e = "|".join(_word_pattern(x).pattern for x in energy)
         _FACTOR_IN_TEXT_CACHE["p"] = re.compile(
-            rf"(?P<num>{_ARABIC.pattern})\s*(?P<mass>{m})\s*[/╱／∕]\s*(?P<big>[{big}]?)\s*(?P<energy>{e})", re.IGNORECASE
+            rf"(?P<num>{_ARABIC.pattern})\s*(?P<mass>{m})\s*(?:[/╱／∕每]|per\b)\s*(?P<big>[{big}]?)\s*(?P<energy>{e})", re.IGNORECASE
         )
     return _FACTOR_IN_TEXT_CACHE["p"]
 

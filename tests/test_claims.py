@@ -264,3 +264,45 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["claims", str(CLAIMS / "zh-hant-claims.txt")]) == 1
     assert main(["claims", str(tmp_path / "missing.txt")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_package_level_function_and_line_broken_numbers() -> None:
+    import ghgcalc
+
+    text = "In 2022 the solar farm generated 1.2\nmillion kWh, avoiding 684\ntonnes of CO2e.\nScope 1 emissions 1,234\nScope 2 emissions 5,678\n"
+    rep = ghgcalc.claims(text)
+    assert isinstance(rep, ghgcalc.ClaimsReport)
+    [r] = rep.results
+    assert r.lines == (1, 2, 3) and r.status == "consistent"
+    # table rows ending in numbers are not joined into one sentence
+    assert [s.text for s in join_sentences(text)][-2:] == ["Scope 1 emissions 1,234", "Scope 2 emissions 5,678"]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("2022年，光伏發電量逾1,000萬千瓦時，減排二氧化碳約1.2萬噸。", "flagged"),
+        # 逾1,000萬 kWh = 10,000-20,000 MWh; 約1.2萬 t = 11,500-12,500 t; implied 0.575-1.25 just excludes 0.5703
+        ("2022年，光伏發電量達2,000萬千瓦時，減排二氧化碳約1.1萬噸。", "consistent"),  # 20,000 MWh x 0.5703 = 11,406 t; 約1.1萬 = 10,500-11,500
+        ("2022年綠電交易量達1.5億千瓦時，相當於減少二氧化碳排放8.55萬噸。", "consistent"),  # 150,000 MWh x 0.5703 = 85,545 t
+        ("2022年綠電交易量達1.5億千瓦時，相當於減少二氧化碳排放15萬噸。", "flagged"),
+    ],
+)
+def test_more_chinese_forms_against_printed_factor(text: str, status: str) -> None:
+    rep = check_claims("外購電力排放因子為0.5703噸二氧化碳/兆瓦時。\n" + text)
+    assert [r.status for r in rep.results] == [status]
+
+
+def test_per_year_is_a_quantity_but_per_kwh_is_a_factor() -> None:
+    rep = check_claims("2022年節約用電80萬千瓦時/年，減少碳排放約800噸/年。")
+    assert [r.status for r in rep.results] == ["flagged"]
+    assert find_mentions("排放因子0.39 kg CO2e per kWh，即0.39千克二氧化碳當量/千瓦時") == []
+
+
+def test_printed_factor_spellings() -> None:
+    from ghgcalc.claims import printed_factors
+
+    text = "CLP's 0.39 kg CO2e per kWh applies. 另以0.5810噸二氧化碳/兆瓦時及57,030噸CO2/億千瓦時計算。"
+    got = sorted(f.value for f in printed_factors(join_sentences(text)))
+    # t CO2/MWh; 57,030 t per 10^8 kWh (= 100,000 MWh) is 0.5703
+    assert got == [Fraction("0.39"), Fraction("0.5703"), Fraction("0.581")]
