@@ -1,23 +1,49 @@
-"""Benchmark: ghgcalc.calculate + totals() vs a naive per-row pint loop and a hand-written
-numpy implementation of the same calculation, in one process, interleaved.
+"""Benchmark: ghgcalc against a hand-written numpy implementation of the same calculation
+and a naive per-row pint loop, on realistic facility batches.
 
 Usage::
 
-    python benchmarks/bench_core.py            # 1e5 and 1e6 rows, 5 repetitions
-    python benchmarks/bench_core.py --sizes 100000 1000000 10000000 --reps 3
-    python benchmarks/bench_core.py --quick    # CI smoke test (small, 1 repetition)
+    python benchmarks/bench_core.py --quick                 # CI smoke test (seconds)
+    python benchmarks/bench_core.py --sizes 100000 1000000 10000000 --reps 5 \\
+        --markdown benchmarks/RESULTS.md                    # the published table
+    python benchmarks/bench_core.py --write-parquet /tmp/facilities-5e7.parquet --rows 50000000
 
-The naive pint loop runs on a slice of the rows and is extrapolated (labelled so). The numpy
-floor gets the factors already folded into one float per (carrier, unit) and integer codes
-from ``pd.factorize``: it is what a careful hand-written script would do. All three must
-agree to 1e-9 relative on the totals.
+The batch: many facilities (one per ~180 rows: monthly readings of several carriers over
+three years), each in one of eight provinces; carriers electricity, heat, diesel, gasoline
+and natural gas, spelled in English, traditional and simplified Chinese, with units such as
+``MWh``, ``萬千瓦時``, ``千瓦時``, ``噸``, ``立方米``, ``萬立方米`` and ``GJ``; data years 2021-2023.
+The profile (``benchmarks/facilities.toml``) picks the provincial grid factor of the row's
+year and region, and turns fuels into CO2, CH4, N2O, CO2e, MWh and tce.
+
+The three implementations compute the same thing: per-row ``co2_t, ch4_t, n2o_t, co2e_t,
+energy_mwh, energy_tce`` and ``scope``, totals, and totals by facility (Scope 1, Scope 2,
+energy):
+
+* ``ghgcalc``: ``calculate(df, profile)``, ``totals()`` and ``totals(by="facility")``.
+* ``numpy``: what a careful hand-written script does: integer codes from ``pd.factorize``,
+  one folded float table per (carrier, unit, year, region) key (precomputed, outside the
+  timing, from ghgcalc on one row per key), per-row outputs by ``take`` and multiply, and
+  ``bincount`` over (facility, key) for the breakdowns. It does no validation, keeps no
+  provenance and resolves no factors.
+* ``pint loop``: one pint Quantity per row and a factor lookup per row (factors read from
+  the shipped tables), run on a slice and extrapolated linearly (labelled so).
+
+Timings are interleaved (ghgcalc, numpy, numpy, ghgcalc, ...) in one process; the table
+gives the median and the min-max over the repetitions. Peak memory is measured in a fresh
+subprocess per implementation: the peak resident set size (Linux ``VmHWM``, reset through
+``/proc/self/clear_refs`` after the input is built) minus the resident size with the input
+loaded, so it counts every allocator (numpy, pyarrow, Python). Results are asserted equal
+to the numpy implementation to 1e-12 relative (per row and totals), and to the pint loop on
+its slice to 1e-9.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,100 +52,212 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-import ghgcalc
-
-PROFILE = "kuaishou-2022"
-# (carrier, unit, scale to the profile's base unit): mixed spellings as in real batches
+HERE = Path(__file__).resolve().parent
+PROFILE = str(HERE / "facilities.toml")
+OUT_COLS = ("co2_t", "ch4_t", "n2o_t", "co2e_t", "energy_mwh", "energy_tce")
+# (carrier as printed, unit as printed): mixed spellings as in real group batches
 MIX = [
-    ("electricity", "MWh"), ("electricity", "kWh"), ("外購電力", "萬千瓦時"),
-    ("diesel", "t"), ("柴油", "噸"), ("natural_gas", "m**3"), ("天然氣", "萬立方米"), ("heat", "GJ"),
+    ("electricity", "MWh"), ("electricity", "kWh"), ("外購電力", "萬千瓦時"), ("外购电力", "千瓦時"),
+    ("diesel", "t"), ("柴油", "噸"), ("gasoline", "t"), ("汽油", "噸"),
+    ("natural_gas", "m**3"), ("天然氣", "萬立方米"), ("天然气", "立方米"), ("heat", "GJ"),
 ]
+REGIONS = ["CN-BJ", "CN-SH", "CN-GD", "CN-JS", "CN-ZJ", "CN-SC", "CN-SD", "CN-HB"]
+YEARS = [2021, 2022, 2023]
 
 
-def make_batch(n: int, seed: int = 0, categorical: bool = False) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
+# -- data ------------------------------------------------------------------------------
+def make_batch(n: int, seed: int = 0, categorical: bool = False, offset: int = 0, total: int | None = None) -> pd.DataFrame:
+    """A facility batch of ``n`` rows (rows ``offset`` to ``offset + n`` of a batch of
+    ``total`` rows; deterministic in ``seed`` and ``offset``)."""
+    rng = np.random.default_rng([seed, offset])
+    n_fac = max(10, (total or n) // 180)
+    fac = rng.integers(0, n_fac, n)
     pick = rng.integers(0, len(MIX), n)
-    df = pd.DataFrame({
-        "carrier": np.array([m[0] for m in MIX], dtype=object)[pick],
-        "quantity": rng.gamma(2.0, 500.0, n),
-        "unit": np.array([m[1] for m in MIX], dtype=object)[pick],
-        "facility": np.char.add("F", rng.integers(0, 2000, n).astype(str)).astype(object),
-        "period": 2022,
-    })
-    if categorical:
-        for c in ("carrier", "unit", "facility"):
-            df[c] = df[c].astype("category")
+    fac_names = pd.Index([f"F{i:06d}" for i in range(n_fac)])
+    fac_region = np.random.default_rng(seed).integers(0, len(REGIONS), n_fac)
+    # categories must be unique: the distinct spellings, and each MIX entry's code in them
+    cspell = list(dict.fromkeys(c for c, _ in MIX))
+    uspell = list(dict.fromkeys(u for _, u in MIX))
+    ccode = np.array([cspell.index(c) for c, _ in MIX])[pick]
+    ucode = np.array([uspell.index(u) for _, u in MIX])[pick]
+    cols: dict[str, Any] = {
+        "facility": pd.Categorical.from_codes(fac, categories=fac_names),
+        "carrier": pd.Categorical.from_codes(ccode, categories=cspell),
+        "quantity": np.round(rng.gamma(2.0, 500.0, n), 3),
+        "unit": pd.Categorical.from_codes(ucode, categories=uspell),
+        "period": np.array(YEARS, dtype=np.int64)[rng.integers(0, len(YEARS), n)],
+        "region": pd.Categorical.from_codes(fac_region[fac], categories=REGIONS),
+    }
+    df = pd.DataFrame(cols)
+    if not categorical:
+        for c in ("facility", "carrier", "unit", "region"):
+            df[c] = df[c].astype("str")
     return df
 
 
-def run_ghgcalc(df: pd.DataFrame) -> dict[str, float]:
+def write_parquet(path: Path, rows: int, chunk: int = 1_000_000) -> None:
+    """Write a large string-keyed batch in chunks (bounded memory while generating)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer = None
+    done = 0
+    while done < rows:
+        n = min(chunk, rows - done)
+        df = make_batch(n, seed=1, offset=done, total=rows)
+        t = pa.Table.from_pandas(df, preserve_index=False)
+        if writer is None:
+            writer = pq.ParquetWriter(path, t.schema)
+        writer.write_table(t, row_group_size=chunk)
+        done += n
+        print(f"\r{done:,} rows", end="", file=sys.stderr)
+    if writer is not None:
+        writer.close()
+    print(file=sys.stderr)
+
+
+# -- implementations -------------------------------------------------------------------
+def run_ghgcalc(df: pd.DataFrame) -> dict[str, Any]:
+    import ghgcalc
+
     res = ghgcalc.calculate(df, PROFILE)
-    t = res.totals()
-    return {"scope1": t["scope1"].magnitude, "scope2": t["scope2"].magnitude, "energy_total": t["energy_total"].magnitude}
+    tot = res.totals()
+    by = res.totals(by="facility")
+    return {"result": res, "totals": {k: float(v.magnitude) for k, v in tot.items()}, "by_facility": by}
 
 
-def folded_coefficients() -> dict[tuple[str, str], tuple[float, float, int]]:
-    """(carrier, unit) -> (t CO2e per unit, MWh per unit, scope), taken from ghgcalc on one row each."""
-    out = {}
-    for c, u in MIX:
-        r = ghgcalc.calculate([{"carrier": c, "quantity": 1.0, "unit": u}], PROFILE).rows.iloc[0]
-        out[(c, u)] = (float(r["co2e_t"]), float(r["energy_mwh"]), int(r["scope"]))
+def folded_table() -> pd.DataFrame:
+    """One row per (carrier, unit, year, region) key with its float coefficients per unit of
+    activity and its scope: the numpy implementation's precomputed factor table."""
+    import ghgcalc
+
+    keys = [(c, u, y, r) for c, u in MIX for y in YEARS for r in REGIONS]
+    df = pd.DataFrame(keys, columns=["carrier", "unit", "period", "region"])
+    df["quantity"] = 1.0
+    rows = ghgcalc.calculate(df, PROFILE).rows
+    out = df[["carrier", "unit", "period", "region"]].copy()
+    for c in OUT_COLS:
+        out[c] = rows[c].to_numpy(dtype="float64")
+    out["scope"] = rows["scope"].to_numpy(dtype=np.int8)
     return out
 
 
-def run_numpy(df: pd.DataFrame, coef: dict[tuple[str, str], tuple[float, float, int]]) -> dict[str, float]:
-    cc, cu = pd.factorize(df["carrier"])
-    uc, uu = pd.factorize(df["unit"])
-    key = cc * len(uu) + uc
-    table_e = np.zeros(len(cu) * len(uu))
-    table_m = np.zeros(len(cu) * len(uu))
-    table_s = np.zeros(len(cu) * len(uu), dtype=np.int8)
-    for i, c in enumerate(cu):
-        for j, u in enumerate(uu):
-            if (str(c), str(u)) in coef:
-                e, m, s = coef[(str(c), str(u))]
-                table_e[i * len(uu) + j], table_m[i * len(uu) + j], table_s[i * len(uu) + j] = e, m, s
-    q = df["quantity"].to_numpy()
-    sums = np.bincount(key, weights=q, minlength=len(table_e))
-    return {"scope1": float(sums @ (table_e * (table_s == 1))), "scope2": float(sums @ (table_e * (table_s == 2))),
-            "energy_total": float(sums @ table_m)}
+def run_numpy(df: pd.DataFrame, table: pd.DataFrame) -> dict[str, Any]:
+    """Hand-written numpy: codes, one folded table per key, take/multiply, bincount."""
+    parts = []
+    size = 1
+    for c in ("carrier", "unit", "period", "region"):
+        codes, uniq = pd.factorize(df[c])
+        parts.append((codes, uniq))
+        size *= len(uniq)
+    dense = np.zeros(len(df), dtype=np.int64)
+    for codes, uniq in parts:
+        dense *= len(uniq)
+        dense += codes
+    # dense key -> row of the folded table
+    lookup = {tuple(k): i for i, k in enumerate(table[["carrier", "unit", "period", "region"]].itertuples(index=False, name=None))}
+    idx = np.full(size, -1, dtype=np.int64)
+    grids = np.meshgrid(*[np.arange(len(u)) for _, u in parts], indexing="ij")
+    flat = [g.ravel() for g in grids]
+    for d in range(size):
+        key = tuple(parts[j][1][flat[j][d]] for j in range(4))
+        idx[d] = lookup.get((str(key[0]), str(key[1]), int(key[2]), str(key[3])), -1)
+    used = idx >= 0
+    kid = np.cumsum(used) - 1  # compact key id per dense key
+    k = kid[dense]
+    del dense
+    coef = table[list(OUT_COLS)].to_numpy()[idx[used]]
+    scope_k = table["scope"].to_numpy()[idx[used]]
+    q = df["quantity"].to_numpy(dtype="float64")
+    out: dict[str, Any] = {}
+    for j, c in enumerate(OUT_COLS):
+        col = np.take(coef[:, j], k)
+        col *= q
+        out[c] = col
+    out["scope"] = np.take(scope_k, k)
+    K = len(scope_k)
+    fc, fu = pd.factorize(df["facility"])
+    g = fc.astype(np.int64)
+    g *= K
+    g += k
+    sums = np.bincount(g, weights=q, minlength=len(fu) * K).reshape(len(fu), K)
+    del g
+    w = np.stack([coef[:, 3] * (scope_k == 1), coef[:, 3] * (scope_k == 2), coef[:, 4]], axis=1)
+    by = pd.DataFrame(sums @ w, index=pd.Index(fu, name="facility"), columns=["scope1", "scope2", "energy_total"])
+    per_key = sums.sum(axis=0)
+    totals = {"scope1": float(per_key @ w[:, 0]), "scope2": float(per_key @ w[:, 1]), "energy_total": float(per_key @ w[:, 2]),
+              "energy_total_tce": float(per_key @ coef[:, 5]), "scope1_co2": float(per_key @ (coef[:, 0] * (scope_k == 1)))}
+    return {"rows": out, "totals": totals, "by_facility": by}
 
 
 def run_pint_loop(df: pd.DataFrame) -> dict[str, float]:
-    """What peers do: one pint Quantity per row, factors looked up per row."""
-    import pint
+    """What peers do: a pint Quantity per row, factors looked up per row (from the shipped
+    tables, through ghgcalc's unit registry so that the Chinese spellings parse)."""
+    import ghgcalc
+    from ghgcalc.carriers import carrier_aliases, normalize_key
+    from ghgcalc.profiles import load_profile
+    from ghgcalc.units import Q_
 
-    ureg = pint.UnitRegistry()
-    ureg.define("萬- = 1e4")
-    ureg.define("千瓦時 = kWh")
-    ureg.define("噸 = t")
-    ureg.define("立方米 = m**3")
-    ureg.define("tce = [coal_eq]")
-    elec, heat = 0.5703, 0.11
-    ncv = {"diesel": ureg.Quantity(42.652, "GJ/t"), "natural_gas": ureg.Quantity(389.31e-4, "GJ/m**3")}
-    ef = {"diesel": 74.1e-3, "natural_gas": 56.1e-3}  # t/GJ
-    ce = {"diesel": ureg.Quantity(1.4571, "tce/t"), "natural_gas": ureg.Quantity(1.2150e-3, "tce/m**3"),
-          "heat": ureg.Quantity(0.03412e-3 * 1000, "tce/GJ")}
-    alias = {"外購電力": "electricity", "柴油": "diesel", "天然氣": "natural_gas"}
+    lib = ghgcalc.default_library()
+    prof = load_profile(PROFILE)
+
+    def qty(fid: str) -> Any:
+        r = lib.get(fid)
+        return Q_(float(r.value), r.unit)
+
+    grid = {}
+    for fid in prof.carriers["electricity"].emission or []:
+        r = lib.get(fid)
+        grid[(r.region, r.valid_from)] = qty(fid)
+    fuels: dict[str, dict[str, Any]] = {}
+    for c in ("diesel", "gasoline", "natural_gas", "heat"):
+        m = prof.carriers[c]
+        fuels[c] = {"ef": [(lib.get(e).gas, qty(e)) for e in m.emission or []],
+                    "ncv": qty(m.heating_value) if isinstance(m.heating_value, str) else None,
+                    "ce": qty(str(m.coal_equivalent))}
+    gwp = {g: float(lib.gwp("AR5", g).value) for g in ("CO2", "CH4", "N2O")}
+    mwh_ce = qty(str(prof.mwh_coal_equivalent))
+    aliases = carrier_aliases()
     s1 = s2 = en = 0.0
-    for c, q, u in zip(df["carrier"], df["quantity"], df["unit"], strict=True):
-        c = alias.get(str(c), str(c))
-        x = ureg.Quantity(float(q), str(u))
-        if c == "electricity":
-            mwh = x.to("MWh").magnitude
-            s2 += mwh * elec
-            en += mwh
-        elif c == "heat":
-            gj = x.to("GJ").magnitude
-            s2 += gj * heat
-            en += (x * ce["heat"]).to("tce").magnitude / 0.1229
+    for c, q, u, y, reg in zip(df["carrier"], df["quantity"], df["unit"], df["period"], df["region"], strict=True):
+        cid = aliases[normalize_key(str(c))]
+        x = Q_(float(q), str(u))
+        if cid == "electricity":
+            s2 += (x * grid[(str(reg), int(y))]).to("t CO2").magnitude
+            en += x.to("MWh").magnitude
+            continue
+        f = fuels[cid]
+        energy = x * f["ncv"] if f["ncv"] is not None else x
+        co2e = 0.0
+        for gas, ef in f["ef"]:
+            co2e += (energy * ef).to(f"t {gas}").magnitude * gwp[gas]
+        if cid == "heat":
+            s2 += co2e
         else:
-            gj = (x * ncv[c]).to("GJ").magnitude
-            s1 += gj * ef[c]
-            en += (x * ce[c]).to("tce").magnitude / 0.1229
+            s1 += co2e
+        en += ((x * f["ce"]) / mwh_ce).to("MWh").magnitude
     return {"scope1": s1, "scope2": s2, "energy_total": en}
 
 
+# -- checks ----------------------------------------------------------------------------
+def check_equal(g: dict[str, Any], n: dict[str, Any], rtol: float = 1e-12) -> None:
+    rows = g["result"].rows
+    for c in OUT_COLS:
+        a, b = rows[c].to_numpy(dtype="float64"), n["rows"][c]
+        if not np.allclose(a, b, rtol=rtol, atol=0.0):
+            raise AssertionError(f"per-row {c} differs from numpy")
+    if not np.array_equal(rows["scope"].to_numpy(), n["rows"]["scope"]):
+        raise AssertionError("per-row scope differs from numpy")
+    for k, v in n["totals"].items():
+        if not np.isclose(g["totals"][k], v, rtol=rtol, atol=0.0):
+            raise AssertionError(f"total {k}: ghgcalc {g['totals'][k]!r} numpy {v!r}")
+    gb = g["by_facility"][["scope1", "scope2", "energy_total"]]
+    nb = n["by_facility"].reindex(gb.index.astype(str) if gb.index.dtype != n["by_facility"].index.dtype else gb.index)
+    if not np.allclose(gb.to_numpy(), nb.to_numpy(), rtol=rtol, atol=1e-300):
+        raise AssertionError("totals by facility differ from numpy")
+
+
+# -- measurement -----------------------------------------------------------------------
 def timed(fn: Any, *args: Any) -> tuple[float, Any]:
     gc.collect()
     t0 = time.perf_counter()
@@ -127,60 +265,148 @@ def timed(fn: Any, *args: Any) -> tuple[float, Any]:
     return time.perf_counter() - t0, out
 
 
-def peak_memory(fn: Any, *args: Any) -> float:
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(field)
+
+
+def _mem_child(impl: str, n: int, categorical: bool) -> None:
+    """Subprocess: build the input, warm up, reset the peak RSS, run once, report."""
     import tracemalloc
 
+    df = make_batch(n, categorical=categorical)
+    table = folded_table()
+    small = make_batch(1000, categorical=categorical)
+    run_ghgcalc(small)
+    run_numpy(small, table)
+    gc.collect()
+    Path("/proc/self/clear_refs").write_text("5")
+    base = _status_kib("VmRSS")
+    out = run_ghgcalc(df) if impl == "ghgcalc" else run_numpy(df, table)
+    peak = _status_kib("VmHWM")
+    del out
+    gc.collect()
     tracemalloc.start()
-    fn(*args)
-    _, peak = tracemalloc.get_traced_memory()
+    out = run_ghgcalc(df) if impl == "ghgcalc" else run_numpy(df, table)
+    _, tpeak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return peak / 2**20
+    del out
+    print(json.dumps({"rss_mib": (peak - base) / 1024, "tracemalloc_mib": tpeak / 2**20}))
+
+
+def peak_memory(impl: str, n: int, categorical: bool) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--_mem", impl, str(n), "cat" if categorical else "str"]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+IMPORT_CALC = """
+import time
+t0 = time.perf_counter()
+import ghgcalc
+r = ghgcalc.calculate([
+    {"carrier": "electricity", "quantity": 100, "unit": "MWh"},
+    {"carrier": "diesel", "quantity": 1.5, "unit": "t"},
+    {"carrier": "natural_gas", "quantity": 2000, "unit": "m**3"},
+    {"carrier": "heat", "quantity": 30, "unit": "GJ"},
+], "kuaishou-2022")
+r.totals()
+print(time.perf_counter() - t0)
+"""
+IMPORT_PANDAS = "import time\nt0 = time.perf_counter()\nimport pandas\nprint(time.perf_counter() - t0)\n"
+
+
+def import_times(reps: int) -> tuple[list[float], list[float]]:
+    g, p = [], []
+    for _ in range(reps):
+        for code, acc in ((IMPORT_PANDAS, p), (IMPORT_CALC, g)):
+            out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+            acc.append(float(out.strip().splitlines()[-1]))
+    return g, p
+
+
+def _fmt(ts: list[float]) -> str:
+    return f"{statistics.median(ts):.3f} ({min(ts):.3f}–{max(ts):.3f})"
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--pint-slice", type=int, default=2000)
-    ap.add_argument("--quick", action="store_true", help="CI smoke test: tiny sizes, one repetition")
-    ap.add_argument("--markdown", type=Path, help="write the table to this file")
+    ap.add_argument("--import-reps", type=int, default=5)
+    ap.add_argument("--no-memory", action="store_true", help="skip the subprocess memory measurements")
+    ap.add_argument("--quick", action="store_true", help="CI smoke test: one small size, one repetition, checks only")
+    ap.add_argument("--markdown", type=Path, help="write the tables to this file")
+    ap.add_argument("--write-parquet", type=Path, help="write a string-keyed batch of --rows rows to this Parquet file and exit")
+    ap.add_argument("--rows", type=int, default=50_000_000)
+    ap.add_argument("--_mem", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args._mem:
+        _mem_child(args._mem[0], int(args._mem[1]), args._mem[2] == "cat")
+        return 0
+    if args.write_parquet:
+        write_parquet(args.write_parquet, args.rows)
+        return 0
     if args.quick:
-        args.sizes, args.reps, args.pint_slice = [20_000], 1, 200
-    coef = folded_coefficients()
-    run_ghgcalc(make_batch(10))  # warm-up: registry, factor tables
-    lines = ["| rows | keys | ghgcalc median (min–max) s | rows/s | numpy floor s | × numpy | pint loop s (extrapolated) | pint ÷ ghgcalc | peak MiB ghgcalc / numpy |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+        args.sizes, args.reps, args.pint_slice, args.no_memory, args.import_reps = [20_000], 1, 100, True, 0
+    table = folded_table()
+    warm = make_batch(1000)
+    run_ghgcalc(warm)
+    run_numpy(warm, table)
+    head = ("| rows | keys | ghgcalc s, median (min–max) | rows/s | numpy s, median (min–max) | ghgcalc ÷ numpy | "
+            "pint loop s (extrapolated) | pint ÷ ghgcalc | peak RSS above input, MiB: ghgcalc / numpy (ratio) | "
+            "tracemalloc peak MiB: ghgcalc / numpy |")
+    lines = [head, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for n in args.sizes:
-        for categorical in (False, True):
+        for categorical in (True, False):
             df = make_batch(n, categorical=categorical)
-            g_times, n_times = [], []
-            for _ in range(args.reps):  # interleaved
-                tg, out_g = timed(run_ghgcalc, df)
-                tn, out_n = timed(run_numpy, df, coef)
-                g_times.append(tg)
-                n_times.append(tn)
-            for k in out_g:
-                if not np.isclose(out_g[k], out_n[k], rtol=1e-9):
-                    print(f"MISMATCH {k}: ghgcalc {out_g[k]} numpy {out_n[k]}", file=sys.stderr)
-                    return 1
-            sl = df.iloc[: args.pint_slice]
+            g_t: list[float] = []
+            n_t: list[float] = []
+            for rep in range(args.reps):
+                order = ("g", "n") if rep % 2 == 0 else ("n", "g")
+                for who in order:
+                    if who == "g":
+                        t, out_g = timed(run_ghgcalc, df)
+                        g_t.append(t)
+                    else:
+                        t, out_n = timed(run_numpy, df, table)
+                        n_t.append(t)
+                if rep == 0:
+                    check_equal(out_g, out_n)
+                del out_g, out_n
+            sl = df.iloc[: args.pint_slice].reset_index(drop=True)
             tp, out_p = timed(run_pint_loop, sl)
-            chk_g = run_ghgcalc(sl)
-            for k in chk_g:
-                if not np.isclose(chk_g[k], out_p[k], rtol=1e-9):
-                    print(f"MISMATCH pint {k}: ghgcalc {chk_g[k]} pint {out_p[k]}", file=sys.stderr)
-                    return 1
+            chk = run_ghgcalc(sl)["totals"]
+            for k, v in out_p.items():
+                if not np.isclose(chk[k], v, rtol=1e-9):
+                    raise AssertionError(f"pint loop {k}: ghgcalc {chk[k]!r} pint {v!r}")
             tp_full = tp * n / len(sl)
-            gm, nm = statistics.median(g_times), statistics.median(n_times)
-            mem_g = peak_memory(run_ghgcalc, df) if n <= 1_000_000 else float("nan")
-            mem_n = peak_memory(run_numpy, df, coef) if n <= 1_000_000 else float("nan")
-            lines.append(f"| {n:,} | {'categorical' if categorical else 'string'} | {gm:.3f} ({min(g_times):.3f}–{max(g_times):.3f}) | "
-                         f"{n / gm:,.0f} | {nm:.3f} | {gm / nm:.1f} | {tp_full:,.1f} | {tp_full / gm:,.0f} | {mem_g:.0f} / {mem_n:.0f} |")
-    table = "\n".join(lines)
-    print(table)
+            gm, nm = statistics.median(g_t), statistics.median(n_t)
+            if args.no_memory:
+                mem = "–"
+                tm = "–"
+            else:
+                mg, mn = peak_memory("ghgcalc", n, categorical), peak_memory("numpy", n, categorical)
+                mem = f"{mg['rss_mib']:.0f} / {mn['rss_mib']:.0f} ({mg['rss_mib'] / max(mn['rss_mib'], 1e-9):.2f}×)"
+                tm = f"{mg['tracemalloc_mib']:.0f} / {mn['tracemalloc_mib']:.0f}"
+            lines.append(f"| {n:,} | {'categorical' if categorical else 'string'} | {_fmt(g_t)} | {n / gm:,.0f} | {_fmt(n_t)} | "
+                         f"{gm / nm:.2f}× | {tp_full:,.0f} | {tp_full / gm:,.0f}× | {mem} | {tm} |")
+            print(lines[-1], flush=True)
+            del df
+            gc.collect()
+    text = "\n".join(lines)
+    if args.import_reps:
+        gi, pi = import_times(args.import_reps)
+        text += ("\n\n| fresh process | median s (min–max) | ratio |\n|---|---:|---:|\n"
+                 f"| `import pandas` | {_fmt(pi)} | 1.00× |\n"
+                 f"| `import ghgcalc` + first 4-row `calculate()` + `totals()` | {_fmt(gi)} | "
+                 f"{statistics.median(gi) / statistics.median(pi):.2f}× |")
+    print(text if not args.quick else "quick benchmark: results equal to numpy (1e-12) and to the pint loop (1e-9)")
     if args.markdown:
-        args.markdown.write_text(table + "\n", encoding="utf-8")
+        args.markdown.write_text(text + "\n", encoding="utf-8")
     return 0
 
 

@@ -357,11 +357,11 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     years, ybad = _parse_years(df["period"] if "period" in df.columns else None, profile.reporting_year, n, df.index, issues)
     bad |= ybad
 
-    if "region" in df.columns:
-        reg = df["region"].astype(object).where(df["region"].notna(), "").astype(str).str.strip()
-        region = reg.where(reg != "", profile.region)
+    if "region" in df.columns:  # per distinct value: blank or missing -> the profile's region
+        rcodes, runiq = _factorize(df["region"])
+        region = categorical(rcodes, [str(u).strip() or profile.region for u in runiq])
     else:
-        region = pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[profile.region]), index=df.index)
+        region = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[profile.region])
 
     out = pd.DataFrame(index=df.index)
     if unknown.any() or empty_carrier.any():
@@ -375,7 +375,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     out["unit"] = categorical(ucodes, [str(u) for u in unit_text])
     out["period"] = df["period"] if "period" in df.columns else years
     out["year"] = years
-    out["region"] = region.to_numpy(dtype=object) if not isinstance(region.dtype, pd.CategoricalDtype) else region.array
+    out["region"] = region
     out["scope_override"] = scope_override
     for c in ("facility", "instrument"):
         if c in df.columns:

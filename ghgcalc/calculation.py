@@ -27,6 +27,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,7 +41,7 @@ from .profiles import CarrierMethod, MarketBased, MarketMethod, Profile, load_pr
 from .regions import canonical_instrument, canonical_region, grid_of, instruments, regions
 from .units import gas_of, parse_unit
 
-__all__ = ["MARKET_COLUMN", "OUTPUT_COLUMNS", "Method", "Resolution", "calculate"]
+__all__ = ["MARKET_COLUMN", "OUTPUT_COLUMNS", "Method", "Resolution", "calculate", "method_for", "resolve_keys"]
 
 #: per-row output columns and their units
 OUTPUT_COLUMNS: dict[str, str] = {
@@ -78,9 +79,27 @@ def _dims(q: Any) -> dict[str, Fraction]:
     return {str(k): Fraction(v) for k, v in q.dimensionality.items() if v != 0}
 
 
+_PATH_CACHE: dict[tuple[Any, ...], tuple[Fraction, dict[str, int]] | None] = {}
+
+
 def _path(start: Any, target_unit: str, convs: Sequence[FactorRow]) -> tuple[Fraction, dict[str, int]] | None:
     """Multiply ``start`` by the conversions (each used at most once, × or ÷) so that it
-    reaches the dimension of ``target_unit``; the fewest conversions win, in the order given."""
+    reaches the dimension of ``target_unit``; the fewest conversions win, in the order given.
+
+    Memoised on (start magnitude and units, target, the conversions' ids, values and units):
+    the search multiplies pint quantities, and the same one recurs for every year and region."""
+    ck = (start.magnitude, start._units, target_unit, tuple((c.id, c.value, c.unit) for c in convs))
+    if ck in _PATH_CACHE:
+        found = _PATH_CACHE[ck]
+        return None if found is None else (found[0], dict(found[1]))
+    found = _path_search(start, target_unit, convs)
+    if len(_PATH_CACHE) > 65536:
+        _PATH_CACHE.clear()
+    _PATH_CACHE[ck] = found
+    return None if found is None else (found[0], dict(found[1]))
+
+
+def _path_search(start: Any, target_unit: str, convs: Sequence[FactorRow]) -> tuple[Fraction, dict[str, int]] | None:
     target = parse_unit(target_unit)
     tdims = _dims(target)
     for n in range(len(convs) + 1):
@@ -181,7 +200,11 @@ class Method:
 
     def _rows(self, refs: Sequence[str], carrier: str, kind: str, key: str | None = None) -> list[FactorRow]:
         key = key or f"carriers.{carrier}.{kind}"
-        return [self.ref(r, carrier=carrier, kind=kind, key=f"{key}[{i}]") for i, r in enumerate(refs)]
+        ck = (tuple(refs), carrier, kind, key)
+        cache = self.__dict__.setdefault("_rows_cache", {})
+        if ck not in cache:
+            cache[ck] = [self.ref(r, carrier=carrier, kind=kind, key=f"{key}[{i}]") for i, r in enumerate(refs)]
+        return list(cache[ck])
 
     def _choose(self, cands: Sequence[FactorRow], year: int, region: str, what: str) -> tuple[FactorRow, str | None]:
         """One row among ``cands`` for (year, region): exactly one must cover both.
@@ -223,6 +246,13 @@ class Method:
         return row
 
     def gwp_row(self, gas: str) -> FactorRow:
+        cache = self.__dict__.setdefault("_gwp_cache", {})
+        if gas not in cache:
+            cache[gas] = self._gwp_row(gas)
+        row: FactorRow = cache[gas]
+        return row
+
+    def _gwp_row(self, gas: str) -> FactorRow:
         ref = self.profile.gwp.get(gas)
         if ref is not None:
             return self.ref(ref, carrier=gas, kind="gwp", key=f"gwp.{gas}")
@@ -533,22 +563,58 @@ def _year_distance(row: FactorRow, year: int) -> int:
     return year - row.valid_to
 
 
+#: the columns that make an activity key (plus ``instrument`` when the table has one)
+KEY_COLUMNS = ("carrier", "unit", "year", "region", "scope_override")
+
+
+def _column_codes(col: pd.Series) -> tuple[np.ndarray, Any]:
+    """Integer codes (intp) and distinct values of one key column; a categorical column gives
+    its codes without hashing, missing values become one more value (``None``)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = col.cat.codes.to_numpy()
+        cats = col.cat.categories
+        if len(codes) and codes.min() < 0:
+            codes = np.where(codes < 0, len(cats), codes)
+            return codes.astype(np.intp, copy=False), np.array([*cats, None], dtype=object)
+        return codes.astype(np.intp), cats
+    codes, uniq = pd.factorize(col, use_na_sentinel=False)
+    return codes.astype(np.intp, copy=False), uniq
+
+
 def _key_codes(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Integer code per row for its (carrier, unit, year, region, scope_override[, instrument]), and the keys."""
-    cols = ["carrier", "unit", "year", "region", "scope_override"] + (["instrument"] if "instrument" in frame.columns else [])
-    codes = np.zeros(len(frame), dtype=np.int64)
-    uniq_parts = []
-    for c in cols:
-        cc, uu = pd.factorize(frame[c], use_na_sentinel=False)
-        codes = codes * (len(uu) + 1) + cc
-        uniq_parts.append((cc, uu))
-    inv, first = pd.factorize(codes)
-    # the first row of each key gives its values
-    first_pos = np.full(len(first), -1, dtype=np.int64)
-    order = np.arange(len(inv))[::-1]
-    first_pos[inv[order]] = order
-    keys = frame.iloc[first_pos][cols].reset_index(drop=True)
-    return inv.astype(np.int64), keys
+    """Integer code per row for its (carrier, unit, year, region, scope_override[, instrument]), and the keys.
+
+    One pass per column (codes, no strings), then the codes are combined into one integer;
+    the keys actually present are numbered in the order of that integer (a dense table when
+    the product of the distinct counts is small, a hash otherwise)."""
+    cols = list(KEY_COLUMNS) + (["instrument"] if "instrument" in frame.columns else [])
+    n = len(frame)
+    parts = [_column_codes(frame[c]) for c in cols]
+    sizes = [max(len(u), 1) for _, u in parts]
+    size = int(np.prod(np.array(sizes, dtype=object)))  # exact (no int64 overflow)
+    if size < 2**62:
+        combined = np.zeros(n, dtype=np.intp)
+        for (codes, _), m in zip(parts, sizes, strict=True):
+            combined *= m
+            combined += codes
+        if size <= 4 * n + (1 << 20):
+            present = np.flatnonzero(np.bincount(combined, minlength=size))
+            kid = np.full(size, -1, dtype=np.intp)
+            kid[present] = np.arange(len(present), dtype=np.intp)
+            inv = kid[combined]
+        else:
+            inv_, uniq = pd.factorize(combined)
+            present, inv = np.asarray(uniq, dtype=np.intp), inv_.astype(np.intp, copy=False)
+        del combined
+        digits = np.unravel_index(present, sizes)
+    else:  # astronomically many combinations: factorize the rows' tuples instead
+        tup = pd.MultiIndex.from_arrays([c for c, _ in parts])
+        inv_, uniq_t = pd.factorize(tup)
+        inv = inv_.astype(np.intp, copy=False)
+        digits = tuple(np.asarray(uniq_t.get_level_values(i), dtype=np.intp) for i in range(len(cols)))
+    keys = pd.DataFrame({c: np.asarray(u, dtype=object)[d] if len(u) else np.array([None] * len(d), dtype=object)
+                         for c, (_, u), d in zip(cols, parts, digits, strict=True)})
+    return inv, keys
 
 
 def calculate(
@@ -583,13 +649,57 @@ def calculate(
     if on_error not in ("raise", "collect"):
         raise ValueError("on_error must be 'raise' or 'collect'")
     prof = load_profile(profile)
-    method = Method.from_profile(prof, library)
+    method = method_for(prof, library)
     if _is_dask(activities):
         from .results import calculate_dask
 
         return calculate_dask(activities, method, denominators, on_error=on_error)
     table = read_activities(activities, prof)
     return compute(table, method, denominators, on_error=on_error)
+
+
+_METHODS: dict[tuple[Any, ...], Method] = {}
+
+
+def method_for(profile: Profile, library: FactorLibrary | None = None) -> Method:
+    """The :class:`Method` of a profile, reused while the profile, its factor tables (path,
+    size, modification time) and the library are the same, so that each activity key is
+    resolved (in exact arithmetic, through pint) once per process rather than once per call,
+    per streamed chunk or per Dask partition."""
+    tables = []
+    for t in profile.factor_tables:
+        p = Path(t) if Path(t).is_absolute() or profile.base_dir is None else Path(profile.base_dir) / t
+        try:
+            st = p.stat()
+            tables.append((str(p), st.st_size, st.st_mtime_ns))
+        except OSError:
+            tables.append((str(p), -1, -1))
+    ck = (profile.model_dump_json(), profile.base_dir, tuple(tables), id(library) if library is not None else None)
+    m = _METHODS.get(ck)
+    if m is None:
+        m = Method.from_profile(profile, library)
+        if len(_METHODS) >= 16:
+            _METHODS.pop(next(iter(_METHODS)))
+        _METHODS[ck] = m
+    return m
+
+
+def resolve_keys(method: Method, keys: pd.DataFrame) -> list[Resolution]:
+    """The resolution of each key (row of ``keys``: carrier, unit, year, region,
+    scope_override), memoised on the method."""
+    cache: dict[tuple[Any, ...], Resolution] = method.__dict__.setdefault("_key_cache", {})
+    out: list[Resolution] = []
+    for k in keys.itertuples(index=False):
+        if k.carrier is None or k.unit is None:
+            out.append(Resolution(category="error", error=("carrier", "unknown carrier", None)))
+            continue
+        kt = (str(k.carrier), str(k.unit), int(k.year), str(k.region), int(k.scope_override), getattr(k, "instrument", ""))
+        res = cache.get(kt)
+        if res is None:
+            res = method.resolve(*kt)
+            cache[kt] = res
+        out.append(res)
+    return out
 
 
 def _is_dask(obj: Any) -> bool:
@@ -608,16 +718,15 @@ def compute(table: ActivityTable, method: Method, denominators: Mapping[str, Any
         return Result.empty(method, denominators, issues, table)
     good_mask = ~frame["_bad"].to_numpy()
     inv, keys = _key_codes(frame)
-    resolutions: list[Resolution] = []
-    for k in keys.itertuples(index=False):
-        if k.carrier is None:
-            resolutions.append(Resolution(category="error", error=("carrier", "unknown carrier", None)))
-            continue
-        resolutions.append(method.resolve(str(k.carrier), str(k.unit), int(k.year), str(k.region), int(k.scope_override),
-                                          getattr(k, "instrument", "")))
+    resolutions = resolve_keys(method, keys)
     key_err = np.array([r.error is not None for r in resolutions], dtype=bool)
-    row_err = key_err[inv] & good_mask
-    if row_err.any():
+    if key_err.any():
+        row_err = key_err[inv] & good_mask
+        ok = good_mask & ~row_err
+    else:
+        row_err = None
+        ok = good_mask
+    if row_err is not None and row_err.any():
         for i in np.flatnonzero(row_err):
             err = resolutions[inv[i]].error
             assert err is not None
@@ -627,11 +736,10 @@ def compute(table: ActivityTable, method: Method, denominators: Mapping[str, Any
             if col == "scope":
                 value = frame["carrier_input"].iloc[i]
             issues.append(RowIssue(row=int(frame.index[i]), column=col, value=_plain(value), reason=reason, hint=hint))
-    ok = good_mask & ~key_err[inv]
     if issues and on_error == "raise":
         issues.sort(key=lambda x: (x.row if x.row is not None else -1))
         raise ActivityDataError(issues)
-    return Result.build(frame, ok, inv, resolutions, method, denominators, issues, table)
+    return Result.build(frame, ok, inv, resolutions, method, denominators, issues, table, keys=keys)
 
 
 def _plain(v: Any) -> Any:

@@ -8,6 +8,7 @@ available in exact arithmetic (from the printed digits of the inputs) and as int
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -125,6 +126,100 @@ def _half_ulp(text: str) -> Fraction:
     return Fraction(1, 2)
 
 
+#: rows per summation block (by input row number); see :class:`KeySums`
+BLOCK_ROWS = 1 << 16
+
+
+class KeySums:
+    """Per-key sums of the activity quantities that do not depend on how the rows were cut.
+
+    The rows are cut into blocks of :data:`BLOCK_ROWS` consecutive *input row numbers*;
+    each block is summed per key in row order (``bincount``), and the block sums are added
+    in block order with Neumaier's compensated summation (Neumaier 1974, ZAMM 54: 39-51).
+    A table in memory, the same file streamed in chunks of any size and a Dask DataFrame
+    in any partitions therefore give the same bits; and the rounding error is that of one
+    block's running sum, however many rows there are.
+
+    Feed pieces in increasing row order with :meth:`add`; a block that straddles two
+    pieces is held back (at most ``BLOCK_ROWS`` rows) until it is complete.
+    """
+
+    def __init__(self, n_keys: int = 0) -> None:
+        self.acc = np.zeros(n_keys)
+        self.comp = np.zeros(n_keys)
+        self.count = np.zeros(n_keys, dtype=np.int64)
+        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
+        self._pending_block = -1
+
+    @property
+    def n_keys(self) -> int:
+        return len(self.acc)
+
+    def grow(self, n_keys: int) -> None:
+        """Make room for more keys (keys found in later pieces get higher codes)."""
+        extra = n_keys - len(self.acc)
+        if extra > 0:
+            self.acc = np.concatenate([self.acc, np.zeros(extra)])
+            self.comp = np.concatenate([self.comp, np.zeros(extra)])
+            self.count = np.concatenate([self.count, np.zeros(extra, dtype=np.int64)])
+
+    def _combine(self, part: np.ndarray) -> None:
+        acc = self.acc
+        t = acc + part
+        big = np.abs(acc) >= np.abs(part)
+        self.comp += np.where(big, (acc - t) + part, (part - t) + acc)
+        self.acc = t
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        if len(self._pending) == 1:
+            k, q = self._pending[0]
+        else:
+            k = np.concatenate([p[0] for p in self._pending])
+            q = np.concatenate([p[1] for p in self._pending])
+        self._combine(np.bincount(k, weights=q, minlength=self.n_keys))
+        self._pending = []
+        self._pending_block = -1
+
+    def add(self, keys: np.ndarray, q: np.ndarray, *, start: int = 0, rows: np.ndarray | None = None) -> None:
+        """Add rows with global key codes ``keys`` and quantities ``q``: either contiguous
+        input rows from ``start``, or the (increasing) input row numbers ``rows``."""
+        n = len(keys)
+        if n == 0:
+            return
+        if int(keys.max()) >= self.n_keys:
+            self.grow(int(keys.max()) + 1)
+        self.count += np.bincount(keys, minlength=self.n_keys)
+        B = BLOCK_ROWS
+        if rows is None:
+            first, last = start // B, (start + n - 1) // B
+            bounds = [max(b * B - start, 0) for b in range(first, last + 1)] + [n]
+            blocks = list(range(first, last + 1))
+        else:
+            blk = rows // B
+            cut = np.flatnonzero(np.diff(blk)) + 1
+            bounds = [0, *cut.tolist(), n]
+            blocks = blk[[0, *cut.tolist()]].tolist()
+        for j, b in enumerate(blocks):
+            i0, i1 = bounds[j], bounds[j + 1]
+            if b != self._pending_block:
+                self._flush()
+            if j == len(blocks) - 1:  # may continue in the next piece: hold back a copy
+                self._pending.append((np.array(keys[i0:i1]), np.array(q[i0:i1], dtype="float64")))
+                self._pending_block = b
+            elif self._pending:
+                self._pending.append((keys[i0:i1], q[i0:i1]))
+                self._flush()
+            else:
+                self._combine(np.bincount(keys[i0:i1], weights=q[i0:i1], minlength=self.n_keys))
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        """(per-key sums, per-key row counts); the held-back block is added first."""
+        self._flush()
+        return self.acc + self.comp, self.count
+
+
 class Result:
     """The outcome of :func:`ghgcalc.calculate`.
 
@@ -152,7 +247,8 @@ class Result:
         self._qtext: np.ndarray | None = None
         self._res: list[Resolution] = []
         self._key_carrier: list[str] = []
-        self._metric_cache: dict[str, tuple[np.ndarray, str]] = {}
+        self._row_numbers: np.ndarray | None = None
+        self._key_totals: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- construction ---------------------------------------------------------------
     @classmethod
@@ -169,7 +265,9 @@ class Result:
     @classmethod
     def build(cls, frame: pd.DataFrame, ok: np.ndarray, inv: np.ndarray, resolutions: list[Resolution],
               method: Method, denominators: Mapping[str, Any] | None, issues: list[RowIssue],
-              table: ActivityTable) -> Result:
+              table: ActivityTable, keys: pd.DataFrame | None = None) -> Result:
+        """Per-row results as ``quantity × coefficient[key]`` (one ``take`` and one multiply
+        per output column, float64), provenance as key-indexed categoricals."""
         from .calculation import MARKET_COLUMN, OUTPUT_COLUMNS
 
         r = cls.empty(method, denominators, issues, table)
@@ -177,25 +275,42 @@ class Result:
         sub = frame if all_ok else frame[ok]
         inv_ok = inv if all_ok else inv[ok]
         q = sub["quantity"].to_numpy(dtype="float64")
-        rows = sub.drop(columns=["_bad"])
-        for col in OUTPUT_COLUMNS:
-            if col == "amount" or (col == MARKET_COLUMN and method.profile.market_based is None):
-                continue
-            coef = np.array([np.nan if (res.coef.get(col) is None) else float(res.coef.get(col) or 0) for res in resolutions])
-            rows[col] = q * coef[inv_ok]
-        amount = np.array([float(res.coef.get("amount") or 0) if res.category == "resource" else np.nan for res in resolutions])
-        rows["amount"] = q * amount[inv_ok]
-        rows["amount_unit"] = categorical(inv_ok, [res.amount_unit for res in resolutions])
-        rows["scope"] = np.array([res.scope for res in resolutions], dtype=np.int8)[inv_ok]
-        rows["factor_ids"] = categorical(inv_ok, [";".join(res.factor_ids) for res in resolutions])
-        rows["method_notes"] = categorical(inv_ok, ["; ".join(res.notes) for res in resolutions])
-        rows["profile"] = pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), categories=[method.profile.id])
-        r.rows = rows
+        K = len(resolutions)
+        out_cols = [c for c in OUTPUT_COLUMNS if not (c == MARKET_COLUMN and method.profile.market_based is None)]
+        coef = np.zeros((len(out_cols), K))
+        for k, res in enumerate(resolutions):
+            for j, col in enumerate(out_cols):
+                x = res.coef.get(col)
+                if col == "amount":
+                    coef[j, k] = float(x or 0) if res.category == "resource" else np.nan
+                else:
+                    coef[j, k] = np.nan if x is None else float(x)
+        outputs: dict[str, Any] = {}
+        for j, col in enumerate(out_cols):
+            arr = np.take(coef[j], inv_ok)
+            arr *= q
+            outputs[col] = arr
+        outputs["amount_unit"] = categorical(inv_ok, [res.amount_unit for res in resolutions])
+        outputs["scope"] = np.take(np.array([res.scope for res in resolutions], dtype=np.int8), inv_ok)
+        outputs["factor_ids"] = categorical(inv_ok, [";".join(res.factor_ids) for res in resolutions])
+        outputs["method_notes"] = categorical(inv_ok, ["; ".join(res.notes) for res in resolutions])
+        outputs["profile"] = pd.Categorical.from_codes(np.zeros(len(q), dtype=np.int8), categories=[method.profile.id])
+        base = sub.drop(columns=["_bad"])
+        for c in outputs:
+            if c in base.columns:
+                base = base.drop(columns=[c])
+        r.rows = pd.concat([base, pd.DataFrame(outputs, index=base.index, copy=False)], axis=1)
         r._inv = inv_ok
         r._q = q
+        r._row_numbers = None if all_ok and isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 \
+            and frame.index.step == 1 else np.asarray(sub.index, dtype=np.int64)
         r._qtext = sub["quantity_text"].to_numpy(dtype=object) if "quantity_text" in sub.columns else None
         r._res = resolutions
-        r._key_carrier = [str(c) for c in pd.Series(frame["carrier"].to_numpy(dtype=object)).groupby(inv).first().reindex(range(len(resolutions))).tolist()]
+        if keys is not None:
+            r._key_carrier = [str(c) for c in keys["carrier"].tolist()]
+        else:
+            r._key_carrier = [str(c) for c in pd.Series(frame["carrier"].to_numpy(dtype=object)).groupby(inv).first()
+                              .reindex(range(K)).tolist()]
         return r
 
     # -- basic facts ----------------------------------------------------------------
@@ -223,8 +338,7 @@ class Result:
     def factors_used(self) -> list[Any]:
         """Every factor row the computed rows used, with its provenance."""
         ids: dict[str, None] = {}
-        used = set(np.unique(self._inv).tolist()) if len(self._inv) else set()
-        for k in sorted(used):
+        for k in self._present_keys():
             for fid in self._res[k].factor_ids:
                 ids[fid] = None
         out = [self.method.factor(fid) for fid in ids]
@@ -232,6 +346,22 @@ class Result:
 
     # -- metrics --------------------------------------------------------------------
     def _key_weights(self, metric: str) -> tuple[list[Fraction | None], str]:
+        cache = self.__dict__.setdefault("_weights_cache", {})
+        if metric not in cache:
+            cache[metric] = self._key_weights_uncached(metric)
+        w, unit = cache[metric]
+        return list(w), unit
+
+    def _key_weights_float(self, metric: str) -> np.ndarray:
+        """The weights as floats, NaN where a coefficient is undefined (e.g. no tce)."""
+        cache = self.__dict__.setdefault("_weights_float_cache", {})
+        if metric not in cache:
+            w, _ = self._key_weights(metric)
+            cache[metric] = np.array([np.nan if x is None else float(x) for x in w], dtype="float64")
+        arr: np.ndarray = cache[metric]
+        return arr
+
+    def _key_weights_uncached(self, metric: str) -> tuple[list[Fraction | None], str]:
         specs = _metric_specs()
         col, pred = specs[metric]
         w: list[Fraction | None] = []
@@ -254,7 +384,7 @@ class Result:
         """The metrics this result has (emission and energy metrics when any such row was
         computed; a resource metric when its carrier appears; tce metrics only when every
         energy row has a coal equivalent)."""
-        present = set(np.unique(self._inv).tolist()) if len(self._inv) else set()
+        present = self._present_keys()
         cats = {(self._res[k].category, self._key_carrier[k]) for k in present}
         out: list[str] = []
         if any(c in ("energy", "direct") for c, _ in cats):
@@ -284,14 +414,22 @@ class Result:
             return metric, None
         raise KeyError(metric)
 
+    def key_totals(self) -> tuple[np.ndarray, np.ndarray]:
+        """(per-key sums of the quantities, per-key row counts) over every computed row,
+        summed by :class:`KeySums` (the same bits as a streamed or Dask run of the same rows)."""
+        if self._key_totals is None:
+            ks = KeySums(len(self._res))
+            ks.add(self._inv, self._q, rows=self._row_numbers)
+            self._key_totals = ks.result()
+        return self._key_totals
+
+    def _present_keys(self) -> list[int]:
+        return [int(k) for k in np.flatnonzero(self.key_totals()[1])]
+
     def _sums(self, mask: np.ndarray | None = None) -> np.ndarray:
-        """Per-key sums of the quantities (one bincount; cached for the whole table)."""
+        """Per-key sums of the quantities (all rows, or the rows in ``mask``)."""
         if mask is None:
-            cached = self.__dict__.get("_sums_all")
-            if cached is None:
-                cached = np.bincount(self._inv, weights=self._q, minlength=len(self._res))
-                self.__dict__["_sums_all"] = cached
-            return cached
+            return self.key_totals()[0]
         return np.bincount(self._inv[mask], weights=self._q[mask], minlength=len(self._res))
 
     def metric_value(self, metric: str, mask: np.ndarray | None = None) -> tuple[float, str]:
@@ -301,7 +439,8 @@ class Result:
         s = self._sums(mask)
         if any(x is None and s[k] != 0 for k, x in enumerate(w)):
             return float("nan"), unit
-        val = float(sum(float(x) * s[k] for k, x in enumerate(w) if x))
+        # fsum: exactly rounded, so independent of the order of the keys (streamed runs number them differently)
+        val = math.fsum(float(x) * float(s[k]) for k, x in enumerate(w) if x)
         if den is not None:
             val /= float(den.value)
             unit = _per(unit, den)
@@ -400,16 +539,44 @@ class Result:
         if by not in self.rows.columns:
             raise KeyError(f"no column {by!r} in the results (have: {', '.join(self.rows.columns)})")
         codes, groups = pd.factorize(self.rows[by], use_na_sentinel=False)
+        return self._group_frame(codes.astype(np.intp, copy=False), pd.Index(groups, name=by))
+
+    def _group_sums(self, codes: np.ndarray, n_groups: int) -> np.ndarray:
+        """Per-(group, key) sums of the quantities, shape (groups, keys): one bincount."""
+        K = len(self._res)
+        if n_groups * K <= 4 * len(codes) + (1 << 22):
+            g = codes * K
+            g += self._inv
+            return np.bincount(g, weights=self._q, minlength=n_groups * K).reshape(n_groups, K)
+        out = np.zeros((n_groups, K))
+        for k in range(K):  # very many groups and keys: one pass per key present
+            m = self._inv == k
+            if m.any():
+                out[:, k] = np.bincount(codes[m], weights=self._q[m], minlength=n_groups)
+        return out
+
+    def _group_frame(self, codes: np.ndarray, index: pd.Index) -> pd.DataFrame:
+        sums = self._group_sums(codes, len(index))
         metrics = self.metric_ids()
-        data: dict[str, list[float]] = {m: [] for m in metrics}
+        bases = [self._split(m) for m in metrics]
+        W = np.stack([self._key_weights_float(b) for b, _ in bases], axis=1) if metrics else np.zeros((sums.shape[1], 0))
+        undefined = np.isnan(W)
+        vals = sums @ np.where(undefined, 0.0, W)
+        if undefined.any():  # a metric with an undefined coefficient is undefined where that key has rows
+            used = sums != 0
+            for jj in np.flatnonzero(undefined.any(axis=0)).tolist():
+                vals[used[:, undefined[:, jj]].any(axis=1), jj] = np.nan
+        data: dict[str, np.ndarray] = {}
         units: dict[str, str] = {}
-        for g in range(len(groups)):
-            mask = codes == g
-            for m in metrics:
-                v, u = self.metric_value(m, mask)
-                data[m].append(v)
-                units[m] = u
-        df = pd.DataFrame(data, index=pd.Index(groups, name=by))
+        for j, (m, (b, den)) in enumerate(zip(metrics, bases, strict=True)):
+            unit = self._metric_unit(b)
+            col = vals[:, j]
+            if den is not None:
+                col = col / float(den.value)
+                unit = _per(unit, den)
+            data[m] = col
+            units[m] = unit
+        df = pd.DataFrame(data, index=index)
         df.attrs["units"] = units
         return df
 
