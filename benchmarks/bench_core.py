@@ -154,14 +154,19 @@ def run_numpy(df: pd.DataFrame, table: pd.DataFrame) -> dict[str, Any]:
     for codes, uniq in parts:
         dense *= len(uniq)
         dense += codes
-    # dense key -> row of the folded table
-    lookup = {tuple(k): i for i, k in enumerate(table[["carrier", "unit", "period", "region"]].itertuples(index=False, name=None))}
-    idx = np.full(size, -1, dtype=np.int64)
-    grids = np.meshgrid(*[np.arange(len(u)) for _, u in parts], indexing="ij")
-    flat = [g.ravel() for g in grids]
-    for d in range(size):
-        key = tuple(parts[j][1][flat[j][d]] for j in range(4))
-        idx[d] = lookup.get((str(key[0]), str(key[1]), int(key[2]), str(key[3])), -1)
+    # dense key -> row of the folded table (vectorised over the distinct combinations)
+    tcols = ["carrier", "unit", "period", "region"]
+    tcodes = [pd.factorize(table[c]) for c in tcols]
+    tdense = np.full([len(u) for _, u in tcodes], -1, dtype=np.int64)
+    tdense[tuple(c for c, _ in tcodes)] = np.arange(len(table))
+    maps = []
+    for (_, uniq), (_, tuniq) in zip(parts, tcodes, strict=True):
+        pos = {v: i for i, v in enumerate(tuniq.tolist())}
+        maps.append(np.array([pos.get(v, -1) for v in uniq.tolist()], dtype=np.int64))
+    flat = np.unravel_index(np.arange(size), [len(u) for _, u in parts])
+    tidx = [m[f] for m, f in zip(maps, flat, strict=True)]
+    missing = np.any([t < 0 for t in tidx], axis=0)
+    idx = np.where(missing, -1, tdense[tuple(np.where(t < 0, 0, t) for t in tidx)])
     used = idx >= 0
     kid = np.cumsum(used) - 1  # compact key id per dense key
     k = kid[dense]
