@@ -73,6 +73,9 @@ class Resolution:
     notes: tuple[str, ...] = ()
     amount_unit: str = ""
     error: tuple[str, str, str | None] | None = None  # (column, reason, hint)
+    #: a column that is a sum of products (``co2e_t`` over gases): each product's exact
+    #: coefficient and factor chain; a column not listed is the one product (coef, chains)
+    terms: dict[str, list[tuple[Fraction, dict[str, int]]]] = field(default_factory=dict)
 
 
 def _dims(q: Any) -> dict[str, Fraction]:
@@ -358,6 +361,17 @@ class Method:
                 chain.update({**ch, gw.id: 1})
         return co2e, chain
 
+    def _co2e_terms(self, gas_coefs: Mapping[str, tuple[Fraction, dict[str, int]]]) -> list[tuple[Fraction, dict[str, int]]]:
+        """The products whose sum is :meth:`_co2e` (one per gas), for the uncertainty analysis."""
+        out = []
+        for g, (mag, ch) in gas_coefs.items():
+            if g == "CO2e":
+                out.append((mag, dict(ch)))
+            else:
+                gw = self.gwp_row(g)
+                out.append((mag * gw.exact, {**ch, gw.id: 1}))
+        return out
+
     def _market(self, carrier: str, activity: Any, convs: Sequence[FactorRow], year: int, region: str, instrument: Any,
                 location: tuple[Fraction, dict[str, int]], notes: list[str]) -> tuple[Fraction, dict[str, int]]:
         """Market-based CO2e per unit of activity of a Scope 2 row (GHG Protocol Scope 2
@@ -502,10 +516,13 @@ class Method:
                 coef[_GAS_COLUMN[g]] = mag
                 chains[_GAS_COLUMN[g]] = chain
         coef["co2e_t"], chains["co2e_t"] = self._co2e(gas_coefs)
+        terms = {"co2e_t": self._co2e_terms(gas_coefs)}
         if market:
             loc = (coef["co2e_t"] or Fraction(0), chains["co2e_t"])
             m = self._market(carrier, activity, convs, year, region, instrument, loc, notes) if scope == 2 else loc
             coef[MARKET_COLUMN], chains[MARKET_COLUMN] = m[0], dict(m[1])
+            if m == loc:
+                terms[MARKET_COLUMN] = terms["co2e_t"]
         for col in ("co2e_t", MARKET_COLUMN):
             for fid in chains.get(col, {}):
                 used[fid] = None
@@ -550,7 +567,8 @@ class Method:
         for col in ("energy_mwh", "energy_tce"):
             for fid in chains[col]:
                 used[fid] = None
-        return Resolution(category="energy", scope=scope, coef=coef, chains=chains, factor_ids=tuple(used), notes=tuple(notes))
+        return Resolution(category="energy", scope=scope, coef=coef, chains=chains, factor_ids=tuple(used), notes=tuple(notes),
+                          terms=terms)
 
 
 def _year_distance(row: FactorRow, year: int) -> int:

@@ -77,7 +77,17 @@ def cmd_calc(args: argparse.Namespace) -> int:
             raise GhgcalcError("--format xlsx needs -o FILE.xlsx")
         write_rows(result, args.output if args.output else sys.stdout, fmt)
     else:
-        text = dumps(result_json(result)) if fmt == "json" else kpi_table_text(result)
+        unc = (_uncertainty_section(result, args.uncertainty, args.seed, args.draws, args.activity_uncertainty or [])
+               if args.uncertainty else None)
+        if fmt == "json":
+            obj = result_json(result)
+            if unc is not None:
+                obj["uncertainty"] = unc
+            text = dumps(obj)
+        else:
+            text = kpi_table_text(result)
+            if unc is not None:
+                text += "\n\n" + _uncertainty_text(unc)
         if fmt == "table" and result.errors:
             text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + "\n".join(f"  - {e}" for e in result.errors)
         if args.output:
@@ -85,6 +95,54 @@ def cmd_calc(args: argparse.Namespace) -> int:
         else:
             print(text)
     return EXIT_OK
+
+
+def _uncertainty_section(result: Any, method: str, seed: int, draws: int, activity_items: Sequence[str]) -> dict[str, Any]:
+    """``calc --uncertainty``: the interval of every emission and energy total (JSON section)."""
+    from .uncertainty import uncertainty
+
+    activity: dict[str, float] = {}
+    for it in activity_items:
+        k, _, v = it.partition("=")
+        try:
+            activity[k.strip()] = float(v)
+        except ValueError:
+            raise GhgcalcError(f"--activity-uncertainty expects CARRIER=NUMBER (0.02 = ±2 %), got {it!r}") from None
+
+    metrics = {}
+    exact: dict[str, None] = {}
+    for m in result.base_metrics():
+        try:
+            u = uncertainty(result, m, method, n=draws, seed=seed,  # type: ignore[arg-type]
+                            activity_uncertainty=activity)
+        except GhgcalcError:
+            continue  # a metric not computed for every row (tce without coefficients) has no interval
+        d = u.to_dict()
+        exact.update(dict.fromkeys(u.exact_factors))
+        metrics[m] = {k: d[k] for k in ("value", "lower", "upper", "mean", "rel_minus", "rel_plus", "unit", "exact_factors",
+                                        "contributions")}
+    return {"method": method, "n": draws if method == "approach2" else None, "seed": seed if method == "approach2" else None,
+            "confidence": 0.95,
+            "activity_uncertainty": activity or "none given: activity data exact",
+            "exact_factors": list(exact), "metrics": metrics}
+
+
+def _uncertainty_text(unc: dict[str, Any]) -> str:
+    how = ("IPCC 2006 Approach 1 (error propagation)" if unc["method"] == "approach1"
+           else f"IPCC 2006 Approach 2 (Monte Carlo, n={unc['n']}, seed={unc['seed']})")
+    act = unc["activity_uncertainty"]
+    act_text = ("activity data exact" if isinstance(act, str)
+                else "activity " + ", ".join(f"{k} ±{v * 100:g} %" for k, v in act.items()))
+    lines = [f"uncertainty, 95 % interval, {how}; {act_text}:"]
+    for m in ("scope1", "scope2", "scope2_market", "scope1_2"):
+        e = unc["metrics"].get(m)
+        if e is None:
+            continue
+        rel = ("" if e["rel_minus"] is None else f"  (-{e['rel_minus'] * 100:.2f} % / +{e['rel_plus'] * 100:.2f} %)")
+        lines.append(f"  {m:12} {e['value']:>16,.4f}  [{e['lower']:,.4f}, {e['upper']:,.4f}] {e['unit']}{rel}")
+    if unc["exact_factors"]:
+        lines.append(f"  factors without a published range (treated as exact): {', '.join(unc['exact_factors'])}")
+    return "\n".join(lines)
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
@@ -226,6 +284,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=["table", "json", "csv", "xlsx"], default="table")
     c.add_argument("-o", "--output", help="write to this file")
     c.add_argument("--on-error", choices=["raise", "collect"], default="raise")
+    c.add_argument("--uncertainty", choices=["approach1", "approach2"],
+                   help="95 %% interval of each total from the factors' ranges (IPCC 2006 Vol. 1 Ch. 3)")
+    c.add_argument("--seed", type=int, default=0, help="seed of the Monte Carlo draws (approach2)")
+    c.add_argument("--draws", type=int, default=10_000, help="number of Monte Carlo draws (approach2)")
+    c.add_argument("--activity-uncertainty", action="append", metavar="CARRIER=U",
+                   help="relative 95 %% half-width of a carrier's activity data, e.g. electricity=0.02 (default: exact)")
     c.set_defaults(func=cmd_calc)
 
     r = sub.add_parser("reconcile", help="compare a recomputation with reported figures at their printed precision")

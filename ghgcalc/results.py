@@ -580,6 +580,17 @@ class Result:
         df.attrs["units"] = units
         return df
 
+    def uncertainty(self, metric: str = "scope1_2", method: str = "approach2", *, n: int = 10_000, seed: int = 0,
+                    confidence: float = 0.95, activity_uncertainty: Mapping[str, float] | None = None,
+                    by: str | None = None) -> Any:
+        """The 95 % (or ``confidence``) interval of a total from the factors' published ranges:
+        IPCC 2006 Vol. 1 Ch. 3 Approach 1 (error propagation) or Approach 2 (Monte Carlo,
+        reproducible from ``seed``). Conventions and parameters: :func:`ghgcalc.uncertainty.uncertainty`."""
+        from .uncertainty import uncertainty
+
+        return uncertainty(self, metric, method, n=n, seed=seed, confidence=confidence,  # type: ignore[arg-type]
+                           activity_uncertainty=activity_uncertainty, by=by)
+
     def kpis(self, language: str = "en") -> pd.DataFrame:
         """The KPI table: metric, value, unit, labels (English, traditional and simplified
         Chinese) and the HKEX KPI the metric serves."""
