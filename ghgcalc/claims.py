@@ -501,7 +501,7 @@ class Mention:
     unit: str  # pint unit
     unit_text: str
     qualifier: Qualifier | None
-    role: Literal["activity", "emission", "other"]
+    role: Literal["activity", "emission"]
     carrier: str | None = None
     gas: str | None = None
 
@@ -522,15 +522,11 @@ def _scan_number(s: str, i: int, lex: Lexicon) -> tuple[str, int] | None:
         w = re.match(r"\s*([A-Za-z]+)(?![A-Za-z])", s[j:])
         if w and w.group(1).lower() in lex.scale_words:
             return s[i : j + w.end()], j + w.end()
-        chinese_ok = True
-    else:
-        c = s[i]
-        if c not in lex.digits and c not in ("十", "拾"):
-            return None
-        chinese_ok = True
+    elif s[i] not in lex.digits and lex.small_units.get(s[i]) != 10:  # 十二萬, not 百萬 of 數百萬
+        return None
     k = j
     unit_chars = set(lex.digits) | set(lex.small_units) | set(lex.big_units) | set(lex.more_suffixes)
-    while k < len(s) and chinese_ok:
+    while k < len(s):
         c = s[k]
         if c in lex.small_units or c in lex.digits:
             # 千 in 千瓦時 / 千克 is the unit, not a multiplier
@@ -544,7 +540,6 @@ def _scan_number(s: str, i: int, lex: Lexicon) -> tuple[str, int] | None:
         # a Chinese-only numeral needs a counting unit (not 一度, 一些)
         if not any(ch in lex.small_units or ch in lex.big_units for ch in text):
             return None
-    # a trailing 多/餘 without a following unit char stays in the number
     return text, k
 
 
@@ -628,7 +623,7 @@ def find_mentions(sentence: str) -> list[Mention]:
     prev_end = 0
     while i < len(s):
         c = s[i]
-        if (c.isdigit() or c in lex.digits or c in ("十", "拾")) and not (i > 0 and (s[i - 1].isdigit() or s[i - 1] == "." or (s[i - 1].isalpha() and s[i - 1].isascii()))):
+        if (c.isdigit() or c in lex.digits or lex.small_units.get(c) == 10) and not (i > 0 and (s[i - 1].isdigit() or s[i - 1] == "." or (s[i - 1].isalpha() and s[i - 1].isascii()))):
             scanned = _scan_number(s, i, lex)
             if scanned is None:
                 i += 1
@@ -638,7 +633,7 @@ def find_mentions(sentence: str) -> list[Mention]:
             if unit is None:
                 i = max(k, i + 1)
                 continue
-            spell, punit, uend = unit
+            _spell, punit, uend = unit
             if _is_rate(s, uend, lex):  # a factor (0.5703 tCO2/MWh), not a quantity
                 i = uend
                 continue
@@ -653,7 +648,7 @@ def find_mentions(sentence: str) -> list[Mention]:
                 if _word_pattern(word).match(after.lstrip()):
                     qual = qual or kind
                     break
-            m = _classify(s, i, uend, number, ntext, spell, punit, qual, qstart, lex, prev_end)
+            m = _classify(s, i, uend, number, ntext, punit, qual, qstart, lex, prev_end)
             if m is not None:
                 out.append(m)
                 prev_end = uend
@@ -664,42 +659,40 @@ def find_mentions(sentence: str) -> list[Mention]:
 
 
 def _classify(
-    s: str, i: int, uend: int, number: PrintedNumber, ntext: str, spell: str, punit: str, qual: Qualifier | None,
+    s: str, i: int, uend: int, number: PrintedNumber, ntext: str, punit: str, qual: Qualifier | None,
     qstart: int, lex: Lexicon, prev_end: int,
 ) -> Mention | None:
+    """Classify the number + unit at ``s[qstart:uend]`` as an emission or an activity
+    figure from its unit and the keywords of its clause (None: neither)."""
+
+    def make(role: Literal["activity", "emission"], unit: str, carrier: str | None = None, gas: str | None = None) -> Mention:
+        return Mention(
+            start=qstart, end=uend, number=number, unit=unit, unit_text=s[i + len(ntext) : uend], qualifier=qual,
+            role=role, carrier=carrier, gas=gas, printed=s[qstart:uend].strip(),
+        )
+
     gas = gas_of(punit)
-    cstart = _clause_start(s, qstart, lex, prev_end)
-    before = s[cstart:qstart]
-    after = s[uend : _clause_end(s, uend, lex)]
-    unit_text = s[i + len(ntext) : uend]
-    base = dict(start=qstart, end=uend, number=number, unit_text=unit_text, qualifier=qual, printed=s[qstart:uend].strip())
     if gas is not None:
-        return Mention(unit=punit, role="emission", gas=gas, **base)  # type: ignore[arg-type]
-    dims = dims_of(punit)
-    is_mass = dims == {"[mass]": Fraction(1)}
+        return make("emission", punit, gas=gas)
+    before = s[_clause_start(s, qstart, lex, prev_end) : qstart]
+    after = s[uend : _clause_end(s, uend, lex)]
+    is_mass = dims_of(punit) == {"[mass]": Fraction(1)}
+    act_words = [w for w, _, _ in lex.activity_words]
     em = _last_word(before, lex.emission_words)
-    em_after = _find_words(after[:16], lex.emission_words)
-    act = _last_word(before, [w for w, _, _ in lex.activity_words])
-    act_after = _find_words(after[:24], [w for w, _, _ in lex.activity_words])
-    carrier_of = {w: (c, mu) for w, c, mu in lex.activity_words}
-    if is_mass and (em or em_after):
+    act = _last_word(before, act_words)
+    if is_mass and (em or _find_words(after[:16], lex.emission_words)):
         # the nearer keyword decides between emission and fuel (柴油 ... 二氧化碳 ... 50噸)
-        if not act or (em and em[0] >= act[0]) or (em_after and not act):
-            return Mention(unit=punit, role="emission", gas=None, **base)  # type: ignore[arg-type]
+        if act is None or (em is not None and em[0] >= act[0]):
+            return make("emission", punit)
+    act_after = _find_words(after[:24], act_words)
     word = act[1] if act else (act_after[0][2] if act_after else None)
     if word is not None:
-        carrier, mass_unit = carrier_of[word]
+        carrier, mass_unit = {w: (c, mu) for w, c, mu in lex.activity_words}[word]
         if mass_unit and is_mass:
-            try:
-                punit = f"{mass_unit} * ({punit}) / t"
-                parse_unit(punit)
-            except UnitError:
-                return None
-        return Mention(unit=punit, role="activity", carrier=carrier, **base)  # type: ignore[arg-type]
+            punit = f"{mass_unit} * ({punit}) / t"
+        return make("activity", punit, carrier=carrier)
     if punit in lex.default_carrier_units:
-        return Mention(unit=punit, role="activity", carrier=lex.default_carrier_units[punit], **base)  # type: ignore[arg-type]
-    if "[coal_equivalent]" in dims:
-        return Mention(unit=punit, role="activity", carrier=carrier_of.get("標準煤", ("raw_coal", None))[0], **base)  # type: ignore[arg-type]
+        return make("activity", punit, carrier=lex.default_carrier_units[punit])
     return None
 
 
@@ -898,21 +891,18 @@ def profile_factors(profile: Any, carrier: str, activity_unit: str, year: int | 
     return [ReferenceFactor(f.id, f.value, f.rows, f"profile {prof.id}") for f in found], None
 
 
-_FACTOR_IN_TEXT_CACHE: dict[str, re.Pattern[str]] = {}
-
-
+@lru_cache(maxsize=1)
 def _printed_factor_pattern() -> re.Pattern[str]:
-    if "p" not in _FACTOR_IN_TEXT_CACHE:
-        lex = lexicon()
-        mass = [sp for sp, u in lex.units if dims_of(u).get("[mass]") == 1 and len(dims_of(u)) <= 2 and "tce" not in u]
-        energy = [sp for sp, u in lex.units if _dims_key(u) == _dims_key("MWh")]
-        big = "".join(lex.big_units)
-        m = "|".join(_word_pattern(x).pattern for x in mass)
-        e = "|".join(_word_pattern(x).pattern for x in energy)
-        _FACTOR_IN_TEXT_CACHE["p"] = re.compile(
-            rf"(?P<num>{_ARABIC.pattern})\s*(?P<mass>{m})\s*(?:[/╱／∕每]|per\b)\s*(?P<big>[{big}]?)\s*(?P<energy>{e})", re.IGNORECASE
-        )
-    return _FACTOR_IN_TEXT_CACHE["p"]
+    """number + mass (of a gas) + per + energy unit, from the unit lexicon."""
+    lex = lexicon()
+    mass = [sp for sp, u in lex.units if dims_of(u).get("[mass]") == 1 and len(dims_of(u)) <= 2 and "tce" not in u]
+    energy = [sp for sp, u in lex.units if _dims_key(u) == _dims_key("MWh")]
+    big = "".join(lex.big_units)
+    m = "|".join(_word_pattern(x).pattern for x in mass)
+    e = "|".join(_word_pattern(x).pattern for x in energy)
+    return re.compile(
+        rf"(?P<num>{_ARABIC.pattern})\s*(?P<mass>{m})\s*(?:[/╱／∕每]|per\b)\s*(?P<big>[{big}]?)\s*(?P<energy>{e})", re.IGNORECASE
+    )
 
 
 def _unit_of(spelling: str) -> str:

@@ -306,3 +306,16 @@ def test_printed_factor_spellings() -> None:
     got = sorted(f.value for f in printed_factors(join_sentences(text)))
     # t CO2/MWh; 57,030 t per 10^8 kWh (= 100,000 MWh) is 0.5703
     assert got == [Fraction("0.39"), Fraction("0.5703"), Fraction("0.581")]
+
+
+def test_profile_without_the_carrier_is_noted(capsys: pytest.CaptureFixture[str]) -> None:
+    rep = check_claims("2022年減少汽油使用10噸，減少二氧化碳排放約30噸。", profile="kuaishou-2022")
+    assert "profile kuaishou-2022 gives no factor for gasoline" in rep.report_factor_notes
+    assert rep.results[0].report_factors == []
+    assert main(["claims", str(SEED), "--profile", "no-such-profile"]) == 2
+    assert "no-such-profile" in capsys.readouterr().err
+
+
+def test_heat_claim_per_gj() -> None:
+    r = check_claims("2022年減少外購熱力1,000吉焦，減少二氧化碳排放110噸。").results[0]
+    assert r.status == "consistent" and r.implied_factor is not None and r.implied_factor["unit"] == "t CO2/GJ"

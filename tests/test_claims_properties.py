@@ -135,3 +135,29 @@ def test_arabic_times_big_unit(n: int, big: tuple[str, int]) -> None:
     x = Fraction(n, 100)
     text = f"{Decimal(n) / 100}{big[0]}"
     assert chinese_numeral(text) == x * big[1]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    a=st.integers(min_value=100, max_value=5_000_000),
+    r=st.sampled_from(REPORT_FACTORS),
+    k=st.integers(min_value=0, max_value=4),
+    qualifier=st.sampled_from([("約", "half"), ("about ", "half"), ("逾", "floor"), ("超過", "floor"), ("近", "ceil"), ("nearly ", "ceil")]),
+)
+def test_a_correct_figure_rounded_any_way_its_qualifier_allows_is_never_flagged(
+    a: int, r: str, k: int, qualifier: tuple[str, str]
+) -> None:
+    """約/about: rounded half-up at 10^k; 逾/超過 (more than): rounded down; 近/nearly: rounded up."""
+    word, how = qualifier
+    exact = a * Fraction(Decimal(r))
+    unit = 10**k
+    q = {"half": round(exact / unit + Fraction(1, 10**9)), "floor": exact // unit, "ceil": -((-exact) // unit)}[how]
+    e = int(q) * unit
+    if e <= 0:
+        return
+    if word.isascii():
+        text = f"Scope 2 uses {r} tCO2/MWh. In 2022 we saved {a:,} MWh of electricity, avoiding {word}{e:,} tonnes of CO2."
+    else:
+        text = f"排放因子為{r} tCO2/MWh。2022年節約用電{a:,}兆瓦時，減少二氧化碳排放{word}{e:,}噸。"
+    [res] = check_claims(text).results
+    assert res.status == "consistent", (text, res.reason)
