@@ -3,7 +3,8 @@
 Given the activity data behind a report and the figures it printed, :func:`explain` tries
 every factor that applies to the carriers in the data -- every edition, region and
 province of the grid factors, every heating value, emission-factor set (CO2 alone, or with
-the CH4/N2O of one IPCC sector table), standard-coal coefficient, GWP set and energy basis
+the CH4/N2O of one IPCC sector table, or CO2 by the carbon content method), standard-coal
+coefficient, GWP set and energy basis
 -- and keeps the combinations that reproduce each printed figure exactly at its printed
 precision (half-up, contract section 5). Combinations that reproduce every figure of the
 report at once come first: they are the report's method. For a figure nothing reproduces
@@ -76,11 +77,18 @@ class Option:
     #: a family of single-gas rows chosen per row by its year and region (e.g. one series
     #: across years, or the provinces of one notice), as the engine chooses among ids
     family: tuple[FactorRow, ...] = ()
+    #: CO2 by the carbon content method: (carbon content, oxidation rate), GB/T 32151.1 formula (3)
+    carbon: tuple[FactorRow, FactorRow] | None = None
 
     @property
     def rows(self) -> tuple[FactorRow, ...]:
-        out = [*self.emission, *self.family, self.heating_value, self.density, self.coal_equivalent]
+        out = [*(self.carbon or ()), *self.emission, *self.family, self.heating_value, self.density, self.coal_equivalent]
         return tuple(r for r in out if r is not None)
+
+    @property
+    def has_nonco2(self) -> bool:
+        """Whether CH4 or N2O enter (so the GWP set matters)."""
+        return any((r.gas or "").upper() in ("CH4", "N2O") for r in self.emission)
 
     @property
     def ids(self) -> list[str]:
@@ -90,6 +98,8 @@ class Option:
         """The factor the contribution is proportional to (for 'which value would')."""
         if self.facet == "coal":
             return self.coal_equivalent
+        if self.carbon is not None:
+            return self.carbon[0]
         for r in (*self.emission, *self.family):
             if (r.gas or "").upper() in ("CO2", "CO2E"):
                 return r
@@ -178,6 +188,13 @@ def _coef_emission(opt: Option, unit: str, year: int = 0, region: str = "") -> _
         if row0 is None:
             return None
         emission = (row0,)
+    if opt.carbon is not None:
+        cc, of = opt.carbon
+        found = _path(act * cc.quantity * of.quantity * parse_unit("carbon_to_co2"), "t CO2", convs)
+        if found is None:
+            return None
+        c.gases["CO2"] = found[0]
+        used.update(found[1])
     for row in emission:
         gas = str(row.gas)
         found = _path(act * row.quantity, f"t {gas}", convs)
@@ -546,6 +563,13 @@ class _Search:
             opts = []
             shapes: list[dict[str, Any]] = [{"emission": e} for e in _emission_sets(em)]
             shapes += [{"family": f} for f in _families(em)]
+            # the carbon content method: CO2 from carbon content x oxidation rate x 44/12, alone
+            # or with one CH4/N2O group
+            nonco2 = [e[1:] for e in _emission_sets(em) if len(e) > 1 and (e[0].gas or "").upper() == "CO2"]
+            nonco2 = list(dict.fromkeys([(), *nonco2]))
+            for cc, of in itertools.product(self.lib.select(carrier=c, kind="carbon_content"),
+                                            self.lib.select(carrier=c, kind="oxidation_rate")):
+                shapes += [{"carbon": (cc, of), "emission": g} for g in nonco2]
             for shape in shapes:
                 for hv, dn in itertools.product(hvs, dns):
                     opt = Option(carrier=c, facet="emission", heating_value=hv, density=dn, **shape)
@@ -914,7 +938,7 @@ class _Search:
         for lst in sols.values():
             for sol in lst:
                 for vi, s in sol.items():
-                    if any(len(self.vars[vi].options[oi].emission) > 1 for oi in s):
+                    if any(self.vars[vi].options[oi].has_nonco2 for oi in s):
                         return True
         return False
 
@@ -981,7 +1005,7 @@ class _Search:
             ids.append(st.mwh_row.id)
         if st.gwp_set is not None and fg.column == "co2e_t":
             gases: set[str] = set()
-            if any(len(self.vars[vi].options[oi].emission) > 1 for vi, oi in choice.items()):
+            if any(self.vars[vi].options[oi].has_nonco2 for vi, oi in choice.items()):
                 gases |= {"CH4", "N2O"}
             gases |= {str(gas_of(k[1])) for k in fg.qty if self._is_direct(k[1])} - {"CO2", "CO2e"}
             ids.extend(self.lib.gwp(st.gwp_set, g).id for g in sorted(gases))
@@ -1006,13 +1030,15 @@ class _Search:
                 oi = same[0] if same else oi
             opt = var.options[oi]
             chosen[vi] = oi
-            nonco2 = nonco2 or len(opt.emission) > 1
+            nonco2 = nonco2 or opt.has_nonco2
             if var.facet == "coal" and free and st.basis != "coal_equivalent":
                 continue  # tce not asked for: leave it out rather than guess
             entry = cars.setdefault(var.carrier, {})
             if var.facet == "emission":
                 used_fam = {_family_row(opt.family, y, r) for (_u, y, r) in self.keys_of.get(var.carrier, set())}
                 entry["emission"] = [r.id for r in opt.emission] + sorted(r.id for r in used_fam if r is not None)
+                if opt.carbon is not None:
+                    entry["carbon_content"], entry["oxidation_rate"] = opt.carbon[0].id, opt.carbon[1].id
                 if opt.heating_value is not None:
                     entry["heating_value"] = opt.heating_value.id
                 if opt.density is not None:

@@ -268,3 +268,22 @@ def test_direct_gas_entries_pick_the_gwp_set() -> None:
     ex = explain(df, rep)
     assert ex.ok
     assert ex.methods[0].profile["gwp_set"] == "AR4"
+
+
+def test_carbon_content_method_is_found() -> None:
+    """Scope 1 computed with CO2 = activity x NCV x carbon content x oxidation rate x 44/12
+    (GB/T 32151.1-2015 formula 3) from the China defaults is traced to those rows."""
+    lib = default_library()
+    ncv, cc, of = (lib.get(i).exact for i in ("cn-default-ncv-diesel", "cn-default-cc-diesel", "cn-default-of-diesel"))
+    # t x GJ/t x tC/TJ x % x 44/12 -> t CO2
+    value = Fraction("812.345") * ncv * cc / 1000 * of / 100 * Fraction(44, 12)
+    df = pd.DataFrame({"carrier": ["diesel"], "quantity": ["812.345"], "unit": ["t"], "period": [2022]})
+    rep = {"reporting_year": 2022, "reported": [{"metric": "scope1", "value": f"{float(round_half_up(value, 3)):.3f}", "unit": "t CO2e"}]}
+    ex = explain(df, rep)
+    assert ex.ok
+    best = ex.figures[0].candidates[0]
+    assert {"cn-default-cc-diesel", "cn-default-of-diesel", "cn-default-ncv-diesel"} <= set(best.factors) or \
+        {"cn-default-cc-diesel-ndrc2015", "cn-default-of-diesel-ndrc2015"} <= set(best.factors)
+    car = ex.methods[0].profile["carriers"]["diesel"]
+    assert "carbon_content" in car and "oxidation_rate" in car
+    assert ex.methods[0].statuses["scope1"] == "reproduced"
