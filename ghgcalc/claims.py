@@ -207,15 +207,18 @@ _PAGE_MARK = re.compile(r"^(?:[-–—]?\s*\d{1,4}\s*[-–—]?|page\s+\d+(?:\s+
 
 
 def furniture_lines(lines: Sequence[str], *, min_repeats: int = 3, max_len: int = 80) -> set[int]:
-    """0-based indices of page furniture: page numbers and short lines repeated at least
-    ``min_repeats`` times (running headers and footers of PDF-extracted text)."""
+    """0-based indices of page furniture: page numbers and short lines that repeat, up to
+    their digits, at least ``min_repeats`` times without ending a sentence (running
+    headers and footers of PDF-extracted text, "快手科技 2022 ESG報告 54"). A footer left in
+    would glue its page number onto the number that starts the next page."""
     stripped = [ln.strip() for ln in lines]
-    counts = Counter(s for s in stripped if s and len(s) <= max_len)
+    shape = [re.sub(r"\d+", "#", s) for s in stripped]
+    counts = Counter(sh for s, sh in zip(stripped, shape, strict=True) if s and len(s) <= max_len)
     out = set()
     for i, s in enumerate(stripped):
-        if not s:
+        if not s or all(c in "".join(lexicon().bullets) or c.isspace() for c in s):
             continue
-        if _PAGE_MARK.match(s) or (counts[s] >= min_repeats and not any(ch in s for ch in "。.!?！？")):
+        if _PAGE_MARK.match(s) or (counts[shape[i]] >= min_repeats and not any(ch in s for ch in "。.!?！？")):
             out.add(i)
     return out
 
@@ -264,6 +267,10 @@ def join_sentences(text: str) -> list[Sentence]:
         if not line:
             continue
         lineno = idx + 1
+        if all(c in "".join(lex.bullets) or c.isspace() for c in line):  # a bullet on its own line
+            if buf:
+                flush()
+            continue
         if buf:
             prev = buf[-1]
             if line.startswith(lex.bullets) or ((prev[-1].isdigit() or prev[-1] == "%") and not _continues_number(line, lex)):

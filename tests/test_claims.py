@@ -319,3 +319,17 @@ def test_profile_without_the_carrier_is_noted(capsys: pytest.CaptureFixture[str]
 def test_heat_claim_per_gj() -> None:
     r = check_claims("2022年減少外購熱力1,000吉焦，減少二氧化碳排放110噸。").results[0]
     assert r.status == "consistent" and r.implied_factor is not None and r.implied_factor["unit"] == "t CO2/GJ"
+
+
+def test_footer_with_page_number_does_not_glue_onto_the_next_number() -> None:
+    footer = "快手科技 2022 環境、社會及管治報告 {}"
+    text = "\n".join([
+        "第一段。", footer.format(53),
+        "項目每年可供應綠色電力", footer.format(54),
+        "300萬度，可減少碳排放量約1,711噸。", footer.format(55),
+        "•", "外購電力排放因子為0.5703 tCO2/MWh。",
+    ])
+    rep = check_claims(text)
+    [r] = rep.results
+    assert r.sentence == "項目每年可供應綠色電力300萬度，可減少碳排放量約1,711噸。"
+    assert r.lines == (3, 5) and r.status == "consistent"
