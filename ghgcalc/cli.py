@@ -134,7 +134,7 @@ def _uncertainty_text(unc: dict[str, Any]) -> str:
     act_text = ("activity data exact" if isinstance(act, str)
                 else "activity " + ", ".join(f"{k} ±{v * 100:g} %" for k, v in act.items()))
     lines = [f"uncertainty, 95 % interval, {how}; {act_text}:"]
-    for m in ("scope1", "scope2", "scope2_market", "scope1_2"):
+    for m in ("scope1", "scope2", "scope2_market", "scope1_2", "scope1_2_market"):
         e = unc["metrics"].get(m)
         if e is None:
             continue

@@ -606,15 +606,24 @@ class FactorDiff:
         for r in self.removed:
             out.append(f"- {r.id}  {r.value} {r.unit}  [{r.years_text()}, {r.review_status}]")
         for _, new, ch in self.changed:
-            out.append(f"~ {new.id}: " + "; ".join(f"{f} {_show(a)} -> {_show(b)}" for f, (a, b) in ch.items()))
+            out.append(f"~ {new.id}: {_changes_text(ch)}")
         return out
 
 
+#: fields whose old and new values a text diff prints (the long provenance texts are only
+#: named there; ``--format json`` has them in full)
+_SHOWN_FIELDS = frozenset({"series", "carrier", "kind", "gas", "value", "unit", "region", "valid_from", "valid_to",
+                           "gwp_set", "published", "uncertainty_low", "uncertainty_high", "review_status"})
+
+
 def _show(v: Any) -> str:
-    if v is None:
-        return "(blank)"
-    s = str(v)
-    return s if len(s) <= 60 else s[:57] + "..."
+    return "(blank)" if v is None else str(v)
+
+
+def _changes_text(ch: dict[str, tuple[Any, Any]]) -> str:
+    shown = [f"{f} {_show(a)} -> {_show(b)}" for f, (a, b) in ch.items() if f in _SHOWN_FIELDS]
+    named = [f for f in ch if f not in _SHOWN_FIELDS]
+    return "; ".join(shown + ([", ".join(named) + " edited"] if named else []))
 
 
 def diff_libraries(old: FactorLibrary, new: FactorLibrary, old_label: str = "old", new_label: str = "new") -> FactorDiff:
@@ -637,14 +646,19 @@ def diff_libraries(old: FactorLibrary, new: FactorLibrary, old_label: str = "old
 
 def changelog_rows_section(d: FactorDiff, old_version: str, new_version: str) -> str:
     """The generated part of a release's changelog section: every id added, changed, removed."""
-    lines = [f"### Rows ({old_version} -> {new_version}, generated from the snapshots: {d.summary()})"]
-    if d.added:
-        lines.append(f"- Added ({len(d.added)}): " + ", ".join(f"`{r.id}`" for r in d.added))
-    if d.changed:
-        lines.append(f"- Changed ({len(d.changed)}): " + ", ".join(
-            f"`{new.id}` ({'; '.join(f'{f} {_show(a)} -> {_show(b)}' for f, (a, b) in ch.items())})" for _, new, ch in d.changed))
-    if d.removed:
-        lines.append(f"- Removed ({len(d.removed)}): " + ", ".join(f"`{r.id}`" for r in d.removed))
+    lines = [f"### Rows, {old_version} -> {new_version} (generated from the snapshots: {d.summary()})", ""]
+
+    def by_file(rows: list[FactorRow], what: str) -> None:
+        files: dict[str, list[str]] = {}
+        for r in rows:
+            files.setdefault(r.source_file or "?", []).append(f"`{r.id}`")
+        for f, ids in sorted(files.items()):
+            lines.append(f"- {what} in `{f}` ({len(ids)}): " + ", ".join(ids))
+
+    by_file(d.added, "Added")
+    for _, new, ch in d.changed:
+        lines.append(f"- Changed `{new.id}`: {_changes_text(ch)}")
+    by_file(d.removed, "Removed")
     return "\n".join(lines) + "\n"
 
 
@@ -727,8 +741,10 @@ def unreleased_changes(root: Path | None = None) -> FactorDiff | None:
 if __name__ == "__main__":  # pragma: no cover - maintainer tool: python -m ghgcalc.factors build-manifest 2026.11.1
     import sys
 
-    if len(sys.argv) == 3 and sys.argv[1] == "build-manifest":
-        for msg in release(factors_dir(), sys.argv[2]):
+    args = sys.argv[1:]
+    if len(args) in (2, 4) and args[0] == "build-manifest" and (len(args) == 2 or args[2] == "--root"):
+        for msg in release(Path(args[3]) if len(args) == 4 else factors_dir(), args[1]):
             print(msg)
     else:
-        print("usage: python -m ghgcalc.factors build-manifest VERSION")
+        print("usage: python -m ghgcalc.factors build-manifest VERSION [--root FACTORS_DIR]")
+        sys.exit(2)

@@ -140,8 +140,9 @@ def test_release_writes_snapshot_changelog_and_manifest(factors_copy: Path) -> N
     section = rest.split("## [2026.11.0]", 1)[0]
     assert "- A test row (hand-written line)." in section
     assert "`cn-mee-grid-national-test-2099`" in section
-    assert "`cn-mee-grid-national-2022` (value 0.5703 -> 0.5704)" in section
-    assert "Removed" in section and "`cn-mee-grid-national-2019-2020`" in section
+    assert "- Changed `cn-mee-grid-national-2022`: value 0.5703 -> 0.5704" in section
+    assert "- Added in `cn-mee-ets-grid/national.csv` (1): `cn-mee-grid-national-test-2099`" in section
+    assert "- Removed in `cn-mee-ets-grid/national.csv` (1): `cn-mee-grid-national-2019-2020`" in section
     assert "### Changed\n\n### Removed" not in section  # empty hand-written subsections dropped
 
     # releasing the same version again keeps its snapshot byte for byte

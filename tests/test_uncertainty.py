@@ -283,3 +283,19 @@ def test_cli_calc_uncertainty(example_dir: Path, capsys: pytest.CaptureFixture[s
     text = capsys.readouterr().out
     assert "uncertainty, 95 % interval, IPCC 2006 Approach 1" in text
     assert "treated as exact" in text and "scope1_2" in text
+
+
+def test_market_based_metrics(tmp_path: Path) -> None:
+    prof = profile(tmp_path, emission=("t-co2", "t-ch4"))
+    prof["market_based"] = {"residual": "0.6 t CO2/MWh"}  # a literal: exact, listed
+    r = calculate([*rows(("diesel", 100, "t", "A")),
+                   {"carrier": "electricity", "quantity": 1000, "unit": "MWh", "facility": "A", "period": 2022,
+                    "instrument": ""}], prof)
+    u = r.uncertainty("scope1_2_market", "approach1")
+    x_co2, x_ch4 = 280.0, 336.0  # as in test_co2e_over_gases_shares_the_heating_value
+    x = x_co2 + x_ch4
+    assert u.value == pytest.approx(x + 600)
+    # the Scope 1 part keeps its per-gas terms in the market-based column
+    expected = math.sqrt((x * 0.05) ** 2 + (x_co2 * 0.01) ** 2 + (x_ch4 * 7 / 3) ** 2) / (x + 600)
+    assert u.rel_plus == pytest.approx(expected, rel=1e-12)
+    assert any(f.startswith("literal:unc-test:market_based") for f in u.exact_factors)
