@@ -54,6 +54,9 @@ MAX_CANDIDATES = 6
 _DIRECT_LIMIT = 200_000
 #: at most this many reproducing combinations are kept per figure and global setting
 _MAX_SOLUTIONS = 2_000
+#: the output columns whose factors explain searches (market-based Scope 2 depends on the
+#: contractual instruments, which the activity data must name: not searched)
+_SEARCHED_COLUMNS = ("co2e_t", "co2_t", "ch4_t", "n2o_t", "energy_mwh", "energy_tce")
 _STATUS_RANK = {"verified": 0, "derived": 1, "user-supplied": 2, "unverified": 3}
 
 
@@ -440,8 +443,8 @@ def _metric_columns() -> dict[str, tuple[str, frozenset[int], frozenset[str]]]:
     own metric definitions, so explain can never disagree with them)."""
     out: dict[str, tuple[str, frozenset[int], frozenset[str]]] = {}
     for m, (col, pred) in _metric_specs().items():
-        if col == "amount":
-            continue
+        if col not in _SEARCHED_COLUMNS:
+            continue  # resource amounts do not depend on factors; market-based figures on instruments
         scopes: set[int] = set()
         cats: set[str] = set()
         for cat in ("energy", "direct"):
@@ -624,10 +627,12 @@ class _Search:
         metric, den = fig.metric, None
         for d in self.dens:
             suf = "_" + d.suffix
-            if metric.endswith(suf) and metric[: -len(suf)] in cols:
+            if metric.endswith(suf) and metric[: -len(suf)] in _metric_specs():
                 metric, den = metric[: -len(suf)], d
                 break
         if metric not in cols:
+            if metric in _metric_specs() and _metric_specs()[metric][0] != "amount":
+                return "market-based figures depend on the contractual instruments, not searched (see the best method's recomputation)"
             return "its value does not depend on factor choices (see the best method's recomputation)" if metric in _metric_specs() \
                 else "not a metric ghgcalc computes (no input behind it)"
         col, scopes, cats = cols[metric]
