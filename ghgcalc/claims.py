@@ -796,25 +796,51 @@ def implied_units(carrier: str, activity_unit: str) -> tuple[str, str] | None:
     return None
 
 
-def factor_value(rows: Sequence[tuple[FactorRow, int]], mass: str, per: str) -> Fraction | None:
-    """The product of rows (each to the power ±1) in ``mass <gas> / per``, or None when
-    the dimensions do not come out as an emission per activity unit."""
-    q = None
-    gas = None
-    for row, p in rows:
-        rq = row.quantity
-        q = (rq if p > 0 else 1 / rq) if q is None else (q * rq if p > 0 else q / rq)
-        if row.kind == "emission":
-            gas = row.gas
-    if q is None or gas is None:
-        return None
-    return _as(q, f"{mass} {gas} / ({per})")
+@dataclass(frozen=True)
+class _Base:
+    """The CO2 (or CO2e) part of a chain: one emission row, or a carbon content times an
+    oxidation rate times 44/12 (GB/T 32151.1-2015 formula (3))."""
+
+    rows: tuple[FactorRow, ...]
+    quantity: Any
+    gas: str
+
+    @property
+    def id(self) -> str:
+        return " × ".join(r.id for r in self.rows) + (" × 44/12" if len(self.rows) > 1 else "")
+
+
+def _bases(rows: Iterable[FactorRow]) -> list[_Base]:
+    """Emission rows (CO2, CO2e) and coherent carbon-content x oxidation-rate pairs."""
+    rows = list(rows)
+    out = [_Base((r,), r.quantity, r.gas or "CO2") for r in rows if r.kind == "emission" and (r.gas or "").upper() in ("CO2", "CO2E")]
+    ccs = [r for r in rows if r.kind == "carbon_content"]
+    ofs = [r for r in rows if r.kind == "oxidation_rate"]
+    for cc in ccs:
+        for of in ofs:
+            if _coherent([cc, of]):
+                out.append(_Base((cc, of), cc.quantity * of.quantity * parse_unit("carbon_to_co2"), "CO2"))
+    return out
+
+
+def factor_value(base: _Base, bridges: Sequence[tuple[FactorRow, int]], mass: str, per: str) -> Fraction | None:
+    """``base`` times bridging rows (each to the power ±1) in ``mass <gas> / per``, or None
+    when the dimensions do not come out as an emission per activity unit."""
+    q = base.quantity
+    for row, p in bridges:
+        q = q * row.quantity if p > 0 else q / row.quantity
+    return _as(q, f"{mass} {base.gas} / ({per})")
+
+
+_KIND_TOKENS = frozenset({"cc", "of", "ncv", "co2", "ch4", "n2o", "co2e"})
 
 
 def _fuel_key(row: FactorRow) -> str:
-    """The fuel a row is for within its document: its id without the table number and
-    the trailing kind token (``ipcc-2006-v2-t1.4-lignite-co2`` -> ``ipcc-2006-v2-lignite``)."""
-    return re.sub(r"-t\d+(?:\.\d+)*", "", row.id).rsplit("-", 1)[0]
+    """The fuel a row is for within its publisher's tables: its id without table numbers,
+    kind tokens and editions (``ipcc-2006-v2-t1.4-lignite-co2`` -> ``ipcc-2006-v2-lignite``,
+    ``cn-default-cc-diesel-ndrc2015`` -> ``cn-default-diesel``)."""
+    toks = [t for t in row.id.split("-") if t not in _KIND_TOKENS and not re.fullmatch(r"t\d+(?:\.\d+)*|(?:ndrc)?\d{4}", t)]
+    return "-".join(toks)
 
 
 def _coherent(rows: Sequence[FactorRow]) -> bool:
@@ -828,28 +854,27 @@ def _coherent(rows: Sequence[FactorRow]) -> bool:
     return True
 
 
-def _chains(emission_rows: Sequence[FactorRow], bridges: Sequence[FactorRow], mass: str, per: str) -> list[ReferenceFactor]:
-    """Emission rows alone, or times one or two bridging rows (heating value, coal
-    equivalent, density), that come out in ``mass gas / per``."""
+def _chains(bases: Sequence[_Base], bridges: Sequence[FactorRow], mass: str, per: str) -> list[ReferenceFactor]:
+    """Each base alone, or times one or two bridging rows (heating value, coal
+    equivalent, density), that comes out in ``mass gas / per`` (IPCC 2006 Vol. 2 ch. 1
+    eq. 1.1: emissions = fuel x NCV x EF)."""
     out: list[ReferenceFactor] = []
-    for e in emission_rows:
-        v = factor_value([(e, 1)], mass, per)
+    for b in bases:
+        v = factor_value(b, [], mass, per)
         if v is not None:
-            out.append(ReferenceFactor(e.id, v, (e,)))
+            out.append(ReferenceFactor(b.id, v, b.rows))
             continue
         for n in (1, 2):
             for combo in permutations(bridges, n):
-                if n == 2 and combo[0].kind == combo[1].kind:
+                if n == 2 and (combo[0].kind == combo[1].kind or combo[0].id > combo[1].id):
                     continue
-                if n == 2 and combo[0].id > combo[1].id:
-                    continue
-                if not _coherent([e, *combo]):
+                if not _coherent([*b.rows, *combo]):
                     continue
                 for signs in ([1], [-1]) if n == 1 else ([1, 1], [1, -1], [-1, 1], [-1, -1]):
-                    v = factor_value([(e, 1), *zip(combo, signs, strict=True)], mass, per)
+                    v = factor_value(b, list(zip(combo, signs, strict=True)), mass, per)
                     if v is not None:
-                        rid = " × ".join([e.id, *(b.id if s > 0 else f"1/{b.id}" for b, s in zip(combo, signs, strict=True))])
-                        out.append(ReferenceFactor(rid, v, (e, *combo)))
+                        rid = " × ".join([b.id, *(c.id if sg > 0 else f"1/{c.id}" for c, sg in zip(combo, signs, strict=True))])
+                        out.append(ReferenceFactor(rid, v, (*b.rows, *combo)))
     return out
 
 
@@ -865,9 +890,9 @@ def _official(carrier: str, activity_unit: str, library: FactorLibrary) -> tuple
     units = implied_units(carrier, activity_unit)
     if units is None:
         return ()
-    em = [r for r in library.select(carrier=carrier, kind="emission") if (r.gas or "").upper() in ("CO2", "CO2E")]
-    bridges = [r for r in library if r.carrier == carrier and r.kind in ("heating_value", "coal_equivalent", "density")]
-    return tuple(_chains(em, bridges, *units))
+    own = [r for r in library if r.carrier == carrier]
+    bridges = [r for r in own if r.kind in ("heating_value", "coal_equivalent", "density")]
+    return tuple(_chains(_bases(own), bridges, *units))
 
 
 def profile_factors(profile: Any, carrier: str, activity_unit: str, year: int | None) -> tuple[list[ReferenceFactor], str | None]:
@@ -882,19 +907,19 @@ def profile_factors(profile: Any, carrier: str, activity_unit: str, year: int | 
     if method is None:
         return [], f"profile {prof.id} gives no factor for {carrier}"
     y = year if year is not None else prof.reporting_year
-    em, bridges = [], []
-    for kind in ("emission", "heating_value", "coal_equivalent", "density"):
+    own, bridges = [], []
+    for kind in ("emission", "carbon_content", "oxidation_rate", "heating_value", "coal_equivalent", "density"):
         for n, ref in enumerate(method.refs(kind)):
             row = resolve_ref(ref, profile=prof, library=lib, carrier=carrier, kind=kind, key=f"carriers.{carrier}.{kind}.{n}")
-            if kind == "emission":
-                if (row.gas or "").upper() in ("CO2", "CO2E") and row.covers_year(y):
-                    em.append(row)
-            else:
+            if kind in ("heating_value", "coal_equivalent", "density"):
                 bridges.append(row)
+            elif row.covers_year(y):
+                own.append(row)
     units = implied_units(carrier, activity_unit)
-    if units is None or not em:
+    bases = _bases(own)
+    if units is None or not bases:
         return [], f"profile {prof.id} has no CO2 factor for {carrier} in {y} in a unit comparable with {activity_unit}"
-    found = _chains(em, bridges, *units)
+    found = _chains(bases, bridges, *units)
     return [ReferenceFactor(f.id, f.value, f.rows, f"profile {prof.id}") for f in found], None
 
 
@@ -965,7 +990,7 @@ def cued_factors(sentences: Sequence[Sentence], year: int | None, library: Facto
             units = implied_units(carrier, "MWh")
             assert units is not None
             for r in rows:
-                v = factor_value([(r, 1)], *units)
+                v = factor_value(_Base((r,), r.quantity, r.gas or "CO2"), [], *units)
                 if v is not None:
                     out.append(ReferenceFactor(r.id, v, (r,), f"named in the report at line {line} ({hit}); edition for {year}"))
             break
@@ -1083,7 +1108,12 @@ def evaluate(
     valid = [f for f in official if f.covers_year(year)]
     inside_valid = [f for f in valid if _inside(f.value, lo, hi)]
     inside_any = [f for f in official if _inside(f.value, lo, hi)]
-    nearest = sorted(official, key=lambda f: abs(f.value - point))[:3]
+    nearest: list[ReferenceFactor] = []
+    for f in sorted(official, key=lambda f: (abs(f.value - point), f.id)):
+        if all(f.value != n.value for n in nearest):  # one per value: sibling editions often agree
+            nearest.append(f)
+        if len(nearest) == 3:
+            break
     off: dict[str, Any] = {
         "unit": funit,
         "count": len(official),

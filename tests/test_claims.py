@@ -196,7 +196,15 @@ def test_simplified_text_fuels() -> None:
     assert diesel.implied_factor is not None and diesel.implied_factor["unit"] == "t CO2/t"
     gas = rep.results[1]
     assert gas.implied_factor is not None and gas.implied_factor["unit"] == "kg CO2/m**3"
-    assert gas.official is not None and gas.official["range"] == ["2.184", "2.184"]
+    # IPCC 56,100 kg/TJ x 389.31 GJ/10^4 m^3 = 2.184; NDRC 15.3 t C/TJ x 99 % x 44/12 x 389.31 = 2.162
+    assert gas.official is not None and gas.official["range"] == ["2.162", "2.184"]
+
+
+def test_carbon_content_method_is_an_official_factor() -> None:
+    # NDRC/GB/T 32151 defaults: 20.2 t C/TJ x 98 % x 44/12 x 42.652 GJ/t = 3.0959 t CO2/t diesel
+    r = check_claims("2022年减少柴油使用100吨，减排二氧化碳309.6吨。").results[0]
+    assert r.status == "consistent"
+    assert "cn-default-cc-diesel" in r.reason and "44/12" in r.reason
 
 
 def test_english_text() -> None:
