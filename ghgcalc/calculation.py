@@ -309,7 +309,7 @@ class Method:
             notes.append(f"{carrier}: region {code} -> regional grid {grid} (region_level = 'grid')")
         return grid
 
-    def _emissions(self, refs: Sequence[str], carrier: str, activity: Any, convs: Sequence[FactorRow], year: int,
+    def _emissions(self, refs: Sequence[str], carrier: str, activity: Any, unit: str, convs: Sequence[FactorRow], year: int,
                    region: str, notes: list[str], key: str) -> dict[str, tuple[Fraction, dict[str, int]]]:
         """Per gas: the emission per unit of activity and its factor chain, one factor per gas
         chosen for (year, region) among ``refs`` (IPCC 2006 Vol. 2 Ch. 1 eq. 1.1)."""
@@ -324,13 +324,13 @@ class Method:
             found = _path(activity * row.quantity, f"t {g}", convs)
             if found is None:
                 have = ", ".join(f"{c.id} [{c.unit}]" for c in convs) or "none"
-                raise _Unresolvable("unit", f"cannot apply {row.id} [{row.unit}] to {carrier} in {activity.units!s} "
+                raise _Unresolvable("unit", f"cannot apply {row.id} [{row.unit}] to {carrier} in {unit!r} "
                                     f"(conversions in the profile: {have})",
                                     "add a heating_value or density for this carrier to the profile, or use a unit the factor accepts")
             out[g] = (found[0], {row.id: 1, **found[1]})
         return out
 
-    def _co2_from_carbon(self, method: CarrierMethod, carrier: str, activity: Any, convs: Sequence[FactorRow],
+    def _co2_from_carbon(self, method: CarrierMethod, carrier: str, activity: Any, unit: str, convs: Sequence[FactorRow],
                          year: int, region: str, notes: list[str]) -> tuple[Fraction, dict[str, int]]:
         """CO2 by the carbon content method, GB/T 32151.1-2015 formula (3) and the NDRC
         industry guidelines: ``CO2 = activity x NCV x CC x OF x 44/12`` (IPCC 2006 Vol. 2
@@ -341,7 +341,7 @@ class Method:
         found = _path(activity * cc.quantity * of.quantity * parse_unit("carbon_to_co2"), "t CO2", convs)
         if found is None:
             have = ", ".join(f"{c.id} [{c.unit}]" for c in convs) or "none"
-            raise _Unresolvable("unit", f"cannot apply carbon content {cc.id} [{cc.unit}] to {carrier} in {activity.units!s} "
+            raise _Unresolvable("unit", f"cannot apply carbon content {cc.id} [{cc.unit}] to {carrier} in {unit!r} "
                                 f"(conversions in the profile: {have})",
                                 f"set heating_value under [carriers.{carrier}] so the activity becomes heat")
         notes.append(f"CO2 = activity x heating value x carbon content {cc.id} x oxidation rate {of.id} x 44/12 (GB/T 32151.1 formula 3)")
@@ -372,7 +372,7 @@ class Method:
                 out.append((mag * gw.exact, {**ch, gw.id: 1}))
         return out
 
-    def _market(self, carrier: str, activity: Any, convs: Sequence[FactorRow], year: int, region: str, instrument: Any,
+    def _market(self, carrier: str, activity: Any, unit: str, convs: Sequence[FactorRow], year: int, region: str, instrument: Any,
                 location: tuple[Fraction, dict[str, int]], notes: list[str]) -> tuple[Fraction, dict[str, int]]:
         """Market-based CO2e per unit of activity of a Scope 2 row (GHG Protocol Scope 2
         Guidance, 2015, ch. 6): the instrument's factor, the residual factor for a row with
@@ -404,7 +404,7 @@ class Method:
             if refs is None:
                 raise _Unresolvable("instrument", f"the profile's [market_based] gives no factor for instrument {inst!r} "
                                     f"({carrier})", f"add {inst} = \"<factor id or literal>\" to instrument_factors under [{prefix}]")
-        gas = self._emissions(refs, carrier, activity, convs, year, region, notes, key)
+        gas = self._emissions(refs, carrier, activity, unit, convs, year, region, notes, key)
         co2e, chain = self._co2e(gas)
         ids = ", ".join(dict.fromkeys(fid for _, ch in gas.values() for fid in ch))
         notes.append(f"market-based: {what}: {ids}")
@@ -506,9 +506,9 @@ class Method:
                                 f"set emission = [ids] under [carriers.{carrier}], or emission = [] to say on purpose it has none")
         if method.emission is not None and not method.emission and not carbon:
             notes.append("no emission factor on purpose (emission = [] in the profile)")
-        gas_coefs = self._emissions(method.emission or [], carrier, activity, convs, year, region, notes, f"carriers.{carrier}.emission")
+        gas_coefs = self._emissions(method.emission or [], carrier, activity, unit, convs, year, region, notes, f"carriers.{carrier}.emission")
         if carbon:
-            gas_coefs = {"CO2": self._co2_from_carbon(method, carrier, activity, convs, year, region, notes), **gas_coefs}
+            gas_coefs = {"CO2": self._co2_from_carbon(method, carrier, activity, unit, convs, year, region, notes), **gas_coefs}
             if method.emission is None:
                 notes.append("CO2 only: the profile gives no CH4/N2O factors for this carrier")
         for g, (mag, chain) in gas_coefs.items():
@@ -519,7 +519,7 @@ class Method:
         terms = {"co2e_t": self._co2e_terms(gas_coefs)}
         if market:
             loc = (coef["co2e_t"] or Fraction(0), chains["co2e_t"])
-            m = self._market(carrier, activity, convs, year, region, instrument, loc, notes) if scope == 2 else loc
+            m = self._market(carrier, activity, unit, convs, year, region, instrument, loc, notes) if scope == 2 else loc
             coef[MARKET_COLUMN], chains[MARKET_COLUMN] = m[0], dict(m[1])
             if m == loc:
                 terms[MARKET_COLUMN] = terms["co2e_t"]

@@ -245,12 +245,23 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     if prof.description:
         print(prof.description.strip())
     for cid, cm in prof.carriers.items():
-        print(f"\n[{cid}]" + (f" scope {cm.scope}" if cm.scope else ""))
-        for kind in ("emission", "heating_value", "coal_equivalent", "density"):
+        print(f"\n[{cid}]" + (f" scope {cm.scope}" if cm.scope else "")
+              + (f" region_level {cm.region_level}" if cm.region_level != "as_given" else ""))
+        for kind in ("emission", "heating_value", "carbon_content", "oxidation_rate", "coal_equivalent", "density"):
             refs = cm.emission if kind == "emission" else cm.refs(kind)
             for ref in refs or []:
                 row = method.ref(ref, carrier=cid, kind=kind, key=f"carriers.{cid}.{kind}")
                 print(f"  {kind:16} {row.id} = {row.value} {row.unit}  [{row.review_status}] {row.citation()}")
+    if prof.market_based is not None:
+        specs = [("electricity", prof.market_based), *prof.market_based.carriers.items()]
+        for cid, spec in specs:
+            entries = [("residual", r) for r in spec.residual or []]
+            entries += [(inst, r) for inst, refs in spec.instrument_factors.items() for r in refs]
+            if entries:
+                print(f"\n[market_based {cid}]")
+            for what, ref in entries:
+                row = method.ref(ref, carrier=cid, kind="emission", key=f"market_based.{cid}.{what}")
+                print(f"  {what:19} {row.id} = {row.value} {row.unit}  [{row.review_status}] {row.citation()}")
     if prof.mwh_coal_equivalent:
         row = method.ref(prof.mwh_coal_equivalent, carrier="electricity", kind="coal_equivalent", key="mwh_coal_equivalent")
         print(f"\nMWh from tce: {row.id} = {row.value} {row.unit}")
