@@ -1,0 +1,76 @@
+"""The shipped China default fuel parameters, used through the carbon content method, give the
+CO2 factors Chinese reports and tools print from them (GB/T 32151 Table C.1 / NDRC guideline
+appendix table 常用化石燃料相关参数缺省值): diesel 42.652 GJ/t x 20.2 t C/TJ x 98 % x 44/12 =
+3.0959 t CO2/t; natural gas 389.31 GJ/10^4 Nm3 x 15.3 t C/TJ x 99 % x 44/12 = 21.622 t CO2/10^4 Nm3
+(the same figures appear in third-party tools, file id 58550553546). Factor ids, not literals, so a
+silent change of a shipped row fails here.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import pytest
+
+from ghgcalc.calculation import Method
+from ghgcalc.factors import default_library
+from ghgcalc.profiles import load_profile
+
+
+def _coef(carrier: str, unit: str, suffix: str = "") -> Fraction:
+    slug = carrier.replace("_", "-")
+    prof = {"id": "cn-default", "reporting_year": 2023, "gwp_set": "AR5", "carriers": {carrier: {
+        "heating_value": f"cn-default-ncv-{slug}{suffix}",
+        "carbon_content": f"cn-default-cc-{slug}{suffix}",
+        "oxidation_rate": f"cn-default-of-{slug}{suffix}",
+    }}}
+    res = Method.from_profile(load_profile(prof)).resolve(carrier, unit, 2023, "CN", 0)
+    assert res.error is None, res.error
+    coef = res.coef["co2_t"]
+    assert coef is not None
+    return Fraction(coef)
+
+
+def _half_up(x: Fraction, places: str) -> Decimal:
+    return (Decimal(x.numerator) / Decimal(x.denominator)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+@pytest.mark.parametrize("carrier, unit, places, printed", [
+    ("diesel", "t", "0.0001", "3.0959"),
+    ("gasoline", "t", "0.0001", "2.9251"),
+    ("natural_gas", "萬立方米", "0.001", "21.622"),
+])
+def test_gbt32151_defaults_give_the_printed_co2_factor(carrier: str, unit: str, places: str, printed: str) -> None:
+    assert _half_up(_coef(carrier, unit), places) == Decimal(printed)
+
+
+def test_the_2015_table_differs_from_the_gbt32151_table() -> None:
+    # NDRC 2015 third-batch table: diesel 43.33 GJ/t x 20.20 t C/TJ x 98 % x 44/12
+    hand = Fraction("43.33") * Fraction("20.20") / 1000 * Fraction("0.98") * Fraction(44, 12)
+    assert _coef("diesel", "t", "-ndrc2015") == hand
+    assert _coef("diesel", "t", "-ndrc2015") != _coef("diesel", "t")
+
+
+def test_every_china_default_fuel_has_all_three_parameters_per_table() -> None:
+    """Each fuel of each China default table ships NCV, carbon content and oxidation rate
+    (petroleum coke in the coking-sector table has no printed oxidation rate: recorded as such)."""
+    kinds: dict[tuple[str, str], set[str]] = {}
+    for r in default_library():
+        if r.id.startswith(("cn-default-cc-", "cn-default-of-")) or (
+                r.id.startswith("cn-default-ncv-") and r.id.endswith("-ndrc2015")):
+            table = "ndrc2015" if r.id.endswith("-ndrc2015") else "gbt32151"
+            kinds.setdefault((table, r.carrier or ""), set()).add(r.kind)
+    missing = {k: v for k, v in kinds.items()
+               if v != {"carbon_content", "oxidation_rate"} | ({"heating_value"} if k[0] == "ndrc2015" else set())}
+    assert missing == {("gbt32151", "petroleum_coke"): {"carbon_content"}}
+    assert len([k for k in kinds if k[0] == "ndrc2015"]) == 27
+
+
+def test_every_carbon_content_row_has_its_heating_value() -> None:
+    lib = default_library()
+    for r in lib.select(kind="carbon_content"):
+        if r.id.startswith("cn-default-cc-"):
+            ncv = r.id.replace("-cc-", "-ncv-", 1)
+            assert ncv in lib, f"{r.id} has no {ncv}"
+            assert lib.get(ncv).carrier == r.carrier
