@@ -28,6 +28,7 @@ from .factors import FactorLibrary, FactorRow, default_library
 from .profiles import Profile, load_profile
 from .reconciliation import Reconciliation, load_reported, reconcile
 from .results import Result
+from .streaming import StreamResult, calculate_stream
 
 __all__ = [
     "ActivityDataError",
@@ -44,11 +45,13 @@ __all__ = [
     "Reconciliation",
     "ReportedFiguresError",
     "Result",
+    "StreamResult",
     "RowIssue",
     "UnitError",
     "UnknownCarrierError",
     "__version__",
     "calculate",
+    "calculate_stream",
     "claims",
     "default_library",
     "explain",

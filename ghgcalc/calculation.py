@@ -642,6 +642,7 @@ def calculate(
     *,
     on_error: str = "raise",
     library: FactorLibrary | None = None,
+    chunk_rows: int | None = None,
 ) -> Any:
     """Compute emissions and energy for an activity table under a methodology profile.
 
@@ -657,6 +658,10 @@ def calculate(
     on_error : {"raise", "collect"}
         ``raise`` stops with :class:`~ghgcalc.errors.ActivityDataError` listing every bad
         row; ``collect`` computes the good rows and lists the bad ones in ``result.errors``.
+    chunk_rows : int, optional
+        Stream a Parquet or CSV file in chunks of this many rows (bounded memory; see
+        :func:`ghgcalc.streaming.calculate_stream`): the totals are the same bits, the
+        result keeps no per-row frame.
 
     Returns
     -------
@@ -667,6 +672,10 @@ def calculate(
     if on_error not in ("raise", "collect"):
         raise ValueError("on_error must be 'raise' or 'collect'")
     prof = load_profile(profile)
+    if chunk_rows is not None:
+        from .streaming import calculate_stream
+
+        return calculate_stream(activities, prof, denominators, on_error=on_error, chunk_rows=chunk_rows, library=library)
     method = method_for(prof, library)
     if _is_dask(activities):
         from .results import calculate_dask

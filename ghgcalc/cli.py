@@ -66,10 +66,44 @@ def cmd_example(args: argparse.Namespace) -> int:
     return EXIT_OK if rec.ok else EXIT_DIFFERS
 
 
+def _calc_stream(args: argparse.Namespace) -> int:
+    """``calc`` on a file streamed in chunks (``--chunk-rows``, or a large Parquet/CSV file)."""
+    from .reporting import dumps, kpi_table_text, result_json
+    from .streaming import DEFAULT_CHUNK_ROWS, calculate_stream
+
+    fmt, out = args.format, args.output
+    if getattr(args, "uncertainty", None):
+        raise GhgcalcError("--uncertainty needs the whole table in memory; run it without --chunk-rows")
+    if fmt == "xlsx":
+        raise GhgcalcError("--format xlsx needs the whole table in memory; a streamed file writes its rows with "
+                           "-o FILE.csv or -o FILE.parquet")
+    rows_out: Any = None
+    if out and str(out).lower().endswith((".csv", ".parquet", ".pq")):
+        rows_out = out
+    elif fmt == "csv":
+        rows_out = out or sys.stdout
+    result = calculate_stream(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error,
+                              chunk_rows=args.chunk_rows or DEFAULT_CHUNK_ROWS, output=rows_out,
+                              progress=False if args.quiet else None)
+    if fmt == "csv" and rows_out is not None and not out:
+        return EXIT_OK
+    text = dumps(result_json(result)) if fmt == "json" else kpi_table_text(result)
+    if fmt != "json" and result.errors:
+        text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + "\n".join(f"  - {e}" for e in result.errors)
+    if out and rows_out is None:
+        Path(out).write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+    return EXIT_OK
+
+
 def cmd_calc(args: argparse.Namespace) -> int:
     from .calculation import calculate
     from .reporting import dumps, kpi_table_text, result_json, write_rows
+    from .streaming import should_stream
 
+    if should_stream(args.activity, getattr(args, "chunk_rows", None)):
+        return _calc_stream(args)
     result = calculate(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error)
     fmt = args.format
     if fmt in ("csv", "xlsx"):
@@ -301,6 +335,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--draws", type=int, default=10_000, help="number of Monte Carlo draws (approach2)")
     c.add_argument("--activity-uncertainty", action="append", metavar="CARRIER=U",
                    help="relative 95 %% half-width of a carrier's activity data, e.g. electricity=0.02 (default: exact)")
+    c.add_argument("--chunk-rows", type=int, metavar="N",
+                   help="stream the file in chunks of N rows (bounded memory; Parquet/CSV files over 256 MiB are streamed "
+                        "in chunks of 1,000,000 rows without asking); per-row results go to -o FILE.csv|FILE.parquet")
+    c.add_argument("--quiet", action="store_true", help="no progress bar on stderr while streaming")
     c.set_defaults(func=cmd_calc)
 
     r = sub.add_parser("reconcile", help="compare a recomputation with reported figures at their printed precision")

@@ -49,7 +49,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "factors": [f.public_dict() for f in result.factors_used()],
         "errors": [e.as_dict() for e in result.errors],
         "rows_in": result.n_input_rows,
-        "rows_computed": len(result.rows),
+        "rows_computed": result.rows_computed,
         "partial": result.partial,
     }
 

@@ -248,6 +248,8 @@ class Result:
         self._res: list[Resolution] = []
         self._key_carrier: list[str] = []
         self._row_numbers: np.ndarray | None = None
+        self._keys: pd.DataFrame | None = None
+        self._rows_computed: int | None = None
         self._key_totals: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- construction ---------------------------------------------------------------
@@ -306,6 +308,7 @@ class Result:
             and frame.index.step == 1 else np.asarray(sub.index, dtype=np.int64)
         r._qtext = sub["quantity_text"].to_numpy(dtype=object) if "quantity_text" in sub.columns else None
         r._res = resolutions
+        r._keys = keys
         if keys is not None:
             r._key_carrier = [str(c) for c in keys["carrier"].tolist()]
         else:
@@ -329,11 +332,16 @@ class Result:
         return bool(self.errors)
 
     @property
+    def rows_computed(self) -> int:
+        """How many input rows were computed (``len(rows)``; counted for a streamed result)."""
+        return len(self.rows) if self._rows_computed is None else self._rows_computed
+
+    @property
     def rows_accounted(self) -> bool:
         """Rows in == rows computed + rows with an error (every input row accounted for)."""
         bad_rows = {e.row for e in self.errors if e.row is not None}
         whole_table = any(e.row is None for e in self.errors)
-        return whole_table or len(self.rows) + len(bad_rows) == self.n_input_rows
+        return whole_table or self.rows_computed + len(bad_rows) == self.n_input_rows
 
     def factors_used(self) -> list[Any]:
         """Every factor row the computed rows used, with its provenance."""

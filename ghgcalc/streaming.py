@@ -1,0 +1,396 @@
+"""Streaming: activity files larger than memory, computed chunk by chunk.
+
+:func:`calculate_stream` reads a Parquet file (or a directory of them, through
+``pyarrow.dataset``) or a CSV/TSV file (through ``pyarrow.csv.open_csv``) in chunks of
+``chunk_rows`` rows, runs each chunk through the same core as :func:`ghgcalc.calculate`,
+and keeps only what the totals need: per-key sums of the quantities
+(:class:`~ghgcalc.results.KeySums`, fixed blocks of input row numbers, so the totals are the
+same bits as the in-memory run of the same file), per-key row counts, the resolutions of
+the keys met so far, and the row errors with their global row numbers. Memory is bounded by
+the chunk size, whatever the size of the file. Per-row results can be written chunk by chunk
+to a CSV or Parquet file.
+
+When it kicks in: ``ghgcalc calc`` streams when ``--chunk-rows N`` is given, or when the
+activity file is a ``.parquet``/``.csv``/``.tsv`` larger than :data:`STREAM_THRESHOLD_BYTES`
+(256 MiB); in Python, ``ghgcalc.calculate(path, profile, chunk_rows=N)`` or
+:func:`calculate_stream`.
+
+What a streamed result has: ``totals()``, ``kpis()``, ``metric_ids()``, ``metric_value()``,
+``errors`` (every bad row, row numbers counted over the whole file), ``n_input_rows``,
+``rows_computed`` and ``rows_accounted``. What it does not keep: the per-row frame
+(``result.rows`` is empty; write the rows with ``output=``), breakdowns (``totals(by=...)``)
+and the per-row printed digits that reconciliation needs; those raise a clear error.
+
+CSV streaming reads a header on the first line, comma-separated (tab-separated for
+``.tsv``), in UTF-8, GB18030 or Big5, every cell as text (as the in-memory reader does).
+A spreadsheet-like CSV (title rows above the header, another delimiter) is read in memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+import pandas as pd
+
+from .errors import ActivityDataError, GhgcalcError, InputError
+from .results import KeySums, Result
+
+__all__ = ["DEFAULT_CHUNK_ROWS", "STREAM_THRESHOLD_BYTES", "StreamResult", "calculate_stream", "should_stream"]
+
+#: rows per chunk when streaming (about 100-200 MB of working memory for typical tables)
+DEFAULT_CHUNK_ROWS = 1_000_000
+#: files larger than this are streamed by ``ghgcalc calc`` without being asked
+STREAM_THRESHOLD_BYTES = 256 * 2**20
+_STREAM_SUFFIXES = (".parquet", ".pq", ".csv", ".tsv")
+
+
+def should_stream(path: Any, chunk_rows: int | None) -> bool:
+    """Whether ``ghgcalc calc`` streams this input: asked for (``chunk_rows``), or a large
+    Parquet/CSV file."""
+    if chunk_rows:
+        return True
+    if not isinstance(path, (str, Path)):
+        return False
+    p = Path(path)
+    if p.suffix.lower() not in _STREAM_SUFFIXES:
+        return False
+    try:
+        size = p.stat().st_size if p.is_file() else sum(f.stat().st_size for f in p.rglob("*.parquet"))
+    except OSError:
+        return False
+    return size > STREAM_THRESHOLD_BYTES
+
+
+class StreamResult(Result):
+    """The result of a streamed calculation: totals and errors over the whole input, no
+    per-row frame (see the module docstring)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows_computed = 0
+        self.chunks = 0
+
+    def _no_rows(self, what: str) -> GhgcalcError:
+        return GhgcalcError(f"{what} needs the per-row results, which a streamed calculation does not keep; "
+                            "compute the table in memory (without chunk_rows) or write the rows with output=")
+
+    def totals(self, by: str | None = None) -> Any:
+        if by is not None:
+            raise self._no_rows(f"totals(by={by!r})")
+        return super().totals()
+
+    def _sums(self, mask: np.ndarray | None = None) -> np.ndarray:
+        if mask is not None:
+            raise self._no_rows("a subset of the rows")
+        return self.key_totals()[0]
+
+    def _exact_parts(self, mask: np.ndarray | None) -> Any:
+        raise self._no_rows("exact reconciliation")
+
+    def select_mask(self, carrier: str | None = None, facility: str | None = None, period: str | None = None) -> np.ndarray:
+        raise self._no_rows("a breakdown")
+
+    def __repr__(self) -> str:
+        return (f"<ghgcalc.StreamResult profile={self.profile.id!r} rows_in={self.n_input_rows} "
+                f"rows_computed={self.rows_computed} errors={len(self.errors)} chunks={self.chunks}>")
+
+
+# -- reading ----------------------------------------------------------------------------
+def _detect_encoding(path: Path) -> str:
+    with path.open("rb") as f:
+        head = f.read(1 << 20)
+    if b"\n" in head and len(head) == 1 << 20:
+        head = head[: head.rfind(b"\n") + 1]
+    for enc in ("utf-8", "gb18030", "big5"):
+        try:
+            head.decode(enc)
+            return enc
+        except UnicodeDecodeError:
+            continue
+    raise InputError("cannot decode the file as text (tried UTF-8, GB18030, Big5)", value=str(path))
+
+
+def _csv_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None, str, int]:
+    """Record batches of a CSV/TSV file, every column as text; (batches, rows or None,
+    encoding, size in bytes)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    enc = _detect_encoding(path)
+    delim = "\t" if path.suffix.lower() == ".tsv" else ","
+    with path.open("r", encoding="utf-8-sig" if enc == "utf-8" else enc, newline="") as f:
+        import csv
+
+        header = next(csv.reader([f.readline()], delimiter=delim), [])
+    if not header:
+        raise InputError("the activity file is empty", value=str(path))
+    read = pcsv.ReadOptions(encoding=enc, block_size=1 << 24, use_threads=True)
+    parse = pcsv.ParseOptions(delimiter=delim)
+    conv = pcsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False,
+                               quoted_strings_can_be_null=False)
+    try:
+        reader = pcsv.open_csv(path, read_options=read, parse_options=parse, convert_options=conv)
+    except Exception as exc:  # pyarrow raises ArrowInvalid and friends
+        raise InputError(f"cannot read as CSV: {exc}", value=str(path)) from None
+
+    def gen() -> Iterator[Any]:
+        try:
+            yield from reader
+        except Exception as exc:
+            raise InputError(f"cannot read as CSV: {exc}", value=str(path)) from None
+
+    return gen(), None, enc, path.stat().st_size
+
+
+def _parquet_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None, None, int]:
+    import pyarrow.dataset as ds
+
+    try:
+        dset = ds.dataset(str(path), format="parquet")
+        total = dset.count_rows()
+    except Exception as exc:
+        raise InputError(f"cannot read as Parquet: {exc}", value=str(path)) from None
+    return iter(dset.to_batches(batch_size=chunk_rows)), total, None, 0
+
+
+def _rebatch(batches: Iterator[Any], chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """DataFrames of ``chunk_rows`` rows (the last one shorter) from record batches of any size."""
+    import pyarrow as pa
+
+    buf: list[Any] = []
+    have = 0
+    for b in batches:
+        if b.num_rows == 0:
+            continue
+        buf.append(b)
+        have += b.num_rows
+        while have >= chunk_rows:
+            t = pa.Table.from_batches(buf)
+            yield _to_pandas(t.slice(0, chunk_rows))
+            rest = t.slice(chunk_rows)
+            buf, have = (rest.to_batches() if rest.num_rows else []), rest.num_rows
+    if have:
+        yield _to_pandas(pa.Table.from_batches(buf))
+
+
+def _to_pandas(t: Any) -> pd.DataFrame:
+    df: pd.DataFrame = t.to_pandas()
+    return df
+
+
+# -- output -----------------------------------------------------------------------------
+class _RowWriter:
+    """Per-row results appended chunk by chunk to a CSV (text, formula-safe) or Parquet file."""
+
+    def __init__(self, target: str | Path | TextIO, fmt: str) -> None:
+        self.target, self.fmt = target, fmt
+        self._pq: Any = None
+        self._schema: Any = None
+        self._fh: TextIO | None = None
+        self._first = True
+
+    def write(self, rows: pd.DataFrame) -> None:
+        from .reporting import safe_cell
+
+        if self.fmt == "csv":
+            df = rows.copy()
+            for c in df.columns:
+                if df[c].dtype == object or isinstance(df[c].dtype, (pd.CategoricalDtype, pd.StringDtype)):
+                    df[c] = df[c].astype(object).map(safe_cell)
+            if self._fh is None:
+                self._fh = self.target if not isinstance(self.target, (str, Path)) else \
+                    open(self.target, "w", encoding="utf-8", newline="")
+            df.to_csv(self._fh, header=self._first, index_label="row")
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            df = rows.reset_index(names="row")
+            arrays = {}
+            for c in df.columns:
+                s = df[c]
+                if pd.api.types.is_bool_dtype(s.dtype) or (pd.api.types.is_numeric_dtype(s.dtype) and not isinstance(s.dtype, pd.CategoricalDtype)):
+                    arrays[c] = pa.array(s.to_numpy())
+                else:
+                    arrays[c] = pa.array(s.astype(object).where(s.notna(), None).map(lambda v: v if v is None else str(v)).tolist(),
+                                         type=pa.string())
+            t = pa.table(arrays)
+            if self._pq is None:
+                self._schema = t.schema
+                self._pq = pq.ParquetWriter(str(self.target), self._schema)
+            else:
+                t = t.select(self._schema.names).cast(self._schema)
+            self._pq.write_table(t)
+        self._first = False
+
+    def close(self) -> None:
+        if self._pq is not None:
+            self._pq.close()
+        if self._fh is not None and isinstance(self.target, (str, Path)):
+            self._fh.close()
+
+
+class _Progress:
+    """A one-line progress report on stderr (only on a terminal, unless forced)."""
+
+    def __init__(self, enabled: bool, total_rows: int | None, total_bytes: int) -> None:
+        self.enabled, self.total_rows, self.total_bytes = enabled, total_rows, total_bytes
+        self.t0 = time.perf_counter()
+
+    def update(self, rows: int, bytes_done: int | None = None) -> None:
+        if not self.enabled:
+            return
+        el = max(time.perf_counter() - self.t0, 1e-9)
+        if self.total_rows:
+            frac = rows / self.total_rows
+        elif self.total_bytes and bytes_done is not None:
+            frac = bytes_done / self.total_bytes
+        else:
+            frac = None
+        bar = ""
+        if frac is not None:
+            n = int(30 * min(frac, 1.0))
+            bar = f"[{'#' * n}{'.' * (30 - n)}] {100 * min(frac, 1.0):5.1f}% "
+        sys.stderr.write(f"\r{bar}{rows:,} rows, {rows / el:,.0f} rows/s")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+# -- the stream ---------------------------------------------------------------------------
+def calculate_stream(
+    source: str | Path,
+    profile: Any,
+    denominators: Mapping[str, Any] | None = None,
+    *,
+    on_error: str = "raise",
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    output: str | Path | TextIO | None = None,
+    output_format: str | None = None,
+    progress: bool | None = None,
+    library: Any = None,
+) -> StreamResult:
+    """Compute a Parquet or CSV file chunk by chunk with bounded memory.
+
+    Parameters
+    ----------
+    source : path
+        A ``.parquet`` file or directory of Parquet files, or a ``.csv``/``.tsv`` file.
+    profile, denominators, on_error, library
+        As for :func:`ghgcalc.calculate`. With ``on_error="raise"`` the whole file is read
+        and :class:`~ghgcalc.errors.ActivityDataError` lists every bad row (and a partly
+        written ``output`` file is removed).
+    chunk_rows : int
+        Rows per chunk (memory grows with it; 1e6 rows is about 100-200 MB).
+    output : path or text stream, optional
+        Where to write the per-row results, chunk by chunk: ``.parquet`` or CSV.
+    progress : bool, optional
+        A progress line on stderr; default: when stderr is a terminal.
+
+    Returns
+    -------
+    StreamResult
+        Totals identical (same bits) to ``calculate(source, profile).totals()``, every
+        row error with its row number in the whole file, no per-row frame.
+    """
+    from .activities import read_activities
+    from .calculation import compute, method_for
+    from .profiles import load_profile
+
+    if on_error not in ("raise", "collect"):
+        raise ValueError("on_error must be 'raise' or 'collect'")
+    if chunk_rows < 1:
+        raise ValueError("chunk_rows must be >= 1")
+    path = Path(source)
+    if not path.exists():
+        raise InputError("activity file not found", value=str(source))
+    prof = load_profile(profile)
+    method = method_for(prof, library)
+    suffix = path.suffix.lower()
+    if path.is_dir() or suffix in (".parquet", ".pq"):
+        batches, total, enc, nbytes = _parquet_batches(path, chunk_rows)
+    elif suffix in (".csv", ".tsv", ".txt"):
+        batches, total, enc, nbytes = _csv_batches(path, chunk_rows)
+    else:
+        raise InputError("streaming reads .parquet, .csv or .tsv files", value=str(source))
+    fmt = output_format or ("parquet" if isinstance(output, (str, Path)) and str(output).lower().endswith((".parquet", ".pq")) else "csv")
+    writer = _RowWriter(output, fmt) if output is not None else None
+    bar = _Progress(sys.stderr.isatty() if progress is None else progress, total, nbytes)
+
+    result = StreamResult()
+    result.method = method
+    from .results import normalize_denominators
+
+    result.denominators = normalize_denominators(denominators)
+    result.source, result.encoding = str(path), enc
+    keysums = KeySums()
+    registry: dict[tuple[Any, ...], int] = {}
+    resolutions: list[Any] = []
+    key_carrier: list[str] = []
+    offset = 0
+    ok_run = False
+    try:
+        for chunk in _rebatch(batches, chunk_rows):
+            n = len(chunk)
+            chunk.index = pd.RangeIndex(n)
+            table = read_activities(chunk, prof)
+            part = compute(table, method, None, on_error="collect")
+            whole = [e for e in part.errors if e.row is None]
+            if whole:  # a problem with the table itself (a missing column): the same in every chunk
+                result.errors.extend(whole)
+                result.n_input_rows = offset + n
+                break
+            result.errors.extend(dataclasses.replace(e, row=int(e.row) + offset) for e in part.errors if e.row is not None)
+            if len(part.rows):
+                keys = part.__dict__.get("_keys")
+                assert keys is not None
+                gid = np.empty(len(keys), dtype=np.intp)
+                for j, kt in enumerate(keys.itertuples(index=False, name=None)):
+                    g = registry.get(kt)
+                    if g is None:
+                        g = registry[kt] = len(resolutions)
+                        resolutions.append(part._res[j])
+                        key_carrier.append(part._key_carrier[j])
+                    gid[j] = g
+                global_keys = gid[part._inv]
+                if part._row_numbers is None:
+                    keysums.add(global_keys, part._q, start=offset)
+                else:
+                    keysums.add(global_keys, part._q, rows=part._row_numbers + offset)
+                result._rows_computed = result.rows_computed + len(part.rows)
+                if writer is not None:
+                    rows = part.rows
+                    rows.index = rows.index + offset
+                    writer.write(rows)
+            offset += n
+            result.chunks += 1
+            bar.update(offset)
+        else:
+            result.n_input_rows = offset
+        ok_run = True
+    finally:
+        bar.close()
+        if writer is not None:
+            writer.close()
+        if not ok_run and isinstance(output, (str, Path)):
+            Path(output).unlink(missing_ok=True)
+    keysums.grow(len(resolutions))
+    result._res = resolutions
+    result._key_carrier = key_carrier
+    result._key_totals = keysums.result()
+    result.rows = pd.DataFrame()
+    if result.errors and on_error == "raise":
+        if isinstance(output, (str, Path)):
+            Path(output).unlink(missing_ok=True)
+        result.errors.sort(key=lambda x: (x.row if x.row is not None else -1))
+        raise ActivityDataError(result.errors)
+    return result
