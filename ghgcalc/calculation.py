@@ -680,7 +680,7 @@ def calculate(
     if _is_dask(activities):
         from .results import calculate_dask
 
-        return calculate_dask(activities, method, denominators, on_error=on_error)
+        return calculate_dask(activities, method, denominators, on_error=on_error, library=library)
     table = read_activities(activities, prof)
     return compute(table, method, denominators, on_error=on_error)
 

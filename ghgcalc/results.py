@@ -214,6 +214,18 @@ class KeySums:
             else:
                 self._combine(np.bincount(keys[i0:i1], weights=q[i0:i1], minlength=self.n_keys))
 
+    def add_block(self, block: int, sums: np.ndarray, counts: np.ndarray) -> None:
+        """A whole block's per-key sums and row counts, summed elsewhere (a Dask partition
+        that holds every row of the block), in block order with the rows added by :meth:`add`."""
+        if block == self._pending_block:
+            raise ValueError(f"block {block} was already started by add()")
+        self._flush()
+        self.grow(len(sums))
+        part = np.zeros(self.n_keys)
+        part[: len(sums)] = sums
+        self._combine(part)
+        self.count[: len(counts)] += counts
+
     def result(self) -> tuple[np.ndarray, np.ndarray]:
         """(per-key sums, per-key row counts); the held-back block is added first."""
         self._flush()
@@ -564,7 +576,10 @@ class Result:
         return out
 
     def _group_frame(self, codes: np.ndarray, index: pd.Index) -> pd.DataFrame:
-        sums = self._group_sums(codes, len(index))
+        return self._frame_of_group_sums(self._group_sums(codes, len(index)), index)
+
+    def _frame_of_group_sums(self, sums: np.ndarray, index: pd.Index) -> pd.DataFrame:
+        """Every metric per group from per-(group, key) quantity sums."""
         metrics = self.metric_ids()
         bases = [self._split(m) for m in metrics]
         W = np.stack([self._key_weights_float(b) for b, _ in bases], axis=1) if metrics else np.zeros((sums.shape[1], 0))
@@ -670,5 +685,12 @@ def convert_exact(value: Fraction, from_unit: str, to_unit: str) -> Fraction:
     return value * conversion_factor(from_unit, to_unit)
 
 
-def calculate_dask(activities: Any, method: Method, denominators: Mapping[str, Any] | None, *, on_error: str) -> Any:
-    raise GhgcalcError("Dask DataFrames are not supported yet; compute() to pandas first")
+def calculate_dask(activities: Any, method: Method, denominators: Mapping[str, Any] | None, *, on_error: str,
+                   library: Any = None) -> Any:
+    """``calculate`` over a Dask DataFrame: lazy per-row results, totals on demand
+    (:mod:`ghgcalc.dask_support`)."""
+    try:
+        from .dask_support import calculate_dask as _calculate_dask
+    except ImportError as exc:  # dask not installed
+        raise GhgcalcError(f"Dask support needs the 'dask' extra (pip install 'ghgcalc[dask]'): {exc}") from None
+    return _calculate_dask(activities, method, denominators, on_error=on_error, library=library)
