@@ -97,6 +97,7 @@ class Lexicon:
     activity_words: tuple[tuple[str, str, str | None], ...]  # (word, carrier, mass_unit), longest first
     default_carrier_units: Mapping[str, str]
     restatement_words: tuple[str, ...]
+    cause_words: tuple[str, ...]
     combined_words: tuple[str, ...]
     clause_breaks: str
     sentence_ends: str
@@ -139,6 +140,7 @@ def lexicon() -> Lexicon:
         activity_words=_longest_first(words),
         default_carrier_units=defaults,
         restatement_words=tuple(raw["restatement_words"]),
+        cause_words=tuple(raw["cause_words"]),
         combined_words=tuple(raw["combined_words"]),
         clause_breaks="".join(raw["clause_breaks"]),
         sentence_ends="".join(raw["sentence_ends"]),
@@ -736,7 +738,12 @@ def pair_claims(sentence: Sentence) -> list[Claim]:
         hi = emissions[idx + 1].start if idx + 1 < len(emissions) else len(sentence.text)
         acts = [m for m in mentions if m.role == "activity" and lo <= m.start and m.end <= e.start]
         if not acts:
-            acts = [m for m in mentions if m.role == "activity" and e.end <= m.start and m.end <= hi]
+            later = [m for m in mentions if m.role == "activity" and e.end <= m.start and m.end <= hi]
+            if later and _find_words(sentence.text[e.end : later[0].start], lex.cause_words):
+                acts = later
+            elif later:
+                out.append(Claim(sentence, e, None, f"activity figure {later[0].text} follows the emission figure with no word linking them (by, through, 通過)"))
+                continue
         if not acts:
             if _find_words(sentence.text, [w for w, _, _ in lex.activity_words]):
                 out.append(Claim(sentence, e, None, "no activity figure (energy or fuel quantity) to pair with in the sentence"))

@@ -341,3 +341,15 @@ def test_footer_with_page_number_does_not_glue_onto_the_next_number() -> None:
     [r] = rep.results
     assert r.sentence == "項目每年可供應綠色電力300萬度，可減少碳排放量約1,711噸。"
     assert r.lines == (3, 5) and r.status == "consistent"
+
+
+def test_activity_after_emission_needs_a_link() -> None:
+    linked = check_claims("In 2022 we avoided 684 tonnes of CO2e by generating 1.2 million kWh of solar power.").results
+    assert [r.status for r in linked] == ["consistent"]
+    unlinked = check_claims("2022年二氧化碳排放同比減少1,200噸，用電量同比減少200萬千瓦時。").results
+    assert [r.status for r in unlinked] == ["unparsed"] and "no word linking" in unlinked[0].reason
+
+
+def test_kilotonnes() -> None:
+    r = check_claims("In 2022 renewable power of 12 GWh avoided 6.8 ktCO2e.").results[0]
+    assert r.emission is not None and r.emission["value"] == "6,800" and r.status == "consistent"
