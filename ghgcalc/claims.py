@@ -1321,6 +1321,15 @@ def claims(
     A :class:`~pathlib.Path`, or a one-line string naming an existing file, is read with
     :func:`read_text`; any other string is the text itself.
     """
-    if isinstance(text_or_path, Path) or ("\n" not in text_or_path and len(text_or_path) < 4096 and Path(text_or_path).is_file()):
+    if isinstance(text_or_path, Path) or _is_file(text_or_path):
         return check_claims(read_text(text_or_path), profile=profile, year=year, library=library, source=str(text_or_path))
-    return check_claims(str(text_or_path), profile=profile, year=year, library=library)
+    return check_claims(text_or_path, profile=profile, year=year, library=library)
+
+
+def _is_file(text: str) -> bool:
+    if "\n" in text or len(text) > 4096:
+        return False
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # a sentence is no file name (too long, NUL byte)
+        return False

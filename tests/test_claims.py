@@ -353,3 +353,8 @@ def test_activity_after_emission_needs_a_link() -> None:
 def test_kilotonnes() -> None:
     r = check_claims("In 2022 renewable power of 12 GWh avoided 6.8 ktCO2e.").results[0]
     assert r.emission is not None and r.emission["value"] == "6,800" and r.status == "consistent"
+
+
+def test_long_one_line_text_is_text_not_a_path() -> None:
+    text = "2022年節約用電100萬千瓦時，減少二氧化碳排放約570噸。" * 20  # > 255 bytes: no file name
+    assert claims(text).counts()["consistent"] == 20
