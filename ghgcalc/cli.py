@@ -208,7 +208,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_factors(args: argparse.Namespace) -> int:
-    from .factors import data_version, default_library, factors_dir, unreleased_changes, verify
+    from .factors import data_version, default_library, factors_dir, snapshot_versions, unreleased_changes, verify
 
     if args.factors_cmd == "diff":
         return cmd_factors_diff(args)
@@ -220,6 +220,7 @@ def cmd_factors(args: argparse.Namespace) -> int:
                 print(f"  - {p}")
             return EXIT_DIFFERS
         print(f"factor data intact: {len(default_library())} rows, data version {data_version()} ({factors_dir()})")
+        print(f"released versions with a snapshot: {', '.join(snapshot_versions()) or 'none'}")
         pending = unreleased_changes()
         if pending:
             print(f"unreleased changes since the {data_version()} snapshot: {pending.summary()} "

@@ -15,6 +15,7 @@ from ghgcalc.cli import main
 from ghgcalc.errors import FactorError, ProfileError
 from ghgcalc.factors import (
     FactorLibrary,
+    calver_key,
     data_version,
     default_library,
     diff_libraries,
@@ -118,15 +119,22 @@ def _edit(root: Path) -> None:
         "## [Unreleased]\n\n### Added\n", "## [Unreleased]\n\n### Added\n- A test row (hand-written line).\n", 1), encoding="utf-8")
 
 
+def _next_version() -> str:
+    """A version newer than every shipped release (so the test runs after future releases too)."""
+    y, m, p = calver_key(snapshot_versions()[-1])
+    return f"{y}.{m}.{p + 1}"
+
+
 def test_release_writes_snapshot_changelog_and_manifest(factors_copy: Path) -> None:
     _edit(factors_copy)
-    msgs = release(factors_copy, "2026.11.1", today="2026-12-01")
-    assert any("snapshot history/2026.11.1.json.gz" in m for m in msgs)
+    nxt = _next_version()
+    msgs = release(factors_copy, nxt, today="2026-12-01")
+    assert any(f"snapshot history/{nxt}.json.gz" in m for m in msgs)
     assert verify(factors_copy) == []
-    assert data_version(factors_copy) == "2026.11.1"
+    assert data_version(factors_copy) == nxt
 
     old_label, old = open_factor_data(FIRST, factors_copy)
-    new_label, new = open_factor_data("2026.11.1", factors_copy)
+    new_label, new = open_factor_data(nxt, factors_copy)
     assert "snapshot" in old_label and "snapshot" in new_label
     d = diff_libraries(old, new)
     assert "cn-mee-grid-national-test-2099" in [r.id for r in d.added]
@@ -135,9 +143,9 @@ def test_release_writes_snapshot_changelog_and_manifest(factors_copy: Path) -> N
     assert ch["cn-mee-grid-national-2022"] == {"value": ("0.5703", "0.5704")}
 
     text = (factors_copy / "CHANGELOG.md").read_text(encoding="utf-8")
-    unreleased, rest = text.split("## [2026.11.1] - 2026-12-01", 1)
+    unreleased, rest = text.split(f"## [{nxt}] - 2026-12-01", 1)
     assert "## [Unreleased]" in unreleased and "hand-written" not in unreleased
-    section = rest.split("## [2026.11.0]", 1)[0]
+    section = rest.split("\n## [", 1)[0]
     assert "- A test row (hand-written line)." in section
     assert "`cn-mee-grid-national-test-2099`" in section
     assert "- Changed `cn-mee-grid-national-2022`: value 0.5703 -> 0.5704" in section
@@ -146,17 +154,24 @@ def test_release_writes_snapshot_changelog_and_manifest(factors_copy: Path) -> N
     assert "### Changed\n\n### Removed" not in section  # empty hand-written subsections dropped
 
     # releasing the same version again keeps its snapshot byte for byte
-    snap = snapshot_path(factors_copy, "2026.11.1")
+    snap = snapshot_path(factors_copy, nxt)
     before = snap.read_bytes()
     p = factors_copy / "hk" / "hk.csv"
     p.write_text(p.read_text(encoding="utf-8").replace("\n", "\n", 1), encoding="utf-8")
-    msgs = release(factors_copy, "2026.11.1")
+    msgs = release(factors_copy, nxt)
     assert snap.read_bytes() == before
     assert any("kept" in m for m in msgs)
     with pytest.raises(FactorError, match="not newer"):
         release(factors_copy, "2026.10.9")
     with pytest.raises(FactorError, match="CalVer"):
         release(factors_copy, "v2")
+
+
+def test_cli_verify_names_the_releases(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["factors", "verify"]) == 0
+    out = capsys.readouterr().out
+    assert f"data version {data_version()}" in out
+    assert "released versions with a snapshot: " in out and FIRST in out
 
 
 def test_unreleased_changes_keep_the_label_but_not_the_snapshot(factors_copy: Path) -> None:
