@@ -1189,6 +1189,7 @@ class ClaimsReport:
     year_source: str
     report_factor_notes: list[str]
     source: str = "<text>"
+    region: str | None = None
 
     def counts(self) -> dict[str, int]:
         c = Counter(r.status for r in self.results)
@@ -1203,13 +1204,14 @@ class ClaimsReport:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"source": self.source, "year": self.year, "year_source": self.year_source, "notes": self.report_factor_notes,
+            {"source": self.source, "year": self.year, "year_source": self.year_source, "region": self.region, "notes": self.report_factor_notes,
              "counts": self.counts(), "claims": self.to_list()},
             ensure_ascii=False, indent=2,
         )
 
     def to_table(self) -> str:
-        lines = [f"claims in {self.source}: report year {self.year or 'unknown'} ({self.year_source})"]
+        where = f", official factors of region {self.region}" if self.region else ""
+        lines = [f"claims in {self.source}: report year {self.year or 'unknown'} ({self.year_source}){where}"]
         lines += [f"note: {n}" for n in self.report_factor_notes]
         mark = {"flagged": "✗ FLAGGED", "consistent": "✓ consistent", "unparsed": "? unparsed"}
         for r in self.results:
@@ -1276,10 +1278,14 @@ def check_claims(
     *,
     profile: Any = None,
     year: int | None = None,
+    region: str | None = None,
     library: FactorLibrary | None = None,
     source: str = "<text>",
 ) -> ClaimsReport:
-    """Find and check every activity/emission claim in ``text`` (see the module docstring)."""
+    """Find and check every activity/emission claim in ``text`` (see the module docstring).
+
+    ``region`` (default: the profile's, else every region) limits the official factors to
+    those of that region and its sub-regions (``CN`` covers ``CN-BJ``, not ``HK``)."""
     lib = library or default_library()
     sentences = join_sentences(text)
     year_source = "given"
@@ -1290,6 +1296,8 @@ def check_claims(
         prof = load_profile(profile)
     if year is None and prof is not None:
         year, year_source = prof.reporting_year, f"profile {prof.id}"
+    if region is None and prof is not None:
+        region = prof.region
     if year is None:
         year = detect_year(text)
         year_source = "most frequent year in the text" if year else "not found"
@@ -1302,7 +1310,7 @@ def check_claims(
             official: list[ReferenceFactor] = []
             if c.activity is not None and c.activity.carrier is not None:
                 carrier = c.activity.carrier
-                official = official_factors(carrier, c.activity.unit, lib)
+                official = [f for f in official_factors(carrier, c.activity.unit, lib) if all(_within(r.region, region) for r in f.rows)]
                 if prof is not None:
                     report, note = profile_factors(prof, carrier, c.activity.unit, year)
                     if note and note not in notes:
@@ -1310,11 +1318,20 @@ def check_claims(
                 elif carrier == "electricity":
                     report = printed or cued
             results.append(evaluate(c, report=report, official=official, year=year))
-    return ClaimsReport(results, year, year_source, notes, source)
+    return ClaimsReport(results, year, year_source, notes, source, region)
+
+
+def _within(row_region: str | None, region: str | None) -> bool:
+    """Whether a factor row's region lies in ``region`` (any when None; GLOBAL rows always)."""
+    if region is None or row_region is None or row_region.upper() == "GLOBAL":
+        return True
+    own, want = row_region.upper(), region.upper()
+    return own == want or own.startswith(want + "-")
 
 
 def claims(
-    text_or_path: str | Path, *, profile: Any = None, year: int | None = None, library: FactorLibrary | None = None
+    text_or_path: str | Path, *, profile: Any = None, year: int | None = None, region: str | None = None,
+    library: FactorLibrary | None = None,
 ) -> ClaimsReport:
     """Check the claims of a report given as text or as a path to a text file.
 
@@ -1322,8 +1339,8 @@ def claims(
     :func:`read_text`; any other string is the text itself.
     """
     if isinstance(text_or_path, Path) or _is_file(text_or_path):
-        return check_claims(read_text(text_or_path), profile=profile, year=year, library=library, source=str(text_or_path))
-    return check_claims(text_or_path, profile=profile, year=year, library=library)
+        return check_claims(read_text(text_or_path), profile=profile, year=year, region=region, library=library, source=str(text_or_path))
+    return check_claims(text_or_path, profile=profile, year=year, region=region, library=library)
 
 
 def _is_file(text: str) -> bool:

@@ -309,7 +309,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
     """``ghgcalc claims REPORT.txt``: exit 0 if no claim is flagged, 1 if any is, 2 bad input."""
     from .claims import claims
 
-    report = claims(Path(args.report), profile=args.profile, year=args.year)
+    report = claims(Path(args.report), profile=args.profile, year=args.year, region=args.region)
     print(report.to_json() if args.format == "json" else report.to_table())
     return EXIT_DIFFERS if report.flagged else EXIT_OK
 
@@ -386,6 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     cl.add_argument("report", help="the report's text (UTF-8, UTF-16 or GB18030), e.g. extracted from its PDF")
     cl.add_argument("--profile", help="built-in profile id or TOML file whose factors are the report's own")
     cl.add_argument("--year", type=int, help="report (data) year; default: the profile's, else the year the text names most")
+    cl.add_argument("--region", help="compare with official factors of this region and its sub-regions only (CN, HK); default: the profile's, else all")
     cl.add_argument("--format", choices=["table", "json"], default="table")
     cl.set_defaults(func=cmd_claims)
 

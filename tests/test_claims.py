@@ -358,3 +358,13 @@ def test_kilotonnes() -> None:
 def test_long_one_line_text_is_text_not_a_path() -> None:
     text = "2022年節約用電100萬千瓦時，減少二氧化碳排放約570噸。" * 20  # > 255 bytes: no file name
     assert claims(text).counts()["consistent"] == 20
+
+
+def test_region_limits_the_official_factors() -> None:
+    # 0.7 t/MWh: the Hong Kong EPD/EMSD default (2010-) fits; no mainland factor of 2022 does
+    text = "2022年節約用電1,000兆瓦時，減少二氧化碳排放700.0噸。"
+    assert check_claims(text).results[0].status == "consistent"
+    assert check_claims(text, region="HK").results[0].status == "consistent"
+    cn = check_claims(text, region="CN")
+    assert cn.region == "CN" and cn.results[0].status == "flagged"
+    assert cn.results[0].official is not None and not any(i.startswith("hk-") for i in cn.results[0].official["inside_interval"])
