@@ -523,6 +523,8 @@ class Method:
             coef[MARKET_COLUMN], chains[MARKET_COLUMN] = m[0], dict(m[1])
             if m == loc:
                 terms[MARKET_COLUMN] = terms["co2e_t"]
+        elif inst != "none":
+            notes.append(f"instrument {instrument!r} not used: the profile has no [market_based] section (location-based only)")
         for col in ("co2e_t", MARKET_COLUMN):
             for fid in chains.get(col, {}):
                 used[fid] = None

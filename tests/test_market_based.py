@@ -3,9 +3,13 @@ metric ``scope2_market``): instruments on the rows, residual factor for the rest
 
 from __future__ import annotations
 
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ghgcalc
 from ghgcalc.errors import ActivityDataError, ProfileError
@@ -149,3 +153,30 @@ def test_instrument_aliases_are_data() -> None:
     assert canonical_instrument("offsets") is None
     for iid, spec in instruments().items():
         assert set(spec["labels"]) == {"en", "zh_hant", "zh_hans"}, iid
+
+
+# -- invariant: market-based Scope 2 is the sum of quantity x the factor its instrument selects --
+
+_FACTOR = {"": Fraction("0.5856"), "绿证": Fraction(0), "PPA": Fraction("0.3120")}
+_PROFILE = profile(instrument_factors={"green_certificate": "0 t CO2/MWh", "ppa": "0.3120 t CO2/MWh"})
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.tuples(st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False, allow_infinity=False),
+                          st.sampled_from(sorted(_FACTOR))), min_size=1, max_size=8))
+def test_market_total_is_exact_sum(rows: list[tuple[Decimal, str]]) -> None:
+    data = [{"carrier": "electricity", "quantity": str(q), "unit": "MWh", "instrument": i} for q, i in rows]
+    res = ghgcalc.calculate(data, _PROFILE)
+    market, _, _, unit = res.metric_exact("scope2_market")
+    location, _, _, _ = res.metric_exact("scope2")
+    assert unit == "t CO2e"
+    assert market == sum((Fraction(q) * _FACTOR[i] for q, i in rows), Fraction(0))
+    assert location == sum((Fraction(q) for q, _ in rows), Fraction(0)) * Fraction("0.5366")
+
+
+def test_instrument_without_market_section_is_recorded_not_used() -> None:
+    prof = profile()
+    del prof["market_based"]
+    res = ghgcalc.calculate([{"carrier": "electricity", "quantity": "10", "unit": "MWh", "instrument": "绿证"}], prof)
+    assert res.rows["co2e_t"].iloc[0] == pytest.approx(10 * NATIONAL, rel=1e-12)
+    assert "not used" in str(res.rows["method_notes"].iloc[0])
