@@ -266,13 +266,18 @@ class Method:
 
     def _mwh_row(self, year: int, region: str, notes: list[str]) -> FactorRow:
         p = self.profile
+        what = "electricity coal equivalent (turns tce into MWh)"
         if p.mwh_coal_equivalent:
-            return self.ref(p.mwh_coal_equivalent, carrier="electricity", kind="coal_equivalent", key="mwh_coal_equivalent")
-        elec = p.carriers["electricity"]
-        row = self._pick(elec.refs("coal_equivalent"), "electricity", "coal_equivalent", year, region,
-                         "electricity coal equivalent (turns tce into MWh)", notes)
-        assert row is not None  # check() requires it
-        return row
+            # checked against the row's data year like every other factor (a mismatch is an error or recorded)
+            pinned = self.ref(p.mwh_coal_equivalent, carrier="electricity", kind="coal_equivalent", key="mwh_coal_equivalent")
+            row, note = self._choose([pinned], year, region, what)
+            if note:
+                notes.append(note)
+            return row
+        chosen = self._pick(p.carriers["electricity"].refs("coal_equivalent"), "electricity", "coal_equivalent", year, region,
+                            what, notes)
+        assert chosen is not None  # check() requires it
+        return chosen
 
     # -- resolution of one key ----------------------------------------------------------
     def resolve(self, carrier: str, unit: str, year: int, region: str, scope_override: int, instrument: Any = "") -> Resolution:

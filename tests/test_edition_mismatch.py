@@ -111,3 +111,16 @@ def test_series_are_checked() -> None:
     assert any("cn-mee-ets-grid-national" in k for k in EMISSION_SERIES)
     assert any("cn-mee-nbs-grid-national-residual" in k for k in EMISSION_SERIES)
     assert len(SERIES) > 50
+
+
+def test_pinned_mwh_coefficient_is_checked_against_the_data_year() -> None:
+    # gbt2589-2020-electricity-calorific is published for data from 2021 (GB/T 2589-2020 in force 2021-04-01)
+    prof = {"id": "m", "reporting_year": 2022, "energy_basis": "coal_equivalent",
+            "mwh_coal_equivalent": "gbt2589-2020-electricity-calorific",
+            "carriers": {"diesel": {"emission": [], "coal_equivalent": "gbt2589-2008-diesel"}}}
+    row = [{"carrier": "diesel", "quantity": "1", "unit": "t", "period": 2019}]
+    with pytest.raises(ActivityDataError) as info:
+        ghgcalc.calculate(row, prof)
+    assert "gbt2589-2020-electricity-calorific" in info.value.issues[0].reason
+    res = ghgcalc.calculate(row, {**prof, "edition_mismatch": "record"})
+    assert "edition mismatch: electricity coal equivalent" in str(res.rows["method_notes"].iloc[0])
