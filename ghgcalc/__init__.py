@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 
 from .calculation import calculate
 from .claims import ClaimsReport, claims
+from .disclosure import disclosure_pack, report
 from .errors import (
     ActivityDataError,
     FactorError,
@@ -54,8 +55,10 @@ __all__ = [
     "calculate_stream",
     "claims",
     "default_library",
+    "disclosure_pack",
     "explain",
     "load_profile",
     "load_reported",
     "reconcile",
+    "report",
 ]

@@ -1,4 +1,4 @@
-"""Command line: ``ghgcalc example | calc | reconcile | explain | claims | factors | profiles``.
+"""Command line: ``ghgcalc example | calc | reconcile | explain | claims | report | factors | profiles``.
 
 Exit codes (contract section 3): 0 ok; 1 a reconciled figure differs; 2 bad input, with a
 message that names row, column, value and reason, and no traceback.
@@ -190,6 +190,36 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     return EXIT_OK if rec.ok else EXIT_DIFFERS
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """``ghgcalc report``: the disclosure pack (ghgcalc/disclosure.py) as HTML, XLSX or Markdown."""
+    from .calculation import calculate
+    from .charts import require_matplotlib
+    from .disclosure import report
+
+    require_matplotlib()  # fail before computing when the `report` extra is missing
+    now: dict[str, str] = {}
+    by_period: dict[int, dict[str, str]] = {}
+    for k, v in _denoms(args.denominator).items():
+        name, at, year = k.partition("@")
+        if not at:
+            now[name] = v
+            continue
+        try:
+            by_period.setdefault(int(year), {})[name.strip()] = v
+        except ValueError:
+            raise GhgcalcError(f"--denominator {k}={v}: expected NAME=N or NAME@YEAR=N") from None
+    result = calculate(args.activity, args.profile, now, on_error=args.on_error)
+    written = report(result, args.output, lang=args.lang, reporting_year=args.reporting_year, base_year=args.base_year,
+                     targets=args.target or (), denominators_by_period=by_period)
+    for w in written:
+        print(f"wrote {w}")
+    if result.errors:
+        print(f"{len(result.errors)} row(s) not computed (partial totals; listed in the report):", file=sys.stderr)
+        for e in result.errors:
+            print(f"  - {e}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     from .explanation import explain
 
@@ -361,6 +391,20 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--candidates", type=int, default=6, help="candidates listed per figure (default 6)")
     x.add_argument("--write-profile", metavar="FILE.toml", help="write the best whole method as a profile")
     x.set_defaults(func=cmd_explain)
+
+    rp = sub.add_parser("report", help="write the disclosure pack (HKEX KPIs, breakdowns, charts, factor sources)")
+    rp.add_argument("activity", help="activity table (CSV, XLSX, Parquet)")
+    rp.add_argument("--profile", required=True, help="built-in profile id or TOML file")
+    rp.add_argument("--denominator", action="append", metavar="NAME[@YEAR]=N",
+                    help="intensity denominator of the reporting year (headcount=27402) or of another year (headcount@2021=25000)")
+    rp.add_argument("--lang", choices=["all", "en", "zh_hant", "zh_hans"], default="all",
+                    help="label language(s): all (English, 繁體, 简体 side by side; default) or one")
+    rp.add_argument("--reporting-year", type=int, help="year of the KPI table (default: the profile's, else the latest in the data)")
+    rp.add_argument("--base-year", type=int, help="base year of --target")
+    rp.add_argument("--target", action="append", metavar="METRIC=CHANGE%@YEAR", help="e.g. scope1_2=-30%%@2030 (repeatable)")
+    rp.add_argument("--on-error", choices=["raise", "collect"], default="raise")
+    rp.add_argument("-o", "--output", required=True, help="FILE.html, FILE.xlsx or FILE.md (charts as PNG beside it)")
+    rp.set_defaults(func=cmd_report)
 
     f = sub.add_parser("factors", help="list, show or verify the shipped factor data")
     fs = f.add_subparsers(dest="factors_cmd", required=True)

@@ -26,6 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .carriers import carriers
+from .datacentre import IT_CARRIER, RATIO_METRICS, canonical_metric
 from .errors import ReportedFiguresError, UnitError
 from .factors import FactorRow
 from .results import Result
@@ -163,6 +164,11 @@ class Reconciliation:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def _repr_html_(self) -> str:
+        from .disclosure import reconciliation_html
+
+        return reconciliation_html(self)
+
 
 def _unit_factor(result: Result, metric: str, from_unit: str, to_unit: str) -> tuple[Fraction, str | None]:
     """Exact factor from the metric's unit to the printed one; for water, through the
@@ -222,9 +228,13 @@ def _one(result: Result, fig: ReportedFigure) -> dict[str, Any]:
     decimals = _decimals(printed)
     p = Fraction(printed)
     half = Fraction(1, 2 * 10**decimals)
-    if fig.metric not in result.metric_ids():
-        out["reason"] = ("no input behind this figure in the activity data" if _known_metric(fig.metric)
+    metric = canonical_metric(fig.metric)
+    if metric not in result.metric_ids():
+        out["reason"] = ("no input behind this figure in the activity data" if _known_metric(metric)
                          else "not a metric ghgcalc computes (no input behind it)")
+        if metric in RATIO_METRICS:
+            out["reason"] = (f"no input behind this figure: {metric} needs IT equipment energy rows "
+                             f"(carrier {IT_CARRIER}) in the activity data")
         if fig.metric.endswith("_per_capita") and not any(d.name == "headcount" for d in result.denominators):
             out["reason"] = "no headcount denominator given"
         return out
@@ -234,12 +244,12 @@ def _one(result: Result, fig: ReportedFigure) -> dict[str, Any]:
         if not mask.any():
             out["reason"] = "no computed row in that group"
             return out
-    val, lo, hi, unit = result.metric_exact(fig.metric, mask)
+    val, lo, hi, unit = result.metric_exact(metric, mask)
     if val is None or lo is None or hi is None:
         out["reason"] = "some rows lack the factor this metric needs (e.g. no coal_equivalent under the heating_value basis)"
         return out
     try:
-        kconv, note = _unit_factor(result, fig.metric, unit, fig.unit)
+        kconv, note = _unit_factor(result, metric, unit, fig.unit)
     except UnitError as exc:
         out["reason"] = f"cannot compare: {exc.reason}"
         out["status"] = "differs"
@@ -265,7 +275,7 @@ def _one(result: Result, fig: ReportedFigure) -> dict[str, Any]:
     msg = f"recomputed {out['recomputed']} vs printed {fig.value} {fig.unit}: differs by {float(diff):+.6g}"
     if rel is not None:
         msg += f" ({float(rel):+.3g} %)"
-    expl = _explain_difference(result, fig, mask, val, (p - half) / kconv, (p + half) / kconv)
+    expl = _explain_difference(result, fig.model_copy(update={"metric": metric}), mask, val, (p - half) / kconv, (p + half) / kconv)
     if expl:
         msg += "; " + expl
     out["reason"] = "; ".join([msg, *notes])

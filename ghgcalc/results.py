@@ -20,6 +20,7 @@ import pandas as pd
 
 from .activities import categorical
 from .carriers import carrier_aliases, carriers, metric_definitions, normalize_key
+from .datacentre import RATIO_METRICS, ratio_exact, ratio_metric_ids, ratio_value
 from .errors import GhgcalcError, RowIssue
 from .units import Q_, conversion_factor
 
@@ -94,6 +95,8 @@ def _metric_specs() -> dict[str, tuple[str, Callable[[Resolution, str], bool]]]:
         "scope1_2": ("co2e_t", lambda r, c: r.category in ("energy", "direct") and r.scope in (1, 2)),
         "scope2_market": ("co2e_market_t", scope(2)),
         "scope1_2_market": ("co2e_market_t", lambda r, c: r.category in ("energy", "direct") and r.scope in (1, 2)),
+        # CO2e of energy use only (no direct emission entries): the CUE numerator (datacentre.py)
+        "co2e_energy": ("co2e_t", lambda r, c: r.category == "energy" and r.scope in (1, 2)),
         "scope1_co2": ("co2_t", scope(1)),
         "scope1_ch4": ("ch4_t", scope(1)),
         "scope1_n2o": ("n2o_t", scope(1)),
@@ -423,9 +426,11 @@ class Result:
 
     def metric_ids(self) -> list[str]:
         base = self.base_metrics()
-        return base + [f"{m}_{d.suffix}" for d in self.denominators for m in base]
+        return base + [f"{m}_{d.suffix}" for d in self.denominators for m in base] + ratio_metric_ids(base)
 
     def _split(self, metric: str) -> tuple[str, Denominator | None]:
+        if metric in RATIO_METRICS:
+            return metric, None
         for d in self.denominators:
             suf = "_" + d.suffix
             if metric.endswith(suf) and metric[: -len(suf)] in _metric_specs():
@@ -454,6 +459,8 @@ class Result:
 
     def metric_value(self, metric: str, mask: np.ndarray | None = None) -> tuple[float, str]:
         """A metric as a float in its canonical unit, optionally over a subset of rows."""
+        if metric in RATIO_METRICS:
+            return ratio_value(self, metric, mask)
         base, den = self._split(metric)
         w, unit = self._key_weights(base)
         s = self._sums(mask)
@@ -495,6 +502,8 @@ class Result:
 
         The interval is what the rounding of the printed inputs allows: an input printed
         as ``300.638`` stands for [300.6375, 300.6385]. Factors are exact as printed."""
+        if metric in RATIO_METRICS:
+            return ratio_exact(self, metric, mask)
         base, den = self._split(metric)
         w, unit = self._key_weights(base)
         s, lo, hi = self._exact_parts(mask)
@@ -510,7 +519,9 @@ class Result:
 
     def contributions(self, metric: str, mask: np.ndarray | None = None) -> dict[str, tuple[Fraction, int]]:
         """Per factor id: the exact part of the metric that scales with that factor, and the
-        exponent with which it enters (+1 multiplied, -1 divided)."""
+        exponent with which it enters (+1 multiplied, -1 divided). Empty for the data-centre ratios."""
+        if metric in RATIO_METRICS:
+            return {}
         base, den = self._split(metric)
         col, pred = _metric_specs()[base]
         s, _, _ = self._exact_parts(mask)
@@ -529,6 +540,8 @@ class Result:
 
     def row_contributions(self, metric: str, mask: np.ndarray | None = None) -> list[tuple[int, str, Fraction, Fraction]]:
         """Per input row: (row label, printed quantity, exact quantity, metric per unit of quantity)."""
+        if metric in RATIO_METRICS:
+            return []
         base, den = self._split(metric)
         w, _ = self._key_weights(base)
         idx = np.arange(len(self._q)) if mask is None else np.flatnonzero(mask)
@@ -667,7 +680,9 @@ class Result:
         return self.rows
 
     def _repr_html_(self) -> str:
-        return str(self.kpis().to_html(index=False))
+        from .disclosure import result_html
+
+        return result_html(self)
 
     def __repr__(self) -> str:
         return f"<ghgcalc.Result profile={self.profile.id!r} rows={len(self.rows)} errors={len(self.errors)}>"

@@ -1,0 +1,791 @@
+"""The disclosure pack: the HKEX ESG Reporting Guide environmental KPIs with their sources.
+
+:func:`disclosure_pack` gathers, from a :class:`~ghgcalc.results.Result`, the tables a
+sustainability report needs (pure, no I/O); :func:`report` writes them as one self-contained
+HTML page, an XLSX workbook or Markdown with PNG charts beside it.
+
+What the pack holds
+-------------------
+* KPIs of the HKEX ESG Reporting Guide (Listing Rules Appendix C2, Part C, Aspects A1/A2):
+  A1.2 Scope 1 and 2 GHG emissions and intensity, A1.3/A1.4 hazardous and non-hazardous
+  waste and intensity, A2.1 energy by type in '000 kWh and intensity, A2.2 water and
+  intensity, with English, traditional and simplified Chinese labels (``data/metrics.yaml``
+  ``hkex_kpis`` and ``report_text``; carrier labels from ``data/carriers.yaml``).
+* Breakdowns by carrier and by facility; data-centre PUE/CUE/WUE where IT energy is given.
+* With several periods (the ``year`` of the rows): a table per metric by period with the
+  change against the previous period; the KPIs and breakdowns are those of the reporting
+  year (the profile's ``reporting_year`` when the data has it, else the latest year).
+* Progress against base-year targets: ``Target.parse("scope1_2=-30%@2030")`` with a base
+  year. Progress = (current - base) / (target - base), and the straight-line path from the
+  base year to the target year gives the value expected in the reporting year (the linear
+  trajectory used by the SBTi target-setting tool for absolute contraction).
+* Every factor used with publisher, document, reference, publication date and review status,
+  and every input row that was not computed (``on_error="collect"``).
+
+Every cell written to XLSX is made formula-safe (:func:`ghgcalc.reporting.safe_cell`); all
+text in HTML and Markdown is escaped (facility names and carrier names are user input).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .carriers import carriers, metric_definitions
+from .datacentre import IT_CARRIER, RATIO_METRICS
+from .errors import GhgcalcError
+from .results import Denominator, normalize_denominators
+from .units import conversion_factor
+
+if TYPE_CHECKING:
+    from .reconciliation import Reconciliation
+    from .results import Result
+
+__all__ = ["LANGS", "DisclosurePack", "Target", "disclosure_pack", "reconciliation_html", "report", "result_html"]
+
+#: label languages: English, traditional Chinese, simplified Chinese
+LANGS = ("en", "zh_hant", "zh_hans")
+_LABEL_COLS = tuple(f"label_{lang}" for lang in LANGS)
+_FACILITY_METRICS = ("scope1", "scope2", "scope1_2", "energy_total", "fresh_water", "wastewater",
+                     "hazardous_waste", "non_hazardous_waste", "pue", "cue", "wue")
+_KWH000 = "'000 kWh"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A reduction (or growth) target against a base year: ``metric`` changes by ``change``
+    (a fraction, ``-0.3`` for -30 %) by ``year``."""
+
+    metric: str
+    change: Fraction
+    year: int
+
+    @classmethod
+    def parse(cls, text: str) -> Target:
+        """``METRIC=-30%@2030`` (or ``METRIC=-0.3@2030``)."""
+        m = re.fullmatch(r"\s*([A-Za-z0-9_]+)\s*=\s*([+-]?[0-9.]+)\s*(%?)\s*@\s*([0-9]{4})\s*", str(text))
+        if not m:
+            raise GhgcalcError(f"target {text!r}: expected METRIC=CHANGE%@YEAR, e.g. scope1_2=-30%@2030")
+        try:
+            change = Fraction(Decimal(m.group(2)))
+        except InvalidOperation:
+            raise GhgcalcError(f"target {text!r}: {m.group(2)!r} is not a number") from None
+        if m.group(3):
+            change /= 100
+        if change <= -1:
+            raise GhgcalcError(f"target {text!r}: a change of {float(change) * 100:g} % would go below zero")
+        return cls(metric=m.group(1), change=change, year=int(m.group(4)))
+
+
+@dataclass
+class DisclosurePack:
+    """The tables of a disclosure pack (see the module docstring)."""
+
+    meta: dict[str, Any]
+    text: dict[str, dict[str, str]]
+    hkex: pd.DataFrame
+    kpis: pd.DataFrame
+    by_carrier: pd.DataFrame
+    by_facility: pd.DataFrame
+    by_period: pd.DataFrame | None
+    targets: pd.DataFrame | None
+    datacentre: pd.DataFrame | None
+    factors: pd.DataFrame
+    errors: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    chart_data: dict[str, Any] = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Section name -> table, for the sections this pack has, in report order."""
+        out = {"kpis": self.kpis, "by_carrier": self.by_carrier, "by_facility": self.by_facility}
+        for name in ("by_period", "targets", "datacentre"):
+            df = getattr(self, name)
+            if df is not None:
+                out[name] = df
+        out["factors"] = self.factors
+        if len(self.errors):
+            out["errors"] = self.errors
+        return out
+
+
+# -- building the pack (pure) ---------------------------------------------------------------
+def _labels_of_metrics(result: Result) -> dict[str, dict[str, str]]:
+    kp = result.kpis()
+    return {r["metric"]: {lang: str(r[f"label_{lang}" if lang != "en" else "label"]) for lang in LANGS}
+            for r in kp.to_dict("records")}
+
+
+def _carrier_labels(cid: str) -> dict[str, str]:
+    c = carriers().get(cid)
+    labs = c.labels if c is not None else {}
+    return {lang: str(labs.get(lang, cid)) for lang in LANGS}
+
+
+def _year_masks(result: Result) -> tuple[list[int], np.ndarray]:
+    if not len(result.rows) or "year" not in result.rows.columns:
+        return [], np.zeros(0, dtype=np.int64)
+    years = pd.to_numeric(result.rows["year"], errors="coerce").to_numpy()
+    return sorted({int(y) for y in years if y == y}), years
+
+
+def _convert(value: float, unit: str, display: str | None) -> tuple[float, str]:
+    """A value in its canonical unit shown in ``display`` (e.g. MWh -> '000 kWh); an
+    intensity keeps its denominator (``MWh / person`` -> ``'000 kWh / person``)."""
+    if not display:
+        return value, unit
+    head, sep, tail = unit.partition(" / ")
+    k = float(conversion_factor(head, display))
+    return value * k, display + (sep + tail if sep else "")
+
+
+def _denominators_by_year(result: Result, by_period: Mapping[Any, Mapping[str, Any]] | None,
+                          reporting_year: int) -> dict[int, dict[str, Denominator]]:
+    out: dict[int, dict[str, Denominator]] = {reporting_year: {d.name: d for d in result.denominators}}
+    for y, dens in (by_period or {}).items():
+        try:
+            yi = int(y)
+        except (TypeError, ValueError):
+            raise GhgcalcError(f"period denominators: {y!r} is not a year") from None
+        out.setdefault(yi, {}).update({d.name: d for d in normalize_denominators(dens)})
+    return out
+
+
+class _Values:
+    """Metric values per year, with the denominators that year has."""
+
+    def __init__(self, result: Result, years: list[int], year_of_row: np.ndarray,
+                 dens: dict[int, dict[str, Denominator]]) -> None:
+        self.result, self.years, self.year_of_row, self.dens = result, years, year_of_row, dens
+        self.base = set(result.base_metrics()) | set(result.metric_ids())
+
+    def mask(self, year: int | None) -> np.ndarray | None:
+        if year is None or len(self.years) <= 1:
+            return None
+        return np.asarray(self.year_of_row == year)
+
+    def split(self, metric: str) -> tuple[str, str | None]:
+        names = {n for d in self.dens.values() for n in d}
+        for n in names:
+            suffix = "_per_capita" if n == "headcount" else f"_per_{n}"
+            if metric.endswith(suffix) and metric[: -len(suffix)] in self.base:
+                return metric[: -len(suffix)], n
+        return metric, None
+
+    def get(self, metric: str, year: int | None, extra: np.ndarray | None = None) -> tuple[float, str]:
+        base, den = self.split(metric)
+        mask = self.mask(year)
+        if extra is not None:
+            mask = extra if mask is None else (mask & extra)
+        v, u = self.result.metric_value(base, mask)
+        if den is None:
+            return v, u
+        d = self.dens.get(year if year is not None else -1, {}).get(den)
+        if d is None:
+            return float("nan"), f"{u} / {den}"
+        unit = f"{u} / {d.unit}" if d.unit else u
+        return v / float(d.value), unit
+
+
+def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_year: int | None = None,
+                    targets: Sequence[str | Target] = (),
+                    denominators_by_period: Mapping[Any, Mapping[str, Any]] | None = None) -> DisclosurePack:
+    """Gather the disclosure-pack tables of a result.
+
+    Parameters
+    ----------
+    result : Result
+        From :func:`ghgcalc.calculate`; its denominators are those of the reporting year.
+    reporting_year : int, optional
+        The year the KPI table and breakdowns cover; default: the profile's reporting year
+        when the data has rows in it, else the latest year in the data.
+    base_year : int, optional
+        The base year of ``targets`` (must have rows in the data).
+    targets : sequence of ``"METRIC=-30%@2030"`` or :class:`Target`
+        Targets against the base year; an intensity target needs the base year's
+        denominator in ``denominators_by_period``.
+    denominators_by_period : mapping year -> {name: value}, optional
+        Denominators of other years, for intensities in the year-over-year table and targets.
+    """
+    years, year_of_row = _year_masks(result)
+    if reporting_year is None:
+        py = getattr(result.profile, "reporting_year", None)
+        reporting_year = py if (py in years or not years) else years[-1]
+    if years and reporting_year not in years:
+        raise GhgcalcError(f"reporting year {reporting_year} has no rows in the data (years: {', '.join(map(str, years))})")
+    ry = int(reporting_year) if reporting_year is not None else 0
+    dens = _denominators_by_year(result, denominators_by_period, ry)
+    vals = _Values(result, years, year_of_row, dens)
+    defs = metric_definitions()
+    text = {k: {lang: str(v.get(lang, k)) for lang in LANGS} for k, v in defs.get("report_text", {}).items()}
+    labels = _labels_of_metrics(result)
+    base_metrics = result.base_metrics()
+    notes: list[str] = []
+
+    # HKEX KPI table for the reporting year
+    hkex_rows, kpi_rows = [], []
+    year_mask = vals.mask(ry)
+    for kpi, spec in defs["hkex_kpis"].items():
+        hkex_rows.append({"hkex_kpi": kpi, **{f"label_{lang}": spec[lang] for lang in LANGS}})
+        display = spec.get("display_unit")
+        present = [m for m in spec["metrics"] if m in base_metrics]
+        for m in present:
+            v, u = _convert(*vals.get(m, ry), display)
+            kpi_rows.append({"hkex_kpi": kpi, "metric": m, "carrier": "", **{f"label_{lg}": labels[m][lg] for lg in LANGS},
+                             "value": v, "unit": u})
+            if spec.get("by_carrier") and m == "energy_total":
+                for cid, ev in _energy_by_carrier(result, year_mask):
+                    cl = _carrier_labels(cid)
+                    v2, u2 = _convert(ev, "MWh", display)
+                    kpi_rows.append({"hkex_kpi": kpi, "metric": "energy_total", "carrier": cid,
+                                     **{f"label_{lg}": f"{text['of_which'][lg]}: {cl[lg]}" for lg in LANGS},
+                                     "value": v2, "unit": u2})
+        for d in result.denominators:
+            for m in present:
+                im = f"{m}_{d.suffix}"
+                v, u = _convert(*vals.get(im, ry), display)
+                kpi_rows.append({"hkex_kpi": kpi, "metric": im, "carrier": "", **{f"label_{lg}": labels[im][lg] for lg in LANGS},
+                                 "value": v, "unit": u})
+    kpi_cols = ["hkex_kpi", "metric", "carrier", *_LABEL_COLS, "value", "unit"]
+    kpis = pd.DataFrame(kpi_rows, columns=kpi_cols)
+    hkex = pd.DataFrame(hkex_rows, columns=["hkex_kpi", *_LABEL_COLS])
+
+    by_carrier = _by_carrier(result, vals, ry)
+    by_facility = _by_facility(result, vals, ry, base_metrics, labels)
+    datacentre = _datacentre(result, vals, ry, text, notes)
+    by_period = _by_period(result, vals, defs, labels) if len(years) > 1 else None
+    tgt = _targets(vals, labels, ry, base_year, [t if isinstance(t, Target) else Target.parse(t) for t in targets]) if targets else None
+    if base_year is not None and not targets:
+        notes.append(f"base year {base_year} given without targets: no progress table")
+
+    fcols = ["id", "carrier", "kind", "gas", "value", "unit", "region", "valid_from", "valid_to", "gwp_set", "publisher",
+             "document", "reference", "published", "url", "uncertainty_low", "uncertainty_high", "review_status", "notes"]
+    factors = pd.DataFrame([f.public_dict() for f in result.factors_used()], columns=fcols)
+    errors = pd.DataFrame([e.as_dict() for e in result.errors], columns=["row", "column", "value", "reason", "hint"])
+    if result.partial:
+        notes.insert(0, f"{len(result.errors)} input row(s) were not computed; the totals are partial (see '{text['errors']['en']}')")
+
+    chart_data: dict[str, Any] = {
+        "scope": {name: vals.get(k, ry)[0] for k, name in (("scope1", "Scope 1"), ("scope2", "Scope 2"),
+                                                          ("scope2_market", "Scope 2 (market)")) if k in base_metrics},
+        "energy": {_carrier_labels(cid)["en"]: ev * float(conversion_factor("MWh", _KWH000))
+                   for cid, ev in _energy_by_carrier(result, year_mask)},
+    }
+    if len(years) > 1 and "scope1_2" in base_metrics:
+        chart_data["trend"] = {"periods": years, "scope1_2": [vals.get("scope1_2", y)[0] for y in years],
+                               "energy_total": [vals.get("energy_total", y)[0] for y in years]}
+
+    prof = result.profile
+    meta = {
+        "title": text["title"]["en"],
+        "profile": prof.id,
+        "profile_title": getattr(prof, "title", None) or "",
+        "reporting_year": str(ry),
+        "periods": ", ".join(map(str, years)),
+        "source": result.source or "",
+        "rows_in": result.n_input_rows,
+        "rows_computed": len(result.rows),
+        "rows_not_computed": len(result.errors),
+        "gwp_set": getattr(prof, "gwp_set", ""),
+        "energy_basis": getattr(prof, "energy_basis", ""),
+        "denominators": "; ".join(f"{d.name} = {d.text or _num_text(float(d.value))} {d.unit}".strip() for d in result.denominators),
+        "ghgcalc": __version__,
+        "factor_data": _data_version(),
+    }
+    return DisclosurePack(meta=meta, text=text, hkex=hkex, kpis=kpis, by_carrier=by_carrier, by_facility=by_facility,
+                          by_period=by_period, targets=tgt, datacentre=datacentre, factors=factors, errors=errors,
+                          notes=notes, chart_data=chart_data)
+
+
+def _data_version() -> str:
+    try:
+        from .factors import data_version
+
+        return str(data_version())
+    except Exception:  # pragma: no cover - a broken manifest is reported by `factors verify`
+        return ""
+
+
+def _energy_by_carrier(result: Result, mask: np.ndarray | None) -> list[tuple[str, float]]:
+    """(carrier id, energy in MWh) for the carriers with energy rows, largest first."""
+    if not len(result.rows) or "energy_total" not in result.base_metrics():
+        return []
+    rows = result.rows if mask is None else result.rows[mask]
+    car = rows["carrier"].astype(str)
+    energy = rows["energy_mwh"].astype(float)
+    sums = energy.groupby(car.to_numpy(), sort=False).sum(min_count=1)
+    out = [(str(c), float(v)) for c, v in sums.items() if v == v and v != 0]
+    return sorted(out, key=lambda t: -t[1])
+
+
+def _group_name(g: Any) -> str:
+    return "" if g is None or (isinstance(g, float) and math.isnan(g)) else str(g)
+
+
+def _by_carrier(result: Result, vals: _Values, ry: int) -> pd.DataFrame:
+    cols = ["carrier", *_LABEL_COLS, "scope", "co2e_t", "share_of_scope1_2_pct", "energy_kwh000", "amount", "amount_unit"]
+    if not len(result.rows):
+        return pd.DataFrame(columns=cols)
+    mask = vals.mask(ry)
+    rows = result.rows if mask is None else result.rows[mask]
+    total = float(rows["co2e_t"].sum())
+    recs = []
+    for cid, g in rows.groupby(rows["carrier"].astype(str).to_numpy(), sort=False):
+        lab = _carrier_labels(str(cid))
+        scopes = sorted({int(s) for s in g["scope"] if int(s)})
+        co2e = float(g["co2e_t"].sum())
+        is_resource = str(cid) in result.base_metrics() and (carriers().get(str(cid)) is not None
+                                                             and carriers()[str(cid)].type == "resource")
+        amount = float(g["amount"].sum()) if is_resource else float("nan")
+        recs.append({"carrier": str(cid), **{f"label_{lg}": lab[lg] for lg in LANGS},
+                     "scope": ", ".join(map(str, scopes)), "co2e_t": co2e if not is_resource else float("nan"),
+                     "share_of_scope1_2_pct": (co2e / total * 100 if total and not is_resource else float("nan")),
+                     "energy_kwh000": float(g["energy_mwh"].sum()) if not is_resource else float("nan"),
+                     "amount": amount, "amount_unit": str(g["amount_unit"].iloc[0]) if is_resource else ""})
+    return pd.DataFrame(recs, columns=cols)
+
+
+def _by_facility(result: Result, vals: _Values, ry: int, base_metrics: list[str], labels: dict[str, dict[str, str]]) -> pd.DataFrame:
+    metrics = [m for m in _FACILITY_METRICS if m in result.metric_ids()]
+    if not len(result.rows) or "facility" not in result.rows.columns:
+        return pd.DataFrame(columns=["facility", *metrics])
+    ymask = vals.mask(ry)
+    codes, groups = pd.factorize(result.rows["facility"], use_na_sentinel=False)
+    present = np.unique(codes if ymask is None else codes[ymask])
+    recs = []
+    for gi in present:
+        m_g = codes == gi
+        rec: dict[str, Any] = {"facility": _group_name(groups[gi])}
+        for m in metrics:
+            v, u = vals.get(m, ry, m_g)
+            if m == "energy_total":
+                v, u = _convert(v, u, _KWH000)
+            rec[m] = v
+        recs.append(rec)
+    df = pd.DataFrame(recs, columns=["facility", *metrics])
+    df.attrs["units"] = {m: (_KWH000 if m == "energy_total" else result.metric_value(m)[1]) for m in metrics}
+    return df
+
+
+def _datacentre(result: Result, vals: _Values, ry: int, text: dict[str, dict[str, str]], notes: list[str]) -> pd.DataFrame | None:
+    ratios = [m for m in RATIO_METRICS if m in result.metric_ids()]
+    if not ratios:
+        return None
+    cols = ["facility", "it_energy_mwh", "energy_total_mwh", *ratios]
+    ymask = vals.mask(ry)
+    it = (result.rows["carrier"].astype(str) == IT_CARRIER).to_numpy()
+    if ymask is not None:
+        it = it & ymask
+    recs = []
+    if "facility" in result.rows.columns:
+        codes, groups = pd.factorize(result.rows["facility"], use_na_sentinel=False)
+        for gi in np.unique(codes[it]):
+            m_g = codes == gi
+            name = _group_name(groups[gi])
+            rec: dict[str, Any] = {"facility": name, "it_energy_mwh": vals.get(IT_CARRIER, ry, m_g)[0],
+                                   "energy_total_mwh": vals.get("energy_total", ry, m_g)[0]}
+            for m in ratios:
+                rec[m] = vals.get(m, ry, m_g)[0]
+            if "pue" in rec and rec["pue"] < 1:
+                notes.append(f"PUE {rec['pue']:.3f} < 1 at facility {name!r}: its IT energy exceeds its total energy; "
+                             "the IT meter must be inside the facility's metered energy")
+            recs.append(rec)
+    total: dict[str, Any] = {"facility": text["facility_total"]["en"], "it_energy_mwh": vals.get(IT_CARRIER, ry)[0],
+                             "energy_total_mwh": float("nan")}
+    for m in ratios:
+        total[m] = vals.get(m, ry)[0]
+    recs.append(total)
+    return pd.DataFrame(recs, columns=cols)
+
+
+def _period_metrics(vals: _Values, defs: dict[str, Any]) -> list[str]:
+    out = [m for spec in defs["hkex_kpis"].values() for m in spec["metrics"] if m in vals.result.base_metrics()]
+    out += [m for m in RATIO_METRICS if m in vals.result.metric_ids()]
+    names = sorted({n for y, d in vals.dens.items() for n in d})
+    inten = []
+    for n in names:
+        suffix = "per_capita" if n == "headcount" else f"per_{n}"
+        inten += [f"{m}_{suffix}" for m in out if m not in RATIO_METRICS]
+    return out + inten
+
+
+def _by_period(result: Result, vals: _Values, defs: dict[str, Any], labels: dict[str, dict[str, str]]) -> pd.DataFrame:
+    recs = []
+    for m in _period_metrics(vals, defs):
+        base, den = vals.split(m)
+        if den is not None and sum(den in vals.dens.get(y, {}) for y in vals.years) < 1:
+            continue
+        rec: dict[str, Any] = {"metric": m, **{f"label_{lg}": _label(labels, m, base, den, lg) for lg in LANGS}}
+        prev = None
+        unit = ""
+        for y in vals.years:
+            v, unit = vals.get(m, y)
+            disp = _KWH000 if base.startswith("energy_") and not base.endswith("_tce") else None
+            v, unit = _convert(v, unit, disp)
+            rec[str(y)] = v
+            if prev is not None:
+                rec[f"change_{y}_pct"] = ((v - prev) / prev * 100) if (prev and prev == prev and v == v) else float("nan")
+            prev = v
+        rec["unit"] = unit
+        recs.append(rec)
+    cols = ["metric", *_LABEL_COLS, "unit"]
+    for i, y in enumerate(vals.years):
+        cols.append(str(y))
+        if i:
+            cols.append(f"change_{y}_pct")
+    return pd.DataFrame(recs, columns=cols)
+
+
+def _label(labels: dict[str, dict[str, str]], metric: str, base: str, den: str | None, lang: str) -> str:
+    if metric in labels:
+        return labels[metric][lang]
+    b = labels.get(base, {lg: base for lg in LANGS})[lang]
+    if den is None:
+        return b
+    per = metric_definitions().get("intensity", {}).get("per_capita" if den == "headcount" else "", {})
+    if den == "headcount" and per:
+        return f"{per[lang]}{b}" if lang != "en" else f"{b} {per['en']}"
+    return f"{b} (per {den})" if lang == "en" else f"{b}（每{den}）"
+
+
+def _targets(vals: _Values, labels: dict[str, dict[str, str]], ry: int, base_year: int | None,
+             targets: list[Target]) -> pd.DataFrame:
+    if base_year is None:
+        raise GhgcalcError("targets need a base year (--base-year YEAR)")
+    if base_year not in vals.years:
+        raise GhgcalcError(f"base year {base_year} has no rows in the data (years: {', '.join(map(str, vals.years))}); "
+                           "give the base year's activity rows with period = the base year")
+    recs = []
+    for t in targets:
+        base, den = vals.split(t.metric)
+        if base not in vals.base:
+            raise GhgcalcError(f"target {t.metric!r}: not a metric of this result (have: {', '.join(vals.result.metric_ids())})")
+        if t.year <= base_year:
+            raise GhgcalcError(f"target {t.metric!r}: the target year {t.year} must come after the base year {base_year}")
+        b, unit = vals.get(t.metric, base_year)
+        c, _ = vals.get(t.metric, ry)
+        if den is not None and not (b == b):
+            raise GhgcalcError(f"target {t.metric!r}: no {den} denominator for the base year {base_year} "
+                               f"(give --denominator {den}@{base_year}=N)")
+        goal = b * (1 + float(t.change))
+        path = b + (goal - b) * (ry - base_year) / (t.year - base_year)
+        achieved = (c - b) / (goal - b) * 100 if goal != b else float("nan")
+        on_track = (c <= path) if t.change < 0 else (c >= path)
+        recs.append({"metric": t.metric, **{f"label_{lg}": _label(labels, t.metric, base, den, lg) for lg in LANGS},
+                     "unit": unit, "base_year": str(base_year), "base_value": b, "target_year": str(t.year),
+                     "target_change_pct": float(t.change) * 100, "target_value": goal, "reporting_year": str(ry),
+                     "current_value": c, "change_since_base_pct": (c - b) / b * 100 if b else float("nan"),
+                     "linear_path_value": path, "progress_pct": achieved, "on_track": bool(on_track)})
+    return pd.DataFrame(recs)
+
+
+# -- formatting helpers ---------------------------------------------------------------------
+def _num_text(v: Any) -> str:
+    if v is None or isinstance(v, str):
+        return "" if v is None else v
+    if isinstance(v, (bool, np.bool_)):
+        return "yes" if v else "no"
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if x != x:
+        return "n/a"
+    if x == int(x) and abs(x) < 1e15:
+        return f"{int(x):,}"
+    if abs(x) >= 100:
+        return f"{x:,.2f}"
+    return f"{x:,.4g}" if abs(x) < 1 else f"{x:,.3f}"
+
+
+def _cell(v: Any) -> str:
+    """Display text of a cell (numbers formatted, missing as empty)."""
+    if v is None:
+        return ""
+    if isinstance(v, (int, float, np.integer, np.floating, bool, np.bool_)):
+        return _num_text(v)
+    if v != v:  # NaN / NA in object columns
+        return ""
+    return str(v)
+
+
+_PLAIN_INT = ("valid_from", "valid_to", "published", "row")
+
+
+def _display(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """The columns as display text: numbers formatted (years and row numbers without
+    separators), missing text as empty, missing numbers as ``n/a``."""
+    out = pd.DataFrame(index=df.index)
+    for c in cols:
+        col = df[c]
+        if c in _PLAIN_INT or c.endswith("year"):
+            out[c] = col.map(lambda v: "" if v is None or v != v else (str(int(v)) if isinstance(v, (int, float, np.integer, np.floating)) else str(v)))
+        elif pd.api.types.is_numeric_dtype(col) and col.dtype != bool:
+            out[c] = col.map(_num_text)
+        else:
+            out[c] = col.map(lambda v: "" if v is None or (not isinstance(v, str) and v != v) else _cell(v))
+    return out
+
+
+def _columns(df: pd.DataFrame, lang: str) -> list[str]:
+    """The columns shown for ``lang`` (all three label columns for ``all``)."""
+    keep = set(_LABEL_COLS) if lang == "all" else {f"label_{lang}"}
+    return [c for c in df.columns if not c.startswith("label_") or c in keep]
+
+
+def _heading(text: dict[str, dict[str, str]], key: str, lang: str) -> str:
+    t = text.get(key, {lg: key for lg in LANGS})
+    return " · ".join(t[lg] for lg in LANGS) if lang == "all" else t[lang]
+
+
+# -- HTML -----------------------------------------------------------------------------------
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK TC","Noto Sans CJK SC","Microsoft JhengHei",sans-serif;
+margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1d1d1f;line-height:1.4}
+h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ccc;padding-bottom:.2rem}
+table{border-collapse:collapse;margin:.5rem 0;font-size:.85rem}th,td{border:1px solid #ddd;padding:.25rem .5rem;vertical-align:top}
+th{background:#f3f5f7;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tr.group th{background:#e6eef6}figure{display:inline-block;margin:.5rem 1rem .5rem 0}figure svg{max-width:100%;height:auto}
+dl{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem;font-size:.85rem}dt{font-weight:600}
+.scroll{overflow-x:auto}.note{background:#fff8e1;border-left:4px solid #e0a800;padding:.4rem .8rem;font-size:.85rem}
+.status-reproduced{color:#1b7f3b}.status-consistent{color:#8a6d00}.status-differs{color:#b00020;font-weight:600}
+"""
+
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def _e(v: Any) -> str:
+    return html.escape(_cell(v), quote=True)
+
+
+def _html_table(df: pd.DataFrame, table_id: str, lang: str, units: Mapping[str, str] | None = None) -> str:
+    cols = _columns(df, lang)
+    head = "".join(f"<th>{_e(c)}{(' [' + _e(units[c]) + ']') if units and units.get(c) else ''}</th>" for c in cols)
+    body = []
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) and df[c].dtype != bool for c in cols]
+    for rec in _display(df, cols).itertuples(index=False):
+        cells = [f'<td class="num">{_e(v)}</td>' if num else f"<td>{_e(v)}</td>" for v, num in zip(rec, numeric, strict=True)]
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<div class="scroll"><table id="{_e(table_id)}"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
+
+
+def _kpi_html(pack: DisclosurePack, lang: str) -> str:
+    cols = [c for c in _columns(pack.kpis, lang) if c != "hkex_kpi"]
+    head = "".join(f"<th>{_e(c)}</th>" for c in cols)
+    body = []
+    for kpi in pack.hkex.to_dict("records"):
+        sub = pack.kpis[pack.kpis["hkex_kpi"] == kpi["hkex_kpi"]]
+        if not len(sub):
+            continue
+        title = " / ".join(str(kpi[f"label_{lg}"]) for lg in LANGS) if lang == "all" else str(kpi[f"label_{lang}"])
+        body.append(f'<tr class="group"><th colspan="{len(cols)}">{_e(kpi["hkex_kpi"])} {_e(title)}</th></tr>')
+        for rec in sub[cols].itertuples(index=False):
+            cells = []
+            for c, v in zip(cols, rec, strict=True):
+                cells.append(f'<td class="num">{_e(v)}</td>' if c == "value" else f"<td>{_e(v)}</td>")
+            body.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table id="kpi-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def render_html(pack: DisclosurePack, lang: str = "all", svgs: Mapping[str, str] | None = None) -> str:
+    """One self-contained HTML page: inline CSS and SVG, no script, no external resource
+    (a Content-Security-Policy forbids any)."""
+    html_lang = {"en": "en", "zh_hant": "zh-Hant", "zh_hans": "zh-Hans"}.get(lang, "zh-Hant")
+    parts = [f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
+             f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
+             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+             f"<title>{_e(_heading(pack.text, 'title', lang))} {pack.meta['reporting_year']}</title>\n"
+             f"<style>{_CSS}</style>\n</head>\n<body>\n"]
+    parts.append(f"<h1>{_e(_heading(pack.text, 'title', lang))} — {pack.meta['reporting_year']}</h1>\n")
+    parts.append('<dl id="about">' + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in pack.meta.items() if k != "title")
+                 + "</dl>\n")
+    for n in pack.notes:
+        parts.append(f'<p class="note">{_e(n)}</p>\n')
+    parts.append(f'<section id="kpis"><h2>{_e(_heading(pack.text, "kpis", lang))}</h2>{_kpi_html(pack, lang)}</section>\n')
+    if svgs:
+        figs = "".join(f'<figure id="chart-{_e(k)}">{v}</figure>' for k, v in svgs.items())
+        parts.append(f'<section id="charts"><h2>{_e(_heading(pack.text, "charts", lang))}</h2>{figs}</section>\n')
+    for name, df in pack.tables().items():
+        if name == "kpis":
+            continue
+        units = df.attrs.get("units") if name == "by_facility" else None
+        parts.append(f'<section id="{name}"><h2>{_e(_heading(pack.text, name, lang))}</h2>'
+                     f"{_html_table(df, name + '-table', lang, units)}</section>\n")
+    parts.append("</body>\n</html>\n")
+    return "".join(parts)
+
+
+def result_html(result: Result) -> str:
+    """Jupyter display of a result: the KPI table and a provenance summary (profile, rows
+    computed, rows not computed, every factor used with its source)."""
+    kp = result.kpis()
+    rows = []
+    for r in kp.to_dict("records"):
+        rows.append(f"<tr><td>{_e(r['hkex_kpi'] if r['hkex_kpi'] == r['hkex_kpi'] else '')}</td><td><code>{_e(r['metric'])}</code></td>"
+                    f"<td>{_e(r['label'])}</td><td>{_e(r['label_zh_hant'])}</td><td>{_e(r['label_zh_hans'])}</td>"
+                    f'<td style="text-align:right">{_e(r["value"])}</td><td>{_e(r["unit"])}</td></tr>')
+    prof = result.profile
+    facts = "".join(f"<tr><td><code>{_e(f.id)}</code></td><td>{_e(f.value)} {_e(f.unit)}</td><td>{_e(f.publisher)}</td>"
+                    f"<td>{_e(f.document)}</td><td>{_e(f.reference)}</td><td>{_e(f.review_status)}</td></tr>"
+                    for f in result.factors_used())
+    errs = ""
+    if result.errors:
+        items = "".join(f"<li>{_e(str(e))}</li>" for e in result.errors[:20])
+        more = f"<li>… {len(result.errors) - 20} more</li>" if len(result.errors) > 20 else ""
+        errs = f"<p><b>{len(result.errors)} row(s) not computed (partial totals):</b></p><ul>{items}{more}</ul>"
+    return (f"<div><p><b>ghgcalc result</b> — profile <code>{_e(prof.id)}</code> {_e(getattr(prof, 'title', '') or '')}; "
+            f"{len(result.rows)} of {result.n_input_rows} input rows computed; GWP {_e(getattr(prof, 'gwp_set', ''))}, "
+            f"energy basis {_e(getattr(prof, 'energy_basis', ''))}</p>"
+            "<table><thead><tr><th>HKEX</th><th>metric</th><th>label</th><th>繁體</th><th>简体</th><th>value</th><th>unit</th>"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>{errs}"
+            "<details><summary>factors used (" + str(len(result.factors_used())) + ")</summary><table><thead><tr><th>id</th>"
+            "<th>value</th><th>publisher</th><th>document</th><th>reference</th><th>review</th></tr></thead>"
+            f"<tbody>{facts}</tbody></table></details></div>")
+
+
+def reconciliation_html(rec: Reconciliation) -> str:
+    """Jupyter display of a reconciliation: one row per reported figure, status coloured."""
+    rows = []
+    for e in rec.entries:
+        group = " ".join(f"{k}={e[k]}" for k in ("carrier", "facility", "period") if k in e)
+        rows.append(f"<tr><td><code>{_e(e['metric'])}</code> {_e(group)}</td><td style='text-align:right'>{_e(e['reported'])}</td>"
+                    f"<td style='text-align:right'>{_e(e['recomputed'] if e['recomputed'] is not None else '—')}</td>"
+                    f"<td>{_e(e['unit'])}</td><td class='status-{_e(e['status'])}'>{_e(e['status'])}</td><td>{_e(e['reason'])}</td></tr>")
+    c = rec.counts()
+    summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in c.items())
+    return ("<div><p><b>ghgcalc reconciliation</b> — " + _e(summary) + "</p><table><thead><tr><th>metric</th><th>reported</th>"
+            "<th>recomputed</th><th>unit</th><th>status</th><th>reason</th></tr></thead><tbody>" + "".join(rows)
+            + "</tbody></table></div>")
+
+
+# -- Markdown -------------------------------------------------------------------------------
+_MD_ESCAPE = str.maketrans({"|": "\\|", "\\": "\\\\", "`": "\\`", "[": "\\[", "]": "\\]", "*": "\\*", "_": "\\_",
+                            "<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "})
+
+
+def _md(v: Any) -> str:
+    return _cell(v).translate(_MD_ESCAPE)
+
+
+def _md_table(df: pd.DataFrame, lang: str, units: Mapping[str, str] | None = None) -> str:
+    cols = _columns(df, lang)
+    head = "| " + " | ".join(_md(c) + (f" [{_md(units[c])}]" if units and units.get(c) else "") for c in cols) + " |"
+    sep = "|" + "|".join("---:" if pd.api.types.is_numeric_dtype(df[c]) and df[c].dtype != bool else "---" for c in cols) + "|"
+    body = ["| " + " | ".join(_md(v) for v in rec) + " |" for rec in _display(df, cols).itertuples(index=False)]
+    return "\n".join([head, sep, *body])
+
+
+def render_markdown(pack: DisclosurePack, lang: str = "all", images: Mapping[str, str] | None = None) -> str:
+    out = [f"# {_md(_heading(pack.text, 'title', lang))} — {pack.meta['reporting_year']}", ""]
+    out += [f"- **{_md(k)}**: {_md(v)}" for k, v in pack.meta.items() if k != "title"]
+    out.append("")
+    for n in pack.notes:
+        out += [f"> {_md(n)}", ""]
+    out += [f"## {_md(_heading(pack.text, 'kpis', lang))}", ""]
+    for kpi in pack.hkex.to_dict("records"):
+        sub = pack.kpis[pack.kpis["hkex_kpi"] == kpi["hkex_kpi"]]
+        if not len(sub):
+            continue
+        title = " / ".join(str(kpi[f"label_{lg}"]) for lg in LANGS) if lang == "all" else str(kpi[f"label_{lang}"])
+        out += [f"### {_md(kpi['hkex_kpi'])} {_md(title)}", "", _md_table(sub.drop(columns=["hkex_kpi"]), lang), ""]
+    if images:
+        out += [f"## {_md(_heading(pack.text, 'charts', lang))}", ""]
+        out += [f"![{_md(k)}]({Path(v).as_posix()})" for k, v in images.items()]
+        out.append("")
+    for name, df in pack.tables().items():
+        if name == "kpis":
+            continue
+        units = df.attrs.get("units") if name == "by_facility" else None
+        out += [f"## {_md(_heading(pack.text, name, lang))}", "", _md_table(df, lang, units), ""]
+    return "\n".join(out)
+
+
+# -- XLSX -----------------------------------------------------------------------------------
+def write_xlsx(pack: DisclosurePack, path: Path, lang: str = "all", pngs: Mapping[str, bytes] | None = None) -> None:
+    """One sheet per table (every cell formula-safe), the KPI texts, and the charts as PNG."""
+    import io
+
+    from openpyxl.drawing.image import Image
+
+    from .reporting import safe_cell
+
+    def safe(df: pd.DataFrame) -> pd.DataFrame:
+        out = df[_columns(df, lang)].copy()
+        out.columns = [safe_cell(str(c)) for c in out.columns]
+        for c in out.columns:
+            if not pd.api.types.is_numeric_dtype(out[c]) or out[c].dtype == bool:
+                out[c] = out[c].astype(object).map(lambda v: safe_cell(v if not (isinstance(v, float) and math.isnan(v)) else None))
+        return out
+
+    about = pd.DataFrame([{"field": k, "value": v} for k, v in pack.meta.items()]
+                         + [{"field": "note", "value": n} for n in pack.notes])
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        safe(about).to_excel(xw, sheet_name="about", index=False)
+        safe(pack.hkex).to_excel(xw, sheet_name="hkex_kpis", index=False)
+        for name, df in pack.tables().items():
+            safe(df).to_excel(xw, sheet_name=name[:31], index=False)
+        if pngs:
+            ws = xw.book.create_sheet("charts")
+            row = 1
+            for name, data in pngs.items():
+                ws.cell(row=row, column=1, value=safe_cell(name))
+                img = Image(io.BytesIO(data))
+                ws.add_image(img, f"A{row + 1}")
+                row += int(img.height / 20) + 3
+
+
+# -- entry point ----------------------------------------------------------------------------
+def report(result: Result, path: str | Path, *, lang: str = "all", reporting_year: int | None = None,
+           base_year: int | None = None, targets: Sequence[str | Target] = (),
+           denominators_by_period: Mapping[Any, Mapping[str, Any]] | None = None) -> list[Path]:
+    """Write the disclosure pack of ``result`` to ``path`` (``.html``, ``.xlsx`` or ``.md``).
+
+    ``lang``: ``all`` (English, 繁體 and 简体 labels side by side; the default), ``en``,
+    ``zh_hant`` or ``zh_hans``. The other keywords are those of :func:`disclosure_pack`.
+    For Markdown the charts are written as PNG files into ``<stem>_charts/`` beside the file.
+    Returns the paths written. Needs matplotlib (``pip install 'ghgcalc[report]'``).
+    """
+    from .charts import chart_figures, close, require_matplotlib, to_png, to_svg
+
+    if lang not in ("all", *LANGS):
+        raise GhgcalcError(f"lang must be one of all, {', '.join(LANGS)}; got {lang!r}")
+    p = Path(path)
+    fmt = p.suffix.lower().lstrip(".")
+    if fmt not in ("html", "htm", "xlsx", "md"):
+        raise GhgcalcError(f"report output {p.name!r}: the file name must end in .html, .xlsx or .md")
+    require_matplotlib()
+    pack = disclosure_pack(result, reporting_year=reporting_year, base_year=base_year, targets=targets,
+                           denominators_by_period=denominators_by_period)
+    figs = chart_figures(pack)
+    written = [p]
+    try:
+        if fmt in ("html", "htm"):
+            svgs = {k: to_svg(f, f"c{i}") for i, (k, f) in enumerate(figs.items())}
+            p.write_text(render_html(pack, lang, svgs), encoding="utf-8")
+        elif fmt == "xlsx":
+            write_xlsx(pack, p, lang, {k: to_png(f) for k, f in figs.items()})
+        else:
+            img_dir = p.with_name(p.stem + "_charts")
+            images: dict[str, str] = {}
+            if figs:
+                img_dir.mkdir(parents=True, exist_ok=True)
+            for k, f in figs.items():
+                fp = img_dir / f"{k}.png"
+                fp.write_bytes(to_png(f))
+                written.append(fp)
+                images[k] = f"{img_dir.name}/{fp.name}"
+            p.write_text(render_markdown(pack, lang, images), encoding="utf-8")
+    finally:
+        close(figs)
+    return written
