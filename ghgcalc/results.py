@@ -20,7 +20,7 @@ import pandas as pd
 
 from .activities import categorical
 from .carriers import carrier_aliases, carriers, metric_definitions, normalize_key
-from .datacentre import RATIO_METRICS, ratio_exact, ratio_metric_ids, ratio_value
+from .datacentre import RATIO_METRICS, ratio_by_group, ratio_exact, ratio_metric_ids, ratio_value
 from .errors import GhgcalcError, RowIssue
 from .units import Q_, conversion_factor
 
@@ -589,11 +589,16 @@ class Result:
         return out
 
     def _group_frame(self, codes: np.ndarray, index: pd.Index) -> pd.DataFrame:
-        return self._frame_of_group_sums(self._group_sums(codes, len(index)), index)
+        df = self._frame_of_group_sums(self._group_sums(codes, len(index)), index)
+        for m in (m for m in self.metric_ids() if m in RATIO_METRICS):  # data-centre ratios (datacentre.py)
+            df[m] = ratio_by_group(self, m, codes, len(index))
+            df.attrs["units"][m] = RATIO_METRICS[m].unit
+        return df
 
     def _frame_of_group_sums(self, sums: np.ndarray, index: pd.Index) -> pd.DataFrame:
-        """Every metric per group from per-(group, key) quantity sums."""
-        metrics = self.metric_ids()
+        """Every metric per group from per-(group, key) quantity sums (not the data-centre
+        ratios, which need the rows' facilities)."""
+        metrics = [m for m in self.metric_ids() if m not in RATIO_METRICS]
         bases = [self._split(m) for m in metrics]
         W = np.stack([self._key_weights_float(b) for b, _ in bases], axis=1) if metrics else np.zeros((sums.shape[1], 0))
         undefined = np.isnan(W)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -141,3 +142,20 @@ def test_ratios_do_not_change_when_every_quantity_scales(elec: int, it_share: in
     for m in ("pue", "cue", "wue"):
         assert b.metric_exact(m)[0] == a.metric_exact(m)[0]
     assert a.metric_exact("pue")[0] >= 1  # IT energy is at most the facility's electricity
+
+
+def test_breakdown_ratios_equal_the_masked_values() -> None:
+    rows = [*DC, *OFFICE,
+            {"carrier": "electricity", "quantity": "500", "unit": "MWh", "facility": "DC South", "period": "2022"},
+            {"carrier": "it_electricity", "quantity": "400", "unit": "MWh", "facility": "DC South", "period": "2022"},
+            {"carrier": "fresh_water", "quantity": "7", "unit": "m3", "facility": "DC South", "period": "2022"}]
+    r = ghgcalc.calculate(rows, "kuaishou-2022")
+    for by in ("facility", "carrier", "period"):
+        df = r.totals(by=by)
+        codes, _ = pd.factorize(r.rows[by], use_na_sentinel=False)
+        for i, g in enumerate(df.index):
+            mask = codes == i
+            for m in ("pue", "cue", "wue"):
+                want = r.metric_value(m, mask)[0]
+                got = df[m].iloc[i]
+                assert (got != got and want != want) or got == pytest.approx(want, rel=1e-12), (by, g, m)
