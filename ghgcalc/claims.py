@@ -1149,7 +1149,7 @@ def evaluate(
                 f"at that factor the figure would be {fmt(f0.value * a_pt, 6)} {e_unit}"
             )
             if inside_any:
-                reason += f"; shipped factors in the implied range: {', '.join(f.id for f in inside_any[:3])} (other methods or years)"
+                reason += _fits_text(inside_valid, inside_any, year)
     elif not official:
         status, reason = "unparsed", f"no shipped factor for {a.carrier} per {per}"
     elif inside_valid:
@@ -1163,6 +1163,20 @@ def evaluate(
         if inside_any:
             reason += f"; only factors for other years fit: {', '.join(f.id for f in inside_any[:3])}"
     return ClaimResult(s.text, lines, status, reason, act, emi, implied, rep, off)
+
+
+def _fits_text(valid: Sequence[ReferenceFactor], any_year: Sequence[ReferenceFactor], year: int | None) -> str:
+    """Which shipped factors would give the claim: those of the report year first."""
+    def show(fs: Sequence[ReferenceFactor]) -> str:
+        return ", ".join(f"{f.id} ({fmt(f.value)})" for f in fs[:3]) + (f" and {len(fs) - 3} more" if len(fs) > 3 else "")
+
+    others = [f for f in any_year if f not in valid]
+    parts = []
+    if valid:
+        parts.append(f"official factors{' for ' + str(year) if year else ''} that would give it: {show(valid)}")
+    if others:
+        parts.append(f"{'other' if valid else 'shipped'} factors (other years or methods) that would: {show(others)}")
+    return "; " + "; ".join(parts) if parts else "; no shipped factor gives it"
 
 
 def _mention_dict(m: Mention, to: Fraction | None, unit: str | None) -> dict[str, Any]:
