@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,8 @@ from .errors import InputError, RowIssue
 from .profiles import Profile
 from .units import gas_of, parse_unit
 
-__all__ = ["OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "read_activities", "read_table"]
+__all__ = ["OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "RawTable", "canonical_column", "find_header_row",
+           "read_activities", "read_raw", "read_table"]
 
 REQUIRED_COLUMNS = ("carrier", "quantity", "unit")
 OPTIONAL_COLUMNS = ("facility", "period", "region", "scope", "instrument")
@@ -57,22 +59,68 @@ class ActivityTable:
     source: str | None = None
     encoding: str | None = None
     n_input_rows: int = 0
+    #: how the source was read: format, delimiter, the 0-based row/line of the header in the
+    #: file or sheet (title rows above it skipped), the sheet, and the blank rows skipped
+    format: str = "dataframe"
+    delimiter: str | None = None
+    header_row: int | None = None
+    sheet: str | None = None
+    blank_rows: list[int] = field(default_factory=list)
+
+    def input_info(self) -> dict[str, Any]:
+        """How the input was read, for reports (``calc --format json`` key ``input``)."""
+        return {"source": self.source, "format": self.format, "encoding": self.encoding, "delimiter": self.delimiter,
+                "header_row": self.header_row, "sheet": self.sheet, "rows": self.n_input_rows,
+                "blank_rows_skipped": len(self.blank_rows)}
 
 
 def _fold(s: str) -> str:
     return normalize_key(s)
 
 
+_ALIAS_LOOKUP: dict[str, str] = {_fold(a): canon for canon, aliases in _COLUMN_ALIASES.items() for a in aliases}
+_HEADER_PARTS = re.compile(r"[()\[\]{}<>/|:;,、]+")
+
+
+def canonical_column(name: Any) -> str | None:
+    """The standard column a header names (``"數量（噸）"`` -> ``quantity``), or None.
+
+    The header is folded (NFKC, case, spaces, ``_`` and ``-``) and compared with the
+    aliases; failing that, a bilingual or annotated header (``"數量 (Quantity)"``,
+    ``"Carrier："``) names a column when all its recognised parts agree on one."""
+    if name is None or (isinstance(name, float) and name != name):
+        return None
+    text = unicodedata.normalize("NFKC", str(name)).strip().strip(":*").strip()
+    canon = _ALIAS_LOOKUP.get(_fold(text))
+    if canon:
+        return canon
+    parts = [p for p in _HEADER_PARTS.split(text) if p.strip()]
+    if len(parts) < 2:
+        return None
+    found = {_ALIAS_LOOKUP.get(_fold(p)) for p in parts} - {None}
+    return found.pop() if len(found) == 1 else None
+
+
 def _rename_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[RowIssue]]:
+    """Map headers to the standard columns. Two headers that are the same text, or that
+    both name one required column (``quantity`` and ``數量``), are an error: which one
+    holds the numbers would be a guess. For an optional column the exact name wins over
+    an alias (then the first alias); the other header is carried through under its name."""
     issues: list[RowIssue] = []
-    cols = [str(c) for c in df.columns]
-    seen: dict[str, int] = {}
-    for c in cols:
-        seen[c.strip()] = seen.get(c.strip(), 0) + 1
-    dups = [c for c, n in seen.items() if n > 1]
-    if dups:
-        issues.append(RowIssue(row=None, column=dups[0], value=dups, reason="duplicate column header(s)"))
-    lookup = {_fold(a): canon for canon, aliases in _COLUMN_ALIASES.items() for a in aliases}
+    names = [str(c) for c in df.columns]
+    seen: dict[str, list[str]] = {}
+    for c in names:
+        seen.setdefault(unicodedata.normalize("NFKC", c).strip().casefold(), []).append(c)
+    dups = [v for v in seen.values() if len(v) > 1]
+    for group in dups:
+        issues.append(RowIssue(row=None, column=group[0], value=group, reason="duplicate column header",
+                               hint="give each column a distinct header; ghgcalc does not guess which one holds the data"))
+    canon_of = {c: canonical_column(c) for c in df.columns}
+    for req in REQUIRED_COLUMNS:
+        holders = [str(c) for c in df.columns if canon_of[c] == req]
+        if len(holders) > 1 and not any(set(holders) <= set(g) for g in dups):
+            issues.append(RowIssue(row=None, column=req, value=holders, reason=f"more than one column reads as {req!r}",
+                                   hint=f"keep one of {holders} (or rename the others); ghgcalc does not guess which one holds the data"))
     mapping: dict[Any, str] = {}
     taken: set[str] = set()
     # exact canonical names win over aliases
@@ -84,60 +132,309 @@ def _rename_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[RowIssue]]:
     for c in df.columns:
         if c in mapping:
             continue
-        canon = lookup.get(_fold(str(c)))
+        canon = canon_of[c]
         if canon and canon not in taken:
             mapping[c] = canon
             taken.add(canon)
-    out = df.rename(columns=mapping)
+    out = df.rename(columns=mapping) if not dups else df
     for req in REQUIRED_COLUMNS:
-        if req not in out.columns:
+        if req not in taken:
             issues.append(
-                RowIssue(row=None, column=req, value=list(map(str, df.columns)), reason=f"required column {req!r} is missing",
-                         hint="an activity table needs the columns carrier, quantity, unit")
+                RowIssue(row=None, column=req, value=names, reason=f"required column {req!r} is missing",
+                         hint=f"an activity table needs the columns carrier, quantity, unit (looked for a header in the first "
+                              f"{_HEADER_SCAN_ROWS} rows)")
             )
     return out, issues
 
 
-def read_table(source: Any, *, sheet: str | int | None = 0) -> tuple[pd.DataFrame, str | None, str | None]:
-    """Read a DataFrame, a CSV/TSV, Excel or Parquet file into a DataFrame of text cells
-    (CSV) or native cells (Excel/Parquet). Returns (frame, source name, encoding)."""
+#: how many rows at the top of a sheet are searched for the header row
+_HEADER_SCAN_ROWS = 20
+
+
+def _header_score(cells: Sequence[Any]) -> int:
+    """How many of the required columns a row of cells names."""
+    return len({canonical_column(c) for c in cells} & set(REQUIRED_COLUMNS))
+
+
+def find_header_row(rows: Sequence[Sequence[Any]]) -> tuple[int, int]:
+    """(index, score) of the first row among the first 20 that names the most required
+    columns (all three, ideally): title rows above the header are skipped."""
+    best, best_score = 0, 0
+    for i, cells in enumerate(rows[:_HEADER_SCAN_ROWS]):
+        score = _header_score(cells)
+        if score > best_score:
+            best, best_score = i, score
+            if score == len(REQUIRED_COLUMNS):
+                break
+    return best, best_score
+
+
+@dataclass
+class RawTable:
+    """A table as read from its source, before validation, with how it was read."""
+
+    frame: pd.DataFrame
+    source: str | None = None
+    format: str = "dataframe"
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_row: int | None = None
+    sheet: str | None = None
+
+
+def _header_names(cells: Sequence[Any]) -> list[str]:
+    out = []
+    for j, c in enumerate(cells):
+        blank = c is None or (isinstance(c, float) and c != c) or not str(c).strip()
+        out.append(f"column_{j + 1}" if blank else str(c).strip())
+    return out
+
+
+def _blank_cell(s: pd.Series) -> np.ndarray:
+    if s.dtype == object or isinstance(s.dtype, (pd.StringDtype, pd.CategoricalDtype)):
+        out: np.ndarray = (s.isna() | (s.astype(str).str.strip() == "")).to_numpy(dtype=bool)
+        return out
+    na: np.ndarray = s.isna().to_numpy(dtype=bool)
+    return na
+
+
+def _promote_header(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Use the header row found among the first rows (``header=None`` reads): columns
+    from its cells, data from the rows below it (index 0, 1, ... from the first of them).
+    A column whose header and cells are all blank (Excel's trailing columns) is dropped."""
+    head = df.head(_HEADER_SCAN_ROWS).astype(object).where(df.head(_HEADER_SCAN_ROWS).notna(), "").values.tolist()
+    idx, _ = find_header_row(head)
+    names = _header_names(head[idx] if head else [])
+    body = df.iloc[idx + 1:].reset_index(drop=True)
+    body.columns = pd.Index(names, dtype=object)
+    keep = [j for j, c in enumerate(df.columns) if not (str(head[idx][j]).strip() == "" and _blank_cell(body.iloc[:, j]).all())] if head else []
+    return body.iloc[:, keep], idx
+
+
+def _maybe_header_below(df: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
+    """A DataFrame whose column names lack the required columns but whose first rows hold
+    them (a sheet read with title rows above the header) gets its header from that row."""
+    if _header_score(list(df.columns)) == len(REQUIRED_COLUMNS) or len(df) == 0:
+        return df, None
+    head = df.head(_HEADER_SCAN_ROWS).astype(object).where(df.head(_HEADER_SCAN_ROWS).notna(), "").values.tolist()
+    idx, score = find_header_row(head)
+    if score <= _header_score(list(df.columns)):
+        return df, None
+    body = df.iloc[idx + 1:].reset_index(drop=True)
+    body.columns = pd.Index(_header_names(head[idx]), dtype=object)
+    return body, idx + 1
+
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"GIF8", "a GIF image"), (b"\xff\xd8\xff", "a JPEG image"),
+    (b"%PDF", "a PDF document"), (b"\x1f\x8b", "a gzip archive"), (b"7z\xbc\xaf\x27\x1c", "a 7z archive"),
+    (b"Rar!", "a RAR archive"), (b"\x7fELF", "an executable"), (b"MZ", "an executable"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Excel (.xls) or other OLE2 file"),
+)
+_EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+_PARQUET_SUFFIXES = (".parquet", ".pq")
+
+
+def read_raw(source: Any, *, sheet: str | int | None = 0) -> RawTable:
+    """Read a DataFrame, list of dicts, CSV/TSV (any delimiter, encoding), Excel or
+    Parquet file into a :class:`RawTable` with its header found.
+
+    What a file is comes from its bytes (zip -> Excel, ``PAR1`` -> Parquet, else text), so a
+    misnamed file is read for what it is and a binary or truncated one is a clean
+    :class:`~ghgcalc.errors.InputError`, never a parser's own exception.
+    """
     if isinstance(source, pd.DataFrame):
-        return source, None, None
+        df, hdr = _maybe_header_below(source)
+        return RawTable(frame=df, header_row=hdr)
     if isinstance(source, (list, tuple)):
-        return pd.DataFrame(list(source)), None, None
+        try:
+            return RawTable(frame=pd.DataFrame(list(source)))
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"cannot make a table of the rows given: {exc}") from None
+    if not isinstance(source, (str, Path)):
+        raise InputError(f"activities must be a DataFrame, a list of dicts or a path, not {type(source).__name__}")
     path = Path(source)
+    if path.is_dir():
+        raise InputError("the activity path is a directory, not a file", value=str(source))
     if not path.is_file():
         raise InputError("activity file not found", value=str(source))
-    suffix = path.suffix.lower()
-    if suffix in (".parquet", ".pq"):
-        return pd.read_parquet(path), str(path), None
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        return pd.read_excel(path, sheet_name=sheet, dtype=object), str(path), None
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise InputError("the activity file is empty", value=str(path))
-    encoding = "utf-8-sig"
     try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError:
-        text, encoding = _decode_other(raw, path)
-    sep = "\t" if suffix == ".tsv" else ","
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the activity file: {exc.strerror or exc}", value=str(source)) from None
+    suffix = path.suffix.lower()
+    src = str(path)
+    if not raw.strip():
+        raise InputError("the activity file is empty", value=src)
+    if raw.startswith(b"PK\x03\x04") or suffix in _EXCEL_SUFFIXES:
+        return _read_excel(raw, src, sheet)
+    if raw.startswith(b"PAR1") or suffix in _PARQUET_SUFFIXES:
+        return _read_parquet(raw, src)
+    for magic, what in _MAGIC:
+        if raw.startswith(magic):
+            hint = "save the sheet as .xlsx or CSV" if "xls" in what else "give a CSV, XLSX or Parquet table"
+            raise InputError(f"not an activity table: the file is {what}", value=src, hint=hint)
+    return _read_text(raw, src, suffix)
+
+
+def read_table(source: Any, *, sheet: str | int | None = 0) -> tuple[pd.DataFrame, str | None, str | None]:
+    """(frame, source name, encoding) of :func:`read_raw`, for callers that need only those."""
+    t = read_raw(source, sheet=sheet)
+    return t.frame, t.source, t.encoding
+
+
+def _read_excel(raw: bytes, src: str, sheet: str | int | None) -> RawTable:
+    import io
+    import zipfile
+
+    if not raw.startswith(b"PK\x03\x04"):
+        raise InputError("not an Excel workbook: an .xlsx file is a zip archive, and this one is not", value=src,
+                         hint="the file may be truncated, or another format with an .xlsx name")
+    try:
+        names = zipfile.ZipFile(io.BytesIO(raw)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise InputError(f"not a readable Excel workbook (damaged or truncated zip: {exc})", value=src) from None
+    if not any(n.startswith("xl/") for n in names):
+        raise InputError("not an Excel workbook: a zip archive without a workbook inside", value=src)
+    try:
+        book = pd.read_excel(io.BytesIO(raw), sheet_name=sheet, header=None, dtype=object, engine="openpyxl")
+    except Exception as exc:  # openpyxl, zipfile and XML parsers raise many unrelated types
+        raise InputError(f"cannot read the Excel workbook ({type(exc).__name__}: {exc})", value=src,
+                         hint="open it in Excel and save it again as .xlsx, or export the sheet as CSV") from None
+    df, idx = _promote_header(book)
+    sheet_name = sheet if isinstance(sheet, str) else None
+    return RawTable(frame=df, source=src, format="xlsx", header_row=idx, sheet=sheet_name)
+
+
+def _read_parquet(raw: bytes, src: str) -> RawTable:
     import io
 
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, skipinitialspace=True)
-    except Exception as exc:  # pandas raises several parser errors
-        raise InputError(f"cannot read as CSV: {exc}", value=str(path)) from None
-    return df, str(path), encoding
+        df = pd.read_parquet(io.BytesIO(raw))
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
+        raise InputError(f"cannot read the Parquet file ({type(exc).__name__}: {exc})", value=src,
+                         hint="the file may be truncated or not Parquet") from None
+    df, hdr = _maybe_header_below(df)
+    return RawTable(frame=df, source=src, format="parquet", header_row=hdr)
 
 
-def _decode_other(raw: bytes, path: Path) -> tuple[str, str]:
-    for enc in ("gb18030", "big5"):
-        try:
-            return raw.decode(enc), enc
-        except UnicodeDecodeError:
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+)
+#: decoders used for what charset-normalizer names (the superset Excel actually writes)
+_SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "cp950", "cp936": "gb18030"}
+_SCORE_CHARS = 65536
+
+
+def _encodings(raw: bytes) -> list[str]:
+    """Candidate encodings: a BOM decides; else UTF-8 if the bytes are valid UTF-8; else
+    charset-normalizer's guesses, best first, then GB18030 and Big5 (CP950)."""
+    for bom, enc in _BOMS:
+        if raw.startswith(bom):
+            return [enc]
+    try:
+        raw.decode("utf-8")
+        return ["utf-8"]
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    guesses = [_SUPERSET.get(m.encoding, m.encoding) for m in from_bytes(raw[:1_000_000])]
+    return list(dict.fromkeys([*guesses[:4], "gb18030", "cp950"]))
+
+
+def _binary_text(text: str) -> bool:
+    sample = text[:_SCORE_CHARS]
+    if "\x00" in sample:
+        return True
+    ctrl = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    return ctrl > max(2, len(sample) // 200)
+
+
+def _records(text: str, delimiter: str, limit: int) -> list[tuple[list[str], int]]:
+    """The first ``limit`` CSV records and the line each starts on."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text[:_SCORE_CHARS]), delimiter=delimiter, skipinitialspace=True)
+    out: list[tuple[list[str], int]] = []
+    start = 0
+    try:
+        for rec in reader:
+            out.append((rec, start))
+            start = reader.line_num
+            if len(out) >= limit:
+                break
+    except csv.Error:
+        pass
+    return out
+
+
+def _sniff(text: str, suffix: str) -> tuple[int, str, int, int]:
+    """(score, delimiter, header record index, line the header starts on) for a text."""
+    delims = ["\t", ",", ";", "|"] if suffix == ".tsv" else [",", "\t", ";", "|"]
+    best = (-1, ",", 0, 0)
+    for d in delims:
+        recs = _records(text, d, _HEADER_SCAN_ROWS + 40)
+        idx, score = find_header_row([r for r, _ in recs])
+        if score == 0:
             continue
-    raise InputError("cannot decode the file as text (tried UTF-8, GB18030, Big5)", value=str(path))
+        # recognised carriers and units in the rows below break ties between encodings
+        known = carrier_aliases()
+        cells = [c for r, _ in recs[idx + 1:] for c in r]
+        bonus = sum(1 for c in cells if normalize_key(c) in known)
+        total = score * 1000 + min(bonus, 999)
+        if total > best[0]:
+            best = (total, d, idx, recs[idx][1])
+    return best
+
+
+def _read_text(raw: bytes, src: str, suffix: str) -> RawTable:
+    import io
+
+    cands = _encodings(raw)
+    chosen: tuple[int, str, str, str, int, int] | None = None  # score, encoding, text, delimiter, header idx, header line
+    binary = 0
+    for enc in cands:
+        try:
+            text = raw.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _binary_text(text):
+            binary += 1
+            continue
+        score, delim, idx, line = _sniff(text, suffix)
+        if chosen is None or score > chosen[0]:
+            chosen = (score, enc, text, delim, idx, line)
+        if score >= len(REQUIRED_COLUMNS) * 1000 and enc in ("utf-8", "utf-8-sig", "utf-16", "utf-32"):
+            break
+    if chosen is None:
+        if binary:
+            raise InputError("not an activity table: the file holds binary data, not text", value=src,
+                             hint="give a CSV (UTF-8, GB18030 or Big5), XLSX or Parquet table")
+        raise InputError(f"cannot decode the file as text (tried {', '.join(cands)}): a binary file?", value=src,
+                         hint="give a CSV (UTF-8, GB18030 or Big5), XLSX or Parquet table")
+    _, enc, text, delim, _, line = chosen
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delim, header=None, skiprows=line,
+                         skipinitialspace=True, skip_blank_lines=False, engine="c")
+    except pd.errors.EmptyDataError:
+        raise InputError("the activity file has no table in it", value=src) from None
+    except Exception as exc:  # pandas raises several parser errors
+        msg = " ".join(str(exc).split())
+        raise InputError(f"cannot read as CSV: {msg}", value=src,
+                         hint="every row must have as many cells as the header; quote cells that contain the delimiter") from None
+    if len(df) == 0:
+        raise InputError("the activity file has no table in it", value=src)
+    names = _header_names(df.iloc[0].tolist())
+    body = df.iloc[1:].reset_index(drop=True)
+    body.columns = pd.Index(names, dtype=object)
+    keep = [j for j, c in enumerate(df.iloc[0].tolist()) if not (not str(c).strip() and _blank_cell(body.iloc[:, j]).all())]
+    body = body.iloc[:, keep]
+    return RawTable(frame=body, source=src, format="csv", encoding=enc, delimiter=delim, header_row=line)
 
 
 def categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
@@ -158,7 +455,14 @@ def _factorize(col: pd.Series) -> tuple[np.ndarray, list[Any]]:
     return codes, uniq
 
 
-_NUM_CLEAN = re.compile(r"[,，\s_'’]")
+_NUM_CLEAN = re.compile(r"[,\s_'’]")
+_SEP = r"[,\s_'’]"
+#: digits grouped in threes by one separator, e.g. 1,534,956.48 or 1 534 956.48
+_GROUPED = r"[+-]?\d{1,3}(?:(?P<sep>[,\s_'’])\d{3})(?:(?P=sep)\d{3})*(?:\.\d*)?(?:[eE][+-]?\d+)?"
+_NOT_FINITE_WORDS = frozenset({"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"})
+#: no measured activity comes near this in any unit; above it a product may overflow float64
+MAX_QUANTITY = 1e100
+_NUM_TYPES = (int, float, np.integer, np.floating)
 
 
 def _clean_number_text(s: pd.Series) -> pd.Series:
@@ -166,36 +470,86 @@ def _clean_number_text(s: pd.Series) -> pd.Series:
     return t.str.replace(_NUM_CLEAN, "", regex=True)
 
 
-def _parse_quantities(col: pd.Series, issues: list[RowIssue]) -> tuple[np.ndarray, pd.Series | None, np.ndarray]:
-    """float64 quantities, their printed text (or None when numeric), and a bad-row mask."""
+def _quantity_reason(raw: Any, text: str, value: float, grouped_ok: bool, comma_ambiguous: bool) -> tuple[str, str | None]:
+    """Why a quantity cell is bad (called for bad cells only)."""
+    if text == "":
+        return "empty quantity", None
+    if not grouped_ok:
+        if comma_ambiguous and "," in text:
+            return ("a comma in a number of a semicolon-separated file may be a decimal comma",
+                    "write the number with a decimal point and no thousands separator (1234.5)")
+        return ("digits are not grouped in threes: a thousands separator cannot be told from a decimal comma",
+                "write 1234.5 or 1,234.5")
+    if text.lower() in _NOT_FINITE_WORDS or (isinstance(raw, float) and raw != raw):
+        return "quantity is not a finite number (NaN or infinity)", None
+    if np.isinf(value):
+        if isinstance(raw, _NUM_TYPES) and not isinstance(raw, bool):
+            return "quantity is infinite", None
+        return "quantity overflows a 64-bit float", "check the unit and the decimal separator"
+    if np.isfinite(value) and abs(value) > MAX_QUANTITY:
+        return f"quantity is implausibly large (above {MAX_QUANTITY:g})", "check the unit and the decimal separator"
+    return "quantity is not a number", "a number >= 0, e.g. 1534956.48 or \"1,534,956.48\""
+
+
+def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous: bool = False
+                      ) -> tuple[np.ndarray, pd.Series | None, np.ndarray]:
+    """float64 quantities, their printed text (or None when numeric), and a bad-row mask.
+
+    Text is read per distinct value: NFKC (full-width digits and punctuation), stripped;
+    thousands separators (``,``, spaces, ``'``, ``_``) are accepted only when they group
+    the digits in threes, so ``1,23`` or ``1.234,5`` is an error rather than a silently
+    different number. NaN, infinities, overflow and values above :data:`MAX_QUANTITY`
+    are errors, as are negatives."""
     n = len(col)
     bad = np.zeros(n, dtype=bool)
     if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
         q = col.to_numpy(dtype="float64", na_value=np.nan)
         text = None
-        invalid = ~np.isfinite(q)
+        invalid = ~np.isfinite(q) | (np.abs(q) > MAX_QUANTITY)
+        for i in np.flatnonzero(invalid):
+            v = _py(col.iloc[i])
+            reason, hint = _quantity_reason(v, "nan" if v is None or v != v else repr(v), q[i], True, False)
+            if v is None or v != v:
+                reason = "empty quantity (or NaN)"
+            issues.append(RowIssue(row=_row_label(col.index[i]), column="quantity", value=v, reason=reason, hint=hint))
+        bad |= invalid
     else:
         obj = col.astype(object)
-        isnull = obj.isna().to_numpy()
-        is_num = np.array([isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in obj]) if obj.dtype == object else np.zeros(n, bool)
-        text = _clean_number_text(obj.where(~isnull, ""))
-        if is_num.any():
-            text = text.where(~is_num, obj[is_num].map(lambda v: repr(float(v))))
-        q = pd.to_numeric(text.where(text != "", None), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-        invalid = ~np.isfinite(q)
-        empty = (text == "").to_numpy()
-        for i in np.flatnonzero(invalid):
-            label = col.index[i]
+        codes, uniq_idx = pd.factorize(obj, use_na_sentinel=True)
+        uniq = np.asarray(uniq_idx, dtype=object)
+        u_isnum = np.fromiter((isinstance(v, _NUM_TYPES) and not isinstance(v, bool) for v in uniq), dtype=bool, count=len(uniq))
+        u = pd.Series(uniq, dtype=object)
+        norm = u.where(~u_isnum, "").astype(str).str.normalize("NFKC").str.strip()
+        has_sep = norm.str.contains(_SEP, regex=True).to_numpy(dtype=bool)
+        grouped_ok = ~has_sep | norm.str.fullmatch(_GROUPED).to_numpy(dtype=bool)
+        if comma_ambiguous:
+            grouped_ok &= ~norm.str.contains(",", regex=False).to_numpy(dtype=bool)
+        clean = norm.str.replace(_NUM_CLEAN, "", regex=True)
+        if u_isnum.any():
+            clean[u_isnum] = [repr(float(v)) for v in uniq[u_isnum]]
+        uq = np.array(pd.to_numeric(clean.where(clean != "", None), errors="coerce").to_numpy(dtype="float64", na_value=np.nan))
+        if u_isnum.any():
+            uq[u_isnum] = uniq[u_isnum].astype("float64")
+        u_bad = ~np.isfinite(uq) | ~grouped_ok | (np.abs(np.nan_to_num(uq, nan=0.0)) > MAX_QUANTITY)
+        # missing cells (code -1) read as empty text
+        uq_all = np.append(uq, np.nan)
+        clean_all = np.append(clean.to_numpy(dtype=object), "")
+        u_bad_all = np.append(u_bad, True)
+        q = uq_all[codes]
+        q = np.where(u_bad_all[codes], np.nan, q)
+        text = pd.Series(clean_all[codes], index=col.index, dtype=object)
+        for i in np.flatnonzero(u_bad_all[codes]):
+            c = int(codes[i])
             raw = col.iloc[i]
-            reason = "empty quantity" if empty[i] else "quantity is not a finite number"
-            issues.append(RowIssue(row=_row_label(label), column="quantity", value=None if empty[i] else raw, reason=reason))
-        bad |= invalid
-        invalid = np.zeros(n, bool)
-    if text is None:
-        for i in np.flatnonzero(invalid):
-            issues.append(RowIssue(row=_row_label(col.index[i]), column="quantity", value=_py(col.iloc[i]), reason="quantity is not a finite number"))
-        bad |= invalid
-    neg = np.isfinite(q) & (q < 0)
+            if c < 0:
+                issues.append(RowIssue(row=_row_label(col.index[i]), column="quantity", value=None, reason="empty quantity"))
+                continue
+            reason, hint = _quantity_reason(uniq[c], str(clean.iloc[c]) if not u_isnum[c] else repr(uniq[c]), float(uq[c]),
+                                            bool(grouped_ok[c]), comma_ambiguous)
+            issues.append(RowIssue(row=_row_label(col.index[i]), column="quantity", value=None if reason == "empty quantity" else _py(raw),
+                                   reason=reason, hint=hint))
+        bad |= u_bad_all[codes]
+    neg = np.isfinite(q) & (q < 0) & ~bad
     for i in np.flatnonzero(neg):
         issues.append(RowIssue(row=_row_label(col.index[i]), column="quantity", value=_py(col.iloc[i]), reason="quantity is negative",
                                hint="activity quantities are >= 0; a correction is a separate, documented adjustment"))
@@ -252,6 +606,24 @@ def _parse_years(col: pd.Series | None, default: int, n: int, index: pd.Index, i
     return np.where(invalid, default, years).astype(np.int64), bad
 
 
+def _blank_rows(df: pd.DataFrame) -> np.ndarray | None:
+    """Rows whose every cell is empty (Excel's trailing rows, blank lines): not data, skipped
+    and counted. Checked only where the carrier cell is empty, so clean tables pay little."""
+    if "carrier" not in df.columns or len(df) == 0:
+        return None
+    cand = _blank_cell(df["carrier"])
+    if not cand.any():
+        return None
+    idx = np.flatnonzero(cand)
+    sub = df.iloc[idx]
+    all_blank = np.ones(len(idx), dtype=bool)
+    for c in range(sub.shape[1]):
+        all_blank &= _blank_cell(sub.iloc[:, c])
+    out = np.zeros(len(df), dtype=bool)
+    out[idx[all_blank]] = True
+    return out
+
+
 def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 0) -> ActivityTable:
     """Read and validate an activity table against a profile.
 
@@ -259,18 +631,25 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     reason); nothing is dropped silently. Rows with an issue are kept in ``frame`` with
     ``_bad`` set, so callers can decide to raise or to collect.
     """
-    df, src, enc = read_table(source, sheet=sheet)
-    n_input = len(df)
+    raw = read_raw(source, sheet=sheet)
+    df = raw.frame
+    meta: dict[str, Any] = {"source": raw.source, "encoding": raw.encoding, "format": raw.format, "delimiter": raw.delimiter,
+                            "header_row": raw.header_row, "sheet": raw.sheet}
     issues: list[RowIssue] = []
     df, col_issues = _rename_columns(df)
     issues.extend(col_issues)
-    if any(i.column in REQUIRED_COLUMNS and i.row is None for i in col_issues) or any("duplicate" in i.reason for i in col_issues):
-        return ActivityTable(frame=df.iloc[0:0], issues=issues, source=src, encoding=enc, n_input_rows=n_input)
-    if n_input == 0:
-        issues.append(RowIssue(row=None, column=None, value=src, reason="the activity table has no rows"))
-        return ActivityTable(frame=df, issues=issues, source=src, encoding=enc, n_input_rows=0)
-    if not isinstance(df.index, pd.RangeIndex):
+    if col_issues:
+        return ActivityTable(frame=df.iloc[0:0], issues=issues, n_input_rows=len(df), **meta)
+    if not isinstance(df.index, pd.RangeIndex) or df.index.start != 0 or df.index.step != 1:
         df = df.reset_index(drop=True)
+    blank = _blank_rows(df)
+    blank_rows = np.flatnonzero(blank).tolist() if blank is not None else []
+    if blank is not None and blank_rows:
+        df = df[~blank]
+    n_input = len(df)
+    if n_input == 0:
+        issues.append(RowIssue(row=None, column=None, value=raw.source, reason="the activity table has no rows"))
+        return ActivityTable(frame=df, issues=issues, n_input_rows=0, blank_rows=blank_rows, **meta)
     n = len(df)
     bad = np.zeros(n, dtype=bool)
 
@@ -289,7 +668,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     u_unknown = np.array([isinstance(c, str) and c.startswith("?") for c in resolved], dtype=bool)
 
     # quantities
-    q, qtext, qbad = _parse_quantities(df["quantity"], issues)
+    q, qtext, qbad = _parse_quantities(df["quantity"], issues, comma_ambiguous=raw.delimiter == ";")
     bad |= qbad
 
     # units: parse each distinct spelling once
@@ -307,7 +686,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
         except InputError as exc:
             unit_err[j] = exc.reason if s else "empty unit"
     for i in np.flatnonzero(~unit_ok[ucodes]):
-        issues.append(RowIssue(row=int(i), column="unit", value=unit_col.iloc[i], reason=unit_err[int(ucodes[i])],
+        issues.append(RowIssue(row=_row_label(df.index[i]), column="unit", value=unit_col.iloc[i], reason=unit_err[int(ucodes[i])],
                                hint="e.g. MWh, kWh, 萬千瓦時, GJ, t, 噸, m**3, 立方米, L, scf, btu"))
     bad |= ~unit_ok[ucodes]
 
@@ -330,7 +709,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
                 sbad[j] = True
         scope_override = svals[scodes]
         for i in np.flatnonzero(sbad[scodes]):
-            issues.append(RowIssue(row=int(i), column="scope", value=_py(scope_col.iloc[i]), reason="scope must be 1 or 2",
+            issues.append(RowIssue(row=_row_label(df.index[i]), column="scope", value=_py(scope_col.iloc[i]), reason="scope must be 1 or 2",
                                    hint="Scope 3 is outside ghgcalc's remit; leave the cell empty for the carrier's default"))
         bad |= sbad[scodes]
 
@@ -345,13 +724,13 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
                 carrier_ids[i] = str(carrier_ids[i])[1:]
                 continue
             issues.append(RowIssue(
-                row=int(i), column="carrier", value=_py(carrier_col.iloc[i]), reason="unknown carrier",
+                row=_row_label(df.index[i]), column="carrier", value=_py(carrier_col.iloc[i]), reason="unknown carrier",
                 hint=f"use a shipped carrier ({', '.join(list(carriers())[:8])}, ...), a Chinese label such as 外購電力, "
                      "define it under [carriers] in the profile, or give a GHG-mass unit and a scope for a direct emission entry",
             ))
             bad[i] = True
     for i in np.flatnonzero(empty_carrier):
-        issues.append(RowIssue(row=int(i), column="carrier", value=None, reason="empty carrier"))
+        issues.append(RowIssue(row=_row_label(df.index[i]), column="carrier", value=None, reason="empty carrier"))
         bad[i] = True
 
     years, ybad = _parse_years(df["period"] if "period" in df.columns else None, profile.reporting_year, n, df.index, issues)
@@ -384,4 +763,4 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
         if c not in out.columns and c not in REQUIRED_COLUMNS and c not in OPTIONAL_COLUMNS:
             out[c] = df[c]
     out["_bad"] = bad
-    return ActivityTable(frame=out, issues=issues, source=src, encoding=enc, n_input_rows=n_input)
+    return ActivityTable(frame=out, issues=issues, n_input_rows=n_input, blank_rows=blank_rows, **meta)

@@ -35,7 +35,7 @@ import pandas as pd
 
 from .activities import ActivityTable, read_activities
 from .carriers import Carrier, carriers
-from .errors import ActivityDataError, FactorError, ProfileError, RowIssue
+from .errors import ActivityDataError, FactorError, GhgcalcError, InputError, ProfileError, RowIssue
 from .factors import FactorLibrary, FactorRow
 from .profiles import CarrierMethod, MarketBased, MarketMethod, Profile, load_profile, profile_library, resolve_ref
 from .regions import canonical_instrument, canonical_region, grid_of, instruments, regions
@@ -289,6 +289,8 @@ class Method:
             return Resolution(category="error", error=(exc.column, exc.reason, exc.hint))
         except ProfileError as exc:
             return Resolution(category="error", error=("carrier", str(exc), None))
+        except InputError as exc:  # a unit pint cannot read (its rows are already marked bad)
+            return Resolution(category="error", error=(exc.column or "unit", exc.reason, exc.hint))
 
     def _carrier(self, carrier: str) -> tuple[Carrier | None, CarrierMethod | None]:
         return carriers().get(carrier), self.profile.method(carrier)
@@ -749,7 +751,7 @@ def compute(table: ActivityTable, method: Method, denominators: Mapping[str, Any
     if len(frame) == 0 or "_bad" not in frame.columns:
         if issues and on_error == "raise":
             raise ActivityDataError(issues)
-        return Result.empty(method, denominators, issues, table)
+        return check_rows_accounted(Result.empty(method, denominators, issues, table), table)
     good_mask = ~frame["_bad"].to_numpy()
     inv, keys = _key_codes(frame)
     resolutions = resolve_keys(method, keys)
@@ -773,7 +775,31 @@ def compute(table: ActivityTable, method: Method, denominators: Mapping[str, Any
     if issues and on_error == "raise":
         issues.sort(key=lambda x: (x.row if x.row is not None else -1))
         raise ActivityDataError(issues)
-    return Result.build(frame, ok, inv, resolutions, method, denominators, issues, table, keys=keys)
+    return check_rows_accounted(Result.build(frame, ok, inv, resolutions, method, denominators, issues, table, keys=keys), table)
+
+
+def check_rows_accounted(result: Any, table: ActivityTable) -> Any:
+    """Every input row is in ``result.rows`` or in ``result.errors``, never both, never
+    neither (rows in == rows computed + rows in error). Checked on every result; a
+    violation is a bug in ghgcalc and raises :class:`~ghgcalc.errors.GhgcalcError`."""
+    n_in = table.n_input_rows
+    computed = result.rows.index
+    bad = {e.row for e in result.errors if e.row is not None}
+    whole_table = any(e.row is None for e in result.errors)
+    problems = []
+    if whole_table and not bad:
+        if len(computed):
+            problems.append(f"{len(computed)} row(s) computed although the whole table is in error")
+    else:
+        if len(computed) + len(bad) != n_in:
+            problems.append(f"{n_in} rows in, {len(computed)} computed + {len(bad)} in error")
+        if bad and computed.isin(list(bad)).any():
+            problems.append("a row is both computed and in error")
+        if bad and not pd.Index(list(bad)).isin(table.frame.index).all():
+            problems.append("an error names a row that is not in the input")
+    if problems:
+        raise GhgcalcError("internal error: input rows not accounted for (" + "; ".join(problems) + "); please report this")
+    return result
 
 
 def _plain(v: Any) -> Any:

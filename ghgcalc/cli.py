@@ -1,13 +1,16 @@
 """Command line: ``ghgcalc example | calc | reconcile | explain | claims | report | factors | profiles``.
 
 Exit codes (contract section 3): 0 ok; 1 a reconciled figure differs; 2 bad input, with a
-message that names row, column, value and reason, and no traceback.
+message that names row, column, value and reason, and no traceback. A file that cannot be
+read or written, and any unexpected failure, also exit 2 with a one-line message (an
+unexpected one is labelled an internal error; ``GHGCALC_DEBUG=1`` shows its traceback).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from importlib import resources
@@ -110,6 +113,10 @@ def cmd_calc(args: argparse.Namespace) -> int:
         if fmt == "xlsx" and not args.output:
             raise GhgcalcError("--format xlsx needs -o FILE.xlsx")
         write_rows(result, args.output if args.output else sys.stdout, fmt)
+        if result.errors:  # the bad rows are listed too, so every input row is accounted for
+            print(f"ghgcalc: {len(result.errors)} problem(s), rows not computed (partial totals):", file=sys.stderr)
+            for e in result.errors:
+                print(f"  - {e}", file=sys.stderr)
     else:
         unc = (_uncertainty_section(result, args.uncertainty, args.seed, args.draws, args.activity_uncertainty or [])
                if args.uncertainty else None)
@@ -451,7 +458,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
         return code
     except ActivityDataError as exc:
-        print(f"ghgcalc: bad input: {len(exc.issues)} problem(s):", file=sys.stderr)
+        print(f"ghgcalc: bad input: {len(exc.issues)} problem(s) (rows are numbered from 0 at the first row under "
+              "the header):", file=sys.stderr)
         for issue in exc.issues:
             print(f"  - {issue}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -460,6 +468,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a file that cannot be read or written
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"ghgcalc: error:{where}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # an unexpected failure: say so, without a traceback (GHGCALC_DEBUG=1 shows it)
+        if os.environ.get("GHGCALC_DEBUG"):
+            raise
+        print(f"ghgcalc: internal error while processing the input ({type(exc).__name__}: {exc}); please report it "
+              "with the input (GHGCALC_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

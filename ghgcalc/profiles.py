@@ -12,6 +12,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
@@ -203,16 +204,36 @@ def load_profile(profile: str | Path | Mapping[str, Any] | Profile) -> Profile:
     return prof
 
 
+def table_path(profile: Profile, table: str, *, key: str) -> Path:
+    """Where a profile's factor table is, refusing paths outside the user's intent.
+
+    A profile read from a file names tables relative to its own directory, and only
+    inside it: an absolute path or one that climbs out with ``..`` (or a symlink that
+    leads out) is a :class:`ProfileError`, so a profile received from someone else cannot
+    read arbitrary files. A profile built in code (a dict or :class:`Profile`) is the
+    user's own explicit choice and may name absolute paths."""
+    p = Path(table)
+    if profile.base_dir is None:
+        if not p.is_absolute():
+            raise ProfileError("a relative table path needs a profile loaded from a file (or give an absolute path)",
+                               key=key, profile=profile.id)
+        return p
+    base = Path(profile.base_dir).resolve()
+    if p.is_absolute():
+        raise ProfileError(f"table path {table!r} is absolute: a profile file may only name tables in its own directory "
+                           f"({base})", key=key, profile=profile.id)
+    full = (base / p).resolve()
+    if not full.is_relative_to(base):
+        raise ProfileError(f"table path {table!r} leads outside the profile's directory ({base})", key=key, profile=profile.id)
+    return full
+
+
 def profile_library(profile: Profile, base: FactorLibrary | None = None) -> FactorLibrary:
     """The shipped factors plus the profile's own tables (paths relative to the profile)."""
     lib = pinned_library(profile, base)
     extra: list[FactorRow] = []
     for i, t in enumerate(profile.factor_tables):
-        p = Path(t)
-        if not p.is_absolute():
-            if profile.base_dir is None:
-                raise ProfileError("a relative table path needs a profile loaded from a file", key=f"factor_tables.{i}", profile=profile.id)
-            p = Path(profile.base_dir) / p
+        p = table_path(profile, t, key=f"factor_tables.{i}")
         try:
             extra.extend(load_table(p))
         except FactorError as exc:
@@ -298,13 +319,76 @@ def literal_row(ref: str, *, profile: Profile, carrier: str | None, kind: str, k
 
 
 def resolve_ref(ref: str, *, profile: Profile, library: FactorLibrary, carrier: str | None, kind: str, key: str) -> FactorRow:
-    """A profile reference (id or literal) as a factor row of the expected kind."""
+    """A profile reference (id or literal) as a factor row of the expected kind and dimension."""
     if is_literal(ref):
-        return literal_row(ref, profile=profile, carrier=carrier, kind=kind, key=key)
-    try:
-        row = library.get(ref)
-    except FactorError as exc:
-        raise ProfileError(exc.reason, key=key, profile=profile.id) from None
-    if row.kind != kind:
-        raise ProfileError(f"factor {ref!r} is a {row.kind} factor, not {kind}", key=key, profile=profile.id)
+        row = literal_row(ref, profile=profile, carrier=carrier, kind=kind, key=key)
+    else:
+        try:
+            row = library.get(ref)
+        except FactorError as exc:
+            raise ProfileError(exc.reason, key=key, profile=profile.id) from None
+        if row.kind != kind:
+            raise ProfileError(f"factor {ref!r} is a {row.kind} factor, not {kind}", key=key, profile=profile.id)
+    problem = dimension_problem(row.unit, kind)
+    if problem is None and kind == "emission" and carrier is not None:
+        problem = _energy_only_problem(row.unit, carrier, profile)
+    if problem:
+        raise ProfileError(f"{ref!r} [{row.unit}]: {problem}", key=key, profile=profile.id)
     return row
+
+
+_ENERGY = {"[length]": Fraction(2), "[mass]": Fraction(1), "[time]": Fraction(-2)}
+_PER_ACTIVITY = {  # what a factor may be "per": one unit of energy, mass or volume of the activity
+    "energy": {k: -v for k, v in _ENERGY.items()},
+    "mass": {"[mass]": Fraction(-1)},
+    "volume": {"[length]": Fraction(-3)},
+}
+
+
+def _minus(d: dict[str, Fraction], e: dict[str, Fraction]) -> dict[str, Fraction]:
+    out = dict(d)
+    for k, v in e.items():
+        out[k] = out.get(k, Fraction(0)) - v
+    return {k: v for k, v in out.items() if v != 0}
+
+
+def dimension_problem(unit: str, kind: str) -> str | None:
+    """Why a factor unit cannot serve as ``kind`` (None when it can).
+
+    heating_value: energy per mass or volume; density: mass per volume; coal_equivalent:
+    coal equivalent per energy, mass or volume; emission: one gas per energy, mass or
+    volume; gwp: CO2e per mass of gas (or a pure number)."""
+    d = {k: Fraction(v) for k, v in dims_of(unit).items() if v != 0}
+    per = _PER_ACTIVITY
+    if kind == "heating_value":
+        ok = any(_minus(d, _ENERGY) == p for k, p in per.items() if k != "energy")
+        return None if ok else "a heating value is an energy per mass or volume (GJ/t, GJ/(10^4 m^3), btu/scf)"
+    if kind == "density":
+        return None if d == {"[mass]": 1, "[length]": -3} else "a density is a mass per volume (t/m^3, kg/L)"
+    if kind == "coal_equivalent":
+        rest = _minus(d, {"[coal_equivalent]": Fraction(1)})
+        ok = d.get("[coal_equivalent]") == 1 and any(rest == p for p in per.values())
+        return None if ok else "a coal equivalent is coal equivalent per energy, mass or volume (kgce/kg, kgce/kWh)"
+    if kind == "emission":
+        gases = [g for g in d if g in GAS_DIMENSIONS and d[g] == 1]
+        ok = len(gases) == 1 and any(_minus(d, {gases[0]: Fraction(1), "[mass]": Fraction(1)}) == p for p in per.values())
+        return None if ok else "an emission factor is a mass of one gas per energy, mass or volume (t CO2/MWh, kg CH4/TJ)"
+    if kind == "gwp":
+        ok = not d or d.get("[co2_equivalent]") == 1
+        return None if ok else "a GWP is CO2e per mass of the gas (t CO2e/t CH4) or a pure number"
+    return None
+
+
+def _energy_only_problem(unit: str, carrier: str, profile: Profile) -> str | None:
+    """Electricity is always measured as energy: without a heating value or density in the
+    profile, an emission factor per mass or volume could never apply to it."""
+    from .carriers import carriers
+
+    shipped = carriers().get(carrier)
+    method = profile.carriers.get(carrier)
+    if shipped is None or shipped.type != "electricity" or (method and (method.heating_value or method.density)):
+        return None
+    d = {k: Fraction(v) for k, v in dims_of(unit).items() if v != 0 and k not in GAS_DIMENSIONS}
+    if _minus(d, {"[mass]": Fraction(1)}) == _PER_ACTIVITY["energy"]:
+        return None
+    return f"{carrier} is measured as energy, so its emission factor must be per energy (t CO2/MWh)"

@@ -106,18 +106,52 @@ def load_reported(source: str | Path | Mapping[str, Any] | ReportedFigures) -> R
     try:
         out = ReportedFigures.model_validate(data)
     except ValidationError as exc:
-        e = exc.errors()[0]
+        errs = exc.errors()
+        e = errs[0]
         loc = list(e["loc"])
         entry = loc[1] if len(loc) > 1 and loc[0] == "reported" and isinstance(loc[1], int) else None
         key = str(loc[-1]) if loc else None
-        raise ReportedFiguresError(e["msg"], entry=entry, key=key) from None
+        more = "".join(f"; {'.'.join(str(x) for x in x_['loc'])}: {x_['msg']}" for x_ in errs[1:10])
+        raise ReportedFiguresError(e["msg"] + more, entry=entry, key=key) from None
+    problems: list[tuple[int, str, str]] = []
     for i, f in enumerate(out.reported):
         if f.unit and f.unit not in ("dimensionless", "1"):
             try:
                 parse_unit(f.unit)
             except UnitError as exc:
-                raise ReportedFiguresError(f"unit {f.unit!r}: {exc.reason}", entry=i, key="unit") from None
+                problems.append((i, "unit", f"unit {f.unit!r}: {exc.reason}"))
+        guess = _misspelt_metric(f.metric)
+        if guess:
+            problems.append((i, "metric", f"unknown metric {f.metric!r} (did you mean {guess!r}?)"))
+    if problems:
+        i, key, reason = problems[0]
+        more = "".join(f"; entry {j}, key {k!r}: {r}" for j, k, r in problems[1:10])
+        raise ReportedFiguresError(reason + more, entry=i, key=key)
     return out
+
+
+def _misspelt_metric(metric: str) -> str | None:
+    """The metric id a name is a near miss of (``Scope1``, ``scope_1`` -> ``scope1``), else None.
+
+    A name far from every metric id (``data_centre_pue``) is a figure ghgcalc does not
+    compute and is reported as ``not_recomputed``; a near miss is a typo that would
+    otherwise pass silently as ``not_recomputed``."""
+    import difflib
+
+    from .results import _metric_specs
+
+    bases = list(_metric_specs())
+    if metric in bases or metric.split("_per_")[0] in bases:
+        return None
+    known = bases + [f"{b}_per_capita" for b in bases]
+    folded = metric.strip().lower().replace(" ", "").replace("-", "_")
+    if folded in known:
+        return folded
+    bare = {k.replace("_", ""): k for k in known}
+    if folded.replace("_", "") in bare:
+        return bare[folded.replace("_", "")]
+    close = difflib.get_close_matches(folded, known, n=1, cutoff=0.85)
+    return close[0] if close else None
 
 
 def round_half_up(x: Fraction, decimals: int) -> Fraction:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -17,12 +18,20 @@ from .results import Result
 
 __all__ = ["kpi_table_text", "result_json", "safe_cell", "totals_json", "write_rows"]
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def safe_cell(v: Any) -> Any:
-    """Text that a spreadsheet would read as a formula, made inert."""
-    if isinstance(v, str) and v.startswith(_FORMULA_START):
+    """Text that a spreadsheet would read as a formula, made inert (prefixed with ``'``).
+
+    Caught also after leading spaces (``"  =1+1"``) and in full-width form (``＝``, ``＋``,
+    ``－``, ``＠``, which NFKC folds to the ASCII signs and some spreadsheets accept)."""
+    if not isinstance(v, str) or not v:
+        return v
+    if v.startswith(_FORMULA_START):
+        return "'" + v
+    folded = unicodedata.normalize("NFKC", v[:8]).lstrip(" \u3000\xa0")
+    if folded.startswith(_FORMULA_START):
         return "'" + v
     return v
 
@@ -51,6 +60,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "rows_in": result.n_input_rows,
         "rows_computed": result.rows_computed,
         "partial": result.partial,
+        "input": dict(result.input_info),
     }
 
 
@@ -63,6 +73,7 @@ def _export_frame(result: Result) -> pd.DataFrame:
     for c in df.columns:
         if df[c].dtype == object or isinstance(df[c].dtype, (pd.CategoricalDtype, pd.StringDtype)):
             df[c] = df[c].astype(object).map(safe_cell)
+    df.columns = pd.Index([safe_cell(str(c)) for c in df.columns], dtype=object)
     return df
 
 

@@ -257,6 +257,8 @@ class Result:
         self.n_input_rows = 0
         self.source: str | None = None
         self.encoding: str | None = None
+        #: how the input was read (format, encoding, delimiter, header row, blank rows skipped)
+        self.input_info: dict[str, Any] = {}
         self._inv = np.zeros(0, dtype=np.int64)
         self._q = np.zeros(0)
         self._qtext: np.ndarray | None = None
@@ -277,6 +279,7 @@ class Result:
         r.errors = list(issues)
         r.n_input_rows = table.n_input_rows
         r.source, r.encoding = table.source, table.encoding
+        r.input_info = table.input_info()
         return r
 
     @classmethod

@@ -34,9 +34,17 @@ def test_factor_of_the_wrong_kind() -> None:
         ghgcalc.calculate(ROW, base(electricity={"emission": ["gbt2589-2020-electricity-calorific"]}))
 
 
-def test_literal_of_the_wrong_dimension_is_a_row_error() -> None:
-    with pytest.raises(ActivityDataError) as info:
+def test_literal_of_the_wrong_dimension_is_a_profile_error() -> None:
+    # issue 5: electricity is measured as energy, so a per-tonne factor can never apply to it
+    with pytest.raises(ProfileError) as info:
         ghgcalc.calculate(ROW, base(electricity={"emission": ["0.5 t CO2/t"]}))
+    assert info.value.key == "carriers.electricity.emission[0]"
+
+
+def test_factor_that_does_not_fit_the_rows_unit_is_a_row_error() -> None:
+    prof = base(diesel={"emission": ["74100 kg CO2/TJ"]})   # no heating value: tonnes cannot reach TJ
+    with pytest.raises(ActivityDataError) as info:
+        ghgcalc.calculate([{"carrier": "diesel", "quantity": "1", "unit": "t"}], prof)
     assert info.value.issues[0].column == "unit"
 
 

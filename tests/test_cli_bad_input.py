@@ -1,0 +1,117 @@
+"""Bad input at the command line (issue 5): exit code 2, a message naming row, column,
+value and reason, and never a traceback. The catalogue is the one the API tests use
+(bad_inputs.py). Every case runs through ``ghgcalc.cli.main`` in process; one case of each
+kind runs through the real console script in a subprocess (a process costs about a second
+of start-up, mostly building the pint registry, so all of them would slow the suite by a
+minute of CPU)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bad_inputs import CASES, HEADER, PROFILE, Case
+
+EXE = shutil.which("ghgcalc")
+CMD = [EXE] if EXE else [sys.executable, "-m", "ghgcalc.cli"]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CMD, *args], capture_output=True, text=True, timeout=180, cwd=cwd)
+
+
+def _argv(case: Case, args: dict[str, Any]) -> list[str]:
+    if case.kind == "reported":
+        return ["reconcile", str(args["activity"]), str(args["reported"]), "--profile", PROFILE]
+    return ["calc", str(args["activity"]), "--profile", str(args.get("profile", PROFILE))]
+
+
+#: one case of each kind, run through the real console script
+SUBPROCESS = ("every-bad-row", "missing-column", "duplicate-alias", "empty-file", "png", "truncated-xlsx", "truncated-parquet",
+              "literal-wrong-dimension", "table-escapes-dir", "value-not-digits", "yaml-python-tag")
+SUB_CASES = [c for c in CASES if c.id in SUBPROCESS]
+
+
+def _check(case: Case, code: int, out: str, err: str, d: Path) -> None:
+    assert code == 2, (code, out[-500:], err[-2000:])
+    assert "Traceback" not in err and "Traceback" not in out
+    assert err.startswith("ghgcalc: ")
+    for fragment in case.text:
+        assert fragment in err, (fragment, err)
+    for row, col in case.issues:
+        if row is not None and col is not None:
+            assert f"row {row}, column '{col}'" in err, err
+    assert not (d / "PWNED").exists()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_cli_main_exit_2_with_message(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from ghgcalc.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    code = main(_argv(case, case.build(tmp_path)))
+    cap = capsys.readouterr()
+    _check(case, code, cap.out, cap.err, tmp_path)
+
+
+def test_subprocess_cases_cover_each_kind() -> None:
+    assert len(SUB_CASES) == len(SUBPROCESS)
+    assert {c.kind for c in SUB_CASES} == {"activity", "profile", "reported"}
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subprocess.CompletedProcess[str], Path]]:
+    jobs = []
+    for case in SUB_CASES:
+        d = tmp_path_factory.mktemp(case.id)
+        jobs.append((case.id, _argv(case, case.build(d)), d))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        procs = list(pool.map(lambda j: run(*j[1], cwd=j[2]), jobs))
+    return {cid: (p, d) for (cid, _, d), p in zip(jobs, procs, strict=True)}
+
+
+@pytest.mark.parametrize("case", SUB_CASES, ids=[c.id for c in SUB_CASES])
+def test_console_script_exit_2_with_message_and_no_traceback(case: Case, outcomes: dict[str, Any]) -> None:
+    p, d = outcomes[case.id]
+    _check(case, p.returncode, p.stdout, p.stderr, d)
+
+
+def test_cli_collect_writes_good_rows_and_lists_bad_ones(tmp_path: Path) -> None:
+    f = tmp_path / "a.csv"
+    f.write_text(HEADER + "electricity,5,MWh\nunobtainium,1,MWh\nelectricity,-1,MWh\n", encoding="utf-8")
+    p = run("calc", str(f), "--profile", PROFILE, "--format", "json", "--on-error", "collect")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["partial"] is True and out["rows_in"] == 3 and out["rows_computed"] == 1
+    assert sorted((e["row"], e["column"]) for e in out["errors"]) == [(1, "carrier"), (2, "quantity")]
+    assert out["input"]["encoding"] == "utf-8" and out["input"]["header_row"] == 0
+    p = run("calc", str(f), "--profile", PROFILE, "--format", "csv", "--on-error", "collect")
+    assert p.returncode == 0
+    assert "2 problem(s), rows not computed (partial totals)" in p.stderr and "row 1, column 'carrier'" in p.stderr
+    p = run("calc", str(f), "--profile", PROFILE, "--on-error", "collect")
+    assert "2 row(s) not computed (partial totals)" in p.stdout
+
+
+def test_cli_unwritable_output_is_exit_2(tmp_path: Path) -> None:
+    f = tmp_path / "a.csv"
+    f.write_text(HEADER + "electricity,5,MWh\n", encoding="utf-8")
+    p = run("calc", str(f), "--profile", PROFILE, "--format", "json", "-o", str(tmp_path / "no" / "such" / "dir" / "out.json"))
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert "No such file or directory" in p.stderr
+
+
+def test_cli_reports_the_encoding_it_used(tmp_path: Path) -> None:
+    f = tmp_path / "big5.csv"
+    f.write_bytes("報告標題\n\n能源,數量,單位\n外購電力,\"1,000\",兆瓦時\n".encode("cp950"))
+    p = run("calc", str(f), "--profile", PROFILE, "--format", "json")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["input"]["encoding"] in ("cp950", "big5") and out["input"]["header_row"] == 2
+    assert out["totals"]["scope2"]["value"] == pytest.approx(1000 * 0.5703, rel=1e-12)
