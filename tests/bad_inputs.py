@@ -124,7 +124,7 @@ CASES: list[Case] = [
     csv_case("wrong-dimension-diesel-m3", "diesel,1,m**3\n", [(0, "unit")], ["cannot apply"]),
     csv_case("wrong-dimension-water-mwh", "fresh_water,1,MWh\n", [(0, "unit")], ["cannot be expressed"]),
     # -- other columns -------------------------------------------------------------------
-    csv_case("period-not-covered", "electricity,1,MWh,1990\n", [(0, "period")], ["no factor in the profile covers year 1990"],
+    csv_case("period-not-covered", "electricity,1,MWh,1990\n", [(0, "period")], ["no factor in the profile covers", "1990"],
              header="carrier,quantity,unit,period\n"),
     csv_case("period-not-a-date", "electricity,1,MWh,last year\n", [(0, "period")], ["period is not a year"],
              header="carrier,quantity,unit,period\n"),
