@@ -7,9 +7,13 @@ provenance, totals, intensities, KPIs) -> reconciliation against a published rep
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from .calculation import calculate
+# eager: ``ghgcalc.claims`` is both a submodule and a function, and a lazily imported
+# submodule would shadow the function
 from .claims import ClaimsReport, claims
 from .disclosure import disclosure_pack, report
 from .errors import (
@@ -24,12 +28,38 @@ from .errors import (
     UnitError,
     UnknownCarrierError,
 )
-from .explanation import Explanation, explain
-from .factors import FactorLibrary, FactorRow, default_library
-from .profiles import Profile, load_profile
-from .reconciliation import Reconciliation, load_reported, reconcile
-from .results import Result
-from .streaming import StreamResult, calculate_stream
+
+if TYPE_CHECKING:
+    from .calculation import calculate
+    from .explanation import Explanation, explain
+    from .factors import FactorLibrary, FactorRow, default_library
+    from .profiles import Profile, load_profile
+    from .reconciliation import Reconciliation, load_reported, reconcile
+    from .results import Result
+    from .streaming import StreamResult, calculate_stream
+
+#: where each public name lives; imported on first use (PEP 562), so that ``import ghgcalc``
+#: costs almost nothing and pandas, pint, pydantic and the factor tables load with the first call
+_LAZY = {
+    "calculate": "calculation", "Explanation": "explanation",
+    "explain": "explanation", "FactorLibrary": "factors", "FactorRow": "factors", "default_library": "factors",
+    "Profile": "profiles", "load_profile": "profiles", "Reconciliation": "reconciliation", "load_reported": "reconciliation",
+    "reconcile": "reconciliation", "Result": "results", "StreamResult": "streaming", "calculate_stream": "streaming",
+}
+
+
+def __getattr__(name: str) -> Any:
+    mod = _LAZY.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'ghgcalc' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{mod}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "ActivityDataError",

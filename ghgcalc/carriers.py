@@ -10,7 +10,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 __all__ = ["Carrier", "carrier_aliases", "carriers", "metric_definitions", "normalize_key"]
@@ -36,7 +35,12 @@ def normalize_key(text: str) -> str:
 
 
 def _load_yaml(name: str) -> Any:
-    return yaml.safe_load(resources.files("ghgcalc").joinpath(f"data/{name}").read_text(encoding="utf-8"))
+    """A shipped YAML file, read with libyaml's safe loader when PyYAML has it (the same
+    safe schema as ``yaml.safe_load``, about ten times faster than the pure-Python one)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(resources.files("ghgcalc").joinpath(f"data/{name}").read_text(encoding="utf-8"), Loader=loader)
 
 
 @lru_cache(maxsize=1)

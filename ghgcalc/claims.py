@@ -45,8 +45,6 @@ from itertools import pairwise, permutations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from .errors import InputError, UnitError
 from .factors import FactorLibrary, FactorRow, default_library
 from .units import dims_of, gas_of, parse_unit
@@ -114,6 +112,8 @@ def _longest_first(items: Iterable[tuple[Any, ...]]) -> tuple[Any, ...]:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The claims lexicon, loaded once from ``ghgcalc/data/claims.yaml``."""
+    import yaml
+
     raw = yaml.safe_load(resources.files("ghgcalc").joinpath("data/claims.yaml").read_text(encoding="utf-8"))
     num = raw["numerals"]
     q = raw["qualifiers"]

@@ -25,7 +25,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
 from .errors import FactorError, UnitError
@@ -251,6 +250,8 @@ def _rows_from_csv(text: str, source: str) -> list[dict[str, Any]]:
 
 
 def _rows_from_yaml(text: str, source: str) -> list[dict[str, Any]]:
+    import yaml
+
     data = yaml.safe_load(text)
     if isinstance(data, dict):
         data = data.get("factors")

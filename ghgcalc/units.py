@@ -49,7 +49,14 @@ GAS_DIMENSIONS: dict[str, str] = {
 
 
 def _build(non_int_type: type) -> pint.UnitRegistry[Any]:
-    reg: pint.UnitRegistry[Any] = pint.UnitRegistry(non_int_type=non_int_type)
+    """pint's default definitions come from pint's own on-disk cache of the parsed file
+    (``cache_folder=":auto:"``, keyed by the file's content; about ten times faster than
+    parsing it), falling back to parsing when the cache folder cannot be used."""
+    reg: pint.UnitRegistry[Any]
+    try:
+        reg = pint.UnitRegistry(non_int_type=non_int_type, cache_folder=":auto:")
+    except Exception:  # an unwritable or corrupt cache folder: parse the definitions instead
+        reg = pint.UnitRegistry(non_int_type=non_int_type)
     text = resources.files("ghgcalc").joinpath("data/units.txt").read_text(encoding="utf-8")
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()

@@ -1,0 +1,24 @@
+"""``import ghgcalc`` stays cheap: the heavy parts load with the first call (issue 6)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def test_import_does_not_load_pandas_pyarrow_openpyxl() -> None:
+    code = ("import sys, json, ghgcalc; "
+            "print(json.dumps({m: m in sys.modules for m in ('pandas', 'pyarrow', 'openpyxl')}))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert json.loads(out) == {"pandas": False, "pyarrow": False, "openpyxl": False}
+
+
+def test_lazy_names_resolve() -> None:
+    import ghgcalc
+    from ghgcalc.calculation import calculate
+    from ghgcalc.results import Result
+
+    assert ghgcalc.calculate is calculate and ghgcalc.Result is Result
+    assert callable(ghgcalc.claims) and callable(ghgcalc.explain)
+    assert set(ghgcalc.__all__) <= set(dir(ghgcalc))
