@@ -498,6 +498,8 @@ class Method:
         scope = scope_for()
         if scope != 2:
             no_instrument(f"is Scope {scope}")
+        if method.note:
+            notes.append(f"profile note: {method.note}")  # e.g. why a gas is left out on purpose
         region = self._region(region, method, carrier, notes)
         coef = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
         chains = {c: {} for c in OUTPUT_COLUMNS}

@@ -63,6 +63,7 @@ def test_builtin_profile_runs_on_a_small_example(pid: str) -> None:
         # the pinned editions cover the profile's reporting year: nothing recorded as a mismatch
         assert "edition mismatch" not in str(row["method_notes"])
         assert row["co2e_t"] > 0, (pid, row["carrier"])
+        assert row["energy_mwh"] > 0, (pid, row["carrier"])
     prof = load_profile(pid)
     if prof.market_based is not None:
         assert "scope2_market" in t
@@ -123,6 +124,9 @@ def test_ipcc_tier1() -> None:
     assert row["co2e_t"] == pytest.approx(74.1 + 0.010 * 28 + 0.0006 * 265, rel=1e-12)
     row = _one("ipcc-2006-tier1-manufacturing", carrier="diesel", unit="GJ")
     assert row["ch4_t"] == pytest.approx(0.003, rel=1e-12)  # Table 2.3: 3 kg CH4/TJ
+    # biomass: CH4 and N2O in Scope 1, the biogenic CO2 left out on purpose and recorded
+    wood = _one("ipcc-2006-tier1-commercial", carrier="wood", unit="t")
+    assert wood["co2_t"] == 0 and wood["ch4_t"] > 0 and "biogenic" in str(wood["method_notes"])
     with pytest.raises(ghgcalc.errors.ActivityDataError) as info:
         ghgcalc.calculate([{"carrier": "electricity", "quantity": "1", "unit": "MWh"}], "ipcc-2006-tier1-commercial")
     assert info.value.issues[0].column == "carrier"
