@@ -15,7 +15,6 @@ __version__ = "0.1.0"
 # eager: ``ghgcalc.claims`` is both a submodule and a function, and a lazily imported
 # submodule would shadow the function
 from .claims import ClaimsReport, claims
-from .disclosure import disclosure_pack, report
 from .errors import (
     ActivityDataError,
     FactorError,
@@ -31,6 +30,7 @@ from .errors import (
 
 if TYPE_CHECKING:
     from .calculation import calculate
+    from .disclosure import disclosure_pack, report
     from .explanation import Explanation, explain
     from .factors import FactorLibrary, FactorRow, default_library
     from .profiles import Profile, load_profile
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 #: where each public name lives; imported on first use (PEP 562), so that ``import ghgcalc``
 #: costs almost nothing and pandas, pint, pydantic and the factor tables load with the first call
 _LAZY = {
-    "calculate": "calculation", "Explanation": "explanation",
+    "calculate": "calculation", "disclosure_pack": "disclosure", "report": "disclosure", "Explanation": "explanation",
     "explain": "explanation", "FactorLibrary": "factors", "FactorRow": "factors", "default_library": "factors",
     "Profile": "profiles", "load_profile": "profiles", "Reconciliation": "reconciliation", "load_reported": "reconciliation",
     "reconcile": "reconciliation", "Result": "results", "StreamResult": "streaming", "calculate_stream": "streaming",
