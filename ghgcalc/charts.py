@@ -66,7 +66,7 @@ def chart_figures(pack: DisclosurePack) -> dict[str, Any]:
             figs["scope"] = fig
         e = pack.chart_data.get("energy") or {}
         if e:
-            fig, ax = plt.subplots(figsize=(5.2, 0.6 + 0.4 * len(e)))
+            fig, ax = plt.subplots(figsize=(5.2, max(2.0, 0.8 + 0.4 * len(e))))
             names, vals = list(e), [e[k] for k in e]
             bars = ax.barh(names, vals, color=_COLOURS[0])
             ax.bar_label(bars, labels=[f"{v:,.0f}" for v in vals], padding=2)

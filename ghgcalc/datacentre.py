@@ -80,10 +80,13 @@ def canonical_metric(name: str) -> str:
     return _aliases().get(name, name)
 
 
-def ratio_metric_ids(base: list[str]) -> list[str]:
+def ratio_metric_ids(base: list[str], rows: object = None) -> list[str]:
     """The data-centre metrics a result with these base metrics has: all need IT energy rows,
-    and each its numerator (PUE energy, CUE emissions, WUE water)."""
+    and each its numerator (PUE energy, CUE emissions, WUE water). They also need the per-row
+    frame (which rows belong to a data centre): a streamed or Dask result has none of them."""
     if IT_CARRIER not in base:
+        return []
+    if rows is not None and not (isinstance(rows, pd.DataFrame) and "carrier" in rows.columns and len(rows)):
         return []
     return [m for m, need in _NEEDS.items() if need in base]
 

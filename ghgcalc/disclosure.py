@@ -272,6 +272,9 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
              "document", "reference", "published", "url", "uncertainty_low", "uncertainty_high", "review_status", "notes"]
     factors = pd.DataFrame([f.public_dict() for f in result.factors_used()], columns=fcols)
     errors = pd.DataFrame([e.as_dict() for e in result.errors], columns=["row", "column", "value", "reason", "hint"])
+    if not (isinstance(result.rows, pd.DataFrame) and len(result.rows)) and result.n_input_rows > len(result.errors):
+        notes.append("computed without a per-row frame (streamed or Dask): the totals and KPIs are complete, but the "
+                     "breakdowns by carrier, facility and period need the table in memory")
     if result.partial:
         notes.insert(0, f"{len(result.errors)} input row(s) were not computed; the totals are partial (see '{text['errors']['en']}')")
 

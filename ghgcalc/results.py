@@ -429,7 +429,7 @@ class Result:
 
     def metric_ids(self) -> list[str]:
         base = self.base_metrics()
-        return base + [f"{m}_{d.suffix}" for d in self.denominators for m in base] + ratio_metric_ids(base)
+        return base + [f"{m}_{d.suffix}" for d in self.denominators for m in base] + ratio_metric_ids(base, self.rows)
 
     def _split(self, metric: str) -> tuple[str, Denominator | None]:
         if metric in RATIO_METRICS:

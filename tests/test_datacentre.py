@@ -159,3 +159,12 @@ def test_breakdown_ratios_equal_the_masked_values() -> None:
                 want = r.metric_value(m, mask)[0]
                 got = df[m].iloc[i]
                 assert (got != got and want != want) or got == pytest.approx(want, rel=1e-12), (by, g, m)
+
+
+def test_streamed_result_has_no_ratios_but_keeps_the_it_energy(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    src = tmp_path / "dc.csv"
+    pd.DataFrame(DC + OFFICE).to_csv(src, index=False)
+    r = ghgcalc.calculate(src, "kuaishou-2022", chunk_rows=2)
+    t = r.totals()
+    assert "pue" not in t and t["it_electricity"].magnitude == pytest.approx(740.7)
+    assert ghgcalc.calculate(src, "kuaishou-2022").totals()["pue"].magnitude == pytest.approx(10000 / 7407)

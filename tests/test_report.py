@@ -361,3 +361,27 @@ def test_reconciliation_repr_html(seed_result: ghgcalc.Result) -> None:
     assert h.count("<tr>") == len(rec) + 1
     assert "16 reproduced, 1 consistent, 0 differs, 1 not recomputed" in h
     assert "class='status-not_recomputed'" in h and "data_centre_pue" in h
+
+
+def test_streamed_result_says_what_the_pack_lacks(tmp_path: Path) -> None:
+    src = tmp_path / "a.csv"
+    pd.DataFrame(multi_year_rows()[:7]).assign(period="2022").to_csv(src, index=False)
+    streamed = ghgcalc.calculate(src, profile_for(), chunk_rows=3)
+    pack = disclosure_pack(streamed)
+    assert any("per-row frame" in n for n in pack.notes)
+    in_memory = disclosure_pack(ghgcalc.calculate(src, profile_for()))
+    a = pack.kpis[pack.kpis["carrier"] == ""].set_index("metric")["value"]
+    b = in_memory.kpis[in_memory.kpis["carrier"] == ""].set_index("metric")["value"]
+    assert a.to_dict() == pytest.approx(b.to_dict(), rel=1e-12)
+
+
+def test_rows_not_computed_are_listed(tmp_path: Path) -> None:
+    rows = [*multi_year_rows()[:3], {"carrier": "unobtainium", "quantity": "1", "unit": "t", "facility": "X", "period": "2021"}]
+    res = ghgcalc.calculate(rows, profile_for(), on_error="collect")
+    pack = disclosure_pack(res)
+    assert list(pack.errors["row"]) == [3] and "errors" in pack.tables()
+    assert "not computed" in pack.notes[0]
+    out = tmp_path / "e.xlsx"
+    ghgcalc.report(res, out)
+    errs = list(openpyxl.load_workbook(out)["errors"].iter_rows(values_only=True))
+    assert errs[1][0] == 3 and "unobtainium" in str(errs[1])
