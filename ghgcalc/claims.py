@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -255,12 +256,14 @@ def join_sentences(text: str) -> list[Sentence]:
     buf: list[str] = []
     starts: list[tuple[int, int]] = []
     sentences: list[Sentence] = []
+    offset = 0  # length of "".join(buf)
 
     def flush() -> None:
-        joined = "".join(buf)
-        _split_into(joined, starts, sentences, lex)
+        nonlocal offset
+        _split_into("".join(buf), starts, sentences, lex)
         buf.clear()
         starts.clear()
+        offset = 0
 
     for idx, raw in enumerate(raw_lines):
         if idx in skip:
@@ -281,12 +284,14 @@ def join_sentences(text: str) -> list[Sentence]:
             prev = buf[-1]
             if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha() and line[:1].islower():
                 buf[-1] = prev[:-1]
+                offset -= 1
             elif _is_latin(prev[-1]) or prev[-1].isdigit() or prev[-1] in ".,;:)%":
                 if _is_latin(line[0]) or line[0].isdigit() or line[0] in "(":
                     buf.append(" ")
-        offset = sum(len(b) for b in buf)
+                    offset += 1
         starts.append((offset, lineno))
         buf.append(line)
+        offset += len(line)
     if buf:
         flush()
     return sentences
@@ -302,6 +307,7 @@ def _split_into(joined: str, starts: Sequence[tuple[int, int]], out: list[Senten
             if word and word.group(1).lower().rstrip(".") in lex.abbreviations:
                 continue
             cuts.append(i + 1)
+    offsets = [off for off, _ in starts]
     begin = 0
     for end in [*cuts, len(joined)]:
         seg = joined[begin:end]
@@ -310,10 +316,10 @@ def _split_into(joined: str, starts: Sequence[tuple[int, int]], out: list[Senten
         if joined[s:e].strip():
             text = joined[s:e].rstrip()
             ls = []
-            for j, (off, line) in enumerate(starts):
-                nxt = starts[j + 1][0] if j + 1 < len(starts) else len(joined) + 1
-                if off < s + len(text) and nxt > s:
-                    ls.append((max(off - s, 0), line))
+            j = max(bisect_right(offsets, s) - 1, 0)  # the line the sentence starts in
+            while j < len(starts) and starts[j][0] < s + len(text):
+                ls.append((max(starts[j][0] - s, 0), starts[j][1]))
+                j += 1
             out.append(Sentence(text=text, lines=tuple(line for _, line in ls), line_starts=tuple(ls)))
         begin = end
 
