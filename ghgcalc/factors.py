@@ -51,7 +51,7 @@ ReviewStatus = Literal["verified", "derived", "unverified", "user-supplied"]
 FIELDS: tuple[str, ...] = (
     "id", "series", "carrier", "kind", "gas", "value", "unit", "region", "valid_from",
     "valid_to", "gwp_set", "publisher", "document", "reference", "published", "url",
-    "uncertainty_low", "uncertainty_high", "review_status", "notes",
+    "uncertainty_low", "uncertainty_high", "uncertainty_coverage", "review_status", "notes",
 )
 
 
@@ -99,6 +99,10 @@ class FactorRow(BaseModel):
     url: str | None = None
     uncertainty_low: str | None = None
     uncertainty_high: str | None = None
+    #: what the range is: blank = a 95 % confidence interval (2.5th-97.5th percentile, the
+    #: IPCC convention); a number p = the central p % interval ("90" for a 5-95 % range);
+    #: "range" = the source's span of admissible values, not a statistical interval
+    uncertainty_coverage: str | None = None
     review_status: ReviewStatus = "unverified"
     notes: str | None = None
     source_file: str | None = None
@@ -126,6 +130,22 @@ class FactorRow(BaseModel):
         if isinstance(v, float):
             v = repr(v)
         return _decimal_text(v, str(info.field_name))
+
+    @field_validator("uncertainty_coverage", mode="before")
+    @classmethod
+    def _coverage(cls, v: Any) -> Any:
+        if v is None:
+            return None
+        text = str(v).strip().rstrip("%").strip()
+        if text.lower() == "range":
+            return "range"
+        try:
+            p = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"uncertainty_coverage is a percentage (e.g. 90) or 'range', got {v!r}") from None
+        if not 0 < p < 100:
+            raise ValueError(f"uncertainty_coverage must lie strictly between 0 and 100, got {v!r}")
+        return text
 
     @field_validator("valid_from", "valid_to", mode="before")
     @classmethod
@@ -166,6 +186,8 @@ class FactorRow(BaseModel):
                 raise ValueError(f"an emission unit must have one gas in its numerator, got {self.unit!r}")
             if gases[0] != self.gas:
                 raise ValueError(f"gas {self.gas!r} does not match the unit {self.unit!r}")
+        if self.uncertainty_coverage is not None and (self.uncertainty_low is None or self.uncertainty_high is None):
+            raise ValueError("uncertainty_coverage needs uncertainty_low and uncertainty_high")
         if self.kind == "carbon_content":
             # 单位热值含碳量 (GB/T 32151 Table C.1, NDRC guidelines): a mass of carbon per unit of heat
             if self.gas != "C":
@@ -460,9 +482,10 @@ def calver_key(version: str) -> tuple[int, int, int]:
 
 
 def row_digest(row: FactorRow) -> str:
-    """SHA-256 of a row's schema fields (canonical JSON): equal digests, equal rows."""
-    payload = json.dumps({f: getattr(row, f) for f in DIFF_FIELDS}, sort_keys=True, ensure_ascii=False,
-                         separators=(",", ":"))
+    """SHA-256 of a row's filled schema fields (canonical JSON): equal digests, equal rows.
+    Blank fields are left out, so a new optional column does not change old rows' digests."""
+    payload = json.dumps({f: getattr(row, f) for f in DIFF_FIELDS if getattr(row, f) is not None}, sort_keys=True,
+                         ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

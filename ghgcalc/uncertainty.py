@@ -9,13 +9,18 @@ cost depends on the number of distinct factor combinations, not on the number of
 
 Conventions
 -----------
-* **Ranges.** A factor row's ``uncertainty_low``/``uncertainty_high`` are read as the 2.5th
-  and 97.5th percentiles of the factor value (a 95 % confidence interval, the form in which
-  the IPCC 2006 Guidelines give default ranges [1]_; ranges printed by other documents,
-  e.g. the GB/T 2589-2020 span for natural gas 1.100-1.330 kgce/m³, are read the same way,
-  which is a convention, not a statement of those documents). The printed value is the
-  median. A factor without both bounds is treated as **exact** and listed in
-  ``exact_factors``, never dropped silently; so are literal factors in a profile.
+* **Ranges.** A factor row's ``uncertainty_low``/``uncertainty_high`` are read as its
+  ``uncertainty_coverage`` says: blank means the 2.5th and 97.5th percentiles of the factor
+  value (a 95 % confidence interval, the form in which the IPCC 2006 Guidelines give
+  default ranges [1]_), with the printed value as the median; a number *p* means the
+  central *p* % interval (``90`` for the 5-95 % ranges of IPCC AR6 WG1 Table 7.15), turned
+  into 95 % half-widths with the normal quantiles; ``range`` means the source prints a
+  span of admissible values, not a statistical interval (GB/T 2589 natural gas
+  1.100-1.330 kgce/m³): the factor is then uniform over that span (every value in it
+  equally plausible), and Approach 1 uses that uniform's 2.5th/97.5th percentiles. Such
+  readings are listed in ``range_readings``. A factor without both bounds is treated as
+  **exact** and listed in ``exact_factors``, never dropped silently; so are literal
+  factors in a profile.
 * **Activity data** is exact unless ``activity_uncertainty`` gives, per carrier, a relative
   half-width of its 95 % interval (``{"electricity": 0.02}`` = ±2 %). One carrier's
   activity is one uncertain input shared by all its rows (fully correlated: a metering or
@@ -90,6 +95,11 @@ class InputRange:
     plus: float
     symmetric: bool
     kind: Literal["factor", "activity"] = "factor"
+    #: ``two-piece-normal`` (from percentiles) or ``uniform`` over [low, high] (relative to the value)
+    dist: Literal["two-piece-normal", "uniform"] = "two-piece-normal"
+    low: float = 0.0
+    high: float = 0.0
+    reading: str = "95 % interval"
 
     @property
     def half_width(self) -> float:
@@ -116,6 +126,7 @@ class Uncertainty:
     ranged_factors: tuple[str, ...]
     exact_factors: tuple[str, ...]
     asymmetric_factors: tuple[str, ...]
+    range_readings: dict[str, str] = field(default_factory=dict)
     activity_uncertainty: dict[str, float] = field(default_factory=dict)
     exact_activity: tuple[str, ...] = ()
     contributions: dict[str, float] = field(default_factory=dict)
@@ -135,7 +146,8 @@ class Uncertainty:
             "value": self.value, "mean": self.mean, "median": self.median, "lower": self.lower, "upper": self.upper,
             "rel_minus": _finite(self.rel_minus), "rel_plus": _finite(self.rel_plus), "n": self.n, "seed": self.seed,
             "ranged_factors": list(self.ranged_factors), "exact_factors": list(self.exact_factors),
-            "asymmetric_factors": list(self.asymmetric_factors), "activity_uncertainty": dict(self.activity_uncertainty),
+            "asymmetric_factors": list(self.asymmetric_factors), "range_readings": dict(self.range_readings),
+            "activity_uncertainty": dict(self.activity_uncertainty),
             "exact_activity": list(self.exact_activity), "contributions": dict(self.contributions), "notes": list(self.notes),
         }
 
@@ -216,7 +228,8 @@ def _structure(result: Result, metric: str, mask: np.ndarray | None, activity: M
 
 
 def factor_range(row: Any) -> InputRange | None:
-    """A factor row's printed range as relative distances (``None`` without both bounds).
+    """A factor row's printed range as an uncertain input (``None`` without both bounds),
+    read as its ``uncertainty_coverage`` says (module docstring).
 
     Raises :class:`FactorError` if the value lies outside its own range or is not > 0."""
     if row is None or row.uncertainty_low is None or row.uncertainty_high is None:
@@ -227,7 +240,21 @@ def factor_range(row: Any) -> InputRange | None:
     if not lo <= v <= hi:
         raise FactorError(f"value {row.value} lies outside its uncertainty range {row.uncertainty_low}-{row.uncertainty_high}",
                           factor_id=row.id)
-    return InputRange(id=row.id, minus=float((v - lo) / v), plus=float((hi - v) / v), symmetric=(v - lo) == (hi - v))
+    symmetric = (v - lo) == (hi - v)
+    coverage = getattr(row, "uncertainty_coverage", None)
+    if coverage == "range":
+        if lo <= 0:
+            raise FactorError("a span of admissible values ('range') must start above zero", factor_id=row.id)
+        q_lo, q_hi = lo + (hi - lo) / 40, lo + (hi - lo) * 39 / 40  # 2.5th / 97.5th percentile of the uniform
+        return InputRange(id=row.id, minus=float(max(v - q_lo, Fraction(0)) / v), plus=float(max(q_hi - v, Fraction(0)) / v),
+                          symmetric=symmetric, dist="uniform", low=float(lo / v), high=float(hi / v),
+                          reading="span of admissible values: uniform over it")
+    if coverage is None:
+        return InputRange(id=row.id, minus=float((v - lo) / v), plus=float((hi - v) / v), symmetric=symmetric)
+    p = float(coverage) / 100
+    to95 = Z975 / NormalDist().inv_cdf(0.5 + p / 2)  # half-width at coverage p -> at 95 %
+    return InputRange(id=row.id, minus=float((v - lo) / v) * to95, plus=float((hi - v) / v) * to95, symmetric=symmetric,
+                      reading=f"{coverage} % interval")
 
 
 def _inputs(result: Result, st: _Structure, activity: Mapping[str, float]) -> tuple[list[InputRange], list[str]]:
@@ -266,6 +293,11 @@ def _draws(inputs: list[InputRange], n: int, rng: np.random.Generator) -> np.nda
     sig_p = np.array([r.plus for r in inputs]) / Z975
     z = rng.standard_normal((n, len(inputs)))
     x = 1.0 + np.where(z < 0, z * sig_m, z * sig_p)
+    uni = [j for j, r in enumerate(inputs) if r.dist == "uniform"]
+    if uni:  # drawn after the normals, so the other inputs' draws do not depend on them
+        lo = np.array([inputs[j].low for j in uni])
+        hi = np.array([inputs[j].high for j in uni])
+        x[:, uni] = lo + (hi - lo) * rng.random((n, len(uni)))
     for _ in range(1000):
         bad = np.nonzero(x <= 0)
         if not len(bad[0]):
@@ -305,10 +337,13 @@ def _one(result: Result, metric: str, method: Method, n: int, seed: int, confide
     contributions = {r.id: float(v / total_var) for r, v in zip(inputs, var_parts, strict=True)} if total_var > 0 else {}
     contributions = dict(sorted(contributions.items(), key=lambda kv: -kv[1]))
     factors = [r for r in inputs if r.kind == "factor"]
-    asym = tuple(r.id for r in factors if not r.symmetric)
+    asym = tuple(r.id for r in factors if not r.symmetric and r.dist != "uniform")
+    readings = {r.id: r.reading for r in factors if r.reading != "95 % interval"}
     notes: list[str] = []
     if exact:
         notes.append(f"{len(exact)} factor(s) without a published range treated as exact: {', '.join(exact)}")
+    if readings:
+        notes.append("ranges not read as 95 % intervals: " + "; ".join(f"{k} ({v})" for k, v in readings.items()))
     if not activity:
         notes.append("activity data treated as exact (no activity_uncertainty given)")
     exact_activity = tuple(sorted(st.carriers - set(activity)))
@@ -329,7 +364,7 @@ def _one(result: Result, metric: str, method: Method, n: int, seed: int, confide
     return Uncertainty(
         metric=metric, unit=st.unit, method=method, confidence=confidence, value=st.value, mean=mean, median=median,
         lower=lower, upper=upper, n=n_out, seed=seed_out, ranged_factors=tuple(r.id for r in factors),
-        exact_factors=tuple(exact), asymmetric_factors=asym, activity_uncertainty=dict(activity),
+        exact_factors=tuple(exact), asymmetric_factors=asym, range_readings=readings, activity_uncertainty=dict(activity),
         exact_activity=exact_activity if activity else (), contributions=contributions, notes=tuple(notes))
 
 

@@ -22,13 +22,15 @@ from ghgcalc.uncertainty import InputRange, _simulate, _Structure, factor_range
 # Synthetic test factors (not real data): values and ranges chosen so the propagation can be
 # done by hand. NCV 40 GJ/t ±5 % (symmetric), CO2 0.07 t/GJ ±1 % (symmetric), CH4 3 (1-10)
 # kg/GJ (asymmetric), grid 0.5 t CO2/MWh without a range.
-TABLE = """id,carrier,kind,gas,value,unit,uncertainty_low,uncertainty_high,publisher,review_status
-t-ncv,diesel,heating_value,,40,GJ/t,38,42,test,derived
-t-co2,diesel,emission,CO2,0.07,t CO2/GJ,0.0693,0.0707,test,derived
-t-ch4,diesel,emission,CH4,3,kg CH4/GJ,1,10,test,derived
-t-grid,electricity,emission,CO2,0.5,t CO2/MWh,,,test,derived
-t-ncv-wide,diesel,heating_value,,40,GJ/t,36,44,test,derived
-t-co2-asym,diesel,emission,CO2,0.07,t CO2/GJ,0.0686,0.0707,test,derived
+TABLE = """id,carrier,kind,gas,value,unit,uncertainty_low,uncertainty_high,publisher,review_status,uncertainty_coverage
+t-ncv,diesel,heating_value,,40,GJ/t,38,42,test,derived,
+t-co2,diesel,emission,CO2,0.07,t CO2/GJ,0.0693,0.0707,test,derived,
+t-ch4,diesel,emission,CH4,3,kg CH4/GJ,1,10,test,derived,
+t-grid,electricity,emission,CO2,0.5,t CO2/MWh,,,test,derived,
+t-ncv-wide,diesel,heating_value,,40,GJ/t,36,44,test,derived,
+t-co2-asym,diesel,emission,CO2,0.07,t CO2/GJ,0.0686,0.0707,test,derived,
+t-ncv-90,diesel,heating_value,,40,GJ/t,36,44,test,derived,90
+t-ncv-span,diesel,heating_value,,40,GJ/t,36,44,test,derived,range
 """
 
 
@@ -299,3 +301,33 @@ def test_market_based_metrics(tmp_path: Path) -> None:
     expected = math.sqrt((x * 0.05) ** 2 + (x_co2 * 0.01) ** 2 + (x_ch4 * 7 / 3) ** 2) / (x + 600)
     assert u.rel_plus == pytest.approx(expected, rel=1e-12)
     assert any(f.startswith("literal:unc-test:market_based") for f in u.exact_factors)
+
+
+def test_range_readings(tmp_path: Path) -> None:
+    # a 90 % interval of ±10 % is a 95 % half-width of 10 % × z(0.975)/z(0.95) = 11.92 %
+    r90 = calculate(rows(("diesel", 100, "t", "A")), profile(tmp_path, ncv="t-ncv-90"))
+    u = r90.uncertainty("scope1", "approach1")
+    assert u.rel_plus == pytest.approx(math.sqrt((0.1 * 1.959963984540054 / 1.6448536269514722) ** 2 + 0.01**2), rel=1e-9)
+    assert u.range_readings == {"t-ncv-90": "90 % interval"}
+    # a span 36-44 GJ/t read as uniform: 2.5th/97.5th percentiles 36.2 and 43.8, i.e. ±9.5 %
+    rs = calculate(rows(("diesel", 100, "t", "A")), profile(tmp_path, ncv="t-ncv-span"))
+    a1 = rs.uncertainty("energy_total", "approach1")
+    assert a1.rel_plus == pytest.approx(0.095, rel=1e-12)
+    assert "uniform" in a1.range_readings["t-ncv-span"] and a1.asymmetric_factors == ()
+    a2 = rs.uncertainty("energy_total", "approach2", n=40_000, seed=2)
+    # empirical quantiles of a uniform: SE = sqrt(p(1-p)/n) × width = 0.00078 × 0.2 of the value
+    assert a2.lower / a2.value == pytest.approx(0.905, abs=4 * 0.00078 * 0.2)
+    assert a2.upper / a2.value == pytest.approx(1.095, abs=4 * 0.00078 * 0.2)
+
+
+def test_coverage_column_is_validated() -> None:
+    from ghgcalc.factors import FactorRow
+
+    base = {"id": "x", "kind": "heating_value", "value": "40", "unit": "GJ/t"}
+    assert FactorRow(**base, uncertainty_low="36", uncertainty_high="44", uncertainty_coverage="90 %").uncertainty_coverage == "90"
+    with pytest.raises(ValueError, match="percentage"):
+        FactorRow(**base, uncertainty_low="36", uncertainty_high="44", uncertainty_coverage="wide")
+    with pytest.raises(ValueError, match="between 0 and 100"):
+        FactorRow(**base, uncertainty_low="36", uncertainty_high="44", uncertainty_coverage="100")
+    with pytest.raises(ValueError, match="needs uncertainty_low"):
+        FactorRow(**base, uncertainty_coverage="range")
