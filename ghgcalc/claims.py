@@ -97,6 +97,7 @@ class Lexicon:
     default_carrier_units: Mapping[str, str]
     restatement_words: tuple[str, ...]
     cause_words: tuple[str, ...]
+    claim_words: tuple[str, ...]
     combined_words: tuple[str, ...]
     clause_breaks: str
     sentence_ends: str
@@ -142,6 +143,7 @@ def lexicon() -> Lexicon:
         default_carrier_units=defaults,
         restatement_words=tuple(raw["restatement_words"]),
         cause_words=tuple(raw["cause_words"]),
+        claim_words=tuple(raw["claim_words"]),
         combined_words=tuple(raw["combined_words"]),
         clause_breaks="".join(raw["clause_breaks"]),
         sentence_ends="".join(raw["sentence_ends"]),
@@ -733,9 +735,12 @@ def pair_claims(sentence: Sentence) -> list[Claim]:
     by saving 1.2 million kWh"). Several activities are each paired when a restatement
     word (相當於, equivalent to) or a standard-coal figure links them; otherwise, or when
     a total word (共計, in total) precedes the emission, the claim is a combined figure
-    and listed as unparsed.
+    and listed as unparsed. A sentence with no claim word (減少, 節約, avoided, saving ...)
+    states totals and gives no claim.
     """
     lex = lexicon()
+    if not _find_words(sentence.text, lex.claim_words):  # totals, not a claim
+        return []
     mentions = find_mentions(sentence.text)
     out: list[Claim] = []
     emissions = [m for m in mentions if m.role == "emission"]

@@ -368,3 +368,11 @@ def test_region_limits_the_official_factors() -> None:
     cn = check_claims(text, region="CN")
     assert cn.region == "CN" and cn.results[0].status == "flagged"
     assert cn.results[0].official is not None and not any(i.startswith("hk-") for i in cn.results[0].official["inside_interval"])
+
+
+def test_totals_are_not_claims() -> None:
+    text = "2022年，綜合能源消耗量為1,580,499.59兆瓦時，溫室氣體排放總量為88.84萬噸二氧化碳當量。"
+    assert check_claims(text).results == []
+    # with a saving in it, the same kind of sentence is read (and here it is two activities for one figure)
+    text2 = "2022年用電量為1,534,956.48兆瓦時，較2021年減少12萬千瓦時，範圍二排放87.82萬噸二氧化碳。"
+    assert [r.status for r in check_claims(text2).results] == ["unparsed"]
