@@ -983,6 +983,19 @@ def printed_factors(sentences: Sequence[Sentence]) -> list[ReferenceFactor]:
     return out
 
 
+def _plausible(printed: Sequence[ReferenceFactor], official: Sequence[ReferenceFactor]) -> tuple[list[ReferenceFactor], list[str]]:
+    """Printed electricity factors within ten times the span of the shipped ones (a
+    misread unit, e.g. t per 萬 kWh taken as t per kWh, is noted and not used)."""
+    if not official:
+        return list(printed), []
+    lo = min(f.value for f in official) / 10
+    hi = max(f.value for f in official) * 10
+    keep = [f for f in printed if lo <= f.value <= hi]
+    notes = [f"{f.id} ({f.source}) reads as {fmt(f.value)} t CO2/MWh, far outside every shipped electricity factor: not used"
+             for f in printed if not lo <= f.value <= hi]
+    return keep, notes
+
+
 def cued_factors(sentences: Sequence[Sentence], year: int | None, library: FactorLibrary) -> tuple[list[ReferenceFactor], list[str]]:
     """Factors of the series the text names (``全國電網平均排放因子``), edition for ``year``."""
     lex = lexicon()
@@ -1326,8 +1339,9 @@ def check_claims(
     if year is None:
         year = detect_year(text)
         year_source = "most frequent year in the text" if year else "not found"
-    printed = printed_factors(sentences)
+    printed, dropped = _plausible(printed_factors(sentences), official_factors("electricity", "MWh", lib))
     cued, notes = ([], []) if (prof is not None or printed) else cued_factors(sentences, year, lib)
+    notes = dropped + notes
     results: list[ClaimResult] = []
     for s in sentences:
         for c in pair_claims(s):

@@ -376,3 +376,9 @@ def test_totals_are_not_claims() -> None:
     # with a saving in it, the same kind of sentence is read (and here it is two activities for one figure)
     text2 = "2022年用電量為1,534,956.48兆瓦時，較2021年減少12萬千瓦時，範圍二排放87.82萬噸二氧化碳。"
     assert [r.status for r in check_claims(text2).results] == ["unparsed"]
+
+
+def test_implausible_printed_factor_is_noted_not_used() -> None:
+    rep = check_claims("排放因子為5703噸二氧化碳/萬千瓦時。2022年節約用電100萬千瓦時，減少二氧化碳排放約570噸。")
+    assert any("570.3" in n and "not used" in n for n in rep.report_factor_notes)
+    assert rep.results[0].report_factors == [] and rep.results[0].status == "consistent"
