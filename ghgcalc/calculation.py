@@ -492,6 +492,10 @@ class Method:
             return Resolution(category="resource", scope=0, coef=coef, chains={"amount": chain}, factor_ids=tuple(chain),
                               notes=tuple(notes), amount_unit=target)
 
+        if ctype == "fugitive" and (method is None or not (method.emission or method.refs("carbon_content"))):
+            raise _Unresolvable("unit", f"a {carrier} row is a mass of the gas released or topped up, e.g. 'kg R-410A', "
+                                f"'kg HFC-134a' (the gases are listed in ghgcalc/data/gases.yaml), not {unit!r}",
+                                "write the gas into the unit; its GWP in the profile's set turns it into CO2e")
         if method is None:
             raise _Unresolvable("carrier", f"the profile {self.profile.id!r} gives no factors for carrier {carrier!r}",
                                 f"add [carriers.{carrier}] with its factors to the profile")

@@ -19,7 +19,7 @@ class Carrier(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
-    type: Literal["fuel", "electricity", "heat", "resource"]
+    type: Literal["fuel", "electricity", "heat", "resource", "fugitive"]
     scope: Literal[1, 2] | None = None
     own_mwh: bool = False
     density: dict[str, str] | None = None

@@ -53,7 +53,7 @@ class CarrierMethod(BaseModel):
     #: regional grid, ghgcalc/data/regions.yaml), recorded on the row
     region_level: Literal["as_given", "grid"] = "as_given"
     scope: Literal[1, 2] | None = None
-    type: Literal["fuel", "electricity", "heat", "resource"] | None = None
+    type: Literal["fuel", "electricity", "heat", "resource", "fugitive"] | None = None
     note: str | None = None
 
     @field_validator("emission", mode="before")

@@ -64,7 +64,53 @@ def _build(non_int_type: type) -> pint.UnitRegistry[Any]:
             reg.define(line)
     # lowercase spelling of pint's BTU used in US disclosures
     reg.define("btu = BTU")
+    for name, aliases in fluorinated_gases().items():
+        safe = _safe_gas(name)
+        reg.define(" = ".join([f"{safe} = [{safe.lower()}]", *(_safe_gas(a) for a in aliases if _safe_gas(a) != safe)]))
     return reg
+
+
+def _safe_gas(name: str) -> str:
+    """A registry name for a gas (``R-410A`` -> ``R_410A``, ``c-C4F8`` -> ``c_C4F8``)."""
+    return name.replace("-", "_").replace(" ", "_")
+
+
+@lru_cache(maxsize=1)
+def fluorinated_gases() -> dict[str, list[str]]:
+    """Gas name (as the GWP rows spell it) -> other printed spellings, from
+    ``ghgcalc/data/gases.yaml``; each is its own unit dimension."""
+    import yaml
+
+    text = resources.files("ghgcalc").joinpath("data/gases.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text) or {}
+    out = {str(k): [str(a) for a in (v or [])] for k, v in data.items()}
+    for name in out:
+        GAS_DIMENSIONS[f"[{_safe_gas(name).lower()}]"] = name
+    return out
+
+
+@lru_cache(maxsize=1)
+def _gas_pattern() -> re.Pattern[str]:
+    """Printed spellings of the fluorinated gases ("R-410A", "R410A", "HFC 134a") -> registry names."""
+    names = [n for name, al in fluorinated_gases().items() for n in (name, *al)]
+    parts = []
+    for n in sorted(names, key=len, reverse=True):
+        prefix, _, rest = n.partition("-")
+        if rest:  # the hyphen may be printed as a space or left out
+            parts.append(re.escape(prefix) + r"[-\s]?" + re.escape(rest).replace(r"\-", r"[-\s]?"))
+        else:
+            parts.append(re.escape(n))
+    return re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(parts) + r")(?![A-Za-z0-9_])")
+
+
+def _rewrite_gases(s: str) -> str:
+    if not any(ch.isdigit() for ch in s):
+        return s
+    lookup: dict[str, str] = {}
+    for name, al in fluorinated_gases().items():
+        for n in (name, *al):
+            lookup[re.sub(r"[-\s]", "", n)] = _safe_gas(n)
+    return _gas_pattern().sub(lambda m: lookup.get(re.sub(r"[-\s]", "", m.group(1)), m.group(1)), s)
 
 
 @lru_cache(maxsize=1)
@@ -125,6 +171,7 @@ def normalize_unit_text(text: str) -> str:
         m = _THOUSAND_SUFFIX.match(s)
         if m:
             s = f"1000 * ({m.group(1).strip()})"
+    s = _rewrite_gases(s)
     s = _GAS_GLUED.sub(r"\1 \2", s)
     s = _CARBON_MASS.sub(r"\1 carbon", s)
     s = _SQUARE_CUBE.sub(r"\1**\2", s)
