@@ -303,9 +303,11 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     from .profiles import builtin_profiles, load_profile
 
     if args.profiles_cmd == "list":
-        for pid, path in builtin_profiles().items():
+        builtins = builtin_profiles()
+        width = max((len(pid) for pid in builtins), default=0) + 1
+        for pid, path in builtins.items():
             p = load_profile(path)
-            print(f"{pid:24} {p.title or ''}")
+            print(f"{pid:{width}} {p.title or ''}")
         return EXIT_OK
     prof = load_profile(args.id)
     method = Method.from_profile(prof)
