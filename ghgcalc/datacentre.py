@@ -143,23 +143,23 @@ def ratio_exact(result: Result, metric: str, mask: np.ndarray | None = None
     return n / d * k, nlo / dhi * k, nhi / dlo * k, spec.unit
 
 
-def ratio_by_group(result: Result, metric: str, codes: np.ndarray, n_groups: int) -> np.ndarray:
-    """A data-centre metric per group of a breakdown (``codes``: group of each row), in one
-    pass: within each group, the numerator counts the rows of the facilities that have IT
-    energy rows in that group. NaN for a group without IT energy."""
-    spec = RATIO_METRICS[metric]
+def ratios_by_group(result: Result, metrics: list[str], codes: np.ndarray, n_groups: int) -> dict[str, np.ndarray]:
+    """Data-centre metrics per group of a breakdown (``codes``: group of each row), in one
+    pass each: within each group, the numerator counts the rows of the facilities that have
+    IT energy rows in that group. NaN for a group without IT energy."""
     it, fac = _row_keys(result)
     fac = np.zeros(len(it), dtype=np.int64) if fac is None else np.asarray(fac, dtype=np.int64)
     n_fac = int(fac.max()) + 1 if len(fac) else 1
     pair = codes.astype(np.int64) * n_fac + fac
-    has_it = np.bincount(pair[it], minlength=n_groups * n_fac) > 0
+    has_it = np.bincount(pair, weights=it, minlength=n_groups * n_fac) > 0
     in_dc = has_it[pair]
     q = result._q
-    w_num = result._key_weights_float(spec.numerator)[result._inv]
-    w_it = result._key_weights_float(IT_CARRIER)[result._inv]
-    num = np.bincount(codes[in_dc], weights=(w_num * q)[in_dc], minlength=n_groups)
-    den = np.bincount(codes[it], weights=(w_it * q)[it], minlength=n_groups)
-    k = float(_factor(spec, result._metric_unit(spec.numerator), result._metric_unit(IT_CARRIER)))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out: np.ndarray = np.where(den > 0, num / np.where(den > 0, den, 1.0) * k, np.nan)
+    den = np.bincount(codes, weights=result._key_weights_float(IT_CARRIER)[result._inv] * q * it, minlength=n_groups)
+    ok = den > 0
+    out: dict[str, np.ndarray] = {}
+    for metric in metrics:
+        spec = RATIO_METRICS[metric]
+        num = np.bincount(codes, weights=result._key_weights_float(spec.numerator)[result._inv] * q * in_dc, minlength=n_groups)
+        k = float(_factor(spec, result._metric_unit(spec.numerator), result._metric_unit(IT_CARRIER)))
+        out[metric] = np.where(ok, num / np.where(ok, den, 1.0) * k, np.nan)
     return out

@@ -135,8 +135,8 @@ def _carrier_labels(cid: str) -> dict[str, str]:
 def _year_masks(result: Result) -> tuple[list[int], np.ndarray]:
     if not len(result.rows) or "year" not in result.rows.columns:
         return [], np.zeros(0, dtype=np.int64)
-    years = pd.to_numeric(result.rows["year"], errors="coerce").to_numpy()
-    return sorted({int(y) for y in years if y == y}), years
+    years = pd.to_numeric(result.rows["year"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return [int(y) for y in np.unique(years[~np.isnan(years)])], years
 
 
 def _convert(value: float, unit: str, display: str | None) -> tuple[float, str]:
@@ -162,17 +162,26 @@ def _denominators_by_year(result: Result, by_period: Mapping[Any, Mapping[str, A
 
 
 class _Values:
-    """Metric values per year, with the denominators that year has."""
+    """Metric values per year (one grouped pass over the rows for all metrics and years),
+    with the denominators each year has, and one-pass breakdowns within a year."""
 
     def __init__(self, result: Result, years: list[int], year_of_row: np.ndarray,
                  dens: dict[int, dict[str, Denominator]]) -> None:
         self.result, self.years, self.year_of_row, self.dens = result, years, year_of_row, dens
         self.base = set(result.base_metrics()) | set(result.metric_ids())
+        self.has_rows = isinstance(result.rows, pd.DataFrame) and len(result.rows) > 0
+        self._by_year: pd.DataFrame | None = None
+        if len(years) > 1:
+            codes = np.searchsorted(np.asarray(years, dtype=float), year_of_row)
+            codes[~np.isin(year_of_row, years)] = len(years)  # rows without a year: a group of their own
+            self._year_codes = codes.astype(np.intp)
+            self._by_year = result._group_frame(self._year_codes, pd.Index([*years, -1]))
 
-    def mask(self, year: int | None) -> np.ndarray | None:
-        if year is None or len(self.years) <= 1:
+    def in_year(self, year: int | None) -> np.ndarray | None:
+        """Rows of ``year`` (None: all rows, when the data has one period)."""
+        if year is None or self._by_year is None:
             return None
-        return np.asarray(self.year_of_row == year)
+        return np.asarray(self._year_codes == self.years.index(year))
 
     def split(self, metric: str) -> tuple[str, str | None]:
         names = {n for d in self.dens.values() for n in d}
@@ -182,19 +191,38 @@ class _Values:
                 return metric[: -len(suffix)], n
         return metric, None
 
-    def get(self, metric: str, year: int | None, extra: np.ndarray | None = None) -> tuple[float, str]:
-        base, den = self.split(metric)
-        mask = self.mask(year)
-        if extra is not None:
-            mask = extra if mask is None else (mask & extra)
-        v, u = self.result.metric_value(base, mask)
+    def per(self, value: float, unit: str, den: str | None, year: int | None) -> tuple[float, str]:
+        """A base value over ``year``'s denominator ``den`` (NaN when that year has none)."""
         if den is None:
-            return v, u
+            return value, unit
         d = self.dens.get(year if year is not None else -1, {}).get(den)
         if d is None:
-            return float("nan"), f"{u} / {den}"
-        unit = f"{u} / {d.unit}" if d.unit else u
-        return v / float(d.value), unit
+            return float("nan"), f"{unit} / {den}"
+        return value / float(d.value), (f"{unit} / {d.unit}" if d.unit else unit)
+
+    def get(self, metric: str, year: int | None) -> tuple[float, str]:
+        base, den = self.split(metric)
+        if self._by_year is not None and year is not None:
+            v, u = float(self._by_year.at[year, base]), str(self._by_year.attrs["units"][base])
+        else:
+            v, u = self.result.metric_value(base)
+        return self.per(v, u, den, year)
+
+    def grouped(self, column: str, year: int | None) -> tuple[pd.DataFrame, list[Any]]:
+        """Every metric per group of ``column`` within ``year`` (one pass), and the group
+        values, for the groups that have rows in that year."""
+        codes, groups = pd.factorize(self.result.rows[column], use_na_sentinel=False)
+        codes = codes.astype(np.intp)
+        n = len(groups)
+        sel = self.in_year(year)
+        if sel is not None:
+            codes = np.where(sel, codes, n)
+        present = np.bincount(codes, minlength=n + 1)[:n] > 0
+        frame = self.result._group_frame(codes, pd.RangeIndex(n + 1))
+        keep = np.flatnonzero(present)
+        out = frame.iloc[keep].reset_index(drop=True)
+        out.attrs["units"] = frame.attrs["units"]
+        return out, [groups[i] for i in keep]
 
 
 def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_year: int | None = None,
@@ -234,7 +262,7 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
 
     # HKEX KPI table for the reporting year
     hkex_rows, kpi_rows = [], []
-    year_mask = vals.mask(ry)
+    year_mask = vals.in_year(ry)
     for kpi, spec in defs["hkex_kpis"].items():
         hkex_rows.append({"hkex_kpi": kpi, **{f"label_{lang}": spec[lang] for lang in LANGS}})
         display = spec.get("display_unit")
@@ -261,7 +289,7 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
     hkex = pd.DataFrame(hkex_rows, columns=["hkex_kpi", *_LABEL_COLS])
 
     by_carrier = _by_carrier(result, vals, ry)
-    by_facility = _by_facility(result, vals, ry, base_metrics, labels)
+    by_facility = _by_facility(result, vals, ry)
     datacentre = _datacentre(result, vals, ry, text, notes)
     by_period = _by_period(result, vals, defs, labels) if len(years) > 1 else None
     tgt = _targets(vals, labels, ry, base_year, [t if isinstance(t, Target) else Target.parse(t) for t in targets]) if targets else None
@@ -319,15 +347,21 @@ def _data_version() -> str:
         return ""
 
 
+def _carrier_sums(result: Result, mask: np.ndarray | None, column: str) -> tuple[np.ndarray, list[str]]:
+    """Per carrier (one bincount): the sum of a per-row output column, NaN rows as 0."""
+    codes, cats = pd.factorize(result.rows["carrier"], use_na_sentinel=False)
+    vals = np.nan_to_num(result.rows[column].to_numpy(dtype="float64"), nan=0.0)
+    if mask is not None:
+        codes, vals = codes[mask], vals[mask]
+    return np.bincount(codes, weights=vals, minlength=len(cats)), [str(c) for c in cats]
+
+
 def _energy_by_carrier(result: Result, mask: np.ndarray | None) -> list[tuple[str, float]]:
     """(carrier id, energy in MWh) for the carriers with energy rows, largest first."""
-    if not len(result.rows) or "energy_total" not in result.base_metrics():
+    if not (isinstance(result.rows, pd.DataFrame) and len(result.rows)) or "energy_total" not in result.base_metrics():
         return []
-    rows = result.rows if mask is None else result.rows[mask]
-    car = rows["carrier"].astype(str)
-    energy = rows["energy_mwh"].astype(float)
-    sums = energy.groupby(car.to_numpy(), sort=False).sum(min_count=1)
-    out = [(str(c), float(v)) for c, v in sums.items() if v == v and v != 0]
+    sums, cats = _carrier_sums(result, mask, "energy_mwh")
+    out = [(c, float(v)) for c, v in zip(cats, sums, strict=True) if v != 0]
     return sorted(out, key=lambda t: -t[1])
 
 
@@ -337,46 +371,49 @@ def _group_name(g: Any) -> str:
 
 def _by_carrier(result: Result, vals: _Values, ry: int) -> pd.DataFrame:
     cols = ["carrier", *_LABEL_COLS, "scope", "co2e_t", "share_of_scope1_2_pct", "energy_kwh000", "amount", "amount_unit"]
-    if not len(result.rows):
+    if not vals.has_rows:
         return pd.DataFrame(columns=cols)
-    mask = vals.mask(ry)
-    rows = result.rows if mask is None else result.rows[mask]
-    total = float(rows["co2e_t"].sum())
+    mask = vals.in_year(ry)
+    co2e, cats = _carrier_sums(result, mask, "co2e_t")
+    energy, _ = _carrier_sums(result, mask, "energy_mwh")
+    amount, _ = _carrier_sums(result, mask, "amount")
+    codes, _ = pd.factorize(result.rows["carrier"], use_na_sentinel=False)
+    scope = result.rows["scope"].to_numpy(dtype=np.int64)
+    if mask is not None:
+        codes, scope = codes[mask], scope[mask]
+    present = np.bincount(codes, minlength=len(cats)) > 0
+    pairs = {(int(x) // 16, int(x) % 16) for x in np.unique(codes.astype(np.int64) * 16 + scope) if x % 16}
+    rows_at = np.flatnonzero(mask) if mask is not None else np.arange(len(codes))
+    uniq, first = np.unique(codes, return_index=True)
+    units = {int(c): str(result.rows["amount_unit"].iloc[int(rows_at[f])]) for c, f in zip(uniq, first, strict=True)}
+    total = float(co2e.sum())
     recs = []
-    for cid, g in rows.groupby(rows["carrier"].astype(str).to_numpy(), sort=False):
-        lab = _carrier_labels(str(cid))
-        scopes = sorted({int(s) for s in g["scope"] if int(s)})
-        co2e = float(g["co2e_t"].sum())
-        is_resource = str(cid) in result.base_metrics() and (carriers().get(str(cid)) is not None
-                                                             and carriers()[str(cid)].type == "resource")
-        amount = float(g["amount"].sum()) if is_resource else float("nan")
-        recs.append({"carrier": str(cid), **{f"label_{lg}": lab[lg] for lg in LANGS},
-                     "scope": ", ".join(map(str, scopes)), "co2e_t": co2e if not is_resource else float("nan"),
-                     "share_of_scope1_2_pct": (co2e / total * 100 if total and not is_resource else float("nan")),
-                     "energy_kwh000": float(g["energy_mwh"].sum()) if not is_resource else float("nan"),
-                     "amount": amount, "amount_unit": str(g["amount_unit"].iloc[0]) if is_resource else ""})
+    for i, cid in enumerate(cats):
+        if not present[i]:
+            continue
+        c = carriers().get(cid)
+        is_resource = c is not None and c.type == "resource"
+        lab = _carrier_labels(cid)
+        recs.append({"carrier": cid, **{f"label_{lg}": lab[lg] for lg in LANGS},
+                     "scope": ", ".join(str(sc) for sc in sorted(sc for cc, sc in pairs if cc == i)),
+                     "co2e_t": float("nan") if is_resource else float(co2e[i]),
+                     "share_of_scope1_2_pct": float("nan") if (is_resource or not total) else float(co2e[i]) / total * 100,
+                     "energy_kwh000": float("nan") if is_resource else float(energy[i]),
+                     "amount": float(amount[i]) if is_resource else float("nan"),
+                     "amount_unit": units.get(i, "") if is_resource else ""})
     return pd.DataFrame(recs, columns=cols)
 
 
-def _by_facility(result: Result, vals: _Values, ry: int, base_metrics: list[str], labels: dict[str, dict[str, str]]) -> pd.DataFrame:
+def _by_facility(result: Result, vals: _Values, ry: int) -> pd.DataFrame:
     metrics = [m for m in _FACILITY_METRICS if m in result.metric_ids()]
-    if not len(result.rows) or "facility" not in result.rows.columns:
+    if not vals.has_rows or "facility" not in result.rows.columns:
         return pd.DataFrame(columns=["facility", *metrics])
-    ymask = vals.mask(ry)
-    codes, groups = pd.factorize(result.rows["facility"], use_na_sentinel=False)
-    present = np.unique(codes if ymask is None else codes[ymask])
-    recs = []
-    for gi in present:
-        m_g = codes == gi
-        rec: dict[str, Any] = {"facility": _group_name(groups[gi])}
-        for m in metrics:
-            v, u = vals.get(m, ry, m_g)
-            if m == "energy_total":
-                v, u = _convert(v, u, _KWH000)
-            rec[m] = v
-        recs.append(rec)
-    df = pd.DataFrame(recs, columns=["facility", *metrics])
-    df.attrs["units"] = {m: (_KWH000 if m == "energy_total" else result.metric_value(m)[1]) for m in metrics}
+    frame, groups = vals.grouped("facility", ry)
+    df = frame[metrics].copy()
+    if "energy_total" in df:
+        df["energy_total"] = df["energy_total"] * float(conversion_factor("MWh", _KWH000))
+    df.insert(0, "facility", [_group_name(g) for g in groups])
+    df.attrs["units"] = {m: (_KWH000 if m == "energy_total" else frame.attrs["units"][m]) for m in metrics}
     return df
 
 
@@ -385,20 +422,15 @@ def _datacentre(result: Result, vals: _Values, ry: int, text: dict[str, dict[str
     if not ratios:
         return None
     cols = ["facility", "it_energy_mwh", "energy_total_mwh", *ratios]
-    ymask = vals.mask(ry)
-    it = (result.rows["carrier"].astype(str) == IT_CARRIER).to_numpy()
-    if ymask is not None:
-        it = it & ymask
-    recs = []
+    recs: list[dict[str, Any]] = []
     if "facility" in result.rows.columns:
-        codes, groups = pd.factorize(result.rows["facility"], use_na_sentinel=False)
-        for gi in np.unique(codes[it]):
-            m_g = codes == gi
-            name = _group_name(groups[gi])
-            rec: dict[str, Any] = {"facility": name, "it_energy_mwh": vals.get(IT_CARRIER, ry, m_g)[0],
-                                   "energy_total_mwh": vals.get("energy_total", ry, m_g)[0]}
+        frame, groups = vals.grouped("facility", ry)
+        for i in np.flatnonzero(frame[IT_CARRIER].to_numpy() > 0):
+            name = _group_name(groups[i])
+            rec: dict[str, Any] = {"facility": name, "it_energy_mwh": float(frame[IT_CARRIER].iloc[i]),
+                                   "energy_total_mwh": float(frame["energy_total"].iloc[i])}
             for m in ratios:
-                rec[m] = vals.get(m, ry, m_g)[0]
+                rec[m] = float(frame[m].iloc[i])
             if "pue" in rec and rec["pue"] < 1:
                 notes.append(f"PUE {rec['pue']:.3f} < 1 at facility {name!r}: its IT energy exceeds its total energy; "
                              "the IT meter must be inside the facility's metered energy")

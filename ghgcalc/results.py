@@ -20,7 +20,7 @@ import pandas as pd
 
 from .activities import categorical
 from .carriers import carrier_aliases, carriers, metric_definitions, normalize_key
-from .datacentre import RATIO_METRICS, ratio_by_group, ratio_exact, ratio_metric_ids, ratio_value
+from .datacentre import RATIO_METRICS, ratio_exact, ratio_metric_ids, ratio_value, ratios_by_group
 from .errors import GhgcalcError, RowIssue
 from .units import Q_, conversion_factor
 
@@ -593,8 +593,9 @@ class Result:
 
     def _group_frame(self, codes: np.ndarray, index: pd.Index) -> pd.DataFrame:
         df = self._frame_of_group_sums(self._group_sums(codes, len(index)), index)
-        for m in (m for m in self.metric_ids() if m in RATIO_METRICS):  # data-centre ratios (datacentre.py)
-            df[m] = ratio_by_group(self, m, codes, len(index))
+        ratios = [m for m in self.metric_ids() if m in RATIO_METRICS]  # data-centre ratios (datacentre.py)
+        for m, col in (ratios_by_group(self, ratios, codes, len(index)) if ratios else {}).items():
+            df[m] = col
             df.attrs["units"][m] = RATIO_METRICS[m].unit
         return df
 
