@@ -180,3 +180,13 @@ def test_instrument_without_market_section_is_recorded_not_used() -> None:
     res = ghgcalc.calculate([{"carrier": "electricity", "quantity": "10", "unit": "MWh", "instrument": "绿证"}], prof)
     assert res.rows["co2e_t"].iloc[0] == pytest.approx(10 * NATIONAL, rel=1e-12)
     assert "not used" in str(res.rows["method_notes"].iloc[0])
+
+
+def test_reconcile_market_based_figures(tmp_path: Any) -> None:
+    # 1000 MWh x 0.5856 + 11 t heat = 596.6; a printed 596.7 differs
+    rep = tmp_path / "reported.yaml"
+    rep.write_text('reported:\n  - {metric: scope2_market, value: "596.6", unit: t CO2e}\n'
+                   '  - {metric: scope2_market, value: "596.7", unit: t CO2e}\n', encoding="utf-8")
+    out = ghgcalc.reconcile(ghgcalc.calculate(ROWS, profile()), rep)
+    statuses = [e["status"] for e in out.entries]
+    assert statuses == ["reproduced", "differs"]
