@@ -109,8 +109,17 @@ class InputRange:
 
 @dataclass(frozen=True)
 class Uncertainty:
-    """The uncertainty of one metric (values in ``unit``; ``rel_minus``/``rel_plus`` are
-    the interval's distances below/above ``value`` relative to it)."""
+    """The uncertainty of one metric.
+
+    ``value`` is the calculated total; ``mean``/``median`` those of the simulated totals
+    (Approach 2; equal to ``value`` for Approach 1); ``lower``/``upper`` the interval, all
+    in ``unit``; ``rel_minus``/``rel_plus`` the interval's distances below/above ``value``
+    relative to it. ``exact_factors``: factors used without a range (treated as exact);
+    ``asymmetric_factors``: ranges whose larger half Approach 1 used; ``range_readings``:
+    ranges not read as 95 % intervals; ``exact_activity``: carriers whose activity data
+    was exact while others had ``activity_uncertainty``; ``contributions``: each uncertain
+    input's share of the first-order (Approach 1) variance, largest first.
+    """
 
     metric: str
     unit: str

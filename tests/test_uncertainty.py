@@ -331,3 +331,12 @@ def test_coverage_column_is_validated() -> None:
         FactorRow(**base, uncertainty_low="36", uncertainty_high="44", uncertainty_coverage="100")
     with pytest.raises(ValueError, match="needs uncertainty_low"):
         FactorRow(**base, uncertainty_coverage="range")
+
+
+def test_streamed_result_gives_the_same_interval(example_dir: Path) -> None:
+    whole = calculate(example_dir / "activity.csv", "kuaishou-2022")
+    streamed = calculate(example_dir / "activity.csv", "kuaishou-2022", chunk_rows=2)
+    for method in ("approach1", "approach2"):
+        a = whole.uncertainty("scope1", method, n=2000)  # type: ignore[arg-type]
+        b = streamed.uncertainty("scope1", method, n=2000)  # type: ignore[arg-type]
+        assert (a.lower, a.upper) == pytest.approx((b.lower, b.upper), rel=1e-12)
