@@ -721,6 +721,11 @@ def release(root: Path, version: str, today: str | None = None) -> list[str]:
     are reported as unreleased). Last, writes ``manifest.json``. Returns what it did.
     """
     key = calver_key(version)
+    if (root / "manifest.json").is_file():
+        current = data_version(root)
+        if _CALVER.match(current) and key < calver_key(current):
+            raise FactorError(f"data version {version} is older than the current {current}: "
+                              f"run build-manifest {current} (or a newer version)")
     lib = load_directory(root)
     msgs: list[str] = []
     snap = snapshot_path(root, version)

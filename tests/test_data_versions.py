@@ -161,7 +161,10 @@ def test_release_writes_snapshot_changelog_and_manifest(factors_copy: Path) -> N
     msgs = release(factors_copy, nxt)
     assert snap.read_bytes() == before
     assert any("kept" in m for m in msgs)
-    with pytest.raises(FactorError, match="not newer"):
+    with pytest.raises(FactorError, match="older than the current " + re.escape(nxt)):
+        release(factors_copy, FIRST)  # a stale build-manifest command never moves the label back
+    assert data_version(factors_copy) == nxt
+    with pytest.raises(FactorError, match="older than the current"):
         release(factors_copy, "2026.10.9")
     with pytest.raises(FactorError, match="CalVer"):
         release(factors_copy, "v2")
@@ -183,6 +186,13 @@ def test_unreleased_changes_keep_the_label_but_not_the_snapshot(factors_copy: Pa
     d = unreleased_changes(factors_copy)
     assert d is not None and "cn-mee-grid-national-test-2099" in [r.id for r in d.added]
     assert verify(factors_copy) == []
+    # a snapshot newer than the version asked for: refused, nothing written
+    newer = snapshot_path(factors_copy, "2099.1.0")
+    newer.write_bytes(snapshot_path(factors_copy, FIRST).read_bytes())
+    y, m, p = calver_key(data_version(factors_copy))
+    with pytest.raises(FactorError, match=r"not newer than the released 2099\.1\.0"):
+        release(factors_copy, f"{y}.{m}.{p + 1}")
+    assert not snapshot_path(factors_copy, f"{y}.{m}.{p + 1}").exists()
 
 
 # -- the CLI -------------------------------------------------------------------------------
