@@ -340,3 +340,15 @@ def test_streamed_result_gives_the_same_interval(example_dir: Path) -> None:
         a = whole.uncertainty("scope1", method, n=2000)  # type: ignore[arg-type]
         b = streamed.uncertainty("scope1", method, n=2000)  # type: ignore[arg-type]
         assert (a.lower, a.upper) == pytest.approx((b.lower, b.upper), rel=1e-12)
+
+
+def test_terms_add_up_to_every_metric(tmp_path: Path, example_dir: Path) -> None:
+    from ghgcalc.uncertainty import _structure
+
+    mine = calculate(rows(("diesel", 100, "t", "A"), ("electricity", 1000, "MWh", "B")),
+                     profile(tmp_path, emission=("t-co2", "t-ch4")), denominators={"headcount": 7})
+    example = calculate(example_dir / "activity.csv", "kuaishou-2022", denominators={"headcount": 27402})
+    for r in (mine, example):
+        for m in r.metric_ids():
+            st_ = _structure(r, m, None, {})
+            assert float(st_.weights.sum()) == pytest.approx(st_.value, rel=1e-12, abs=1e-12), m
