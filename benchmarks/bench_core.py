@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -357,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.quick:
         args.sizes, args.reps, args.pint_slice, args.no_memory, args.import_reps = [20_000], 1, 100, True, 0
+    load_start = os.getloadavg()
     table = folded_table()
     warm = make_batch(1000)
     run_ghgcalc(warm)
@@ -411,7 +413,18 @@ def main(argv: list[str] | None = None) -> int:
                  f"{statistics.median(gi) / statistics.median(pi):.2f}× |")
     print(text if not args.quick else "quick benchmark: results equal to numpy (1e-12) and to the pint loop (1e-9)")
     if args.markdown:
-        args.markdown.write_text(text + "\n", encoding="utf-8")
+        import platform
+
+        load_end = os.getloadavg()
+        head = (f"Command: `python benchmarks/bench_core.py {' '.join(argv if argv is not None else sys.argv[1:])}`  \n"
+                f"Machine: {os.cpu_count()} cores, Linux {platform.release()}, Python {platform.python_version()}, "
+                f"numpy {np.__version__}, pandas {pd.__version__}; load average (1 min) {load_start[0]:.1f} at the start, "
+                f"{load_end[0]:.1f} at the end (the machine was shared with other jobs: absolute times are noisy, the "
+                f"interleaved ratios less so).  \n"
+                "Times: `calculate()` + `totals()` + `totals(by=\"facility\")` for ghgcalc; the same outputs for numpy. "
+                "Memory: peak RSS above the loaded input, one fresh process per cell (tracemalloc peak beside it: numpy and "
+                "Python allocations only, not pyarrow's).\n\n")
+        args.markdown.write_text(head + text + "\n", encoding="utf-8")
     return 0
 
 

@@ -29,6 +29,7 @@ A spreadsheet-like CSV (title rows above the header, another delimiter) is read 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import sys
 import time
 from collections.abc import Iterator, Mapping
@@ -149,14 +150,24 @@ def _csv_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None
 
 
 def _parquet_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None, None, int]:
+    """Record batches of a Parquet file, or of the files of a Parquet dataset directory (in
+    ``pyarrow.dataset``'s file order), one row group at a time: no read-ahead or pre-buffering
+    of the whole file, so memory stays at about one chunk."""
     import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
 
     try:
-        dset = ds.dataset(str(path), format="parquet")
-        total = dset.count_rows()
+        files = ds.dataset(str(path), format="parquet").files if path.is_dir() else [str(path)]
+        handles = [pq.ParquetFile(f, pre_buffer=False) for f in files]
+        total = sum(h.metadata.num_rows for h in handles)
     except Exception as exc:
         raise InputError(f"cannot read as Parquet: {exc}", value=str(path)) from None
-    return iter(dset.to_batches(batch_size=chunk_rows)), total, None, 0
+
+    def gen() -> Iterator[Any]:
+        for h in handles:
+            yield from h.iter_batches(batch_size=chunk_rows, use_threads=True)
+
+    return gen(), total, None, 0
 
 
 def _rebatch(batches: Iterator[Any], chunk_rows: int) -> Iterator[pd.DataFrame]:
@@ -180,7 +191,13 @@ def _rebatch(batches: Iterator[Any], chunk_rows: int) -> Iterator[pd.DataFrame]:
 
 
 def _to_pandas(t: Any) -> pd.DataFrame:
-    df: pd.DataFrame = t.to_pandas()
+    """A chunk as pandas, text columns dictionary-encoded by pyarrow (categoricals: the core
+    then reads their codes instead of hashing strings)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cols = [pc.dictionary_encode(c) if pa.types.is_string(c.type) or pa.types.is_large_string(c.type) else c for c in t.columns]
+    df: pd.DataFrame = pa.table(cols, names=t.column_names).to_pandas()
     return df
 
 
@@ -374,6 +391,10 @@ def calculate_stream(
             offset += n
             result.chunks += 1
             bar.update(offset)
+            # pandas objects in reference cycles keep whole chunks alive until the cyclic
+            # collector runs, which it does by object counts, not bytes: collect now
+            del chunk, table, part
+            gc.collect()
         else:
             result.n_input_rows = offset
         ok_run = True
