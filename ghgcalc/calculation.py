@@ -174,6 +174,15 @@ class Method:
 
     def _check_market(self, mb: MarketBased) -> None:
         p = self.profile
+        if "electricity" in mb.carriers and (mb.residual is not None or mb.instrument_factors):
+            raise ProfileError("electricity's market-based factors are given twice: at the top of [market_based] and in "
+                               "[market_based.carriers.electricity]; keep one", key="market_based.carriers.electricity", profile=p.id)
+        for cid in mb.carriers:
+            shipped, method = carriers().get(cid), p.method(cid)
+            scope = (method.scope if method is not None and method.scope else None) or (shipped.scope if shipped else None)
+            if scope != 2:
+                raise ProfileError(f"market-based factors apply to Scope 2 carriers (purchased electricity, heat, steam), "
+                                   f"not {cid!r}", key=f"market_based.carriers.{cid}", profile=p.id)
         specs: list[tuple[str, str, MarketMethod]] = [("market_based", "electricity", mb)]
         specs += [(f"market_based.carriers.{cid}", cid, m) for cid, m in mb.carriers.items()]
         for prefix, cid, spec in specs:

@@ -190,3 +190,18 @@ def test_reconcile_market_based_figures(tmp_path: Any) -> None:
     out = ghgcalc.reconcile(ghgcalc.calculate(ROWS, profile()), rep)
     statuses = [e["status"] for e in out.entries]
     assert statuses == ["reproduced", "differs"]
+
+
+def test_market_section_errors() -> None:
+    with pytest.raises(ProfileError) as info:
+        ghgcalc.calculate(ROWS[:1], profile(carriers={"electricity": {"residual": "0.6 t CO2/MWh"}}))
+    assert info.value.key == "market_based.carriers.electricity"
+    with pytest.raises(ProfileError) as info:
+        ghgcalc.calculate(ROWS[:1], profile(carriers={"diesel": {"residual": "3 t CO2/t"}}))
+    assert info.value.key == "market_based.carriers.diesel"
+    # only [market_based.carriers.electricity], nothing at the top: used for electricity
+    prof = profile(carriers={"electricity": {"residual": "0.6 t CO2/MWh"}})
+    del prof["market_based"]["residual"]
+    del prof["market_based"]["instrument_factors"]
+    res = ghgcalc.calculate(ROWS[:1], prof)
+    assert res.totals()["scope2_market"].m == pytest.approx(600.0)
