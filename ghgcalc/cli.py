@@ -75,8 +75,7 @@ def _calc_stream(args: argparse.Namespace) -> int:
     from .streaming import DEFAULT_CHUNK_ROWS, calculate_stream
 
     fmt, out = args.format, args.output
-    if getattr(args, "uncertainty", None):
-        raise GhgcalcError("--uncertainty needs the whole table in memory; run it without --chunk-rows")
+    _check_uncertainty_format(args)
     if fmt == "xlsx":
         raise GhgcalcError("--format xlsx needs the whole table in memory; a streamed file writes its rows with "
                            "-o FILE.csv or -o FILE.parquet")
@@ -90,7 +89,7 @@ def _calc_stream(args: argparse.Namespace) -> int:
                               progress=False if args.quiet else None)
     if fmt == "csv" and rows_out is not None and not out:
         return EXIT_OK
-    text = dumps(result_json(result)) if fmt == "json" else kpi_table_text(result)
+    text = _with_uncertainty(result, args, dumps(result_json(result)) if fmt == "json" else kpi_table_text(result))
     if fmt != "json" and result.errors:
         text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + "\n".join(f"  - {e}" for e in result.errors)
     if out and rows_out is None:
@@ -107,6 +106,7 @@ def cmd_calc(args: argparse.Namespace) -> int:
 
     if should_stream(args.activity, getattr(args, "chunk_rows", None)):
         return _calc_stream(args)
+    _check_uncertainty_format(args)
     result = calculate(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error)
     fmt = args.format
     if fmt in ("csv", "xlsx"):
@@ -118,17 +118,7 @@ def cmd_calc(args: argparse.Namespace) -> int:
             for e in result.errors:
                 print(f"  - {e}", file=sys.stderr)
     else:
-        unc = (_uncertainty_section(result, args.uncertainty, args.seed, args.draws, args.activity_uncertainty or [])
-               if args.uncertainty else None)
-        if fmt == "json":
-            obj = result_json(result)
-            if unc is not None:
-                obj["uncertainty"] = unc
-            text = dumps(obj)
-        else:
-            text = kpi_table_text(result)
-            if unc is not None:
-                text += "\n\n" + _uncertainty_text(unc)
+        text = _with_uncertainty(result, args, dumps(result_json(result)) if fmt == "json" else kpi_table_text(result))
         if fmt == "table" and result.errors:
             text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + "\n".join(f"  - {e}" for e in result.errors)
         if args.output:
@@ -136,6 +126,25 @@ def cmd_calc(args: argparse.Namespace) -> int:
         else:
             print(text)
     return EXIT_OK
+
+
+def _check_uncertainty_format(args: argparse.Namespace) -> None:
+    if getattr(args, "uncertainty", None) and args.format not in ("table", "json"):
+        raise GhgcalcError("--uncertainty adds a section to --format table or json, not to the per-row csv/xlsx")
+
+
+def _with_uncertainty(result: Any, args: argparse.Namespace, text: str) -> str:
+    """The ``calc`` output with the ``--uncertainty`` section added (JSON key or table lines)."""
+    if not getattr(args, "uncertainty", None):
+        return text
+    unc = _uncertainty_section(result, args.uncertainty, args.seed, args.draws, args.activity_uncertainty or [])
+    if args.format == "json":
+        from .reporting import dumps
+
+        obj = json.loads(text)
+        obj["uncertainty"] = unc
+        return dumps(obj)
+    return text + "\n\n" + _uncertainty_text(unc)
 
 
 def _uncertainty_section(result: Any, method: str, seed: int, draws: int, activity_items: Sequence[str]) -> dict[str, Any]:

@@ -352,3 +352,16 @@ def test_terms_add_up_to_every_metric(tmp_path: Path, example_dir: Path) -> None
         for m in r.metric_ids():
             st_ = _structure(r, m, None, {})
             assert float(st_.weights.sum()) == pytest.approx(st_.value, rel=1e-12, abs=1e-12), m
+
+
+def test_cli_uncertainty_streamed_and_formats(example_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    act = str(example_dir / "activity.csv")
+    args = ["calc", act, "--profile", "kuaishou-2022", "--uncertainty", "approach1", "--format", "json"]
+    assert main(args) == 0
+    whole = json.loads(capsys.readouterr().out)["uncertainty"]
+    assert main([*args, "--chunk-rows", "2", "--quiet"]) == 0
+    streamed = json.loads(capsys.readouterr().out)["uncertainty"]
+    assert streamed["metrics"]["scope1"]["upper"] == pytest.approx(whole["metrics"]["scope1"]["upper"], rel=1e-12)
+    # the per-row csv has no place for it: said, not dropped
+    assert main(["calc", act, "--profile", "kuaishou-2022", "--uncertainty", "approach1", "--format", "csv"]) == 2
+    assert "--uncertainty adds a section to --format table or json" in capsys.readouterr().err
