@@ -757,7 +757,8 @@ def write_xlsx(pack: DisclosurePack, path: Path, lang: str = "all", pngs: Mappin
 
     def safe(df: pd.DataFrame) -> pd.DataFrame:
         out = df[_columns(df, lang)].copy()
-        out.columns = [safe_cell(str(c)) for c in out.columns]
+        units = df.attrs.get("units") or {}
+        out.columns = [safe_cell(f"{c} [{units[c]}]" if units.get(c) else str(c)) for c in out.columns]
         for c in out.columns:
             if not pd.api.types.is_numeric_dtype(out[c]) or out[c].dtype == bool:
                 out[c] = out[c].astype(object).map(lambda v: safe_cell(v if not (isinstance(v, float) and math.isnan(v)) else None))
@@ -770,6 +771,11 @@ def write_xlsx(pack: DisclosurePack, path: Path, lang: str = "all", pngs: Mappin
         safe(pack.hkex).to_excel(xw, sheet_name="hkex_kpis", index=False)
         for name, df in pack.tables().items():
             safe(df).to_excel(xw, sheet_name=name[:31], index=False)
+        for ws in xw.book.worksheets:  # readable widths, header row frozen
+            ws.freeze_panes = "A2"
+            for col in ws.columns:
+                width = max((len(str(c.value)) for c in col if c.value is not None), default=8)
+                ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width + 2))
         if pngs:
             ws = xw.book.create_sheet("charts")
             row = 1

@@ -255,6 +255,8 @@ def test_xlsx_keeps_every_label_and_source(multi: ghgcalc.Result, tmp_path: Path
     assert all(not str(x).startswith(("=", "+", "-", "@")) for x in facilities)
     assert any(str(x).startswith("<script>") for x in facilities)  # '<' is harmless in a cell; kept as typed
     assert len(wb["charts"]._images) == 3
+    header = next(wb["by_facility"].iter_rows(values_only=True))
+    assert "energy_total ['000 kWh]" in header and "scope1_2 [t CO2e]" in header and "pue" in header
 
 
 def test_xlsx_formula_like_text_is_inert(tmp_path: Path) -> None:
