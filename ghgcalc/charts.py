@@ -86,7 +86,7 @@ def chart_figures(pack: DisclosurePack) -> dict[str, Any]:
             ax1.set_ylabel("t CO2e")
             ax1.yaxis.set_major_formatter(thousands)
             ax2 = ax1.twinx()
-            ax2.plot(x, t["energy_total"], marker="s", color=_COLOURS[1], label="Energy ('000 kWh)")
+            ax2.plot(x, t["energy_total"], marker="s", linestyle="--", color=_COLOURS[1], label="Energy ('000 kWh)")
             ax2.set_ylabel("'000 kWh")
             ax2.yaxis.set_major_formatter(thousands)
             ax2.spines["right"].set_visible(True)

@@ -536,11 +536,11 @@ def _num_text(v: Any) -> str:
         return str(v)
     if x != x:
         return "n/a"
-    if x == int(x) and abs(x) < 1e15:
-        return f"{int(x):,}"
-    if abs(x) >= 100:
-        return f"{x:,.2f}"
-    return f"{x:,.4g}" if abs(x) < 1 else f"{x:,.3f}"
+    if isinstance(v, (int, np.integer)):
+        return f"{int(v):,}"
+    if x == 0:
+        return "0"
+    return f"{x:,.2f}" if abs(x) >= 1 else f"{x:.4g}"
 
 
 def _cell(v: Any) -> str:
