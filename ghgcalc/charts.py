@@ -67,7 +67,7 @@ def chart_figures(pack: DisclosurePack) -> dict[str, Any]:
         e = pack.chart_data.get("energy") or {}
         if e:
             fig, ax = plt.subplots(figsize=(5.2, max(2.0, 0.8 + 0.4 * len(e))))
-            names, vals = list(e), [e[k] for k in e]
+            names, vals = [_plain(k) for k in e], [e[k] for k in e]
             bars = ax.barh(names, vals, color=_COLOURS[0])
             ax.bar_label(bars, labels=[f"{v:,.0f}" for v in vals], padding=2)
             ax.invert_yaxis()
@@ -96,6 +96,11 @@ def chart_figures(pack: DisclosurePack) -> dict[str, Any]:
             fig.tight_layout()
             figs["trend"] = fig
     return figs
+
+
+def _plain(text: str) -> str:
+    """User text shown as typed: ``$`` would start matplotlib mathtext."""
+    return str(text).replace("$", r"\$")
 
 
 def to_svg(fig: Any, prefix: str) -> str:

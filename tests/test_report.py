@@ -387,3 +387,20 @@ def test_rows_not_computed_are_listed(tmp_path: Path) -> None:
     ghgcalc.report(res, out)
     errs = list(openpyxl.load_workbook(out)["errors"].iter_rows(values_only=True))
     assert errs[1][0] == 3 and "unobtainium" in str(errs[1])
+
+
+def test_user_carrier_names_are_text_in_charts_and_html(tmp_path: Path) -> None:
+    prof = {**ghgcalc.load_profile("kuaishou-2022").model_dump(exclude={"base_dir"}), "id": "x"}
+    name = "bio$\\frac{1}{0}$<b>fuel</b>"  # mathtext and markup in a user's carrier id
+    prof["carriers"] = {**prof["carriers"], name: {"scope": 1, "emission": [], "heating_value": "40 GJ/t",
+                                                   "coal_equivalent": "1.2 kgce/kg"}}
+    res = ghgcalc.calculate([{"carrier": name, "quantity": "5", "unit": "t"},
+                             {"carrier": "electricity", "quantity": "5", "unit": "MWh"}], prof)
+    out = tmp_path / "c.html"
+    ghgcalc.report(res, out)
+    text = out.read_text(encoding="utf-8")
+    assert "<b>fuel" not in text
+    assert "bio$\\frac{1}{0}$&lt;b&gt;fuel&lt;/b&gt;" in text  # in the tables and as chart text, as typed
+    chart = text[text.index('<figure id="chart-energy">'):]
+    chart = chart[: chart.index("</figure>")]
+    assert ">bio$\\frac{1}{0}$&lt;b&gt;fuel&lt;/b&gt;<" in chart  # not rendered as mathtext
