@@ -805,6 +805,8 @@ def report(result: Result, path: str | Path, *, lang: str = "all", reporting_yea
     fmt = p.suffix.lower().lstrip(".")
     if fmt not in ("html", "htm", "xlsx", "md"):
         raise GhgcalcError(f"report output {p.name!r}: the file name must end in .html, .xlsx or .md")
+    if not p.parent.is_dir():
+        raise GhgcalcError(f"report output {p}: the directory {p.parent} does not exist")
     require_matplotlib()
     pack = disclosure_pack(result, reporting_year=reporting_year, base_year=base_year, targets=targets,
                            denominators_by_period=denominators_by_period)

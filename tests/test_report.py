@@ -311,6 +311,10 @@ def test_cli_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", act, "--profile", "kuaishou-2022", "--base-year", "2019", "--target", "scope1_2=-30%@2030",
                  "-o", str(tmp_path / "t.html")]) == 2
     assert "base year 2019" in capsys.readouterr().err
+    assert main(["report", act, "--profile", "kuaishou-2022", "-o", str(tmp_path / "missing" / "k.html")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["report", act, "--profile", "kuaishou-2022", "--denominator", "headcount@20x=5", "-o", str(tmp_path / "k.html")]) == 2
+    assert "NAME@YEAR=N" in capsys.readouterr().err
 
 
 def test_cli_report_per_year_denominators(tmp_path: Path) -> None:
