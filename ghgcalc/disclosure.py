@@ -255,7 +255,7 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
     dens = _denominators_by_year(result, denominators_by_period, ry)
     vals = _Values(result, years, year_of_row, dens)
     defs = metric_definitions()
-    text = {k: {lang: str(v.get(lang, k)) for lang in LANGS} for k, v in defs.get("report_text", {}).items()}
+    text = {k: {lang: str(v.get(lang, k)) for lang in LANGS} for k, v in defs.get("report_text", {}).items() if k != "columns"}
     labels = _labels_of_metrics(result)
     base_metrics = result.base_metrics()
     notes: list[str] = []
@@ -578,6 +578,15 @@ def _columns(df: pd.DataFrame, lang: str) -> list[str]:
     return [c for c in df.columns if not c.startswith("label_") or c in keep]
 
 
+def _col_title(col: str, lang: str) -> str:
+    """A table column's heading: ``report_text.columns`` in ``metrics.yaml`` (English for
+    ``all``), else the column id."""
+    spec = metric_definitions().get("report_text", {}).get("columns", {}).get(col)
+    if not spec:
+        return col
+    return str(spec.get("en" if lang == "all" else lang, col))
+
+
 def _heading(text: dict[str, dict[str, str]], key: str, lang: str) -> str:
     t = text.get(key, {lg: key for lg in LANGS})
     return " · ".join(t[lg] for lg in LANGS) if lang == "all" else t[lang]
@@ -605,7 +614,7 @@ def _e(v: Any) -> str:
 
 def _html_table(df: pd.DataFrame, table_id: str, lang: str, units: Mapping[str, str] | None = None) -> str:
     cols = _columns(df, lang)
-    head = "".join(f"<th>{_e(c)}{(' [' + _e(units[c]) + ']') if units and units.get(c) else ''}</th>" for c in cols)
+    head = "".join(f"<th>{_e(_col_title(c, lang))}{(' [' + _e(units[c]) + ']') if units and units.get(c) else ''}</th>" for c in cols)
     body = []
     numeric = [pd.api.types.is_numeric_dtype(df[c]) and df[c].dtype != bool for c in cols]
     for rec in _display(df, cols).itertuples(index=False):
@@ -617,7 +626,7 @@ def _html_table(df: pd.DataFrame, table_id: str, lang: str, units: Mapping[str, 
 
 def _kpi_html(pack: DisclosurePack, lang: str) -> str:
     cols = [c for c in _columns(pack.kpis, lang) if c != "hkex_kpi"]
-    head = "".join(f"<th>{_e(c)}</th>" for c in cols)
+    head = "".join(f"<th>{_e(_col_title(c, lang))}</th>" for c in cols)
     body = []
     for kpi in pack.hkex.to_dict("records"):
         sub = pack.kpis[pack.kpis["hkex_kpi"] == kpi["hkex_kpi"]]
@@ -715,7 +724,7 @@ def _md(v: Any) -> str:
 
 def _md_table(df: pd.DataFrame, lang: str, units: Mapping[str, str] | None = None) -> str:
     cols = _columns(df, lang)
-    head = "| " + " | ".join(_md(c) + (f" [{_md(units[c])}]" if units and units.get(c) else "") for c in cols) + " |"
+    head = "| " + " | ".join(_md(_col_title(c, lang)) + (f" [{_md(units[c])}]" if units and units.get(c) else "") for c in cols) + " |"
     sep = "|" + "|".join("---:" if pd.api.types.is_numeric_dtype(df[c]) and df[c].dtype != bool else "---" for c in cols) + "|"
     body = ["| " + " | ".join(_md(v) for v in rec) + " |" for rec in _display(df, cols).itertuples(index=False)]
     return "\n".join([head, sep, *body])

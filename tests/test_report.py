@@ -219,6 +219,8 @@ def test_html_single_language(seed_result: ghgcalc.Result) -> None:
     assert 'lang="zh-Hant"' in zh and "範圍一排放量" in zh and "Scope 1 GHG emissions" not in zh
     en = render_html(pack, "en")
     assert "範圍一排放量" not in en and "Scope 1 GHG emissions" in en
+    assert "<th>指標</th>" in zh and "<th>數值</th>" in zh and "<th>Metric</th>" in en
+    assert "<th>指标</th>" in render_html(pack, "zh_hans")
 
 
 def test_xlsx_keeps_every_label_and_source(multi: ghgcalc.Result, tmp_path: Path) -> None:
