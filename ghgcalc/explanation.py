@@ -43,6 +43,7 @@ from .errors import ActivityDataError, FactorError, GhgcalcError, UnitError
 from .factors import FactorLibrary, FactorRow, default_library
 from .profiles import Profile
 from .reconciliation import ReportedFigure, ReportedFigures, load_reported, reconcile, round_half_up
+from .regions import canonical_region, grid_of
 from .results import _half_ulp, _metric_specs, decimal_of, normalize_denominators
 from .units import conversion_factor, gas_of, parse_unit
 
@@ -82,6 +83,9 @@ class Option:
     family: tuple[FactorRow, ...] = ()
     #: CO2 by the carbon content method: (carbon content, oxidation rate), GB/T 32151.1 formula (3)
     carbon: tuple[FactorRow, FactorRow] | None = None
+    #: ``"grid"``: a family of regional-grid rows applied to province rows through their grid
+    #: (the profile's ``region_level = "grid"``, ghgcalc/data/regions.yaml)
+    region_level: str = "as_given"
 
     @property
     def rows(self) -> tuple[FactorRow, ...]:
@@ -150,6 +154,17 @@ def _family_row(family: Sequence[FactorRow], year: int, region: str) -> FactorRo
     return top[0] if len(top) == 1 else None
 
 
+def _is_province(code: str | None) -> bool:
+    return bool(re.fullmatch(r"[A-Z]{2}-[A-Z]{2}", (code or "").upper()))
+
+
+def _level_region(code: str, level: str) -> str:
+    """The region a row is looked up by: its own, or its grid under ``region_level = "grid"``."""
+    if level == "grid":
+        return grid_of(code) or code
+    return code
+
+
 def _families(rows: Sequence[FactorRow]) -> list[tuple[FactorRow, ...]]:
     """Families of single-gas rows that a profile would list together and the engine would
     choose among per row: one series across its years; the regions of one document and
@@ -157,7 +172,7 @@ def _families(rows: Sequence[FactorRow]) -> list[tuple[FactorRow, ...]]:
 
     def level(r: FactorRow) -> str:
         reg = (r.region or "").upper()
-        return "national" if "-" not in reg else ("province" if re.fullmatch(r"[A-Z]{2}-[A-Z]{2}", reg) else "subregion")
+        return "national" if "-" not in reg else ("province" if _is_province(reg) else "subregion")
 
     groups: dict[tuple[Any, ...], list[FactorRow]] = {}
     for r in rows:
@@ -187,7 +202,7 @@ def _coef_emission(opt: Option, unit: str, year: int = 0, region: str = "") -> _
     used: set[str] = set()
     emission = opt.emission
     if opt.family:
-        row0 = _family_row(opt.family, year, region)
+        row0 = _family_row(opt.family, year, _level_region(region, opt.region_level))
         if row0 is None:
             return None
         emission = (row0,)
@@ -546,7 +561,8 @@ class _Search:
         self.row_half = [_half_ulp(t) if isinstance(t, str) and t.strip() else Fraction(0) for t in texts]
         self.energy_carriers = sorted({c for c, k in zip(self.row_carrier, self.row_cat, strict=True) if k == "energy"})
         self.row_year = [int(y) for y in frame["year"].tolist()]
-        self.row_region = [str(r) for r in frame["region"].tolist()] if "region" in frame else [region] * len(frame)
+        self.row_region = [canonical_region(str(r)) for r in frame["region"].tolist()] if "region" in frame else [region] * len(frame)
+        self.has_provinces = any(_is_province(r) for r in self.row_region)
         self.keys_of: dict[str, set[tuple[str, int, str]]] = {}
         for i, (c, u, k) in enumerate(zip(self.row_carrier, self.row_unit, self.row_cat, strict=True)):
             if k == "energy":
@@ -565,7 +581,10 @@ class _Search:
             dns = [None, *self.lib.select(carrier=c, kind="density")]
             opts = []
             shapes: list[dict[str, Any]] = [{"emission": e} for e in _emission_sets(em)]
-            shapes += [{"family": f} for f in _families(em)]
+            for f in _families(em):
+                shapes.append({"family": f})
+                if any(not _is_province(r.region) and "-" in (r.region or "") for r in f) and self.has_provinces:
+                    shapes.append({"family": f, "region_level": "grid"})
             # the carbon content method: CO2 from carbon content x oxidation rate x 44/12, alone
             # or with one CH4/N2O group
             nonco2 = [e[1:] for e in _emission_sets(em) if len(e) > 1 and (e[0].gas or "").upper() == "CO2"]
@@ -1001,7 +1020,7 @@ class _Search:
         for vi, oi in sorted(choice.items(), key=lambda x: (self.vars[x[0]].carrier, self.vars[x[0]].facet)):
             opt = self.vars[vi].options[oi]
             if opt.family:  # only the members the figure's rows use
-                used = {_family_row(opt.family, y, r) for (c, _u, _s, y, r) in fg.qty if c == opt.carrier}
+                used = {_family_row(opt.family, y, _level_region(r, opt.region_level)) for (c, _u, _s, y, r) in fg.qty if c == opt.carrier}
                 ids.extend(sorted(x.id for x in used if x is not None))
                 ids.extend(r.id for r in (opt.heating_value, opt.density) if r is not None)
             else:
@@ -1040,10 +1059,12 @@ class _Search:
                 continue  # tce not asked for: leave it out rather than guess
             entry = cars.setdefault(var.carrier, {})
             if var.facet == "emission":
-                used_fam = {_family_row(opt.family, y, r) for (_u, y, r) in self.keys_of.get(var.carrier, set())}
+                used_fam = {_family_row(opt.family, y, _level_region(r, opt.region_level)) for (_u, y, r) in self.keys_of.get(var.carrier, set())}
                 entry["emission"] = [r.id for r in opt.emission] + sorted(r.id for r in used_fam if r is not None)
                 if opt.carbon is not None:
                     entry["carbon_content"], entry["oxidation_rate"] = opt.carbon[0].id, opt.carbon[1].id
+                if opt.region_level != "as_given":
+                    entry["region_level"] = opt.region_level
                 if opt.heating_value is not None:
                     entry["heating_value"] = opt.heating_value.id
                 if opt.density is not None:
@@ -1092,7 +1113,7 @@ class _Search:
         """The factor ids an option uses on this data (for a family: the members its rows pick)."""
         if not opt.family:
             return opt.ids
-        used = {_family_row(opt.family, y, r) for (_u, y, r) in self.keys_of.get(opt.carrier, set())}
+        used = {_family_row(opt.family, y, _level_region(r, opt.region_level)) for (_u, y, r) in self.keys_of.get(opt.carrier, set())}
         conv = [r.id for r in (opt.heating_value, opt.density) if r is not None]
         return sorted(r.id for r in used if r is not None) + conv
 

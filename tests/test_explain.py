@@ -287,3 +287,26 @@ def test_carbon_content_method_is_found() -> None:
     car = ex.methods[0].profile["carriers"]["diesel"]
     assert "carbon_content" in car and "oxidation_rate" in car
     assert ex.methods[0].statuses["scope1"] == "reproduced"
+
+
+def test_grid_region_factors_applied_to_province_rows() -> None:
+    """Rows named by province (北京, 广东省) computed with their MEE/NBS regional-grid factors:
+    explain finds the grid family with region_level = "grid" and the engine agrees."""
+    from ghgcalc.regions import canonical_region, grid_of
+
+    lib = default_library()
+    rows = [("北京", "1500.5"), ("广东省", "2500.25")]
+    total = Fraction(0)
+    for name, q in rows:
+        grid = grid_of(canonical_region(name))
+        assert grid is not None
+        (row,) = [r for r in lib.select(carrier="electricity", kind="emission", region=grid, year=2022) if r.id.endswith("-2022")]
+        total += Fraction(q) * row.exact
+    df = pd.DataFrame({"carrier": ["electricity"] * 2, "quantity": [q for _n, q in rows], "unit": ["MWh"] * 2,
+                       "period": [2022] * 2, "region": [n for n, _q in rows]})
+    rep = {"reporting_year": 2022, "reported": [{"metric": "scope2", "value": f"{float(round_half_up(total, 2)):.2f}", "unit": "t CO2e"}]}
+    ex = explain(df, rep)
+    assert ex.ok
+    best = ex.methods[0]
+    assert best.profile["carriers"]["electricity"].get("region_level") == "grid"
+    assert best.statuses["scope2"] == "reproduced"
