@@ -325,6 +325,8 @@ def cmd_profiles(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"id: {prof.id}\ntitle: {prof.title or ''}\nreporting year: {prof.reporting_year}  region: {prof.region}  "
           f"GWP set: {prof.gwp_set}  energy basis: {prof.energy_basis}")
+    pin = f" (pinned by factor_data_version = {prof.factor_data_version!r})" if prof.factor_data_version else ""
+    print(f"factor data version: {method.library.data_version}{pin}")
     if prof.description:
         print(prof.description.strip())
     for cid, cm in prof.carriers.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import re
 import shutil
@@ -96,11 +97,24 @@ def test_snapshot_is_deterministic_and_checksummed(tmp_path: Path) -> None:
         read_snapshot(p)
 
 
-def test_changelog_has_a_section_per_release() -> None:
-    text = (factors_dir() / "CHANGELOG.md").read_text(encoding="utf-8")
+def check_changelog_matches_snapshots(root: Path) -> int:
+    """Every release has a changelog section, and each section after the first names every
+    id its snapshot adds, changes or removes; returns the number of releases compared."""
+    text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "## [Unreleased]" in text
-    for v in snapshot_versions():
+    versions = snapshot_versions(root)
+    for v in versions:
         assert re.search(rf"^## \[{re.escape(v)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", text, re.M), v
+    for prev, v in itertools.pairwise(versions):
+        section = text.split(f"## [{v}]", 1)[1].split("\n## [", 1)[0]
+        d = diff_libraries(read_snapshot(snapshot_path(root, prev)), read_snapshot(snapshot_path(root, v)))
+        for fid in [r.id for r in d.added + d.removed] + [new.id for _, new, _ in d.changed]:
+            assert f"`{fid}`" in section, (v, fid)
+    return len(versions) - 1
+
+
+def test_changelog_has_a_section_per_release() -> None:
+    check_changelog_matches_snapshots(factors_dir())
 
 
 # -- a release, end to end, on a copy of the factors directory ------------------------------
@@ -152,6 +166,7 @@ def test_release_writes_snapshot_changelog_and_manifest(factors_copy: Path) -> N
     assert "- Added in `cn-mee-ets-grid/national.csv` (1): `cn-mee-grid-national-test-2099`" in section
     assert "- Removed in `cn-mee-ets-grid/national.csv` (1): `cn-mee-grid-national-2019-2020`" in section
     assert "### Changed\n\n### Removed" not in section  # empty hand-written subsections dropped
+    assert check_changelog_matches_snapshots(factors_copy) >= 1
 
     # releasing the same version again keeps its snapshot byte for byte
     snap = snapshot_path(factors_copy, nxt)
@@ -264,3 +279,15 @@ def test_pin_without_snapshot_raises_naming_both(monkeypatch: pytest.MonkeyPatch
         pinned_library(load_profile(_kuaishou(factor_data_version=FIRST)), FactorLibrary(list(default_library())))
     with pytest.raises(ProfileError, match="factor_data_version"):
         load_profile(_kuaishou(factor_data_version="latest"))
+
+
+def test_profiles_show_names_the_data_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = (factors_dir() / "profiles" / "kuaishou-2022.toml").read_text(encoding="utf-8")
+    p = tmp_path / "pinned.toml"
+    p.write_text(f'factor_data_version = "{data_version()}"\n' + src, encoding="utf-8")
+    assert main(["profiles", "show", str(p)]) == 0
+    out = capsys.readouterr().out
+    assert f"factor data version: {data_version()} (pinned by factor_data_version = '{data_version()}')" in out
+    p.write_text('factor_data_version = "2001.1.0"\n' + src, encoding="utf-8")
+    assert main(["profiles", "show", str(p)]) == 2
+    assert "pins factor data version 2001.1.0" in capsys.readouterr().err
