@@ -396,8 +396,16 @@ def load_directory(root: Path) -> FactorLibrary:
     for p in _data_files(root):
         rel = p.relative_to(root).as_posix()
         rows.extend(parse_table(p.read_text(encoding="utf-8-sig"), rel, p.suffix.lower().lstrip(".")))
-    version = data_version(root) if (root / "manifest.json").is_file() else None
-    return FactorLibrary(rows, data_version=version)
+    return FactorLibrary(rows, data_version=_manifest_version(root))
+
+
+def _manifest_version(root: Path) -> str | None:
+    """The data version in ``root/manifest.json``; ``None`` if there is none or it is
+    unreadable (e.g. a manifest with merge-conflict markers, about to be rebuilt)."""
+    try:
+        return data_version(root)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 @lru_cache(maxsize=1)
@@ -721,9 +729,9 @@ def release(root: Path, version: str, today: str | None = None) -> list[str]:
     are reported as unreleased). Last, writes ``manifest.json``. Returns what it did.
     """
     key = calver_key(version)
-    if (root / "manifest.json").is_file():
-        current = data_version(root)
-        if _CALVER.match(current) and key < calver_key(current):
+    current = _manifest_version(root)
+    if current is not None and _CALVER.match(current):
+        if key < calver_key(current):
             raise FactorError(f"data version {version} is older than the current {current}: "
                               f"run build-manifest {current} (or a newer version)")
     lib = load_directory(root)

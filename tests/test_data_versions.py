@@ -291,3 +291,14 @@ def test_profiles_show_names_the_data_version(tmp_path: Path, capsys: pytest.Cap
     p.write_text('factor_data_version = "2001.1.0"\n' + src, encoding="utf-8")
     assert main(["profiles", "show", str(p)]) == 2
     assert "pins factor data version 2001.1.0" in capsys.readouterr().err
+
+
+def test_build_manifest_over_a_conflicted_manifest(factors_copy: Path) -> None:
+    # what a helper meets in a rebase: both sides edited manifest.json; rebuilding fixes it
+    version = data_version(factors_copy)
+    m = factors_copy / "manifest.json"
+    text = m.read_text(encoding="utf-8")
+    m.write_text("<<<<<<< HEAD\n" + text + "=======\n" + text + ">>>>>>> theirs\n", encoding="utf-8")
+    assert verify(factors_copy)[0].startswith("manifest.json unreadable")
+    release(factors_copy, version)
+    assert verify(factors_copy) == [] and data_version(factors_copy) == version
