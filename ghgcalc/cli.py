@@ -210,7 +210,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """``ghgcalc report``: the disclosure pack (ghgcalc/disclosure.py) as HTML, XLSX or Markdown."""
     from .calculation import calculate
     from .charts import require_matplotlib
-    from .disclosure import report
+    from .disclosure import load_targets, report
 
     require_matplotlib()  # fail before computing when the `report` extra is missing
     now: dict[str, str] = {}
@@ -224,9 +224,16 @@ def cmd_report(args: argparse.Namespace) -> int:
             by_period.setdefault(int(year), {})[name.strip()] = v
         except ValueError:
             raise GhgcalcError(f"--denominator {k}={v}: expected NAME=N or NAME@YEAR=N") from None
+    base_year, targets = args.base_year, list(args.target or ())
+    if args.targets:  # a targets YAML; the command-line flags add to it and win
+        spec = load_targets(args.targets)
+        base_year = base_year if base_year is not None else spec["base_year"]
+        targets = [*spec["targets"], *targets]
+        for y, dens in spec["denominators_by_period"].items():
+            by_period[int(y)] = {**dict(dens), **by_period.get(int(y), {})}
     result = calculate(args.activity, args.profile, now, on_error=args.on_error)
-    written = report(result, args.output, lang=args.lang, reporting_year=args.reporting_year, base_year=args.base_year,
-                     targets=args.target or (), denominators_by_period=by_period)
+    written = report(result, args.output, lang=args.lang, reporting_year=args.reporting_year, base_year=base_year,
+                     targets=targets, denominators_by_period=by_period)
     for w in written:
         print(f"wrote {w}")
     if result.errors:
@@ -422,6 +429,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--reporting-year", type=int, help="year of the KPI table (default: the profile's, else the latest in the data)")
     rp.add_argument("--base-year", type=int, help="base year of --target")
     rp.add_argument("--target", action="append", metavar="METRIC=CHANGE%@YEAR", help="e.g. scope1_2=-30%%@2030 (repeatable)")
+    rp.add_argument("--targets", metavar="TARGETS.yaml", help="base_year, targets and other years' denominators from a YAML file")
     rp.add_argument("--on-error", choices=["raise", "collect"], default="raise")
     rp.add_argument("-o", "--output", required=True, help="FILE.html, FILE.xlsx or FILE.md (charts as PNG beside it)")
     rp.set_defaults(func=cmd_report)

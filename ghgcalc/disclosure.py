@@ -52,7 +52,8 @@ if TYPE_CHECKING:
     from .reconciliation import Reconciliation
     from .results import Result
 
-__all__ = ["LANGS", "DisclosurePack", "Target", "disclosure_pack", "reconciliation_html", "report", "result_html"]
+__all__ = ["LANGS", "DisclosurePack", "Target", "disclosure_pack", "load_targets", "reconciliation_html", "report",
+           "result_html"]
 
 #: label languages: English, traditional Chinese, simplified Chinese
 LANGS = ("en", "zh_hant", "zh_hans")
@@ -86,6 +87,51 @@ class Target:
         if change <= -1:
             raise GhgcalcError(f"target {text!r}: a change of {float(change) * 100:g} % would go below zero")
         return cls(metric=m.group(1), change=change, year=int(m.group(4)))
+
+
+def load_targets(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
+    """Targets from a YAML file (or dict), as keyword arguments of :func:`report` /
+    :func:`disclosure_pack`::
+
+        base_year: 2021
+        targets:
+          - scope1_2=-30%@2030                      # METRIC=CHANGE@YEAR
+          - {metric: scope1_2_per_capita, change: "-50%", year: 2030}
+        denominators:                               # other years' denominators (optional)
+          2021: {headcount: 25000}
+    """
+    import yaml
+
+    if isinstance(source, Mapping):
+        data: Any = dict(source)
+    else:
+        p = Path(source)
+        if not p.is_file():
+            raise GhgcalcError(f"targets file not found: {p}")
+        try:
+            data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise GhgcalcError(f"targets file {p}: not valid YAML: {exc}") from None
+    if not isinstance(data, Mapping) or not isinstance(data.get("targets"), list):
+        raise GhgcalcError("targets: expected a mapping with base_year and a list 'targets'")
+    unknown = set(data) - {"base_year", "targets", "denominators"}
+    if unknown:
+        raise GhgcalcError(f"targets: unknown key(s) {', '.join(sorted(map(str, unknown)))} (known: base_year, targets, denominators)")
+    out: list[Target] = []
+    for i, t in enumerate(data["targets"]):
+        if isinstance(t, str):
+            out.append(Target.parse(t))
+        elif isinstance(t, Mapping) and {"metric", "change", "year"} <= set(t):
+            out.append(Target.parse(f"{t['metric']}={str(t['change']).strip()}@{t['year']}"))
+        else:
+            raise GhgcalcError(f"targets[{i}]: expected 'METRIC=CHANGE%@YEAR' or {{metric, change, year}}, got {t!r}")
+    base = data.get("base_year")
+    if base is not None and not isinstance(base, int):
+        raise GhgcalcError(f"targets: base_year must be a year, got {base!r}")
+    dens = data.get("denominators") or {}
+    if not isinstance(dens, Mapping):
+        raise GhgcalcError("targets: denominators must map a year to {name: value}")
+    return {"base_year": base, "targets": out, "denominators_by_period": dict(dens)}
 
 
 @dataclass

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import sys
 import tomllib
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 
@@ -410,3 +411,44 @@ def test_user_carrier_names_are_text_in_charts_and_html(tmp_path: Path) -> None:
     chart = text[text.index('<figure id="chart-energy">'):]
     chart = chart[: chart.index("</figure>")]
     assert ">bio$\\frac{1}{0}$&lt;b&gt;fuel&lt;/b&gt;<" in chart  # not rendered as mathtext
+
+
+def test_targets_from_yaml(multi: ghgcalc.Result, tmp_path: Path) -> None:
+    from ghgcalc.disclosure import load_targets
+
+    f = tmp_path / "targets.yaml"
+    f.write_text("base_year: 2021\ntargets:\n  - scope1_2=-30%@2030\n  - {metric: scope1_2_per_capita, change: '-50%', year: 2030}\n"
+                 "denominators:\n  2021: {headcount: 80}\n", encoding="utf-8")
+    spec = load_targets(f)
+    assert spec["base_year"] == 2021 and [t.metric for t in spec["targets"]] == ["scope1_2", "scope1_2_per_capita"]
+    assert spec["targets"][1].change == Fraction(-1, 2)
+    pack = disclosure_pack(multi, **spec)
+    assert pack.targets is not None
+    t = pack.targets.set_index("metric")
+    y21 = ghgcalc.calculate([r for r in multi_year_rows() if r["period"] == "2021"], profile_for())
+    assert t.loc["scope1_2_per_capita", "base_value"] == pytest.approx(y21.metric_value("scope1_2")[0] / 80)
+    # the same through the command line
+    act = tmp_path / "a.csv"
+    pd.DataFrame(multi_year_rows()).to_csv(act, index=False)
+    prof = tmp_path / "p.toml"
+    prof.write_text(PROFILE_TOML, encoding="utf-8")
+    out = tmp_path / "t.xlsx"
+    assert main(["report", str(act), "--profile", str(prof), "--denominator", "headcount=100", "--targets", str(f), "-o", str(out)]) == 0
+    got = [r[0] for r in openpyxl.load_workbook(out)["targets"].iter_rows(min_row=2, values_only=True)]
+    assert got == ["scope1_2", "scope1_2_per_capita"]
+
+
+@pytest.mark.parametrize("text, match", [
+    ("targets: scope1_2\n", "list 'targets'"),
+    ("base_year: 2021\ntargets: [{metric: scope1_2}]\n", r"targets\[0\]"),
+    ("base_year: '2021x'\ntargets: [scope1_2=-30%@2030]\n", "base_year must be a year"),
+    ("base_year: 2021\ntarget: []\ntargets: []\n", "unknown key"),
+    ("base_year: 2021\ntargets: [scope1_2=-30@@2030]\n", "expected METRIC=CHANGE%@YEAR"),
+])
+def test_bad_targets_files(tmp_path: Path, text: str, match: str) -> None:
+    from ghgcalc.disclosure import load_targets
+
+    f = tmp_path / "t.yaml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(GhgcalcError, match=match):
+        load_targets(f)
