@@ -183,6 +183,11 @@ def _families(rows: Sequence[FactorRow]) -> list[tuple[FactorRow, ...]]:
             groups.setdefault(("series", r.series, gas), []).append(r)
         groups.setdefault(("edition", r.publisher, r.document, r.valid_from, r.valid_to, level(r), gas), []).append(r)
         groups.setdefault(("publisher", r.publisher, level(r), gas), []).append(r)
+        # sibling regions of one parent for the same data years, whoever publishes them (e.g.
+        # the two Hong Kong utilities, HK-CLP and HK-HKE)
+        reg = (r.region or "").upper()
+        if "-" in reg:
+            groups.setdefault(("siblings", reg.rsplit("-", 1)[0], r.valid_from, r.valid_to, gas), []).append(r)
     out: dict[tuple[str, ...], tuple[FactorRow, ...]] = {}
     for g in groups.values():
         if len(g) < 2:
@@ -563,6 +568,8 @@ class _Search:
         self.row_year = [int(y) for y in frame["year"].tolist()]
         self.row_region = [canonical_region(str(r)) for r in frame["region"].tolist()] if "region" in frame else [region] * len(frame)
         self.has_provinces = any(_is_province(r) for r in self.row_region)
+        # rows that name a region other than the default (the frame fills blanks with it)
+        self.region_given = any(r != canonical_region(region) for r in self.row_region)
         self.keys_of: dict[str, set[tuple[str, int, str]]] = {}
         for i, (c, u, k) in enumerate(zip(self.row_carrier, self.row_unit, self.row_cat, strict=True)):
             if k == "energy":
@@ -595,16 +602,25 @@ class _Search:
             for shape in shapes:
                 for hv, dn in itertools.product(hvs, dns):
                     opt = Option(carrier=c, facet="emission", heating_value=hv, density=dn, **shape)
-                    if all(_coef_emission(opt, u, y, reg) is not None for u, y, reg in self.keys_of[c]):
+                    if self._regions_fit(opt) and all(_coef_emission(opt, u, y, reg) is not None for u, y, reg in self.keys_of[c]):
                         opts.append(opt)
             out.append(_Var(c, "emission", opts))
             ces = self.lib.select(carrier=c, kind="coal_equivalent")
             pool = [r for r in (*hvs, *dns) if r is not None]
             copts = [Option(carrier=c, facet="coal", coal_equivalent=r) for r in ces
-                     if all(_coef_coal(Option(carrier=c, facet="coal", coal_equivalent=r), u, pool) is not None
+                     if self._regions_fit(Option(carrier=c, facet="coal", coal_equivalent=r)) and all(_coef_coal(Option(carrier=c, facet="coal", coal_equivalent=r), u, pool) is not None
                             for u in {k[0] for k in self.keys_of[c]})]
             out.append(_Var(c, "coal", copts))
         return out
+
+    def _regions_fit(self, opt: Option, all_rows: bool = False) -> bool:
+        """With a region column, a factor applied to every row must cover each row's region, as
+        the engine requires (no silent fallback across regions); a family is chosen per row.
+        Without one, the rows take the profile's region, which explain sets to the factor's."""
+        if not self.region_given or opt.family:
+            return True
+        regions = set(self.row_region) if all_rows else {r for (_u, _y, r) in self.keys_of.get(opt.carrier, set())}
+        return all(row.covers_region(reg) for row in opt.rows for reg in regions)
 
     def coef(self, vi: int, oi: int, unit: str, year: int, region: str) -> _Coef | None:
         var = self.vars[vi]
@@ -637,7 +653,8 @@ class _Search:
                 continue
             gsets.append(s)
         bases: list[tuple[str, FactorRow | None]] = [("heating_value", None)]
-        bases += [("coal_equivalent", r) for r in self.lib.select(carrier="electricity", kind="coal_equivalent")]
+        bases += [("coal_equivalent", r) for r in self.lib.select(carrier="electricity", kind="coal_equivalent")
+                  if self._regions_fit(Option(carrier="electricity", facet="coal", coal_equivalent=r), all_rows=True)]
         return [_Setting(g, b, m) for g in gsets for b, m in bases]
 
     # -- figures -----------------------------------------------------------------------
@@ -723,6 +740,8 @@ class _Search:
                 continue
             own = None
             if fg.column == "energy_mwh" and st.basis == "coal_equivalent":
+                if not var.options:
+                    return None  # the coal-equivalent basis needs a coefficient for every energy row
                 owns = [self.own_mwh(var.carrier, k[0]) for k, _ in keys]
                 if all(o is not None for o in owns):
                     own = sum((q * o for (u, q), o in zip(keys, owns, strict=True) if o is not None), Fraction(0))

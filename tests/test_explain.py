@@ -310,3 +310,36 @@ def test_grid_region_factors_applied_to_province_rows() -> None:
     best = ex.methods[0]
     assert best.profile["carriers"]["electricity"].get("region_level") == "grid"
     assert best.statuses["scope2"] == "reproduced"
+
+
+_MIXED = {"carrier": ["electricity", "electricity", "diesel", "natural_gas"],
+          "quantity": ["152000.5", "8800.25", "310.75", "176400"], "unit": ["MWh", "MWh", "t", "m³"],
+          "region": ["北京", "广东省", "北京", "北京"]}
+_BUILTIN_CASES = {
+    "cn-mee-ets-2021": _MIXED,
+    "cn-mee-nbs-2022-province": _MIXED,
+    "cn-mee-nbs-2023-grid": _MIXED,
+    "hk-utilities-2023": {"carrier": ["electricity"] * 2, "quantity": ["1520.5", "880.25"], "unit": ["MWh"] * 2,
+                          "region": ["HK-CLP", "HK-HKE"]},
+    "ipcc-2006-tier1-manufacturing": {"carrier": ["diesel", "fuel_oil", "lpg"], "quantity": ["310.75", "12.5", "45.5"],
+                                      "unit": ["t", "t", "t"]},
+}
+
+
+@pytest.mark.parametrize("profile_id", sorted(_BUILTIN_CASES))
+def test_built_in_methods_are_recovered_from_their_own_figures(profile_id: str) -> None:
+    """Figures computed with a built-in profile and printed to 0.01 t / MWh are traced back to
+    factors that reproduce them all at once, and the engine agrees."""
+    prof = ghgcalc.load_profile(profile_id)
+    df = pd.DataFrame(_BUILTIN_CASES[profile_id]).assign(period=prof.reporting_year)
+    result = ghgcalc.calculate(df, profile_id)
+    figs = []
+    for metric in ("scope1", "scope2", "scope1_2", "energy_total"):
+        if metric in result.metric_ids():
+            val, _lo, _hi, unit = result.metric_exact(metric)
+            if val:
+                figs.append({"metric": metric, "value": f"{float(round_half_up(val, 2)):.2f}", "unit": unit})
+    ex = explain(df, {"reporting_year": prof.reporting_year, "reported": figs})
+    assert ex.ok, ex.to_text()
+    assert set(ex.methods[0].statuses.values()) == {"reproduced"}
+    assert len(ex.methods[0].explains) == len(figs)
