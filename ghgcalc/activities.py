@@ -292,7 +292,7 @@ def _read_excel(raw: bytes, src: str, sheet: str | int | None) -> RawTable:
                          hint="the file may be truncated, or another format with an .xlsx name")
     try:
         names = zipfile.ZipFile(io.BytesIO(raw)).namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except Exception as exc:  # BadZipFile, NotImplementedError (zip version), OSError, EOFError ...
         raise InputError(f"not a readable Excel workbook (damaged or truncated zip: {exc})", value=src) from None
     if not any(n.startswith("xl/") for n in names):
         raise InputError("not an Excel workbook: a zip archive without a workbook inside", value=src)

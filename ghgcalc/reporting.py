@@ -18,6 +18,11 @@ from .results import Result
 
 __all__ = ["kpi_table_text", "result_json", "safe_cell", "totals_json", "write_rows"]
 
+#: CSV exports end lines with CRLF (RFC 4180), so that a cell holding a lone carriage return
+#: is quoted (Python's csv writer quotes the characters of the line terminator) and cannot
+#: split a row in two
+CSV_LINE_END = "\r\n"
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -81,7 +86,7 @@ def write_rows(result: Result, path: str | Path | TextIO, fmt: str) -> None:
     """Write the per-row results (CSV) or the rows, totals, factors and errors (XLSX)."""
     df = _export_frame(result)
     if fmt == "csv":
-        df.to_csv(path, index_label="row", encoding="utf-8")
+        df.to_csv(path, index_label="row", encoding="utf-8", lineterminator=CSV_LINE_END)
         return
     if fmt == "xlsx":
         kp = result.kpis()

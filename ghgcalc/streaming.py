@@ -213,7 +213,7 @@ class _RowWriter:
         self._first = True
 
     def write(self, rows: pd.DataFrame) -> None:
-        from .reporting import safe_cell
+        from .reporting import CSV_LINE_END, safe_cell
 
         if self.fmt == "csv":
             df = rows.copy()
@@ -223,7 +223,8 @@ class _RowWriter:
             if self._fh is None:
                 self._fh = self.target if not isinstance(self.target, (str, Path)) else \
                     open(self.target, "w", encoding="utf-8", newline="")
-            df.to_csv(self._fh, header=self._first, index_label="row")
+            df.columns = pd.Index([safe_cell(str(c)) for c in df.columns], dtype=object)
+            df.to_csv(self._fh, header=self._first, index_label="row", lineterminator=CSV_LINE_END)
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -354,6 +355,7 @@ def calculate_stream(
     resolutions: list[Any] = []
     key_carrier: list[str] = []
     offset = 0
+    blank_rows = 0
     ok_run = False
     try:
         for chunk in _rebatch(batches, chunk_rows):
@@ -389,6 +391,7 @@ def calculate_stream(
                     rows.index = rows.index + offset
                     writer.write(rows)
             offset += n
+            blank_rows += len(table.blank_rows)  # all-empty rows are skipped, not input rows
             result.chunks += 1
             bar.update(offset)
             # pandas objects in reference cycles keep whole chunks alive until the cyclic
@@ -396,7 +399,7 @@ def calculate_stream(
             del chunk, table, part
             gc.collect()
         else:
-            result.n_input_rows = offset
+            result.n_input_rows = offset - blank_rows
         ok_run = True
     finally:
         bar.close()

@@ -199,8 +199,12 @@ def parse_unit(text: str) -> Any:
     try:
         q = reg.parse_expression(expr)
     except Exception as exc:  # pint raises several unrelated exception types
+        try:
+            detail = str(exc)
+        except Exception:  # pint cannot format exact (Fraction) exponents in some messages
+            detail = "units that cannot be combined" if isinstance(exc, pint.DimensionalityError) else "cannot parse"
         raise UnitError(
-            f"unknown unit ({type(exc).__name__}: {exc})",
+            f"unknown unit ({type(exc).__name__}: {detail})",
             value=text,
             column="unit",
             hint="use a pint unit (MWh, GJ, t, m**3, L, scf, btu) or a Chinese spelling (兆瓦時, 萬千瓦時, 噸)",
