@@ -22,7 +22,7 @@ import pandas as pd
 from .carriers import carrier_aliases, carriers, normalize_key
 from .errors import InputError, RowIssue
 from .profiles import Profile
-from .units import gas_of, parse_unit
+from .units import conversion_factor, gas_of, parse_unit
 
 __all__ = ["OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "RawTable", "canonical_column", "find_header_row",
            "read_activities", "read_raw", "read_table"]
@@ -296,14 +296,30 @@ def _read_excel(raw: bytes, src: str, sheet: str | int | None) -> RawTable:
         raise InputError(f"not a readable Excel workbook (damaged or truncated zip: {exc})", value=src) from None
     if not any(n.startswith("xl/") for n in names):
         raise InputError("not an Excel workbook: a zip archive without a workbook inside", value=src)
-    try:
-        book = pd.read_excel(io.BytesIO(raw), sheet_name=sheet, header=None, dtype=object, engine="openpyxl")
-    except Exception as exc:  # openpyxl, zipfile and XML parsers raise many unrelated types
-        raise InputError(f"cannot read the Excel workbook ({type(exc).__name__}: {exc})", value=src,
-                         hint="open it in Excel and save it again as .xlsx, or export the sheet as CSV") from None
-    df, idx = _promote_header(book)
+    def read(which: str | int | None) -> Any:
+        try:
+            return pd.read_excel(io.BytesIO(raw), sheet_name=which, header=None, dtype=object, engine="openpyxl")
+        except Exception as exc:  # openpyxl, zipfile and XML parsers raise many unrelated types
+            raise InputError(f"cannot read the Excel workbook ({type(exc).__name__}: {exc})", value=src,
+                             hint="open it in Excel and save it again as .xlsx, or export the sheet as CSV") from None
+
+    book = read(sheet)
     sheet_name = sheet if isinstance(sheet, str) else None
+    if sheet == 0 and _header_score_of(book) < len(REQUIRED_COLUMNS):
+        # the first sheet is a cover or notes page: take the first sheet that has the header
+        for name, other in read(None).items():
+            if _header_score_of(other) == len(REQUIRED_COLUMNS):
+                book, sheet_name = other, str(name)
+                break
+    if book.shape[0] == 0:
+        raise InputError("the Excel sheet is empty" + (f" ({sheet_name})" if sheet_name else ""), value=src)
+    df, idx = _promote_header(book)
     return RawTable(frame=df, source=src, format="xlsx", header_row=idx, sheet=sheet_name)
+
+
+def _header_score_of(sheet: pd.DataFrame) -> int:
+    head = sheet.head(_HEADER_SCAN_ROWS).astype(object).where(sheet.head(_HEADER_SCAN_ROWS).notna(), "").values.tolist()
+    return find_header_row(head)[1] if head else 0
 
 
 def _read_parquet(raw: bytes, src: str) -> RawTable:
@@ -606,6 +622,45 @@ def _parse_years(col: pd.Series | None, default: int, n: int, index: pd.Index, i
     return np.where(invalid, default, years).astype(np.int64), bad
 
 
+_BRACKETED = re.compile(r"^(.*?)\s*[（(\[【](.*?)[)）\]】]\s*$")
+_LABEL_SPLIT = re.compile(r"[()（）\[\]【】/|｜、:：;；]+")
+_CJK_RUNS = re.compile(r"[\u3400-\u9fff]+|[^\u3400-\u9fff]+")
+
+
+def _bilingual_unit(text: str) -> str:
+    """``兆瓦時（MWh）`` -> ``兆瓦時`` when the two spellings are exactly the same unit;
+    any other text unchanged (``t (CO2e)`` stays a mass of CO2e)."""
+    m = _BRACKETED.match(text)
+    if not m or not m.group(1).strip() or not m.group(2).strip():
+        return text
+    a, b = m.group(1).strip(), m.group(2).strip()
+    try:
+        return a if conversion_factor(a, b) == 1 else text
+    except InputError:
+        return text
+
+
+def _carrier_from_parts(text: str, lookup: Any) -> str | None:
+    """A bilingual or annotated carrier label (``外購電力（Purchased electricity）``,
+    ``天然氣 Natural gas``, ``柴油（噸）``): its parts must all name one carrier, or be a unit."""
+    pieces = [run.strip(" ,，-_.") for chunk in _LABEL_SPLIT.split(unicodedata.normalize("NFKC", text))
+              for run in _CJK_RUNS.findall(chunk)]
+    pieces = [p for p in pieces if p]
+    if len(pieces) < 2:
+        return None
+    found: set[str] = set()
+    for p in pieces:
+        c = lookup(normalize_key(p))
+        if c:
+            found.add(c)
+            continue
+        try:
+            parse_unit(p)
+        except InputError:
+            return None
+    return found.pop() if len(found) == 1 else None
+
+
 def _blank_rows(df: pd.DataFrame) -> np.ndarray | None:
     """Rows whose every cell is empty (Excel's trailing rows, blank lines): not data, skipped
     and counted. Checked only where the carrier cell is empty, so clean tables pay little."""
@@ -659,9 +714,12 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     aliases = carrier_aliases()
     profile_carriers = {normalize_key(k): k for k in profile.carriers}
     resolved: list[str | None] = []
+    def lookup(key: str) -> str | None:
+        return aliases.get(key) or profile_carriers.get(key)
+
     for u in uniques:
         k = normalize_key(str(u))
-        resolved.append(aliases.get(k) or profile_carriers.get(k) or (None if not k else f"?{u}"))
+        resolved.append(lookup(k) or _carrier_from_parts(str(u), lookup) or (None if not k else f"?{u}"))
     resolved_arr = np.array(resolved, dtype=object)
     carrier_ids = resolved_arr[codes]
     u_empty = np.array([c is None for c in resolved], dtype=bool)
@@ -679,9 +737,9 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     unit_err: dict[int, str] = {}
     for j, u in enumerate(uuniques):
         s = unicodedata.normalize("NFKC", str(u)).strip() if not isinstance(u, str) else u.strip()
-        unit_text[j] = str(u).strip()
+        unit_text[j] = _bilingual_unit(str(u).strip())
         try:
-            parse_unit(str(u).strip())
+            parse_unit(unit_text[j])
             unit_ok[j] = True
         except InputError as exc:
             unit_err[j] = exc.reason if s else "empty unit"

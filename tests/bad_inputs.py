@@ -67,6 +67,14 @@ def _parquet_bytes() -> bytes:
     return buf.getvalue()
 
 
+def _empty_xlsx() -> bytes:
+    import openpyxl
+
+    buf = io.BytesIO()
+    openpyxl.Workbook().save(buf)
+    return buf.getvalue()
+
+
 def _zip_bytes() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
@@ -117,6 +125,8 @@ CASES: list[Case] = [
              ["not grouped in threes", "'1,23'"]),
     # -- carriers and units --------------------------------------------------------------
     csv_case("unknown-carrier", "unobtainium,1,MWh\n", [(0, "carrier")], ["unknown carrier", "'unobtainium'"]),
+    csv_case("ambiguous-bilingual-carrier", "柴油 汽油,1,t\ndiesel (HQ),1,t\n", [(0, "carrier"), (1, "carrier")], ["unknown carrier"]),
+    csv_case("bilingual-unit-that-disagrees", "electricity,1,MWh（kWh）\n", [(0, "unit")], ["cannot apply"]),
     csv_case("empty-carrier", ",1,MWh\n", [(0, "carrier")], ["empty carrier"]),
     csv_case("unknown-unit", "electricity,1,zorkmids\n", [(0, "unit")], ["unknown unit", "'zorkmids'"]),
     csv_case("unit-incompatible-sum", "heat,1,G+J\nelectricity,1,m³ + kg\n", [(0, "unit"), (1, "unit")], ["unknown unit", "'G+J'"]),
@@ -150,6 +160,16 @@ CASES: list[Case] = [
     file_case("truncated-xlsx", "cut.xlsx", lambda t: _xlsx_bytes()[: len(_xlsx_bytes()) // 2], ["Excel workbook"]),
     file_case("truncated-parquet", "cut.parquet", lambda t: _parquet_bytes()[: len(_parquet_bytes()) // 2], ["Parquet"]),
     file_case("random-parquet", "random.parquet", _random_bytes, ["Parquet"]),
+    file_case("unclosed-quote", "quote.csv", lambda t: HEADER + 'electricity,"1,MWh\n', ["cannot read as CSV"]),
+    file_case("nul-bytes", "nul.csv", lambda t: (HEADER + "electricity,1\x00,MWh\n").encode(), ["binary data"]),
+    file_case("empty-xlsx", "empty.xlsx", lambda t: _empty_xlsx(), ["the Excel sheet is empty"]),
+    file_case("legacy-xls", "old.xls", lambda t: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), ["legacy Excel (.xls)"]),
+    Case("denominator-not-a-number", "activity",
+         lambda t: {"activity": _write(t, "ok.csv", HEADER + "electricity,1,MWh\n"), "denominators": {"headcount": "many"}},
+         GhgcalcError, [], ["denominator 'headcount'", "'many' is not a number"]),
+    Case("denominator-zero", "activity",
+         lambda t: {"activity": _write(t, "ok.csv", HEADER + "electricity,1,MWh\n"), "denominators": {"headcount": "0"}},
+         GhgcalcError, [], ["must be > 0"]),
     file_case("ragged-csv", "ragged.csv", lambda t: HEADER + "electricity,1,MWh,extra\n", ["cannot read as CSV", "line 2"]),
     # -- profiles ---------------------------------------------------------------------------
     profile_case("unknown-factor-id", _PROFILE_HEAD + '[carriers.electricity]\nemission = ["cn-mee-grid-national-2O22"]\n',

@@ -66,6 +66,9 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return ghgcalc.calculate(p, PROFILE)
 
 
+#: labels as bilingual sheets print them: the same carrier or unit twice
+_BILINGUAL = {"electricity": "外購電力（Purchased electricity）", "diesel": "柴油 Diesel", "natural_gas": "天然氣（立方米）",
+              "heat": "外購熱力 / heat", "MWh": "兆瓦時（MWh）", "t": "噸(t)", "m**3": "立方米（m³）", "GJ": "GJ（吉焦）"}
 FULLWIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．")
 
 VARIANTS: dict[str, tuple[str, Callable[[], bytes], str | None, int]] = {
@@ -91,6 +94,7 @@ VARIANTS: dict[str, tuple[str, Callable[[], bytes], str | None, int]] = {
     "title-rows-and-blank-lines": (".csv", lambda: ("2022年度環境數據,,,\n單位：見各行,,,\n,,,\n" + table(1, _grouped) + ",,,\n\n,,,\n")
                                    .encode("gb18030"), "gb18030", 3),
     "title-row-without-padding": (".csv", lambda: ("Energy data 2022\n\n" + table(0)).encode("utf-8"), "utf-8", 2),
+    "bilingual-labels": (".csv", lambda: table(0, cell=lambda c: _BILINGUAL.get(c, c)).encode("utf-8"), "utf-8", 0),
     "trailing-empty-columns": (".csv", lambda: table(0, cell=str).replace("\n", ",,\n").encode("utf-8"), "utf-8", 0),
 }
 
@@ -145,6 +149,15 @@ def test_excel_variants_give_the_same_totals(kind: str, tmp_path: Path, clean: A
         assert {m: float(v or 0) for m, v in exact_totals(res).items()} == {m: float(v or 0) for m, v in exact_totals(clean).items()}
     assert res.input_info["format"] == "xlsx"
     assert res.input_info["header_row"] == (4 if kind == "title-rows" else 0)
+
+
+def test_table_on_a_later_sheet_after_a_cover_sheet(tmp_path: Path, clean: Any) -> None:
+    p = tmp_path / "cover.xlsx"
+    with pd.ExcelWriter(p) as xw:
+        pd.DataFrame([["封面 Cover page"], ["說明：數據見下一頁"]]).to_excel(xw, sheet_name="封面", index=False, header=False)
+        _frame(False).to_excel(xw, sheet_name="能源數據", index=False)
+    res = ghgcalc.calculate(p, PROFILE)
+    assert exact_totals(res) == exact_totals(clean) and res.input_info["sheet"] == "能源數據"
 
 
 def test_parquet_and_dataframe_with_header_below(tmp_path: Path, clean: Any) -> None:

@@ -19,7 +19,7 @@ from ghgcalc.errors import ActivityDataError, GhgcalcError, InputError, ProfileE
 def _api(case: Case, args: dict[str, Any]) -> Any:
     if case.kind == "reported":
         return ghgcalc.reconcile(ghgcalc.calculate(args["activity"], PROFILE), args["reported"])
-    return ghgcalc.calculate(args["activity"], args.get("profile", PROFILE))
+    return ghgcalc.calculate(args["activity"], args.get("profile", PROFILE), args.get("denominators"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

@@ -29,7 +29,8 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 def _argv(case: Case, args: dict[str, Any]) -> list[str]:
     if case.kind == "reported":
         return ["reconcile", str(args["activity"]), str(args["reported"]), "--profile", PROFILE]
-    return ["calc", str(args["activity"]), "--profile", str(args.get("profile", PROFILE))]
+    dens = [f"--denominator={k}={v}" for k, v in args.get("denominators", {}).items()]
+    return ["calc", str(args["activity"]), "--profile", str(args.get("profile", PROFILE)), *dens]
 
 
 #: one case of each kind, run through the real console script
