@@ -472,7 +472,6 @@ def _factorize(col: pd.Series) -> tuple[np.ndarray, list[Any]]:
 
 
 _NUM_CLEAN = re.compile(r"[,\s_'’]")
-_SEP = r"[,\s_'’]"
 #: digits grouped in threes by one separator, e.g. 1,534,956.48 or 1 534 956.48
 _GROUPED = r"[+-]?\d{1,3}(?:(?P<sep>[,\s_'’])\d{3})(?:(?P=sep)\d{3})*(?:\.\d*)?(?:[eE][+-]?\d+)?"
 _NOT_FINITE_WORDS = frozenset({"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"})
@@ -536,11 +535,13 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
         u_isnum = np.fromiter((isinstance(v, _NUM_TYPES) and not isinstance(v, bool) for v in uniq), dtype=bool, count=len(uniq))
         u = pd.Series(uniq, dtype=object)
         norm = u.where(~u_isnum, "").astype(str).str.normalize("NFKC").str.strip()
-        has_sep = norm.str.contains(_SEP, regex=True).to_numpy(dtype=bool)
-        grouped_ok = ~has_sep | norm.str.fullmatch(_GROUPED).to_numpy(dtype=bool)
-        if comma_ambiguous:
-            grouped_ok &= ~norm.str.contains(",", regex=False).to_numpy(dtype=bool)
         clean = norm.str.replace(_NUM_CLEAN, "", regex=True)
+        has_sep = (clean != norm).to_numpy(dtype=bool)   # a separator was removed: check its grouping
+        grouped_ok = np.ones(len(norm), dtype=bool)
+        if has_sep.any():
+            grouped_ok[has_sep] = norm[has_sep].str.fullmatch(_GROUPED).to_numpy(dtype=bool)
+            if comma_ambiguous:
+                grouped_ok[has_sep] &= ~norm[has_sep].str.contains(",", regex=False).to_numpy(dtype=bool)
         if u_isnum.any():
             clean[u_isnum] = [repr(float(v)) for v in uniq[u_isnum]]
         uq = np.array(pd.to_numeric(clean.where(clean != "", None), errors="coerce").to_numpy(dtype="float64", na_value=np.nan))
