@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -623,6 +624,9 @@ def _parse_years(col: pd.Series | None, default: int, n: int, index: pd.Index, i
     return np.where(invalid, default, years).astype(np.int64), bad
 
 
+#: bounds of the number written in a unit (``10^4 t``, ``'000 kWh``): beyond them a coefficient
+#: could overflow float64, and no report prints such a unit
+_MIN_UNIT_SCALE, _MAX_UNIT_SCALE = Fraction(1, 10**15), Fraction(10**15)
 _BRACKETED = re.compile(r"^(.*?)\s*[（(\[【](.*?)[)）\]】]\s*$")
 _LABEL_SPLIT = re.compile(r"[()（）\[\]【】/|｜、:：;；]+")
 _CJK_RUNS = re.compile(r"[\u3400-\u9fff]+|[^\u3400-\u9fff]+")
@@ -740,10 +744,15 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
         s = unicodedata.normalize("NFKC", str(u)).strip() if not isinstance(u, str) else u.strip()
         unit_text[j] = _bilingual_unit(str(u).strip())
         try:
-            parse_unit(unit_text[j])
-            unit_ok[j] = True
+            scale = abs(parse_unit(unit_text[j]).magnitude)
+            if not _MIN_UNIT_SCALE <= scale <= _MAX_UNIT_SCALE:
+                unit_err[j] = "the number in the unit is implausibly large or small (e.g. '1e400 GJ')"
+            else:
+                unit_ok[j] = True
         except InputError as exc:
             unit_err[j] = exc.reason if s else "empty unit"
+        if not unit_ok[j]:
+            unit_text[j] = ""   # its rows are bad: the core never resolves a unit it cannot use
     for i in np.flatnonzero(~unit_ok[ucodes]):
         issues.append(RowIssue(row=_row_label(df.index[i]), column="unit", value=unit_col.iloc[i], reason=unit_err[int(ucodes[i])],
                                hint="e.g. MWh, kWh, 萬千瓦時, GJ, t, 噸, m**3, 立方米, L, scf, btu"))

@@ -130,6 +130,7 @@ CASES: list[Case] = [
     csv_case("empty-carrier", ",1,MWh\n", [(0, "carrier")], ["empty carrier"]),
     csv_case("unknown-unit", "electricity,1,zorkmids\n", [(0, "unit")], ["unknown unit", "'zorkmids'"]),
     csv_case("unit-incompatible-sum", "heat,1,G+J\nelectricity,1,m³ + kg\n", [(0, "unit"), (1, "unit")], ["unknown unit", "'G+J'"]),
+    csv_case("unit-with-overflowing-number", "heat,1,1e400GJ\nheat,1,1e-400 GJ\n", [(0, "unit"), (1, "unit")], ["implausibly large or small"]),
     csv_case("empty-unit", "electricity,1,\n", [(0, "unit")], ["empty unit"]),
     csv_case("wrong-dimension-electricity-m3", "electricity,1,m³\n", [(0, "unit")], ["cannot apply", "'m³'"]),
     csv_case("wrong-dimension-diesel-m3", "diesel,1,m**3\n", [(0, "unit")], ["cannot apply"]),
