@@ -192,8 +192,17 @@ def _header_names(cells: Sequence[Any]) -> list[str]:
 
 
 def _blank_cell(s: pd.Series) -> np.ndarray:
+    """Missing or whitespace-only cells, judged once per distinct value (codes of a
+    categorical, or one factorize), never by converting every cell to text."""
     if s.dtype == object or isinstance(s.dtype, (pd.StringDtype, pd.CategoricalDtype)):
-        out: np.ndarray = (s.isna() | (s.astype(str).str.strip() == "")).to_numpy(dtype=bool)
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            codes, uniq = s.cat.codes.to_numpy(), s.cat.categories
+        else:
+            codes, uniq = pd.factorize(s, use_na_sentinel=True)
+        blank_u = np.array([u is None or (isinstance(u, float) and u != u) or not str(u).strip() for u in uniq], dtype=bool)
+        out: np.ndarray = codes < 0
+        if len(blank_u):
+            out |= blank_u[np.maximum(codes, 0)]
         return out
     na: np.ndarray = s.isna().to_numpy(dtype=bool)
     return na
@@ -463,9 +472,13 @@ def categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
 
 
 def _factorize(col: pd.Series) -> tuple[np.ndarray, list[Any]]:
-    """Codes and distinct values of a column, missing values folded into ``""``."""
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    uniq = [u for u in uniques]
+    """Codes and distinct values of a column, missing values folded into ``""`` (a
+    categorical column gives its own codes and categories: no hashing)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes, uniq = col.cat.codes.to_numpy().astype(np.intp), list(col.cat.categories)
+    else:
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        uniq = [u for u in uniques]
     if (codes < 0).any():
         codes = np.where(codes < 0, len(uniq), codes)
         uniq.append("")
