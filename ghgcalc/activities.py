@@ -416,6 +416,27 @@ def _sniff(text: str, suffix: str) -> tuple[int, str, int, int]:
     return best
 
 
+def detect_encoding(raw: bytes, source: str | None = None) -> str:
+    """The encoding :func:`read_raw` would choose for these bytes (the first megabyte of a
+    file is enough): a BOM, else UTF-8, else charset-normalizer's candidates ranked by which
+    decoding yields the header and known carriers. A UTF-8 BOM is reported as ``utf-8``."""
+    best: tuple[int, str] | None = None
+    for enc in _encodings(raw):
+        try:
+            text = raw.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _binary_text(text):
+            continue
+        score = _sniff(text, "")[0]
+        if best is None or score > best[0]:
+            best = (score, enc)
+    if best is None:
+        raise InputError("cannot decode the file as text: a binary file?", value=source,
+                         hint="give a CSV (UTF-8, GB18030 or Big5), XLSX or Parquet table")
+    return "utf-8" if best[1] == "utf-8-sig" else best[1]
+
+
 def _read_text(raw: bytes, src: str, suffix: str) -> RawTable:
     import io
 

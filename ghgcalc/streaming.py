@@ -108,13 +108,9 @@ def _detect_encoding(path: Path) -> str:
         head = f.read(1 << 20)
     if b"\n" in head and len(head) == 1 << 20:
         head = head[: head.rfind(b"\n") + 1]
-    for enc in ("utf-8", "gb18030", "big5"):
-        try:
-            head.decode(enc)
-            return enc
-        except UnicodeDecodeError:
-            continue
-    raise InputError("cannot decode the file as text (tried UTF-8, GB18030, Big5)", value=str(path))
+    from .activities import detect_encoding
+
+    return detect_encoding(head, str(path))   # as the in-memory reader decides (Big5 is not GB18030)
 
 
 def _csv_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None, str, int]:
@@ -400,6 +396,9 @@ def calculate_stream(
             gc.collect()
         else:
             result.n_input_rows = offset - blank_rows
+        result.input_info = {"source": str(path), "format": "parquet" if enc is None else "csv", "encoding": enc,
+                             "streamed": True, "chunks": result.chunks, "rows": result.n_input_rows,
+                             "blank_rows_skipped": blank_rows}
         ok_run = True
     finally:
         bar.close()

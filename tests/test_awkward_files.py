@@ -196,3 +196,14 @@ def test_a_row_with_only_a_label_is_not_blank(tmp_path: Path) -> None:
     p.write_text("carrier,quantity,unit,facility\nelectricity,1,MWh,A\n,,,Plant B subtotal\n", encoding="utf-8")
     res = ghgcalc.calculate(p, PROFILE, on_error="collect")
     assert {(e.row, e.column) for e in res.errors} >= {(1, "carrier"), (1, "quantity"), (1, "unit")}
+
+
+@pytest.mark.parametrize("name", ["big5-traditional", "cp950-english-header", "gbk-simplified", "utf8-bom", "crlf"])
+def test_streamed_reading_decodes_as_the_in_memory_reader(name: str, tmp_path: Path, clean: Any) -> None:
+    suffix, make, encoding, _ = VARIANTS[name]
+    p = tmp_path / f"{name}{suffix}"
+    p.write_bytes(make())
+    streamed = ghgcalc.calculate(p, PROFILE, chunk_rows=2)
+    assert not streamed.errors and streamed.rows_accounted
+    assert float_totals(streamed) == float_totals(clean)
+    assert streamed.input_info["encoding"] == ("utf-8" if encoding == "utf-8-sig" else encoding)
