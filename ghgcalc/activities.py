@@ -506,9 +506,10 @@ def _factorize(col: pd.Series) -> tuple[np.ndarray, list[Any]]:
     return codes, uniq
 
 
-_NUM_CLEAN = re.compile(r"[,\s_'’]")
+_NUM_CLEAN = re.compile(r"[,\s_'’‘]")
 #: digits grouped in threes by one separator, e.g. 1,534,956.48 or 1 534 956.48
-_GROUPED = r"[+-]?\d{1,3}(?:(?P<sep>[,\s_'’])\d{3})(?:(?P=sep)\d{3})*(?:\.\d*)?(?:[eE][+-]?\d+)?"
+#: (after an optional leading apostrophe, the spreadsheet's "this is text" marker)
+_GROUPED = r"['‘’]?[+-]?(?:\d+|\d{1,3}(?:(?P<sep>[,\s_'’])\d{3})(?:(?P=sep)\d{3})*)(?:\.\d*)?(?:[eE][+-]?\d+)?"
 _NOT_FINITE_WORDS = frozenset({"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"})
 #: no measured activity comes near this in any unit; above it a product may overflow float64
 MAX_QUANTITY = 1e100

@@ -90,6 +90,7 @@ VARIANTS: dict[str, tuple[str, Callable[[], bytes], str | None, int]] = {
     "space-thousands": (".csv", lambda: table(0, lambda q: _grouped(q, " ")).encode("utf-8"), "utf-8", 0),
     "ideographic-space-thousands": (".csv", lambda: table(0, lambda q: _grouped(q, "\u3000")).encode("utf-8"), "utf-8", 0),
     "apostrophe-thousands": (".csv", lambda: table(0, lambda q: _grouped(q, "'")).encode("utf-8"), "utf-8", 0),
+    "apostrophe-text-marker": (".csv", lambda: table(0, lambda q: "'" + _grouped(q)).encode("utf-8"), "utf-8", 0),
     "semicolon": (".csv", lambda: table(1, sep=";").encode("utf-8"), "utf-8", 0),
     "title-rows-and-blank-lines": (".csv", lambda: ("2022年度環境數據,,,\n單位：見各行,,,\n,,,\n" + table(1, _grouped) + ",,,\n\n,,,\n")
                                    .encode("gb18030"), "gb18030", 3),
