@@ -488,8 +488,10 @@ def categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
     """A Categorical whose row ``i`` is ``labels[codes[i]]``; equal labels share one category."""
     cats = list(dict.fromkeys(labels)) or [""]
     pos = {c: i for i, c in enumerate(cats)}
-    remap = np.array([pos[lab] for lab in labels], dtype=np.int64)
-    return pd.Categorical.from_codes(remap[codes] if len(codes) else codes, categories=cats, validate=False)
+    # codes in the smallest integer type from the start (one gather, no later down-cast pass)
+    small = np.int8 if len(cats) < 2**7 else np.int16 if len(cats) < 2**15 else np.int32
+    remap = np.array([pos[lab] for lab in labels], dtype=small)
+    return pd.Categorical.from_codes(np.take(remap, codes) if len(codes) else codes, categories=cats, validate=False)
 
 
 def _factorize(col: pd.Series) -> tuple[np.ndarray, list[Any]]:

@@ -619,6 +619,13 @@ def _column_codes(col: pd.Series) -> tuple[np.ndarray, Any]:
             codes = np.where(codes < 0, len(cats), codes)
             return codes.astype(np.intp, copy=False), np.array([*cats, None], dtype=object)
         return codes.astype(np.intp), cats
+    values = col.to_numpy() if pd.api.types.is_integer_dtype(col.dtype) else None
+    if values is not None and len(values):
+        lo, hi = int(values.min()), int(values.max())
+        if hi - lo < 4096:  # small integer range (years, scope overrides): offsets, no hashing
+            codes = values.astype(np.intp)
+            codes -= lo
+            return codes, np.arange(lo, hi + 1)
     codes, uniq = pd.factorize(col, use_na_sentinel=False)
     return codes.astype(np.intp, copy=False), uniq
 
