@@ -227,10 +227,14 @@ def assert_rows_accounted(result: Any, n_input_rows: int | None = None) -> None:
         return
     bad = {int(e.row) for e in errors if e.row is not None}
     computed = {int(i) for i in result.rows.index}
+    n_computed = len(computed)
+    streamed_count: int = int(getattr(result, "rows_computed", 0) or 0)
+    if not computed and streamed_count:   # a streamed result keeps counts, not rows
+        n_computed = streamed_count
     problems = []
     if computed & bad:
         problems.append(f"rows both computed and in error: {sorted(computed & bad)[:20]}")
-    if len(computed) + len(bad) != n_in:
-        problems.append(f"{n_in} rows in, but {len(computed)} computed + {len(bad)} in error")
+    if n_computed + len(bad) != n_in:
+        problems.append(f"{n_in} rows in, but {n_computed} computed + {len(bad)} in error")
     if problems:
         raise AssertionError("input rows not accounted for: " + "; ".join(problems))

@@ -110,3 +110,12 @@ def test_hypothesis_is_a_test_only_dependency() -> None:
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
     assert p.returncode == 0, p.stderr
     assert "ghgcalc.testing needs hypothesis" in p.stdout and "pip install 'ghgcalc[test]'" in p.stdout
+
+
+def test_assert_rows_accounted_on_a_streamed_result(tmp_path: Path) -> None:
+    f = tmp_path / "a.csv"
+    f.write_text("carrier,quantity,unit\nelectricity,1,MWh\nelectricity,-1,MWh\nelectricity,2,MWh\n", encoding="utf-8")
+    res = ghgcalc.calculate(f, PROFILE, chunk_rows=2, on_error="collect")
+    assert_rows_accounted(res)
+    with pytest.raises(AssertionError, match="4 rows in"):
+        assert_rows_accounted(res, n_input_rows=4)
