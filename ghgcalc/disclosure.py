@@ -100,18 +100,9 @@ def load_targets(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
         denominators:                               # other years' denominators (optional)
           2021: {headcount: 25000}
     """
-    import yaml
+    from .reconciliation import read_yaml_document
 
-    if isinstance(source, Mapping):
-        data: Any = dict(source)
-    else:
-        p = Path(source)
-        if not p.is_file():
-            raise GhgcalcError(f"targets file not found: {p}")
-        try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise GhgcalcError(f"targets file {p}: not valid YAML: {exc}") from None
+    data = read_yaml_document(source, GhgcalcError, "targets ")
     if not isinstance(data, Mapping) or not isinstance(data.get("targets"), list):
         raise GhgcalcError("targets: expected a mapping with base_year and a list 'targets'")
     unknown = set(data) - {"base_year", "targets", "denominators"}

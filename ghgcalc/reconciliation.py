@@ -13,7 +13,7 @@ status.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -87,20 +87,25 @@ def _digits(text: str) -> str:
     return text.replace(",", "").replace("，", "").replace(" ", "").replace("_", "")
 
 
+def read_yaml_document(source: str | Path | Mapping[str, Any], fail: Callable[[str], Exception], what: str = "") -> Any:
+    """A YAML document from a file (safe loader: no tags that run code) or a mapping as it is;
+    a missing or malformed file raises ``fail(message)``."""
+    if isinstance(source, Mapping):
+        return dict(source)
+    p = Path(source)
+    if not p.is_file():
+        raise fail(f"{what}file not found: {p}")
+    try:
+        return yaml.safe_load(p.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise fail(f"{what}{p}: not valid YAML: {exc}") from None
+
+
 def load_reported(source: str | Path | Mapping[str, Any] | ReportedFigures) -> ReportedFigures:
     """Read a reported-figures YAML (safe loader) or dict; errors name the entry and key."""
     if isinstance(source, ReportedFigures):
         return source
-    if isinstance(source, Mapping):
-        data: Any = dict(source)
-    else:
-        p = Path(source)
-        if not p.is_file():
-            raise ReportedFiguresError(f"file not found: {p}")
-        try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise ReportedFiguresError(f"not valid YAML: {exc}") from None
+    data = read_yaml_document(source, ReportedFiguresError)
     if not isinstance(data, dict) or "reported" not in data:
         raise ReportedFiguresError("expected a mapping with a 'reported' list of {metric, value, unit}")
     try:

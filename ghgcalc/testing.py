@@ -51,6 +51,7 @@ __all__ = [
     "printed",
     "profiles",
     "quantities",
+    "scaled_quantity",
     "unit_spellings",
 ]
 
@@ -106,7 +107,9 @@ def unit_spellings(dimension: str = "energy") -> st.SearchStrategy[tuple[str, Fr
     return st.sampled_from(UNIT_SPELLINGS[dimension])
 
 
-def _respell(q: str, scale: Fraction) -> str:
+def scaled_quantity(q: str, scale: Fraction) -> str:
+    """The printed quantity ``q`` times ``scale``, exactly, with as many decimals as it needs
+    (``scaled_quantity("1.5", Fraction(1, 1000)) == "0.0015"``)."""
     x = Fraction(Decimal(q)) * scale
     places = 0
     while (x * 10**places).denominator != 1:
@@ -125,7 +128,7 @@ def activity_rows(carriers: Mapping[str, str] | None = None, *, spellings: bool 
         carrier = draw(st.sampled_from(sorted(dims)))
         q = draw(quantities(max_value=10**7))
         unit, scale = draw(unit_spellings(dims[carrier])) if spellings else (UNIT_SPELLINGS[dims[carrier]][0][0], Fraction(1))
-        return {"carrier": carrier, "quantity": _respell(q, scale), "unit": unit, "facility": draw(st.sampled_from(list(facilities)))}
+        return {"carrier": carrier, "quantity": scaled_quantity(q, scale), "unit": unit, "facility": draw(st.sampled_from(list(facilities)))}
 
     return _draw()
 

@@ -35,24 +35,17 @@ from ghgcalc.testing import (
     exact_totals,
     printed,
     profiles,
+    scaled_quantity,
 )
 
 FAST = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _scaled(q: str, k: Fraction) -> str:
-    x = Fraction(Decimal(q)) * k
-    places = 0
-    while (x * 10**places).denominator != 1:
-        places += 1
-    return printed(x, places)
 
 
 @FAST
 @given(profiles(), activity_tables(), st.sampled_from([Fraction(3), Fraction(1, 4), Fraction(1000), Fraction(7, 10)]))
 def test_linearity_exact(profile: dict[str, Any], table: pd.DataFrame, k: Fraction) -> None:
     a = exact_totals(ghgcalc.calculate(table, profile))
-    b = exact_totals(ghgcalc.calculate(table.assign(quantity=[_scaled(q, k) for q in table["quantity"]]), profile))
+    b = exact_totals(ghgcalc.calculate(table.assign(quantity=[scaled_quantity(q, k) for q in table["quantity"]]), profile))
     assert b == {m: (v * k if v is not None else None) for m, v in a.items()}
 
 
@@ -64,7 +57,7 @@ def test_unit_invariance_exact(profile: dict[str, Any], table: pd.DataFrame, dat
     for i, carrier in enumerate(table["carrier"]):
         unit, scale = data.draw(st.sampled_from(UNIT_SPELLINGS[CARRIER_DIMENSIONS[carrier]]))
         respelled.loc[i, "unit"] = unit
-        respelled.loc[i, "quantity"] = _scaled(table["quantity"].iloc[i], scale)
+        respelled.loc[i, "quantity"] = scaled_quantity(table["quantity"].iloc[i], scale)
     assert_same_totals(ghgcalc.calculate(table, profile), ghgcalc.calculate(respelled, profile))
 
 
