@@ -128,7 +128,9 @@ def _csv_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None
     if not header:
         raise InputError("the activity file is empty", value=str(path))
     read = pcsv.ReadOptions(encoding=enc, block_size=1 << 24, use_threads=True)
-    parse = pcsv.ParseOptions(delimiter=delim)
+    # empty lines stay rows (all cells empty): the reader then skips them as blank rows
+    # while they keep their place in the row numbering, as in memory
+    parse = pcsv.ParseOptions(delimiter=delim, ignore_empty_lines=False)
     conv = pcsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False,
                                quoted_strings_can_be_null=False)
     try:

@@ -184,3 +184,13 @@ def test_cli_streaming_refuses_xlsx(tmp_path: Path, capsys: pytest.CaptureFixtur
     _table(10, bad=False).to_csv(src, index=False)
     assert main(["calc", str(src), "--profile", PROFILE, "--chunk-rows", "5", "--format", "xlsx", "-o", str(tmp_path / "x.xlsx")]) == 2
     assert "whole table in memory" in capsys.readouterr().err
+
+
+def test_stream_numbers_rows_after_empty_lines_as_in_memory(tmp_path: Path) -> None:
+    src = tmp_path / "gaps.csv"
+    src.write_text("carrier,quantity,unit\nelectricity,1,MWh\n\ndiesel,-2,t\n\nheat,3,GJ\nheat,x,GJ\n", encoding="utf-8")
+    mem = ghgcalc.calculate(src, PROFILE, on_error="collect")
+    st = calculate_stream(src, PROFILE, on_error="collect", chunk_rows=2, progress=False)
+    assert _issues(st.errors) == _issues(mem.errors) == [(2, "quantity"), (5, "quantity")]
+    assert st.n_input_rows == mem.n_input_rows == 4 and st.rows_accounted
+    assert st.totals()["scope2"].magnitude == mem.totals()["scope2"].magnitude
