@@ -21,9 +21,10 @@ What a streamed result has: ``totals()``, ``kpis()``, ``metric_ids()``, ``metric
 (``result.rows`` is empty; write the rows with ``output=``), breakdowns (``totals(by=...)``)
 and the per-row printed digits that reconciliation needs; those raise a clear error.
 
-CSV streaming reads a header on the first line, comma-separated (tab-separated for
-``.tsv``), in UTF-8, GB18030 or Big5, every cell as text (as the in-memory reader does).
-A spreadsheet-like CSV (title rows above the header, another delimiter) is read in memory.
+CSV streaming finds the encoding, the delimiter and the header row (title rows above it
+skipped) in the first megabyte as the in-memory reader does, and reads every cell as text.
+Unlike the in-memory reader it keeps a column whose header and cells are all blank (it cannot
+see every cell first); such a column is carried through empty.
 """
 
 from __future__ import annotations
@@ -119,15 +120,23 @@ def _csv_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    enc = _detect_encoding(path)
-    delim = "\t" if path.suffix.lower() == ".tsv" else ","
-    with path.open("r", encoding="utf-8-sig" if enc == "utf-8" else enc, newline="") as f:
-        import csv
+    from .activities import _header_names, _records, _sniff
 
-        header = next(csv.reader([f.readline()], delimiter=delim), [])
-    if not header:
+    enc = _detect_encoding(path)
+    with path.open("rb") as f:
+        head = f.read(1 << 20)
+    text = head.decode(enc, errors="ignore")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
         raise InputError("the activity file is empty", value=str(path))
-    read = pcsv.ReadOptions(encoding=enc, block_size=1 << 24, use_threads=True)
+    # delimiter and header row found as the in-memory reader finds them (title rows skipped)
+    _, delim, idx, line = _sniff(text, path.suffix.lower())
+    recs = _records(text, delim, idx + 1)
+    header = _header_names(recs[idx][0]) if len(recs) > idx else []
+    if not header:
+        raise InputError("the activity file has no table in it", value=str(path))
+    read = pcsv.ReadOptions(encoding=enc, block_size=1 << 24, use_threads=True, skip_rows=line + 1, column_names=header)
     # empty lines stay rows (all cells empty): the reader then skips them as blank rows
     # while they keep their place in the row numbering, as in memory
     parse = pcsv.ParseOptions(delimiter=delim, ignore_empty_lines=False)

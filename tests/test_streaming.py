@@ -194,3 +194,15 @@ def test_stream_numbers_rows_after_empty_lines_as_in_memory(tmp_path: Path) -> N
     assert _issues(st.errors) == _issues(mem.errors) == [(2, "quantity"), (5, "quantity")]
     assert st.n_input_rows == mem.n_input_rows == 4 and st.rows_accounted
     assert st.totals()["scope2"].magnitude == mem.totals()["scope2"].magnitude
+
+
+def test_stream_finds_title_rows_and_delimiter_as_in_memory(tmp_path: Path) -> None:
+    src = tmp_path / "titled.csv"
+    src.write_text("Group energy data 2023\nprepared by the EHS team\ncarrier;quantity;unit\nelectricity;1.5;MWh\n\n"
+                   "diesel;-2;t\nheat;3;GJ\n外購電力;12;萬千瓦時\n", encoding="utf-8")
+    mem = ghgcalc.calculate(src, PROFILE, on_error="collect")
+    st = calculate_stream(src, PROFILE, on_error="collect", chunk_rows=2, progress=False)
+    assert _issues(st.errors) == _issues(mem.errors) == [(2, "quantity")]
+    assert st.n_input_rows == mem.n_input_rows == 4 and st.rows_accounted
+    tm, ts = mem.totals(), st.totals()
+    assert all(tm[k].magnitude == ts[k].magnitude for k in tm)
