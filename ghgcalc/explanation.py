@@ -41,10 +41,20 @@ from .calculation import Method, Resolution, _path, compute
 from .carriers import carrier_aliases, carriers, normalize_key
 from .errors import ActivityDataError, FactorError, GhgcalcError, UnitError
 from .factors import FactorLibrary, FactorRow, default_library
-from .profiles import Profile
-from .reconciliation import ReportedFigure, ReportedFigures, load_reported, reconcile, round_half_up
+from .profiles import Profile, load_profile
+from .reconciliation import (
+    ReportedFigure,
+    ReportedFigures,
+    _decimals,
+    _digits,
+    _fmt,
+    _sig,
+    load_reported,
+    reconcile,
+    round_half_up,
+)
 from .regions import canonical_region, grid_of
-from .results import _half_ulp, _metric_specs, decimal_of, normalize_denominators
+from .results import _half_ulp, _metric_specs, decimal_of, metric_unit, normalize_denominators
 from .units import conversion_factor, gas_of, parse_unit
 
 __all__ = ["Candidate", "ExplainedFigure", "Explanation", "MethodCandidate", "explain"]
@@ -476,10 +486,6 @@ def _metric_columns() -> dict[str, tuple[str, frozenset[int], frozenset[str]]]:
     return out
 
 
-def _digits(text: str) -> str:
-    return text.replace(",", "").replace("，", "").strip()
-
-
 def explain(
     activities: Any,
     reported: str | Path | Mapping[str, Any] | ReportedFigures,
@@ -672,15 +678,16 @@ class _Search:
             return "its value does not depend on factor choices (see the best method's recomputation)" if metric in _metric_specs() \
                 else "not a metric ghgcalc computes (no input behind it)"
         col, scopes, cats = cols[metric]
-        canon = str(_metric_unit(metric))
+        canon = metric_unit(metric)
         if den is not None:
             canon = f"({canon}) / ({den.unit})" if den.unit else canon
         try:
             kconv = conversion_factor(canon, fig.unit or "dimensionless")
         except UnitError as exc:
             return f"cannot compare units: {exc.reason}"
-        printed = Fraction(Decimal(_digits(fig.value)))
-        decimals = max(0, -Decimal(_digits(fig.value)).as_tuple().exponent)  # type: ignore[operator]
+        printed_dec = Decimal(_digits(fig.value))
+        printed = Fraction(printed_dec)
+        decimals = _decimals(printed_dec)
         half = Fraction(1, 2 * 10**decimals)
         dv = Fraction(den.value) if den is not None else Fraction(1)
         lo, hi = (printed - half) / kconv * dv, (printed + half) / kconv * dv
@@ -1136,14 +1143,16 @@ class _Search:
         conv = [r.id for r in (opt.heating_value, opt.density) if r is not None]
         return sorted(r.id for r in used if r is not None) + conv
 
+    def _engine(self, profile: Any, rep: ReportedFigures) -> tuple[Any, Any]:
+        """(result, reconciliation) of a profile run through the engine on the activity table."""
+        method = Method.from_profile(load_profile(profile), self.lib)
+        result = compute(self.table, method, None, on_error="collect")
+        return result, reconcile(result, rep, {d.name: (d.value, d.unit) for d in self.dens} if self.dens else None)
+
     def _verify(self, prof: Mapping[str, Any], rep: ReportedFigures) -> list[dict[str, Any]]:
         """Run the method through the engine and reconcile: the engine's own statuses."""
         try:
-            from .profiles import load_profile
-
-            method = Method.from_profile(load_profile(prof), self.lib)
-            result = compute(self.table, method, None, on_error="collect")
-            rec = reconcile(result, rep, {d.name: (d.value, d.unit) for d in self.dens} if self.dens else None)
+            _result, rec = self._engine(prof, rep)
         except GhgcalcError as exc:
             return [{"status": "not_recomputed", "recomputed": None, "reason": f"the engine could not run this method: {exc}"}
                     for _ in rep.reported]
@@ -1217,19 +1226,13 @@ class _Search:
 
     def _printed(self, fg: _Figure, base_value: Fraction) -> str:
         v = base_value / fg.den * fg.kconv
-        r = round_half_up(v, fg.decimals)
-        return f"{Decimal(r.numerator) / Decimal(r.denominator):.{fg.decimals}f}"
+        return _fmt(round_half_up(v, fg.decimals), fg.decimals)
 
     def _profile_candidate(self, fg: _Figure, ef: ExplainedFigure, profile: Any, rep: ReportedFigures) -> None:
         """The report's stated method, evaluated as one more candidate."""
-        from .profiles import load_profile
-
         try:
             prof = load_profile(profile)
-            method = Method.from_profile(prof, self.lib)
-            result = compute(self.table, method, None, on_error="collect")
-            sub = ReportedFigures(reported=[fg.fig], denominators=rep.denominators)
-            rec = reconcile(result, sub, {d.name: (d.value, d.unit) for d in self.dens} if self.dens else None)
+            result, rec = self._engine(prof, ReportedFigures(reported=[fg.fig], denominators=rep.denominators))
         except GhgcalcError as exc:
             ef.candidates.append(Candidate(factors=[], recomputed=None, status="not_recomputed", notes=[f"profile: {exc}"]))
             return
@@ -1242,17 +1245,6 @@ class _Search:
 def _label(fig: ReportedFigure) -> str:
     parts = [fig.metric] + [f"{k}={getattr(fig, k)}" for k in ("carrier", "facility", "period") if getattr(fig, k) is not None]
     return " ".join(parts)
-
-
-def _metric_unit(metric: str) -> str:
-    from .carriers import metric_definitions
-
-    defs = metric_definitions()["metrics"]
-    return str(defs[metric]["unit"]) if metric in defs else ""
-
-
-def _sig(x: Fraction) -> str:
-    return f"{float(x):.6g}"
 
 
 def _combine(values: Sequence[Sequence[Fraction]], lo: Fraction, hi: Fraction) -> list[tuple[int, ...]]:

@@ -118,6 +118,16 @@ _EMISSION_METRICS = ("scope1", "scope2", "scope2_market", "scope1_2", "scope1_2_
                      "energy_total_tce", "energy_direct_tce", "energy_indirect_tce")
 
 
+def metric_unit(metric: str) -> str:
+    """The canonical unit of a base metric id (ghgcalc/data/metrics.yaml, or a resource
+    carrier's ``metric_unit``)."""
+    defs = metric_definitions()["metrics"]
+    if metric in defs:
+        return str(defs[metric]["unit"])
+    c = carriers().get(metric)
+    return str(c.metric_unit) if c and c.metric_unit else ""
+
+
 def _half_ulp(text: str) -> Fraction:
     t = text.strip().lower()
     if "e" in t:
@@ -400,11 +410,7 @@ class Result:
         return w, unit
 
     def _metric_unit(self, metric: str) -> str:
-        defs = metric_definitions()["metrics"]
-        if metric in defs:
-            return str(defs[metric]["unit"])
-        c = carriers().get(metric)
-        return str(c.metric_unit) if c and c.metric_unit else ""
+        return metric_unit(metric)
 
     def base_metrics(self) -> list[str]:
         """The metrics this result has (emission and energy metrics when any such row was
