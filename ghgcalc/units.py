@@ -144,6 +144,8 @@ _THOUSAND_SUFFIX = re.compile(r"^(.+?)\s*(?:'000|’000|‘000)$")
 _GAS_GLUED = re.compile(r"(?<![A-Za-z])(Mt|kt|kg|g|t|mt)(CO2e|CO2eq|CO2|CH4|N2O)(?![A-Za-z])")
 # a mass of carbon as the Chinese guidelines print it ("t C/TJ", "tC/GJ"); pint's C is the coulomb
 _CARBON_MASS = re.compile(r"(?<![A-Za-z])(Mt|kt|kg|g|t)\s*C(?![A-Za-z0-9])")
+_UNIT_TOKEN = r"[A-Za-z0-9_.\u4e00-\u9fff]+(?:\*\*-?\d+)?"
+_DENOMINATOR_RUN = re.compile(rf"/\s*({_UNIT_TOKEN}(?:\s+{_UNIT_TOKEN})+)(?=\s*(?:$|[*/)]))")
 _SQUARE_CUBE = re.compile(r"(?<![A-Za-z])(km|cm|mm|m|ft)([23])(?![0-9])")
 
 
@@ -177,6 +179,9 @@ def normalize_unit_text(text: str) -> str:
     s = _SQUARE_CUBE.sub(r"\1**\2", s)
     # "GJ/10**4 m**3" means GJ per (10**4 m**3)
     s = re.sub(r"/\s*(10\*\*\d+)\s*([A-Za-z\u4e00-\u9fff][\w]*(?:\*\*\d+)?)", r"/(\1 * \2)", s)
+    # "t CO2e/t CH4" means t CO2e per (t CH4): a denominator of several space-separated units
+    # is one group (pint alone would read it as (t CO2e / t) * CH4)
+    s = _DENOMINATOR_RUN.sub(lambda m: "/(" + m.group(1) + ")", s)
     return s
 
 

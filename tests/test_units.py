@@ -5,7 +5,7 @@ from fractions import Fraction
 import pytest
 
 from ghgcalc.errors import UnitError
-from ghgcalc.units import Q_, conversion_factor, gas_of, parse_unit
+from ghgcalc.units import Q_, conversion_factor, dims_of, gas_of, parse_unit
 
 # spelling -> (target unit, exact factor)
 SPELLINGS = [
@@ -57,3 +57,25 @@ def test_user_registry_untouched() -> None:
     ureg = pint.UnitRegistry()
     with pytest.raises(pint.UndefinedUnitError):
         ureg.Unit("萬千瓦時")
+
+
+@pytest.mark.parametrize(
+    ("unit", "dims"),
+    [
+        # a GWP as the IPCC tables print it: CO2e per mass of the gas, not CO2e times the gas
+        ("t CO2e/t CH4", {"[co2_equivalent]": 1, "[methane]": -1}),
+        ("kg CO2e/kg N2O", {"[co2_equivalent]": 1, "[nitrous_oxide]": -1}),
+        ("W/m**2 K", {"[mass]": 1, "[time]": -3, "[temperature]": -1}),
+        ("GJ/10^4Nm3", {"[mass]": 1, "[length]": -1, "[time]": -2}),
+        ("kg CO2/TJ", {"[carbon_dioxide]": 1, "[length]": -2, "[time]": 2}),
+    ],
+)
+def test_denominator_of_several_units_is_one_group(unit: str, dims: dict[str, int]) -> None:
+    assert dims_of(unit) == {k: Fraction(v) for k, v in dims.items()}
+
+
+def test_gwp_units_convert_by_mass_ratio_only() -> None:
+    assert conversion_factor("kg CO2e/kg CH4", "t CO2e/t CH4") == 1
+    assert conversion_factor("kg CO2e/g N2O", "t CO2e/t N2O") == 1000
+    with pytest.raises(UnitError):
+        conversion_factor("t CO2e/t CH4", "t CO2e/t N2O")
