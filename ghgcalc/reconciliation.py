@@ -291,6 +291,11 @@ def _one(result: Result, fig: ReportedFigure) -> dict[str, Any]:
         kconv, note = _unit_factor(result, metric, unit, fig.unit)
     except UnitError as exc:
         out["reason"] = f"cannot compare: {exc.reason}"
+        den = result.denominator_of(metric)
+        if den is not None and not den.unit:
+            shown = den.text or format(float(den.value), "g")
+            out["reason"] += (f"; the denominator {den.name!r} was given as a bare number: give its unit too, "
+                              f"e.g. denominators: {{{den.name}: {{value: {shown}, unit: ...}}}}")
         out["status"] = "differs"
         return out
     v = val * kconv

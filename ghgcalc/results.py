@@ -9,6 +9,7 @@ available in exact arithmetic (from the printed digits of the inputs) and as int
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,8 +22,8 @@ import pandas as pd
 from .activities import categorical
 from .carriers import carrier_aliases, carriers, metric_definitions, normalize_key
 from .datacentre import RATIO_METRICS, ratio_exact, ratio_metric_ids, ratio_value, ratios_by_group
-from .errors import GhgcalcError, RowIssue
-from .units import Q_, conversion_factor
+from .errors import GhgcalcError, RowIssue, UnitError
+from .units import Q_, conversion_factor, parse_unit
 
 if TYPE_CHECKING:
     from .activities import ActivityTable
@@ -54,6 +55,16 @@ def decimal_of(x: Any) -> Fraction:
     return Fraction(Decimal(str(x).replace(",", "").replace("_", "").strip()))
 
 
+_NUMBER_THEN_UNIT = re.compile(r"^\s*([+-]?\d[\d,_]*(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
+
+
+def _check_denominator_unit(name: str, unit: str) -> None:
+    try:
+        parse_unit(unit)
+    except UnitError as exc:
+        raise GhgcalcError(f"denominator {name!r}: unit {unit!r}: {exc.reason}") from None
+
+
 def normalize_denominators(denominators: Mapping[str, Any] | None) -> list[Denominator]:
     out: list[Denominator] = []
     for name, v in (denominators or {}).items():
@@ -68,6 +79,10 @@ def normalize_denominators(denominators: Mapping[str, Any] | None) -> list[Denom
             unit = format(v.units, "~") if str(v.units) != "dimensionless" else ""
             v = v.magnitude
         if isinstance(v, str):
+            m = _NUMBER_THEN_UNIT.match(v)
+            if m and m.group(2):  # "567.89 RMB million", "25000 m2": a number with its unit
+                v, unit = m.group(1), m.group(2)
+                _check_denominator_unit(str(name), unit)
             text = v
         try:
             val = decimal_of(v)
@@ -447,6 +462,13 @@ class Result:
         if metric in _metric_specs():
             return metric, None
         raise KeyError(metric)
+
+    def denominator_of(self, metric: str) -> Denominator | None:
+        """The denominator of an intensity metric (``scope1_per_revenue`` -> ``revenue``), else None."""
+        try:
+            return self._split(metric)[1]
+        except KeyError:
+            return None
 
     def key_totals(self) -> tuple[np.ndarray, np.ndarray]:
         """(per-key sums of the quantities, per-key row counts) over every computed row,

@@ -144,6 +144,22 @@ _THOUSAND_SUFFIX = re.compile(r"^(.+?)\s*(?:'000|’000|‘000)$")
 _GAS_GLUED = re.compile(r"(?<![A-Za-z])(Mt|kt|kg|g|t|mt)(CO2e|CO2eq|CO2|CH4|N2O)(?![A-Za-z])")
 # a mass of carbon as the Chinese guidelines print it ("t C/TJ", "tC/GJ"); pint's C is the coulomb
 _CARBON_MASS = re.compile(r"(?<![A-Za-z])(Mt|kt|kg|g|t)\s*C(?![A-Za-z0-9])")
+# gases as Chinese reports print them, glued to the unit ("噸二氧化碳當量", "千克甲烷"); longest first
+_CHINESE_GASES: tuple[tuple[str, str], ...] = (
+    ("二氧化碳排放當量", "CO2e"), ("二氧化碳排放当量", "CO2e"),
+    ("二氧化碳當量", "CO2e"), ("二氧化碳当量", "CO2e"), ("二氧化碳等效", "CO2e"),
+    ("二氧化碳", "CO2"), ("甲烷", "CH4"), ("氧化亞氮", "N2O"), ("氧化亚氮", "N2O"),
+    ("六氟化硫", "SF6"), ("三氟化氮", "NF3"),
+)
+# "CO2-eq", "CO2-e", "CO2 eq.", "CO2equivalent": CO2e (a hyphen would read as a minus)
+_CO2E_SPELLING = re.compile(r"CO2[\s-]*(?:eq(?:uivalents?|uiv)?\.?|e)(?![A-Za-z0-9])", re.I)
+# currencies printed with a symbol (HK$, RMB¥, US$); pint cannot read "$"
+_CURRENCY_SYMBOL = ((re.compile(r"HK\$"), " HKD "), (re.compile(r"US\$"), " USD "),
+                    (re.compile(r"(?:RMB|CN)?[¥￥]"), " CNY "))
+# per employee as Chinese reports print it: "/人", "/名員工", "/每名僱員", "/每位員工"
+# "萬元營業收入" (10^4 yuan of revenue): the words after the currency name the denominator, not a unit
+_REVENUE_WORDS = re.compile(r"(?<=元|幣|币)\s*(?:營業收入|营业收入|營業額|营业额|總收入|总收入|收入|產值|产值)")
+_PER_EMPLOYEE = re.compile(r"/\s*每?\s*[名位]?\s*(?:員工|员工|僱員|雇员|雇員|職員|职员|人)")
 _UNIT_TOKEN = r"[A-Za-z0-9_.\u4e00-\u9fff]+(?:\*\*-?\d+)?"
 _DENOMINATOR_RUN = re.compile(rf"/\s*({_UNIT_TOKEN}(?:\s+{_UNIT_TOKEN})+)(?=\s*(?:$|[*/)]))")
 _SQUARE_CUBE = re.compile(r"(?<![A-Za-z])(km|cm|mm|m|ft)([23])(?![0-9])")
@@ -166,6 +182,14 @@ def normalize_unit_text(text: str) -> str:
     s = s.replace("╱", "/").replace("∕", "/").replace("·", "*").replace("×", "*")
     s = s.replace("（", "(").replace("）", ")")
     s = s.replace("^", "**")
+    for word, gas in _CHINESE_GASES:
+        s = s.replace(word, f" {gas} ")
+    s = _CO2E_SPELLING.sub("CO2e", s)
+    for pattern, code in _CURRENCY_SYMBOL:
+        s = pattern.sub(code, s)
+    s = _PER_EMPLOYEE.sub("/person", s)
+    s = _REVENUE_WORDS.sub("", s)
+    s = re.sub(r"\s+", " ", s).strip()
     m = _THOUSAND_PREFIX.match(s)
     if m:
         s = f"1000 * ({m.group(1).strip()})"
