@@ -14,7 +14,7 @@ _MEE23 = "MEE/NBS 2023 electricity CO2 factors (公告2025年第47号)"
 _PDF23 = ("附件 PDF (byte copy: leo21468/CarbonCalculator data/2023.pdf @ bebed06, "
           "sha256 d43b60a3...8e5a)")
 _C3 = "third-party transcription, file id 18672665361"
-_DDN = "daydaynews.cc/zh-hant/finance/3899452.html"
+_DDN = "daydaynews.cc/zh-hant/finance/3899452.html (Beijing News press summary; unverified)"
 _OM = "2016年度中国区域电网二氧化碳基准线排放因子OM编制说明, 三年平均值; max.book118.com/html/2017/1201/142256742.shtm"
 _NDRC12 = "NDRC 2011年和2012年中国区域电网平均二氧化碳排放因子, 2012 column (best-known, unverified)"
 _GBT32151 = "China default NCV (NDRC guidelines / GB/T 32151 Table C.1)"
@@ -37,7 +37,7 @@ _HKE19 = "HKEI Sustainability Report 2019 p.73 (esg.hkubs.ai/reports/20200402023
 PINS = [
     # --- MEE/NBS 2021: national, regional, provincial
     ("cn-mee-nbs-grid-national-2021", "0.5568", _MEE21 + ", national average; " + _DDN),
-    ("cn-mee-nbs-grid-national-residual-2021", "0.5942", _MEE21 + ", excl. market-traded non-fossil; szcbn.com/newsinfo/7157203.html"),
+    ("cn-mee-nbs-grid-national-residual-2021", "0.5942", _MEE21 + ", excl. market-traded non-fossil; szcbn.com/newsinfo/7157203.html (press; unverified)"),
     ("cn-mee-nbs-grid-national-fossil-2021", "0.8426", _MEE21 + ", fossil-fuel power; " + _DDN),
     ("cn-mee-nbs-grid-north-2021", "0.7120", _MEE21 + ", 华北; " + _C3),
     ("cn-mee-nbs-grid-northeast-2021", "0.6012", _MEE21 + ", 东北; " + _C3),

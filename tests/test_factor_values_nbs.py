@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 from ghgcalc.factors import FactorRow, default_library
-from ghgcalc.regions import regions
+from ghgcalc.regions import grid_of, regions
 
 LIB = default_library()
 YEARS = (2021, 2022, 2023)
@@ -104,3 +104,29 @@ def test_document_and_date_per_edition(year: int, published: str, number: str) -
         assert number in (r.document or "") and f"关于发布{year}年电力二氧化碳排放因子的公告" in (r.document or ""), r.id
         assert "Ministry of Ecology and Environment" in (r.publisher or "") and "National Bureau of Statistics" in (
             r.publisher or ""), r.id
+
+
+# Province -> regional grid as transcribed from 表1 of 《2021年电力二氧化碳排放因子计算说明》 (attachment 2
+# of 公告2024年第12号) by a third party (GitHub edg127117/building-energy-carbon-platform,
+# ElectricityGridRegions.java, file id 67458399212); the document itself was not read, so
+# ghgcalc/data/regions.yaml keeps review_status unverified. Tibet is not in that transcription.
+GRID_MEMBERS_TRANSCRIBED = {
+    "CN-NORTH": ("CN-BJ", "CN-TJ", "CN-HE", "CN-SX", "CN-SD", "CN-NM-W"),
+    "CN-NORTHEAST": ("CN-LN", "CN-JL", "CN-HL", "CN-NM-E"),
+    "CN-EAST": ("CN-SH", "CN-JS", "CN-ZJ", "CN-AH", "CN-FJ"),
+    "CN-CENTRAL": ("CN-JX", "CN-HA", "CN-HB", "CN-HN"),
+    "CN-NORTHWEST": ("CN-SN", "CN-GS", "CN-QH", "CN-NX", "CN-XJ"),
+    "CN-SOUTH": ("CN-GD", "CN-GX", "CN-HI", "CN-GZ", "CN-YN"),
+    "CN-SOUTHWEST": ("CN-CQ", "CN-SC"),
+}
+
+
+def test_province_grids_match_the_transcribed_calculation_note() -> None:
+    for grid, members in GRID_MEMBERS_TRANSCRIBED.items():
+        for code in members:
+            assert grid_of(code) == grid, (code, grid_of(code), grid)
+    mapped = {c for ms in GRID_MEMBERS_TRANSCRIBED.values() for c in ms}
+    provinces = {c for c, r in regions().items() if r.kind == "province"}
+    # every province the factor tables print is covered; only Tibet (no row) and the split CN-NM are not
+    assert provinces - mapped == {"CN-XZ", "CN-NM"}
+    assert grid_of("CN-NM") is None
