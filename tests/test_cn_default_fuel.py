@@ -54,17 +54,19 @@ def test_the_2015_table_differs_from_the_gbt32151_table() -> None:
 
 def test_every_china_default_fuel_has_all_three_parameters_per_table() -> None:
     """Each fuel of each China default table ships NCV, carbon content and oxidation rate
-    (petroleum coke in the coking-sector table has no printed oxidation rate: recorded as such)."""
+    (NDRC 2015 table: 27 fuels; GB/T 32151.22-2024 Table C.1 transcription: 26 fuels; petroleum coke
+    in the coking-sector table has no printed oxidation rate: recorded as such)."""
     kinds: dict[tuple[str, str], set[str]] = {}
     for r in default_library():
-        if r.id.startswith(("cn-default-cc-", "cn-default-of-")) or (
-                r.id.startswith("cn-default-ncv-") and r.id.endswith("-ndrc2015")):
-            table = "ndrc2015" if r.id.endswith("-ndrc2015") else "gbt32151"
+        full = r.id.endswith(("-ndrc2015", "-gbt32151-2024"))
+        if r.id.startswith(("cn-default-cc-", "cn-default-of-")) or (r.id.startswith("cn-default-ncv-") and full):
+            table = "ndrc2015" if r.id.endswith("-ndrc2015") else "gbt32151-2024" if full else "gbt32151"
             kinds.setdefault((table, r.carrier or ""), set()).add(r.kind)
     missing = {k: v for k, v in kinds.items()
-               if v != {"carbon_content", "oxidation_rate"} | ({"heating_value"} if k[0] == "ndrc2015" else set())}
+               if v != {"carbon_content", "oxidation_rate"} | ({"heating_value"} if k[0] != "gbt32151" else set())}
     assert missing == {("gbt32151", "petroleum_coke"): {"carbon_content"}}
     assert len([k for k in kinds if k[0] == "ndrc2015"]) == 27
+    assert len([k for k in kinds if k[0] == "gbt32151-2024"]) == 26
 
 
 def test_every_carbon_content_row_has_its_heating_value() -> None:

@@ -50,7 +50,10 @@ def test_seed_scope2_is_the_2022_data_factor_not_the_footnote_one(seed: Explanat
     s2 = _fig(seed, "scope2")
     best = s2.candidates[0]
     assert best.status == "reproduced" and best.recomputed == "87.82"
-    assert "cn-mee-grid-national-2022" in best.factors and "cn-ndrc-heat-2015" in best.factors
+    assert "cn-mee-grid-national-2022" in best.factors
+    # the NDRC 2015 (1722号 batch) heat default 0.11; the verified public-building row of the same
+    # batch ranks before the unverified 工业其他行业 one of equal value
+    assert {"cn-ndrc-heat-2015", "cn-ndrc-heat-public-building-2015"} & set(best.factors)
     # the footnote's guideline factor (0.5810, 环办气候函〔2022〕111号) is shown and does not reproduce
     footnote = next(c for c in s2.candidates if "cn-mee-grid-national-2021" in c.factors)
     assert footnote.status == "differs"
@@ -62,7 +65,7 @@ def test_seed_best_method_is_the_reports_method(seed: Explanation) -> None:
     m = seed.methods[0]
     cars = m.profile["carriers"]
     assert cars["electricity"]["emission"] == ["cn-mee-grid-national-2022"]
-    assert cars["heat"]["emission"] == ["cn-ndrc-heat-2015"]
+    assert cars["heat"]["emission"] in (["cn-ndrc-heat-2015"], ["cn-ndrc-heat-public-building-2015"])
     assert cars["diesel"]["heating_value"] == "cn-default-ncv-diesel"
     assert cars["natural_gas"]["coal_equivalent"] == "gbt2589-2020-natural-gas"
     assert m.profile["energy_basis"] == "coal_equivalent"
@@ -150,9 +153,10 @@ def _random_method(rng: random.Random) -> dict[str, object]:
     elec = [r for r in lib.select(carrier="electricity", kind="emission")
             if r.covers_region("CN") and r.covers_year(2022) and (r.gas or "").upper() in ("CO2", "CO2E")]
     diesel_co2 = [r for r in lib.select(carrier="diesel", kind="emission", gas="CO2")]
-    hv = lib.select(carrier="diesel", kind="heating_value")
+    hv = [r for r in lib.select(carrier="diesel", kind="heating_value") if r.covers_year(2022)]
     ce = [r for r in lib.select(carrier="diesel", kind="coal_equivalent") if r.covers_year(2022)]
-    gas_hv = [r for r in lib.select(carrier="natural_gas", kind="heating_value") if "m^3" in r.unit]  # data in m³
+    gas_hv = [r for r in lib.select(carrier="natural_gas", kind="heating_value")
+              if "m^3" in r.unit and r.covers_year(2022)]  # data in m³
     gas_co2 = lib.select(carrier="natural_gas", kind="emission", gas="CO2")
     gas_ce = [r for r in lib.select(carrier="natural_gas", kind="coal_equivalent") if r.covers_year(2022)]
     sector = rng.choice(["t2.2", "t2.3", "t2.4", "t2.5", None])
