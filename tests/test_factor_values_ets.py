@@ -21,8 +21,9 @@ PINS = [
      "2015年全国电网平均排放因子0.6101tCO2/MWh (MEE 补充数据表, tanjiaoyi.com/article-25827-1.html); "
      + _JD111 + ": 由0.6101tCO2/MWh调整为最新的0.5810tCO2/MWh"),
     ("cn-mee-grid-national-2021", "0.5810", _JD111 + ": 调整为最新的0.5810tCO2/MWh"),
-    ("cn-mee-grid-national-2022", "0.5703",
-     "环办气候函〔2023〕43号: 2022年度全国电网平均排放因子为0.5703tCO2/MWh (tanpaifang.com/tanguwen/2023/0215/94510.html)"),
+    ("cn-mee-grid-national-2022", "0.5703",  # press summary only: unverified
+     "press summary of 环办气候函〔2023〕43号 (tanpaifang.com/tanguwen/2023/0215/94510.html): "
+     "《通知》还明确了2022年度全国电网平均排放因子为0.5703tCO2/MWh"),
 ]
 
 
