@@ -42,16 +42,16 @@ PINS = [
     ("ipcc-2006-v2-t1.4-gasoline-co2", "69300", _T14 + ": Motor Gasoline 69 300 (67 500-73 000)"),
     ("ipcc-2006-v2-t1.4-kerosene-co2", "71900", _T14 + ": Other Kerosene 71 900 (70 800-73 700)"),
     ("ipcc-2006-v2-t1.4-lpg-co2", "63100", _T14 + ": Liquefied Petroleum Gases 63 100 (61 600-65 600)"),
-    ("ipcc-sar-gwp100-co2", "1", "IPCC SAR WG1 Table 2.9: CO2 is the reference gas"),
+    ("ipcc-sar-gwp100-co2", "1", "IPCC SAR WG1 Table 2.9: CO2 is the reference gas; SAR (100-yr) column of AR4 Table 2.14 repost TS.2 (studylib.net/doc/6704789)"),
     ("ipcc-sar-gwp100-ch4", "21", "IPCC SAR WG1 Table 2.9: methane 21"),
     ("ipcc-sar-gwp100-n2o", "310", "IPCC SAR WG1 Table 2.9: nitrous oxide 310"),
-    ("ipcc-ar4-gwp100-co2", "1", "IPCC AR4 WG1 Table 2.14: CO2 1"),
+    ("ipcc-ar4-gwp100-co2", "1", "IPCC AR4 WG1 Table 2.14: CO2 1 (repost TS.2, studylib.net/doc/6704789)"),
     ("ipcc-ar4-gwp100-n2o", "298", "IPCC AR4 WG1 Table 2.14: nitrous oxide 298"),
     ("ipcc-ar5-gwp100-co2", "1", "IPCC AR5 WG1 Table 8.A.1: CO2 1"),
     ("ipcc-ar5-gwp100-ch4", "28", "IPCC AR5 WG1 Table 8.A.1: methane 28 (no climate-carbon feedback)"),
-    ("ipcc-ar6-gwp100-co2", "1", "IPCC AR6 WG1 Table 7.15: CO2 1"),
+    ("ipcc-ar6-gwp100-co2", "1", "IPCC AR6 WG1 Table 7.15: CO2 1.000 (IPCC web edition via petermr/amilib de_gatsby.html, commit 8d71ec7c)"),
     ("ipcc-ar6-gwp100-ch4", "27.9", "IPCC AR6 WG1 Table 7.SM.7: methane 27.9 (no fossil/non-fossil split)"),
-    ("ipcc-ar6-gwp100-n2o", "273", "IPCC AR6 WG1 Table 7.15: nitrous oxide 273"),
+    ("ipcc-ar6-gwp100-n2o", "273", "IPCC AR6 WG1 Table 7.15: nitrous oxide 273 ± 130 (IPCC web edition via petermr/amilib de_gatsby.html, commit 8d71ec7c)"),
 ]
 
 
