@@ -32,7 +32,7 @@ _G08U = "GB/T 2589-2008 Annex A layout, unlabelled reposts (360docs.net/doc/2612
 _C1 = "GB/T 32151 Table C.1 / NDRC guideline table 常用化石燃料相关参数的缺省值 (transcriptions)"
 _NDRC15 = "NDRC 2015 third-batch guidelines (发改办气候〔2015〕1722号), 常用化石燃料相关参数缺省值; file id 18294087442"
 _OCD = "openclimatedata/globalwarmingpotentials globalwarmingpotentials.csv"
-_HKE19 = "HKEI Sustainability Report 2019 p.73 (esg.hkubs.ai/reports/2020040202324)"
+_HKE19 = "HKEI Sustainability Report 2019 p.73 (esg.hkubs.ai/reports/2020040202324, automated extraction: unverified)"
 
 PINS = [
     # --- MEE/NBS 2021: national, regional, provincial
@@ -519,9 +519,9 @@ PINS = [
     ("ipcc-ar5-ccf-gwp100-r-134a", "1549", "alias of HFC-134a, AR5-ccf"),
     ("ipcc-ar6-gwp100-r-134a", "1530", "alias of HFC-134a, AR6"),
     # --- Hong Kong
-    ("hk-epd-emsd-default-electricity", "0.7", "EPD/EMSD building GHG guidelines territory-wide default; cas.gov.hk notice_cpd21-22"),
-    ("hk-clp-2019", "0.49", "CLP Sustainability Report 2019, CLP Power HK electricity sold; justmeans.com 2020-05-18"),
-    ("hk-clp-2020", "0.37", "CLP CEO, 每度電的碳排放為0.37公斤; hk.finance.yahoo.com"),
+    ("hk-epd-emsd-default-electricity", "0.7", "EPD/EMSD building GHG guidelines territory-wide default, as quoted by cas.gov.hk notice_cpd21-22 (unverified)"),
+    ("hk-clp-2019", "0.49", "CLP Sustainability Report 2019, CLP Power HK electricity sold; press summary justmeans.com 2020-05-18 (unverified)"),
+    ("hk-clp-2020", "0.37", "CLP CEO, 每度電的碳排放為0.37公斤; press interview hk.finance.yahoo.com (unverified)"),
     ("hk-clp-2023", "0.39", "CLP 2023 (weak: file id 42186530788 only)"),
     ("hk-hkelectric-2005", "0.93", _HKE19 + ", 2005 baseline"),
     ("hk-hkelectric-2015", "0.78", "HKEI Sustainability Report 2017 p.48 (esg.hkubs.ai/reports/ltn20180406941)"),
