@@ -71,8 +71,9 @@ def _build(non_int_type: type) -> pint.UnitRegistry[Any]:
 
 
 def _safe_gas(name: str) -> str:
-    """A registry name for a gas (``R-410A`` -> ``R_410A``, ``c-C4F8`` -> ``c_C4F8``)."""
-    return name.replace("-", "_").replace(" ", "_")
+    """A registry name for a gas (``R-410A`` -> ``R_410A``, ``c-C4F8`` -> ``c_C4F8``,
+    ``HFO-1234ze(E)`` -> ``HFO_1234ze_E``)."""
+    return name.replace("-", "_").replace(" ", "_").replace("(", "_").replace(")", "")
 
 
 @lru_cache(maxsize=1)

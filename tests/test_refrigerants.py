@@ -61,3 +61,16 @@ def test_gas_missing_from_the_set_is_an_error_not_a_zero() -> None:
     df = pd.DataFrame({"carrier": ["refrigerant"], "quantity": ["1"], "unit": ["kg HFC-245fa"]})
     r = ghgcalc.calculate(df, {"id": "t", "reporting_year": 2023, "gwp_set": sets_without[0]}, on_error="collect")
     assert len(r.errors) == 1 and "HFC-245fa" in r.errors[0].reason
+
+
+@pytest.mark.parametrize("unit", ["kg R-1234ze(E)", "kg HFO-1234ze(E)", "kg R1234ze(E)", "kg R-1234ze（E）"])
+def test_gas_name_with_parentheses_is_a_unit(unit: str) -> None:
+    assert gas_of(unit) == "HFO-1234ze(E)"
+
+
+def test_hfo_1234ze_top_up_under_ar6() -> None:
+    # AR6 WG1 Table 7.SM.7 data: HFO-1234ze(E) GWP100 1.37 (factors/gwp/ipcc-gwp100-refrigerants.csv)
+    df = pd.DataFrame({"carrier": ["refrigerant"], "quantity": ["100"], "unit": ["kg R-1234ze(E)"]})
+    r = ghgcalc.calculate(df, {"id": "t", "reporting_year": 2023, "gwp_set": "AR6"})
+    assert r.metric_exact("scope1")[0] == Fraction(1, 10) * Fraction("1.37")
+    assert "ipcc-ar6-gwp100-hfo-1234ze-e" in str(r.rows["factor_ids"].iloc[0])
