@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .carriers import carrier_aliases, carriers, normalize_key
+from .carriers import carrier_aliases, carriers, label_qualifiers, normalize_key
 from .errors import InputError, RowIssue
 from .profiles import Profile
 from .units import conversion_factor, gas_of, parse_unit
@@ -627,7 +627,11 @@ def _row_label(label: Any) -> int | None:
         return None
 
 
-_YEAR = re.compile(r"^\s*(\d{4})")
+#: a period starts with its year, optionally after a fiscal-year prefix ("FY2019/20", "財年2020"):
+#: "2019/20" and "FY2019/20" are both data year 2019, the year the period starts in
+_YEAR = re.compile(r"^\s*(?:FY|F\.Y\.|財政年度|财政年度|財年|财年)?\s*(\d{4})", re.IGNORECASE)
+#: year digits as Hong Kong reports print them in Chinese column heads ("二零二零年" = 2020)
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 
 
 def _parse_years(col: pd.Series | None, default: int, n: int, index: pd.Index, issues: list[RowIssue]) -> tuple[np.ndarray, np.ndarray]:
@@ -648,7 +652,7 @@ def _parse_years(col: pd.Series | None, default: int, n: int, index: pd.Index, i
             elif not s.strip():
                 parsed[j] = np.nan
             else:
-                m = _YEAR.match(s)
+                m = _YEAR.match(s.translate(_CN_DIGITS))
                 parsed[j] = float(m.group(1)) if m else -1.0
         years = parsed[codes]
     empty = np.isnan(years)
@@ -667,6 +671,9 @@ _MIN_UNIT_SCALE, _MAX_UNIT_SCALE = Fraction(1, 10**15), Fraction(10**15)
 _BRACKETED = re.compile(r"^(.*?)\s*[（(\[【](.*?)[)）\]】]\s*$")
 _LABEL_SPLIT = re.compile(r"[()（）\[\]【】/|｜、:：;；]+")
 _CJK_RUNS = re.compile(r"[\u3400-\u9fff]+|[^\u3400-\u9fff]+")
+#: a dash with space on both sides separates a category from a carrier ("Direct energy - Petrol");
+#: a dash inside a word ("coke-oven gas") does not
+_SPACED_DASH = re.compile(r"\s+[-\u2013\u2014]\s+")
 
 
 def _bilingual_unit(text: str) -> str:
@@ -682,25 +689,52 @@ def _bilingual_unit(text: str) -> str:
         return text
 
 
+def _carrier_with_qualifiers(key: str, lookup: Any) -> str | None:
+    """A folded label that is a carrier name with category words written onto it
+    ("electricityconsumption", "柴油消耗量"): the carrier, when the words fit its type."""
+    qualifiers = label_qualifiers()
+    for word in sorted(qualifiers, key=len, reverse=True):
+        for rest in ((key[len(word):] if key.startswith(word) else None), (key[:-len(word)] if key.endswith(word) else None)):
+            if not rest or rest == key:
+                continue
+            cid = lookup(rest) or _carrier_with_qualifiers(rest, lookup)
+            known = carriers().get(cid) if cid else None
+            if cid and (known is None or known.type in qualifiers[word]):
+                return str(cid)
+    return None
+
+
 def _carrier_from_parts(text: str, lookup: Any) -> str | None:
     """A bilingual or annotated carrier label (``外購電力（Purchased electricity）``,
     ``天然氣 Natural gas``, ``柴油（噸）``): its parts must all name one carrier, or be a unit."""
     pieces = [run.strip(" ,，-_.") for chunk in _LABEL_SPLIT.split(unicodedata.normalize("NFKC", text))
-              for run in _CJK_RUNS.findall(chunk)]
+              for part in _SPACED_DASH.split(chunk) for run in _CJK_RUNS.findall(part)]
     pieces = [p for p in pieces if p]
     if len(pieces) < 2:
         return None
     found: set[str] = set()
+    qualifier_types: list[frozenset[str]] = []
+    qualifiers = label_qualifiers()
     for p in pieces:
-        c = lookup(normalize_key(p))
+        key = normalize_key(p)
+        c = lookup(key) or _carrier_with_qualifiers(key, lookup)
         if c:
             found.add(c)
+            continue
+        if key in qualifiers:      # "Direct energy - Petrol": a category word beside the carrier
+            qualifier_types.append(qualifiers[key])
             continue
         try:
             parse_unit(p)
         except InputError:
             return None
-    return found.pop() if len(found) == 1 else None
+    if len(found) != 1:
+        return None
+    cid = found.pop()
+    known = carriers().get(cid)
+    if known is not None and any(known.type not in types for types in qualifier_types):
+        return None                # "Indirect energy - Diesel": the words contradict the carrier
+    return cid
 
 
 def _blank_rows(df: pd.DataFrame) -> np.ndarray | None:
@@ -761,7 +795,8 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
 
     for u in uniques:
         k = normalize_key(str(u))
-        resolved.append(lookup(k) or _carrier_from_parts(str(u), lookup) or (None if not k else f"?{u}"))
+        resolved.append(lookup(k) or _carrier_from_parts(str(u), lookup) or _carrier_with_qualifiers(k, lookup)
+                        or (None if not k else f"?{u}"))
     resolved_arr = np.array(resolved, dtype=object)
     carrier_ids = resolved_arr[codes]
     u_empty = np.array([c is None for c in resolved], dtype=bool)

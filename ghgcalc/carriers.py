@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["Carrier", "carrier_aliases", "carriers", "metric_definitions", "normalize_key"]
+__all__ = ["Carrier", "carrier_aliases", "carriers", "label_qualifiers", "metric_definitions", "normalize_key"]
 
 
 class Carrier(BaseModel):
@@ -57,6 +57,19 @@ def carrier_aliases() -> dict[str, str]:
     for cid, c in carriers().items():
         for a in [cid, *c.aliases, *c.labels.values()]:
             out.setdefault(normalize_key(a), cid)
+    return out
+
+
+@lru_cache(maxsize=1)
+def label_qualifiers() -> dict[str, frozenset[str]]:
+    """Folded category word -> the carrier types it may qualify (``label_qualifiers`` in
+    ``ghgcalc/data/carriers.yaml``: "Direct energy - Petrol" is petrol, a fuel; HKEX ESG
+    Reporting Guide KPI A2.1 groups energy as direct and indirect)."""
+    out: dict[str, frozenset[str]] = {}
+    for entry in _load_yaml("carriers.yaml").get("label_qualifiers", []):
+        types = frozenset(entry["types"])
+        for w in entry["words"]:
+            out[normalize_key(w)] = types
     return out
 
 

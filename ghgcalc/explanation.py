@@ -68,6 +68,8 @@ _MAX_SOLUTIONS = 2_000
 #: the output columns whose factors explain searches (market-based Scope 2 depends on the
 #: contractual instruments, which the activity data must name: not searched)
 _SEARCHED_COLUMNS = ("co2e_t", "co2_t", "ch4_t", "n2o_t", "energy_mwh", "energy_tce")
+#: factor kinds that act on emissions only (an energy figure's candidate does not list them)
+_EMISSION_KINDS = frozenset({"emission", "gwp", "carbon_content", "oxidation_rate"})
 _STATUS_RANK = {"verified": 0, "derived": 1, "user-supplied": 2, "unverified": 3}
 
 
@@ -538,6 +540,8 @@ def explain(
         yr = years[0]
     dens = normalize_denominators({**rep.denominators, **(denominators or {})})
     searcher = _Search(lib, table, yr, region or "CN", dens)
+    if isinstance(activities, (str, Path)) or type(activities).__name__ == "DataFrame":
+        searcher.source = activities   # re-readable (a stream is read once: its rows keep the default region)
     return searcher.run(rep, profile, max_candidates)
 
 
@@ -548,6 +552,8 @@ class _Search:
         self.year = year
         self.region = region
         self.dens = dens
+        #: the activity data as given (re-read when a method's profile sets another default region)
+        self.source: Any = None
         frame = table.frame
         self.frame = frame
         known = carriers()
@@ -933,6 +939,10 @@ class _Search:
             kept.append((si, doms, explained))
             if len(methods) >= 5:
                 break
+        # what the engine reproduces decides among the methods the search found (stable: the
+        # search's order otherwise); a method the engine cannot run on some rows sinks
+        order = sorted(range(len(methods)), key=lambda k: -sum(1 for v in methods[k].statuses.values() if v == "reproduced"))
+        methods, kept = [methods[k] for k in order], [kept[k] for k in order]
         if methods:
             for i, f in enumerate(figs):
                 e = methods[0].entries[i] if i < len(methods[0].entries) else None
@@ -1051,6 +1061,10 @@ class _Search:
                 ids.extend(r.id for r in (opt.heating_value, opt.density) if r is not None)
             else:
                 ids.extend(opt.ids)
+        if fg.column in ("energy_mwh", "energy_tce"):
+            # an energy figure never depends on an emission factor: name only what turns the
+            # activity into energy (heating value, coal equivalent, density)
+            ids = [i for i in ids if i not in self.lib or self.lib.get(i).kind not in _EMISSION_KINDS]
         if fg.column == "energy_mwh" and st.basis == "coal_equivalent" and st.mwh_row is not None:
             ids.append(st.mwh_row.id)
         if st.gwp_set is not None and fg.column == "co2e_t":
@@ -1145,18 +1159,34 @@ class _Search:
 
     def _engine(self, profile: Any, rep: ReportedFigures) -> tuple[Any, Any]:
         """(result, reconciliation) of a profile run through the engine on the activity table."""
-        method = Method.from_profile(load_profile(profile), self.lib)
-        result = compute(self.table, method, None, on_error="collect")
+        prof = load_profile(profile)
+        method = Method.from_profile(prof, self.lib)
+        table = self.table
+        if self.source is not None and canonical_region(prof.region) != canonical_region(self.region):
+            # rows without a region take the profile's: read the table again under this method's
+            # region (a region the rows name themselves stays theirs, as in `reconcile`)
+            table = read_activities(self.source, prof)
+        result = compute(table, method, None, on_error="collect")
         return result, reconcile(result, rep, {d.name: (d.value, d.unit) for d in self.dens} if self.dens else None)
 
     def _verify(self, prof: Mapping[str, Any], rep: ReportedFigures) -> list[dict[str, Any]]:
         """Run the method through the engine and reconcile: the engine's own statuses."""
         try:
-            _result, rec = self._engine(prof, rep)
+            result, rec = self._engine(prof, rep)
         except GhgcalcError as exc:
             return [{"status": "not_recomputed", "recomputed": None, "reason": f"the engine could not run this method: {exc}"}
                     for _ in rep.reported]
-        return list(rec.entries)
+        entries = [dict(e) for e in rec.entries]
+        if result.errors:
+            # the method cannot use some rows (e.g. a kgce/kg coefficient for petrol given in
+            # MWh): its figures lack them, and a status must say so, never look like a near miss
+            first = result.errors[0]
+            where = f"row {first.row}, " if first.row is not None else ""
+            left = (f"this method cannot use {len(result.errors)} input row(s), left out of its figures "
+                    f"({where}{first.column}: {first.reason})")
+            for e in entries:   # also on "no input behind this figure": the input is there, unusable
+                e["reason"] = "; ".join(x for x in (e.get("reason"), left) if x)
+        return entries
 
     # -- near misses and the factor value that would reproduce ---------------------------
     def _near_misses(self, fg: _Figure, ef: ExplainedFigure, st: _Setting, doms: Mapping[int, set[int]],

@@ -341,6 +341,8 @@ def _explain_difference(result: Result, fig: ReportedFigure, mask: Any, total: F
         row = result.method.factor(fid)
         if row is None or a == 0:
             continue
+        if row.kind == "gwp" and str(row.gas or "").upper() == "CO2":
+            continue   # the GWP of CO2 is 1 by definition (IPCC AR5 WG1 ch.8): never a value to change
         rest = total - a
         lo_r, hi_r = (t_lo - rest) / a, (t_hi - rest) / a
         if hi_r <= 0:

@@ -140,8 +140,10 @@ def Q_(value: Any, unit: str) -> Any:
 
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-_THOUSAND_PREFIX = re.compile(r"^\(?\s*(?:'000|’000|‘000|thousand|thousands of)\s*\)?\s*(.+)$", re.I)
-_THOUSAND_SUFFIX = re.compile(r"^(.+?)\s*(?:'000|’000|‘000)$")
+# thousands as HKEX tables print them: "'000 kWh", "000 kWh" (the quote dropped), "kWh'000",
+# "kWh in '000s" (the ESG Reporting Guide's own wording for KPI A2.1), "kWh ('000)"
+_THOUSAND_PREFIX = re.compile(r"^\(?\s*(?:'000|’000|‘000|000(?=\s+\D)|thousand|thousands of)\s*\)?\s*(.+)$", re.I)
+_THOUSAND_SUFFIX = re.compile(r"^(.+?)\s*(?:'000|’000|‘000|\s+in\s+['’‘]?000s?|\(\s*['’‘]?000s?\s*\))$", re.I)
 _GAS_GLUED = re.compile(r"(?<![A-Za-z])(Mt|kt|kg|g|t|mt)(CO2e|CO2eq|CO2|CH4|N2O)(?![A-Za-z])")
 # a mass of carbon as the Chinese guidelines print it ("t C/TJ", "tC/GJ"); pint's C is the coulomb
 _CARBON_MASS = re.compile(r"(?<![A-Za-z])(Mt|kt|kg|g|t)\s*C(?![A-Za-z0-9])")
@@ -246,7 +248,8 @@ def parse_unit(text: str) -> Any:
         mag = Fraction(str(mag))
         q = reg.Quantity(mag, q.units)
     if mag <= 0:
-        raise UnitError("a unit must have a positive scale", value=text, column="unit")
+        raise UnitError("a unit must have a positive scale", value=text, column="unit",
+                        hint="a number in a unit multiplies it ('000 kWh = 1000 kWh, 10^4 t); 0 or a negative number cannot")
     return q
 
 
