@@ -671,6 +671,10 @@ _MIN_UNIT_SCALE, _MAX_UNIT_SCALE = Fraction(1, 10**15), Fraction(10**15)
 _BRACKETED = re.compile(r"^(.*?)\s*[（(\[【](.*?)[)）\]】]\s*$")
 _LABEL_SPLIT = re.compile(r"[()（）\[\]【】/|｜、:：;；]+")
 _CJK_RUNS = re.compile(r"[\u3400-\u9fff]+|[^\u3400-\u9fff]+")
+#: a unit that is 度 with at most a counting prefix (度, 萬度, 千度), and the carriers for which
+#: 度 does not mean kWh (Hong Kong Towngas bills; HKEX ESG guide Appendix 2: 1 unit = 48 MJ)
+_KWH_DU = re.compile(r"^\s*(?:萬|万|千|百萬|百万)?\s*度\s*$")
+_DU_AMBIGUOUS = frozenset({"towngas"})
 #: a dash with space on both sides separates a category from a carrier ("Direct energy - Petrol");
 #: a dash inside a word ("coke-oven gas") does not
 _SPACED_DASH = re.compile(r"\s+[-\u2013\u2014]\s+")
@@ -829,6 +833,17 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
         issues.append(RowIssue(row=_row_label(df.index[i]), column="unit", value=unit_col.iloc[i], reason=unit_err[int(ucodes[i])],
                                hint="e.g. MWh, kWh, 萬千瓦時, GJ, t, 噸, m**3, 立方米, L, scf, btu"))
     bad |= ~unit_ok[ucodes]
+
+    # 度 is a kWh of electricity, but Hong Kong bills Towngas in 度 too (1 度 = 1 unit = 48 MJ,
+    # units.txt towngas_unit): a Towngas row in 度 would be read 13 times too small, so ask
+    u_du = np.array([bool(_KWH_DU.match(unicodedata.normalize("NFKC", str(u)))) for u in uuniques], dtype=bool)
+    if u_du.any():
+        gas_rows = np.isin(carrier_ids.astype(str), list(_DU_AMBIGUOUS)) & u_du[ucodes] & ~bad
+        for i in np.flatnonzero(gas_rows):
+            issues.append(RowIssue(row=_row_label(df.index[i]), column="unit", value=unit_col.iloc[i],
+                                   reason="度 for Towngas is its billing unit (48 MJ), not a kWh",
+                                   hint="write towngas_unit (or 煤氣度, or the MJ) for Towngas"))
+        bad |= gas_rows
 
     # carriers that are unknown: acceptable only as direct emission entries with a scope
     scope_col = df["scope"] if "scope" in df.columns else None

@@ -139,6 +139,7 @@ def Q_(value: Any, unit: str) -> Any:
     return value * q
 
 
+_BARE_UNIT_WORD = re.compile(r"^\s*[(（]?\s*(?:units?|單位|单位)\s*[)）]?\s*$", re.I)
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 # thousands as HKEX tables print them: "'000 kWh", "000 kWh" (the quote dropped), "kWh'000",
 # "kWh in '000s" (the ESG Reporting Guide's own wording for KPI A2.1), "kWh ('000)"
@@ -226,6 +227,9 @@ def parse_unit(text: str) -> Any:
     """
     if not isinstance(text, str) or not text.strip():
         raise UnitError("empty unit", value=text, column="unit")
+    if _BARE_UNIT_WORD.match(text):   # pint would read "unit" as micro-nit, a luminance
+        raise UnitError("'unit' alone is not a unit of measure", value=text, column="unit",
+                        hint="a Hong Kong Towngas unit is 48 MJ: write towngas_unit (or the MJ); for other fuels give kg, L or m³")
     reg = exact_registry()
     expr = normalize_unit_text(text)
     try:

@@ -19,7 +19,7 @@ import ghgcalc
 from ghgcalc.activities import read_activities
 from ghgcalc.errors import ActivityDataError, UnitError
 from ghgcalc.profiles import load_profile
-from ghgcalc.units import parse_unit
+from ghgcalc.units import conversion_factor, parse_unit
 
 CASES = Path(__file__).parent / "data" / "cases"
 
@@ -162,6 +162,14 @@ def test_explain_says_when_a_method_leaves_rows_out() -> None:
     ("直接能源消耗 - 柴油", "diesel"),
     ("Energy consumption - Natural gas", "natural_gas"),
     ("coke-oven gas", "coke_oven_gas"),                            # a dash inside a name is no separator
+    # Hop Fung Group, Annual Report 2020, ESG report p.35 (irasia.com/listco/hk/hopfung/onlinereport/2020/e_annual/37)
+    ("Diesel fuel consumption from stationary sources (litres)", "diesel"),
+    ("Gasoline consumption from mobile sources (litres)", "gasoline"),
+    ("Coal consumption from stationary sources (tonnes)", "raw_coal"),
+    ("Electricity consumption by facilities (kWh)", "electricity"),
+    ("來自固定源的柴油消耗(升)", "diesel"),
+    ("來自流動源的汽油消耗(升)", "gasoline"),
+    ("設備耗電(千瓦時)", "electricity"),
 ])
 def test_kpi_labels_with_category_words_name_their_carrier(label: str, carrier: str) -> None:
     table = read_activities(pd.DataFrame({"carrier": [label], "quantity": [1], "unit": ["MWh"]}), load_profile("kuaishou-2022"))
@@ -169,7 +177,8 @@ def test_kpi_labels_with_category_words_name_their_carrier(label: str, carrier: 
 
 
 @pytest.mark.parametrize("label", ["Indirect energy - Diesel", "Direct energy - Purchased electricity",
-                                   "Fuel Consumption", "Total Energy Consumption", "refrigerant usage"])
+                                   "Fuel Consumption", "Total Energy Consumption", "refrigerant usage",
+                                   "Electricity from mobile sources", "Business travel by passenger (km)"])
 def test_category_words_never_make_a_carrier_up(label: str) -> None:
     """Words that contradict the carrier's type, or no carrier at all: an error naming the row."""
     with pytest.raises(ActivityDataError) as exc:
@@ -186,6 +195,31 @@ def test_category_words_never_make_a_carrier_up(label: str) -> None:
 ])
 def test_thousands_as_hkex_tables_print_them(unit: str, kwh: int) -> None:
     assert parse_unit(unit).to("kWh").magnitude == kwh
+
+
+@pytest.mark.parametrize(("unit", "target", "factor"), [
+    ("Litres", "L", 1), ("Tonnes", "t", 1),                      # table heads print them capitalised
+    ("towngas_unit", "MJ", 48), ("煤氣度", "MJ", 48),            # HKEX ESG guide Appendix 2: 1 unit = 48 MJ
+])
+def test_printed_spellings_of_litres_tonnes_and_the_towngas_unit(unit: str, target: str, factor: int) -> None:
+    assert conversion_factor(unit, target) == factor
+
+
+@pytest.mark.parametrize("unit", ["unit", "Units", "(unit)", "單位"])
+def test_a_bare_unit_word_is_an_error_not_a_luminance(unit: str) -> None:
+    """pint reads "unit" as micro-nit (cd/m²); a Towngas table printing "(unit)" must be told."""
+    with pytest.raises(UnitError) as exc:
+        parse_unit(unit)
+    assert "towngas_unit" in (exc.value.hint or "")
+
+
+def test_towngas_in_du_is_an_error_electricity_in_du_is_kwh() -> None:
+    """度 is a kWh of electricity but a 48 MJ unit on a Towngas bill: never read silently."""
+    df = pd.DataFrame({"carrier": ["煤氣", "煤氣", "electricity"], "quantity": [1, 1, 1],
+                       "unit": ["度", "towngas_unit", "度"]})
+    table = read_activities(df, load_profile("hk-epd-emsd-2010"))
+    assert [(i.row, i.column, i.value) for i in table.issues] == [(0, "unit", "度")]
+    assert "48 MJ" in table.issues[0].reason
 
 
 def test_a_zero_scale_unit_says_what_a_number_in_a_unit_means() -> None:
