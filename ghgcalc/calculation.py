@@ -332,6 +332,7 @@ class Method:
         by_gas: dict[str, list[FactorRow]] = {}
         for r in self._rows(refs, carrier, "emission", key):
             by_gas.setdefault(str(r.gas), []).append(r)
+        _one_of_co2_and_co2e(by_gas, carrier, region, notes)
         out: dict[str, tuple[Fraction, dict[str, int]]] = {}
         for g, cands in by_gas.items():
             row, note = self._choose(cands, year, region, f"{carrier} {g} emission factor")
@@ -506,8 +507,14 @@ class Method:
                                 f"'kg HFC-134a' (the gases are listed in ghgcalc/data/gases.yaml), not {unit!r}",
                                 "write the gas into the unit; its GWP in the profile's set turns it into CO2e")
         if method is None:
-            raise _Unresolvable("carrier", f"the profile {self.profile.id!r} gives no factors for carrier {carrier!r}",
-                                f"add [carriers.{carrier}] with its factors to the profile")
+            hint = f"add [carriers.{carrier}] with its factors to the profile"
+            has_co2 = any(str(r.gas).upper() in ("CO2", "CO2E") for r in self.library.select(carrier=carrier, kind="emission"))
+            if not has_co2 and not self.library.select(carrier=carrier, kind="carbon_content"):
+                hint += (f"; no shipped factor table has a CO2 factor or carbon content for {carrier!r}, so give "
+                         f"measured or supplier values as literals or in your own table"
+                         + (" (or report the coal by rank: anthracite, bituminous_coal, sub_bituminous_coal, lignite)"
+                            if carrier == "raw_coal" else ""))
+            raise _Unresolvable("carrier", f"the profile {self.profile.id!r} gives no factors for carrier {carrier!r}", hint)
         scope = scope_for()
         if scope != 2:
             no_instrument(f"is Scope {scope}")
@@ -593,6 +600,24 @@ class Method:
                 used[fid] = None
         return Resolution(category="energy", scope=scope, coef=coef, chains=chains, factor_ids=tuple(used), notes=tuple(notes),
                           terms=terms)
+
+
+def _one_of_co2_and_co2e(by_gas: dict[str, list[FactorRow]], carrier: str, region: str, notes: list[str]) -> None:
+    """CO2 and CO2e factors of one carrier that cover different regions are alternatives, not
+    two gases to add: a profile pinning CLP's factor (printed in kg CO2/kWh) for HK-CLP and HK
+    Electric's (kg CO2e/kWh) for HK-HKE applies to each row the one whose region covers it.
+    Only when exactly one of the two gases has a factor for the row's region is the other
+    dropped for that row, and the choice is recorded; otherwise both stay (and a region that
+    neither covers is the usual error)."""
+    if "CO2" not in by_gas or "CO2e" not in by_gas:
+        return
+    covers = {g: any(r.covers_region(region) for r in by_gas[g]) for g in ("CO2", "CO2e")}
+    if covers["CO2"] == covers["CO2e"]:
+        return
+    used, other = ("CO2", "CO2e") if covers["CO2"] else ("CO2e", "CO2")
+    dropped = ", ".join(f"{r.id} ({r.region})" for r in by_gas.pop(other))
+    notes.append(f"{carrier}: region {region} is covered by the profile's {used} factor only; its {other} factor(s) "
+                 f"{dropped} apply to other regions")
 
 
 def _year_distance(row: FactorRow, year: int) -> int:

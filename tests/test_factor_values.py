@@ -519,7 +519,7 @@ PINS = [
     ("ipcc-ar5-ccf-gwp100-r-134a", "1549", "alias of HFC-134a, AR5-ccf"),
     ("ipcc-ar6-gwp100-r-134a", "1530", "alias of HFC-134a, AR6"),
     # --- Hong Kong
-    ("hk-epd-emsd-default-electricity", "0.7", "EPD/EMSD building GHG guidelines territory-wide default, as quoted by cas.gov.hk notice_cpd21-22 (unverified)"),
+    ("hk-epd-emsd-default-electricity", "0.7", "EPD/EMSD building GHG guidelines territory-wide default, as printed by cas.gov.hk notice_cpd21-22 (government reprint)"),
     ("hk-clp-2019", "0.49", "CLP Sustainability Report 2019, CLP Power HK electricity sold; press summary justmeans.com 2020-05-18 (unverified)"),
     ("hk-clp-2020", "0.37", "CLP CEO, 每度電的碳排放為0.37公斤; press interview hk.finance.yahoo.com (unverified)"),
     ("hk-clp-2023", "0.39", "CLP 2023 (weak: file id 42186530788 only)"),

@@ -92,7 +92,7 @@ def test_every_hkex_kpi_label_keeps_the_intensity_clause() -> None:
         assert spec["zh_hans"].endswith("（如以每产量单位、每项设施计算）"), kpi
 
 
-RESTATUSED = ["hk-epd-emsd-default-electricity", "hk-clp-2019", "hk-clp-2020",
+RESTATUSED = ["hk-clp-2019", "hk-clp-2020",
               "hk-hkelectric-2005", "hk-hkelectric-2017", "hk-hkelectric-2018", "hk-hkelectric-2019"]
 
 
@@ -103,4 +103,12 @@ def test_summaries_and_extractions_are_not_verified(factor_id: str) -> None:
     row = default_library().get(factor_id)
     assert row.review_status == "unverified"
     assert "Review status (session 3" in row.notes
+
+
+def test_government_reprint_of_the_territory_wide_default_counts() -> None:
+    """The 0.7 kg/kWh default is printed, with attribution to the EPD/EMSD Guidelines, by two
+    HKSAR government publications: an official reprint, so verified under the rule."""
+    row = default_library().get("hk-epd-emsd-default-electricity")
+    assert row.review_status == "verified"
+    assert "cas.gov.hk" in row.notes and "Guidelines' own table was not read" in row.notes
 
