@@ -978,9 +978,31 @@ class _Search:
                               fg.years)
             si, doms = (kept[0][0], kept[0][1]) if kept else (0, {})
             self._near_misses(fg, ef, settings[si], doms, max_candidates)
+            if not ef.candidates and not ef.reason:
+                ef.reason = self._why_no_candidate(fg)
             if profile is not None:
                 self._profile_candidate(fg, ef, profile, rep)
         return Explanation(figures=figures, methods=methods, reporting_year=self.year)
+
+    def _why_no_candidate(self, fg: _Figure) -> str:
+        """Why nothing was even tried for a figure: the carriers of its rows that no shipped
+        factor can turn into it (e.g. raw coal has coal equivalents but no emission factor)."""
+        facet = "coal" if fg.column == "energy_tce" else "emission"
+        carriers_in = sorted({c for (c, _u, _s, _y, _r) in fg.qty})
+        lacking = [v.carrier for v in self.vars if v.facet == facet and v.carrier in carriers_in and not v.options]
+        if not lacking and facet == "emission" and fg.column in ("co2e_t", "co2_t"):
+            # options that carry CH4/N2O only (IPCC Table 2.2 rows for raw coal, no CO2 row)
+            no_co2 = [v.carrier for v in self.vars if v.facet == "emission" and v.carrier in carriers_in and v.options
+                      and not any(o.carbon or any((r.gas or "").upper() in ("CO2", "CO2E") for r in (*o.emission, *o.family))
+                                  for o in v.options)]
+            if no_co2:
+                return (f"no candidate: no shipped CO2 factor applies to {', '.join(no_co2)} (only CH4/N2O rows); "
+                        f"give one in a profile (a factor id or a literal quantity) to recompute this figure")
+        if not lacking:
+            return "no candidate"
+        what = "emission factor" if facet == "emission" else "coal-equivalent coefficient"
+        return (f"no candidate: no shipped {what} applies to the rows of {', '.join(lacking)} (their units, years "
+                f"and regions); give one in a profile (a factor id or a literal quantity) to recompute this figure")
 
     def _value_of(self, fg: _Figure, st: _Setting, choice: Mapping[int, int]) -> Fraction:
         got = self.contributions(fg, st)

@@ -243,3 +243,19 @@ def test_periods_that_name_no_year_stay_errors(period: str) -> None:
     with pytest.raises(ActivityDataError) as exc:
         ghgcalc.calculate(df, "kuaishou-2022")
     assert exc.value.issues[0].column == "period"
+
+
+def test_explain_says_why_a_figure_has_no_candidate() -> None:
+    """Hop Fung Group, Annual Report 2020, ESG report p.35 (Figure II, irasia.com online report):
+    diesel and petrol in litres, coal in tonnes, total GHG 174,199 t CO2e. No shipped factor turns
+    litres of diesel/petrol into emissions (no density or per-litre factor is shipped) and raw coal
+    has CH4/N2O rows only: explain must say so, not just "no candidate"."""
+    activity = pd.DataFrame({
+        "carrier": ["來自固定源的柴油消耗(升)", "來自流動源的汽油消耗(升)", "來自固定源的煤炭消耗(噸)",
+                    "來自流動源的柴油消耗(升)", "設備耗電(千瓦時)"],
+        "quantity": ["154,578", "19,422", "100,750", "3,521", "54,813"],
+        "unit": ["升", "升", "噸", "升", "千瓦時"], "period": [2020] * 5})
+    reported = {"reporting_year": 2020, "reported": [{"metric": "scope1_2", "value": "174,199", "unit": "t CO2e"}]}
+    fig = ghgcalc.explain(activity, reported).figures[0]
+    assert not fig.candidates
+    assert "no shipped emission factor applies to the rows of diesel, gasoline, raw_coal" in fig.reason
