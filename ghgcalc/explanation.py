@@ -554,6 +554,8 @@ class _Search:
         self.dens = dens
         #: the activity data as given (re-read when a method's profile sets another default region)
         self.source: Any = None
+        #: tables re-read from ``source``, by what reading takes from a profile (see :meth:`_table_for`)
+        self._reread: dict[tuple[str, int, tuple[str, ...]], ActivityTable] = {}
         frame = table.frame
         self.frame = frame
         known = carriers()
@@ -1183,13 +1185,21 @@ class _Search:
         """(result, reconciliation) of a profile run through the engine on the activity table."""
         prof = load_profile(profile)
         method = Method.from_profile(prof, self.lib)
-        table = self.table
-        if self.source is not None and canonical_region(prof.region) != canonical_region(self.region):
-            # rows without a region take the profile's: read the table again under this method's
-            # region (a region the rows name themselves stays theirs, as in `reconcile`)
-            table = read_activities(self.source, prof)
-        result = compute(table, method, None, on_error="collect")
+        result = compute(self._table_for(prof), method, None, on_error="collect")
         return result, reconcile(result, rep, {d.name: (d.value, d.unit) for d in self.dens} if self.dens else None)
+
+    def _table_for(self, prof: Profile) -> ActivityTable:
+        """The activity table as the engine reads it under ``prof``: rows without a region take
+        the profile's, so a method with another default region gets the table read again under
+        it (a region the rows name themselves stays theirs, as in `reconcile`). Each reading is
+        kept, keyed by what reading takes from a profile (region, reporting year, carriers), so
+        the methods and the per-figure runs of one profile read the source once."""
+        if self.source is None or canonical_region(prof.region) == canonical_region(self.region):
+            return self.table
+        key = (canonical_region(prof.region), prof.reporting_year, tuple(sorted(prof.carriers)))
+        if key not in self._reread:
+            self._reread[key] = read_activities(self.source, prof)
+        return self._reread[key]
 
     def _verify(self, prof: Mapping[str, Any], rep: ReportedFigures) -> list[dict[str, Any]]:
         """Run the method through the engine and reconcile: the engine's own statuses."""

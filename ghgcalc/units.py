@@ -160,9 +160,9 @@ _CO2E_SPELLING = re.compile(r"CO2[\s-]*(?:eq(?:uivalents?|uiv)?\.?|e)(?![A-Za-z0
 # currencies printed with a symbol (HK$, RMB¥, US$); pint cannot read "$"
 _CURRENCY_SYMBOL = ((re.compile(r"HK\$"), " HKD "), (re.compile(r"US\$"), " USD "),
                     (re.compile(r"(?:RMB|CN)?[¥￥]"), " CNY "))
-# per employee as Chinese reports print it: "/人", "/名員工", "/每名僱員", "/每位員工"
 # "萬元營業收入" (10^4 yuan of revenue): the words after the currency name the denominator, not a unit
 _REVENUE_WORDS = re.compile(r"(?<=元|幣|币)\s*(?:營業收入|营业收入|營業額|营业额|總收入|总收入|收入|產值|产值)")
+# per employee as Chinese reports print it: "/人", "/名員工", "/每名僱員", "/每位員工"
 _PER_EMPLOYEE = re.compile(r"/\s*每?\s*[名位]?\s*(?:員工|员工|僱員|雇员|雇員|職員|职员|人)")
 _UNIT_TOKEN = r"[A-Za-z0-9_.\u4e00-\u9fff]+(?:\*\*-?\d+)?"
 _DENOMINATOR_RUN = re.compile(rf"/\s*({_UNIT_TOKEN}(?:\s+{_UNIT_TOKEN})+)(?=\s*(?:$|[*/)]))")
