@@ -18,14 +18,16 @@ from ghgcalc.factors import default_library
 from ghgcalc.profiles import load_profile
 
 
-def _coef(carrier: str, unit: str, suffix: str = "") -> Fraction:
+def _coef(carrier: str, unit: str, suffix: str = "", year: int = 2023) -> Fraction:
+    """t CO2 per unit of ``carrier`` by the carbon content method with the China default rows
+    ``cn-default-<ncv|cc|of>-<carrier><suffix>``, for data year ``year``."""
     slug = carrier.replace("_", "-")
-    prof = {"id": "cn-default", "reporting_year": 2023, "gwp_set": "AR5", "carriers": {carrier: {
+    prof = {"id": "cn-default", "reporting_year": year, "gwp_set": "AR5", "carriers": {carrier: {
         "heating_value": f"cn-default-ncv-{slug}{suffix}",
         "carbon_content": f"cn-default-cc-{slug}{suffix}",
         "oxidation_rate": f"cn-default-of-{slug}{suffix}",
     }}}
-    res = Method.from_profile(load_profile(prof)).resolve(carrier, unit, 2023, "CN", 0)
+    res = Method.from_profile(load_profile(prof)).resolve(carrier, unit, year, "CN", 0)
     assert res.error is None, res.error
     coef = res.coef["co2_t"]
     assert coef is not None
