@@ -23,7 +23,7 @@ import pandas as pd
 from .carriers import carrier_aliases, carriers, label_qualifiers, normalize_key
 from .errors import InputError, RowIssue
 from .profiles import Profile
-from .units import conversion_factor, gas_of, parse_unit
+from .units import conversion_factor, dims_of, gas_of, parse_unit
 
 __all__ = ["OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "RawTable", "canonical_column", "find_header_row",
            "read_activities", "read_raw", "read_table"]
@@ -741,6 +741,111 @@ def _carrier_from_parts(text: str, lookup: Any) -> str | None:
     return cid
 
 
+#: gases a fugitive-carrier label may name ("R-410A", "冷媒（R-22）", "SF6"); CO2, CH4 and N2O
+#: are combustion or process gases, never read off a carrier label
+_NOT_REFRIGERANT_GASES = frozenset({"CO2", "CO2e", "CH4", "N2O"})
+
+
+def _gas_in_label(piece: str) -> str | None:
+    """The fluorinated gas a label piece names (``R-410A``, ``HFC-134a``), else None."""
+    try:
+        g = gas_of(f"kg {piece.strip()}")
+    except InputError:
+        return None
+    return g if g and g not in _NOT_REFRIGERANT_GASES else None
+
+
+def _fugitive_label(text: str, lookup: Any) -> tuple[str, str] | None:
+    """A carrier label that names a refrigerant gas (``R-410A``, ``Refrigerant R-410A``,
+    ``冷媒（R-22）``, ``HFC-134a top-up``): the fugitive carrier and the gas, so that a row in
+    bare ``kg`` is read as ``kg R-410A`` (GHG Protocol Corporate Standard, ch. 4: fugitive
+    emissions are Scope 1). Every piece must be the gas, a fugitive-carrier word or a unit."""
+    fugitive = [c for c in carriers().values() if c.type == "fugitive"]
+    if not fugitive:
+        return None
+    pieces = [run.strip(" ,，-_.") for chunk in _LABEL_SPLIT.split(unicodedata.normalize("NFKC", str(text)))
+              for part in _SPACED_DASH.split(chunk) for run in _CJK_RUNS.findall(part)]
+    gases: set[str] = set()
+    carrier_id = fugitive[0].id
+
+    def is_fugitive_word(words: str) -> str | None:
+        cid = lookup(normalize_key(words)) if words else None
+        return cid if cid and carriers()[cid].type == "fugitive" else None
+
+    for p in (p for p in pieces if p):
+        if (cid := is_fugitive_word(p)) is not None:
+            carrier_id = cid
+            continue
+        g = _gas_in_label(p)
+        if g is None:   # "Refrigerant R-410A", "R-410A top-up": fugitive words on either side
+            words = p.split()
+            for k in range(1, len(words)):
+                head, tail = " ".join(words[:k]), " ".join(words[k:])
+                if (cid := is_fugitive_word(head)) and (g := _gas_in_label(tail)):
+                    carrier_id = cid
+                    break
+                if (cid := is_fugitive_word(tail)) and (g := _gas_in_label(head)):
+                    carrier_id = cid
+                    break
+        if g is not None:
+            gases.add(g)
+            continue
+        try:
+            parse_unit(p)
+        except InputError:
+            return None
+    if len(gases) != 1:
+        return None
+    return carrier_id, gases.pop()
+
+
+def _carrier_units(carrier_ids: np.ndarray, label_gas: np.ndarray, unit_col: pd.Series, df_index: pd.Index,
+                   issues: list[RowIssue]) -> tuple[pd.Series, np.ndarray]:
+    """Units that the row's carrier gives a meaning: a Towngas row in ``units`` is in
+    towngas_unit (``unit_aliases`` in carriers.yaml); a row whose carrier label names a
+    refrigerant gas and whose unit is a bare mass is a mass of that gas (``kg`` -> ``kg R-410A``).
+    The rewritten unit is what the row's results show; a unit naming another gas than the
+    label is an error. Per distinct (carrier, gas, unit), so large tables pay little."""
+    bad = np.zeros(len(unit_col), dtype=bool)
+    aliased = {cid: {normalize_key(k): v for k, v in c.unit_aliases.items()} for cid, c in carriers().items() if c.unit_aliases}
+    has_gas = np.array([g is not None for g in label_gas], dtype=bool)
+    cand = has_gas | np.isin(carrier_ids.astype(str), list(aliased))
+    if not cand.any():
+        return unit_col, bad
+    idx = np.flatnonzero(cand)
+    units = unit_col.astype(object)
+    new: dict[tuple[str, str | None, str], tuple[str | None, str | None]] = {}
+    out = units.copy()
+    for i in idx:
+        cid, g, u = str(carrier_ids[i]), label_gas[i], units.iloc[i]
+        text = "" if u is None or (isinstance(u, float) and u != u) else str(u).strip()
+        key = (cid, g, text)
+        if key not in new:
+            rewritten: str | None = None
+            reason: str | None = None
+            if g is None:
+                rewritten = aliased.get(cid, {}).get(normalize_key(text.strip("()（）[]【】 ")))
+            else:
+                try:
+                    d = dims_of(text)
+                    ug = gas_of(text)
+                except InputError:
+                    d, ug = {}, None
+                if d == {"[mass]": 1}:
+                    rewritten = f"{text} {g}"
+                elif ug is not None and ug != g and ug not in _NOT_REFRIGERANT_GASES:  # t CO2e: already converted
+                    reason = f"the carrier names {g} but the unit is a mass of {ug}"
+            new[key] = (rewritten, reason)
+        rewritten, reason = new[key]
+        if rewritten is not None:
+            out.iloc[i] = rewritten
+        elif reason is not None:
+            issues.append(RowIssue(row=_row_label(df_index[i]), column="unit", value=_py(u), reason=reason,
+                                   hint=f"give the mass of {g} (e.g. kg), or name the gas in the carrier column to match"))
+            bad[i] = True
+    return out, bad
+
+
 def _blank_rows(df: pd.DataFrame) -> np.ndarray | None:
     """Rows whose every cell is empty (Excel's trailing rows, blank lines): not data, skipped
     and counted. Checked only where the carrier cell is empty, so clean tables pay little."""
@@ -797,10 +902,16 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     def lookup(key: str) -> str | None:
         return aliases.get(key) or profile_carriers.get(key)
 
+    label_gases: list[str | None] = []
     for u in uniques:
         k = normalize_key(str(u))
-        resolved.append(lookup(k) or _carrier_from_parts(str(u), lookup) or _carrier_with_qualifiers(k, lookup)
-                        or (None if not k else f"?{u}"))
+        cid = lookup(k) or _carrier_from_parts(str(u), lookup) or _carrier_with_qualifiers(k, lookup)
+        fugitive_or_none = cid is None or (cid in carriers() and carriers()[cid].type == "fugitive")
+        fug = _fugitive_label(str(u), lookup) if fugitive_or_none and k else None
+        if fug is not None:
+            cid = fug[0]
+        label_gases.append(fug[1] if fug is not None else None)
+        resolved.append(cid or (None if not k else f"?{u}"))
     resolved_arr = np.array(resolved, dtype=object)
     carrier_ids = resolved_arr[codes]
     u_empty = np.array([c is None for c in resolved], dtype=bool)
@@ -810,8 +921,10 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     q, qtext, qbad = _parse_quantities(df["quantity"], issues, comma_ambiguous=raw.delimiter == ";")
     bad |= qbad
 
+    # units: a carrier may give a unit its meaning (Towngas "units", a refrigerant label's gas)
+    unit_col, ubad = _carrier_units(carrier_ids, np.array(label_gases, dtype=object)[codes], df["unit"], df.index, issues)
+    bad |= ubad
     # units: parse each distinct spelling once
-    unit_col = df["unit"]
     ucodes, uuniques = _factorize(unit_col)
     unit_ok = np.zeros(len(uuniques), dtype=bool)
     unit_text = np.empty(len(uuniques), dtype=object)

@@ -26,6 +26,9 @@ class Carrier(BaseModel):
     metric_unit: str | None = None
     labels: dict[str, str] = {}
     aliases: list[str] = []
+    #: unit spellings that mean a carrier-specific unit on this carrier's rows only
+    #: (Towngas "unit" = towngas_unit, 48 MJ); folded as :func:`normalize_key` folds
+    unit_aliases: dict[str, str] = {}
 
 
 def normalize_key(text: str) -> str:
