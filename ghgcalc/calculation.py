@@ -39,7 +39,7 @@ from .errors import ActivityDataError, FactorError, GhgcalcError, InputError, Pr
 from .factors import FactorLibrary, FactorRow
 from .profiles import CarrierMethod, MarketBased, MarketMethod, Profile, load_profile, profile_library, resolve_ref
 from .regions import canonical_instrument, canonical_region, grid_of, instruments, regions
-from .units import gas_of, parse_unit
+from .units import dims_of, gas_of, parse_unit
 
 __all__ = ["MARKET_COLUMN", "OUTPUT_COLUMNS", "Method", "Resolution", "calculate", "method_for", "resolve_keys"]
 
@@ -342,8 +342,7 @@ class Method:
             if found is None:
                 have = ", ".join(f"{c.id} [{c.unit}]" for c in convs) or "none"
                 raise _Unresolvable("unit", f"cannot apply {row.id} [{row.unit}] to {carrier} in {unit!r} "
-                                    f"(conversions in the profile: {have})",
-                                    "add a heating_value or density for this carrier to the profile, or use a unit the factor accepts")
+                                    f"(conversions in the profile: {have})", _conversion_hint(carrier, unit, convs))
             out[g] = (found[0], {row.id: 1, **found[1]})
         return out
 
@@ -359,8 +358,7 @@ class Method:
         if found is None:
             have = ", ".join(f"{c.id} [{c.unit}]" for c in convs) or "none"
             raise _Unresolvable("unit", f"cannot apply carbon content {cc.id} [{cc.unit}] to {carrier} in {unit!r} "
-                                f"(conversions in the profile: {have})",
-                                f"set heating_value under [carriers.{carrier}] so the activity becomes heat")
+                                f"(conversions in the profile: {have})", _conversion_hint(carrier, unit, convs))
         notes.append(f"CO2 = activity x heating value x carbon content {cc.id} x oxidation rate {of.id} x 44/12 (GB/T 32151.1 formula 3)")
         return found[0], {cc.id: 1, of.id: 1, **found[1]}
 
@@ -602,6 +600,34 @@ class Method:
                           terms=terms)
 
 
+def _conversion_hint(carrier: str, unit: str, convs: Sequence[FactorRow]) -> str:
+    """What the profile lacks to bring an activity in ``unit`` to its factor: a density when
+    the activity is a volume and the heating values are per mass (or the reverse), which no
+    shipped table supplies for liquid fuels (densities vary by grade and temperature:
+    the supplier's specification gives it), else a heating value."""
+    try:
+        d = dims_of(unit)
+    except InputError:
+        d = {}
+    volume, mass = {"[length]": 3}, {"[mass]": 1}
+    per_mass = any(_dims_or_empty(f"({c.unit}) * kg") == {"[length]": 2, "[time]": -2, "[mass]": 1} for c in convs)
+    per_volume = any(_dims_or_empty(f"({c.unit}) * m^3") == {"[length]": 2, "[time]": -2, "[mass]": 1} for c in convs)
+    if (d == volume and per_mass) or (d == mass and per_volume):
+        return (f"{unit!r} is a {'volume' if d == volume else 'mass'} and the heating value is per "
+                f"{'mass' if d == volume else 'volume'}: add density = \"<value> kg/L\" (from the supplier's "
+                f"specification or your own measurement) under [carriers.{carrier}], or give the quantity in "
+                f"{'t' if d == volume else 'm^3'}")
+    return (f"set heating_value (or density) under [carriers.{carrier}] so the activity becomes heat, "
+            "or use a unit the factor accepts")
+
+
+def _dims_or_empty(unit: str) -> dict[str, Fraction]:
+    try:
+        return dims_of(unit)
+    except InputError:
+        return {}
+
+
 def _one_of_co2_and_co2e(by_gas: dict[str, list[FactorRow]], carrier: str, region: str, notes: list[str]) -> None:
     """CO2 and CO2e factors of one carrier that cover different regions are alternatives, not
     two gases to add: a profile pinning CLP's factor (printed in kg CO2/kWh) for HK-CLP and HK
@@ -750,7 +776,7 @@ def method_for(profile: Profile, library: FactorLibrary | None = None) -> Method
     resolved (in exact arithmetic, through pint) once per process rather than once per call,
     per streamed chunk or per Dask partition."""
     tables = []
-    for t in profile.factor_tables:
+    for t in [*profile.inherited_tables, *profile.factor_tables]:
         p = Path(t) if Path(t).is_absolute() or profile.base_dir is None else Path(profile.base_dir) / t
         try:
             st = p.stat()

@@ -334,6 +334,8 @@ def cmd_profiles(args: argparse.Namespace) -> int:
           f"GWP set: {prof.gwp_set}  energy basis: {prof.energy_basis}")
     pin = f" (pinned by factor_data_version = {prof.factor_data_version!r})" if prof.factor_data_version else ""
     print(f"factor data version: {method.library.data_version}{pin}")
+    if prof.extends:
+        print(f"extends: {prof.extends} (its settings and factors, with this profile's own on top)")
     if prof.description:
         print(prof.description.strip())
     for cid, cm in prof.carriers.items():

@@ -129,8 +129,15 @@ class Profile(BaseModel):
     carriers: dict[str, CarrierMethod] = Field(default_factory=dict)
     market_based: MarketBased | None = None
     notes: dict[str, str] = Field(default_factory=dict)
+    #: the profile this one starts from (a built-in id or a TOML path, relative to this
+    #: file): its settings and per-carrier factors apply unless this profile sets them
+    #: (:func:`load_profile`); recorded as given
+    extends: str | None = None
     # set by the loader, not by the file
     base_dir: str | None = Field(default=None, exclude=True)
+    #: factor tables of the profiles extended, as absolute paths already checked against
+    #: their own profile's directory
+    inherited_tables: list[str] = Field(default_factory=list, exclude=True)
 
     def method(self, carrier: str) -> CarrierMethod | None:
         return self.carriers.get(carrier)
@@ -174,34 +181,88 @@ def load_profile(profile: str | Path | Mapping[str, Any] | Profile) -> Profile:
     """
     if isinstance(profile, Profile):
         return profile
-    name: str
-    base: Path | None = None
-    if isinstance(profile, Mapping):
-        data = dict(profile)
-        name = str(data.get("id", "<dict>"))
-    else:
-        text_ref = str(profile)
-        builtins = builtin_profiles()
-        path = Path(text_ref)
-        if text_ref in builtins and not path.is_file():
-            path = builtins[text_ref]
-        if not path.is_file():
-            raise ProfileError(
-                f"not a built-in profile id ({', '.join(builtins) or 'none shipped'}) nor a file", profile=text_ref
-            )
-        name = str(path)
-        base = path.resolve().parent
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ProfileError(f"not valid TOML: {exc}", profile=name) from None
+    data, name, base = _read_profile_data(profile, None)
+    inherited: list[str] = []
+    if data.get("extends") is not None:
+        data, inherited = _extend(data, name, base, seen=())
     try:
         prof = Profile.model_validate(data)
     except ValidationError as exc:
         key, msg = _format_validation(exc)
         raise ProfileError(msg, key=key, profile=name) from None
     prof.base_dir = str(base) if base else None
+    prof.inherited_tables = inherited
     return prof
+
+
+def _read_profile_data(profile: str | Path | Mapping[str, Any], relative_to: Path | None) -> tuple[dict[str, Any], str, Path | None]:
+    """The raw data of a profile (dict, built-in id or TOML path; a relative path is taken
+    relative to ``relative_to`` when given), its name for messages, and its directory."""
+    if isinstance(profile, Mapping):
+        return dict(profile), str(profile.get("id", "<dict>")), None
+    text_ref = str(profile)
+    builtins = builtin_profiles()
+    path = Path(text_ref)
+    if relative_to is not None and not path.is_absolute():
+        path = relative_to / path
+    if text_ref in builtins and not path.is_file():
+        path = builtins[text_ref]
+    if not path.is_file():
+        raise ProfileError(
+            f"not a built-in profile id ({', '.join(builtins) or 'none shipped'}) nor a file", profile=text_ref
+        )
+    name = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"not valid TOML: {exc}", profile=name) from None
+    return data, name, path.resolve().parent
+
+
+#: keys merged entry by entry when a profile extends another; every other key is replaced
+_MERGED_KEYS = ("gwp", "notes")
+
+
+def _extend(data: dict[str, Any], name: str, base_dir: Path | None, seen: tuple[str, ...]) -> tuple[dict[str, Any], list[str]]:
+    """A profile's data on top of the profile it ``extends`` (recursively).
+
+    Top-level settings of the extending profile replace the base's; ``carriers`` are merged
+    per carrier and, within a carrier, per kind (``[carriers.gasoline] density = "0.74 kg/L"``
+    adds a density and keeps the base's emission factors and heating value); ``gwp`` and
+    ``notes`` per entry; ``factor_tables`` of both apply (the base's relative to its own
+    file). ``id``, ``title`` and ``description`` are not inherited: they name the base."""
+    ref = data["extends"]
+    if not isinstance(ref, str) or not ref.strip():
+        raise ProfileError("extends must name a built-in profile id or a TOML file", key="extends", profile=name)
+    if ref in seen or len(seen) > 8:
+        raise ProfileError(f"profiles extend each other in a cycle ({' -> '.join((*seen, ref))})", key="extends", profile=name)
+    try:
+        bdata, bname, bdir = _read_profile_data(ref, base_dir)
+    except ProfileError as exc:
+        raise ProfileError(f"extends {ref!r}: {exc.reason}", key="extends", profile=name) from None
+    inherited: list[str] = []
+    if bdata.get("extends") is not None:
+        bdata, inherited = _extend(bdata, bname, bdir, (*seen, ref))
+    try:  # the base must be a valid profile on its own; its tables are checked against its own directory
+        bprof = Profile.model_validate(bdata)
+    except ValidationError as exc:
+        key, msg = _format_validation(exc)
+        raise ProfileError(f"extends {ref!r}: {msg}", key=f"extends:{key}", profile=name) from None
+    bprof.base_dir = str(bdir) if bdir else None
+    inherited = inherited + [str(table_path(bprof, t, key=f"extends:factor_tables.{i}")) for i, t in enumerate(bprof.factor_tables)]
+    # id, title and description name and describe the base: the extending profile gives its own id
+    merged: dict[str, Any] = {k: v for k, v in bdata.items() if k not in ("id", "title", "description", "factor_tables", "extends")}
+    for k, v in data.items():
+        if k == "carriers" and isinstance(v, Mapping):
+            cars = {c: dict(m) for c, m in (merged.get("carriers") or {}).items()}
+            for c, m in v.items():
+                cars[c] = {**cars.get(c, {}), **m} if isinstance(m, Mapping) else m
+            merged["carriers"] = cars
+        elif k in _MERGED_KEYS and isinstance(v, Mapping):
+            merged[k] = {**(merged.get(k) or {}), **v}
+        else:
+            merged[k] = v
+    return merged, inherited
 
 
 def table_path(profile: Profile, table: str, *, key: str) -> Path:
@@ -232,6 +293,11 @@ def profile_library(profile: Profile, base: FactorLibrary | None = None) -> Fact
     """The shipped factors plus the profile's own tables (paths relative to the profile)."""
     lib = pinned_library(profile, base)
     extra: list[FactorRow] = []
+    for i, t in enumerate(profile.inherited_tables):
+        try:
+            extra.extend(load_table(Path(t)))
+        except FactorError as exc:
+            raise ProfileError(str(exc), key=f"extends:factor_tables.{i}", profile=profile.id) from None
     for i, t in enumerate(profile.factor_tables):
         p = table_path(profile, t, key=f"factor_tables.{i}")
         try:
