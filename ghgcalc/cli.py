@@ -260,6 +260,29 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK if ex.ok else EXIT_DIFFERS
 
 
+def _factors_summary(lib: Any, fmt: str) -> int:
+    """Rows per source table (``factors/<source>/<table>``) and review status, with totals."""
+    from .factors import data_version
+
+    statuses = ("verified", "derived", "unverified")
+    counts: dict[str, dict[str, int]] = {}
+    for r in lib.select():
+        src = r.source_file or "(no file)"
+        counts.setdefault(src, dict.fromkeys(statuses, 0))[r.review_status] += 1
+    total = {s: sum(c[s] for c in counts.values()) for s in statuses}
+    if fmt == "json":
+        print(json.dumps({"data_version": data_version(),
+                          "tables": [{"table": t, "rows": sum(c.values()), **c} for t, c in sorted(counts.items())],
+                          "total": {"rows": sum(total.values()), **total}}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    width = max([len(t) for t in counts] + [5])
+    print(f"{'table':{width}} {'rows':>6} " + " ".join(f"{s:>10}" for s in statuses))
+    for t, c in sorted(counts.items()):
+        print(f"{t:{width}} {sum(c.values()):>6} " + " ".join(f"{c[s]:>10}" for s in statuses))
+    print(f"{'total':{width}} {sum(total.values()):>6} " + " ".join(f"{total[s]:>10}" for s in statuses))
+    print(f"data version {data_version()}")
+    return EXIT_OK
+
 def cmd_factors(args: argparse.Namespace) -> int:
     from .factors import data_version, default_library, factors_dir, snapshot_versions, unreleased_changes, verify
 
@@ -289,7 +312,11 @@ def cmd_factors(args: argparse.Namespace) -> int:
                 if v is not None:
                     print(f"{k:17} {v}")
         return EXIT_OK
+    if args.factors_cmd == "summary":
+        return _factors_summary(lib, args.format)
     rows = lib.select(carrier=args.carrier, kind=args.kind, region=args.region, year=args.year)
+    if args.status:
+        rows = [r for r in rows if r.review_status == args.status]
     if args.format == "json":
         print(json.dumps([r.public_dict() for r in rows], ensure_ascii=False, indent=2))
     else:
@@ -443,7 +470,10 @@ def build_parser() -> argparse.ArgumentParser:
     fl.add_argument("--kind")
     fl.add_argument("--region")
     fl.add_argument("--year", type=int)
+    fl.add_argument("--status", choices=["verified", "derived", "unverified"], help="only rows of this review status")
     fl.add_argument("--format", choices=["table", "json"], default="table")
+    fsum = fs.add_parser("summary", help="rows per source table and review status")
+    fsum.add_argument("--format", choices=["table", "json"], default="table")
     fsh = fs.add_parser("show")
     fsh.add_argument("id")
     fsh.add_argument("--format", choices=["table", "json"], default="table")

@@ -86,6 +86,24 @@ def test_factors_commands() -> None:
     assert "0.5703" in run("factors", "show", "cn-mee-grid-national-2022").stdout
 
 
+def test_factors_summary_counts_every_row_by_table_and_status() -> None:
+    from ghgcalc.factors import default_library
+
+    lib = default_library()
+    p = run("factors", "summary", "--format", "json")
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    assert data["total"]["rows"] == len(lib.select())
+    assert sum(t["rows"] for t in data["tables"]) == len(lib.select())
+    for status in ("verified", "derived", "unverified"):
+        assert data["total"][status] == sum(1 for r in lib.select() if r.review_status == status)
+        listed = json.loads(run("factors", "list", "--status", status, "--format", "json").stdout)
+        assert len(listed) == data["total"][status] and {r["review_status"] for r in listed} <= {status}
+    grid = next(t for t in data["tables"] if t["table"] == "cn-mee-ets-grid/national.csv")
+    assert grid["rows"] == len([r for r in lib.select() if r.source_file == "cn-mee-ets-grid/national.csv"])
+    assert "total" in run("factors", "summary").stdout
+
+
 def test_profiles_commands() -> None:
     assert "kuaishou-2022" in run("profiles", "list").stdout
     p = run("profiles", "show", "kuaishou-2022")
