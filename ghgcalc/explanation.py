@@ -927,6 +927,8 @@ class _Search:
         methods: list[MethodCandidate] = []
         kept: list[tuple[int, dict[int, set[int]], list[int]]] = []
         seen: set[tuple[str, ...]] = set()
+        same_for_report: set[tuple[Any, ...]] = set()
+        verified = 0
         for _score, si, doms, explained in found:
             st = settings[si]
             prof, ids, notes = self._profile(st, doms)
@@ -935,11 +937,24 @@ class _Search:
                 continue
             seen.add(key)
             entries = self._verify(prof, rep)
+            verified += 1
+            # a method that differs from one already listed only in choices no reported figure
+            # depends on (a tce coefficient when no tce figure is printed), and that the engine
+            # gives the same figures, is the same method for this report
+            core = sorted({i for vi, d in doms.items() if d
+                           for i in self._used_ids(self.vars[vi].options[min(d, key=self._pref_key(vi))])})
+            sig = (*core, prof["gwp_set"] if "CO2 only: the GWP set does not change any figure" not in notes else "",
+                   tuple((e.get("status"), e.get("recomputed")) for e in entries))
+            if sig in same_for_report:
+                if verified >= 20:
+                    break
+                continue
+            same_for_report.add(sig)
             methods.append(MethodCandidate(profile=prof, explains=[_label(rep.reported[i]) for i in explained],
                                            statuses={_label(f): e["status"] for f, e in zip(rep.reported, entries, strict=False)},
                                            notes=notes, factor_ids=ids, entries=entries))
             kept.append((si, doms, explained))
-            if len(methods) >= 5:
+            if len(methods) >= 5 or verified >= 20:
                 break
         # what the engine reproduces decides among the methods the search found (stable: the
         # search's order otherwise); a method the engine cannot run on some rows sinks
@@ -1156,6 +1171,9 @@ class _Search:
             ids.append(st.mwh_row.id)
         if len(regions) > 1:
             notes.append(f"factors of several regions ({', '.join(sorted(regions))}) applied to rows of region {self.region}")
+        elif regions and not self.region_given:
+            notes.append(f"region assumed: the rows give no region other than {self.region}, and this method puts every row "
+                         f"in {next(iter(regions))} (its factor's region); check that the report's operations are there")
         if not nonco2:
             notes.append("CO2 only: the GWP set does not change any figure")
         prof["carriers"] = cars

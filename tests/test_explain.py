@@ -347,3 +347,16 @@ def test_built_in_methods_are_recovered_from_their_own_figures(profile_id: str) 
     assert ex.ok, ex.to_text()
     assert set(ex.methods[0].statuses.values()) == {"reproduced"}
     assert len(ex.methods[0].explains) == len(figs)
+
+
+def test_a_regional_factor_on_data_without_regions_is_flagged_and_methods_are_not_repeated(tmp_path: Path) -> None:
+    """156 t from 1,000 MWh in 2023 is the Sichuan factor (0.1564, MEE/NBS 2023 table 3); the
+    data give no region, so the method says it assumed one. Methods that differ only in a
+    coefficient no printed figure depends on (tce of electricity: no tce figure) are one."""
+    (tmp_path / "a.csv").write_text("carrier,quantity,unit,period\nelectricity,1000,MWh,2023\ndiesel,10,t,2023\n", encoding="utf-8")
+    (tmp_path / "r.yaml").write_text('reporting_year: 2023\nreported:\n  - {metric: scope2, value: "156", unit: t CO2e}\n',
+                                     encoding="utf-8")
+    ex = ghgcalc.explain(tmp_path / "a.csv", tmp_path / "r.yaml")
+    assert ex.methods and "cn-mee-nbs-grid-sichuan-2023" in ex.methods[0].factor_ids
+    assert any(n.startswith("region assumed:") and "CN-SC" in n for n in ex.methods[0].notes)
+    assert len(ex.methods) == 1, [m.factor_ids for m in ex.methods]
