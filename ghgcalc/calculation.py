@@ -584,10 +584,16 @@ class Method:
                 used[mrow.id] = None
         else:
             found = _path(activity, "MWh", convs)
-            if found is None:
+            if found is None and _no_heating_value_on_purpose(method):
+                coef["energy_mwh"] = None
+                notes.append(f"energy not computed: heating_value = [] in the profile says on purpose that {carrier} has no "
+                             f"heating value here (e.g. a per-litre method without one); set one to count its energy")
+            elif found is None:
                 raise _Unresolvable("unit", f"cannot express {carrier} in {unit!r} as energy: the profile gives no heating value "
-                                    "that fits", f"set heating_value under [carriers.{carrier}]")
-            coef["energy_mwh"], chains["energy_mwh"] = found
+                                    "that fits", f"set heating_value under [carriers.{carrier}], or heating_value = [] to say "
+                                    "on purpose that its energy is not computed")
+            else:
+                coef["energy_mwh"], chains["energy_mwh"] = found
             if tce is not None:
                 coef["energy_tce"], chains["energy_tce"] = tce
             else:
@@ -626,6 +632,16 @@ def _dims_or_empty(unit: str) -> dict[str, Fraction]:
         return dims_of(unit)
     except InputError:
         return {}
+
+
+def _no_heating_value_on_purpose(method: CarrierMethod) -> bool:
+    """``heating_value = []`` (an empty list, not an absent key) in a profile says on purpose
+    that the carrier's activity is not turned into energy: emission factors given per litre
+    of fuel (as Hong Kong carbon audits apply them, EPD/EMSD 2010 Guidelines) reach CO2, CH4
+    and N2O without one. Such rows carry no energy figure (``energy_mwh`` empty), and that is
+    recorded on each of them, as ``emission = []`` is for emissions. Without the key, a row
+    that cannot reach energy stays an error."""
+    return isinstance(method.heating_value, list) and not method.heating_value
 
 
 def _one_of_co2_and_co2e(by_gas: dict[str, list[FactorRow]], carrier: str, region: str, notes: list[str]) -> None:

@@ -41,6 +41,7 @@ class CarrierMethod(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     emission: list[str] | None = None
+    #: ``[]`` (empty list) says on purpose: no heating value, energy not computed (recorded)
     heating_value: Ref | None = None
     coal_equivalent: Ref | None = None
     density: Ref | None = None
