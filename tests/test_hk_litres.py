@@ -131,3 +131,16 @@ def test_builtin_hong_kong_profile_still_names_the_missing_fuel_factors() -> Non
 def test_per_litre_emissions_are_linear_in_the_litres(litres: int) -> None:
     r = ghgcalc.calculate(_rows(quantity=str(litres)), _profile())
     assert r.metric_exact("scope1")[0] == litres * Fraction("2.6081") / 1000
+
+
+def test_a_profile_extending_the_hong_kong_builtin_adds_per_litre_diesel(tmp_path: Path) -> None:
+    # extends keeps the built-in's electricity factor (0.7 kg CO2e/kWh) and adds diesel in litres
+    path = tmp_path / "mine.toml"
+    path.write_text('id = "mine"\nextends = "hk-epd-emsd-2010"\n'
+                    '[carriers.diesel]\nemission = ["2.6 kg CO2/L"]\nheating_value = []\n', encoding="utf-8")
+    df = pd.concat([_rows(quantity="100"), _rows("electricity", "1000", "kWh")], ignore_index=True)
+    r = ghgcalc.calculate(df, str(path))
+    # diesel: 100 L x 2.6 kg = 0.26 t CO2 (Scope 1); electricity: 1000 kWh x 0.7 kg = 0.7 t CO2e (Scope 2)
+    assert r.metric_exact("scope1")[0] == Fraction("0.26")
+    assert r.metric_exact("scope2")[0] == Fraction("0.7")
+    assert "hk-epd-emsd-default-electricity" in str(r.rows["factor_ids"].iloc[1])
