@@ -23,7 +23,7 @@ PINS = [
     ("cn-default-ncv-lpg", "50.179", _NCV + ": 液化石油气 50.179 GJ/t"),
     ("cn-gbt32150-2025-heat", "0.11", "GB/T 32150-2025 clauses 7.5.6-7.5.7: 0.11 tCO2/GJ"),
     ("gbt2589-2008-diesel", "1.4571", _G08 + ": 柴油 1.4571 kgce/kg"),
-    ("gbt2589-2008-electricity-calorific", "0.1229", _G08 + ": 电力(当量值) 0.1229 kgce/(kW·h)"),
+    ("gbt2589-2008-electricity-calorific", "0.1229", _G08 + ": 电力(当量值) 0.1229 kgce/(kW·h) (unverified: nimonik.com.cn FAQ#B7013 quote; NBS yearbook 2001 notes agree)"),
     ("gbt2589-2008-natural-gas-gasfield", "1.2143", _G08 + ": 气田天然气 1.2143 kgce/m3"),
     ("gbt2589-2008-natural-gas-oilfield", "1.3300", _G08 + ": 油田天然气 1.3300 kgce/m3"),
     ("gbt2589-2020-coke", "0.9714", _G20 + ": 焦炭 0.9714 kgce/kg"),

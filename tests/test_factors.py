@@ -80,7 +80,7 @@ SEED_PINS = [
     ("ipcc-2006-v2-t1.4-diesel-co2", "74100", "IPCC 2006 Vol. 2 Table 1.4 Gas/Diesel Oil 74 100 kg/TJ"),
     ("ipcc-2006-v2-t1.4-natural-gas-co2", "56100", "IPCC 2006 Vol. 2 Table 1.4 Natural Gas 56 100 kg/TJ"),
     ("gbt2589-2020-diesel", "1.4571", "GB/T 2589 Annex A 柴油 1.4571 kgce/kg"),
-    ("gbt2589-2020-natural-gas", "1.2150", "GB/T 2589-2020 Annex A 天然气 1.1000-1.3300 kgce/m3, midpoint"),
+    ("gbt2589-2020-natural-gas", "1.2150", "GB/T 2589-2020 Annex A 天然气 1.1000-1.3300 kgce/m3, midpoint (unverified: range text not read)"),
     ("gbt2589-2020-heat", "0.03412", "GB/T 2589 Table A.2 热力 0.03412 kgce/MJ"),
     ("gbt2589-2020-electricity-calorific", "0.1229", "GB/T 2589 Annex A 电力(当量值) 0.1229 kgce/kWh"),
     ("ipcc-ar4-gwp100-ch4", "25", "AR4 WG1 Table 2.14"),

@@ -1,0 +1,160 @@
+"""GB/T 2589 《综合能耗计算通则》 rows reviewed on 2026-11-25 (issue 4, item 5): pins of the rows whose
+review status changed, the printed ranges kept as ranges, and the two electricity calibres
+(calorific equivalent 当量值 and equal value 等价值) as a profile choice.
+
+What was read: the 2008 Annex A table as reposted on msthinker.com/zhuanjia/article-134429.html
+(up to 焦炉煤气; labelled 'GB/T2589-2008 附录A' on mdjjksjc.com), the start of the 2020 text on
+duodown.com/biaozhun/61110619.html (cover and foreword only: '修改了附录A和附录B'), the NBS China
+Statistical Yearbook 2001 energy notes (www.stats.gov.cn/yearbook2001/ml/gnc.htm: 电力 当量值 0.1229
+kgce/kWh), and a 人民日报 repost of the CEC 中国电力行业年度发展报告2023 sentence on the 2022 供电标准煤耗
+(www.ineng.org/chanjing/202307/104683.html). The Annex A/B tables of GB/T 2589-2020 were not found
+in any readable copy, so no 2020 row is verified; see the factor rows' notes.
+
+Each pin: (factor_id, value as the source prints it, citation), typed from the sources, not read
+from the CSV files.
+"""
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+import pytest
+
+import ghgcalc
+from ghgcalc.errors import ActivityDataError
+from ghgcalc.factors import FactorRow, default_library
+
+_G20 = "GB/T 2589-2020 Annex A"
+_G08 = "GB/T 2589-2008 Annex A"
+
+PINS = [
+    ("gbt2589-2020-natural-gas", "1.2150",
+     _G20 + " 天然气 1.1000-1.3300 kgce/m3, midpoint; range text not read (unverified; was derived)"),
+    ("gbt2589-2020-coke-oven-gas", "0.59285",
+     _G20 + " 焦炉煤气 0.5714-0.6143 kgce/m3, midpoint; 2020 range only in third-party code (unverified; was derived)"),
+    ("gbt2589-electricity-equal-value-2022", "0.3007",
+     "电力(等价值): 2022 全国6000千瓦及以上火电厂供电标准煤耗 300.7 克/千瓦时, CEC 年度发展报告2023 as quoted by 人民日报 "
+     "(www.ineng.org/chanjing/202307/104683.html); single secondary quote (unverified; was derived)"),
+    ("gbt2589-2008-electricity-calorific", "0.1229",
+     _G08 + " 电力(当量值) 0.1229 kgce/(kW·h), quoted on nimonik.com.cn FAQ#B7013; NBS yearbook 2001 notes agree "
+     "(unverified; was verified)"),
+]
+
+# the review status each pinned row must carry after the 2026-11-25 review
+STATUS = {
+    "gbt2589-2020-natural-gas": "unverified",
+    "gbt2589-2020-coke-oven-gas": "unverified",
+    "gbt2589-electricity-equal-value-2022": "unverified",
+    "gbt2589-2008-electricity-calorific": "unverified",
+}
+
+LIB = default_library()
+EQUAL_VALUE_SERIES = "gbt2589-electricity-equal-value"
+RANGE_NOTE = "not a statistical or 95 % interval (uncertainty_coverage = range)"
+
+
+def gbt_rows() -> list[FactorRow]:
+    return [r for r in LIB if r.id.startswith("gbt2589-")]
+
+
+@pytest.mark.parametrize("factor_id, value, citation", PINS)
+def test_value_and_status_match_the_review(factor_id: str, value: str, citation: str) -> None:
+    row = LIB.get(factor_id)
+    assert row.value == value, citation
+    assert row.review_status == STATUS[factor_id], citation
+    assert "2026-11-25" in (row.notes or ""), "the notes say when and why the status changed"
+
+
+def test_printed_ranges_are_ranges_and_midpoints_are_exact() -> None:
+    ranged = [r for r in gbt_rows() if r.uncertainty_low is not None or r.uncertainty_high is not None]
+    assert {r.id for r in ranged} >= {"gbt2589-2020-natural-gas", "gbt2589-2008-coal-slime", "gbt2589-2008-coke-oven-gas"}
+    for r in ranged:
+        assert r.uncertainty_low is not None and r.uncertainty_high is not None, r.id
+        assert r.uncertainty_coverage == "range", r.id
+        assert RANGE_NOTE in (r.notes or ""), r.id
+        lo, hi, v = Fraction(r.uncertainty_low), Fraction(r.uncertainty_high), Fraction(r.value)
+        assert lo < hi, r.id
+        # every shipped range row carries the midpoint of what the standard prints
+        assert v == (lo + hi) / 2, r.id
+        assert "midpoint" in (r.notes or "").lower(), r.id
+
+
+def test_no_2020_row_claims_more_than_was_read() -> None:
+    # the GB/T 2589-2020 Annex A/B text was not read: none of its rows is verified or derived
+    rows = [r for r in gbt_rows() if "2589-2020" in (r.document or "") and r.publisher.startswith("SAMR")]
+    assert len(rows) >= 15
+    for r in rows:
+        assert r.review_status == "unverified", r.id
+    # a derived row is a midpoint of a range read in the 2008 repost
+    for r in gbt_rows():
+        if r.review_status == "derived":
+            assert "2008" in r.document, r.id
+            assert "msthinker.com" in (r.notes or "") and "Midpoint" in (r.notes or ""), r.id
+        if r.review_status == "verified":
+            assert "msthinker.com" in (r.notes or "") or "msthinker.com" in (r.url or ""), r.id
+
+
+def _equal_value_rows() -> list[FactorRow]:
+    return sorted((r for r in LIB if r.series == EQUAL_VALUE_SERIES), key=lambda r: int(r.valid_from or 0))
+
+
+def test_equal_value_series_is_one_row_per_statistic_year() -> None:
+    rows = _equal_value_rows()
+    assert [r.id for r in rows] == [f"{EQUAL_VALUE_SERIES}-{r.valid_from}" for r in rows]
+    years = [int(r.valid_from or 0) for r in rows]
+    assert len(set(years)) == len(years) and years == sorted(years)
+    calorific = {r.series for r in LIB if r.id.endswith("electricity-calorific") or r.id.endswith("electricity-calorific-2008")}
+    for r in rows:
+        assert r.valid_from == r.valid_to, r.id
+        assert r.carrier == "electricity" and r.kind == "coal_equivalent" and r.unit == "kgce/kWh", r.id
+        assert r.series not in calorific, r.id
+        assert r.review_status == "unverified", r.id
+        # the value is the year's 供电标准煤耗 in g/kWh, as the reference states it, over 1000
+        m = re.search(r"供电标准煤耗 (\d+\.\d) gce/kWh", r.reference or "")
+        assert m is not None, r.id
+        assert Fraction(r.value) == Fraction(m.group(1)) / 1000, r.id
+        # the basis caveat (supply vs generation, same vs previous year) travels with the row
+        assert "发电标准煤耗" in (r.notes or "") and "供电" in (r.notes or ""), r.id
+
+
+def _profile(calibre: list[str] | str) -> dict[str, object]:
+    return {"id": "equal-value-choice", "reporting_year": 2022,
+            "carriers": {"electricity": {"emission": [], "coal_equivalent": calibre}}}
+
+
+def _tce(profile: dict[str, object], year: int) -> tuple[Fraction, str]:
+    res = ghgcalc.calculate([{"carrier": "electricity", "quantity": "1000", "unit": "kWh", "period": year}], profile)
+    assert not res.errors
+    exact, _, _, unit = res.metric_exact("energy_total_tce")
+    assert exact is not None and unit == "tce"
+    return exact, str(res.rows["factor_ids"].iloc[0])
+
+
+def test_the_calibre_is_a_profile_choice() -> None:
+    ids = [r.id for r in _equal_value_rows()]
+    equal = _profile(ids)
+    calorific = _profile("gbt2589-2020-electricity-calorific")
+    # 1000 kWh at the calorific equivalent: 0.1229 t; at the 2022 equal value: 0.3007 t
+    assert _tce(calorific, 2022) == (Fraction("0.1229"), "gbt2589-2020-electricity-calorific")
+    tce, used = _tce(equal, 2022)
+    assert tce == Fraction("0.3007") and used == f"{EQUAL_VALUE_SERIES}-2022"
+    # each data year takes its own year's row ...
+    for r in _equal_value_rows():
+        tce, used = _tce(equal, int(r.valid_from or 0))
+        assert (tce, used) == (Fraction(r.value), r.id)
+    # ... and a year without a published row is an error, not the neighbouring year's value
+    with pytest.raises(ActivityDataError) as info:
+        ghgcalc.calculate([{"carrier": "electricity", "quantity": "1000", "unit": "kWh", "period": 2021}], equal)
+    issue = info.value.issues[0]
+    assert issue.column == "period"
+    assert f"{EQUAL_VALUE_SERIES}-2022" in issue.reason and "2021" in issue.reason
+
+
+def test_equal_value_energy_basis_keeps_electricity_as_metered() -> None:
+    # coal-equivalent energy basis: fuels' MWh come from tce / the pinned calorific 0.1229, electricity stays
+    # its own MWh; only its tce follows the chosen calibre
+    prof = {**_profile([f"{EQUAL_VALUE_SERIES}-2022"]), "energy_basis": "coal_equivalent",
+            "mwh_coal_equivalent": "gbt2589-2020-electricity-calorific"}
+    res = ghgcalc.calculate([{"carrier": "electricity", "quantity": "1", "unit": "MWh", "period": 2022}], prof)
+    assert res.metric_exact("energy_total")[0] == Fraction(1)
+    assert res.metric_exact("energy_total_tce")[0] == Fraction("0.3007")
