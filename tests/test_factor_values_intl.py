@@ -15,13 +15,13 @@ from ghgcalc.factors import default_library
 _AR4 = "AR4 WG1 Table 2.14 (repost TS.2: studylib.net/doc/6704789)"
 _OCD = "openclimatedata/globalwarmingpotentials globalwarmingpotentials.csv"
 
-_T12 = "IPCC 2006 Vol.2 Ch.1 Table 1.2 (NCV; verified in the IPCC EFDB, EF ID in the row notes)"
-_T14 = "IPCC 2006 Vol.2 Ch.1 Table 1.4 (CO2; verified in the IPCC EFDB, EF ID in the row notes)"
+_T12 = "IPCC 2006 Vol.2 Ch.1 Table 1.2 (NCV), pp. 1.18-1.19, read in the IPCC text (icra/ecam copy @ c45add66); also the IPCC EFDB, EF ID in the row notes"
+_T14 = "IPCC 2006 Vol.2 Ch.1 Table 1.4 (CO2), pp. 1.23-1.24, read in the IPCC text (icra/ecam copy @ c45add66); also the IPCC EFDB, EF ID in the row notes"
 _T2 = {
-    "2.2": "IPCC 2006 Vol.2 Ch.2 Table 2.2 energy industries (verified in the IPCC EFDB, EF ID in the row notes)",
-    "2.3": "IPCC 2006 Vol.2 Ch.2 Table 2.3 manufacturing and construction (verified in the IPCC EFDB, EF ID in the row notes)",
-    "2.4": "IPCC 2006 Vol.2 Ch.2 Table 2.4 commercial/institutional (verified in the IPCC EFDB, EF ID in the row notes)",
-    "2.5": "IPCC 2006 Vol.2 Ch.2 Table 2.5 residential, agriculture/forestry/fishing (verified in the IPCC EFDB, EF ID in the row notes)",
+    "2.2": "IPCC 2006 Vol.2 Ch.2 Table 2.2 energy industries, read in the IPCC text (icra/ecam copy @ c45add66); also the IPCC EFDB, EF ID in the row notes",
+    "2.3": "IPCC 2006 Vol.2 Ch.2 Table 2.3 manufacturing and construction, read in the IPCC text (icra/ecam copy @ c45add66); also the IPCC EFDB, EF ID in the row notes",
+    "2.4": "IPCC 2006 Vol.2 Ch.2 Table 2.4 commercial/institutional, read in the IPCC text (icra/ecam copy @ c45add66); also the IPCC EFDB, EF ID in the row notes",
+    "2.5": "IPCC 2006 Vol.2 Ch.2 Table 2.5 residential, agriculture/forestry/fishing, read in the IPCC text (icra/ecam copy @ c45add66); also the IPCC EFDB, EF ID in the row notes",
 }
 
 GWP_PINS = [

@@ -2,11 +2,13 @@
 
 Values of these rows are pinned in test_factor_values.py / test_factor_values_intl.py. Here:
 
-* the Table 1.2 NCV limits, typed from bonsai-ipcc 0.5.3 (PyPI wheel,
-  bonsai_ipcc/data/generic/par_energy_content_per_mass.csv, which cites "DEFAULT NET CALORIFIC
-  VALUES (year: 2006, volume: 2, chapter: 1, page: 1.18, table: 1.2)"), a third-party transcription;
-* the Table 1.4 CO2 limits (repeated by Table 3.2.1 for road fuels), typed from stored file id
-  68346894864 (a CDM-tool transcription of Tables 1.2/1.4 with their 95 % bounds);
+* the Table 1.2 NCV limits as printed on pp. 1.18-1.19 and the Table 1.4 CO2 limits as printed on
+  pp. 1.23-1.24 (repeated by Table 3.2.1 on p. 3.16 for road fuels), read in the IPCC text itself:
+  V2_1_Ch1_Introduction.pdf / V2_3_Ch3_Mobile_Combustion.pdf kept in GitHub icra/ecam
+  frontend/docs/2006-ipcc/2_Volume2/ (commit c45add6660025c8a604a1f5aef70616749da1f8d; sha256 in the
+  row notes). They were first typed from bonsai-ipcc 0.5.3 (Table 1.2) and stored file id 68346894864
+  (Table 1.4), third-party transcriptions; the IPCC text corrected one of them (lubricants NCV upper
+  limit 41.2 -> 42.3);
 * the row added from the IPCC Emission Factor Database (EFDB) export of 2023-09-05 stored as
   Open-Earth-Foundation/CityCatalyst app/seed-data/emissions_factors/data_raw/EFDB_2006_IPCC_guidelines/
   EFDB_output.xlsx (commit e62d1ca8f150);
@@ -23,11 +25,11 @@ import pytest
 
 from ghgcalc.factors import FactorRow, default_library
 
-_BONSAI = "IPCC 2006 Vol.2 Ch.1 Table 1.2 limits, bonsai-ipcc 0.5.3 par_energy_content_per_mass.csv (transcription)"
-_CDM = "IPCC 2006 Vol.2 Ch.1 Table 1.4 limits, stored file id 68346894864 (transcription)"
+_BONSAI = "IPCC 2006 Vol.2 Ch.1 Table 1.2 limits, pp. 1.18-1.19, read in the IPCC text (icra/ecam copy @ c45add66)"
+_CDM = "IPCC 2006 Vol.2 Ch.1 Table 1.4 limits, pp. 1.23-1.24 (and Ch.3 Table 3.2.1, p. 3.16), read in the IPCC text (icra/ecam copy @ c45add66)"
 _EFDB = "IPCC EFDB export 2023-09-05 (CityCatalyst EFDB_output.xlsx, commit e62d1ca8f150)"
 
-# (factor_id, lower limit, upper limit) as the transcription prints them
+# (factor_id, lower limit, upper limit) as the IPCC table prints them
 NCV_RANGES = [
     ("ipcc-2006-v2-t1.2-orimulsion-ncv", "27.5", "28.3"),
     ("ipcc-2006-v2-t1.2-natural-gas-liquids-ncv", "40.9", "46.9"),
@@ -38,7 +40,7 @@ NCV_RANGES = [
     ("ipcc-2006-v2-t1.2-ethane-ncv", "44.9", "48.8"),
     ("ipcc-2006-v2-t1.2-naphtha-ncv", "41.8", "46.5"),
     ("ipcc-2006-v2-t1.2-bitumen-ncv", "33.5", "41.2"),
-    ("ipcc-2006-v2-t1.2-lubricants-ncv", "33.5", "41.2"),
+    ("ipcc-2006-v2-t1.2-lubricants-ncv", "33.5", "42.3"),
     ("ipcc-2006-v2-t1.2-petroleum-coke-ncv", "29.7", "41.9"),
     ("ipcc-2006-v2-t1.2-refinery-feedstocks-ncv", "36.3", "46.4"),
     ("ipcc-2006-v2-t1.2-paraffin-waxes-ncv", "33.7", "48.2"),
@@ -79,6 +81,8 @@ NCV_RANGES = [
     ("ipcc-2006-v2-t1.2-lpg-ncv", "44.8", "52.2"),
     ("ipcc-2006-v2-t1.2-fuel-oil-ncv", "39.8", "41.7"),
     ("ipcc-2006-v2-t1.2-kerosene-ncv", "42.4", "45.2"),
+    ("ipcc-2006-v2-t1.2-municipal-waste-fossil-ncv", "7", "18"),
+    ("ipcc-2006-v2-t1.2-other-primary-solid-biomass-ncv", "5.90", "23.0"),
 ]
 
 CO2_RANGES = [
@@ -128,18 +132,25 @@ def test_new_ipcc_row_matches_its_document(factor_id: str, value: str, citation:
     assert row.review_status == "verified", citation
 
 
-def test_verified_ipcc_rows_name_their_efdb_entry_and_value() -> None:
+def test_verified_ipcc_rows_name_where_they_were_read_and_their_value() -> None:
     rows = [r for r in _ipcc_2006_rows() if r.review_status == "verified"]
-    assert len(rows) >= 470
+    assert len(rows) >= 555
     for r in rows:
-        m = re.search(r"EF ID (\d+) \('2006 IPCC default'.*?\) = ([0-9.]+) ", r.notes or "")
+        notes = r.notes or ""
+        m = re.search(r"Read in the IPCC text: .*?, Table ([0-9.]+), p\. ([0-9.]+) .*?: (?:NCV|CO2 default|CH4 default|N2O default) ([0-9.]+)[,; ]", notes)
         assert m, r.id
-        assert Decimal(m.group(2)) == Decimal(r.value), (r.id, m.group(2), r.value)
+        assert r.id.startswith(f"ipcc-2006-v2-t{m.group(1)}-"), (r.id, m.group(1))
+        assert Decimal(m.group(3)) == Decimal(r.value), (r.id, m.group(3), r.value)
+        efdb = re.search(r"EF ID (\d+) \('2006 IPCC default'.*?\) = ([0-9.]+) ", notes)
+        if efdb:
+            assert Decimal(efdb.group(2)) == Decimal(r.value), (r.id, efdb.group(2), r.value)
+        else:  # only Table 3.2.1 is not in the EFDB export
+            assert r.id.startswith("ipcc-2006-v2-t3.2.1-"), r.id
 
 
 def test_unsourced_ranges_keep_their_row_unverified() -> None:
-    flagged = [r for r in _ipcc_2006_rows() if "NOT seen in any stored source" in (r.notes or "")]
-    assert flagged
+    flagged = [r for r in _ipcc_2006_rows()
+               if "NOT seen in any stored source" in (r.notes or "") or "not read in the IPCC text" in (r.notes or "")]
     for r in flagged:
         assert r.review_status == "unverified", r.id
 
