@@ -107,4 +107,11 @@ def kpi_table_text(result: Result) -> str:
     for r in kp.itertuples(index=False):
         v = "n/a" if r.value != r.value else f"{r.value:,.4f}"
         lines.append(f"{r.metric:34} {v:>20}  {r.unit:22} {r.label_zh_hant} / {r.label}")
+    missing = result.unavailable()
+    by_carriers: dict[tuple[str, ...], list[str]] = {}
+    for m, cars in missing.items():
+        by_carriers.setdefault(tuple(cars), []).append(m)
+    for group, ms in by_carriers.items():
+        lines.append(f"n/a: {', '.join(ms)}: rows of {', '.join(group)} carry no value for them "
+                     "(their method_notes say why; e.g. heating_value = [] leaves a fuel's energy uncounted)")
     return "\n".join(lines)

@@ -664,6 +664,25 @@ class Result:
         return uncertainty(self, metric, method, n=n, seed=seed, confidence=confidence,  # type: ignore[arg-type]
                            activity_uncertainty=activity_uncertainty, by=by)
 
+    def unavailable(self) -> dict[str, list[str]]:
+        """Metrics with no value (NaN) and the carriers whose computed rows carry none for
+        them (a fuel whose profile says ``heating_value = []``: no energy), so that a
+        missing figure is never silent (the rows' ``method_notes`` say why)."""
+        out: dict[str, list[str]] = {}
+        present = self._present_keys()
+        for m in self.metric_ids():
+            if m in RATIO_METRICS:
+                continue
+            base, _den = self._split(m)
+            try:
+                w, _u = self._key_weights(base)
+            except KeyError:
+                continue
+            cars = sorted({self._key_carrier[k] for k in present if w[k] is None})
+            if cars:
+                out[m] = cars
+        return out
+
     def kpis(self, language: str = "en") -> pd.DataFrame:
         """The KPI table: metric, value, unit, labels (English, traditional and simplified
         Chinese) and the HKEX KPI the metric serves."""

@@ -79,3 +79,20 @@ def test_litres_against_a_per_tonne_heating_value_name_the_missing_density() -> 
     r = ghgcalc.calculate(DATA, "cn-mee-nbs-2023-province", on_error="collect")
     assert [(e.row, e.column) for e in r.errors] == [(1, "unit")]
     assert "density" in (r.errors[0].hint or "") and "[carriers.gasoline]" in (r.errors[0].hint or "")
+
+
+def test_a_metric_left_without_value_names_the_carriers_behind_it() -> None:
+    """heating_value = [] leaves a fuel's energy uncounted on purpose: energy_total is NaN, and
+    the result (and the KPI text) says which carrier's rows carry no energy."""
+    from ghgcalc.reporting import kpi_table_text
+
+    df = pd.DataFrame({"carrier": ["diesel", "electricity"], "quantity": ["1000", "10"], "unit": ["L", "MWh"]})
+    prof = {"id": "t", "reporting_year": 2023, "region": "HK", "gwp_set": "AR5",
+            "carriers": {"diesel": {"emission": ["2.614 kg CO2/L"], "heating_value": []},
+                         "electricity": {"emission": ["0.7 kg CO2e/kWh"]}}}
+    r = ghgcalc.calculate(df, prof)
+    assert r.metric_exact("scope1")[0] == Fraction("2.614")
+    assert r.unavailable() == {"energy_total": ["diesel"], "energy_direct": ["diesel"]}
+    assert "n/a: energy_total, energy_direct: rows of diesel carry no value" in kpi_table_text(r)
+    full = ghgcalc.calculate(df.iloc[1:], prof)
+    assert full.unavailable() == {}
