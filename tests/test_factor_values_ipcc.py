@@ -12,9 +12,9 @@ Values of these rows are pinned in test_factor_values.py / test_factor_values_in
 * the row added from the IPCC Emission Factor Database (EFDB) export of 2023-09-05 stored as
   Open-Earth-Foundation/CityCatalyst app/seed-data/emissions_factors/data_raw/EFDB_2006_IPCC_guidelines/
   EFDB_output.xlsx (commit e62d1ca8f150);
-* invariants: a `verified` IPCC 2006 row names the EFDB entry it was read in and quotes the row's
-  own value; a row whose range is flagged as unsourced is never `verified`; every shipped range
-  contains its default.
+* invariants: a `verified` IPCC 2006 row names the table and printed page it was read on in the IPCC
+  text and quotes the row's own value (and, where the EFDB has it, its EF ID with the same value); a row
+  whose range is flagged as unsourced is never `verified`; every shipped range contains its default.
 """
 from __future__ import annotations
 
