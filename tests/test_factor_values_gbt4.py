@@ -158,3 +158,18 @@ def test_equal_value_energy_basis_keeps_electricity_as_metered() -> None:
     res = ghgcalc.calculate([{"carrier": "electricity", "quantity": "1", "unit": "MWh", "period": 2022}], prof)
     assert res.metric_exact("energy_total")[0] == Fraction(1)
     assert res.metric_exact("energy_total_tce")[0] == Fraction("0.3007")
+
+
+def test_builtin_equal_value_profile_changes_only_electricity_tce() -> None:
+    # cn-mee-nbs-2022-national-equal-value extends cn-mee-nbs-2022-national: same emissions and MWh,
+    # electricity in tce at 0.3007 instead of 0.1229 kgce/kWh
+    rows = [{"carrier": "electricity", "quantity": "1000", "unit": "MWh", "period": 2022},
+            {"carrier": "diesel", "quantity": "10", "unit": "t", "period": 2022}]
+    eq = ghgcalc.calculate(rows, "cn-mee-nbs-2022-national-equal-value")
+    cal = ghgcalc.calculate(rows, "cn-mee-nbs-2022-national")
+    for metric in ("scope1_2", "energy_total"):
+        assert eq.metric_exact(metric)[0] == cal.metric_exact(metric)[0], metric
+    # 10^6 kWh x (0.3007 - 0.1229) kgce/kWh = 177.8 tce
+    diff = eq.metric_exact("energy_total_tce")[0] - cal.metric_exact("energy_total_tce")[0]  # type: ignore[operator]
+    assert diff == Fraction("177.8")
+    assert f"{EQUAL_VALUE_SERIES}-2022" in str(eq.rows["factor_ids"].iloc[0])
