@@ -632,6 +632,41 @@ def _row_label(label: Any) -> int | None:
 _YEAR = re.compile(r"^\s*(?:FY|F\.Y\.|財政年度|财政年度|財年|财年)?\s*(\d{4})", re.IGNORECASE)
 #: year digits as Hong Kong reports print them in Chinese column heads ("二零二零年" = 2020)
 _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+_MONTHS = {m: i for i, ms in enumerate((("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+                                        ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+                                        ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+                                        ("dec", "december")), start=1) for m in ms}
+#: periods written in words, as report column heads print them: "Year 2021", "Year ended 31
+#: December 2021", "截至2021年12月31日止年度", "31 December 2021", "1 April 2020 to 31 March 2021"
+_YEAR_WORD = re.compile(r"^\s*(?:calendar\s+)?year\s+(\d{4})\b", re.I)
+_YEAR_ENDED = re.compile(r"^\s*(?:for\s+the\s+)?(?:financial\s+|fiscal\s+)?years?\s+ended\s+(?:(\d{1,2})\s+([A-Za-z]+)\.?|([A-Za-z]+)\.?\s+(\d{1,2}))\s*,?\s+(\d{4})\b", re.I)
+_CN_YEAR_ENDED = re.compile(r"^\s*截至\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*\d{1,2}\s*日\s*止")
+_WRITTEN_DATE = re.compile(r"^\s*(?:(\d{1,2})\s+([A-Za-z]+)\.?|([A-Za-z]+)\.?\s+(\d{1,2}))\s*,?\s+(\d{4})\b")
+
+
+def _year_in_words(s: str) -> int | None:
+    """The data year of a period written in words, else None. A period that ends on a date
+    (a year ended ...) is the year it starts in, as "2019/20" is 2019: "year ended 31 December
+    2021" is 2021, "year ended 31 March 2021" (April 2020 - March 2021) is 2020. A period that
+    starts with a written date is that date's year."""
+    m = _YEAR_WORD.match(s)
+    if m:
+        return int(m.group(1))
+    m = _YEAR_ENDED.match(s)
+    if m:
+        month = _MONTHS.get((m.group(2) or m.group(3) or "").lower())
+        if month is None:
+            return None
+        y = int(m.group(5))
+        return y if month == 12 else y - 1
+    m = _CN_YEAR_ENDED.match(s)
+    if m:
+        y, month = int(m.group(1)), int(m.group(2))
+        return y if month == 12 else y - 1
+    m = _WRITTEN_DATE.match(s)
+    if m and (m.group(2) or m.group(3) or "").lower() in _MONTHS:
+        return int(m.group(5))
+    return None
 
 
 def _parse_years(col: pd.Series | None, default: int, n: int, index: pd.Index, issues: list[RowIssue]) -> tuple[np.ndarray, np.ndarray]:
@@ -653,7 +688,8 @@ def _parse_years(col: pd.Series | None, default: int, n: int, index: pd.Index, i
                 parsed[j] = np.nan
             else:
                 m = _YEAR.match(s.translate(_CN_DIGITS))
-                parsed[j] = float(m.group(1)) if m else -1.0
+                worded = None if m else _year_in_words(s)
+                parsed[j] = float(m.group(1)) if m else float(worded) if worded is not None else -1.0
         years = parsed[codes]
     empty = np.isnan(years)
     years = np.where(empty, default, years)

@@ -341,7 +341,11 @@ class PrintedNumber:
     more: bool = False  # printed with 多/餘 ("300多萬")
 
 
-_ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+# digits with thousands separators: commas ("3,000"), or spaces as SI-style and Hong Kong
+# government reports print them ("578 194 396 kWh", "11 008 tonnes"; also no-break and thin
+# spaces); without the space form "578 194 396 kWh" was read as 396 kWh
+_ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?")
+_GROUPING = re.compile(r"[,\s\u00a0\u2009\u202f]")
 
 
 def _lead(v: Fraction) -> Fraction:
@@ -359,7 +363,7 @@ def _lead(v: Fraction) -> Fraction:
 
 def _arabic(text: str) -> tuple[Fraction, Fraction, Fraction]:
     """(value, step, lead) of Arabic digits with optional thousands separators."""
-    d = Decimal(text.replace(",", ""))
+    d = Decimal(_GROUPING.sub("", text))
     exp = d.as_tuple().exponent
     assert isinstance(exp, int)
     v = Fraction(d)
@@ -387,7 +391,7 @@ def chinese_numeral(text: str) -> Fraction:
     while i < len(s):
         m = _ARABIC.match(s, i)
         if m:
-            tokens.append(("num", Fraction(Decimal(m.group(0)))))
+            tokens.append(("num", Fraction(Decimal(_GROUPING.sub("", m.group(0))))))
             i = m.end()
             continue
         c = s[i]

@@ -55,7 +55,7 @@ from .reconciliation import (
 )
 from .regions import canonical_region, grid_of
 from .results import _half_ulp, _metric_specs, decimal_of, metric_unit, normalize_denominators
-from .units import conversion_factor, gas_of, parse_unit
+from .units import gas_of, metric_conversion, parse_unit
 
 __all__ = ["Candidate", "ExplainedFigure", "Explanation", "MethodCandidate", "explain"]
 
@@ -690,7 +690,7 @@ class _Search:
         if den is not None:
             canon = f"({canon}) / ({den.unit})" if den.unit else canon
         try:
-            kconv = conversion_factor(canon, fig.unit or "dimensionless")
+            kconv, _gas_note = metric_conversion(canon, fig.unit or "dimensionless")
         except UnitError as exc:
             return f"cannot compare units: {exc.reason}"
         printed_dec = Decimal(_digits(fig.value))
@@ -1070,7 +1070,12 @@ class _Search:
         if st.mwh_row is not None:
             mism += 0 if st.mwh_row.covers_year(self.year) else 1
             extra.append(st.mwh_row.id)
-        return (-len(explained), -n_exact, mism, unver, st.gwp_set is not None, st.basis, tuple(extra))
+        # factors the method would bring in that no reported figure depends on (coal-equivalent
+        # coefficients under a coal basis when no figure is in tce): a method without them
+        # explains the same figures with fewer assumptions, so it ranks first
+        unasked = sum(1 for vi, v in enumerate(self.vars) if v.facet == "coal" and v.options and vi not in doms) \
+            if st.basis == "coal_equivalent" else 0
+        return (-len(explained), -n_exact, mism, unver, unasked, st.gwp_set is not None, st.basis, tuple(extra))
 
     def _flags(self, ids: Sequence[str], years: Sequence[int] | None = None) -> list[str]:
         notes = []
@@ -1132,10 +1137,10 @@ class _Search:
                 same = [j for j, o in enumerate(var.options) if o.coal_equivalent is not None and o.coal_equivalent.id == st.mwh_row.id]
                 oi = same[0] if same else oi
             opt = var.options[oi]
+            if var.facet == "coal" and free and st.basis != "coal_equivalent":
+                continue  # tce not asked for: leave it out rather than guess (and flag nothing of it)
             chosen[vi] = oi
             nonco2 = nonco2 or opt.has_nonco2
-            if var.facet == "coal" and free and st.basis != "coal_equivalent":
-                continue  # tce not asked for: leave it out rather than guess
             entry = cars.setdefault(var.carrier, {})
             if var.facet == "emission":
                 used_fam = {_family_row(opt.family, y, _level_region(r, opt.region_level)) for (_u, y, r) in self.keys_of.get(var.carrier, set())}

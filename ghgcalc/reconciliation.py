@@ -30,7 +30,7 @@ from .datacentre import IT_CARRIER, RATIO_METRICS, canonical_metric
 from .errors import ReportedFiguresError, UnitError
 from .factors import FactorRow
 from .results import Result
-from .units import conversion_factor, parse_unit
+from .units import conversion_factor, metric_conversion, parse_unit
 
 __all__ = ["STATUSES", "Reconciliation", "ReportedFigure", "ReportedFigures", "load_reported", "reconcile", "round_half_up"]
 
@@ -217,7 +217,7 @@ def _unit_factor(result: Result, metric: str, from_unit: str, to_unit: str) -> t
     if not from_unit:
         from_unit = "dimensionless"
     try:
-        return conversion_factor(from_unit, to_unit), None
+        return metric_conversion(from_unit, to_unit)
     except UnitError:
         base = metric.split("_per_")[0]
         c = carriers().get(base)

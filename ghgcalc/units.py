@@ -31,6 +31,7 @@ __all__ = [
     "dimensionality",
     "gas_of",
     "is_dimensionless",
+    "metric_conversion",
     "normalize_unit_text",
     "parse_unit",
     "registry",
@@ -143,7 +144,7 @@ _BARE_UNIT_WORD = re.compile(r"^\s*[(（]?\s*(?:units?|單位|单位)\s*[)）]?\
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 # thousands as HKEX tables print them: "'000 kWh", "000 kWh" (the quote dropped), "kWh'000",
 # "kWh in '000s" (the ESG Reporting Guide's own wording for KPI A2.1), "kWh ('000)"
-_THOUSAND_PREFIX = re.compile(r"^\(?\s*(?:'000|’000|‘000|000(?=\s+\D)|thousand|thousands of)\s*\)?\s*(.+)$", re.I)
+_THOUSAND_PREFIX = re.compile(r"^\(?\s*(?:'000|’000|‘000|000(?=\s+\D)|thousands\s+of|thousands|thousand)\s*\)?\s*(.+)$", re.I)
 _THOUSAND_SUFFIX = re.compile(r"^(.+?)\s*(?:'000|’000|‘000|\s+in\s+['’‘]?000s?|\(\s*['’‘]?000s?\s*\))$", re.I)
 _GAS_GLUED = re.compile(r"(?<![A-Za-z])(Mt|kt|kg|g|t|mt)(CO2e|CO2eq|CO2|CH4|N2O)(?![A-Za-z])")
 # a mass of carbon as the Chinese guidelines print it ("t C/TJ", "tC/GJ"); pint's C is the coulomb
@@ -167,6 +168,51 @@ _PER_EMPLOYEE = re.compile(r"/\s*每?\s*[名位]?\s*(?:員工|员工|僱員|雇�
 _UNIT_TOKEN = r"[A-Za-z0-9_.\u4e00-\u9fff]+(?:\*\*-?\d+)?"
 _DENOMINATOR_RUN = re.compile(rf"/\s*({_UNIT_TOKEN}(?:\s+{_UNIT_TOKEN})+)(?=\s*(?:$|[*/)]))")
 _SQUARE_CUBE = re.compile(r"(?<![A-Za-z])(km|cm|mm|m|ft)([23])(?![0-9])")
+# a thousands separator inside a number written in a unit ("RMB10,000", "HK$1,000"): without
+# it the number is one token of the denominator, not a separate factor (pint read
+# "t CO2e/RMB 10,000" as 10,000 t CO2e per RMB)
+_GROUPED_NUMBER = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# a number glued to a currency code ("RMB10000", "HKD1000"): two tokens
+_CODE_NUMBER = re.compile(r"(?<![A-Za-z])(CNY|RMB|HKD|USD)\s*(\d+)(?![\d.])")
+# English words reports print between a mass and its gas or coal equivalent ("tonnes of CO2e",
+# "Tonne of CO2 equivalent", "tonnes of carbon dioxide equivalent", "tonnes of standard coal")
+_ENGLISH_GASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bcarbon\s+dioxide\s*(?:\(\s*CO2\s*\)\s*)?equivalents?\b", re.I), " CO2e "),
+    (re.compile(r"\bcarbon\s+dioxide\b", re.I), " CO2 "),
+    (re.compile(r"\b(?:standard\s+coal(?:\s+equivalents?)?|coal\s+equivalents?)\b", re.I), " standard_coal "),
+)
+# "ton"/"tons" in Hong Kong and mainland reports is the metric tonne (噸): pint's own "ton" is
+# the US short ton (907.18 kg), which such a report never means; "short_ton" stays available
+_TON = re.compile(r"\b(?:metric\s+)?tons?\b", re.I)
+# "per" as a word, and the per-head / floor-area spellings KPI tables print
+_PER_WORD = re.compile(r"\s+per\s+", re.I)
+_PER_CAPITA = re.compile(r"/\s*(?:capita|head|headcount)\b", re.I)
+# unit symbols printed in another case or spelt out ("KWh", "kwh", "MWH", "Gj", "KG", "kgs",
+# "Ltr", "M3", "cbm", "cu.m", "Kilowatt hours", "kilowatt-hour", "Gigajoules", "kt CO2e"): the
+# symbol; pint's "kt" is the knot, which no energy report means. Case matters elsewhere
+# ("ML" megalitre vs "mL"), so only these spellings are folded.
+_FOLDED_SYMBOLS = {"kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "twh": "TWh", "gj": "GJ", "mj": "MJ", "tj": "TJ",
+                   "kg": "kg", "kgs": "kg", "ltr": "L", "ltrs": "L", "m3": "m**3", "cbm": "m**3", "kl": "kL",
+                   "kilolitre": "kL", "kilolitres": "kL", "kiloliter": "kL", "kiloliters": "kL", "kt": "kilotonne",
+                   "tce": "tce", "kgce": "kgce", "kilogram": "kg", "kilograms": "kg"}
+_FOLDED_SYMBOL = re.compile(r"(?<![A-Za-z0-9_*])(" + "|".join(sorted(_FOLDED_SYMBOLS, key=len, reverse=True)) + r")(?![A-Za-z0-9_])", re.I)
+_SPELT_ENERGY = re.compile(r"\b(kilo|mega|giga|tera)[\s-]*watt[\s-]*hours?\b|\b(kilo|mega|giga|tera)[\s-]*joules?\b", re.I)
+_SPELT_PREFIX = {"kilo": "k", "mega": "M", "giga": "G", "tera": "T"}
+_CU_METRE = re.compile(r"(?<![A-Za-z])cu\.?\s*m\b\.?", re.I)
+# a denominator named in words with its unit in brackets ("tCO2e/Total floor area (m2)",
+# "Tonnes/Floor area (m²)"): the unit in the brackets
+_AREA_WORDS = re.compile(r"/\s*(?:(?:total|gross|construction)\s+)?(?:floor\s+area|area|GFA)\s*\(([^()]+)\)", re.I)
+_SQ_METRE = re.compile(r"(?<![A-Za-z])sq\.?\s*(?:m|metres?|meters?)\b\.?", re.I)
+_SQ_FOOT = re.compile(r"(?<![A-Za-z])sq\.?\s*(?:ft|feet|foot)\b\.?", re.I)
+# words after a currency that name what the money is (revenue, turnover, output value):
+# the denominator is the money ("tCO2e/HK$'000 revenue", "t/output value 10,000 yuan")
+_ENGLISH_REVENUE_WORDS = re.compile(
+    r"\b(?:(?:of|in)\s+)?(?:sales\s+revenue|operating\s+revenue|revenue|turnover|output\s+value|operating\s+income|income)\b",
+    re.I)
+_CURRENCY_TOKEN = re.compile(r"(?<![A-Za-z])(?:HKD|CNY|USD|RMB|yuan)(?![A-Za-z])|元|港元")
+# thousands of a denominator: "kg/HK$'000" is kg per thousand HK$, not a thousand kg per HK$
+_PER_THOUSAND_AFTER = re.compile(r"/\s*([A-Za-z\u4e00-\u9fff]\w*(?:\*\*\d+)?)\s*['’‘]000s?(?!\d)")
+_PER_THOUSAND_BEFORE = re.compile(r"/\s*(?:['’‘]000s?|thousands?)\s+([A-Za-z\u4e00-\u9fff]\w*(?:\*\*\d+)?)")
 
 
 def normalize_unit_text(text: str) -> str:
@@ -193,6 +239,27 @@ def normalize_unit_text(text: str) -> str:
         s = pattern.sub(code, s)
     s = _PER_EMPLOYEE.sub("/person", s)
     s = _REVENUE_WORDS.sub("", s)
+    s = _GROUPED_NUMBER.sub("", s)
+    s = _CODE_NUMBER.sub(r"\1 \2", s)
+    for pattern, gas in _ENGLISH_GASES:
+        s = pattern.sub(gas, s)
+    s = re.sub(r"\bten\s+thousand\b", "10000", s, flags=re.I)
+    s = _TON.sub("t", s)
+    s = _PER_WORD.sub(" / ", s)
+    s = _PER_CAPITA.sub("/person", s)
+    s = re.sub(r"(?<=[A-Za-z])\(s\)", "", s)                 # "litre(s)", "tonne(s)", "kWh(s)"
+    s = _SPELT_ENERGY.sub(lambda m: _SPELT_PREFIX[(m.group(1) or m.group(2)).lower()] + ("Wh" if m.group(1) else "J"), s)
+    s = _CU_METRE.sub("m**3", s)
+    s = re.sub(r"(?<![A-Za-z])kt(?=CO2|CH4|N2O)", "kilotonne ", s)   # "ktCO2e"
+    s = _FOLDED_SYMBOL.sub(lambda m: _FOLDED_SYMBOLS[m.group(1).lower()], s)
+    s = _AREA_WORDS.sub(r"/(\1)", s)
+    s = re.sub(r"\b(Cubic|Square|CUBIC|SQUARE)\b", lambda m: m.group(1).lower(), s)
+    s = _SQ_METRE.sub("m**2", s)
+    s = _SQ_FOOT.sub("ft**2", s)
+    if _CURRENCY_TOKEN.search(s):
+        s = _ENGLISH_REVENUE_WORDS.sub("", s)
+    s = _PER_THOUSAND_AFTER.sub(r"/(1000 \1)", s)
+    s = _PER_THOUSAND_BEFORE.sub(r"/(1000 \1)", s)
     s = re.sub(r"\s+", " ", s).strip()
     m = _THOUSAND_PREFIX.match(s)
     if m:
@@ -201,6 +268,8 @@ def normalize_unit_text(text: str) -> str:
         m = _THOUSAND_SUFFIX.match(s)
         if m:
             s = f"1000 * ({m.group(1).strip()})"
+    # "tonnes of CO2e": the word between a unit and its gas (after "thousands of" above)
+    s = re.sub(r"\s+of\s+", " ", s, flags=re.I)
     s = _rewrite_gases(s)
     s = _GAS_GLUED.sub(r"\1 \2", s)
     s = _CARBON_MASS.sub(r"\1 carbon", s)
@@ -230,6 +299,9 @@ def parse_unit(text: str) -> Any:
     if _BARE_UNIT_WORD.match(text):   # pint would read "unit" as micro-nit, a luminance
         raise UnitError("'unit' alone is not a unit of measure", value=text, column="unit",
                         hint="a Hong Kong Towngas unit is 48 MJ: write towngas_unit (or the MJ); for other fuels give kg, L or m³")
+    same = _restated_unit(text)
+    if same is not None:
+        return parse_unit(same)
     reg = exact_registry()
     expr = normalize_unit_text(text)
     try:
@@ -257,6 +329,26 @@ def parse_unit(text: str) -> Any:
     return q
 
 
+_TRAILING_PARENS = re.compile(r"^(.*[^\s(（])\s*[(（]([^()（）]+)[)）]\s*$")
+
+
+def _restated_unit(text: str) -> str | None:
+    """The unit before a bracket that restates it (``Tonnes CO2 equivalent (tCO2e)``,
+    ``兆瓦時（MWh）``): that unit, when both spellings are exactly the same unit; else None
+    (``t (CO2e)`` stays a mass of CO2e, ``kWh ('000)`` a thousand kWh). Without this, pint
+    multiplied the two spellings (t² CO2e²)."""
+    m = _TRAILING_PARENS.match(text.strip())
+    if not m:
+        return None
+    outer, inner = m.group(1).strip(), m.group(2).strip()
+    if not outer or outer.count("(") != outer.count(")") or outer.count("（") != outer.count("）"):
+        return None
+    try:
+        return outer if conversion_factor(outer, inner) == 1 else None
+    except UnitError:
+        return None
+
+
 @lru_cache(maxsize=16384)
 def conversion_factor(from_unit: str, to_unit: str) -> Fraction:
     """Exact factor ``k`` such that ``x [from_unit] == k * x [to_unit]``.
@@ -277,6 +369,26 @@ def conversion_factor(from_unit: str, to_unit: str) -> Fraction:
             column="unit",
         ) from None
     return Fraction(ratio) if not isinstance(ratio, Fraction) else ratio
+
+
+def metric_conversion(metric_unit: str, printed_unit: str) -> tuple[Fraction, str | None]:
+    """Exact factor from a metric's unit to the unit a report prints for it, and a note when
+    the printed unit had to be read in the metric's terms: a GHG figure printed in a bare mass
+    ("Scope 2 ... tonnes", "ton", "噸") is a mass of the metric's gas (t CO2e), as the KPI's
+    own label says; the note records it. Any other mismatch raises :class:`UnitError`."""
+    try:
+        return conversion_factor(metric_unit, printed_unit), None
+    except UnitError:
+        metric_gases = [g for k, g in GAS_DIMENSIONS.items() if dims_of(metric_unit).get(k) == 1]
+        try:
+            printed_dims = dims_of(printed_unit)
+        except UnitError:
+            raise
+        if len(metric_gases) != 1 or any(k in GAS_DIMENSIONS for k in printed_dims) or printed_dims.get("[mass]") != 1:
+            raise
+        gas = metric_gases[0]
+        k = conversion_factor(metric_unit, f"({printed_unit}) * {gas}")
+        return k, f"the printed unit {printed_unit!r} names no gas: read as a mass of {gas}, the metric's gas"
 
 
 @lru_cache(maxsize=4096)

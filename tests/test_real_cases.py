@@ -69,6 +69,19 @@ EXPECTED: dict[str, dict[str, tuple[str, str, str | None, str]]] = {
         "energy_indirect_per_capita": ("14318.06", "consistent", "14318.28",
                                        "the report divided unrounded kWh; 13,316 thousand allows [14317.7, 14318.8]"),
     },
+    # PRC company, ESG report 2021 (HKEXnews 2022052001208), data year 2021: MEE 0.5810 applied to
+    # its own data year; "Tons", "Thousand kWh", "Cubic meters" and "/RMB million" as printed
+    "hkubs-2022052001208-2021": {
+        "scope2": ("16870.85", "reproduced", "16870.85",
+                   "29,037.6 thousand kWh x 0.5810 t/MWh (MEE national grid, 2021 data) = 16,870.8456"),
+        "scope1_2": ("16870.85", "reproduced", "16870.85", "no Scope 1 is printed: the total is Scope 2"),
+        "scope1_2_per_revenue": ("11.96", "reproduced", "11.96",
+                                 "16,870.8456 t / 1,410.76 RMB million (revenue derived from the water intensity) = 11.9587"),
+        "energy_indirect": ("29037.6", "reproduced", "29037.6", "printed in thousand kWh: no conversion"),
+        "energy_total": ("29037.6", "reproduced", "29037.6", "electricity is the only energy printed"),
+        "energy_total_per_revenue": ("20.58", "reproduced", "20.58", "29,037.6 MWh / 1,410.76 RMB million = 20.5829"),
+        "fresh_water": ("537588", "reproduced", "537588", "printed in cubic meters"),
+    },
 }
 
 
@@ -259,3 +272,17 @@ def test_explain_says_why_a_figure_has_no_candidate() -> None:
     fig = ghgcalc.explain(activity, reported).figures[0]
     assert not fig.candidates
     assert "no shipped emission factor applies to the rows of diesel, gasoline, raw_coal" in fig.reason
+
+
+def test_explain_prefers_the_method_without_factors_no_figure_needs() -> None:
+    """hkubs-2022052001208-2021: every figure is Scope 2 or energy printed in kWh. A
+    coal-equivalent method reproduces them too, but only by bringing in a kWh->tce coefficient
+    no figure depends on; the heating-value method with the grid factor alone ranks first, and
+    its notes name no factor it does not use."""
+    activity, reported, _ = _case("hkubs-2022052001208-2021")
+    ex = ghgcalc.explain(activity, reported)
+    best = ex.methods[0]
+    assert best.profile["energy_basis"] == "heating_value"
+    assert best.factor_ids == ["cn-mee-grid-national-2021"]
+    assert not any("gbt2589" in n for n in best.notes), best.notes
+    assert all(s == "reproduced" for s in best.statuses.values()), best.statuses
