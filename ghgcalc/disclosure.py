@@ -527,7 +527,8 @@ def _label(labels: dict[str, dict[str, str]], metric: str, base: str, den: str |
     per = metric_definitions().get("intensity", {}).get("per_capita" if den == "headcount" else "", {})
     if den == "headcount" and per:
         return f"{per[lang]}{b}" if lang != "en" else f"{b} {per['en']}"
-    return f"{b} (per {den})" if lang == "en" else f"{b}（每{den}）"
+    name = metric_definitions().get("intensity", {}).get("denominators", {}).get(den, {}).get(lang, den)
+    return f"{b} (per {name})" if lang == "en" else f"{b}（每{name}）"
 
 
 def _targets(vals: _Values, labels: dict[str, dict[str, str]], ry: int, base_year: int | None,

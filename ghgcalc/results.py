@@ -703,8 +703,10 @@ class Result:
                     lab = {"en": f"{lab['en']} per employee", "zh_hant": f"人均{lab['zh_hant']}",
                            "zh_hans": f"人均{lab['zh_hans']}", "hkex": lab.get("hkex")}
                 else:
-                    lab = {"en": f"{lab['en']} per {den.name}", "zh_hant": f"{lab['zh_hant']}（每{den.name}）",
-                           "zh_hans": f"{lab['zh_hans']}（每{den.name}）", "hkex": lab.get("hkex")}
+                    dl = defs.get("intensity", {}).get("denominators", {}).get(den.name, {})
+                    lab = {"en": f"{lab['en']} per {dl.get('en', den.name)}",
+                           "zh_hant": f"{lab['zh_hant']}（每{dl.get('zh_hant', den.name)}）",
+                           "zh_hans": f"{lab['zh_hans']}（每{dl.get('zh_hans', den.name)}）", "hkex": lab.get("hkex")}
             recs.append({"metric": m, "value": v, "unit": u, "label": lab["en"], "label_zh_hant": lab["zh_hant"],
                          "label_zh_hans": lab["zh_hans"], "hkex_kpi": lab.get("hkex")})
         return pd.DataFrame.from_records(recs, columns=["metric", "value", "unit", "label", "label_zh_hant", "label_zh_hans", "hkex_kpi"])

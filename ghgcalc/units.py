@@ -251,6 +251,7 @@ def normalize_unit_text(text: str) -> str:
     s = _SPELT_ENERGY.sub(lambda m: _SPELT_PREFIX[(m.group(1) or m.group(2)).lower()] + ("Wh" if m.group(1) else "J"), s)
     s = _CU_METRE.sub("m**3", s)
     s = re.sub(r"(?<![A-Za-z])kt(?=CO2|CH4|N2O)", "kilotonne ", s)   # "ktCO2e"
+    s = re.sub(r"(?<![A-Za-z])(?:Kg|KG)(?=CO2|CH4|N2O)", "kg ", s)     # "KgCO2e"
     s = _FOLDED_SYMBOL.sub(lambda m: _FOLDED_SYMBOLS[m.group(1).lower()], s)
     s = _AREA_WORDS.sub(r"/(\1)", s)
     s = re.sub(r"\b(Cubic|Square|CUBIC|SQUARE)\b", lambda m: m.group(1).lower(), s)

@@ -82,6 +82,16 @@ EXPECTED: dict[str, dict[str, tuple[str, str, str | None, str]]] = {
         "energy_total_per_revenue": ("20.58", "reproduced", "20.58", "29,037.6 MWh / 1,410.76 RMB million = 20.5829"),
         "fresh_water": ("537588", "reproduced", "537588", "printed in cubic meters"),
     },
+    # Shanghai-headquartered issuer, 2022 Sustainability Report (HKEXnews 2023042501847): the 2020
+    # and 2021 columns, each with the MEE edition of its own data year; electricity in "MW·h"
+    "hkubs-2023042501847-2020": {
+        "scope2": ("9342", "reproduced", "9342", "15,313 MWh x 0.6101 t/MWh (MEE, 2019-2020 data) = 9,342.46"),
+        "energy_indirect": ("15313", "reproduced", "15313", "printed in MW·h"),
+    },
+    "hkubs-2023042501847-2021": {
+        "scope2": ("16868", "reproduced", "16868", "29,032 MWh x 0.5810 t/MWh (MEE, 2021 data) = 16,867.59"),
+        "energy_indirect": ("29032", "reproduced", "29032", "printed in MW·h"),
+    },
 }
 
 
@@ -128,6 +138,9 @@ def test_scope1_difference_names_the_factor_that_would_reproduce_it() -> None:
 
 @pytest.mark.parametrize(("name", "region", "factor"), [
     ("hkubs-2024042902752-2023", None, "cn-mee-grid-national-2022"),
+    ("hkubs-2023042501847-2020", None, "cn-mee-grid-national-2019-2020"),
+    ("hkubs-2023042501847-2021", None, "cn-mee-grid-national-2021"),
+    ("hkubs-2022052001208-2021", None, "cn-mee-grid-national-2021"),
     ("hkubs-2020093000952-2019", "HK", "hk-hkelectric-2019"),
 ])
 def test_explain_finds_the_scope2_factor_and_the_engine_agrees(name: str, region: str | None, factor: str) -> None:

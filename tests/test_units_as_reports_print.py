@@ -55,7 +55,7 @@ from ghgcalc.units import conversion_factor, parse_unit
     ("Tce/10000 m²", "tce/m**2", Fraction(1, 10000)), ("Kilogram/person", "kg/person", 1),   # 2024042904483 p.32
     ("Ton CO₂e/10000 m²", "t CO2e/m**2", Fraction(1, 10000)),                                # idem
     # kilotonnes: pint's "kt" is the knot
-    ("kt CO2e", "t CO2e", 1000), ("ktCO2e", "t CO2e", 1000), ("kilotonnes", "t", 1000),  # 2021062800395 p.10
+    ("kt CO2e", "t CO2e", 1000), ("ktCO2e", "t CO2e", 1000), ("KgCO2e", "kg CO2e", 1), ("kilotonnes", "t", 1000),  # 2021062800395 p.10
     ("千噸二氧化碳當量", "t CO2e", 1000), ("millions kWh", "kWh", 10**6),                     # idem p.11
     # case still matters where it means something
     ("ML", "L", 10**6), ("mL", "L", Fraction(1, 1000)),
@@ -117,6 +117,11 @@ def test_reported_yaml_with_printed_units_reconciles() -> None:
     ("集中供热", "heat"),
     ("市政热力", "heat"),
     ("锅炉天然气", "natural_gas"),
+    ("Gasoline usage for owned vehicles", "gasoline"),                    # 2024042904483 p.32
+    ("Electricity purchased from power companies", "electricity"),        # 2019102500389 p.21
+    ("Electricity consumption (Group total)", "electricity"),             # 2021062800395 p.11
+    ("Electricity (office)", "electricity"),
+    ("自有车辆汽油", "gasoline"),
 ])
 def test_more_kpi_labels_name_their_carrier(label: str, carrier: str) -> None:
     import pandas as pd
@@ -220,3 +225,27 @@ def test_a_ghg_figure_printed_in_bare_tonnes_is_a_mass_of_co2e() -> None:
     ex = ghgcalc.explain(activity, reported)
     fig = ex.figures[0]
     assert fig.candidates and fig.candidates[0].status == "reproduced", fig.reason
+
+
+def test_claims_read_tons_of_carbon_dioxide_equivalent_as_co2e() -> None:
+    """"16,870.85 tons of carbon dioxide equivalent" was read as t CO2 (the CO2e spellings had
+    "tonnes of carbon dioxide equivalent" only, the CO2 ones "tons of carbon dioxide")."""
+    from ghgcalc.claims import find_mentions
+
+    s = ("In 2021, electricity consumption was 29,037.6 thousand kWh, with Scope 2 emissions of "
+         "16,870.85 tons of carbon dioxide equivalent.")
+    em = [m for m in find_mentions(s) if m.role == "emission"]
+    assert [(m.number.value, m.unit) for m in em] == [(Fraction("16870.85"), "t CO2e")]
+
+
+def test_intensity_labels_name_the_denominator_in_each_language() -> None:
+    """"範圍二排放量（每revenue）" printed the denominator's id inside a Chinese label."""
+    import pandas as pd
+
+    activity = pd.DataFrame({"carrier": ["electricity"], "quantity": ["1000"], "unit": ["MWh"], "period": [2021]})
+    result = ghgcalc.calculate(activity, "cn-mee-ets-2021").with_denominators(
+        {"revenue": ("1410.76", "RMB million"), "floor_area": ("2257", "m2")})
+    kp = result.kpis().set_index("metric")
+    assert kp.loc["scope2_per_revenue", "label_zh_hant"] == "範圍二排放量（每營業收入）"
+    assert kp.loc["scope2_per_revenue", "label_zh_hans"].endswith("（每营业收入）")
+    assert kp.loc["scope2_per_floor_area", "label"].endswith("per floor area")
