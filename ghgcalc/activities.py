@@ -33,7 +33,7 @@ OPTIONAL_COLUMNS = ("facility", "period", "region", "scope", "instrument")
 
 #: header spellings accepted for the standard columns (folded with normalize_key)
 _COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "carrier": ("carrier", "energy", "energytype", "fuel", "type", "能源", "能源類型", "能源类型", "能源種類", "能源种类", "類別", "类别", "項目", "项目", "指標", "指标"),
+    "carrier": ("carrier", "energy", "energytype", "fuel", "type", "indicator", "item", "能源", "能源類型", "能源类型", "能源種類", "能源种类", "類別", "类别", "項目", "项目", "指標", "指标"),
     "quantity": ("quantity", "amount", "value", "consumption", "數量", "数量", "用量", "消耗量", "數值", "数值"),
     "unit": ("unit", "units", "單位", "单位"),
     "facility": ("facility", "site", "設施", "设施", "廠區", "厂区", "地點", "地点"),
@@ -138,13 +138,17 @@ def _rename_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[RowIssue]]:
             mapping[c] = canon
             taken.add(canon)
     out = df.rename(columns=mapping) if not dups else df
+    # a KPI table as reports print it, one column per year ("Indicator, Unit, 2022, 2023"):
+    # say so, rather than only that the quantity column is missing
+    year_cols = [n for n in names if canon_of.get(n) is None and _YEAR.match(unicodedata.normalize("NFKC", n).translate(_CN_DIGITS))]
     for req in REQUIRED_COLUMNS:
         if req not in taken:
-            issues.append(
-                RowIssue(row=None, column=req, value=names, reason=f"required column {req!r} is missing",
-                         hint=f"an activity table needs the columns carrier, quantity, unit (looked for a header in the first "
-                              f"{_HEADER_SCAN_ROWS} rows)")
-            )
+            hint = (f"an activity table needs the columns carrier, quantity, unit (looked for a header in the first "
+                    f"{_HEADER_SCAN_ROWS} rows)")
+            if req == "quantity" and year_cols and "period" not in taken:
+                hint = (f"the table has one column per year ({', '.join(year_cols[:4])}): give one row per year instead, "
+                        f"with the columns carrier, quantity, unit, period (e.g. pandas DataFrame.melt)")
+            issues.append(RowIssue(row=None, column=req, value=names, reason=f"required column {req!r} is missing", hint=hint))
     return out, issues
 
 

@@ -9,6 +9,7 @@ profile's choice (:mod:`ghgcalc.calculation`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -51,13 +52,21 @@ def _region_aliases() -> dict[str, str]:
     return out
 
 
+_ADMIN_SUFFIX = re.compile(r"\s*(?:province|municipality|autonomous\s+region|special\s+administrative\s+region|sar|"
+                           r"省|市|自治区|自治區|特别行政区|特別行政區)\s*$", re.I)
+
+
 @lru_cache(maxsize=4096)
 def canonical_region(text: str) -> str:
     """The canonical code of a region as printed (``广东省``, ``Guangdong``, ``cn-gd`` ->
     ``CN-GD``); a text that is no known region is returned as given (stripped), so a
     user's own region codes (in their own factor tables) keep working."""
     s = str(text).strip()
-    return _region_aliases().get(normalize_key(s), s)
+    found = _region_aliases().get(normalize_key(s))
+    if found is None:   # "Guangdong Province", "Shanghai Municipality", "北京市": the name without its kind
+        bare = _ADMIN_SUFFIX.sub("", s)
+        found = _region_aliases().get(normalize_key(bare)) if bare and bare != s else None
+    return found or s
 
 
 def grid_of(code: str) -> str | None:

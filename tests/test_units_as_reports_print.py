@@ -249,3 +249,40 @@ def test_intensity_labels_name_the_denominator_in_each_language() -> None:
     assert kp.loc["scope2_per_revenue", "label_zh_hant"] == "範圍二排放量（每營業收入）"
     assert kp.loc["scope2_per_revenue", "label_zh_hans"].endswith("（每营业收入）")
     assert kp.loc["scope2_per_floor_area", "label"].endswith("per floor area")
+
+
+@pytest.mark.parametrize(("printed", "code"), [
+    ("The PRC", "CN"), ("Mainland", "CN"), ("Guangdong Province", "CN-GD"), ("Shanghai Municipality", "CN-SH"),
+    ("北京市", "CN-BJ"), ("Hong Kong (CLP)", "HK-CLP"), ("Kowloon", "HK-CLP"), ("New Territories", "HK-CLP"),
+    ("Hong Kong Island", "HK-HKE"), ("香港島", "HK-HKE"), ("Macau SAR", "MO"),
+])
+def test_region_names_as_reports_print_them(printed: str, code: str) -> None:
+    from ghgcalc.regions import canonical_region
+
+    assert canonical_region(printed) == code
+
+
+def test_a_hong_kong_island_row_takes_hk_electrics_factor() -> None:
+    """HK Electric supplies Hong Kong Island and Lamma, CLP Power Kowloon and the New
+    Territories: a region column naming the district picks the utility's factor."""
+    import pandas as pd
+
+    activity = pd.DataFrame({"carrier": ["electricity", "electricity"], "quantity": ["1000", "1000"], "unit": ["kWh", "kWh"],
+                             "period": [2023, 2023], "region": ["Hong Kong Island", "Kowloon"]})
+    rows = ghgcalc.calculate(activity, "hk-utilities-2023").rows
+    assert [str(x) for x in rows["factor_ids"]] == ["hk-hkelectric-2023", "hk-clp-2023"]
+
+
+def test_a_table_with_one_column_per_year_says_how_to_give_it() -> None:
+    """A KPI table transcribed as printed ("Indicator, Unit, 2020, 2021") has no quantity
+    column: the error says the years are columns and what shape to give instead."""
+    import pandas as pd
+
+    from ghgcalc.errors import ActivityDataError
+
+    wide = pd.DataFrame({"Indicator": ["Electricity consumption"], "Unit": ["MW·h"], "2020": [15313], "2021": [29032]})
+    with pytest.raises(ActivityDataError) as exc:
+        ghgcalc.calculate(wide, "cn-mee-ets-2021")
+    issue = next(i for i in exc.value.issues if i.column == "quantity")
+    assert "one column per year (2020, 2021)" in (issue.hint or "")
+    assert not any(i.column == "carrier" for i in exc.value.issues)      # "Indicator" is the carrier column
