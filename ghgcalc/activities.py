@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -631,6 +632,37 @@ def _row_label(label: Any) -> int | None:
         return None
 
 
+@lru_cache(maxsize=1)
+def _supplier_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(region code, pattern of its names) for the Hong Kong power companies' supply areas
+    (HK-CLP, HK-HKE in ``regions.yaml``): the company names only, not the district names."""
+    from .carriers import _load_yaml
+
+    others = _load_yaml("regions.yaml").get("others") or {}
+    out = []
+    for code in ("HK-CLP", "HK-HKE"):
+        names = [a for a in (others.get(code, {}).get("aliases") or [])
+                 if a not in _DISTRICTS and "(" not in a and "（" not in a]
+        parts = []
+        for a in sorted(names, key=len, reverse=True):
+            body = r"\s*".join(re.escape(w) for w in a.split())
+            parts.append(rf"(?<![A-Za-z]){body}(?![A-Za-z])" if a.isascii() else body)
+        out.append((code, re.compile("|".join(parts), re.I)))
+    return tuple(out)
+
+
+#: district names in regions.yaml that are not company names (a label "Kowloon office" names a place)
+_DISTRICTS = frozenset({"Kowloon", "New Territories", "Kowloon and New Territories", "九龍", "九龙", "新界",
+                        "Hong Kong Island", "Lamma Island", "香港島", "香港岛", "南丫島", "南丫岛"})
+
+
+def _label_region(label: str) -> str | None:
+    """The supply area of the Hong Kong power company a carrier label names, else None."""
+    text = unicodedata.normalize("NFKC", label)
+    found = {code for code, pat in _supplier_patterns() if pat.search(text)}
+    return found.pop() if len(found) == 1 else None
+
+
 #: a period starts with its year, optionally after a fiscal-year prefix ("FY2019/20", "財年2020"):
 #: "2019/20" and "FY2019/20" are both data year 2019, the year the period starts in
 _YEAR = re.compile(r"^\s*(?:FY|F\.Y\.|財政年度|财政年度|財年|财年)?\s*(\d{4})", re.IGNORECASE)
@@ -1049,6 +1081,16 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
         region = categorical(rcodes, [str(u).strip() or profile.region for u in runiq])
     else:
         region = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[profile.region])
+    # an electricity label that names its Hong Kong supplier ("Electricity (CLP)", "Electricity
+    # purchased from HK Electric"): the supplier's area is the region of a row that gives none
+    supplier = np.array([_label_region(str(u)) if c == "electricity" else None for u, c in zip(uniques, resolved, strict=True)],
+                        dtype=object)[codes]
+    has_supplier = np.array([x is not None for x in supplier], dtype=bool)
+    if has_supplier.any():
+        given = (df["region"].astype(object).where(df["region"].notna(), "").astype(str).str.strip().to_numpy()
+                 if "region" in df.columns else np.full(n, "", dtype=object))
+        use = has_supplier & (given == "")
+        region = pd.Categorical(np.where(use, supplier, np.asarray(region.astype(object))))
 
     out = pd.DataFrame(index=df.index)
     if unknown.any() or empty_carrier.any():

@@ -286,3 +286,30 @@ def test_a_table_with_one_column_per_year_says_how_to_give_it() -> None:
     issue = next(i for i in exc.value.issues if i.column == "quantity")
     assert "one column per year (2020, 2021)" in (issue.hint or "")
     assert not any(i.column == "carrier" for i in exc.value.issues)      # "Indicator" is the carrier column
+
+
+@pytest.mark.parametrize(("label", "region", "factor"), [
+    ("Electricity (CLP)", "HK-CLP", "hk-clp-2023"),
+    ("Electricity purchased from HK Electric", "HK-HKE", "hk-hkelectric-2023"),
+    ("電力（港燈）", "HK-HKE", "hk-hkelectric-2023"),
+])
+def test_an_electricity_label_naming_its_supplier_gives_the_row_its_region(label: str, region: str, factor: str) -> None:
+    """HK tables split electricity by supplier in the label; under hk-utilities-2023 a row with
+    region HK alone was an error although the label said which company supplied it."""
+    import pandas as pd
+
+    df = pd.DataFrame({"carrier": [label], "quantity": ["1000"], "unit": ["kWh"], "period": [2023]})
+    rows = ghgcalc.calculate(df, "hk-utilities-2023").rows
+    assert (str(rows["region"].iloc[0]), str(rows["factor_ids"].iloc[0])) == (region, factor)
+
+
+def test_a_region_column_wins_over_the_supplier_in_the_label_and_districts_name_no_supplier() -> None:
+    import pandas as pd
+
+    from ghgcalc.activities import _label_region
+
+    df = pd.DataFrame({"carrier": ["Electricity (CLP)"], "quantity": ["1000"], "unit": ["kWh"], "period": [2023],
+                       "region": ["HK Electric"]})
+    assert str(ghgcalc.calculate(df, "hk-utilities-2023").rows["factor_ids"].iloc[0]) == "hk-hkelectric-2023"
+    assert _label_region("Kowloon office electricity") is None          # a place, not a company
+    assert _label_region("Electricity (CLP and HK Electric)") is None   # two companies: no guess
