@@ -47,7 +47,7 @@ PINS = [
     ("ipcc-sar-gwp100-n2o", "310", "IPCC SAR WG1 Table 2.9: nitrous oxide 310"),
     ("ipcc-ar4-gwp100-co2", "1", "IPCC AR4 WG1 Table 2.14: CO2 1 (repost TS.2, studylib.net/doc/6704789)"),
     ("ipcc-ar4-gwp100-n2o", "298", "IPCC AR4 WG1 Table 2.14: nitrous oxide 298"),
-    ("ipcc-ar5-gwp100-co2", "1", "IPCC AR5 WG1 Table 8.A.1: CO2 1"),
+    ("ipcc-ar5-gwp100-co2", "1", "IPCC AR5 WG1 Table 8.A.1: CO2 1 (reference gas); verified in the Australian NGER Regulations 2008 reg. 2.02 table item 1, attributed to AR5 (austlii)"),
     ("ipcc-ar5-gwp100-ch4", "28", "IPCC AR5 WG1 Table 8.A.1: methane 28 (no climate-carbon feedback)"),
     ("ipcc-ar6-gwp100-co2", "1", "IPCC AR6 WG1 Table 7.15: CO2 1.000 (IPCC web edition via petermr/amilib de_gatsby.html, commit 8d71ec7c)"),
     ("ipcc-ar6-gwp100-ch4", "27.9", "IPCC AR6 WG1 Table 7.SM.7: methane 27.9 (no fossil/non-fossil split)"),
