@@ -480,7 +480,7 @@ PINS = [
     ("ipcc-ar5-gwp100-hfc-143a", "4800", _OCD + ", AR5 HFC-143a"),
     ("ipcc-ar5-ccf-gwp100-hfc-143a", "5508", _OCD + ", AR5 with ccf HFC-143a"),
     ("ipcc-ar6-gwp100-hfc-143a", "5810", _OCD + ", AR6 HFC-143a"),
-    ("ipcc-sar-gwp100-hcfc-22", "1500", _OCD + ", SAR HCFC-22"),
+    ("ipcc-sar-gwp100-hcfc-22", "1500", "IPCC SAR GWP100 HCFC-22 1500; verified in the US EPA 'Class II Ozone-depleting Substances' page, 'GWP2 (SAR)' column (End of Term archive 2008-09-19)"),
     ("ipcc-ar4-gwp100-hcfc-22", "1810", _OCD + ", AR4 HCFC-22"),
     ("ipcc-ar5-gwp100-hcfc-22", "1760", _OCD + ", AR5 HCFC-22"),
     ("ipcc-ar5-ccf-gwp100-hcfc-22", "2106", _OCD + ", AR5 with ccf HCFC-22"),

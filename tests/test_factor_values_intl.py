@@ -77,7 +77,7 @@ GWP_PINS = [
     # --- methane variants
     ("ipcc-ar5-fossil-gwp100-ch4", "30", "AR5 WG1 Table 8.A.1 fossil CH4 (GHG Protocol GWP list; VERIFI issue 2190)"),
     # --- R-22 (HCFC-22 alias; Montreal gas, outside the Kyoto basket)
-    ("ipcc-sar-gwp100-r-22", "1500", _OCD + ", SAR HCFC-22"),
+    ("ipcc-sar-gwp100-r-22", "1500", "alias of HCFC-22, IPCC SAR GWP100 1500; verified in the US EPA 'Class II Ozone-depleting Substances' page, 'GWP2 (SAR)' column (End of Term archive 2008-09-19)"),
     ("ipcc-ar4-gwp100-r-22", "1810", _AR4 + ", HCFC-22"),
     ("ipcc-ar5-gwp100-r-22", "1760", _OCD + ", AR5 HCFC-22"),
     ("ipcc-ar5-ccf-gwp100-r-22", "2106", _OCD + ", AR5 ccf HCFC-22"),
