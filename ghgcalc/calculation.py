@@ -512,6 +512,8 @@ class Method:
                          f"measured or supplier values as literals or in your own table"
                          + (" (or report the coal by rank: anthracite, bituminous_coal, sub_bituminous_coal, lignite)"
                             if carrier == "raw_coal" else ""))
+            else:
+                hint += _shipped_parameter_hint(self.library, carrier)
             raise _Unresolvable("carrier", f"the profile {self.profile.id!r} gives no factors for carrier {carrier!r}", hint)
         scope = scope_for()
         if scope != 2:
@@ -660,6 +662,27 @@ def _one_of_co2_and_co2e(by_gas: dict[str, list[FactorRow]], carrier: str, regio
     dropped = ", ".join(f"{r.id} ({r.region})" for r in by_gas.pop(other))
     notes.append(f"{carrier}: region {region} is covered by the profile's {used} factor only; its {other} factor(s) "
                  f"{dropped} apply to other regions")
+
+
+def _shipped_parameter_hint(library: FactorLibrary, carrier: str) -> str:
+    """The shipped rows a profile could pin for a fuel it leaves out (carbon content method
+    parameters and CO2 factors), with the data years each is published for, so the error names
+    them instead of leaving the user to search (e.g. 原煤: the MEE 2021 power guideline's coal
+    defaults, cn-default-*-coal-mee-power-2021)."""
+    rows = [r for kind in ("carbon_content", "heating_value", "oxidation_rate")
+            for r in library.select(carrier=carrier, kind=kind)]
+    rows += [r for r in library.select(carrier=carrier, kind="emission") if str(r.gas).upper() in ("CO2", "CO2E")]
+    if not rows:
+        return ""
+
+    def years(r: FactorRow) -> str:
+        if r.valid_from is None and r.valid_to is None:
+            return "any year"
+        return f"{r.valid_from or '...'}-{r.valid_to or '...'}"
+
+    shown = ", ".join(f"{r.kind} {r.id} ({years(r)}, {r.review_status})" for r in rows[:6])
+    more = f" and {len(rows) - 6} more (ghgcalc factors list --carrier {carrier})" if len(rows) > 6 else ""
+    return f"; shipped rows a profile can pin for {carrier!r}: {shown}{more}"
 
 
 def _year_distance(row: FactorRow, year: int) -> int:

@@ -138,8 +138,9 @@ def test_2024_table_is_not_before_its_year() -> None:
 
 
 def test_raw_coal_without_sourced_parameters_is_an_error_naming_the_row() -> None:
-    """No Chinese default carbon content / oxidation rate for 原煤 is sourced, so the built-in
-    profiles pin none: a raw-coal row is reported, not silently dropped or given another fuel's factor."""
+    """The carbon-market profiles pin no raw-coal parameters (the only official ones shipped are the
+    MEE 2021 power guideline's conservative coal defaults, pinned in cn-mee-power-2021 only): a raw-coal
+    row is reported, not silently dropped or given another fuel's factor."""
     data = [{"carrier": "柴油", "amount": 1, "unit": "t", "period": 2022},
             {"carrier": "原煤", "amount": 100, "unit": "t", "period": 2022}]
     res = calculate(data, "cn-mee-ets-2022", on_error="collect")

@@ -274,8 +274,10 @@ def test_periods_that_name_no_year_stay_errors(period: str) -> None:
 def test_explain_says_why_a_figure_has_no_candidate() -> None:
     """Hop Fung Group, Annual Report 2020, ESG report p.35 (Figure II, irasia.com online report):
     diesel and petrol in litres, coal in tonnes, total GHG 174,199 t CO2e. No shipped factor turns
-    litres of diesel/petrol into emissions (no density or per-litre factor is shipped) and raw coal
-    has CH4/N2O rows only: explain must say so, not just "no candidate"."""
+    litres of diesel/petrol into emissions (no density or per-litre factor is shipped): explain must
+    say so, not just "no candidate". Raw coal in tonnes has a CO2 path since the MEE 2021 power
+    guideline's coal defaults were shipped (cn-default-*-coal-mee-power-2021, data years 2019-2021),
+    so it is no longer among the rows without a factor."""
     activity = pd.DataFrame({
         "carrier": ["來自固定源的柴油消耗(升)", "來自流動源的汽油消耗(升)", "來自固定源的煤炭消耗(噸)",
                     "來自流動源的柴油消耗(升)", "設備耗電(千瓦時)"],
@@ -299,3 +301,4 @@ def test_explain_prefers_the_method_without_factors_no_figure_needs() -> None:
     assert best.factor_ids == ["cn-mee-grid-national-2021"]
     assert not any("gbt2589" in n for n in best.notes), best.notes
     assert all(s == "reproduced" for s in best.statuses.values()), best.statuses
+    assert "no shipped emission factor applies to the rows of diesel, gasoline (" in fig.reason
