@@ -286,7 +286,7 @@ def test_explain_says_why_a_figure_has_no_candidate() -> None:
     reported = {"reporting_year": 2020, "reported": [{"metric": "scope1_2", "value": "174,199", "unit": "t CO2e"}]}
     fig = ghgcalc.explain(activity, reported).figures[0]
     assert not fig.candidates
-    assert "no shipped emission factor applies to the rows of diesel, gasoline, raw_coal" in fig.reason
+    assert "no shipped emission factor applies to the rows of diesel, gasoline (" in fig.reason
 
 
 def test_explain_prefers_the_method_without_factors_no_figure_needs() -> None:
@@ -301,4 +301,3 @@ def test_explain_prefers_the_method_without_factors_no_figure_needs() -> None:
     assert best.factor_ids == ["cn-mee-grid-national-2021"]
     assert not any("gbt2589" in n for n in best.notes), best.notes
     assert all(s == "reproduced" for s in best.statuses.values()), best.statuses
-    assert "no shipped emission factor applies to the rows of diesel, gasoline (" in fig.reason
