@@ -429,8 +429,6 @@ PINS = [
     ("gbt2589-2020-lng", "1.7572", _G20 + ", 液化天然气 (third-party code, file id 23632939576)"),
     ("gbt2589-2020-coke-oven-gas", "0.59285", _G20 + ", 焦炉煤气 midpoint of 0.5714-0.6143 (unverified: the 2020 range is seen only in third-party code)"),
     ("gbt2589-2020-steam", "0.1286", _G20 + ", 蒸汽(低压) 128.6 kgce/t"),
-    ("gbt2589-electricity-equal-value-2019", "0.3064", "电力(等价值): 2019 thermal 供电标准煤耗 306.4 gce/kWh (unverified placeholder: not found in any stored source)"),
-    ("gbt2589-electricity-equal-value-2020", "0.3055", "电力(等价值): 2020 thermal 供电标准煤耗 305.5 gce/kWh (unverified placeholder: not found in any stored source)"),
     ("gbt2589-electricity-equal-value-2022", "0.3007", "电力(等价值): 2022 thermal 供电标准煤耗 300.7 gce/kWh, CEC 年度发展报告2023 as quoted by 人民日报 on www.ineng.org/chanjing/202307/104683.html (unverified: single secondary quote)"),
     # --- GB/T 2589-2008
     ("gbt2589-2008-raw-coal", "0.7143", _G08 + ", 原煤"),
