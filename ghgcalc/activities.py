@@ -24,7 +24,7 @@ import pandas as pd
 from .carriers import carrier_aliases, carriers, label_qualifiers, normalize_key
 from .errors import InputError, RowIssue
 from .profiles import Profile
-from .units import conversion_factor, dims_of, gas_of, parse_unit
+from .units import dims_of, gas_of, parse_unit, restated_unit
 
 __all__ = ["OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "RawTable", "canonical_column", "find_header_row",
            "read_activities", "read_raw", "read_table"]
@@ -635,25 +635,19 @@ def _row_label(label: Any) -> int | None:
 @lru_cache(maxsize=1)
 def _supplier_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(region code, pattern of its names) for the Hong Kong power companies' supply areas
-    (HK-CLP, HK-HKE in ``regions.yaml``): the company names only, not the district names."""
-    from .carriers import _load_yaml
+    (HK-CLP, HK-HKE in ``regions.yaml``): the company names only, not the district names
+    (``districts`` there: a label "Kowloon office" names a place)."""
+    from .regions import region_names
 
-    others = _load_yaml("regions.yaml").get("others") or {}
     out = []
     for code in ("HK-CLP", "HK-HKE"):
-        names = [a for a in (others.get(code, {}).get("aliases") or [])
-                 if a not in _DISTRICTS and "(" not in a and "（" not in a]
+        names = [a for a in region_names(code) if "(" not in a and "（" not in a]
         parts = []
         for a in sorted(names, key=len, reverse=True):
             body = r"\s*".join(re.escape(w) for w in a.split())
             parts.append(rf"(?<![A-Za-z]){body}(?![A-Za-z])" if a.isascii() else body)
         out.append((code, re.compile("|".join(parts), re.I)))
     return tuple(out)
-
-
-#: district names in regions.yaml that are not company names (a label "Kowloon office" names a place)
-_DISTRICTS = frozenset({"Kowloon", "New Territories", "Kowloon and New Territories", "九龍", "九龙", "新界",
-                        "Hong Kong Island", "Lamma Island", "香港島", "香港岛", "南丫島", "南丫岛"})
 
 
 def _label_region(label: str) -> str | None:
@@ -753,16 +747,10 @@ _SPACED_DASH = re.compile(r"\s+[-\u2013\u2014]\s+")
 
 
 def _bilingual_unit(text: str) -> str:
-    """``兆瓦時（MWh）`` -> ``兆瓦時`` when the two spellings are exactly the same unit;
+    """``兆瓦時（MWh）``, ``兆瓦時【MWh】`` -> ``兆瓦時`` when the two spellings are exactly the
+    same unit (:func:`~ghgcalc.units.restated_unit`, with every bracket kind a label prints);
     any other text unchanged (``t (CO2e)`` stays a mass of CO2e)."""
-    m = _BRACKETED.match(text)
-    if not m or not m.group(1).strip() or not m.group(2).strip():
-        return text
-    a, b = m.group(1).strip(), m.group(2).strip()
-    try:
-        return a if conversion_factor(a, b) == 1 else text
-    except InputError:
-        return text
+    return restated_unit(text, _BRACKETED) or text
 
 
 def _carrier_with_qualifiers(key: str, lookup: Any) -> str | None:
@@ -780,12 +768,18 @@ def _carrier_with_qualifiers(key: str, lookup: Any) -> str | None:
     return None
 
 
+def _label_pieces(text: str) -> list[str]:
+    """The parts of a carrier label: split at brackets, slashes and colons, at a spaced dash,
+    and between Chinese and Latin runs (``外購電力（Purchased electricity）``, ``冷媒 R-22``)."""
+    pieces = [run.strip(" ,，-_.") for chunk in _LABEL_SPLIT.split(unicodedata.normalize("NFKC", str(text)))
+              for part in _SPACED_DASH.split(chunk) for run in _CJK_RUNS.findall(part)]
+    return [p for p in pieces if p]
+
+
 def _carrier_from_parts(text: str, lookup: Any) -> str | None:
     """A bilingual or annotated carrier label (``外購電力（Purchased electricity）``,
     ``天然氣 Natural gas``, ``柴油（噸）``): its parts must all name one carrier, or be a unit."""
-    pieces = [run.strip(" ,，-_.") for chunk in _LABEL_SPLIT.split(unicodedata.normalize("NFKC", text))
-              for part in _SPACED_DASH.split(chunk) for run in _CJK_RUNS.findall(part)]
-    pieces = [p for p in pieces if p]
+    pieces = _label_pieces(text)
     if len(pieces) < 2:
         return None
     found: set[str] = set()
@@ -835,8 +829,7 @@ def _fugitive_label(text: str, lookup: Any) -> tuple[str, str] | None:
     fugitive = [c for c in carriers().values() if c.type == "fugitive"]
     if not fugitive:
         return None
-    pieces = [run.strip(" ,，-_.") for chunk in _LABEL_SPLIT.split(unicodedata.normalize("NFKC", str(text)))
-              for part in _SPACED_DASH.split(chunk) for run in _CJK_RUNS.findall(part)]
+    pieces = _label_pieces(text)
     gases: set[str] = set()
     carrier_id = fugitive[0].id
 
@@ -844,7 +837,7 @@ def _fugitive_label(text: str, lookup: Any) -> tuple[str, str] | None:
         cid = lookup(normalize_key(words)) if words else None
         return cid if cid and carriers()[cid].type == "fugitive" else None
 
-    for p in (p for p in pieces if p):
+    for p in pieces:
         if (cid := is_fugitive_word(p)) is not None:
             carrier_id = cid
             continue

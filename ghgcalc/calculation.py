@@ -506,14 +506,14 @@ class Method:
                                 "write the gas into the unit; its GWP in the profile's set turns it into CO2e")
         if method is None:
             hint = f"add [carriers.{carrier}] with its factors to the profile"
-            has_co2 = any(str(r.gas).upper() in ("CO2", "CO2E") for r in self.library.select(carrier=carrier, kind="emission"))
-            if not has_co2 and not self.library.select(carrier=carrier, kind="carbon_content"):
+            params = _shipped_parameters(self.library, carrier)
+            if not any(r.kind in ("emission", "carbon_content") for r in params):   # no CO2 factor, no carbon content
                 hint += (f"; no shipped factor table has a CO2 factor or carbon content for {carrier!r}, so give "
                          f"measured or supplier values as literals or in your own table"
                          + (" (or report the coal by rank: anthracite, bituminous_coal, sub_bituminous_coal, lignite)"
                             if carrier == "raw_coal" else ""))
             else:
-                hint += _shipped_parameter_hint(self.library, carrier)
+                hint += _shipped_parameter_hint(params, carrier)
             raise _Unresolvable("carrier", f"the profile {self.profile.id!r} gives no factors for carrier {carrier!r}", hint)
         scope = scope_for()
         if scope != 2:
@@ -613,10 +613,7 @@ def _conversion_hint(carrier: str, unit: str, convs: Sequence[FactorRow]) -> str
     the activity is a volume and the heating values are per mass (or the reverse), which no
     shipped table supplies for liquid fuels (densities vary by grade and temperature:
     the supplier's specification gives it), else a heating value."""
-    try:
-        d = dims_of(unit)
-    except InputError:
-        d = {}
+    d = _dims_or_empty(unit)
     volume, mass = {"[length]": 3}, {"[mass]": 1}
     per_mass = any(_dims_or_empty(f"({c.unit}) * kg") == {"[length]": 2, "[time]": -2, "[mass]": 1} for c in convs)
     per_volume = any(_dims_or_empty(f"({c.unit}) * m^3") == {"[length]": 2, "[time]": -2, "[mass]": 1} for c in convs)
@@ -664,14 +661,19 @@ def _one_of_co2_and_co2e(by_gas: dict[str, list[FactorRow]], carrier: str, regio
                  f"{dropped} apply to other regions")
 
 
-def _shipped_parameter_hint(library: FactorLibrary, carrier: str) -> str:
-    """The shipped rows a profile could pin for a fuel it leaves out (carbon content method
-    parameters and CO2 factors), with the data years each is published for, so the error names
-    them instead of leaving the user to search (e.g. 原煤: the MEE 2021 power guideline's coal
-    defaults, cn-default-*-coal-mee-power-2021)."""
+def _shipped_parameters(library: FactorLibrary, carrier: str) -> list[FactorRow]:
+    """The shipped rows a profile could pin for a fuel: carbon content method parameters and
+    CO2 (or CO2e) emission factors."""
     rows = [r for kind in ("carbon_content", "heating_value", "oxidation_rate")
             for r in library.select(carrier=carrier, kind=kind)]
-    rows += [r for r in library.select(carrier=carrier, kind="emission") if str(r.gas).upper() in ("CO2", "CO2E")]
+    return rows + [r for r in library.select(carrier=carrier, kind="emission") if str(r.gas).upper() in ("CO2", "CO2E")]
+
+
+def _shipped_parameter_hint(rows: Sequence[FactorRow], carrier: str) -> str:
+    """The shipped rows a profile could pin for a fuel it leaves out (:func:`_shipped_parameters`),
+    with the data years each is published for, so the error names them instead of leaving the
+    user to search (e.g. 原煤: the MEE 2021 power guideline's coal defaults,
+    cn-default-*-coal-mee-power-2021)."""
     if not rows:
         return ""
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from .carriers import _load_yaml, normalize_key
 
-__all__ = ["Region", "canonical_instrument", "canonical_region", "grid_of", "instruments", "regions"]
+__all__ = ["Region", "canonical_instrument", "canonical_region", "grid_of", "instruments", "region_names", "regions"]
 
 
 @dataclass(frozen=True)
@@ -44,12 +44,23 @@ def _region_aliases() -> dict[str, str]:
     out: dict[str, str] = {}
     for section in ("grids", "provinces", "others"):
         for code, spec in (data.get(section) or {}).items():
-            for a in [code, *(spec.get("aliases") or []), *(spec.get("labels") or {}).values()]:
+            for a in [code, *(spec.get("aliases") or []), *(spec.get("districts") or []), *(spec.get("labels") or {}).values()]:
                 key = normalize_key(a)
                 if out.get(key, code) != code:
                     raise ValueError(f"regions.yaml: alias {a!r} names both {out[key]} and {code}")
                 out[key] = code
     return out
+
+
+def region_names(code: str) -> list[str]:
+    """The names a region is printed under (``aliases`` in regions.yaml), without the district
+    names of a supply area (``districts``): "CLP", "中電", not "Kowloon"."""
+    data: dict[str, Any] = _load_yaml("regions.yaml")
+    for section in ("grids", "provinces", "others"):
+        spec = (data.get(section) or {}).get(code)
+        if spec is not None:
+            return list(spec.get("aliases") or [])
+    return []
 
 
 _ADMIN_SUFFIX = re.compile(r"\s*(?:province|municipality|autonomous\s+region|special\s+administrative\s+region|sar|"

@@ -35,6 +35,7 @@ __all__ = [
     "normalize_unit_text",
     "parse_unit",
     "registry",
+    "restated_unit",
 ]
 
 #: dimension name -> gas symbol for the greenhouse gases that are their own dimensions
@@ -300,7 +301,7 @@ def parse_unit(text: str) -> Any:
     if _BARE_UNIT_WORD.match(text):   # pint would read "unit" as micro-nit, a luminance
         raise UnitError("'unit' alone is not a unit of measure", value=text, column="unit",
                         hint="a Hong Kong Towngas unit is 48 MJ: write towngas_unit (or the MJ); for other fuels give kg, L or m³")
-    same = _restated_unit(text)
+    same = restated_unit(text)
     if same is not None:
         return parse_unit(same)
     reg = exact_registry()
@@ -333,12 +334,13 @@ def parse_unit(text: str) -> Any:
 _TRAILING_PARENS = re.compile(r"^(.*[^\s(（])\s*[(（]([^()（）]+)[)）]\s*$")
 
 
-def _restated_unit(text: str) -> str | None:
+def restated_unit(text: str, pattern: re.Pattern[str] = _TRAILING_PARENS) -> str | None:
     """The unit before a bracket that restates it (``Tonnes CO2 equivalent (tCO2e)``,
     ``兆瓦時（MWh）``): that unit, when both spellings are exactly the same unit; else None
     (``t (CO2e)`` stays a mass of CO2e, ``kWh ('000)`` a thousand kWh). Without this, pint
-    multiplied the two spellings (t² CO2e²)."""
-    m = _TRAILING_PARENS.match(text.strip())
+    multiplied the two spellings (t² CO2e²). ``pattern`` splits the text into the unit and
+    the bracketed restatement (groups 1 and 2)."""
+    m = pattern.match(text.strip())
     if not m:
         return None
     outer, inner = m.group(1).strip(), m.group(2).strip()
@@ -381,10 +383,7 @@ def metric_conversion(metric_unit: str, printed_unit: str) -> tuple[Fraction, st
         return conversion_factor(metric_unit, printed_unit), None
     except UnitError:
         metric_gases = [g for k, g in GAS_DIMENSIONS.items() if dims_of(metric_unit).get(k) == 1]
-        try:
-            printed_dims = dims_of(printed_unit)
-        except UnitError:
-            raise
+        printed_dims = dims_of(printed_unit)
         if len(metric_gases) != 1 or any(k in GAS_DIMENSIONS for k in printed_dims) or printed_dims.get("[mass]") != 1:
             raise
         gas = metric_gases[0]
