@@ -78,3 +78,15 @@ def test_every_carbon_content_row_has_its_heating_value() -> None:
             ncv = r.id.replace("-cc-", "-ncv-", 1)
             assert ncv in lib, f"{r.id} has no {ncv}"
             assert lib.get(ncv).carrier == r.carrier
+
+
+def table_pins(table: list[tuple[str, str, str, str, str]], suffix: str, cite: str,
+               of_word: str = "碳氧化率") -> list[tuple[str, str, str]]:
+    """Value pins of a printed default-parameter table, three per fuel: (factor id, printed
+    value, citation) for its NCV, carbon content and oxidation rate; each table row is
+    (slug, Chinese name, NCV, carbon content, oxidation rate) as printed."""
+    return [pin for slug, zh, ncv, cc, of in table for pin in (
+        (f"cn-default-ncv-{slug}{suffix}", ncv, f"{cite}, 低位发热量 {zh}"),
+        (f"cn-default-cc-{slug}{suffix}", cc, f"{cite}, 单位热值含碳量 {zh}"),
+        (f"cn-default-of-{slug}{suffix}", of, f"{cite}, {of_word} {zh}"),
+    )]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from test_cn_default_fuel import _coef, _half_up
+from test_cn_default_fuel import _coef, _half_up, table_pins
 
 from ghgcalc.calculation import Method, calculate
 from ghgcalc.carriers import carrier_aliases, carriers, normalize_key
@@ -57,12 +57,7 @@ PINS = [
     ("cn-ndrc-heat-public-building-2015", "0.11", _PB),
     ("cn-sh-heat-2022", "0.06", _SH),
 ]
-for _slug, _zh, _ncv, _cc, _of in _TABLE_2024:
-    PINS += [
-        (f"cn-default-ncv-{_slug}-gbt32151-2024", _ncv, f"{_C24}, 低位发热量 {_zh}"),
-        (f"cn-default-cc-{_slug}-gbt32151-2024", _cc, f"{_C24}, 单位热值含碳量 {_zh}"),
-        (f"cn-default-of-{_slug}-gbt32151-2024", _of, f"{_C24}, 燃料碳氧化率 {_zh}"),
-    ]
+PINS += table_pins(_TABLE_2024, "-gbt32151-2024", _C24, of_word="燃料碳氧化率")
 
 
 @pytest.mark.parametrize("factor_id, value, citation", PINS)

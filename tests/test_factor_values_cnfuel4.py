@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import pandas as pd
 import pytest
-from test_cn_default_fuel import _coef, _half_up
+from test_cn_default_fuel import _coef, _half_up, table_pins
 
 import ghgcalc
 from ghgcalc.calculation import Method
@@ -49,12 +49,7 @@ PINS = [
     ("cn-default-cc-coal-mee-power-2021", "0.03356", f"{_COAL}, 6.2.3.5 燃煤单位热值含碳量 不区分煤种取0.03356tC/GJ"),
     ("cn-default-of-coal-mee-power-2021", "99", f"{_COAL}, 6.2.4.1 燃煤的碳氧化率不区分煤种取99%"),
 ]
-for _slug, _zh, _ncv, _cc, _of in _TABLE_B1:
-    PINS += [
-        (f"cn-default-ncv-{_slug}{_SUFFIX}", _ncv, f"{_B1}, 低位发热量 {_zh}"),
-        (f"cn-default-cc-{_slug}{_SUFFIX}", _cc, f"{_B1}, 单位热值含碳量 {_zh}"),
-        (f"cn-default-of-{_slug}{_SUFFIX}", _of, f"{_B1}, 碳氧化率 {_zh}"),
-    ]
+PINS += table_pins(_TABLE_B1, _SUFFIX, _B1)
 
 
 @pytest.mark.parametrize("factor_id, value, citation", PINS)
