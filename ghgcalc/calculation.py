@@ -23,6 +23,8 @@ coefficient[key]``. Formulas:
 
 from __future__ import annotations
 
+import hashlib
+
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -812,19 +814,21 @@ _METHODS: dict[tuple[Any, ...], Method] = {}
 
 
 def method_for(profile: Profile, library: FactorLibrary | None = None) -> Method:
-    """The :class:`Method` of a profile, reused while the profile, its factor tables (path,
-    size, modification time) and the library are the same, so that each activity key is
-    resolved (in exact arithmetic, through pint) once per process rather than once per call,
-    per streamed chunk or per Dask partition."""
+    """The :class:`Method` of a profile, reused while the profile, the content of its factor
+    tables (SHA-256 of each file's bytes) and the content of the library
+    (:attr:`FactorLibrary.fingerprint`) are the same, so that each activity key is resolved
+    (in exact arithmetic, through pint) once per process rather than once per call, per
+    streamed chunk or per Dask partition. Nothing is keyed on an object's ``id()`` or a
+    file's modification time: a table rewritten in place, or a new library that Python
+    happens to allocate at a freed address, is always read afresh."""
     tables = []
     for t in [*profile.inherited_tables, *profile.factor_tables]:
         p = Path(t) if Path(t).is_absolute() or profile.base_dir is None else Path(profile.base_dir) / t
         try:
-            st = p.stat()
-            tables.append((str(p), st.st_size, st.st_mtime_ns))
+            tables.append((str(p), hashlib.sha256(p.read_bytes()).hexdigest()))
         except OSError:
-            tables.append((str(p), -1, -1))
-    ck = (profile.model_dump_json(), profile.base_dir, tuple(tables), id(library) if library is not None else None)
+            tables.append((str(p), ""))
+    ck = (profile.model_dump_json(), profile.base_dir, tuple(tables), library.fingerprint if library is not None else None)
     m = _METHODS.get(ck)
     if m is None:
         m = Method.from_profile(profile, library)

@@ -330,6 +330,16 @@ class FactorLibrary:
     def __len__(self) -> int:
         return len(self._rows)
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 of the rows' content (each row's :func:`row_digest`, by id) and the data
+        version: two libraries with equal fingerprints hold the same factors. Caches key on
+        this, never on ``id()`` (which Python reuses) or a file's modification time."""
+        h = hashlib.sha256((self.data_version or "").encode("utf-8"))
+        for fid in sorted(self._rows):
+            h.update(b"\0" + fid.encode("utf-8") + b"\0" + row_digest(self._rows[fid]).encode("ascii"))
+        return h.hexdigest()
+
     def __iter__(self) -> Iterator[FactorRow]:
         return iter(self._rows.values())
 
@@ -531,11 +541,13 @@ def write_snapshot(root: Path, version: str, library: FactorLibrary | None = Non
     return path
 
 
-@lru_cache(maxsize=8)
-def _read_snapshot_cached(path: str, mtime_ns: int) -> FactorLibrary:
-    p = Path(path)
+#: snapshots read in this process, keyed on the SHA-256 of the file's bytes (never its mtime)
+_SNAPSHOTS: dict[str, FactorLibrary] = {}
+
+
+def _parse_snapshot(raw: bytes, path: str) -> FactorLibrary:
     try:
-        data = json.loads(gzip.decompress(p.read_bytes()).decode("utf-8"))
+        data = json.loads(gzip.decompress(raw).decode("utf-8"))
     except (OSError, ValueError, EOFError) as exc:
         raise FactorError(f"not a factor data snapshot: {exc}", source=path) from None
     if not isinstance(data, dict) or data.get("format") != 1 or not isinstance(data.get("rows"), dict):
@@ -559,7 +571,15 @@ def read_snapshot(path: str | Path) -> FactorLibrary:
     p = Path(path)
     if not p.is_file():
         raise FactorError("snapshot not found", source=str(p))
-    return _read_snapshot_cached(str(p.resolve()), p.stat().st_mtime_ns)
+    raw = p.read_bytes()
+    key = hashlib.sha256(raw).hexdigest()
+    lib = _SNAPSHOTS.get(key)
+    if lib is None:
+        lib = _parse_snapshot(raw, str(p))
+        if len(_SNAPSHOTS) >= 8:
+            _SNAPSHOTS.pop(next(iter(_SNAPSHOTS)))
+        _SNAPSHOTS[key] = lib
+    return lib
 
 
 def release_library(version: str, root: Path | None = None) -> FactorLibrary | None:
