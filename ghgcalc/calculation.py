@@ -24,7 +24,6 @@ coefficient[key]``. Formulas:
 from __future__ import annotations
 
 import hashlib
-
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -460,6 +459,8 @@ class Method:
             conv = Fraction((activity / parse_unit(f"t {gas}")).to("dimensionless").magnitude)
             if gas == "CO2e":
                 coef["co2e_t"] = conv
+                for col in _GAS_COLUMN.values():
+                    coef[col] = None  # a CO2e figure does not say how much of it is CO2, CH4 or N2O
             else:
                 gwp = self.gwp_row(gas)
                 used[gwp.id] = None
@@ -542,10 +543,18 @@ class Method:
             gas_coefs = {"CO2": self._co2_from_carbon(method, carrier, activity, unit, convs, year, region, notes), **gas_coefs}
             if method.emission is None:
                 notes.append("CO2 only: the profile gives no CH4/N2O factors for this carrier")
-        for g, (mag, chain) in gas_coefs.items():
-            if g in _GAS_COLUMN:
-                coef[_GAS_COLUMN[g]] = mag
-                chains[_GAS_COLUMN[g]] = chain
+        none_on_purpose = method.emission is not None and not method.emission and not carbon
+        for g, col in _GAS_COLUMN.items():
+            if g in gas_coefs:
+                coef[col], chains[col] = gas_coefs[g]
+            elif g == "CO2" and shipped is not None and shipped.biogenic:
+                notes.append("CO2 counted as 0 in Scope 1: biogenic (biomass), reported outside the scopes "
+                             "(IPCC 2006 Vol. 2 Ch. 1-2; GHG Protocol Corporate Standard ch. 9)")
+            elif not none_on_purpose:
+                coef[col] = None  # not counted by this method: n/a, never 0 (contract section 8)
+        uncounted = [g for g, col in _GAS_COLUMN.items() if coef[col] is None]
+        if uncounted and not none_on_purpose and scope == 1:  # the per-gas metrics are Scope 1's
+            notes.append(gases_not_counted_note(uncounted, gas_coefs))
         coef["co2e_t"], chains["co2e_t"] = self._co2e(gas_coefs)
         terms = {"co2e_t": self._co2e_terms(gas_coefs)}
         if market:
@@ -808,6 +817,15 @@ def calculate(
         return calculate_dask(activities, method, denominators, on_error=on_error, library=library)
     table = read_activities(activities, prof)
     return compute(table, method, denominators, on_error=on_error)
+
+
+def gases_not_counted_note(gases: Sequence[str], counted: Mapping[str, Any]) -> str:
+    """The reason recorded on a row whose method does not count some gases separately, so
+    that their per-gas totals read n/a rather than 0 (contract section 8: "not counted is
+    not zero"). One wording for the row notes and :meth:`Result.unavailable_reasons`."""
+    if "CO2e" in counted and not any(g in counted for g in _GAS_COLUMN):
+        return f"{', '.join(gases)} not counted separately: the emission factor is a CO2e factor"
+    return f"{', '.join(gases)} not counted: the profile gives no factor for {'it' if len(gases) == 1 else 'them'}"
 
 
 _METHODS: dict[tuple[Any, ...], Method] = {}

@@ -22,6 +22,9 @@ class Carrier(BaseModel):
     type: Literal["fuel", "electricity", "heat", "resource", "fugitive"]
     scope: Literal[1, 2] | None = None
     own_mwh: bool = False
+    #: biomass: its CO2 is biogenic, reported outside the scopes (IPCC 2006 Vol. 2 Ch. 1-2, an
+    #: information item; GHG Protocol Corporate Standard ch. 9), so its Scope 1 CO2 is 0 by rule
+    biogenic: bool = False
     density: dict[str, str] | None = None
     metric_unit: str | None = None
     labels: dict[str, str] = {}

@@ -46,10 +46,15 @@ def _num(v: float) -> float | None:
 
 
 def totals_json(result: Result) -> dict[str, Any]:
-    out = {}
+    out: dict[str, Any] = {}
+    reasons = result.unavailable_reasons()
     for m in result.metric_ids():
         v, u = result.metric_value(m)
         out[m] = {"value": _num(v), "unit": u}
+        if out[m]["value"] is None:
+            base = result.denominator_of(m)
+            out[m]["reason"] = reasons.get(m) or reasons.get(m[: -len(base.suffix) - 1] if base else m) \
+                or "not available: no value could be computed for it"
     return out
 
 
@@ -107,11 +112,9 @@ def kpi_table_text(result: Result) -> str:
     for r in kp.itertuples(index=False):
         v = "n/a" if r.value != r.value else f"{r.value:,.4f}"
         lines.append(f"{r.metric:34} {v:>20}  {r.unit:22} {r.label_zh_hant} / {r.label}")
-    missing = result.unavailable()
-    by_carriers: dict[tuple[str, ...], list[str]] = {}
-    for m, cars in missing.items():
-        by_carriers.setdefault(tuple(cars), []).append(m)
-    for group, ms in by_carriers.items():
-        lines.append(f"n/a: {', '.join(ms)}: rows of {', '.join(group)} carry no value for them "
-                     "(their method_notes say why; e.g. heating_value = [] leaves a fuel's energy uncounted)")
+    by_reason: dict[str, list[str]] = {}
+    for m, why in result.unavailable_reasons().items():
+        by_reason.setdefault(why, []).append(m)
+    for why, ms in by_reason.items():
+        lines.append(f"n/a: {', '.join(ms)}: {why}")
     return "\n".join(lines)

@@ -128,6 +128,12 @@ def _metric_specs() -> dict[str, tuple[str, Callable[[Resolution, str], bool]]]:
     return specs
 
 
+#: words that pick, from a row's notes, the reason a metric family has no value on that row
+_REASON_WORDS: dict[str, tuple[str, ...]] = {
+    "co2": ("not counted",), "ch4": ("not counted",), "n2o": ("not counted",),
+    "energy": ("energy not computed", "heating value"), "tce": ("tce not computed", "coal_equivalent", "coal equivalent"),
+}
+
 _EMISSION_METRICS = ("scope1", "scope2", "scope2_market", "scope1_2", "scope1_2_market", "scope1_co2", "scope1_ch4", "scope1_n2o",
                      "energy_total", "energy_direct", "energy_indirect",
                      "energy_total_tce", "energy_direct_tce", "energy_indirect_tce")
@@ -496,7 +502,7 @@ class Result:
         w, unit = self._key_weights(base)
         s = self._sums(mask)
         if any(x is None and s[k] != 0 for k, x in enumerate(w)):
-            return float("nan"), unit
+            return float("nan"), (_per(unit, den) if den is not None else unit)
         # fsum: exactly rounded, so independent of the order of the keys (streamed runs number them differently)
         val = math.fsum(float(x) * float(s[k]) for k, x in enumerate(w) if x)
         if den is not None:
@@ -539,7 +545,7 @@ class Result:
         w, unit = self._key_weights(base)
         s, lo, hi = self._exact_parts(mask)
         if any(x is None and s[k] != 0 for k, x in enumerate(w)):
-            return None, None, None, unit
+            return None, None, None, (_per(unit, den) if den is not None else unit)
         val = sum((x * s[k] for k, x in enumerate(w) if x), Fraction(0))
         vlo = sum((x * lo[k] for k, x in enumerate(w) if x), Fraction(0))
         vhi = sum((x * hi[k] for k, x in enumerate(w) if x), Fraction(0))
@@ -681,6 +687,28 @@ class Result:
             cars = sorted({self._key_carrier[k] for k in present if w[k] is None})
             if cars:
                 out[m] = cars
+        return out
+
+    def unavailable_reasons(self) -> dict[str, str]:
+        """Metric -> why it has no value (``n/a``), for every metric of :meth:`unavailable`:
+        the carriers whose rows carry none and the reasons recorded on those rows (a gas
+        the method does not count, a fuel whose energy is not counted on purpose, a missing
+        coal equivalent). Null in JSON and ``n/a`` in tables, never 0 (contract section 8)."""
+        out: dict[str, str] = {}
+        present = self._present_keys()
+        for m, cars in self.unavailable().items():
+            base, _den = self._split(m)
+            w, _u = self._key_weights(base)
+            words = _REASON_WORDS.get(base.rsplit("_", 1)[-1] if base.startswith("scope1_") else
+                                      ("tce" if base.endswith("_tce") else "energy" if base.startswith("energy") else ""), ())
+            notes: dict[str, None] = {}
+            for k in present:
+                if w[k] is None:
+                    for n in self._res[k].notes:
+                        if any(wd in n for wd in words):
+                            notes[n] = None
+            why = "; ".join(notes) if notes else "their method gives no coefficient for it (see the rows' method_notes)"
+            out[m] = f"not available: rows of {', '.join(cars)} carry no value for it ({why})"
         return out
 
     def kpis(self, language: str = "en") -> pd.DataFrame:

@@ -3,6 +3,7 @@ published values are pinned per family (the factor rows cite their documents).""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -115,7 +116,9 @@ def test_carbon_content_fuels_in_china_profiles() -> None:
     # diesel: 42.652 GJ/t x 20.2 t C/TJ x 98 % x 44/12 = 3.0959 t CO2/t
     row = _one("cn-mee-ets-2022", carrier="diesel", unit="t")
     assert row["co2_t"] == pytest.approx(1000 * 42.652e-3 * 20.2 * 0.98 * 44 / 12, rel=1e-12)
-    assert row["ch4_t"] == 0 and "cn-default-cc-diesel" in str(row["factor_ids"])
+    assert "cn-default-cc-diesel" in str(row["factor_ids"])
+    # the profile counts CO2 only: CH4 is not counted, so n/a (NaN), never 0, and the row says why
+    assert math.isnan(row["ch4_t"]) and "CH4, N2O not counted" in str(row["method_notes"])
 
 
 def test_ipcc_tier1() -> None:

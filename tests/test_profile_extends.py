@@ -92,7 +92,10 @@ def test_a_metric_left_without_value_names_the_carriers_behind_it() -> None:
                          "electricity": {"emission": ["0.7 kg CO2e/kWh"]}}}
     r = ghgcalc.calculate(df, prof)
     assert r.metric_exact("scope1")[0] == Fraction("2.614")
-    assert r.unavailable() == {"energy_total": ["diesel"], "energy_direct": ["diesel"]}
-    assert "n/a: energy_total, energy_direct: rows of diesel carry no value" in kpi_table_text(r)
+    assert r.unavailable() == {"energy_total": ["diesel"], "energy_direct": ["diesel"],
+                               "scope1_ch4": ["diesel"], "scope1_n2o": ["diesel"]}
+    text = kpi_table_text(r)
+    assert "n/a: energy_total, energy_direct: not available: rows of diesel carry no value" in text
+    assert "n/a: scope1_ch4, scope1_n2o: not available: rows of diesel carry no value for it (CH4, N2O not counted" in text
     full = ghgcalc.calculate(df.iloc[1:], prof)
     assert full.unavailable() == {}

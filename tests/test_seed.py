@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,9 @@ def test_seed_totals_in_tonnes(example_dir: Path) -> None:
     assert t["scope2"].to("t CO2e").magnitude == pytest.approx(878151.094844, rel=1e-12)
     assert t["scope1"].to("t CO2e").magnitude == pytest.approx(10200.489316896, rel=1e-12)
     assert t["energy_total_tce"].magnitude == pytest.approx(194243.3992456, rel=1e-12)
-    assert t["scope1_ch4"].magnitude == 0.0
+    # the profile counts CO2 only (GB/T 32151 / NDRC method): CH4 is not counted, so n/a, never 0
+    assert math.isnan(t["scope1_ch4"].magnitude)
+    assert t["scope1_co2"].to("t CO2").magnitude == pytest.approx(10200.489316896, rel=1e-12)
 
 
 def test_footnote_guideline_factor_does_not_reproduce_scope2(example_dir: Path) -> None:

@@ -1,0 +1,79 @@
+"""A gas or metric that no factor of the method counts is n/a with its reason, never 0.
+
+Issue "One core" A4 / contract section 8 ("not counted is not zero"): with a CO2e-only
+factor, ``scope1_co2`` read 0.0 beside a non-zero ``scope1``, and ``scope1_ch4`` /
+``scope1_n2o`` read 0.0 under methods that do not count those gases. Zero only when counted
+and zero.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import ghgcalc
+from ghgcalc.cli import main
+from ghgcalc.reporting import kpi_table_text, result_json
+
+_DIESEL = pd.DataFrame({"carrier": ["diesel"], "quantity": ["1250"], "unit": ["L"], "period": [2023]})
+
+
+def _prof(emission: list[str]) -> dict[str, object]:
+    return {"id": "t", "reporting_year": 2023, "region": "HK", "gwp_set": "AR5",
+            "carriers": {"diesel": {"emission": emission, "heating_value": []}}}
+
+
+def test_a_co2e_factor_leaves_every_gas_not_available() -> None:
+    r = ghgcalc.calculate(_DIESEL, _prof(["2.7 kg CO2e/L"]), denominators={"headcount": 10})
+    t = r.totals()
+    assert t["scope1"].to("t CO2e").magnitude == pytest.approx(3.375)
+    for gas in ("co2", "ch4", "n2o"):
+        assert math.isnan(t[f"scope1_{gas}"].magnitude), gas
+        assert math.isnan(r.rows[f"{gas}_t"].iloc[0])
+        why = r.unavailable_reasons()[f"scope1_{gas}"]
+        assert "CO2e factor" in why and "diesel" in why
+    js = result_json(r)["totals"]
+    assert js["scope1_co2"]["value"] is None and "CO2e factor" in js["scope1_co2"]["reason"]
+    assert js["scope1_co2_per_capita"]["value"] is None and js["scope1_co2_per_capita"]["unit"] == "t CO2 / person"
+    assert js["scope1"]["value"] == pytest.approx(3.375) and "reason" not in js["scope1"]
+    text = kpi_table_text(r)
+    assert "scope1_co2" in text and "n/a: scope1_co2, scope1_ch4, scope1_n2o" in text
+
+
+def test_a_co2_factor_counts_co2_and_leaves_ch4_n2o_not_available() -> None:
+    t = ghgcalc.calculate(_DIESEL, _prof(["2.6 kg CO2/L"])).totals()
+    assert t["scope1_co2"].to("t CO2").magnitude == pytest.approx(3.25)
+    assert math.isnan(t["scope1_ch4"].magnitude) and math.isnan(t["scope1_n2o"].magnitude)
+
+
+def test_counted_and_zero_stays_zero() -> None:
+    # all three gases counted (IPCC Tier 1, Table 2.4 commercial): the numbers, not n/a
+    t = ghgcalc.calculate([{"carrier": "diesel", "quantity": "1000", "unit": "GJ"}], "ipcc-2006-tier1-commercial").totals()
+    assert t["scope1_ch4"].to("t CH4").magnitude == pytest.approx(0.010)
+    # biomass: CO2 biogenic, outside the scopes: counted as 0 by rule, with the reason on the row
+    r = ghgcalc.calculate([{"carrier": "wood", "quantity": "10", "unit": "t"}], "ipcc-2006-tier1-commercial")
+    assert r.totals()["scope1_co2"].magnitude == 0.0
+    assert "biogenic" in str(r.rows["method_notes"].iloc[0])
+    # a single-gas direct entry (kg CH4) has no CO2: counted and zero
+    t = ghgcalc.calculate([{"carrier": "diesel", "quantity": "5", "unit": "kg CH4"}], _prof(["2.6 kg CO2/L"])).totals()
+    assert t["scope1_co2"].magnitude == 0.0 and t["scope1_ch4"].to("kg CH4").magnitude == pytest.approx(5)
+
+
+def test_a_co2e_direct_entry_does_not_say_how_much_is_co2() -> None:
+    r = ghgcalc.calculate([{"carrier": "diesel", "quantity": "2", "unit": "t CO2e"}], _prof(["2.6 kg CO2/L"]))
+    assert r.totals()["scope1"].to("t CO2e").magnitude == pytest.approx(2)
+    assert math.isnan(r.totals()["scope1_co2"].magnitude)
+
+
+def test_calc_json_prints_null_with_the_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.csv").write_text("carrier,quantity,unit,period\ndiesel,1250,L,2023\n", encoding="utf-8")
+    (tmp_path / "p.toml").write_text('id = "t"\nreporting_year = 2023\ngwp_set = "AR5"\n'
+                                     '[carriers.diesel]\nemission = ["2.7 kg CO2e/L"]\nheating_value = []\n', encoding="utf-8")
+    assert main(["calc", str(tmp_path / "a.csv"), "--profile", str(tmp_path / "p.toml"), "--format", "json"]) == 0
+    tot = json.loads(capsys.readouterr().out)["totals"]
+    assert tot["scope1_n2o"]["value"] is None and "not counted separately" in tot["scope1_n2o"]["reason"]
+    assert tot["scope1"]["value"] == pytest.approx(3.375)
