@@ -459,8 +459,9 @@ class Method:
             conv = Fraction((activity / parse_unit(f"t {gas}")).to("dimensionless").magnitude)
             if gas == "CO2e":
                 coef["co2e_t"] = conv
-                for col in _GAS_COLUMN.values():
-                    coef[col] = None  # a CO2e figure does not say how much of it is CO2, CH4 or N2O
+                if shipped is None or shipped.type != "fugitive":  # a refrigerant release holds no CO2, CH4 or N2O
+                    for col in _GAS_COLUMN.values():
+                        coef[col] = None  # a CO2e figure does not say how much of it is CO2, CH4 or N2O
             else:
                 gwp = self.gwp_row(gas)
                 used[gwp.id] = None

@@ -107,7 +107,7 @@ class DaskResult(Result):
         self._on_error = "raise"
         self._done = False
         self._errors_list: list[RowIssue] = []
-        self._group_cache: dict[str, pd.DataFrame] = {}
+        self._group_cache: dict[str, tuple[np.ndarray, pd.Index]] = {}
         self._key_tuples: list[tuple[Any, ...]] = []
 
     # errors are known once the partitions are summarised
@@ -202,9 +202,11 @@ class DaskResult(Result):
             raise NotImplementedError("masks over a Dask result: select on result.rows instead")
         return self.key_totals()[0]
 
-    def totals(self, by: str | None = None) -> Any:
+    def totals(self, by: str | None = None, denominators: Any = None) -> Any:
         if by is None:
             return super().totals()
+        if denominators is not None:
+            return self.with_group_denominators(by, denominators).totals(by)
         self._ensure()
         if by not in self._group_cache:
             summaries = self._summaries((by,))
@@ -221,8 +223,11 @@ class DaskResult(Result):
             total = np.zeros((len(regs), len(self._res)))
             for gidx, kidx, sums in parts:  # partitions in order
                 total[np.ix_(gidx, kidx)] += sums
-            self._group_cache[by] = self._frame_of_group_sums(total, pd.Index(list(regs), name=by))
-        return self._group_cache[by]
+            self._group_cache[by] = (total, pd.Index(list(regs), name=by))
+        # the per-(group, key) sums are cached, not the frame: a copy with other group
+        # denominators (with_group_denominators) shares the cache and divides by its own
+        total, index = self._group_cache[by]
+        return self._frame_of_group_sums(total, index)
 
     def compute_rows(self) -> pd.DataFrame:
         """The per-row results as one pandas DataFrame (``result.rows.compute()``)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -133,6 +133,17 @@ _REASON_WORDS: dict[str, tuple[str, ...]] = {
     "co2": ("not counted",), "ch4": ("not counted",), "n2o": ("not counted",),
     "energy": ("energy not computed", "heating value"), "tce": ("tce not computed", "coal_equivalent", "coal equivalent"),
 }
+
+#: breakdowns whose groups share the organisation's denominators (parts of one organisation-year)
+_SHARED_DENOMINATOR_COLUMNS = frozenset({"carrier", "scope"})
+
+
+def _group_key(label: Any) -> str:
+    """A group label as text, for matching group denominators (``2022`` == ``"2022"``)."""
+    if isinstance(label, (float, np.floating)) and float(label).is_integer():
+        return str(int(label))
+    return str(label)
+
 
 _EMISSION_METRICS = ("scope1", "scope2", "scope2_market", "scope1_2", "scope1_2_market", "scope1_co2", "scope1_ch4", "scope1_n2o",
                      "energy_total", "energy_direct", "energy_indirect",
@@ -298,6 +309,8 @@ class Result:
         self._row_numbers: np.ndarray | None = None
         self._keys: pd.DataFrame | None = None
         self._rows_computed: int | None = None
+        #: breakdown column -> group (as text) -> denominator name -> Denominator
+        self.group_denominators: dict[str, dict[str, dict[str, Denominator]]] = {}
         self._key_totals: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- construction ---------------------------------------------------------------
@@ -596,10 +609,15 @@ class Result:
         return out
 
     # -- public summaries ----------------------------------------------------------------
-    def totals(self, by: str | None = None) -> Any:
+    def totals(self, by: str | None = None, denominators: Any = None) -> Any:
         """Metric -> pint Quantity (contract section 4); with ``by``, a DataFrame of every
         metric per group of that column (``carrier``, ``facility``, ``period``, ``scope`` or
-        any carried column), values in the units listed in ``df.attrs['units']``."""
+        any carried column), values in the units listed in ``df.attrs['units']``.
+
+        Intensities in a breakdown use each group's own denominators: ``denominators`` (or
+        :meth:`with_group_denominators`) gives them per group, e.g. ``{"Plant A": {"headcount":
+        120}}``. A group without one shows n/a. By ``carrier`` or ``scope`` the groups share
+        the organisation's denominators (their intensities add up to the organisation's)."""
         if by is None:
             out: dict[str, Any] = {}
             for m in self.metric_ids():
@@ -608,8 +626,69 @@ class Result:
             return out
         if by not in self.rows.columns:
             raise KeyError(f"no column {by!r} in the results (have: {', '.join(self.rows.columns)})")
-        codes, groups = pd.factorize(self.rows[by], use_na_sentinel=False)
-        return self._group_frame(codes.astype(np.intp, copy=False), pd.Index(groups, name=by))
+        res = self if denominators is None else self.with_group_denominators(by, denominators)
+        codes, groups = pd.factorize(res.rows[by], use_na_sentinel=False)
+        return res._group_frame(codes.astype(np.intp, copy=False), pd.Index(groups, name=by))
+
+    def with_group_denominators(self, by: str, denominators: Any) -> Result:
+        """A copy of this result with intensity denominators for the groups of column ``by``
+        (``facility``, ``period`` or any carried column), used by ``totals(by=by)``.
+
+        ``denominators`` is a mapping ``group -> {name: value}`` (values as for
+        ``calculate(denominators=...)``: a number, ``"567.89 RMB million"``, ``(value, unit)``)
+        or a DataFrame indexed by group with one column per denominator name. Groups are
+        matched on their text (``2022`` and ``"2022"`` are one period). A group without a value
+        for a denominator shows its intensities as n/a (NaN): an organisation's headcount is
+        never divided into one facility's emissions (contract section 8)."""
+        if isinstance(denominators, pd.DataFrame):
+            table = {g: {str(c): v for c, v in row.items() if not (isinstance(v, float) and math.isnan(v))}
+                     for g, row in denominators.to_dict(orient="index").items()}
+        elif isinstance(denominators, Mapping):
+            table = dict(denominators)
+        else:
+            raise GhgcalcError(f"group denominators for {by!r}: give a mapping group -> {{name: value}} or a DataFrame "
+                               f"indexed by group, not {type(denominators).__name__}")
+        import copy
+
+        new = copy.copy(self)
+        merged = {k: dict(v) for k, v in self.group_denominators.get(by, {}).items()}
+        for g, dens in table.items():
+            if not isinstance(dens, Mapping):
+                raise GhgcalcError(f"group denominators for {by!r}: group {g!r} needs a mapping name -> value, not {dens!r}")
+            merged.setdefault(_group_key(g), {}).update({d.name: d for d in normalize_denominators(dens)})
+        new.group_denominators = {**self.group_denominators, by: merged}
+        return new
+
+    def _group_denominator_columns(self, by: str | None, labels: Sequence[Any]) -> dict[str, tuple[np.ndarray, str]]:
+        """Denominator name -> (value per group, NaN where the group has none; unit) for a
+        breakdown by ``by``. Groups of ``carrier`` or ``scope`` share the organisation's
+        denominators (each group's intensity is its part of the organisation's, and they add
+        up to it). Groups of any other column have only what :meth:`with_group_denominators`
+        gave them; a ``period`` group of the profile's reporting year also has the
+        organisation's denominators, which are that year's."""
+        out: dict[str, tuple[np.ndarray, str]] = {}
+        n = len(labels)
+        if by in _SHARED_DENOMINATOR_COLUMNS:
+            for d in self.denominators:
+                out[d.name] = (np.full(n, float(d.value)), d.unit)
+            return out
+        table = self.group_denominators.get(by or "", {})
+        keys = [_group_key(g) for g in labels]
+        names = [d.name for d in self.denominators]
+        for dens in table.values():
+            names.extend(nm for nm in dens if nm not in names)
+        ry = str(self.method.profile.reporting_year) if by == "period" else None
+        org = {d.name: d for d in self.denominators}
+        for nm in names:
+            vals = np.full(n, np.nan)
+            unit = org[nm].unit if nm in org else ""
+            for i, k in enumerate(keys):
+                given: Denominator | None = table.get(k, {}).get(nm) or (org.get(nm) if k == ry else None)
+                if given is not None:
+                    vals[i] = float(given.value)
+                    unit = unit or given.unit
+            out[nm] = (vals, unit)
+        return out
 
     def _group_sums(self, codes: np.ndarray, n_groups: int) -> np.ndarray:
         """Per-(group, key) sums of the quantities, shape (groups, keys): one bincount."""
@@ -647,14 +726,18 @@ class Result:
                 vals[used[:, undefined[:, jj]].any(axis=1), jj] = np.nan
         data: dict[str, np.ndarray] = {}
         units: dict[str, str] = {}
+        base_cols = {b: vals[:, j] for j, (b, den) in enumerate(bases) if den is None}
         for j, (m, (b, den)) in enumerate(zip(metrics, bases, strict=True)):
-            unit = self._metric_unit(b)
-            col = vals[:, j]
-            if den is not None:
-                col = col / float(den.value)
-                unit = _per(unit, den)
-            data[m] = col
-            units[m] = unit
+            if den is None:
+                data[m] = vals[:, j]
+                units[m] = self._metric_unit(b)
+        # intensities: each group over its own denominator (n/a where it has none)
+        for name, (per_group, dunit) in self._group_denominator_columns(index.name, list(index)).items():
+            den = Denominator(name=name, value=Fraction(1), unit=dunit)
+            for b, col in base_cols.items():
+                m = f"{b}_{den.suffix}"
+                data[m] = col / per_group
+                units[m] = _per(self._metric_unit(b), den)
         df = pd.DataFrame(data, index=index)
         df.attrs["units"] = units
         return df

@@ -82,7 +82,7 @@ class StreamResult(Result):
         return GhgcalcError(f"{what} needs the per-row results, which a streamed calculation does not keep; "
                             "compute the table in memory (without chunk_rows) or write the rows with output=")
 
-    def totals(self, by: str | None = None) -> Any:
+    def totals(self, by: str | None = None, denominators: Any = None) -> Any:
         if by is not None:
             raise self._no_rows(f"totals(by={by!r})")
         return super().totals()
