@@ -1069,11 +1069,12 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     years, ybad = _parse_years(df["period"] if "period" in df.columns else None, profile.reporting_year, n, df.index, issues)
     bad |= ybad
 
-    if "region" in df.columns:  # per distinct value: blank or missing -> the profile's region
+    # per distinct value: blank or missing -> the profile's region, or "" (no region: never invented)
+    if "region" in df.columns:
         rcodes, runiq = _factorize(df["region"])
-        region = categorical(rcodes, [str(u).strip() or profile.region for u in runiq])
+        region = categorical(rcodes, [str(u).strip() or profile.region or "" for u in runiq])
     else:
-        region = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[profile.region])
+        region = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[profile.region or ""])
     # an electricity label that names its Hong Kong supplier ("Electricity (CLP)", "Electricity
     # purchased from HK Electric"): the supplier's area is the region of a row that gives none
     supplier = np.array([_label_region(str(u)) if c == "electricity" else None for u, c in zip(uniques, resolved, strict=True)],

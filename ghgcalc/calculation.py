@@ -23,11 +23,13 @@ coefficient[key]``. Formulas:
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +229,8 @@ class Method:
         ``edition_mismatch = "record"``: then the candidate (fitting the region) whose
         valid years lie nearest to the row's year is used and the mismatch is recorded on
         the row (two equally near editions remain an error)."""
+        if not region:
+            return self._choose_without_region(cands, year, what)
         fit_region = [r for r in cands if r.covers_region(region)]
         fit = [r for r in fit_region if r.covers_year(year)]
         if len(fit) == 1:
@@ -247,6 +251,45 @@ class Method:
                                 f"equally near (candidates: {ids})", "pin the edition to use for that data year")
         raise _Unresolvable("period", f"{what}: no factor in the profile covers data year {year} (candidates: {ids})",
                             "pin a factor published for that data year, or set edition_mismatch = 'record' in the profile")
+
+    def _choose_without_region(self, cands: Sequence[FactorRow], year: int, what: str) -> tuple[FactorRow, str | None]:
+        """A row that gives no region (and a profile without ``region``): no region is
+        invented (contract section 8). The pinned factors apply by period when they are for
+        one region; pinned factors for several regions are an error saying so."""
+        regs = sorted({_region_of(r) for r in cands})
+        if len(regs) > 1:
+            few = ", ".join(f"{r.id} ({r.region or 'any region'})" for r in cands[:3]) + (", ..." if len(cands) > 3 else "")
+            raise _Unresolvable("region", f"{what}: the row gives no region, and the profile pins factors for "
+                                f"{len(regs)} regions (candidates: {few})",
+                                "give the row a region (a region column), or set region in the profile")
+        pseudo = regs[0] or "GLOBAL"
+        row, note = self._choose(cands, year, pseudo, what)
+        if regs[0]:
+            extra = f"{what}: the row gives no region; the profile's factor for region {regs[0]} ({row.id}) applies"
+            note = f"{note}; {extra}" if note else extra
+        return row, note
+
+    @cached_property
+    def known_regions(self) -> frozenset[str]:
+        """Region codes a row may give: ghgcalc/data/regions.yaml's, and any region the
+        profile or a factor row of its library uses (a user's own ``GB``, ``US-TX``)."""
+        known = {c.upper() for c in regions()} | {"GLOBAL"}
+        known |= {r.region.upper() for r in self.library if r.region}
+        if self.profile.region:
+            known.add(canonical_region(self.profile.region).upper())
+        return frozenset(known)
+
+    def check_region(self, region: str) -> None:
+        """An unknown region is an error with a did-you-mean, never a silent fallback."""
+        code = canonical_region(region)
+        if not code or code.upper() in self.known_regions:
+            return
+        close = difflib.get_close_matches(code.upper(), sorted(self.known_regions), n=3, cutoff=0.6)
+        hint = (f"did you mean {', '.join(close)}? " if close else "") + (
+            "use a region of ghgcalc/data/regions.yaml (CN, a province such as CN-GD or 广东, a grid, HK), "
+            "or one that your profile or factor table uses")
+        raise _Unresolvable("region", f"unknown region {region!r}: no shipped region, and neither the profile nor a "
+                            "factor table uses it", hint)
 
     def _pick(self, refs: Sequence[str], carrier: str, kind: str, year: int, region: str, what: str,
               notes: list[str], key: str | None = None) -> FactorRow | None:
@@ -309,6 +352,11 @@ class Method:
         """The region that picks this carrier's factors: the row's region as a canonical code
         (ghgcalc/data/regions.yaml), mapped to its MEE/NBS regional grid when the profile
         says ``region_level = "grid"`` for the carrier. Each mapping is recorded."""
+        if not region.strip():  # the row gives no region and the profile sets none
+            if method is not None and method.region_level == "grid":
+                raise _Unresolvable("region", f"{carrier}: the row gives no region, and region_level = 'grid' needs one",
+                                    "give the row a province or grid region (e.g. 广东 or 南方), or set region in the profile")
+            return ""
         code = canonical_region(region)
         if code != region.strip():
             notes.append(f"region {region!r} = {code}")
@@ -428,6 +476,7 @@ class Method:
 
     def _resolve(self, carrier: str, unit: str, year: int, region: str, scope_override: int, instrument: Any = "") -> Resolution:
         shipped, method = self._carrier(carrier)
+        self.check_region(region)
         activity = parse_unit(unit)
         gas = gas_of(unit)
         used: dict[str, None] = {}
@@ -653,6 +702,12 @@ def _no_heating_value_on_purpose(method: CarrierMethod) -> bool:
     recorded on each of them, as ``emission = []`` is for emissions. Without the key, a row
     that cannot reach energy stays an error."""
     return isinstance(method.heating_value, list) and not method.heating_value
+
+
+def _region_of(row: FactorRow) -> str:
+    """A factor row's region for the no-region rule: "" for any region (blank or GLOBAL)."""
+    r = (row.region or "").upper()
+    return "" if r == "GLOBAL" else r
 
 
 def _one_of_co2_and_co2e(by_gas: dict[str, list[FactorRow]], carrier: str, region: str, notes: list[str]) -> None:
@@ -908,7 +963,9 @@ def compute(table: ActivityTable, method: Method, denominators: Mapping[str, Any
             value = frame[value_col].iloc[i] if value_col in frame.columns else None
             if col == "scope":
                 value = frame["carrier_input"].iloc[i]
-            issues.append(RowIssue(row=int(frame.index[i]), column=col, value=_plain(value), reason=reason, hint=hint))
+            value = _plain(value)
+            issues.append(RowIssue(row=int(frame.index[i]), column=col, value=None if value == "" else value,
+                                   reason=reason, hint=hint))
     if issues and on_error == "raise":
         issues.sort(key=lambda x: (x.row if x.row is not None else -1))
         raise ActivityDataError(issues)

@@ -1217,9 +1217,9 @@ class _Search:
         it (a region the rows name themselves stays theirs, as in `reconcile`). Each reading is
         kept, keyed by what reading takes from a profile (region, reporting year, carriers), so
         the methods and the per-figure runs of one profile read the source once."""
-        if self.source is None or canonical_region(prof.region) == canonical_region(self.region):
+        if self.source is None or canonical_region(prof.region or "") == canonical_region(self.region):
             return self.table
-        key = (canonical_region(prof.region), prof.reporting_year, tuple(sorted(prof.carriers)))
+        key = (canonical_region(prof.region or ""), prof.reporting_year, tuple(sorted(prof.carriers)))
         if key not in self._reread:
             self._reread[key] = read_activities(self.source, prof)
         return self._reread[key]

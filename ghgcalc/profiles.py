@@ -118,7 +118,9 @@ class Profile(BaseModel):
     title: str | None = None
     description: str | None = None
     reporting_year: int
-    region: str = "CN"
+    #: the region of rows that give none; None: no region is invented (contract section 8):
+    #: the pinned factors then apply by period, and several pinned regions is an error
+    region: str | None = None
     gwp_set: str = "AR5"
     gwp: dict[str, str] = Field(default_factory=dict)
     energy_basis: Literal["coal_equivalent", "heating_value"] = "heating_value"

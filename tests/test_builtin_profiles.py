@@ -26,7 +26,7 @@ def _example(pid: str) -> list[dict[str, Any]]:
     rows = []
     for carrier in prof.carriers:
         for region in REGIONS:
-            unit = next((u for u in UNITS if method.resolve(carrier, u, prof.reporting_year, region or prof.region, 0).error is None), None)
+            unit = next((u for u in UNITS if method.resolve(carrier, u, prof.reporting_year, region or prof.region or "", 0).error is None), None)
             if unit is not None:
                 rows.append({"carrier": carrier, "quantity": "100", "unit": unit, "region": region})
                 break
