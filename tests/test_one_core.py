@@ -59,3 +59,51 @@ def test_pack_of_an_unversioned_library_says_so() -> None:
     r = calculate(EXAMPLE / "activity.csv", load_profile("kuaishou-2022"), library=FactorLibrary(list(default_library())))
     assert r.data_version is None
     assert disclosure_pack(r).meta["factor_data"].startswith("n/a")
+
+
+# -- A7: a partial result exits 2 (the partial results still written) -----------------------
+_PARTIAL = "carrier,quantity,unit\nelectricity,5,MWh\nunobtainium,1,MWh\nelectricity,-1,MWh\nelectricity,7,MWh\n"
+
+
+@pytest.mark.parametrize("extra", [[], ["--format", "json"], ["--format", "csv"], ["--chunk-rows", "2"],
+                                   ["--chunk-rows", "2", "--format", "csv", "--quiet"]])
+def test_calc_collect_with_bad_rows_exits_2_and_writes_the_rest(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               extra: list[str]) -> None:
+    f = tmp_path / "a.csv"
+    f.write_text(_PARTIAL, encoding="utf-8")
+    assert main(["calc", str(f), "--profile", "kuaishou-2022", "--on-error", "collect", *extra]) == 2
+    out, err = capsys.readouterr()
+    assert out.strip()  # the partial results are still written
+    assert "ghgcalc: 4 rows in, 2 computed, 2 in error (exit 2)" in err.splitlines()
+
+
+def test_calc_collect_with_bad_rows_writes_the_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "a.csv"
+    f.write_text(_PARTIAL, encoding="utf-8")
+    out = tmp_path / "out.json"
+    assert main(["calc", str(f), "--profile", "kuaishou-2022", "--on-error", "collect", "--format", "json", "-o", str(out)]) == 2
+    assert '"partial": true' in out.read_text(encoding="utf-8")
+    assert "ghgcalc: 4 rows in, 2 computed, 2 in error (exit 2)" in capsys.readouterr().err
+
+
+def test_calc_collect_with_every_row_computed_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "a.csv"
+    f.write_text("carrier,quantity,unit\nelectricity,5,MWh\nelectricity,7,MWh\n", encoding="utf-8")
+    assert main(["calc", str(f), "--profile", "kuaishou-2022", "--on-error", "collect", "--format", "json"]) == 0
+    assert "ghgcalc: 2 rows in, 2 computed, 0 in error (exit 0)" in capsys.readouterr().err
+
+
+def test_report_collect_with_bad_rows_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "a.csv"
+    f.write_text(_PARTIAL, encoding="utf-8")
+    out = tmp_path / "pack.md"
+    assert main(["report", str(f), "--profile", "kuaishou-2022", "--on-error", "collect", "-o", str(out)]) == 2
+    assert out.is_file()
+    assert "ghgcalc: 4 rows in, 2 computed, 2 in error (exit 2)" in capsys.readouterr().err
+
+
+def test_help_states_the_collect_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    for cmd in ("calc", "report"):
+        with pytest.raises(SystemExit):
+            main([cmd, "--help"])
+        assert "exit 2" in " ".join(capsys.readouterr().out.split())
