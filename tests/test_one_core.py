@@ -107,3 +107,29 @@ def test_help_states_the_collect_exit_code(capsys: pytest.CaptureFixture[str]) -
         with pytest.raises(SystemExit):
             main([cmd, "--help"])
         assert "exit 2" in " ".join(capsys.readouterr().out.split())
+
+
+# -- A10: Result.kpis(language=...) -------------------------------------------------------------
+@pytest.fixture(scope="module")
+def example_result() -> object:
+    return calculate(EXAMPLE / "activity.csv", "kuaishou-2022", {"headcount": 27402})
+
+
+@pytest.mark.parametrize(("language", "scope1"), [("en", "Scope 1 GHG emissions"), ("zh_hant", "範圍一排放量"),
+                                                  ("zh_hans", "范围一排放量"), ("zh-Hant", "範圍一排放量")])
+def test_kpis_label_in_the_asked_language(example_result: object, language: str, scope1: str) -> None:
+    from ghgcalc.carriers import metric_definitions
+
+    kp = example_result.kpis(language=language).set_index("metric")  # type: ignore[attr-defined]
+    lang = language.lower().replace("-", "_")
+    assert kp.loc["scope1", "label"] == metric_definitions()["metrics"]["scope1"][lang]
+    assert scope1 in kp.loc["scope1", "label"]
+    # every language stays available beside it
+    assert kp.loc["scope1", "label_en"] == metric_definitions()["metrics"]["scope1"]["en"]
+    assert kp.loc["scope1", "label_zh_hans"] == metric_definitions()["metrics"]["scope1"]["zh_hans"]
+    assert kp.loc["scope1_per_capita", "label"].startswith("人均") if lang != "en" else True
+
+
+def test_kpis_unknown_language_is_a_clear_value_error(example_result: object) -> None:
+    with pytest.raises(ValueError, match=r"language 'fr'.*en, zh_hant, zh_hans"):
+        example_result.kpis(language="fr")  # type: ignore[attr-defined]
