@@ -133,3 +133,40 @@ def test_kpis_label_in_the_asked_language(example_result: object, language: str,
 def test_kpis_unknown_language_is_a_clear_value_error(example_result: object) -> None:
     with pytest.raises(ValueError, match=r"language 'fr'.*en, zh_hant, zh_hans"):
         example_result.kpis(language="fr")  # type: ignore[attr-defined]
+
+
+# -- A10: calculate(DataFrame, chunk_rows=N) streams the frame ----------------------------------
+def test_calculate_a_dataframe_in_chunks_gives_the_same_totals() -> None:
+    import pandas as pd
+
+    df = pd.read_csv(EXAMPLE / "activity.csv", dtype=str)
+    whole = calculate(df, "kuaishou-2022")
+    for n in (1, 2, len(df), 10 * len(df)):
+        st = calculate(df, "kuaishou-2022", chunk_rows=n)
+        assert st.totals() == whole.totals()
+        assert st.n_input_rows == whole.n_input_rows == len(df) and st.rows_computed == len(df)
+    rows = df.to_dict("records")
+    assert calculate(rows, "kuaishou-2022", chunk_rows=2).totals() == whole.totals()
+
+
+def test_calculate_a_dataframe_in_chunks_numbers_errors_over_the_whole_frame() -> None:
+    import pandas as pd
+
+    from ghgcalc.errors import ActivityDataError
+
+    df = pd.DataFrame({"carrier": ["electricity", "electricity", "unobtainium", "electricity", "electricity"],
+                       "quantity": ["5", "6", "1", "-1", "7"], "unit": ["MWh"] * 5}, index=[10, 11, 12, 13, 14])
+    r = calculate(df, "kuaishou-2022", on_error="collect", chunk_rows=2)
+    inmem = calculate(df, "kuaishou-2022", on_error="collect")
+    assert sorted((e.row, e.column) for e in r.errors) == sorted((e.row, e.column) for e in inmem.errors) \
+        == [(2, "carrier"), (3, "quantity")]
+    assert r.totals() == inmem.totals()
+    with pytest.raises(ActivityDataError):
+        calculate(df, "kuaishou-2022", chunk_rows=2)
+
+
+def test_calculate_chunk_rows_on_an_unsupported_input_is_an_input_error() -> None:
+    from ghgcalc.errors import InputError
+
+    with pytest.raises(InputError, match="chunk_rows"):
+        calculate(42, "kuaishou-2022", chunk_rows=2)
