@@ -415,9 +415,9 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 
 def cmd_claims(args: argparse.Namespace) -> int:
     """``ghgcalc claims REPORT.txt``: exit 0 if no claim is flagged, 1 if any is, 2 bad input."""
-    from .claims import claims
+    from .claim_check import check_claims
 
-    report = claims(Path(args.report), profile=args.profile, year=args.year, region=args.region)
+    report = check_claims(Path(args.report), profile=args.profile, year=args.year, region=args.region)
     print(report.to_json() if args.format == "json" else report.to_table())
     return EXIT_DIFFERS if report.flagged else EXIT_OK
 

@@ -170,3 +170,30 @@ def test_calculate_chunk_rows_on_an_unsupported_input_is_an_input_error() -> Non
 
     with pytest.raises(InputError, match="chunk_rows"):
         calculate(42, "kuaishou-2022", chunk_rows=2)
+
+
+# -- A10: check_claims, and ghgcalc.claims as a deprecated alias --------------------------------
+_CLAIM = "2022年减少柴油使用100吨，减排二氧化碳309.6吨。"
+
+
+def test_check_claims_reads_text_and_paths(tmp_path: Path) -> None:
+    import ghgcalc
+
+    rep = ghgcalc.check_claims(_CLAIM)
+    assert len(rep.results) == 1 and rep.source == "<text>"
+    f = tmp_path / "report.txt"
+    f.write_text(_CLAIM, encoding="utf-8")
+    from_file = ghgcalc.check_claims(f)
+    assert from_file.source == str(f) and from_file.to_json() != "" and len(from_file.results) == 1
+
+
+def test_ghgcalc_claims_is_a_deprecated_alias_of_check_claims() -> None:
+    import ghgcalc
+
+    with pytest.warns(DeprecationWarning, match="check_claims"):
+        rep = ghgcalc.claims(_CLAIM)
+    assert rep.to_json() == ghgcalc.check_claims(_CLAIM).to_json()
+    from ghgcalc import claims  # the name imports as before
+
+    with pytest.warns(DeprecationWarning):
+        claims(_CLAIM)
