@@ -197,3 +197,75 @@ def test_ghgcalc_claims_is_a_deprecated_alias_of_check_claims() -> None:
 
     with pytest.warns(DeprecationWarning):
         claims(_CLAIM)
+
+
+# -- A10: every exported exception class is raised by some input ---------------------------------
+def _calc_rows(text: str, tmp_path: Path, profile: object = "kuaishou-2022") -> None:
+    f = tmp_path / "a.csv"
+    f.write_text(text, encoding="utf-8")
+    calculate(f, profile)
+
+
+@pytest.mark.parametrize(("name", "rows"), [
+    ("UnknownCarrierError", "carrier,quantity,unit\nunobtainium,1,MWh\nelectricity,2,MWh\n"),
+    ("QuantityError", "carrier,quantity,unit\nelectricity,-1,MWh\nelectricity,abc,MWh\n"),
+    ("MissingColumnError", "carrier,unit\nelectricity,MWh\n"),
+    ("MissingFactorError", "carrier,quantity,unit,period\nelectricity,1,MWh,1990\n"),
+])
+def test_typed_activity_errors(tmp_path: Path, name: str, rows: str) -> None:
+    import ghgcalc.errors as errors
+    from ghgcalc.errors import ActivityDataError, GhgcalcError, InputError
+
+    cls = getattr(errors, name)
+    with pytest.raises(cls) as info:
+        _calc_rows(rows, tmp_path)
+    # existing callers still catch it, and it still lists every bad row
+    assert isinstance(info.value, (ActivityDataError, InputError)) and isinstance(info.value, GhgcalcError)
+    if isinstance(info.value, ActivityDataError):
+        assert info.value.issues and info.value.issues[0].row == info.value.row
+
+
+def test_mixed_problems_stay_a_plain_activity_data_error(tmp_path: Path) -> None:
+    from ghgcalc.errors import ActivityDataError, QuantityError, UnknownCarrierError
+
+    with pytest.raises(ActivityDataError) as info:
+        _calc_rows("carrier,quantity,unit\nunobtainium,1,MWh\nelectricity,-1,MWh\n", tmp_path)
+    assert not isinstance(info.value, (UnknownCarrierError, QuantityError)) and len(info.value.issues) == 2
+
+
+def test_every_exported_exception_class_is_raised(tmp_path: Path) -> None:
+    import ghgcalc
+
+    exported = {n for n in ghgcalc.__all__ if n.endswith("Error")}
+    raised: set[str] = set()
+    cases: list[tuple[str, object]] = [
+        ("rows", "carrier,quantity,unit\nunobtainium,1,MWh\n"),
+        ("rows", "carrier,unit\nelectricity,MWh\n"),
+        ("rows", "carrier,quantity,unit,period\nelectricity,1,MWh,1990\n"),
+        ("rows", "carrier,quantity,unit\nelectricity,-1,MWh\n"),
+        ("rows", "carrier,quantity,unit\nunobtainium,1,MWh\nelectricity,-1,MWh\n"),
+        ("profile", {"id": "x", "carriers": 5}),
+        ("factor", "no-such-factor-id"),
+        ("reported", "reported: 5\n"),
+        ("unit", "xyzzy"),
+    ]
+    for kind, arg in cases:
+        try:
+            if kind == "rows":
+                _calc_rows(str(arg), tmp_path)
+            elif kind == "profile":
+                load_profile(arg)  # type: ignore[arg-type]
+            elif kind == "factor":
+                from ghgcalc.factors import default_library
+
+                default_library().get(str(arg))
+            elif kind == "reported":
+                (tmp_path / "r.yaml").write_text(str(arg), encoding="utf-8")
+                ghgcalc.load_reported(tmp_path / "r.yaml")
+            else:
+                from ghgcalc.units import parse_unit
+
+                parse_unit(str(arg))
+        except ghgcalc.GhgcalcError as exc:
+            raised.update(c.__name__ for c in type(exc).__mro__)
+    assert exported - raised == set()
