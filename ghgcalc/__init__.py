@@ -8,13 +8,11 @@ provenance, totals, intensities, KPIs) -> reconciliation against a published rep
 from __future__ import annotations
 
 import importlib
+import warnings
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.4.0"
 
-# eager: ``ghgcalc.claims`` is both a submodule and a function, and a lazily imported
-# submodule would shadow the function
-from .claims import ClaimsReport, claims
 from .errors import (
     ActivityDataError,
     FactorError,
@@ -30,6 +28,7 @@ from .errors import (
 
 if TYPE_CHECKING:
     from .calculation import calculate
+    from .claim_check import ClaimsReport, check_claims
     from .disclosure import disclosure_pack, report
     from .explanation import Explanation, explain
     from .factors import FactorLibrary, FactorRow, default_library
@@ -45,10 +44,26 @@ _LAZY = {
     "explain": "explanation", "FactorLibrary": "factors", "FactorRow": "factors", "default_library": "factors",
     "Profile": "profiles", "load_profile": "profiles", "Reconciliation": "reconciliation", "load_reported": "reconciliation",
     "reconcile": "reconciliation", "Result": "results", "StreamResult": "streaming", "calculate_stream": "streaming",
+    "check_claims": "claim_check", "ClaimsReport": "claim_check",
 }
 
 
+def _claims(*args: Any, **kwargs: Any) -> Any:
+    """Deprecated alias of :func:`check_claims` (``ghgcalc.claims`` was both a module and a
+    function; the module is now ``ghgcalc.claim_check``)."""
+    warnings.warn("ghgcalc.claims() is deprecated and will be removed; use ghgcalc.check_claims()",
+                  DeprecationWarning, stacklevel=2)
+    from .claim_check import check_claims
+
+    return check_claims(*args, **kwargs)
+
+
+_claims.__name__ = _claims.__qualname__ = "claims"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "claims":  # deprecated: ghgcalc.check_claims
+        return _claims
     mod = _LAZY.get(name)
     if mod is None:
         raise AttributeError(f"module 'ghgcalc' has no attribute {name!r}")
@@ -83,7 +98,7 @@ __all__ = [
     "__version__",
     "calculate",
     "calculate_stream",
-    "claims",
+    "check_claims",
     "default_library",
     "disclosure_pack",
     "explain",

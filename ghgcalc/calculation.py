@@ -849,7 +849,8 @@ def calculate(
         ``raise`` stops with :class:`~ghgcalc.errors.ActivityDataError` listing every bad
         row; ``collect`` computes the good rows and lists the bad ones in ``result.errors``.
     chunk_rows : int, optional
-        Stream a Parquet or CSV file in chunks of this many rows (bounded memory; see
+        Stream a Parquet or CSV file (or a DataFrame / list of dicts already in memory) in
+        chunks of this many rows (bounded memory; see
         :func:`ghgcalc.streaming.calculate_stream`): the totals are the same bits, the
         result keeps no per-row frame.
 

@@ -1,7 +1,9 @@
 """Command line: ``ghgcalc example | calc | reconcile | explain | claims | report | factors | profiles``.
 
 Exit codes (contract section 3): 0 ok; 1 a reconciled figure differs; 2 bad input, with a
-message that names row, column, value and reason, and no traceback. A file that cannot be
+message that names row, column, value and reason, and no traceback. ``calc`` and ``report``
+with ``--on-error collect`` write the partial results and exit 2 whenever a row was not
+computed (0 only when every row was), with a one-line count on stderr. A file that cannot be
 read or written, and any unexpected failure, also exit 2 with a one-line message (an
 unexpected one is labelled an internal error; ``GHGCALC_DEBUG=1`` shows its traceback).
 """
@@ -21,6 +23,12 @@ from . import __version__
 from .errors import ActivityDataError, GhgcalcError, InputError
 
 EXIT_OK, EXIT_DIFFERS, EXIT_BAD_INPUT = 0, 1, 2
+
+_EXIT_CODES = ("exit codes: 0 ok (with --on-error collect: every row computed); 1 a reconciled figure differs; 2 bad "
+               "input, or with --on-error collect any row not computed (the partial results are still written, and "
+               "stderr says: N rows in, C computed, E in error)")
+_COLLECT_HELP = ("raise: stop at bad rows, list them, exit 2; collect: compute the good rows, write them and list "
+                 "the bad ones, exit 2 if any row was not computed (0 only when every row was)")
 
 
 def _denoms(items: Sequence[str] | None) -> dict[str, str]:
@@ -69,6 +77,16 @@ def cmd_example(args: argparse.Namespace) -> int:
     return EXIT_OK if rec.ok else EXIT_DIFFERS
 
 
+def _collect_exit(result: Any, on_error: str) -> int:
+    """The exit code of a computed result: 2 when any input row was not computed (the partial
+    results are written before), else 0. In collect mode one line on stderr counts the rows."""
+    code = EXIT_BAD_INPUT if result.partial else EXIT_OK
+    if on_error == "collect":
+        n_in, done = result.n_input_rows, result.rows_computed
+        print(f"ghgcalc: {n_in} rows in, {done} computed, {n_in - done} in error (exit {code})", file=sys.stderr)
+    return code
+
+
 def _calc_stream(args: argparse.Namespace) -> int:
     """``calc`` on a file streamed in chunks (``--chunk-rows``, or a large Parquet/CSV file)."""
     from .reporting import dumps, kpi_table_text, result_json
@@ -88,7 +106,11 @@ def _calc_stream(args: argparse.Namespace) -> int:
                               chunk_rows=args.chunk_rows or DEFAULT_CHUNK_ROWS, output=rows_out,
                               progress=False if args.quiet else None)
     if fmt == "csv" and rows_out is not None and not out:
-        return EXIT_OK
+        if result.errors:  # the bad rows are listed too, so every input row is accounted for
+            print(f"ghgcalc: {len(result.errors)} problem(s), rows not computed (partial totals):", file=sys.stderr)
+            for e in result.errors:
+                print(f"  - {e}", file=sys.stderr)
+        return _collect_exit(result, args.on_error)
     text = _with_uncertainty(result, args, dumps(result_json(result)) if fmt == "json" else kpi_table_text(result))
     if fmt != "json" and result.errors:
         text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + "\n".join(f"  - {e}" for e in result.errors)
@@ -96,7 +118,7 @@ def _calc_stream(args: argparse.Namespace) -> int:
         Path(out).write_text(text + "\n", encoding="utf-8")
     else:
         print(text)
-    return EXIT_OK
+    return _collect_exit(result, args.on_error)
 
 
 def cmd_calc(args: argparse.Namespace) -> int:
@@ -125,7 +147,7 @@ def cmd_calc(args: argparse.Namespace) -> int:
             Path(args.output).write_text(text + "\n", encoding="utf-8")
         else:
             print(text)
-    return EXIT_OK
+    return _collect_exit(result, args.on_error)
 
 
 def _check_uncertainty_format(args: argparse.Namespace) -> None:
@@ -240,7 +262,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"{len(result.errors)} row(s) not computed (partial totals; listed in the report):", file=sys.stderr)
         for e in result.errors:
             print(f"  - {e}", file=sys.stderr)
-    return EXIT_OK
+    return _collect_exit(result, args.on_error)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -393,15 +415,16 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 
 def cmd_claims(args: argparse.Namespace) -> int:
     """``ghgcalc claims REPORT.txt``: exit 0 if no claim is flagged, 1 if any is, 2 bad input."""
-    from .claims import claims
+    from .claim_check import check_claims
 
-    report = claims(Path(args.report), profile=args.profile, year=args.year, region=args.region)
+    report = check_claims(Path(args.report), profile=args.profile, year=args.year, region=args.region)
     print(report.to_json() if args.format == "json" else report.to_table())
     return EXIT_DIFFERS if report.flagged else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ghgcalc", description="Traceable Scope 1/2 GHG and energy figures from activity data.")
+    p = argparse.ArgumentParser(prog="ghgcalc", description="Traceable Scope 1/2 GHG and energy figures from activity data.",
+                                epilog=_EXIT_CODES)
     p.add_argument("--version", action="version", version=f"ghgcalc {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -409,13 +432,13 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", choices=["table", "json"], default="table")
     ex.set_defaults(func=cmd_example)
 
-    c = sub.add_parser("calc", help="compute results for an activity table")
+    c = sub.add_parser("calc", help="compute results for an activity table", epilog=_EXIT_CODES)
     c.add_argument("activity", help="activity table (CSV, XLSX, Parquet)")
     c.add_argument("--profile", required=True, help="built-in profile id or TOML file")
     c.add_argument("--denominator", action="append", metavar="NAME=N", help="intensity denominator, e.g. headcount=27402")
     c.add_argument("--format", choices=["table", "json", "csv", "xlsx"], default="table")
     c.add_argument("-o", "--output", help="write to this file")
-    c.add_argument("--on-error", choices=["raise", "collect"], default="raise")
+    c.add_argument("--on-error", choices=["raise", "collect"], default="raise", help=_COLLECT_HELP)
     c.add_argument("--uncertainty", choices=["approach1", "approach2"],
                    help="95 %% interval of each total from the factors' ranges (IPCC 2006 Vol. 1 Ch. 3)")
     c.add_argument("--seed", type=int, default=0, help="seed of the Monte Carlo draws (approach2)")
@@ -448,7 +471,8 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--write-profile", metavar="FILE.toml", help="write the best whole method as a profile")
     x.set_defaults(func=cmd_explain)
 
-    rp = sub.add_parser("report", help="write the disclosure pack (HKEX KPIs, breakdowns, charts, factor sources)")
+    rp = sub.add_parser("report", help="write the disclosure pack (HKEX KPIs, breakdowns, charts, factor sources)",
+                        epilog=_EXIT_CODES)
     rp.add_argument("activity", help="activity table (CSV, XLSX, Parquet)")
     rp.add_argument("--profile", required=True, help="built-in profile id or TOML file")
     rp.add_argument("--denominator", action="append", metavar="NAME[@YEAR]=N",
@@ -459,7 +483,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--base-year", type=int, help="base year of --target")
     rp.add_argument("--target", action="append", metavar="METRIC=CHANGE%@YEAR", help="e.g. scope1_2=-30%%@2030 (repeatable)")
     rp.add_argument("--targets", metavar="TARGETS.yaml", help="base_year, targets and other years' denominators from a YAML file")
-    rp.add_argument("--on-error", choices=["raise", "collect"], default="raise")
+    rp.add_argument("--on-error", choices=["raise", "collect"], default="raise", help=_COLLECT_HELP)
     rp.add_argument("-o", "--output", required=True, help="FILE.html, FILE.xlsx or FILE.md (charts as PNG beside it)")
     rp.set_defaults(func=cmd_report)
 

@@ -61,6 +61,7 @@ _LABEL_COLS = tuple(f"label_{lang}" for lang in LANGS)
 _FACILITY_METRICS = ("scope1", "scope2", "scope1_2", "energy_total", "fresh_water", "wastewater",
                      "hazardous_waste", "non_hazardous_waste", "pue", "cue", "wue")
 _KWH000 = "'000 kWh"
+_NO_DATA_VERSION = "n/a (the factor data used has no version: a library passed in, or an unreadable factors/manifest.json)"
 
 
 @dataclass(frozen=True)
@@ -368,20 +369,12 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
         "energy_basis": getattr(prof, "energy_basis", ""),
         "denominators": "; ".join(f"{d.name} = {d.text or _num_text(float(d.value))} {d.unit}".strip() for d in result.denominators),
         "ghgcalc": __version__,
-        "factor_data": _data_version(),
+        # the data version the result was computed with (a profile may pin an older release)
+        "factor_data": result.data_version or _NO_DATA_VERSION,
     }
     return DisclosurePack(meta=meta, text=text, hkex=hkex, kpis=kpis, by_carrier=by_carrier, by_facility=by_facility,
                           by_period=by_period, targets=tgt, datacentre=datacentre, factors=factors, errors=errors,
                           notes=notes, chart_data=chart_data)
-
-
-def _data_version() -> str:
-    try:
-        from .factors import data_version
-
-        return str(data_version())
-    except Exception:  # pragma: no cover - a broken manifest is reported by `factors verify`
-        return ""
 
 
 def _carrier_sums(result: Result, mask: np.ndarray | None, column: str) -> tuple[np.ndarray, list[str]]:

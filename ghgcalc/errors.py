@@ -7,6 +7,7 @@ positions in the activity table as read (the CLI adds the header offset when it 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -96,28 +97,29 @@ class InputError(GhgcalcError, ValueError):
         return self.issue.hint
 
 
-class UnknownCarrierError(InputError):
-    """The carrier is neither shipped nor defined by the profile."""
-
-
 class UnitError(InputError):
     """A unit that pint cannot parse, or of the wrong dimension for its use."""
 
 
-class QuantityError(InputError):
-    """A quantity that is not a finite number >= 0."""
-
-
-class MissingFactorError(InputError):
-    """No factor in the profile covers this row (carrier, period, region or path)."""
-
-
-class MissingColumnError(InputError):
-    """A required column is absent from the activity table."""
-
-
 class ActivityDataError(GhgcalcError, ValueError):
-    """Several bad rows at once: ``issues`` lists every one of them."""
+    """Several bad rows at once: ``issues`` lists every one of them.
+
+    When every issue is of one kind, ``ActivityDataError(issues)`` is an instance of that
+    kind's class (:class:`UnknownCarrierError`, :class:`QuantityError`,
+    :class:`MissingFactorError`, :class:`MissingColumnError`), each both an
+    ``ActivityDataError`` and an :class:`InputError` (whose ``row``, ``column``, ``value``,
+    ``reason`` and ``hint`` are those of the first issue); problems of several kinds stay a
+    plain ``ActivityDataError``.
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> ActivityDataError:
+        if cls is ActivityDataError and args and not isinstance(args[0], str):
+            kinds = {_kind_of(i) for i in args[0]}
+            one = kinds.pop() if len(kinds) == 1 else None
+            if one is not None:
+                cls = one
+        instance: ActivityDataError = super().__new__(cls)
+        return instance
 
     def __init__(self, issues: Sequence[RowIssue]) -> None:
         self.issues = list(issues)
@@ -170,3 +172,52 @@ class ReportedFiguresError(GhgcalcError, ValueError):
             where.append(f"key {key!r}")
         prefix = (", ".join(where) + ": ") if where else ""
         super().__init__(prefix + reason)
+
+
+class _RowsOfOneKind(InputError, ActivityDataError):
+    """Bad rows all of one kind: an :class:`InputError` (one cell: ``reason`` and the keywords)
+    and an :class:`ActivityDataError` (``issues``; the cell attributes are the first issue's)."""
+
+    def __init__(self, reason: str | Sequence[RowIssue], *, row: int | None = None, column: str | None = None,
+                 value: Any = None, hint: str | None = None) -> None:
+        if isinstance(reason, str):
+            self.issue = RowIssue(row=row, column=column, value=value, reason=reason, hint=hint)
+            self.issues = [self.issue]
+            GhgcalcError.__init__(self, str(self.issue))
+        else:
+            ActivityDataError.__init__(self, reason)
+            self.issue = self.issues[0]
+
+
+class UnknownCarrierError(_RowsOfOneKind):
+    """The carrier is neither shipped nor defined by the profile."""
+
+
+class QuantityError(_RowsOfOneKind):
+    """A quantity that is not a finite number >= 0."""
+
+
+class MissingFactorError(_RowsOfOneKind):
+    """No factor in the profile covers this row (carrier, period, region or instrument)."""
+
+
+class MissingColumnError(_RowsOfOneKind):
+    """A required column is absent from the activity table."""
+
+
+#: a reason that says no factor of the profile covers a row ("no factor in the profile covers
+#: data year 1990", "the profile gives no emission factors for 'x'", "... gives no factors for ...")
+_NO_FACTOR = re.compile(r"\bno (?:[a-z_]+ )?factors?\b")
+
+
+def _kind_of(issue: RowIssue) -> type[_RowsOfOneKind] | None:
+    """The class of one row issue, from the column and reason the readers and the core give."""
+    if issue.row is None:
+        return MissingColumnError if issue.column and issue.reason.startswith("required column") else None
+    if issue.column == "quantity":
+        return QuantityError
+    if issue.column == "carrier" and issue.reason == "unknown carrier":
+        return UnknownCarrierError
+    if _NO_FACTOR.search(issue.reason):
+        return MissingFactorError
+    return None

@@ -55,6 +55,8 @@ def decimal_of(x: Any) -> Fraction:
     return Fraction(Decimal(str(x).replace(",", "").replace("_", "").strip()))
 
 
+#: the languages of the KPI labels (``data/metrics.yaml``)
+_KPI_LANGUAGES = ("en", "zh_hant", "zh_hans")
 _NUMBER_THEN_UNIT = re.compile(r"^\s*([+-]?\d[\d,_]*(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
 
 
@@ -795,8 +797,13 @@ class Result:
         return out
 
     def kpis(self, language: str = "en") -> pd.DataFrame:
-        """The KPI table: metric, value, unit, labels (English, traditional and simplified
-        Chinese) and the HKEX KPI the metric serves."""
+        """The KPI table: metric, value, unit, ``label`` in ``language`` (``en``, ``zh_hant``
+        or ``zh_hans``; ``zh-Hant`` spelt either way), the labels in every language
+        (``label_en``, ``label_zh_hant``, ``label_zh_hans``) and the HKEX KPI the metric serves.
+        An unknown language raises :class:`ValueError`."""
+        lang = str(language).strip().lower().replace("-", "_")
+        if lang not in _KPI_LANGUAGES:
+            raise ValueError(f"kpis: unknown language {language!r}; the labels are in {', '.join(_KPI_LANGUAGES)}")
         defs = metric_definitions()
         mdefs = defs["metrics"]
         recs = []
@@ -818,9 +825,10 @@ class Result:
                     lab = {"en": f"{lab['en']} per {dl.get('en', den.name)}",
                            "zh_hant": f"{lab['zh_hant']}（每{dl.get('zh_hant', den.name)}）",
                            "zh_hans": f"{lab['zh_hans']}（每{dl.get('zh_hans', den.name)}）", "hkex": lab.get("hkex")}
-            recs.append({"metric": m, "value": v, "unit": u, "label": lab["en"], "label_zh_hant": lab["zh_hant"],
-                         "label_zh_hans": lab["zh_hans"], "hkex_kpi": lab.get("hkex")})
-        return pd.DataFrame.from_records(recs, columns=["metric", "value", "unit", "label", "label_zh_hant", "label_zh_hans", "hkex_kpi"])
+            recs.append({"metric": m, "value": v, "unit": u, "label": lab[lang], "label_en": lab["en"],
+                         "label_zh_hant": lab["zh_hant"], "label_zh_hans": lab["zh_hans"], "hkex_kpi": lab.get("hkex")})
+        return pd.DataFrame.from_records(recs, columns=["metric", "value", "unit", "label", "label_en", "label_zh_hant",
+                                                        "label_zh_hans", "hkex_kpi"])
 
     def select_mask(self, carrier: str | None = None, facility: str | None = None, period: str | None = None) -> np.ndarray:
         """Boolean mask of the computed rows in one group of a breakdown."""

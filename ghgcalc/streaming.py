@@ -197,6 +197,31 @@ def _rebatch(batches: Iterator[Any], chunk_rows: int) -> Iterator[pd.DataFrame]:
         yield _to_pandas(pa.Table.from_batches(buf))
 
 
+def _in_memory_table(source: Any) -> pd.DataFrame | None:
+    """A DataFrame or list of dicts as one DataFrame (its header found as in memory), None
+    for a path; anything else is an :class:`InputError`."""
+    if isinstance(source, (str, Path)):
+        return None
+    if isinstance(source, (list, tuple)):
+        try:
+            source = pd.DataFrame(list(source))
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"cannot make a table of the rows given: {exc}") from None
+    if not isinstance(source, pd.DataFrame):
+        raise InputError(f"chunk_rows streams a Parquet/CSV path, a DataFrame or a list of dicts, not "
+                         f"{type(source).__name__}", column="chunk_rows", value=type(source).__name__)
+    from .activities import _maybe_header_below
+
+    frame, _ = _maybe_header_below(source)
+    return frame.reset_index(drop=True)
+
+
+def _frame_chunks(frame: pd.DataFrame, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """Slices of ``chunk_rows`` rows of an in-memory table."""
+    for start in range(0, len(frame), chunk_rows):
+        yield frame.iloc[start:start + chunk_rows]
+
+
 def _to_pandas(t: Any) -> pd.DataFrame:
     """A chunk as pandas, text columns dictionary-encoded by pyarrow (categoricals: the core
     then reads their codes instead of hashing strings)."""
@@ -293,7 +318,7 @@ class _Progress:
 
 # -- the stream ---------------------------------------------------------------------------
 def calculate_stream(
-    source: str | Path,
+    source: str | Path | pd.DataFrame | list[dict[str, Any]],
     profile: Any,
     denominators: Mapping[str, Any] | None = None,
     *,
@@ -308,8 +333,10 @@ def calculate_stream(
 
     Parameters
     ----------
-    source : path
-        A ``.parquet`` file or directory of Parquet files, or a ``.csv``/``.tsv`` file.
+    source : path, DataFrame or list of dicts
+        A ``.parquet`` file or directory of Parquet files, or a ``.csv``/``.tsv`` file; or a
+        table already in memory, computed ``chunk_rows`` rows at a time (row numbers are
+        positions in the whole table, as in memory).
     profile, denominators, on_error, library
         As for :func:`ghgcalc.calculate`. With ``on_error="raise"`` the whole file is read
         and :class:`~ghgcalc.errors.ActivityDataError` lists every bad row (and a partly
@@ -335,18 +362,27 @@ def calculate_stream(
         raise ValueError("on_error must be 'raise' or 'collect'")
     if chunk_rows < 1:
         raise ValueError("chunk_rows must be >= 1")
-    path = Path(source)
-    if not path.exists():
-        raise InputError("activity file not found", value=str(source))
+    frame = _in_memory_table(source)
+    if frame is None:
+        path = Path(source)  # type: ignore[arg-type]  # a str or Path, checked by _in_memory_table
+        if not path.exists():
+            raise InputError("activity file not found", value=str(source))
     prof = load_profile(profile)
     method = method_for(prof, library)
-    suffix = path.suffix.lower()
-    if path.is_dir() or suffix in (".parquet", ".pq"):
-        batches, total, enc, nbytes = _parquet_batches(path, chunk_rows)
-    elif suffix in (".csv", ".tsv", ".txt"):
-        batches, total, enc, nbytes = _csv_batches(path, chunk_rows)
+    total: int | None
+    enc: str | None
+    if frame is not None:
+        chunks: Iterator[pd.DataFrame] = _frame_chunks(frame, chunk_rows)
+        total, enc, nbytes, label, fmt_in = len(frame), None, 0, "<DataFrame>", "dataframe"
     else:
-        raise InputError("streaming reads .parquet, .csv or .tsv files", value=str(source))
+        suffix = path.suffix.lower()
+        if path.is_dir() or suffix in (".parquet", ".pq"):
+            batches, total, enc, nbytes = _parquet_batches(path, chunk_rows)
+        elif suffix in (".csv", ".tsv", ".txt"):
+            batches, total, enc, nbytes = _csv_batches(path, chunk_rows)
+        else:
+            raise InputError("streaming reads .parquet, .csv or .tsv files", value=str(source))
+        chunks, label, fmt_in = _rebatch(batches, chunk_rows), str(path), "parquet" if enc is None else "csv"
     fmt = output_format or ("parquet" if isinstance(output, (str, Path)) and str(output).lower().endswith((".parquet", ".pq")) else "csv")
     writer = _RowWriter(output, fmt) if output is not None else None
     bar = _Progress(sys.stderr.isatty() if progress is None else progress, total, nbytes)
@@ -356,7 +392,7 @@ def calculate_stream(
     from .results import normalize_denominators
 
     result.denominators = normalize_denominators(denominators)
-    result.source, result.encoding = str(path), enc
+    result.source, result.encoding = label, enc
     keysums = KeySums()
     registry: dict[tuple[Any, ...], int] = {}
     resolutions: list[Any] = []
@@ -365,7 +401,7 @@ def calculate_stream(
     blank_rows = 0
     ok_run = False
     try:
-        for chunk in _rebatch(batches, chunk_rows):
+        for chunk in chunks:
             n = len(chunk)
             chunk.index = pd.RangeIndex(n)
             table = read_activities(chunk, prof)
@@ -407,7 +443,7 @@ def calculate_stream(
             gc.collect()
         else:
             result.n_input_rows = offset - blank_rows
-        result.input_info = {"source": str(path), "format": "parquet" if enc is None else "csv", "encoding": enc,
+        result.input_info = {"source": label, "format": fmt_in, "encoding": enc,
                              "streamed": True, "chunks": result.chunks, "rows": result.n_input_rows,
                              "blank_rows_skipped": blank_rows}
         ok_run = True

@@ -1,4 +1,4 @@
-"""Claims check (ghgcalc.claims): numerals, sentence joining, extraction, verdicts, CLI."""
+"""Claims check (ghgcalc.claim_check): numerals, sentence joining, extraction, verdicts, CLI."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ghgcalc.claims import (
+from ghgcalc.claim_check import (
     check_claims,
     chinese_numeral,
-    claims,
     find_mentions,
     join_sentences,
     official_factors,
@@ -142,7 +141,7 @@ def test_standard_coal_is_tce() -> None:
 
 
 def test_seed_green_power_claim_flagged() -> None:
-    rep = claims(SEED)
+    rep = check_claims(SEED)
     assert rep.year == 2022
     assert rep.counts() == {"flagged": 1, "consistent": 0, "unparsed": 0}
     r = rep.results[0]
@@ -162,14 +161,14 @@ def test_seed_green_power_claim_flagged() -> None:
 
 
 def test_seed_with_profile_uses_profile_factor() -> None:
-    r = claims(SEED, profile="kuaishou-2022").results[0]
+    r = check_claims(SEED, profile="kuaishou-2022").results[0]
     assert r.status == "flagged"
     assert r.report_factors[0]["source"] == "profile kuaishou-2022"
     assert r.report_factors[0]["value"] == "0.5703"
 
 
 def test_seed_official_range_lists_every_edition() -> None:
-    r = claims(SEED).results[0]
+    r = check_claims(SEED).results[0]
     assert r.official is not None
     ids = {f.id for f in official_factors("electricity", "kWh")}
     assert {"cn-mee-grid-national-2019-2020", "cn-mee-grid-national-2021", "cn-mee-grid-national-2022"} <= ids
@@ -179,7 +178,7 @@ def test_seed_official_range_lists_every_edition() -> None:
 
 
 def test_traditional_text() -> None:
-    rep = claims(CLAIMS / "zh-hant-claims.txt")
+    rep = check_claims(CLAIMS / "zh-hant-claims.txt")
     got = [(r.status, r.activity["text"] if r.activity else None) for r in rep.results]
     assert got == [("consistent", "約120萬千瓦時"), ("consistent", "50萬度"), ("flagged", "80萬千瓦時")]
     # the factor printed in the text is the report's own
@@ -189,7 +188,7 @@ def test_traditional_text() -> None:
 
 
 def test_simplified_text_fuels() -> None:
-    rep = claims(CLAIMS / "zh-hans-claims.txt")
+    rep = check_claims(CLAIMS / "zh-hans-claims.txt")
     got = [(r.status, r.activity["carrier"] if r.activity else None) for r in rep.results]
     assert got == [("consistent", "diesel"), ("consistent", "natural_gas"), ("flagged", "diesel"), ("consistent", "electricity")]
     diesel = rep.results[0]
@@ -208,7 +207,7 @@ def test_carbon_content_method_is_an_official_factor() -> None:
 
 
 def test_english_text() -> None:
-    rep = claims(CLAIMS / "en-claims.txt")
+    rep = check_claims(CLAIMS / "en-claims.txt")
     assert [r.status for r in rep.results] == ["consistent", "flagged"]
     assert rep.results[0].emission is not None and rep.results[0].emission["gas"] == "CO2e"
     assert rep.results[1].emission is not None and rep.results[1].emission["qualifier"] == "about"
@@ -240,13 +239,13 @@ def test_report_factor_printed_per_10k_kwh() -> None:
 
 def test_bad_path_raises_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError):
-        claims(tmp_path / "missing.txt")
+        check_claims(tmp_path / "missing.txt")
 
 
 def test_gb18030_file(tmp_path: Path) -> None:
     p = tmp_path / "r.txt"
     p.write_bytes("2022年节约用电100万千瓦时，减少二氧化碳排放约1,500吨。".encode("gb18030"))
-    assert claims(p).counts()["flagged"] == 1
+    assert check_claims(p).counts()["flagged"] == 1
 
 
 # ---------------------------------------------------------------- CLI
@@ -278,7 +277,7 @@ def test_package_level_function_and_line_broken_numbers() -> None:
     import ghgcalc
 
     text = "In 2022 the solar farm generated 1.2\nmillion kWh, avoiding 684\ntonnes of CO2e.\nScope 1 emissions 1,234\nScope 2 emissions 5,678\n"
-    rep = ghgcalc.claims(text)
+    rep = ghgcalc.check_claims(text)
     assert isinstance(rep, ghgcalc.ClaimsReport)
     [r] = rep.results
     assert r.lines == (1, 2, 3) and r.status == "consistent"
@@ -308,7 +307,7 @@ def test_per_year_is_a_quantity_but_per_kwh_is_a_factor() -> None:
 
 
 def test_printed_factor_spellings() -> None:
-    from ghgcalc.claims import printed_factors
+    from ghgcalc.claim_check import printed_factors
 
     text = "CLP's 0.39 kg CO2e per kWh applies. 另以0.5810噸二氧化碳/兆瓦時及57,030噸CO2/億千瓦時計算。"
     got = sorted(f.value for f in printed_factors(join_sentences(text)))
@@ -357,7 +356,7 @@ def test_kilotonnes() -> None:
 
 def test_long_one_line_text_is_text_not_a_path() -> None:
     text = "2022年節約用電100萬千瓦時，減少二氧化碳排放約570噸。" * 20  # > 255 bytes: no file name
-    assert claims(text).counts()["consistent"] == 20
+    assert check_claims(text).counts()["consistent"] == 20
 
 
 def test_region_limits_the_official_factors() -> None:

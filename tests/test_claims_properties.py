@@ -1,7 +1,7 @@
 """Hypothesis invariants of the claims check.
 
 The oracle below is written from the contract's printed-precision rule, independently of
-ghgcalc.claims: a figure printed with ``d`` decimals stands for ``[x - 0.5·10^-d, x + 0.5·10^-d]``,
+ghgcalc.claim_check: a figure printed with ``d`` decimals stands for ``[x - 0.5·10^-d, x + 0.5·10^-d]``,
 so a claim "A MWh ... E t" allows the factors ``[E_lo / A_hi, E_hi / A_lo]``.
 """
 
@@ -13,7 +13,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ghgcalc.claims import check_claims, chinese_numeral
+from ghgcalc.claim_check import check_claims, chinese_numeral
 from ghgcalc.factors import default_library
 from ghgcalc.units import conversion_factor
 

@@ -60,7 +60,8 @@ def test_calc_collect_lists_errors_in_json(tmp_path: Path) -> None:
     f = tmp_path / "a.csv"
     f.write_text("carrier,quantity,unit\nelectricity,5,MWh\nunobtainium,1,MWh\n", encoding="utf-8")
     p = run("calc", str(f), "--profile", "kuaishou-2022", "--format", "json", "--on-error", "collect")
-    assert p.returncode == 0, p.stderr
+    assert p.returncode == 2, p.stderr  # a partial result: written, and exit 2
+    assert "ghgcalc: 2 rows in, 1 computed, 1 in error (exit 2)" in p.stderr
     out = json.loads(p.stdout)
     assert out["totals"]["scope2"]["value"] == pytest.approx(5 * 0.5703)
     assert out["errors"][0]["row"] == 1 and out["partial"] is True

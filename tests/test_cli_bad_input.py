@@ -85,13 +85,14 @@ def test_cli_collect_writes_good_rows_and_lists_bad_ones(tmp_path: Path) -> None
     f = tmp_path / "a.csv"
     f.write_text(HEADER + "electricity,5,MWh\nunobtainium,1,MWh\nelectricity,-1,MWh\n", encoding="utf-8")
     p = run("calc", str(f), "--profile", PROFILE, "--format", "json", "--on-error", "collect")
-    assert p.returncode == 0, p.stderr
+    assert p.returncode == 2, p.stderr  # partial: written, exit 2
     out = json.loads(p.stdout)
     assert out["partial"] is True and out["rows_in"] == 3 and out["rows_computed"] == 1
     assert sorted((e["row"], e["column"]) for e in out["errors"]) == [(1, "carrier"), (2, "quantity")]
     assert out["input"]["encoding"] == "utf-8" and out["input"]["header_row"] == 0
     p = run("calc", str(f), "--profile", PROFILE, "--format", "csv", "--on-error", "collect")
-    assert p.returncode == 0
+    assert p.returncode == 2
+    assert "ghgcalc: 3 rows in, 1 computed, 2 in error (exit 2)" in p.stderr
     assert "2 problem(s), rows not computed (partial totals)" in p.stderr and "row 1, column 'carrier'" in p.stderr
     p = run("calc", str(f), "--profile", PROFILE, "--on-error", "collect")
     assert "2 row(s) not computed (partial totals)" in p.stdout

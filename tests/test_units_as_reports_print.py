@@ -151,7 +151,7 @@ def test_claims_read_space_grouped_numbers_whole() -> None:
     """Hong Kong Housing Authority, Sustainability Report 2010/11 (docslib.org/doc/435131):
     "electricity consumption ... was 578 194 396 kWh" and "a reduction of 11 008 tonnes of
     carbon dioxide equivalent". The activity was read as 396 kWh before."""
-    from ghgcalc.claims import find_mentions, parse_number
+    from ghgcalc.claim_check import find_mentions, parse_number
 
     assert parse_number("578 194 396").value == 578194396
     assert parse_number("11 008").value == 11008
@@ -230,7 +230,7 @@ def test_a_ghg_figure_printed_in_bare_tonnes_is_a_mass_of_co2e() -> None:
 def test_claims_read_tons_of_carbon_dioxide_equivalent_as_co2e() -> None:
     """"16,870.85 tons of carbon dioxide equivalent" was read as t CO2 (the CO2e spellings had
     "tonnes of carbon dioxide equivalent" only, the CO2 ones "tons of carbon dioxide")."""
-    from ghgcalc.claims import find_mentions
+    from ghgcalc.claim_check import find_mentions
 
     s = ("In 2021, electricity consumption was 29,037.6 thousand kWh, with Scope 2 emissions of "
          "16,870.85 tons of carbon dioxide equivalent.")

@@ -60,7 +60,6 @@ __all__ = [
     "Sentence",
     "check_claims",
     "chinese_numeral",
-    "claims",
     "find_mentions",
     "implied_interval",
     "join_sentences",
@@ -1315,7 +1314,7 @@ def read_text(path: str | Path) -> str:
     raise InputError("cannot decode the text (tried UTF-8, UTF-16, GB18030)", column="path", value=str(path))
 
 
-def check_claims(
+def _check_text(
     text: str,
     *,
     profile: Any = None,
@@ -1372,18 +1371,23 @@ def _within(row_region: str | None, region: str | None) -> bool:
     return own == want or own.startswith(want + "-")
 
 
-def claims(
+def check_claims(
     text_or_path: str | Path, *, profile: Any = None, year: int | None = None, region: str | None = None,
-    library: FactorLibrary | None = None,
+    library: FactorLibrary | None = None, source: str | None = None,
 ) -> ClaimsReport:
-    """Check the claims of a report given as text or as a path to a text file.
+    """Find and check every activity/emission claim of a report given as text or as a path to
+    a text file (see the module docstring).
 
     A :class:`~pathlib.Path`, or a one-line string naming an existing file, is read with
-    :func:`read_text`; any other string is the text itself.
+    :func:`read_text`; any other string is the text itself. ``source`` names the text in the
+    report (default: the path, else ``<text>``). ``region`` (default: the profile's, else every
+    region) limits the official factors to those of that region and its sub-regions (``CN``
+    covers ``CN-BJ``, not ``HK``).
     """
     if isinstance(text_or_path, Path) or _is_file(text_or_path):
-        return check_claims(read_text(text_or_path), profile=profile, year=year, region=region, library=library, source=str(text_or_path))
-    return check_claims(text_or_path, profile=profile, year=year, region=region, library=library)
+        return _check_text(read_text(text_or_path), profile=profile, year=year, region=region, library=library,
+                           source=source or str(text_or_path))
+    return _check_text(text_or_path, profile=profile, year=year, region=region, library=library, source=source or "<text>")
 
 
 def _is_file(text: str) -> bool:
