@@ -1060,21 +1060,62 @@ def _total_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return starts, ends
 
 
+@lru_cache(maxsize=1)
+def _total_word_roots() -> tuple[str, ...]:
+    """The total words that contain no other (``total`` covers ``subtotal``, ``grand total``)."""
+    from .carriers import _load_yaml
+
+    data: dict[str, Any] = _load_yaml("total_rows.yaml")
+    words = {unicodedata.normalize("NFKC", str(w)).casefold().strip() for w in [*data["words"], *data["suffix_words"]]}
+    return tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
+
+
+def _arrow_text(s: pd.Series) -> str | None:
+    """All the text of a pyarrow-backed string column at once (its UTF-8 data buffers, no
+    per-cell objects), or None for other columns."""
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
+        return None
+    import pyarrow as pa
+
+    try:
+        arr = pa.array(s.array)
+    except (TypeError, ValueError, pa.ArrowException):
+        return None
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    data = [c.buffers()[2] for c in chunks]
+    return b"\x00".join(bytes(b) for b in data if b is not None).decode("utf-8", errors="replace")
+
+
+def _may_hold_totals(uniq: Sequence[Any] | str) -> bool:
+    """Whether any of these values (or this text) contains a total word at all: one pass
+    over their text joined (NFKC, case-folded), so a column without one costs one join."""
+    if isinstance(uniq, str):
+        text = uniq
+    else:
+        try:
+            text = "\x00".join(uniq)
+        except TypeError:  # numbers or other objects among the text
+            text = "\x00".join(v for v in uniq if isinstance(v, str))
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return any(w in text for w in _total_word_roots())
+
+
 def _is_total_label(value: Any, *, label_column: bool) -> bool:
     if not isinstance(value, str):
         return False
     text = unicodedata.normalize("NFKC", value).casefold().strip()
-    if not text:
+    if not text or text[0] in "=+@":   # the text of a formula ("=SUM(B2:B5)", "@SUM(A1)"), not a label
         return False
     starts, ends = _total_patterns()
     return bool(starts.fullmatch(text) or (label_column and ends.fullmatch(text)))
 
 
-def _total_rows(df: pd.DataFrame, carrier_codes: np.ndarray, carrier_uniques: list[Any], carrier_known: np.ndarray
+def _total_rows(df: pd.DataFrame, factorized: dict[str, tuple[np.ndarray, list[Any]]], carrier_known: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Rows whose label in some text column is a spreadsheet total label, and that column
-    (the first such); judged once per distinct value of each column. A carrier label that
-    names a carrier ("Electricity (group total)") is that carrier, not a total."""
+    (the first such); judged once per distinct value of each column (``factorized``: the
+    codes and values of columns already factorized). A carrier label that names a carrier
+    ("Electricity (group total)") is that carrier, not a total."""
     n = len(df)
     hit = np.zeros(n, dtype=bool)
     where = np.full(n, None, dtype=object)
@@ -1084,13 +1125,16 @@ def _total_rows(df: pd.DataFrame, carrier_codes: np.ndarray, carrier_uniques: li
         s = df[c]
         if not (s.dtype == object or isinstance(s.dtype, (pd.StringDtype, pd.CategoricalDtype))):
             continue
-        if c == "carrier":
-            codes, uniq = carrier_codes, carrier_uniques
-        else:
-            codes, uniq = _factorize(s)
+        if c not in factorized:
+            text = _arrow_text(s)   # an Arrow string column: its text without a factorize
+            if text is not None and not _may_hold_totals(text):
+                continue
+        codes, uniq = factorized[c] if c in factorized else _factorize(s)
+        if not _may_hold_totals(uniq):
+            continue
         u_hit = np.array([_is_total_label(u, label_column=c in _LABEL_COLUMNS) for u in uniq], dtype=bool)
         if c == "carrier":
-            u_hit &= ~carrier_known[: len(u_hit)]
+            u_hit &= ~carrier_known
         if not u_hit.any():
             continue
         new = u_hit[codes] & ~hit
@@ -1273,8 +1317,10 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     years, ybad = _parse_years(df["period"] if "period" in df.columns else None, profile.reporting_year, n, df.index, issues)
     bad |= ybad
 
+    factorized: dict[str, tuple[np.ndarray, list[Any]]] = {"carrier": (codes, uniques)}
     if "region" in df.columns:  # per distinct value: blank or missing -> the profile's region
         rcodes, runiq = _factorize(df["region"])
+        factorized["region"] = (rcodes, runiq)
         region = categorical(rcodes, [str(u).strip() or profile.region for u in runiq])
     else:
         region = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[profile.region])
@@ -1290,7 +1336,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
         region = pd.Categorical(np.where(use, supplier, np.asarray(region.astype(object))))
 
     # spreadsheet total rows (合计, Total, ...): refused, or dropped where they provably equal their parts
-    total, total_col = _total_rows(df, codes, uniques, np.array([c is not None and not c.startswith("?") for c in resolved], dtype=bool))
+    total, total_col = _total_rows(df, factorized, np.array([c is not None and not c.startswith("?") for c in resolved], dtype=bool))
     warnings: list[RowIssue] = []
     if total.any():
         dropped = _provable_totals(total, total_col, carrier_ids, unit_text[ucodes], q, qtext, bad)

@@ -90,7 +90,7 @@ def _part_summary(pdf: pd.DataFrame, offset: int, profile: Any, library: Any, by
     for col in by:
         codes, groups = group_codes(res.rows[col])   # missing or blank labels: one "(none)" group
         sums = res._group_sums(codes, len(groups))
-        out["groups"][col] = (groups, sums)
+        out["groups"][col] = (list(groups), sums)
     return out
 
 

@@ -57,15 +57,17 @@ def is_blank_label(v: Any) -> bool:
     return isinstance(v, str) and not v.strip()
 
 
-def group_codes(col: pd.Series) -> tuple[np.ndarray, list[Any]]:
-    """Group codes and labels of a breakdown column (one factorize): every missing or blank
-    value is one group labelled :data:`NO_GROUP`."""
+def group_codes(col: pd.Series) -> tuple[np.ndarray, Any]:
+    """Group codes and labels of a breakdown column (one factorize; the labels as factorize
+    gives them, a Categorical for a categorical column): every missing or blank value is one
+    group labelled :data:`NO_GROUP`, never "nan"."""
     codes, uniques = pd.factorize(col, use_na_sentinel=False)
-    labels = [NO_GROUP if is_blank_label(u) else u for u in uniques]
-    if NO_GROUP in labels:
+    blank = [is_blank_label(u) for u in uniques]
+    if any(blank):
+        labels = [NO_GROUP if b else u for u, b in zip(uniques, blank, strict=True)]
         lcodes, lgroups = pd.factorize(pd.Index(labels, dtype=object), use_na_sentinel=False)
-        return lcodes[codes].astype(np.intp, copy=False), list(lgroups)
-    return codes.astype(np.intp, copy=False), labels
+        return lcodes[codes].astype(np.intp, copy=False), pd.Index(lgroups, dtype=object)
+    return codes.astype(np.intp, copy=False), uniques
 
 
 def decimal_of(x: Any) -> Fraction:
@@ -633,7 +635,7 @@ class Result:
         if by not in self.rows.columns:
             raise KeyError(f"no column {by!r} in the results (have: {', '.join(self.rows.columns)})")
         codes, groups = group_codes(self.rows[by])
-        return self._group_frame(codes, pd.Index(groups, name=by, dtype=object if NO_GROUP in groups else None))
+        return self._group_frame(codes, pd.Index(groups, name=by))
 
     def _group_sums(self, codes: np.ndarray, n_groups: int) -> np.ndarray:
         """Per-(group, key) sums of the quantities, shape (groups, keys): one bincount."""
