@@ -26,7 +26,7 @@ from .errors import InputError, RowIssue
 from .profiles import Profile
 from .units import dims_of, gas_of, parse_unit, restated_unit
 
-__all__ = ["OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "RawTable", "canonical_column", "find_header_row",
+__all__ = ["MERGE_COLUMN", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "RawTable", "canonical_column", "find_header_row",
            "read_activities", "read_raw", "read_table"]
 
 REQUIRED_COLUMNS = ("carrier", "quantity", "unit")
@@ -68,12 +68,35 @@ class ActivityTable:
     header_row: int | None = None
     sheet: str | None = None
     blank_rows: list[int] = field(default_factory=list)
+    #: cells of merged Excel ranges filled from the range's top-left cell (rows: ``filled_from_merge``)
+    merged_cells_filled: int = 0
+    #: rows not computed and not in error: spreadsheet total rows that provably equal the rows
+    #: they total, dropped (never added) with a warning each
+    warnings: list[RowIssue] = field(default_factory=list)
 
     def input_info(self) -> dict[str, Any]:
         """How the input was read, for reports (``calc --format json`` key ``input``)."""
         return {"source": self.source, "format": self.format, "encoding": self.encoding, "delimiter": self.delimiter,
                 "header_row": self.header_row, "sheet": self.sheet, "rows": self.n_input_rows,
-                "blank_rows_skipped": len(self.blank_rows)}
+                "blank_rows_skipped": len(self.blank_rows), "merged_cells_filled": self.merged_cells_filled,
+                "total_rows_dropped": len(self.warnings)}
+
+    @property
+    def first_line(self) -> int | None:
+        """The line (CSV) or sheet row (XLSX), 1-based, of the first row under the header;
+        None for a table given as a DataFrame or Parquet."""
+        if self.format in ("csv", "xlsx") and self.header_row is not None:
+            return self.header_row + 2
+        return None
+
+    def number_lines(self, issues: Sequence[RowIssue]) -> None:
+        """Set ``line`` on the issues about one row (the line a person finds it on)."""
+        first = self.first_line
+        if first is None:
+            return
+        for issue in issues:
+            if issue.row is not None and issue.line is None:
+                issue.line = first + issue.row
 
 
 def _fold(s: str) -> str:
@@ -186,6 +209,8 @@ class RawTable:
     delimiter: str | None = None
     header_row: int | None = None
     sheet: str | None = None
+    #: cells of merged ranges (Excel) filled from the range's top-left cell
+    merged_cells_filled: int = 0
 
 
 def _header_names(cells: Sequence[Any]) -> list[str]:
@@ -213,12 +238,19 @@ def _blank_cell(s: pd.Series) -> np.ndarray:
     return na
 
 
-def _promote_header(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Use the header row found among the first rows (``header=None`` reads): columns
-    from its cells, data from the rows below it (index 0, 1, ... from the first of them).
+def _head_cells(df: pd.DataFrame) -> list[list[Any]]:
+    head = df.head(_HEADER_SCAN_ROWS)
+    cells: list[list[Any]] = head.astype(object).where(head.notna(), "").values.tolist()
+    return cells
+
+
+def _promote_header(df: pd.DataFrame, idx: int | None = None) -> tuple[pd.DataFrame, int]:
+    """Use the header row found among the first rows (``header=None`` reads), or row ``idx``:
+    columns from its cells, data from the rows below it (index 0, 1, ... from the first of them).
     A column whose header and cells are all blank (Excel's trailing columns) is dropped."""
-    head = df.head(_HEADER_SCAN_ROWS).astype(object).where(df.head(_HEADER_SCAN_ROWS).notna(), "").values.tolist()
-    idx, _ = find_header_row(head)
+    head = _head_cells(df)
+    if idx is None:
+        idx, _ = find_header_row(head)
     names = _header_names(head[idx] if head else [])
     body = df.iloc[idx + 1:].reset_index(drop=True)
     body.columns = pd.Index(names, dtype=object)
@@ -328,8 +360,78 @@ def _read_excel(raw: bytes, src: str, sheet: str | int | None) -> RawTable:
                 break
     if book.shape[0] == 0:
         raise InputError("the Excel sheet is empty" + (f" ({sheet_name})" if sheet_name else ""), value=src)
-    df, idx = _promote_header(book)
-    return RawTable(frame=df, source=src, format="xlsx", header_row=idx, sheet=sheet_name)
+    idx, _ = find_header_row(_head_cells(book))
+    book, filled = _fill_merged(raw, names, sheet_name if sheet_name is not None else sheet, book, idx)
+    df, idx = _promote_header(book, idx)
+    n_filled = 0
+    if filled is not None:
+        body_filled = filled[idx + 1:, :]
+        n_filled = int(body_filled.sum())
+        if n_filled:
+            df = df.assign(**{MERGE_COLUMN: _filled_names(body_filled, book.iloc[idx].tolist())})
+    return RawTable(frame=df, source=src, format="xlsx", header_row=idx, sheet=sheet_name, merged_cells_filled=n_filled)
+
+
+#: the column that lists, on a row read from Excel, the columns whose cell was filled from a
+#: merged range above it (``"facility;period"``; empty where none was)
+MERGE_COLUMN = "filled_from_merge"
+
+
+def _fill_merged(raw: bytes, names: list[str], which: str | int | None, book: pd.DataFrame, header: int
+                 ) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """Fill each merged range of the sheet below the header row from its top-left cell, as a
+    reader sees the sheet (a facility merged down over three rows is that facility on all
+    three), and say which cells were filled. Ranges that reach the header row or the title
+    rows above it are left as read (header detection sees the sheet as before). The workbook
+    is parsed a second time (openpyxl, which knows the merged ranges) only when a sheet of it
+    has merged cells at all."""
+    import io
+    import zipfile
+
+    zf = zipfile.ZipFile(io.BytesIO(raw))
+    if not any(n.startswith("xl/worksheets/") and n.endswith(".xml") and b"<mergeCell " in zf.read(n) for n in names):
+        return book, None
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=False, data_only=True)
+        ws = wb[which] if isinstance(which, str) else wb.worksheets[which or 0]
+        ranges = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
+    except Exception:  # pandas read the sheet: without its merged ranges it is read as before
+        return book, None
+    nrow, ncol = book.shape
+    blank = book.isna().to_numpy()
+    filled = np.zeros((nrow, ncol), dtype=bool)
+    cells: np.ndarray | None = None
+    for r0, c0, r1, c1 in sorted(ranges):
+        if r0 <= header or r0 >= nrow or c0 >= ncol:
+            continue
+        value = book.iat[r0, c0]
+        if blank[r0, c0] or (isinstance(value, str) and not value.strip()):
+            continue
+        sub = blank[r0:r1 + 1, c0:c1 + 1].copy()
+        sub[0, 0] = False
+        if not sub.any():
+            continue
+        if cells is None:
+            cells = book.to_numpy(dtype=object, copy=True)
+        cells[r0:r1 + 1, c0:c1 + 1][sub] = value
+        filled[r0:r1 + 1, c0:c1 + 1] |= sub
+    if cells is None:
+        return book, None
+    return pd.DataFrame(cells, index=book.index, columns=book.columns), filled
+
+
+def _filled_names(filled: np.ndarray, header: list[Any]) -> np.ndarray:
+    """Per body row, the ``;``-joined names (standard name where the header is one) of the
+    columns filled from a merged range; ``""`` where none was."""
+    names = _header_names(header)
+    acc = np.full(filled.shape[0], "", dtype=object)
+    for j in np.flatnonzero(filled.any(axis=0)).tolist():
+        name = canonical_column(names[j]) or names[j]
+        acc = acc + np.where(filled[:, j], ";" + name, "")
+    out: np.ndarray = pd.Series(acc, dtype=object).str[1:].to_numpy(dtype=object)
+    return out
 
 
 def _header_score_of(sheet: pd.DataFrame) -> int:
@@ -929,6 +1031,152 @@ def _blank_rows(df: pd.DataFrame) -> np.ndarray | None:
     return out
 
 
+TOTAL_ROW_REASON = "spreadsheet total row: would double-count the rows it totals"
+#: the columns where a label may also END with a total word ("集团合计", "Group total")
+_LABEL_COLUMNS = frozenset({"carrier", *OPTIONAL_COLUMNS})
+
+
+@lru_cache(maxsize=1)
+def _total_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a cell that is a total word, maybe with a qualifier after a separator; a label that
+    ends with a total word) from ``data/total_rows.yaml`` (which documents the rule)."""
+    from .carriers import _load_yaml
+
+    data: dict[str, Any] = _load_yaml("total_rows.yaml")
+
+    def fold(w: str) -> str:
+        return unicodedata.normalize("NFKC", str(w)).casefold().strip()
+
+    def alternation(words: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted({fold(w) for w in words}, key=len, reverse=True))
+
+    seps = "".join(re.escape(c) for c in unicodedata.normalize("NFKC", str(data["separators"])))
+    tail = rf"(?:\s*[{seps}].*|[\W_]*)"
+    starts = re.compile(rf"[\W_]*(?:{alternation(data['words'])}){tail}", re.S)
+    suffix = [fold(w) for w in data["suffix_words"]]
+    latin = [w for w in suffix if w.isascii()]
+    cjk = [w for w in suffix if not w.isascii()]
+    ends = re.compile(rf"(?:.*[\W_](?:{alternation(latin)})|.*(?:{alternation(cjk)}))[\W_]*", re.S)
+    return starts, ends
+
+
+@lru_cache(maxsize=1)
+def _total_word_roots() -> tuple[str, ...]:
+    """The total words that contain no other (``total`` covers ``subtotal``, ``grand total``)."""
+    from .carriers import _load_yaml
+
+    data: dict[str, Any] = _load_yaml("total_rows.yaml")
+    words = {unicodedata.normalize("NFKC", str(w)).casefold().strip() for w in [*data["words"], *data["suffix_words"]]}
+    return tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
+
+
+def _arrow_text(s: pd.Series) -> str | None:
+    """All the text of a pyarrow-backed string column at once (its UTF-8 data buffers, no
+    per-cell objects), or None for other columns."""
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
+        return None
+    import pyarrow as pa
+
+    try:
+        arr = pa.array(s.array)
+    except (TypeError, ValueError, pa.ArrowException):
+        return None
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    data = [c.buffers()[2] for c in chunks]
+    return b"\x00".join(bytes(b) for b in data if b is not None).decode("utf-8", errors="replace")
+
+
+def _may_hold_totals(uniq: Sequence[Any] | str) -> bool:
+    """Whether any of these values (or this text) contains a total word at all: one pass
+    over their text joined (NFKC, case-folded), so a column without one costs one join."""
+    if isinstance(uniq, str):
+        text = uniq
+    else:
+        try:
+            text = "\x00".join(uniq)
+        except TypeError:  # numbers or other objects among the text
+            text = "\x00".join(v for v in uniq if isinstance(v, str))
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return any(w in text for w in _total_word_roots())
+
+
+def _is_total_label(value: Any, *, label_column: bool) -> bool:
+    if not isinstance(value, str):
+        return False
+    text = unicodedata.normalize("NFKC", value).casefold().strip()
+    if not text or text[0] in "=+@":   # the text of a formula ("=SUM(B2:B5)", "@SUM(A1)"), not a label
+        return False
+    starts, ends = _total_patterns()
+    return bool(starts.fullmatch(text) or (label_column and ends.fullmatch(text)))
+
+
+def _total_rows(df: pd.DataFrame, factorized: dict[str, tuple[np.ndarray, list[Any]]], carrier_known: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Rows whose label in some text column is a spreadsheet total label, and that column
+    (the first such); judged once per distinct value of each column (``factorized``: the
+    codes and values of columns already factorized). A carrier label that names a carrier
+    ("Electricity (group total)") is that carrier, not a total."""
+    n = len(df)
+    hit = np.zeros(n, dtype=bool)
+    where = np.full(n, None, dtype=object)
+    for c in df.columns:
+        if c in ("quantity", "unit", MERGE_COLUMN):
+            continue
+        s = df[c]
+        if not (s.dtype == object or isinstance(s.dtype, (pd.StringDtype, pd.CategoricalDtype))):
+            continue
+        if c not in factorized:
+            text = _arrow_text(s)   # an Arrow string column: its text without a factorize
+            if text is not None and not _may_hold_totals(text):
+                continue
+        codes, uniq = factorized[c] if c in factorized else _factorize(s)
+        if not _may_hold_totals(uniq):
+            continue
+        u_hit = np.array([_is_total_label(u, label_column=c in _LABEL_COLUMNS) for u in uniq], dtype=bool)
+        if c == "carrier":
+            u_hit &= ~carrier_known
+        if not u_hit.any():
+            continue
+        new = u_hit[codes] & ~hit
+        where[new] = c
+        hit |= new
+    return hit, where
+
+
+def _provable_totals(total: np.ndarray, total_col: np.ndarray, carrier_ids: np.ndarray, unit_text: np.ndarray,
+                     q: np.ndarray, qtext: pd.Series | None, bad: np.ndarray) -> list[list[int] | None]:
+    """For each total row (in order), the positions of the rows above it that it provably
+    totals, or None: the rows since the previous total row (or the header) with the same
+    carrier and unit, whose printed quantities sum exactly (as decimals) to the total's. A
+    total in the carrier column, or one whose rows have another problem, is never proved."""
+    from decimal import Decimal, InvalidOperation
+
+    def exact(i: int) -> Decimal:
+        if qtext is not None:
+            return Decimal(str(qtext.iloc[i]))
+        return Decimal(repr(float(q[i])))
+
+    out: list[list[int] | None] = []
+    start = 0
+    for t in np.flatnonzero(total).tolist():
+        seg_start, start = start, t + 1
+        if total_col[t] == "carrier" or bad[t] or carrier_ids[t] is None or not unit_text[t]:
+            out.append(None)
+            continue
+        seg = np.arange(seg_start, t)
+        seg = seg[(carrier_ids[seg_start:t] == carrier_ids[t]) & (unit_text[seg_start:t] == unit_text[t]) & ~total[seg_start:t]]
+        # a part with a problem of its own is not provably part of the total
+        if len(seg) == 0 or bad[seg].any() or not np.isclose(q[seg].sum(), q[t], rtol=1e-9, atol=0.0):
+            out.append(None)
+            continue
+        try:
+            equal = sum((exact(i) for i in seg.tolist()), Decimal(0)) == exact(t)
+        except (InvalidOperation, ValueError):
+            equal = False
+        out.append(seg.tolist() if equal else None)
+    return out
+
+
 def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 0) -> ActivityTable:
     """Read and validate an activity table against a profile.
 
@@ -939,7 +1187,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     raw = read_raw(source, sheet=sheet)
     df = raw.frame
     meta: dict[str, Any] = {"source": raw.source, "encoding": raw.encoding, "format": raw.format, "delimiter": raw.delimiter,
-                            "header_row": raw.header_row, "sheet": raw.sheet}
+                            "header_row": raw.header_row, "sheet": raw.sheet, "merged_cells_filled": raw.merged_cells_filled}
     issues: list[RowIssue] = []
     df, col_issues = _rename_columns(df)
     issues.extend(col_issues)
@@ -1069,9 +1317,10 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     years, ybad = _parse_years(df["period"] if "period" in df.columns else None, profile.reporting_year, n, df.index, issues)
     bad |= ybad
 
-    # per distinct value: blank or missing -> the profile's region, or "" (no region: never invented)
-    if "region" in df.columns:
+    factorized: dict[str, tuple[np.ndarray, list[Any]]] = {"carrier": (codes, uniques)}
+    if "region" in df.columns:  # per distinct value: blank or missing -> the profile's region, or "" (no region: never invented)
         rcodes, runiq = _factorize(df["region"])
+        factorized["region"] = (rcodes, runiq)
         region = categorical(rcodes, [str(u).strip() or profile.region or "" for u in runiq])
     else:
         region = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[profile.region or ""])
@@ -1085,6 +1334,28 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
                  if "region" in df.columns else np.full(n, "", dtype=object))
         use = has_supplier & (given == "")
         region = pd.Categorical(np.where(use, supplier, np.asarray(region.astype(object))))
+
+    # spreadsheet total rows (合计, Total, ...): refused, or dropped where they provably equal their parts
+    total, total_col = _total_rows(df, factorized, np.array([c is not None and not c.startswith("?") for c in resolved], dtype=bool))
+    warnings: list[RowIssue] = []
+    if total.any():
+        dropped = _provable_totals(total, total_col, carrier_ids, unit_text[ucodes], q, qtext, bad)
+        pos = np.flatnonzero(total)
+        rows_of = {_row_label(df.index[i]) for i in pos}
+        issues[:] = [x for x in issues if x.row not in rows_of]   # the row's one problem: it is a total row
+        for t, parts in zip(pos.tolist(), dropped, strict=True):
+            col = str(total_col[t])
+            issue = RowIssue(row=_row_label(df.index[t]), column=col, value=_py(df[col].iloc[t]), reason=TOTAL_ROW_REASON,
+                             hint="delete the total row (ghgcalc adds the rows it totals); a facility named like a total, "
+                                  "e.g. 'Total Energy Ltd', is read as a name")
+            if parts is None:
+                issues.append(issue)
+            else:
+                issue.reason = (f"spreadsheet total row equal to the sum of the {len(parts)} row(s) above it that it totals "
+                                f"(same carrier and unit): dropped, not added")
+                issue.hint = None
+                warnings.append(issue)
+        bad |= total
 
     out = pd.DataFrame(index=df.index)
     if unknown.any() or empty_carrier.any():
@@ -1107,4 +1378,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
         if c not in out.columns and c not in REQUIRED_COLUMNS and c not in OPTIONAL_COLUMNS:
             out[c] = df[c]
     out["_bad"] = bad
-    return ActivityTable(frame=out, issues=issues, n_input_rows=n_input, blank_rows=blank_rows, **meta)
+    table = ActivityTable(frame=out, issues=issues, n_input_rows=n_input, blank_rows=blank_rows, warnings=warnings, **meta)
+    table.number_lines(issues)
+    table.number_lines(warnings)
+    return table

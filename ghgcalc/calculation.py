@@ -942,6 +942,7 @@ def compute(table: ActivityTable, method: Method, denominators: Mapping[str, Any
     frame = table.frame
     issues = list(table.issues)
     if len(frame) == 0 or "_bad" not in frame.columns:
+        table.number_lines(issues)
         if issues and on_error == "raise":
             raise ActivityDataError(issues)
         return check_rows_accounted(Result.empty(method, denominators, issues, table), table)
@@ -967,6 +968,7 @@ def compute(table: ActivityTable, method: Method, denominators: Mapping[str, Any
             value = _plain(value)
             issues.append(RowIssue(row=int(frame.index[i]), column=col, value=None if value == "" else value,
                                    reason=reason, hint=hint))
+    table.number_lines(issues)
     if issues and on_error == "raise":
         issues.sort(key=lambda x: (x.row if x.row is not None else -1))
         raise ActivityDataError(issues)
@@ -974,12 +976,13 @@ def compute(table: ActivityTable, method: Method, denominators: Mapping[str, Any
 
 
 def check_rows_accounted(result: Any, table: ActivityTable) -> Any:
-    """Every input row is in ``result.rows`` or in ``result.errors``, never both, never
-    neither (rows in == rows computed + rows in error). Checked on every result; a
+    """Every input row is in ``result.rows`` or in ``result.errors`` (or, a spreadsheet total
+    row dropped, in ``result.warnings``), never both, never neither (rows in == rows computed + rows in error). Checked on every result; a
     violation is a bug in ghgcalc and raises :class:`~ghgcalc.errors.GhgcalcError`."""
     n_in = table.n_input_rows
     computed = result.rows.index
     bad = {e.row for e in result.errors if e.row is not None}
+    bad |= {w.row for w in getattr(result, "warnings", ()) if w.row is not None}   # total rows dropped, never added
     whole_table = any(e.row is None for e in result.errors)
     problems = []
     if whole_table and not bad:

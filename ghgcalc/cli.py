@@ -121,6 +121,12 @@ def _calc_stream(args: argparse.Namespace) -> int:
     return _collect_exit(result, args.on_error)
 
 
+def _warn_dropped(result: Any) -> None:
+    """Spreadsheet total rows dropped because they equal the rows they total: a warning each."""
+    for w in getattr(result, "warnings", ()):
+        print(f"ghgcalc: warning: {w}", file=sys.stderr)
+
+
 def cmd_calc(args: argparse.Namespace) -> int:
     from .calculation import calculate
     from .reporting import dumps, kpi_table_text, result_json, write_rows
@@ -130,6 +136,7 @@ def cmd_calc(args: argparse.Namespace) -> int:
         return _calc_stream(args)
     _check_uncertainty_format(args)
     result = calculate(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error)
+    _warn_dropped(result)
     fmt = args.format
     if fmt in ("csv", "xlsx"):
         if fmt == "xlsx" and not args.output:
@@ -254,6 +261,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         for y, dens in spec["denominators_by_period"].items():
             by_period[int(y)] = {**dict(dens), **by_period.get(int(y), {})}
     result = calculate(args.activity, args.profile, now, on_error=args.on_error)
+    _warn_dropped(result)
     written = report(result, args.output, lang=args.lang, reporting_year=args.reporting_year, base_year=base_year,
                      targets=targets, denominators_by_period=by_period)
     for w in written:
@@ -535,8 +543,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
         return code
     except ActivityDataError as exc:
-        print(f"ghgcalc: bad input: {len(exc.issues)} problem(s) (rows are numbered from 0 at the first row under "
-              "the header):", file=sys.stderr)
+        print(f"ghgcalc: bad input: {len(exc.issues)} problem(s) (line: the line of the file or the sheet's row "
+              "number; row: numbered from 0 at the first row under the header):", file=sys.stderr)
         for issue in exc.issues:
             print(f"  - {issue}", file=sys.stderr)
         return EXIT_BAD_INPUT

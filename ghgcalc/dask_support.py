@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ActivityDataError, RowIssue
-from .results import BLOCK_ROWS, KeySums, Result, normalize_denominators
+from .results import BLOCK_ROWS, KeySums, Result, group_codes, normalize_denominators
 
 __all__ = ["DaskResult", "calculate_dask"]
 
@@ -88,8 +88,8 @@ def _part_summary(pdf: pd.DataFrame, offset: int, profile: Any, library: Any, by
             out["blocks"].append((int(blk[i0]), np.bincount(k[i0:i1], weights=q[i0:i1], minlength=K),
                                   np.bincount(k[i0:i1], minlength=K)))
     for col in by:
-        codes, groups = pd.factorize(res.rows[col], use_na_sentinel=False)
-        sums = res._group_sums(codes.astype(np.intp, copy=False), len(groups))
+        codes, groups = group_codes(res.rows[col])   # missing or blank labels: one "(none)" group
+        sums = res._group_sums(codes, len(groups))
         out["groups"][col] = (list(groups), sums)
     return out
 

@@ -45,7 +45,7 @@ from . import __version__
 from .carriers import carriers, metric_definitions
 from .datacentre import IT_CARRIER, RATIO_METRICS
 from .errors import GhgcalcError
-from .results import Denominator, normalize_denominators
+from .results import NO_GROUP, Denominator, group_codes, is_blank_label, normalize_denominators
 from .units import conversion_factor
 
 if TYPE_CHECKING:
@@ -249,8 +249,7 @@ class _Values:
     def grouped(self, column: str, year: int | None) -> tuple[pd.DataFrame, list[Any]]:
         """Every metric per group of ``column`` within ``year`` (one pass), and the group
         values, for the groups that have rows in that year."""
-        codes, groups = pd.factorize(self.result.rows[column], use_na_sentinel=False)
-        codes = codes.astype(np.intp)
+        codes, groups = group_codes(self.result.rows[column])
         n = len(groups)
         sel = self.in_year(year)
         if sel is not None:
@@ -337,7 +336,7 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
     fcols = ["id", "carrier", "kind", "gas", "value", "unit", "region", "valid_from", "valid_to", "gwp_set", "publisher",
              "document", "reference", "published", "url", "uncertainty_low", "uncertainty_high", "review_status", "notes"]
     factors = pd.DataFrame([f.public_dict() for f in result.factors_used()], columns=fcols)
-    errors = pd.DataFrame([e.as_dict() for e in result.errors], columns=["row", "column", "value", "reason", "hint"])
+    errors = pd.DataFrame([e.as_dict() for e in result.errors], columns=["row", "line", "column", "value", "reason", "hint"])
     if not (isinstance(result.rows, pd.DataFrame) and len(result.rows)) and result.n_input_rows > len(result.errors):
         notes.append("computed without a per-row frame (streamed or Dask): the totals and KPIs are complete, but the "
                      "breakdowns by carrier, facility and period need the table in memory")
@@ -396,7 +395,7 @@ def _energy_by_carrier(result: Result, mask: np.ndarray | None) -> list[tuple[st
 
 
 def _group_name(g: Any) -> str:
-    return "" if g is None or (isinstance(g, float) and math.isnan(g)) else str(g)
+    return NO_GROUP if is_blank_label(g) else str(g)
 
 
 def _by_carrier(result: Result, vals: _Values, ry: int) -> pd.DataFrame:

@@ -1,8 +1,10 @@
 """Exception classes of ghgcalc.
 
 Every error about user input names where it happened (row, column, value) and why, so that
-an analyst can fix the spreadsheet without reading a traceback. Row numbers are 0-based
-positions in the activity table as read (the CLI adds the header offset when it prints).
+an analyst can fix the spreadsheet without reading a traceback. ``row`` is the 0-based
+position in the activity table as read (the first row under the header is row 0); ``line``,
+when the table came from a file, is the line a person finds it on: in a CSV the line number in
+an editor (the header's line counted), in an XLSX sheet the sheet's own row number.
 """
 
 from __future__ import annotations
@@ -26,10 +28,15 @@ class RowIssue:
     value: Any
     reason: str
     hint: str | None = None
+    #: the line of a CSV file, or the row number of an XLSX sheet (1-based, header and any
+    #: title rows counted); None for a DataFrame or when the issue is not about one row
+    line: int | None = None
 
     def __post_init__(self) -> None:
         if self.row is not None:
             self.row = int(self.row)
+        if self.line is not None:
+            self.line = int(self.line)
         if hasattr(self.value, "item") and not isinstance(self.value, (str, bytes)):
             try:
                 self.value = self.value.item()
@@ -38,6 +45,8 @@ class RowIssue:
 
     def __str__(self) -> str:
         where = []
+        if self.line is not None:
+            where.append(f"line {self.line}")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
@@ -54,6 +63,7 @@ class RowIssue:
             value = str(value)
         return {
             "row": self.row,
+            "line": self.line,
             "column": self.column,
             "value": value,
             "reason": self.reason,

@@ -67,6 +67,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "profile": prof,
         "factors": [f.public_dict() for f in result.factors_used()],
         "errors": [e.as_dict() for e in result.errors],
+        "warnings": [w.as_dict() for w in getattr(result, "warnings", [])],
         "rows_in": result.n_input_rows,
         "rows_computed": result.rows_computed,
         "partial": result.partial,
@@ -96,7 +97,7 @@ def write_rows(result: Result, path: str | Path | TextIO, fmt: str) -> None:
     if fmt == "xlsx":
         kp = result.kpis()
         factors = pd.DataFrame([f.public_dict() for f in result.factors_used()])
-        errors = pd.DataFrame([e.as_dict() for e in result.errors], columns=["row", "column", "value", "reason", "hint"])
+        errors = pd.DataFrame([e.as_dict() for e in result.errors], columns=["row", "line", "column", "value", "reason", "hint"])
         with pd.ExcelWriter(path, engine="openpyxl") as xw:
             kp.map(safe_cell).to_excel(xw, sheet_name="kpis", index=False)
             df.to_excel(xw, sheet_name="rows", index_label="row")

@@ -44,6 +44,32 @@ class Denominator:
         return "per_capita" if self.name == "headcount" else f"per_{self.name}"
 
 
+#: the group label of rows with no value in the column a breakdown is by (never "nan")
+NO_GROUP = "(none)"
+
+
+def is_blank_label(v: Any) -> bool:
+    """A missing label: None, NaN/NaT/NA, or text that is empty or only whitespace."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    if isinstance(v, (float, np.floating)):
+        return bool(v != v)
+    return isinstance(v, str) and not v.strip()
+
+
+def group_codes(col: pd.Series) -> tuple[np.ndarray, Any]:
+    """Group codes and labels of a breakdown column (one factorize; the labels as factorize
+    gives them, a Categorical for a categorical column): every missing or blank value is one
+    group labelled :data:`NO_GROUP`, never "nan"."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=False)
+    blank = [is_blank_label(u) for u in uniques]
+    if any(blank):
+        labels = [NO_GROUP if b else u for u, b in zip(uniques, blank, strict=True)]
+        lcodes, lgroups = pd.factorize(pd.Index(labels, dtype=object), use_na_sentinel=False)
+        return lcodes[codes].astype(np.intp, copy=False), pd.Index(lgroups, dtype=object)
+    return codes.astype(np.intp, copy=False), uniques
+
+
 def decimal_of(x: Any) -> Fraction:
     """An exact fraction of a printed number (str) or of a float's shortest repr."""
     if isinstance(x, Fraction):
@@ -291,11 +317,16 @@ class Result:
         (fallbacks, mismatches and literal factors, recorded) and ``profile``.
     errors : list of RowIssue
         The rows that could not be computed (``on_error="collect"``), with the reason.
+    warnings : list of RowIssue
+        Spreadsheet total rows dropped because they provably equal the rows they total.
     """
 
     def __init__(self) -> None:
         self.rows: pd.DataFrame = pd.DataFrame()
         self.errors: list[RowIssue] = []
+        #: rows neither computed nor in error: spreadsheet total rows that provably equal the
+        #: rows they total, dropped (never added), each with its line and why
+        self.warnings: list[RowIssue] = []
         self.method: Method
         self.denominators: list[Denominator] = []
         self.n_input_rows = 0
@@ -323,6 +354,7 @@ class Result:
         r.method = method
         r.denominators = normalize_denominators(denominators)
         r.errors = list(issues)
+        r.warnings = list(table.warnings)
         r.n_input_rows = table.n_input_rows
         r.source, r.encoding = table.source, table.encoding
         r.input_info = table.input_info()
@@ -629,8 +661,8 @@ class Result:
         if by not in self.rows.columns:
             raise KeyError(f"no column {by!r} in the results (have: {', '.join(self.rows.columns)})")
         res = self if denominators is None else self.with_group_denominators(by, denominators)
-        codes, groups = pd.factorize(res.rows[by], use_na_sentinel=False)
-        return res._group_frame(codes.astype(np.intp, copy=False), pd.Index(groups, name=by))
+        codes, groups = group_codes(res.rows[by])
+        return res._group_frame(codes, pd.Index(groups, name=by))
 
     def with_group_denominators(self, by: str, denominators: Any) -> Result:
         """A copy of this result with intensity denominators for the groups of column ``by``

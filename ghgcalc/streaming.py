@@ -40,7 +40,7 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
-from .errors import ActivityDataError, GhgcalcError, InputError
+from .errors import ActivityDataError, GhgcalcError, InputError, RowIssue
 from .results import KeySums, Result
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "STREAM_THRESHOLD_BYTES", "StreamResult", "calculate_stream", "should_stream"]
@@ -114,9 +114,15 @@ def _detect_encoding(path: Path) -> str:
     return detect_encoding(head, str(path))   # as the in-memory reader decides (Big5 is not GB18030)
 
 
-def _csv_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None, str, int]:
+def _renumber(issue: RowIssue, offset: int, first_line: int | None) -> RowIssue:
+    """An issue of a chunk with its row (and line, for a CSV) in the whole file."""
+    row = int(issue.row) + offset if issue.row is not None else None
+    return dataclasses.replace(issue, row=row, line=first_line + row if first_line is not None and row is not None else None)
+
+
+def _csv_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None, str, int, int | None]:
     """Record batches of a CSV/TSV file, every column as text; (batches, rows or None,
-    encoding, size in bytes)."""
+    encoding, size in bytes, line of the first row under the header)."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
@@ -153,10 +159,10 @@ def _csv_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None
         except Exception as exc:
             raise InputError(f"cannot read as CSV: {exc}", value=str(path)) from None
 
-    return gen(), None, enc, path.stat().st_size
+    return gen(), None, enc, path.stat().st_size, line + 2   # the line of the first row under the header
 
 
-def _parquet_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None, None, int]:
+def _parquet_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None, None, int, int | None]:
     """Record batches of a Parquet file, or of the files of a Parquet dataset directory (in
     ``pyarrow.dataset``'s file order), one row group at a time: no read-ahead or pre-buffering
     of the whole file, so memory stays at about one chunk."""
@@ -174,7 +180,7 @@ def _parquet_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | 
         for h in handles:
             yield from h.iter_batches(batch_size=chunk_rows, use_threads=True)
 
-    return gen(), total, None, 0
+    return gen(), total, None, 0, None
 
 
 def _rebatch(batches: Iterator[Any], chunk_rows: int) -> Iterator[pd.DataFrame]:
@@ -374,12 +380,13 @@ def calculate_stream(
     if frame is not None:
         chunks: Iterator[pd.DataFrame] = _frame_chunks(frame, chunk_rows)
         total, enc, nbytes, label, fmt_in = len(frame), None, 0, "<DataFrame>", "dataframe"
+        first_line: int | None = None
     else:
         suffix = path.suffix.lower()
         if path.is_dir() or suffix in (".parquet", ".pq"):
-            batches, total, enc, nbytes = _parquet_batches(path, chunk_rows)
+            batches, total, enc, nbytes, first_line = _parquet_batches(path, chunk_rows)
         elif suffix in (".csv", ".tsv", ".txt"):
-            batches, total, enc, nbytes = _csv_batches(path, chunk_rows)
+            batches, total, enc, nbytes, first_line = _csv_batches(path, chunk_rows)
         else:
             raise InputError("streaming reads .parquet, .csv or .tsv files", value=str(source))
         chunks, label, fmt_in = _rebatch(batches, chunk_rows), str(path), "parquet" if enc is None else "csv"
@@ -411,7 +418,8 @@ def calculate_stream(
                 result.errors.extend(whole)
                 result.n_input_rows = offset + n
                 break
-            result.errors.extend(dataclasses.replace(e, row=int(e.row) + offset) for e in part.errors if e.row is not None)
+            result.errors.extend(_renumber(e, offset, first_line) for e in part.errors if e.row is not None)
+            result.warnings.extend(_renumber(w, offset, first_line) for w in part.warnings if w.row is not None)
             if len(part.rows):
                 keys = part.__dict__.get("_keys")
                 assert keys is not None

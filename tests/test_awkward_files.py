@@ -195,9 +195,14 @@ def test_blank_rows_are_skipped_and_counted(tmp_path: Path, clean: Any) -> None:
 
 def test_a_row_with_only_a_label_is_not_blank(tmp_path: Path) -> None:
     p = tmp_path / "label.csv"
-    p.write_text("carrier,quantity,unit,facility\nelectricity,1,MWh,A\n,,,Plant B subtotal\n", encoding="utf-8")
+    p.write_text("carrier,quantity,unit,facility\nelectricity,1,MWh,A\n,,,Plant B notes\n", encoding="utf-8")
     res = ghgcalc.calculate(p, PROFILE, on_error="collect")
     assert {(e.row, e.column) for e in res.errors} >= {(1, "carrier"), (1, "quantity"), (1, "unit")}
+    # a subtotal label alone: the row is a spreadsheet total row (its one problem), not blank
+    p.write_text("carrier,quantity,unit,facility\nelectricity,1,MWh,A\n,,,Plant B subtotal\n", encoding="utf-8")
+    res = ghgcalc.calculate(p, PROFILE, on_error="collect")
+    assert [(e.row, e.line, e.column, e.reason) for e in res.errors] == [
+        (1, 3, "facility", "spreadsheet total row: would double-count the rows it totals")]
 
 
 @pytest.mark.parametrize("name", ["big5-traditional", "cp950-english-header", "gbk-simplified", "utf8-bom", "crlf"])
