@@ -40,7 +40,7 @@ from .activities import ActivityTable, read_activities
 from .carriers import Carrier, carriers
 from .errors import ActivityDataError, FactorError, GhgcalcError, InputError, ProfileError, RowIssue
 from .factors import FactorLibrary, FactorRow
-from .profiles import CarrierMethod, MarketBased, MarketMethod, Profile, load_profile, profile_library, resolve_ref
+from .profiles import CarrierMethod, MarketBased, MarketMethod, Profile, load_profile, profile_library, resolve_ref, use_allowance
 from .regions import canonical_instrument, canonical_region, grid_of, instruments, regions
 from .units import dims_of, gas_of, parse_unit
 
@@ -134,6 +134,9 @@ class Method:
     profile: Profile
     library: FactorLibrary
     literals: dict[str, FactorRow] = field(default_factory=dict)
+    #: rows pinned for a purpose their ``use`` does not serve, admitted by the profile's
+    #: ``allow_uses``: factor id -> the note recorded on each result row that uses it
+    use_notes: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_profile(cls, profile: Profile, library: FactorLibrary | None = None) -> Method:
@@ -148,8 +151,8 @@ class Method:
         for cid, cm in p.carriers.items():
             for kind in ("heating_value", "coal_equivalent", "density", "carbon_content", "oxidation_rate"):
                 for i, ref in enumerate(cm.refs(kind)):
-                    resolve_ref(ref, profile=p, library=self.library, carrier=cid, kind=kind, key=f"carriers.{cid}.{kind}[{i}]")
-            emission_rows = [resolve_ref(ref, profile=p, library=self.library, carrier=cid, kind="emission",
+                    self._checked(ref, carrier=cid, kind=kind, key=f"carriers.{cid}.{kind}[{i}]")
+            emission_rows = [self._checked(ref, carrier=cid, kind="emission",
                                          key=f"carriers.{cid}.emission[{i}]") for i, ref in enumerate(cm.emission or [])]
             if bool(cm.refs("carbon_content")) != bool(cm.refs("oxidation_rate")):
                 missing = "oxidation_rate" if cm.refs("carbon_content") else "carbon_content"
@@ -159,9 +162,9 @@ class Method:
                 raise ProfileError("CO2 is given twice: by a CO2 emission factor and by carbon_content/oxidation_rate; "
                                    "keep one of them", key=f"carriers.{cid}.carbon_content", profile=p.id)
         if p.mwh_coal_equivalent:
-            resolve_ref(p.mwh_coal_equivalent, profile=p, library=self.library, carrier="electricity", kind="coal_equivalent", key="mwh_coal_equivalent")
+            self._checked(p.mwh_coal_equivalent, carrier="electricity", kind="coal_equivalent", key="mwh_coal_equivalent")
         for gas, ref in p.gwp.items():
-            resolve_ref(ref, profile=p, library=self.library, carrier=gas, kind="gwp", key=f"gwp.{gas}")
+            self._checked(ref, carrier=gas, kind="gwp", key=f"gwp.{gas}")
         if p.market_based is not None:
             self._check_market(p.market_based)
         if p.energy_basis == "coal_equivalent" and not p.mwh_coal_equivalent:
@@ -190,14 +193,22 @@ class Method:
         specs += [(f"market_based.carriers.{cid}", cid, m) for cid, m in mb.carriers.items()]
         for prefix, cid, spec in specs:
             for i, ref in enumerate(spec.residual or []):
-                resolve_ref(ref, profile=p, library=self.library, carrier=cid, kind="emission", key=f"{prefix}.residual[{i}]")
+                self._checked(ref, carrier=cid, kind="emission", key=f"{prefix}.residual[{i}]")
             for inst, refs in spec.instrument_factors.items():
                 if canonical_instrument(inst) != inst:
                     raise ProfileError(f"unknown instrument {inst!r} (known: {', '.join(instruments())})",
                                        key=f"{prefix}.instrument_factors.{inst}", profile=p.id)
                 for i, ref in enumerate(refs):
-                    resolve_ref(ref, profile=p, library=self.library, carrier=cid, kind="emission",
+                    self._checked(ref, carrier=cid, kind="emission",
                                 key=f"{prefix}.instrument_factors.{inst}[{i}]")
+
+    def _checked(self, ref: str, *, carrier: str | None, kind: str, key: str) -> FactorRow:
+        """:func:`resolve_ref`, remembering a row admitted only by ``allow_uses`` for provenance."""
+        row = resolve_ref(ref, profile=self.profile, library=self.library, carrier=carrier, kind=kind, key=key)
+        note = use_allowance(row, profile=self.profile, carrier=carrier, kind=kind, key=key)
+        if note is not None:
+            self.use_notes.setdefault(row.id, note)
+        return row
 
     # -- factor selection -------------------------------------------------------------
     def ref(self, ref: str, *, carrier: str | None, kind: str, key: str) -> FactorRow:
@@ -538,7 +549,7 @@ class Method:
                 row = self._pick(method.refs("density"), carrier, "density", year, reg, f"{carrier} density", notes)
                 convs = [row] if row is not None else []
             elif shipped.density is not None:
-                convs = [FactorRow(id=f"carrier:{carrier}:density", carrier=carrier, kind="density",
+                convs = [FactorRow(id=f"carrier:{carrier}:density", carrier=carrier, kind="density", use="conversion",
                                    value=shipped.density["value"], unit=shipped.density["unit"],
                                    publisher="ghgcalc carrier data", document="ghgcalc/data/carriers.yaml",
                                    reference=shipped.density.get("note", ""), review_status="derived")]
@@ -559,7 +570,8 @@ class Method:
                                 "write the gas into the unit; its GWP in the profile's set turns it into CO2e")
         if method is None:
             hint = f"add [carriers.{carrier}] with its factors to the profile"
-            params = _shipped_parameters(self.library, carrier)
+            scope_hint = scope_override or (shipped.scope if shipped is not None else None)
+            params = _shipped_parameters(self.library, carrier, int(scope_hint) if scope_hint else None)
             if not any(r.kind in ("emission", "carbon_content") for r in params):   # no CO2 factor, no carbon content
                 hint += (f"; no shipped factor table has a CO2 factor or carbon content for {carrier!r}, so give "
                          f"measured or supplier values as literals or in your own table"
@@ -665,6 +677,7 @@ class Method:
         for col in ("energy_mwh", "energy_tce"):
             for fid in chains[col]:
                 used[fid] = None
+        notes.extend(f"factor use: {self.use_notes[fid]}" for fid in used if fid in self.use_notes)
         return Resolution(category="energy", scope=scope, coef=coef, chains=chains, factor_ids=tuple(used), notes=tuple(notes),
                           terms=terms)
 
@@ -728,12 +741,22 @@ def _one_of_co2_and_co2e(by_gas: dict[str, list[FactorRow]], carrier: str, regio
                  f"{dropped} apply to other regions")
 
 
-def _shipped_parameters(library: FactorLibrary, carrier: str) -> list[FactorRow]:
-    """The shipped rows a profile could pin for a fuel: carbon content method parameters and
-    CO2 (or CO2e) emission factors."""
+#: the uses a hinted row must serve, by kind (emission rows: by the carrier's scope)
+_HINT_USES = {"carbon_content": ("combustion",), "oxidation_rate": ("combustion",), "heating_value": ("conversion",)}
+
+
+def _shipped_parameters(library: FactorLibrary, carrier: str, scope: int | None = None) -> list[FactorRow]:
+    """The shipped rows a profile could pin for a carrier: carbon content method parameters
+    and CO2 (or CO2e) emission factors, each only if its ``use`` serves that purpose
+    (carbon content and oxidation rate: combustion; heating values: conversion; emission
+    factors of a Scope 2 carrier: grid_location, of any other: combustion, fugitive or
+    direct). A row of another use (Towngas' per-unit intensity ``hk-towngas-*``, upstream;
+    an electricity footprint, lifecycle; a CCER baseline, grid_avoided) is never suggested."""
     rows = [r for kind in ("carbon_content", "heating_value", "oxidation_rate")
-            for r in library.select(carrier=carrier, kind=kind)]
-    return rows + [r for r in library.select(carrier=carrier, kind="emission") if str(r.gas).upper() in ("CO2", "CO2E")]
+            for r in library.select(carrier=carrier, kind=kind) if r.serves(*_HINT_USES[kind])]
+    emission_uses = ("grid_location",) if scope == 2 else ("combustion", "fugitive", "direct")
+    return rows + [r for r in library.select(carrier=carrier, kind="emission")
+                   if str(r.gas).upper() in ("CO2", "CO2E") and r.serves(*emission_uses)]
 
 
 def _shipped_parameter_hint(rows: Sequence[FactorRow], carrier: str) -> str:

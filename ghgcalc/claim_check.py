@@ -911,9 +911,33 @@ def _official(carrier: str, activity_unit: str, library: FactorLibrary) -> tuple
     units = implied_units(carrier, activity_unit)
     if units is None:
         return ()
-    own = [r for r in library if r.carrier == carrier]
+    own = [r for r in library if r.carrier == carrier and r.serves(*claim_uses(carrier, r.kind))]
     bridges = [r for r in own if r.kind in ("heating_value", "coal_equivalent", "density")]
     return tuple(_chains(_bases(own), bridges, *units))
+
+
+#: the uses of an emission factor behind a saved/avoided electricity or heat claim: the grid
+#: it displaces (location-based average, residual mix, CDM/CCER margin); never a life-cycle
+#: footprint (a solar PV footprint of 0.05 t/MWh is not what a kWh saved avoids) or an
+#: upstream-only figure
+GRID_CLAIM_USES = ("grid_location", "grid_residual", "grid_avoided")
+
+
+def claim_uses(carrier: str, kind: str) -> tuple[str, ...]:
+    """The ``use`` a factor row must serve to check a claim about ``carrier``: heating
+    values, coal equivalents and densities ``conversion``; carbon content and oxidation
+    rate ``combustion``; emission factors of purchased electricity, heat and steam
+    :data:`GRID_CLAIM_USES`, of fuels ``combustion``."""
+    if kind in ("heating_value", "coal_equivalent", "density", "gwp"):
+        return ("conversion",)
+    if kind != "emission":
+        return ("combustion",)
+    from .carriers import carriers
+
+    ctype = getattr(carriers().get(carrier), "type", None)
+    if ctype in ("electricity", "heat") or carrier in ("electricity", "heat", "steam"):
+        return GRID_CLAIM_USES
+    return ("combustion", "direct")
 
 
 def profile_factors(profile: Any, carrier: str, activity_unit: str, year: int | None) -> tuple[list[ReferenceFactor], str | None]:
@@ -928,10 +952,13 @@ def profile_factors(profile: Any, carrier: str, activity_unit: str, year: int | 
     if method is None:
         return [], f"profile {prof.id} gives no factor for {carrier}"
     y = year if year is not None else prof.reporting_year
-    own, bridges = [], []
+    own, bridges, skipped = [], [], []
     for kind in ("emission", "carbon_content", "oxidation_rate", "heating_value", "coal_equivalent", "density"):
         for n, ref in enumerate(method.refs(kind)):
             row = resolve_ref(ref, profile=prof, library=lib, carrier=carrier, kind=kind, key=f"carriers.{carrier}.{kind}.{n}")
+            if not row.serves(*claim_uses(carrier, kind)):
+                skipped.append(f"{row.id} (use {row.use})")
+                continue
             if kind in ("heating_value", "coal_equivalent", "density"):
                 bridges.append(row)
             elif row.covers_year(y):
@@ -939,7 +966,8 @@ def profile_factors(profile: Any, carrier: str, activity_unit: str, year: int | 
     units = implied_units(carrier, activity_unit)
     bases = _bases(own)
     if units is None or not bases:
-        return [], f"profile {prof.id} has no CO2 factor for {carrier} in {y} in a unit comparable with {activity_unit}"
+        why = f" ({', '.join(skipped)} allowed by allow_uses, but no claim factor)" if skipped else ""
+        return [], f"profile {prof.id} has no CO2 factor for {carrier} in {y} in a unit comparable with {activity_unit}{why}"
     found = _chains(bases, bridges, *units)
     return [ReferenceFactor(f.id, f.value, f.rows, f"profile {prof.id}") for f in found], None
 
@@ -1013,7 +1041,8 @@ def cued_factors(sentences: Sequence[Sentence], year: int | None, library: Facto
             where = _word_pattern(hit).search(s.text)
             at = s.lines_of(where.start(), where.end()) if where else s.lines
             line = at[0] if at else 0
-            rows = [r for r in library.select(carrier=carrier, kind="emission") if r.series == series]
+            rows = [r for r in library.select(carrier=carrier, kind="emission")
+                    if r.series == series and r.serves(*claim_uses(carrier, "emission"))]
             if year is None:
                 notes.append(f"line {line} names {hit} (series {series}) but the report year is unknown (use --year)")
                 break

@@ -597,9 +597,9 @@ class _Search:
     def _variables(self) -> list[_Var]:
         out: list[_Var] = []
         for c in self.energy_carriers:
-            em = self.lib.select(carrier=c, kind="emission")
-            hvs = [None, *self.lib.select(carrier=c, kind="heating_value")]
-            dns = [None, *self.lib.select(carrier=c, kind="density")]
+            em = [r for r in self.lib.select(carrier=c, kind="emission") if r.serves(*self._emission_uses(c))]
+            hvs = [None, *self._conversions(c, "heating_value")]
+            dns = [None, *self._conversions(c, "density")]
             opts = []
             shapes: list[dict[str, Any]] = [{"emission": e} for e in _emission_sets(em)]
             for f in _families(em):
@@ -610,8 +610,8 @@ class _Search:
             # or with one CH4/N2O group
             nonco2 = [e[1:] for e in _emission_sets(em) if len(e) > 1 and (e[0].gas or "").upper() == "CO2"]
             nonco2 = list(dict.fromkeys([(), *nonco2]))
-            for cc, of in itertools.product(self.lib.select(carrier=c, kind="carbon_content"),
-                                            self.lib.select(carrier=c, kind="oxidation_rate")):
+            for cc, of in itertools.product([r for r in self.lib.select(carrier=c, kind="carbon_content") if r.serves("combustion")],
+                                            [r for r in self.lib.select(carrier=c, kind="oxidation_rate") if r.serves("combustion")]):
                 shapes += [{"carbon": (cc, of), "emission": g} for g in nonco2]
             for shape in shapes:
                 for hv, dn in itertools.product(hvs, dns):
@@ -619,13 +619,29 @@ class _Search:
                     if self._regions_fit(opt) and all(_coef_emission(opt, u, y, reg) is not None for u, y, reg in self.keys_of[c]):
                         opts.append(opt)
             out.append(_Var(c, "emission", opts))
-            ces = self.lib.select(carrier=c, kind="coal_equivalent")
+            ces = self._conversions(c, "coal_equivalent")
             pool = [r for r in (*hvs, *dns) if r is not None]
             copts = [Option(carrier=c, facet="coal", coal_equivalent=r) for r in ces
                      if self._regions_fit(Option(carrier=c, facet="coal", coal_equivalent=r)) and all(_coef_coal(Option(carrier=c, facet="coal", coal_equivalent=r), u, pool) is not None
                             for u in {k[0] for k in self.keys_of[c]})]
             out.append(_Var(c, "coal", copts))
         return out
+
+    def _emission_uses(self, carrier: str) -> tuple[str, ...]:
+        """The ``use`` a candidate emission row of ``carrier`` must serve for a scope figure:
+        ``grid_location`` when the carrier's rows are Scope 2, ``combustion``/``fugitive``/
+        ``direct`` when Scope 1 (both when its rows are of either). A life-cycle footprint,
+        an upstream intensity or a CCER baseline is never a candidate."""
+        scopes = {s for c, s in zip(self.row_carrier, self.row_scope, strict=True) if c == carrier}
+        uses: tuple[str, ...] = ()
+        if 2 in scopes:
+            uses += ("grid_location",)
+        if scopes - {2}:
+            uses += ("combustion", "fugitive", "direct")
+        return uses
+
+    def _conversions(self, carrier: str, kind: str) -> list[FactorRow]:
+        return [r for r in self.lib.select(carrier=carrier, kind=kind) if r.serves("conversion")]
 
     def _regions_fit(self, opt: Option, all_rows: bool = False) -> bool:
         """With a region column, a factor applied to every row must cover each row's region, as
@@ -646,7 +662,7 @@ class _Search:
             if var.facet == "emission":
                 self.coef_cache[key] = _coef_emission(opt, unit, year, region)
             else:
-                pool = [*self.lib.select(carrier=var.carrier, kind="heating_value"), *self.lib.select(carrier=var.carrier, kind="density")]
+                pool = [*self._conversions(var.carrier, "heating_value"), *self._conversions(var.carrier, "density")]
                 self.coef_cache[key] = _coef_coal(opt, unit, pool)
         return self.coef_cache[key]
 

@@ -32,12 +32,14 @@ from .units import GAS_DIMENSIONS, dims_of, parse_unit
 
 __all__ = [
     "FIELDS",
+    "USES",
     "FactorLibrary",
     "FactorRow",
     "build_manifest",
     "data_version",
     "default_library",
     "factors_dir",
+    "infer_use",
     "load_table",
     "verify",
 ]
@@ -47,9 +49,15 @@ FactorKind = Literal[
 ]
 ReviewStatus = Literal["verified", "derived", "unverified", "user-supplied"]
 
+#: what a factor row is for (its ``use`` column): a closed vocabulary, see :class:`FactorRow`
+USES: tuple[str, ...] = (
+    "combustion", "grid_location", "grid_residual", "grid_avoided", "lifecycle", "upstream", "conversion",
+    "fugitive", "direct",
+)
+
 #: the columns of a factor table, in order (contract section 6 plus ``series`` and ``notes``)
 FIELDS: tuple[str, ...] = (
-    "id", "series", "carrier", "kind", "gas", "value", "unit", "region", "valid_from",
+    "id", "series", "carrier", "kind", "use", "gas", "value", "unit", "region", "valid_from",
     "valid_to", "gwp_set", "publisher", "document", "reference", "published", "url",
     "uncertainty_low", "uncertainty_high", "uncertainty_coverage", "review_status", "notes",
 )
@@ -76,8 +84,54 @@ def _decimal_text(v: Any, field: str) -> str:
     return text
 
 
+def infer_use(kind: str, carrier: str | None) -> str:
+    """The ``use`` of a row whose table has none (a user's own table, a snapshot of a data
+    version before 2026.12): heating values, coal equivalents, densities and GWPs are
+    ``conversion``; an emission factor on electricity, heat or steam is ``grid_location``;
+    on a refrigerant/fugitive carrier ``fugitive``; any other emission factor, carbon content
+    or oxidation rate is ``combustion``."""
+    if kind in ("heating_value", "coal_equivalent", "density", "gwp"):
+        return "conversion"
+    if kind != "emission" or carrier is None:
+        return "combustion"
+    from .carriers import carriers
+
+    ctype = getattr(carriers().get(carrier), "type", None)
+    if ctype in ("electricity", "heat") or carrier in ("electricity", "heat", "steam"):
+        return "grid_location"
+    if ctype == "fugitive":
+        return "fugitive"
+    return "combustion"
+
+
 class FactorRow(BaseModel):
-    """One factor value with its provenance (contract section 6)."""
+    """One factor value with its provenance (contract section 6).
+
+    ``use`` says what the value is for, from a closed vocabulary (:data:`USES`):
+
+    - ``combustion``: fuel emission factors per unit of fuel or energy (IPCC 2006, NDRC,
+      GB/T 32151, MEE guideline defaults), and the carbon content / oxidation rate inputs
+      of the carbon content method that feed them; Scope 1.
+    - ``grid_location``: grid-average / location-based factors of purchased electricity
+      and heat (MEE/NBS national, regional, provincial and fossil-generation factors, the
+      ETS grid factor, NDRC regional grids, HK utility factors, purchased-heat defaults);
+      Scope 2 location-based.
+    - ``grid_residual``: residual-mix factors; Scope 2 market-based (rows without an instrument).
+    - ``grid_avoided``: CDM/CCER operating/build-margin baselines: avoided-emission factors
+      for claims, never a Scope 2 inventory factor.
+    - ``lifecycle``: life-cycle / carbon-footprint factors (MEE electricity carbon footprint).
+    - ``upstream``: emissions upstream of the user's own use (production and supply of a
+      fuel, e.g. Towngas' per-unit carbon intensity; combustion on site is extra).
+    - ``conversion``: heating values, densities, coal-equivalent coefficients, GWP values
+      (refrigerant GWPs too: they turn a mass of gas into CO2e, they are not emission rates).
+    - ``fugitive``: emission rates of leaks and releases (e.g. kg of gas per unit of charge).
+    - ``direct``: other direct (process) emission factors, not from combustion.
+
+    A row may serve two uses, written ``combustion|upstream`` (:meth:`serves`). Every
+    shipped row has one; in a user's table without the column it is inferred from ``kind``
+    and ``carrier`` (:func:`infer_use`) and ``use_inferred`` says so (shown by
+    ``factors show``; a profile's check names it).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -85,6 +139,7 @@ class FactorRow(BaseModel):
     series: str | None = None
     carrier: str | None = None
     kind: FactorKind
+    use: str
     gas: str | None = None
     value: str
     unit: str
@@ -106,13 +161,39 @@ class FactorRow(BaseModel):
     review_status: ReviewStatus = "unverified"
     notes: str | None = None
     source_file: str | None = None
+    #: ``use`` was not given (a user's table or an old snapshot) and was inferred from ``kind``
+    use_inferred: bool = False
 
     @model_validator(mode="before")
     @classmethod
     def _blanks(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            return {k: _blank_to_none(v) for k, v in data.items()}
+            data = {k: _blank_to_none(v) for k, v in data.items()}
+            if data.get("use") is None and isinstance(data.get("kind"), str):
+                carrier = data.get("carrier")
+                data["use"] = infer_use(data["kind"], carrier if isinstance(carrier, str) else None)
+                data["use_inferred"] = True
         return data
+
+    @field_validator("use", mode="before")
+    @classmethod
+    def _use(cls, v: Any) -> Any:
+        if not isinstance(v, str):
+            return v
+        parts = [p.strip().lower() for p in v.split("|")]
+        bad = [p for p in parts if p not in USES]
+        if bad or not parts:
+            raise ValueError(f"use {v!r}: each use must be one of {', '.join(USES)} (several separated by '|')")
+        return "|".join(dict.fromkeys(parts))
+
+    @property
+    def uses(self) -> tuple[str, ...]:
+        """The uses this row serves (one, or several written ``a|b``)."""
+        return tuple(self.use.split("|"))
+
+    def serves(self, *uses: str) -> bool:
+        """Whether the row serves any of ``uses``."""
+        return any(u in self.uses for u in uses)
 
     @field_validator("id")
     @classmethod
@@ -243,6 +324,8 @@ class FactorRow(BaseModel):
     def public_dict(self) -> dict[str, Any]:
         d = self.model_dump()
         d.pop("source_file", None)
+        if not self.use_inferred:
+            d.pop("use_inferred", None)
         return d
 
 
@@ -282,10 +365,15 @@ def _rows_from_yaml(text: str, source: str) -> list[dict[str, Any]]:
     return data
 
 
-def parse_table(text: str, source: str, fmt: str) -> list[FactorRow]:
+def parse_table(text: str, source: str, fmt: str, *, require_use: bool = False) -> list[FactorRow]:
+    """The rows of one table; ``require_use`` (the shipped tables): a row without ``use``
+    is an error instead of having it inferred."""
     raw = _rows_from_yaml(text, source) if fmt in ("yaml", "yml") else _rows_from_csv(text, source)
     rows: list[FactorRow] = []
     for i, r in enumerate(raw):
+        if require_use and isinstance(r, dict) and _blank_to_none(r.get("use")) is None:
+            raise FactorError(f"row {i + 1}: use: missing (a shipped row names its use: one of {', '.join(USES)})",
+                              factor_id=r.get("id"), source=source)
         try:
             rows.append(FactorRow(**{**r, "source_file": source}))
         except ValidationError as exc:
@@ -399,13 +487,14 @@ class FactorLibrary:
         return rows[0]
 
 
-def load_directory(root: Path) -> FactorLibrary:
+def load_directory(root: Path, *, require_use: bool = False) -> FactorLibrary:
     """Every factor row in the tables (CSV/YAML) under ``root`` (``profiles/`` excluded),
-    labelled with the data version of ``root/manifest.json`` when there is one."""
+    labelled with the data version of ``root/manifest.json`` when there is one.
+    ``require_use``: every row must name its ``use`` (the shipped tables do)."""
     rows: list[FactorRow] = []
     for p in _data_files(root):
         rel = p.relative_to(root).as_posix()
-        rows.extend(parse_table(p.read_text(encoding="utf-8-sig"), rel, p.suffix.lower().lstrip(".")))
+        rows.extend(parse_table(p.read_text(encoding="utf-8-sig"), rel, p.suffix.lower().lstrip("."), require_use=require_use))
     return FactorLibrary(rows, data_version=_manifest_version(root))
 
 
@@ -420,8 +509,8 @@ def _manifest_version(root: Path) -> str | None:
 
 @lru_cache(maxsize=1)
 def default_library() -> FactorLibrary:
-    """Every shipped factor row (loaded on first use, then cached)."""
-    return load_directory(factors_dir())
+    """Every shipped factor row (loaded on first use, then cached); each must name its ``use``."""
+    return load_directory(factors_dir(), require_use=True)
 
 
 #: the files the manifest covers: tables, profiles, the changelog and the release snapshots
@@ -454,10 +543,17 @@ def build_manifest(root: Path, version: str) -> dict[str, Any]:
 def verify(root: Path | None = None) -> list[str]:
     """Check the shipped data files against ``manifest.json``.
 
-    Returns a list of problems (empty when intact): files changed, missing or not listed.
+    Returns a list of problems (empty when intact): files changed, missing or not listed,
+    and tables that do not load or have a row without ``use``.
     """
     root = root or factors_dir()
     problems: list[str] = []
+    try:
+        for r in load_directory(root):
+            if r.use_inferred:
+                problems.append(f"no use: {r.source_file} {r.id} (every shipped row names its use: {', '.join(USES)})")
+    except FactorError as exc:
+        problems.append(f"table does not load: {exc}")
     try:
         manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -499,10 +595,15 @@ def calver_key(version: str) -> tuple[int, int, int]:
     return int(m.group(1)), int(m.group(2)), int(m.group(3))
 
 
+def _stored(row: FactorRow, field: str) -> bool:
+    """Whether a field is part of the row's data (filled, and not an inferred ``use``)."""
+    return getattr(row, field) is not None and not (field == "use" and row.use_inferred)
+
+
 def row_digest(row: FactorRow) -> str:
     """SHA-256 of a row's filled schema fields (canonical JSON): equal digests, equal rows.
     Blank fields are left out, so a new optional column does not change old rows' digests."""
-    payload = json.dumps({f: getattr(row, f) for f in DIFF_FIELDS if getattr(row, f) is not None}, sort_keys=True,
+    payload = json.dumps({f: getattr(row, f) for f in DIFF_FIELDS if _stored(row, f)}, sort_keys=True,
                          ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -522,7 +623,7 @@ def snapshot_bytes(library: FactorLibrary, version: str) -> bytes:
     """A library as a deterministic gzip'd JSON snapshot (fixed mtime, sorted keys)."""
     rows: dict[str, dict[str, Any]] = {}
     for r in sorted(library, key=lambda r: r.id):
-        d = {f: getattr(r, f) for f in FIELDS if f != "id" and getattr(r, f) is not None}
+        d = {f: getattr(r, f) for f in FIELDS if f != "id" and _stored(r, f)}
         d["source_file"] = r.source_file
         d["sha256"] = row_digest(r)
         rows[r.id] = d
@@ -664,7 +765,7 @@ class FactorDiff:
 
 #: fields whose old and new values a text diff prints (the long provenance texts are only
 #: named there; ``--format json`` has them in full)
-_SHOWN_FIELDS = frozenset({"series", "carrier", "kind", "gas", "value", "unit", "region", "valid_from", "valid_to",
+_SHOWN_FIELDS = frozenset({"series", "carrier", "kind", "use", "gas", "value", "unit", "region", "valid_from", "valid_to",
                            "gwp_set", "published", "uncertainty_low", "uncertainty_high", "review_status"})
 
 
@@ -678,8 +779,14 @@ def _changes_text(ch: dict[str, tuple[Any, Any]]) -> str:
     return "; ".join(shown + ([", ".join(named) + " edited"] if named else []))
 
 
+def _value(row: FactorRow, field: str) -> Any:
+    """A field as the table gives it (an inferred ``use`` is blank: the table has none)."""
+    return getattr(row, field) if _stored(row, field) else None
+
+
 def diff_libraries(old: FactorLibrary, new: FactorLibrary, old_label: str = "old", new_label: str = "new") -> FactorDiff:
-    """Compare two sets of factor rows by id: every schema field, as printed."""
+    """Compare two sets of factor rows by id: every schema field, as printed (a ``use``
+    inferred for a table or snapshot without the column counts as blank)."""
     old_ids = {r.id: r for r in old}
     new_ids = {r.id: r for r in new}
     added = [new_ids[i] for i in sorted(new_ids.keys() - old_ids.keys())]
@@ -688,7 +795,7 @@ def diff_libraries(old: FactorLibrary, new: FactorLibrary, old_label: str = "old
     unchanged = 0
     for i in sorted(old_ids.keys() & new_ids.keys()):
         a, b = old_ids[i], new_ids[i]
-        ch = {f: (getattr(a, f), getattr(b, f)) for f in DIFF_FIELDS if getattr(a, f) != getattr(b, f)}
+        ch = {f: (_value(a, f), _value(b, f)) for f in DIFF_FIELDS if _value(a, f) != _value(b, f)}
         if ch:
             changed.append((a, b, ch))
         else:
@@ -754,7 +861,7 @@ def release(root: Path, version: str, today: str | None = None) -> list[str]:
         if key < calver_key(current):
             raise FactorError(f"data version {version} is older than the current {current}: "
                               f"run build-manifest {current} (or a newer version)")
-    lib = load_directory(root)
+    lib = load_directory(root, require_use=True)
     msgs: list[str] = []
     snap = snapshot_path(root, version)
     if snap.is_file():

@@ -19,10 +19,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import FactorError, ProfileError, UnitError
-from .factors import FactorLibrary, FactorRow, calver_key, default_library, factors_dir, load_table, release_library
+from .factors import USES, FactorLibrary, FactorRow, calver_key, default_library, factors_dir, load_table, release_library
 from .units import GAS_DIMENSIONS, dims_of, parse_unit
 
-__all__ = ["CarrierMethod", "MarketBased", "MarketMethod", "Profile", "builtin_profiles", "is_literal", "load_profile"]
+__all__ = [
+    "CarrierMethod", "MarketBased", "MarketMethod", "Profile", "builtin_profiles", "is_literal", "load_profile", "pin_purpose",
+]
 
 _LITERAL = re.compile(r"^\s*[-+]?(\d[\d,_]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s+\S")
 
@@ -33,6 +35,17 @@ def is_literal(ref: str) -> bool:
 
 
 Ref = str | list[str]
+
+
+def _check_uses(v: Any) -> Any:
+    if isinstance(v, str):
+        v = [v]
+    if isinstance(v, list):
+        bad = [u for u in v if not isinstance(u, str) or u.strip().lower() not in USES]
+        if bad:
+            raise ValueError(f"unknown use(s) {bad}: allow_uses lists uses of factor rows ({', '.join(USES)})")
+        return [u.strip().lower() for u in v]
+    return v
 
 
 class CarrierMethod(BaseModel):
@@ -56,6 +69,15 @@ class CarrierMethod(BaseModel):
     scope: Literal[1, 2] | None = None
     type: Literal["fuel", "electricity", "heat", "resource", "fugitive"] | None = None
     note: str | None = None
+    #: factor uses this carrier may pin although they do not serve the purpose (e.g.
+    #: ``["upstream"]`` to pin Towngas' per-unit intensity as a Scope 2 factor): the choice
+    #: is recorded on every result row that uses such a row (:func:`pin_purpose`)
+    allow_uses: list[str] = Field(default_factory=list)
+
+    @field_validator("allow_uses", mode="before")
+    @classmethod
+    def _allow_uses(cls, v: Any) -> Any:
+        return _check_uses(v)
 
     @field_validator("emission", mode="before")
     @classmethod
@@ -132,6 +154,9 @@ class Profile(BaseModel):
     carriers: dict[str, CarrierMethod] = Field(default_factory=dict)
     market_based: MarketBased | None = None
     notes: dict[str, str] = Field(default_factory=dict)
+    #: factor uses every carrier may pin although they do not serve the purpose (see
+    #: :attr:`CarrierMethod.allow_uses`); empty: a pinned row must serve its purpose
+    allow_uses: list[str] = Field(default_factory=list)
     #: the profile this one starts from (a built-in id or a TOML path, relative to this
     #: file): its settings and per-carrier factors apply unless this profile sets them
     #: (:func:`load_profile`); recorded as given
@@ -144,6 +169,11 @@ class Profile(BaseModel):
 
     def method(self, carrier: str) -> CarrierMethod | None:
         return self.carriers.get(carrier)
+
+    @field_validator("allow_uses", mode="before")
+    @classmethod
+    def _allow_uses(cls, v: Any) -> Any:
+        return _check_uses(v)
 
     @field_validator("factor_data_version")
     @classmethod
@@ -344,7 +374,7 @@ def pinned_library(profile: Profile, base: FactorLibrary | None = None) -> Facto
         key="factor_data_version", profile=profile.id)
 
 
-def literal_row(ref: str, *, profile: Profile, carrier: str | None, kind: str, key: str) -> FactorRow:
+def literal_row(ref: str, *, profile: Profile, carrier: str | None, kind: str, key: str, use: str | None = None) -> FactorRow:
     """A user-supplied literal quantity (``"0.032682 GJ/L"``) as a factor row."""
     m = re.match(r"^\s*(\S+)\s+(.+)$", ref)
     if not m:
@@ -374,6 +404,7 @@ def literal_row(ref: str, *, profile: Profile, carrier: str | None, kind: str, k
             id=f"literal:{profile.id}:{key}",
             carrier=carrier,
             kind=kind,
+            use=use or pin_purpose(profile, carrier, kind, key)[1][0],
             gas=gas,
             value=num,
             unit=unit,
@@ -387,8 +418,71 @@ def literal_row(ref: str, *, profile: Profile, carrier: str | None, kind: str, k
         raise ProfileError(exc.errors()[0]["msg"], key=key, profile=profile.id) from None
 
 
+_SCOPE1_USES = ("combustion", "fugitive", "direct")
+
+
+def _carrier_scope(profile: Profile, carrier: str | None) -> int | None:
+    from .carriers import carriers
+
+    method = profile.carriers.get(carrier) if carrier else None
+    if method is not None and method.scope:
+        return method.scope
+    shipped = carriers().get(carrier) if carrier else None
+    if shipped is not None and shipped.scope:
+        return int(shipped.scope)
+    ctype = (method.type if method is not None else None) or (shipped.type if shipped is not None else None)
+    return 2 if ctype in ("electricity", "heat") else 1 if ctype in ("fuel", "fugitive") else None
+
+
+def pin_purpose(profile: Profile, carrier: str | None, kind: str, key: str) -> tuple[str, tuple[str, ...]]:
+    """What a profile pins a row for, and the uses (:data:`ghgcalc.factors.USES`) that serve it.
+
+    Heating values, coal equivalents, densities and GWPs: ``conversion``. Carbon content and
+    oxidation rate: ``combustion``. Emission factors: of a Scope 1 carrier ``combustion``,
+    ``fugitive`` or ``direct``; of a Scope 2 carrier ``grid_location``; the market-based
+    residual ``grid_residual`` (or ``grid_location``, the GHG Protocol's fallback where no
+    residual mix is published); an instrument's factor any inventory rate (``grid_residual``,
+    ``grid_location``, ``combustion``, ``direct``). ``lifecycle``, ``upstream`` and
+    ``grid_avoided`` rows serve no inventory purpose: a profile pins them only with
+    ``allow_uses``."""
+    if kind in ("heating_value", "coal_equivalent", "density", "gwp"):
+        return f"a {kind}", ("conversion",)
+    if kind in ("carbon_content", "oxidation_rate"):
+        return f"the {kind} of the carbon content method (Scope 1 combustion)", ("combustion",)
+    if key.startswith("market_based"):
+        if ".residual" in key:
+            return "the market-based Scope 2 residual factor", ("grid_residual", "grid_location")
+        return "a market-based Scope 2 instrument factor", ("grid_residual", "grid_location", "combustion", "direct")
+    scope = _carrier_scope(profile, carrier)
+    if scope == 2:
+        return "a Scope 2 (location-based) emission factor", ("grid_location",)
+    if scope == 1:
+        return "a Scope 1 emission factor", _SCOPE1_USES
+    return "a Scope 1/2 emission factor", (*_SCOPE1_USES, "grid_location")
+
+
+def _allowed_uses(profile: Profile, carrier: str | None) -> list[str]:
+    method = profile.carriers.get(carrier) if carrier else None
+    return [*profile.allow_uses, *(method.allow_uses if method is not None else [])]
+
+
+def use_allowance(row: FactorRow, *, profile: Profile, carrier: str | None, kind: str, key: str) -> str | None:
+    """The provenance note of a row the profile pins for a purpose its use does not serve,
+    admitted by ``allow_uses`` (None when the row serves the purpose)."""
+    purpose, serving = pin_purpose(profile, carrier, kind, key)
+    if row.serves(*serving):
+        return None
+    where = f"[carriers.{carrier}]" if carrier and carrier in profile.carriers and any(
+        row.serves(u) for u in profile.carriers[carrier].allow_uses) else "the profile's top level"
+    return (f"{row.id} (use {row.use}) pinned as {purpose} for {carrier or 'the profile'}: allowed by allow_uses in "
+            f"{where} ({key})")
+
+
 def resolve_ref(ref: str, *, profile: Profile, library: FactorLibrary, carrier: str | None, kind: str, key: str) -> FactorRow:
-    """A profile reference (id or literal) as a factor row of the expected kind and dimension."""
+    """A profile reference (id or literal) as a factor row of the expected kind, dimension
+    and use: a row whose ``use`` does not serve what it is pinned for (:func:`pin_purpose`)
+    is a :class:`ProfileError` naming the row, its use and the purpose, unless the profile
+    lists that use in ``allow_uses`` (top level or the carrier's)."""
     if is_literal(ref):
         row = literal_row(ref, profile=profile, carrier=carrier, kind=kind, key=key)
     else:
@@ -398,6 +492,15 @@ def resolve_ref(ref: str, *, profile: Profile, library: FactorLibrary, carrier: 
             raise ProfileError(exc.reason, key=key, profile=profile.id) from None
         if row.kind != kind:
             raise ProfileError(f"factor {ref!r} is a {row.kind} factor, not {kind}", key=key, profile=profile.id)
+        purpose, serving = pin_purpose(profile, carrier, kind, key)
+        if not row.serves(*serving) and not row.serves(*_allowed_uses(profile, carrier)):
+            inferred = " (inferred from its kind: its table has no use column)" if row.use_inferred else ""
+            target = f"[carriers.{carrier}]" if carrier and carrier in profile.carriers else "the profile's top level"
+            raise ProfileError(
+                f"factor {ref!r} has use {row.use!r}{inferred}, which does not serve {purpose} for "
+                f"{carrier or 'this profile'} (that needs use {' or '.join(repr(u) for u in serving)}); pin a row "
+                f"of that use, or set allow_uses = [{', '.join(repr(u) for u in row.uses)}] under {target} to use it on "
+                "purpose (recorded on every result row)", key=key, profile=profile.id)
     problem = dimension_problem(row.unit, kind)
     if problem is None and kind == "emission" and carrier is not None:
         problem = _energy_only_problem(row.unit, carrier, profile)

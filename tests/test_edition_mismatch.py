@@ -82,7 +82,8 @@ def test_calculation_raises_or_records_end_to_end(key: str) -> None:
     rows = SERIES[key]
     year, nearest = _outside(rows)
     carrier = str(rows[0].carrier)
-    spec: dict[str, Any] = {"emission": [r.id for r in rows]}
+    # every series, whatever its use (a CCER baseline, a footprint): pinned on purpose
+    spec: dict[str, Any] = {"emission": [r.id for r in rows], "allow_uses": sorted({u for r in rows for u in r.uses})}
     if carrier not in carriers():
         spec["scope"] = 1
     prof = {"id": "m", "reporting_year": 2022, "carriers": {carrier: spec}}

@@ -151,7 +151,8 @@ def _random_method(rng: random.Random) -> dict[str, object]:
         return rng.choice(sorted(r.id for r in rows))
 
     elec = [r for r in lib.select(carrier="electricity", kind="emission")
-            if r.covers_region("CN") and r.covers_year(2022) and (r.gas or "").upper() in ("CO2", "CO2E")]
+            if r.covers_region("CN") and r.covers_year(2022) and (r.gas or "").upper() in ("CO2", "CO2E")
+            and r.serves("grid_location")]  # a Scope 2 (location-based) factor: not the residual mix
     diesel_co2 = [r for r in lib.select(carrier="diesel", kind="emission", gas="CO2")]
     hv = [r for r in lib.select(carrier="diesel", kind="heating_value") if r.covers_year(2022)]
     ce = [r for r in lib.select(carrier="diesel", kind="coal_equivalent") if r.covers_year(2022)]
