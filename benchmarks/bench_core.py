@@ -200,9 +200,9 @@ def run_pint_loop(df: pd.DataFrame) -> dict[str, float]:
     """What peers do: a pint Quantity per row, factors looked up per row (from the shipped
     tables, through ghgcalc's unit registry so that the Chinese spellings parse)."""
     import ghgcalc
-    from ghgcalc.carriers import carrier_aliases, normalize_key
-    from ghgcalc.profiles import load_profile
-    from ghgcalc.units import Q_
+    from ghgcalc.core.carriers import carrier_aliases, normalize_key
+    from ghgcalc.core.profiles import load_profile
+    from ghgcalc.core.units import Q_
 
     lib = ghgcalc.default_library()
     prof = load_profile(PROFILE)

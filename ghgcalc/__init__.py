@@ -27,24 +27,26 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .calculation import calculate
-    from .claim_check import ClaimsReport, check_claims
-    from .disclosure import disclosure_pack, report
-    from .explanation import Explanation, explain
-    from .factors import FactorLibrary, FactorRow, default_library
-    from .profiles import Profile, load_profile
-    from .reconciliation import Reconciliation, load_reported, reconcile
-    from .results import Result
-    from .streaming import StreamResult, calculate_stream
+    from .analysis.claim_check import ClaimsReport, check_claims
+    from .analysis.explanation import Explanation, explain
+    from .analysis.reconciliation import Reconciliation, load_reported, reconcile
+    from .core.calculation import calculate
+    from .core.factors import FactorLibrary, FactorRow, default_library
+    from .core.profiles import Profile, load_profile
+    from .core.results import Result
+    from .core.streaming import StreamResult, calculate_stream
+    from .reports.disclosure import disclosure_pack, report
 
 #: where each public name lives; imported on first use (PEP 562), so that ``import ghgcalc``
 #: costs almost nothing and pandas, pint, pydantic and the factor tables load with the first call
 _LAZY = {
-    "calculate": "calculation", "disclosure_pack": "disclosure", "report": "disclosure", "Explanation": "explanation",
-    "explain": "explanation", "FactorLibrary": "factors", "FactorRow": "factors", "default_library": "factors",
-    "Profile": "profiles", "load_profile": "profiles", "Reconciliation": "reconciliation", "load_reported": "reconciliation",
-    "reconcile": "reconciliation", "Result": "results", "StreamResult": "streaming", "calculate_stream": "streaming",
-    "check_claims": "claim_check", "ClaimsReport": "claim_check",
+    "calculate": "core.calculation", "FactorLibrary": "core.factors", "FactorRow": "core.factors",
+    "default_library": "core.factors", "Profile": "core.profiles", "load_profile": "core.profiles", "Result": "core.results",
+    "StreamResult": "core.streaming", "calculate_stream": "core.streaming",
+    "Explanation": "analysis.explanation", "explain": "analysis.explanation", "Reconciliation": "analysis.reconciliation",
+    "load_reported": "analysis.reconciliation", "reconcile": "analysis.reconciliation",
+    "check_claims": "analysis.claim_check", "ClaimsReport": "analysis.claim_check",
+    "disclosure_pack": "reports.disclosure", "report": "reports.disclosure",
 }
 
 
@@ -53,7 +55,7 @@ def _claims(*args: Any, **kwargs: Any) -> Any:
     function; the module is now ``ghgcalc.claim_check``)."""
     warnings.warn("ghgcalc.claims() is deprecated and will be removed; use ghgcalc.check_claims()",
                   DeprecationWarning, stacklevel=2)
-    from .claim_check import check_claims
+    from .analysis.claim_check import check_claims
 
     return check_claims(*args, **kwargs)
 

@@ -64,8 +64,8 @@ def _print_reconciliation(rec: Any, fmt: str, title: str | None = None) -> None:
 
 
 def cmd_example(args: argparse.Namespace) -> int:
-    from .calculation import calculate
-    from .reconciliation import load_reported, reconcile
+    from .analysis.reconciliation import load_reported, reconcile
+    from .core.calculation import calculate
 
     d = _example_dir()
     reported = load_reported(d / "reported.yaml")
@@ -89,8 +89,8 @@ def _collect_exit(result: Any, on_error: str) -> int:
 
 def _calc_stream(args: argparse.Namespace) -> int:
     """``calc`` on a file streamed in chunks (``--chunk-rows``, or a large Parquet/CSV file)."""
-    from .reporting import dumps, kpi_table_text, result_json
-    from .streaming import DEFAULT_CHUNK_ROWS, calculate_stream
+    from .core.streaming import DEFAULT_CHUNK_ROWS, calculate_stream
+    from .reports.reporting import dumps, kpi_table_text, result_json
 
     fmt, out = args.format, args.output
     _check_uncertainty_format(args)
@@ -128,9 +128,9 @@ def _warn_dropped(result: Any) -> None:
 
 
 def cmd_calc(args: argparse.Namespace) -> int:
-    from .calculation import calculate
-    from .reporting import dumps, kpi_table_text, result_json, write_rows
-    from .streaming import should_stream
+    from .core.calculation import calculate
+    from .core.streaming import should_stream
+    from .reports.reporting import dumps, kpi_table_text, result_json, write_rows
 
     if should_stream(args.activity, getattr(args, "chunk_rows", None)):
         return _calc_stream(args)
@@ -168,7 +168,7 @@ def _with_uncertainty(result: Any, args: argparse.Namespace, text: str) -> str:
         return text
     unc = _uncertainty_section(result, args.uncertainty, args.seed, args.draws, args.activity_uncertainty or [])
     if args.format == "json":
-        from .reporting import dumps
+        from .reports.reporting import dumps
 
         obj = json.loads(text)
         obj["uncertainty"] = unc
@@ -178,7 +178,7 @@ def _with_uncertainty(result: Any, args: argparse.Namespace, text: str) -> str:
 
 def _uncertainty_section(result: Any, method: str, seed: int, draws: int, activity_items: Sequence[str]) -> dict[str, Any]:
     """``calc --uncertainty``: the interval of every emission and energy total (JSON section)."""
-    from .uncertainty import uncertainty
+    from .core.uncertainty import uncertainty
 
     activity: dict[str, float] = {}
     for it in activity_items:
@@ -225,8 +225,8 @@ def _uncertainty_text(unc: dict[str, Any]) -> str:
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
-    from .calculation import calculate
-    from .reconciliation import load_reported, reconcile
+    from .analysis.reconciliation import load_reported, reconcile
+    from .core.calculation import calculate
 
     reported = load_reported(args.reported)
     result = calculate(args.activity, args.profile, _denoms(args.denominator))
@@ -237,9 +237,9 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """``ghgcalc report``: the disclosure pack (ghgcalc/disclosure.py) as HTML, XLSX or Markdown."""
-    from .calculation import calculate
-    from .charts import require_matplotlib
-    from .disclosure import load_targets, report
+    from .core.calculation import calculate
+    from .reports.charts import require_matplotlib
+    from .reports.disclosure import load_targets, report
 
     require_matplotlib()  # fail before computing when the `report` extra is missing
     now: dict[str, str] = {}
@@ -274,7 +274,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .explanation import explain
+    from .analysis.explanation import explain
 
     ex = explain(args.activity, args.reported, profile=args.profile, year=args.year, region=args.region,
                  denominators=_denoms(args.denominator), max_candidates=max(1, args.candidates))
@@ -292,7 +292,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def _factors_summary(lib: Any, fmt: str) -> int:
     """Rows per source table (``factors/<source>/<table>``) and review status, with totals."""
-    from .factors import data_version
+    from .core.factors import data_version
 
     statuses = ("verified", "derived", "unverified")
     counts: dict[str, dict[str, int]] = {}
@@ -314,7 +314,7 @@ def _factors_summary(lib: Any, fmt: str) -> int:
     return EXIT_OK
 
 def cmd_factors(args: argparse.Namespace) -> int:
-    from .factors import data_version, default_library, factors_dir, snapshot_versions, unreleased_changes, verify
+    from .core.factors import data_version, default_library, factors_dir, snapshot_versions, unreleased_changes, verify
 
     if args.factors_cmd == "diff":
         return cmd_factors_diff(args)
@@ -359,7 +359,7 @@ def cmd_factors(args: argparse.Namespace) -> int:
 
 def cmd_factors_diff(args: argparse.Namespace) -> int:
     """``factors diff OLD [NEW]``: rows added, removed, changed; exit 0 if none, 1 if any (as ``diff``)."""
-    from .factors import diff_libraries, open_factor_data
+    from .core.factors import diff_libraries, open_factor_data
 
     old_label, old = open_factor_data(args.old)
     new_label, new = open_factor_data(args.new)
@@ -372,8 +372,8 @@ def cmd_factors_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
-    from .calculation import Method
-    from .profiles import builtin_profiles, load_profile
+    from .core.method import Method
+    from .core.profiles import builtin_profiles, load_profile
 
     if args.profiles_cmd == "list":
         builtins = builtin_profiles()
@@ -423,7 +423,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 
 def cmd_claims(args: argparse.Namespace) -> int:
     """``ghgcalc claims REPORT.txt``: exit 0 if no claim is flagged, 1 if any is, 2 bad input."""
-    from .claim_check import check_claims
+    from .analysis.claim_check import check_claims
 
     report = check_claims(Path(args.report), profile=args.profile, year=args.year, region=args.region)
     print(report.to_json() if args.format == "json" else report.to_table())

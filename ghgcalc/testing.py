@@ -34,8 +34,8 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
 
 import pandas as pd
 
+from .analysis.reconciliation import Reconciliation, reconcile
 from .errors import RowIssue
-from .reconciliation import Reconciliation, reconcile
 
 __all__ = [
     "BAD_CELLS",

@@ -155,7 +155,7 @@ def test_reported_errors_list_every_entry() -> None:
 def test_factors_verify_detects_a_tampered_file(tmp_path: Path) -> None:
     import shutil
 
-    from ghgcalc.factors import factors_dir, verify
+    from ghgcalc.core.factors import factors_dir, verify
 
     copy = tmp_path / "factors"
     shutil.copytree(factors_dir(), copy)
@@ -172,7 +172,7 @@ def test_factors_verify_detects_a_tampered_file(tmp_path: Path) -> None:
 
 
 def test_internal_row_accounting_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ghgcalc import calculation
+    from ghgcalc.core import compute as calculation
 
     real = calculation.check_rows_accounted
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 import ghgcalc
-from ghgcalc.calculation import Method
 from ghgcalc.cli import main
-from ghgcalc.profiles import builtin_profiles, load_profile
+from ghgcalc.core.method import Method
+from ghgcalc.core.profiles import builtin_profiles, load_profile
 
 BUILTIN = sorted(builtin_profiles())
 UNITS = ("t", "m^3", "MWh", "GJ")

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 
 import ghgcalc
-from ghgcalc.calculation import Method
+from ghgcalc.core.factors import FactorRow
+from ghgcalc.core.method import Method
+from ghgcalc.core.profiles import load_profile
+from ghgcalc.core.units import conversion_factor
 from ghgcalc.errors import ActivityDataError, FactorError, ProfileError
-from ghgcalc.factors import FactorRow
-from ghgcalc.profiles import load_profile
-from ghgcalc.units import conversion_factor
 
 
 def profile(**diesel: Any) -> dict[str, Any]:
@@ -139,7 +139,7 @@ def test_factor_rows_validate_their_kind() -> None:
 
 
 def test_shipped_rows_of_the_new_kinds_are_consistent() -> None:
-    from ghgcalc.factors import default_library
+    from ghgcalc.core.factors import default_library
 
     lib = default_library()
     for r in lib.select(kind="oxidation_rate"):

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 import ghgcalc
-from ghgcalc.factors import default_library
-from ghgcalc.units import gas_of
+from ghgcalc.core.factors import default_library
+from ghgcalc.core.units import gas_of
 
 TOWNGAS_PROFILE = {"id": "t", "reporting_year": 2023, "gwp_set": "AR5",
                    "carriers": {"towngas": {"emission": ["0.592 kg CO2e/towngas_unit"]}}}

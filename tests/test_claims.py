@@ -1,4 +1,4 @@
-"""Claims check (ghgcalc.claim_check): numerals, sentence joining, extraction, verdicts, CLI."""
+"""Claims check (ghgcalc.analysis.claim_check): numerals, sentence joining, extraction, verdicts, CLI."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ghgcalc.claim_check import (
+from ghgcalc.analysis.claim_check import (
     check_claims,
     chinese_numeral,
     find_mentions,
@@ -307,7 +307,7 @@ def test_per_year_is_a_quantity_but_per_kwh_is_a_factor() -> None:
 
 
 def test_printed_factor_spellings() -> None:
-    from ghgcalc.claim_check import printed_factors
+    from ghgcalc.analysis.claim_check import printed_factors
 
     text = "CLP's 0.39 kg CO2e per kWh applies. 另以0.5810噸二氧化碳/兆瓦時及57,030噸CO2/億千瓦時計算。"
     got = sorted(f.value for f in printed_factors(join_sentences(text)))

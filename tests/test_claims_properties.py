@@ -1,7 +1,7 @@
 """Hypothesis invariants of the claims check.
 
 The oracle below is written from the contract's printed-precision rule, independently of
-ghgcalc.claim_check: a figure printed with ``d`` decimals stands for ``[x - 0.5·10^-d, x + 0.5·10^-d]``,
+ghgcalc.analysis.claim_check: a figure printed with ``d`` decimals stands for ``[x - 0.5·10^-d, x + 0.5·10^-d]``,
 so a claim "A MWh ... E t" allows the factors ``[E_lo / A_hi, E_hi / A_lo]``.
 """
 
@@ -13,9 +13,9 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ghgcalc.claim_check import check_claims, chinese_numeral
-from ghgcalc.factors import default_library
-from ghgcalc.units import conversion_factor
+from ghgcalc.analysis.claim_check import check_claims, chinese_numeral
+from ghgcalc.core.factors import default_library
+from ghgcalc.core.units import conversion_factor
 
 REPORT_FACTORS = ["0.5703", "0.5810", "0.6101", "0.7", "0.4326"]
 

@@ -88,7 +88,7 @@ def test_factors_commands() -> None:
 
 
 def test_factors_summary_counts_every_row_by_table_and_status() -> None:
-    from ghgcalc.factors import default_library
+    from ghgcalc.core.factors import default_library
 
     lib = default_library()
     p = run("factors", "summary", "--format", "json")

@@ -13,9 +13,9 @@ from fractions import Fraction
 
 import pytest
 
-from ghgcalc.calculation import Method
-from ghgcalc.factors import default_library
-from ghgcalc.profiles import load_profile
+from ghgcalc.core.factors import default_library
+from ghgcalc.core.method import Method
+from ghgcalc.core.profiles import load_profile
 
 
 def _coef(carrier: str, unit: str, suffix: str = "", year: int = 2023) -> Fraction:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import ghgcalc
-from ghgcalc import results
+from ghgcalc.core import results
 from ghgcalc.errors import ActivityDataError
 
 dd = pytest.importorskip("dask.dataframe")

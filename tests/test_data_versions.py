@@ -13,8 +13,7 @@ import pytest
 
 from ghgcalc import calculate
 from ghgcalc.cli import main
-from ghgcalc.errors import FactorError, ProfileError
-from ghgcalc.factors import (
+from ghgcalc.core.factors import (
     FactorLibrary,
     calver_key,
     data_version,
@@ -23,14 +22,15 @@ from ghgcalc.factors import (
     factors_dir,
     open_factor_data,
     read_snapshot,
-    release,
     row_digest,
     snapshot_bytes,
     snapshot_path,
     snapshot_versions,
     verify,
 )
-from ghgcalc.profiles import load_profile, pinned_library
+from ghgcalc.core.profiles import load_profile, pinned_library
+from ghgcalc.errors import FactorError, ProfileError
+from tools.factor_release import release
 
 FIRST = "2026.11.0"  # the first released data version (factors/history/2026.11.0.json.gz)
 
@@ -196,7 +196,7 @@ def test_cli_verify_names_the_releases(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_unreleased_changes_keep_the_label_but_not_the_snapshot(factors_copy: Path) -> None:
-    from ghgcalc.factors import unreleased_changes
+    from ghgcalc.core.factors import unreleased_changes
 
     _edit(factors_copy)
     msgs = release(factors_copy, data_version(factors_copy))  # what a helper runs after adding rows
@@ -251,14 +251,14 @@ def _kuaishou(**extra: object) -> dict[str, object]:
 def test_pin_equal_to_shipped_version(example_dir: Path) -> None:
     r = calculate(example_dir / "activity.csv", _kuaishou(factor_data_version=data_version()))
     assert r.data_version == data_version()
-    from ghgcalc.reporting import result_json
+    from ghgcalc.reports.reporting import result_json
 
     assert result_json(r)["profile"]["data_version"] == data_version()
     assert result_json(r)["profile"]["factor_data_version"] == data_version()
 
 
 def test_pin_on_an_older_release_uses_its_snapshot(monkeypatch: pytest.MonkeyPatch, example_dir: Path) -> None:
-    import ghgcalc.profiles as profiles
+    import ghgcalc.core.profiles as profiles
 
     moved_on = FactorLibrary(list(default_library()), data_version="2027.1.0")
     monkeypatch.setattr(profiles, "default_library", lambda: moved_on)

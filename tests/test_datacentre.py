@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ghgcalc
-from ghgcalc.disclosure import disclosure_pack
+from ghgcalc.reports.disclosure import disclosure_pack
 
 # Hand calculation (kuaishou-2022 profile: grid 0.5703 t CO2/MWh, electricity counted as its own MWh):
 #   DC North: 1000.0 MWh purchased, of which 740.7 MWh IT; 1500 m3 water

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 import ghgcalc
-from ghgcalc.calculation import Method, _Unresolvable
-from ghgcalc.carriers import carriers
+from ghgcalc.core.carriers import carriers
+from ghgcalc.core.factors import FactorRow, default_library
+from ghgcalc.core.method import Method, _Unresolvable
+from ghgcalc.core.profiles import load_profile
 from ghgcalc.errors import ActivityDataError
-from ghgcalc.factors import FactorRow, default_library
-from ghgcalc.profiles import load_profile
 
 LIB = default_library()
 KINDS = ("emission", "heating_value", "coal_equivalent", "density", "carbon_content", "oxidation_rate")

@@ -19,10 +19,10 @@ import pandas as pd
 import pytest
 
 import ghgcalc
+from ghgcalc.analysis.explanation import ExplainedFigure, Explanation, _combine, explain
+from ghgcalc.analysis.reconciliation import round_half_up
+from ghgcalc.core.factors import default_library
 from ghgcalc.errors import GhgcalcError
-from ghgcalc.explanation import ExplainedFigure, Explanation, _combine, explain
-from ghgcalc.factors import default_library
-from ghgcalc.reconciliation import round_half_up
 
 _SEED: list[Explanation] = []
 
@@ -147,7 +147,7 @@ def test_edition_mismatch_is_flagged() -> None:
 def _random_method(rng: random.Random) -> dict[str, object]:
     lib = default_library()
 
-    def pick(rows: list[ghgcalc.factors.FactorRow]) -> str:
+    def pick(rows: list[ghgcalc.core.factors.FactorRow]) -> str:
         return rng.choice(sorted(r.id for r in rows))
 
     elec = [r for r in lib.select(carrier="electricity", kind="emission")
@@ -211,7 +211,7 @@ def test_combine_exact_window_both_search_paths() -> None:
     brute = sorted((i, j, k) for i in range(60) for j in range(60) for k in range(60)
                    if lo <= vals[0][i] + vals[1][j] + vals[2][k] < hi)
     assert brute, "the window must contain some sums for the test to mean anything"
-    import ghgcalc.explanation as gx
+    import ghgcalc.analysis.explanation as gx
 
     old = gx._DIRECT_LIMIT
     try:
@@ -297,7 +297,7 @@ def test_carbon_content_method_is_found() -> None:
 def test_grid_region_factors_applied_to_province_rows() -> None:
     """Rows named by province (北京, 广东省) computed with their MEE/NBS regional-grid factors:
     explain finds the grid family with region_level = "grid" and the engine agrees."""
-    from ghgcalc.regions import canonical_region, grid_of
+    from ghgcalc.core.regions import canonical_region, grid_of
 
     lib = default_library()
     rows = [("北京", "1500.5"), ("广东省", "2500.25")]

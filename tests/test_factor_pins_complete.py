@@ -10,7 +10,7 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-from ghgcalc.factors import default_library
+from ghgcalc.core.factors import default_library
 
 HERE = Path(__file__).parent
 

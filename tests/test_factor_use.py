@@ -18,11 +18,11 @@ import pytest
 from pydantic import ValidationError
 
 import ghgcalc
-from ghgcalc.claim_check import check_claims
+from ghgcalc.analysis.claim_check import check_claims
+from ghgcalc.analysis.explanation import explain
 from ghgcalc.cli import main
+from ghgcalc.core.factors import USES, FactorLibrary, FactorRow, default_library, load_table
 from ghgcalc.errors import ActivityDataError, FactorError, ProfileError
-from ghgcalc.explanation import explain
-from ghgcalc.factors import USES, FactorLibrary, FactorRow, default_library, load_table
 
 VOCABULARY = {"combustion", "grid_location", "grid_residual", "grid_avoided", "lifecycle", "upstream", "conversion",
               "fugitive", "direct"}
@@ -57,7 +57,7 @@ def test_a_use_outside_the_vocabulary_is_rejected() -> None:
 def test_a_shipped_table_row_without_use_fails_verify(tmp_path: Path) -> None:
     import shutil
 
-    from ghgcalc.factors import factors_dir, load_directory, verify
+    from ghgcalc.core.factors import factors_dir, load_directory, verify
 
     root = tmp_path / "factors"
     shutil.copytree(factors_dir(), root)
@@ -183,8 +183,8 @@ def test_allow_uses_is_validated() -> None:
 
 
 def test_every_built_in_profile_pins_rows_that_serve_their_purpose() -> None:
-    from ghgcalc.calculation import Method
-    from ghgcalc.profiles import builtin_profiles, load_profile
+    from ghgcalc.core.method import Method
+    from ghgcalc.core.profiles import builtin_profiles, load_profile
 
     for pid in builtin_profiles():
         prof = load_profile(pid)
@@ -201,7 +201,7 @@ def test_claims_never_use_a_lifecycle_row_as_the_grid_factor() -> None:
     assert r.official is not None
     assert not any("footprint" in n["id"] for n in r.official["nearest"])
     lib = default_library()
-    from ghgcalc.claim_check import official_factors
+    from ghgcalc.analysis.claim_check import official_factors
 
     refs = official_factors("electricity", "MWh")
     assert refs and all(row.serves("grid_location", "grid_residual", "grid_avoided") for f in refs for row in f.rows)

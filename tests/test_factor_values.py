@@ -6,7 +6,7 @@ from the CSV files, so a silent edit of a CSV value fails here.
 """
 import pytest
 
-from ghgcalc.factors import default_library
+from ghgcalc.core.factors import default_library
 
 _MEE21 = "MEE/NBS 2021 electricity CO2 factors (公告2024年第12号)"
 _MEE22 = "MEE/NBS 2022 electricity CO2 factors (公告2024年第33号)"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ghgcalc.factors import default_library
+from ghgcalc.core.factors import default_library
 
 _T12 = "IPCC 2006 Vol. 2 Ch. 1 Table 1.2 (default NCV, TJ/Gg)"
 _T14 = "IPCC 2006 Vol. 2 Ch. 1 Table 1.4 (default effective CO2 EF, kg/TJ)"

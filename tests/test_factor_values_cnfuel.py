@@ -14,10 +14,11 @@ from decimal import Decimal
 import pytest
 from test_cn_default_fuel import _coef, _half_up, table_pins
 
-from ghgcalc.calculation import Method, calculate
-from ghgcalc.carriers import carrier_aliases, carriers, normalize_key
-from ghgcalc.factors import default_library
-from ghgcalc.profiles import load_profile
+from ghgcalc.core.calculation import calculate
+from ghgcalc.core.carriers import carrier_aliases, carriers, normalize_key
+from ghgcalc.core.factors import default_library
+from ghgcalc.core.method import Method
+from ghgcalc.core.profiles import load_profile
 
 _PB = "中国公共建筑运营单位（企业）温室气体排放核算方法与报告指南（试行）, EF热 现可采用0.11tCO2/GJ (PDF text, file id 28468522964)"
 _SH = "沪环气〔2022〕34号: 热力排放因子缺省值由0.11t CO2/GJ调整为0.06t CO2/GJ (tanzhonghe.xny365.com/zhengcefagui/38966.html)"

@@ -19,10 +19,10 @@ import pytest
 from test_cn_default_fuel import _coef, _half_up, table_pins
 
 import ghgcalc
-from ghgcalc.calculation import Method
-from ghgcalc.carriers import carrier_aliases, normalize_key
-from ghgcalc.factors import default_library
-from ghgcalc.profiles import load_profile
+from ghgcalc.core.carriers import carrier_aliases, normalize_key
+from ghgcalc.core.factors import default_library
+from ghgcalc.core.method import Method
+from ghgcalc.core.profiles import load_profile
 
 _SUFFIX = "-mee-power-2021"
 _B1 = "环办气候〔2021〕9号 附件2 发电设施指南 附录B 附表B.1 常用化石燃料相关参数缺省值 (p. 18; jacobwujian/tzc db16401)"

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from ghgcalc.factors import default_library
-from ghgcalc.profiles import builtin_profiles, load_profile
+from ghgcalc.core.factors import default_library
+from ghgcalc.core.profiles import builtin_profiles, load_profile
 
 _JD111 = "MEE 解读 of 环办气候函〔2022〕111号 (repost, stored file id 11524602097; beidouzhiku.cn itemid=28229)"
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import pytest
 
-from ghgcalc.factors import FactorRow, default_library
-from ghgcalc.profiles import builtin_profiles
+from ghgcalc.core.factors import FactorRow, default_library
+from ghgcalc.core.profiles import builtin_profiles
 
 _PDF24 = ("MEE/NBS/NEA 2024 electricity carbon-footprint factors, 附件 PDF "
           "(leo21468/CarbonCalculator data/2024.pdf @ bebed06, sha256 68aa11ae...e7718)")

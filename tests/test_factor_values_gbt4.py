@@ -21,8 +21,8 @@ from fractions import Fraction
 import pytest
 
 import ghgcalc
+from ghgcalc.core.factors import FactorRow, default_library
 from ghgcalc.errors import ActivityDataError
-from ghgcalc.factors import FactorRow, default_library
 
 _G20 = "GB/T 2589-2020 Annex A"
 _G08 = "GB/T 2589-2008 Annex A"

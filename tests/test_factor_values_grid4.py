@@ -21,7 +21,7 @@ from fractions import Fraction
 
 import pytest
 
-from ghgcalc.factors import FactorRow, default_library
+from ghgcalc.core.factors import FactorRow, default_library
 
 LIB = default_library()
 HALF_4DP = Fraction(1, 20000)  # a printed 4-decimal value stands for +- half a unit of its last digit

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import ghgcalc
-from ghgcalc.factors import default_library
+from ghgcalc.core.factors import default_library
 
 _T715 = "AR6 WG1 Ch.7 Table 7.15, IPCC web edition (petermr/amilib de_gatsby.html, commit 8d71ec7c)"
 _HB4 = "2021 ASHRAE Handbook - Fundamentals (SI) Ch. 29 Table 4 (file id 70774923973)"
@@ -148,6 +148,6 @@ def test_new_blend_top_up_is_scope1_co2e(blend: str, gwp_set: str) -> None:
 
 
 def test_r1234yf_spellings_reach_the_hfo_row() -> None:
-    from ghgcalc.units import gas_of
+    from ghgcalc.core.units import gas_of
     assert gas_of("kg R-1234yf") == gas_of("kg R1234yf") == gas_of("kg HFO-1234yf") == "HFO-1234yf"
     assert default_library().gwp("AR6", "HFO-1234yf").value == "0.501"

@@ -11,9 +11,9 @@ from fractions import Fraction
 
 import pytest
 
-from ghgcalc.carriers import metric_definitions
-from ghgcalc.factors import default_library
-from ghgcalc.units import conversion_factor
+from ghgcalc.core.carriers import metric_definitions
+from ghgcalc.core.factors import default_library
+from ghgcalc.core.units import conversion_factor
 
 _MINGPAO = "Ming Pao 2016-03-16 (mingpaocanada.com/tor/htm/News/20160316/HK-gnb1_r.htm), quoting the CLP 2015 annual report"
 _TG15 = "Towngas Sustainability Report 2015 pp.10, 42 (esg.hkubs.ai/reports/ltn20160630537)"

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from ghgcalc.factors import default_library
+from ghgcalc.core.factors import default_library
 
 _AR4 = "AR4 WG1 Table 2.14 (repost TS.2: studylib.net/doc/6704789)"
 _OCD = "openclimatedata/globalwarmingpotentials globalwarmingpotentials.csv"
@@ -600,7 +600,7 @@ def test_hong_kong_utility_factors_sit_in_their_supply_areas() -> None:
 
 
 def test_every_factor_carrier_is_a_known_carrier() -> None:
-    from ghgcalc.carriers import carriers
+    from ghgcalc.core.carriers import carriers
 
     known = set(carriers())
     mine = [r for r in default_library() if r.id.startswith(("ipcc-", "hk-"))]

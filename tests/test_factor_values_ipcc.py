@@ -23,7 +23,7 @@ from decimal import Decimal
 
 import pytest
 
-from ghgcalc.factors import FactorRow, default_library
+from ghgcalc.core.factors import FactorRow, default_library
 
 _BONSAI = "IPCC 2006 Vol.2 Ch.1 Table 1.2 limits, pp. 1.18-1.19, read in the IPCC text (icra/ecam copy @ c45add66)"
 _CDM = "IPCC 2006 Vol.2 Ch.1 Table 1.4 limits, pp. 1.23-1.24 (and Ch.3 Table 3.2.1, p. 3.16), read in the IPCC text (icra/ecam copy @ c45add66)"

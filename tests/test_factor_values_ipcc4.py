@@ -22,7 +22,7 @@ from decimal import Decimal
 
 import pytest
 
-from ghgcalc.factors import default_library
+from ghgcalc.core.factors import default_library
 
 _TXT = "IPCC 2006 Vol.2, read in the IPCC text (icra/ecam copy @ c45add66)"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ghgcalc.factors import default_library
+from ghgcalc.core.factors import default_library
 
 PINS = [
     ("cn-sh-electricity-2022", "4.2",
@@ -21,7 +21,7 @@ def test_shanghai_electricity_default_is_per_ten_thousand_kwh() -> None:
     from fractions import Fraction
 
     row = default_library().get("cn-sh-electricity-2022")
-    from ghgcalc.units import conversion_factor
+    from ghgcalc.core.units import conversion_factor
 
     # 4.2 t CO2 per 10^4 kWh = 0.42 t CO2/MWh
     assert Fraction(row.value) * conversion_factor(row.unit, "t CO2/MWh") == Fraction(42, 100)

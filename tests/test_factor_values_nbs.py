@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from ghgcalc.factors import FactorRow, default_library
-from ghgcalc.regions import grid_of, regions
+from ghgcalc.core.factors import FactorRow, default_library
+from ghgcalc.core.regions import grid_of, regions
 
 LIB = default_library()
 YEARS = (2021, 2022, 2023)

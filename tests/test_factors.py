@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from ghgcalc.core.factors import FactorRow, default_library, factors_dir, load_table, verify
 from ghgcalc.errors import FactorError
-from ghgcalc.factors import FactorRow, default_library, factors_dir, load_table, verify
 
 
 def test_shipped_data_is_intact() -> None:
@@ -95,7 +95,7 @@ def test_seed_factor_values(fid: str, value: str, citation: str) -> None:
 
 def test_carbon_content_and_oxidation_rate_rows(tmp_path: Path) -> None:
     """The two kinds behind the GB/T 32151 Table C.1 route (NCV x carbon content x oxidation x 44/12)."""
-    from ghgcalc.units import dims_of
+    from ghgcalc.core.units import dims_of
 
     # "t C" is a mass of carbon, not pint's coulomb; "tC" as printed in the guidelines too
     assert dims_of("t C/TJ") == dims_of("tC/TJ")
@@ -120,7 +120,7 @@ def test_carbon_content_and_oxidation_rate_rows(tmp_path: Path) -> None:
 def test_china_series_are_one_quantity_each() -> None:
     """A series is one quantity through time: its editions share carrier, kind, gas, region and
     dimension, so non-overlapping validity ranges really mean 'one value per year'."""
-    from ghgcalc.units import dimensionality
+    from ghgcalc.core.units import dimensionality
 
     keys: dict[str, set[tuple[object, ...]]] = defaultdict(set)
     for r in default_library():

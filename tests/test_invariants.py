@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import ghgcalc
-from ghgcalc.reconciliation import round_half_up
-from ghgcalc.reporting import safe_cell, write_rows
+from ghgcalc.analysis.reconciliation import round_half_up
+from ghgcalc.reports.reporting import safe_cell, write_rows
 from ghgcalc.testing import (
     CARRIER_DIMENSIONS,
     UNIT_SPELLINGS,
@@ -231,7 +231,7 @@ def test_calc_json_is_byte_identical(tmp_path: Path) -> None:
     outs = [p.stdout for p in procs]
     assert outs[0] == outs[1] and b'"gb18030"' in outs[0]
     # and in process, with the rows in another order, the same totals exactly
-    from ghgcalc.reporting import result_json
+    from ghgcalc.reports.reporting import result_json
 
     a = ghgcalc.calculate(f, "kuaishou-2022", on_error="collect")
     df = pd.read_csv(io.StringIO(f.read_bytes().decode("gb18030")), dtype=str)

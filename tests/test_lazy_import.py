@@ -23,11 +23,11 @@ def test_import_does_not_load_pint_pydantic_numpy_pandas() -> None:
 
 def test_lazy_names_resolve() -> None:
     import ghgcalc
-    from ghgcalc.calculation import calculate
-    from ghgcalc.results import Result
+    from ghgcalc.core.calculation import calculate
+    from ghgcalc.core.results import Result
 
     assert ghgcalc.calculate is calculate and ghgcalc.Result is Result
-    from ghgcalc.claim_check import ClaimsReport, check_claims
+    from ghgcalc.analysis.claim_check import ClaimsReport, check_claims
 
     assert ghgcalc.check_claims is check_claims and ghgcalc.ClaimsReport is ClaimsReport and callable(ghgcalc.explain)
     assert set(ghgcalc.__all__) <= set(dir(ghgcalc))

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ghgcalc
+from ghgcalc.core.regions import canonical_instrument, instruments
 from ghgcalc.errors import ActivityDataError, ProfileError
-from ghgcalc.regions import canonical_instrument, instruments
 
 # MEE/NBS 2022 factors (公告2024年第33号): national average 0.5366, national excluding
 # market-traded non-fossil electricity 0.5856 t CO2/MWh (factors/cn-mee-nbs-electricity/2022.csv)

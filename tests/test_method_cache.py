@@ -56,8 +56,8 @@ def test_a_table_rewritten_with_the_same_size_and_mtime_is_read_again(tmp_path: 
 
 
 def test_equal_libraries_share_one_method() -> None:
-    from ghgcalc.calculation import method_for
-    from ghgcalc.profiles import load_profile
+    from ghgcalc.core.method import method_for
+    from ghgcalc.core.profiles import load_profile
 
     prof = load_profile("kuaishou-2022")
     a = FactorLibrary(list(default_library()), data_version=default_library().data_version)

@@ -17,7 +17,7 @@ import pytest
 
 import ghgcalc
 from ghgcalc.cli import main
-from ghgcalc.reporting import kpi_table_text, result_json
+from ghgcalc.reports.reporting import kpi_table_text, result_json
 
 _DIESEL = pd.DataFrame({"carrier": ["diesel"], "quantity": ["1250"], "unit": ["L"], "period": [2023]})
 

@@ -13,9 +13,9 @@ import pytest
 
 from ghgcalc import calculate
 from ghgcalc.cli import main
-from ghgcalc.disclosure import disclosure_pack, render_html, render_markdown
-from ghgcalc.factors import data_version, factors_dir
-from ghgcalc.profiles import load_profile
+from ghgcalc.core.factors import data_version, factors_dir
+from ghgcalc.core.profiles import load_profile
+from ghgcalc.reports.disclosure import disclosure_pack, render_html, render_markdown
 
 EXAMPLE = Path(str(resources.files("ghgcalc"))) / "data" / "examples" / "kuaishou-2022"
 FIRST = "2026.11.0"  # the first released data version (factors/history/2026.11.0.json.gz)
@@ -55,7 +55,7 @@ def test_report_files_name_the_pinned_data_version(tmp_path: Path, capsys: pytes
 
 
 def test_pack_of_an_unversioned_library_says_so() -> None:
-    from ghgcalc.factors import FactorLibrary, default_library
+    from ghgcalc.core.factors import FactorLibrary, default_library
 
     r = calculate(EXAMPLE / "activity.csv", load_profile("kuaishou-2022"), library=FactorLibrary(list(default_library())))
     assert r.data_version is None
@@ -119,7 +119,7 @@ def example_result() -> object:
 @pytest.mark.parametrize(("language", "scope1"), [("en", "Scope 1 GHG emissions"), ("zh_hant", "範圍一排放量"),
                                                   ("zh_hans", "范围一排放量"), ("zh-Hant", "範圍一排放量")])
 def test_kpis_label_in_the_asked_language(example_result: object, language: str, scope1: str) -> None:
-    from ghgcalc.carriers import metric_definitions
+    from ghgcalc.core.carriers import metric_definitions
 
     kp = example_result.kpis(language=language).set_index("metric")  # type: ignore[attr-defined]
     lang = language.lower().replace("-", "_")
@@ -262,14 +262,14 @@ def test_every_exported_exception_class_is_raised(tmp_path: Path) -> None:
             elif kind == "profile":
                 load_profile(arg)  # type: ignore[arg-type]
             elif kind == "factor":
-                from ghgcalc.factors import default_library
+                from ghgcalc.core.factors import default_library
 
                 default_library().get(str(arg))
             elif kind == "reported":
                 (tmp_path / "r.yaml").write_text(str(arg), encoding="utf-8")
                 ghgcalc.load_reported(tmp_path / "r.yaml")
             else:
-                from ghgcalc.units import parse_unit
+                from ghgcalc.core.units import parse_unit
 
                 parse_unit(str(arg))
         except ghgcalc.GhgcalcError as exc:

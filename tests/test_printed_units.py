@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 import ghgcalc
+from ghgcalc.core.units import conversion_factor, dims_of
 from ghgcalc.errors import GhgcalcError
-from ghgcalc.units import conversion_factor, dims_of
 
 CO2E_MASS = {"[co2_equivalent]": 1, "[mass]": 1}
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import ghgcalc
+from ghgcalc.core.profiles import load_profile
 from ghgcalc.errors import ProfileError
-from ghgcalc.profiles import load_profile
 
 DATA = pd.DataFrame({"carrier": ["外购电力", "汽油", "柴油"], "quantity": ["1,234.5", "12,345", "45.6"],
                      "unit": ["万千瓦时", "升", "吨"], "region": ["广东省", "北京市", "广东省"], "period": [2023, 2023, 2023]})
@@ -84,7 +84,7 @@ def test_litres_against_a_per_tonne_heating_value_name_the_missing_density() -> 
 def test_a_metric_left_without_value_names_the_carriers_behind_it() -> None:
     """heating_value = [] leaves a fuel's energy uncounted on purpose: energy_total is NaN, and
     the result (and the KPI text) says which carrier's rows carry no energy."""
-    from ghgcalc.reporting import kpi_table_text
+    from ghgcalc.reports.reporting import kpi_table_text
 
     df = pd.DataFrame({"carrier": ["diesel", "electricity"], "quantity": ["1000", "10"], "unit": ["L", "MWh"]})
     prof = {"id": "t", "reporting_year": 2023, "region": "HK", "gwp_set": "AR5",

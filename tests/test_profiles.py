@@ -99,7 +99,7 @@ def test_new_carrier_with_scope_and_own_table(tmp_path: Path) -> None:
 
 
 def test_builtin_profile_listed() -> None:
-    from ghgcalc.profiles import builtin_profiles
+    from ghgcalc.core.profiles import builtin_profiles
 
     assert "kuaishou-2022" in builtin_profiles()
 

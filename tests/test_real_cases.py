@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 
 import ghgcalc
-from ghgcalc.activities import read_activities
+from ghgcalc.core.activities import read_activities
+from ghgcalc.core.profiles import load_profile
+from ghgcalc.core.units import conversion_factor, parse_unit
 from ghgcalc.errors import ActivityDataError, UnitError
-from ghgcalc.profiles import load_profile
-from ghgcalc.units import conversion_factor, parse_unit
 
 CASES = Path(__file__).parent / "data" / "cases"
 

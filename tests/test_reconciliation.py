@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 
 import ghgcalc
+from ghgcalc.analysis.reconciliation import round_half_up
 from ghgcalc.errors import ReportedFiguresError
-from ghgcalc.reconciliation import round_half_up
 
 
 def _profile(factor: str = "1 t CO2/MWh") -> dict[str, Any]:

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import ghgcalc
-from ghgcalc.factors import default_library
-from ghgcalc.units import conversion_factor, gas_of
+from ghgcalc.core.factors import default_library
+from ghgcalc.core.units import conversion_factor, gas_of
 
 
 @pytest.mark.parametrize(("unit", "gas"), [

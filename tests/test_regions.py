@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 import ghgcalc
+from ghgcalc.core.factors import default_library
+from ghgcalc.core.regions import canonical_region, grid_of, regions
 from ghgcalc.errors import ActivityDataError
-from ghgcalc.factors import default_library
-from ghgcalc.regions import canonical_region, grid_of, regions
 
 LIB = default_library()
 PROVINCES_2022 = [r.id for r in LIB.select(carrier="electricity", kind="emission", year=2022)

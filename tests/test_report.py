@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 
 import ghgcalc
-from ghgcalc.carriers import metric_definitions
 from ghgcalc.cli import main
-from ghgcalc.disclosure import LANGS, Target, disclosure_pack, render_html
+from ghgcalc.core.carriers import metric_definitions
 from ghgcalc.errors import GhgcalcError
+from ghgcalc.reports.disclosure import LANGS, Target, disclosure_pack, render_html
 
 EXAMPLE = Path(str(resources.files("ghgcalc"))) / "data" / "examples" / "kuaishou-2022"
 EVIL = '<script>alert("x")</script> & =HYPERLINK("http://evil","x") | [a](b)'
@@ -414,7 +414,7 @@ def test_user_carrier_names_are_text_in_charts_and_html(tmp_path: Path) -> None:
 
 
 def test_targets_from_yaml(multi: ghgcalc.Result, tmp_path: Path) -> None:
-    from ghgcalc.disclosure import load_targets
+    from ghgcalc.reports.disclosure import load_targets
 
     f = tmp_path / "targets.yaml"
     f.write_text("base_year: 2021\ntargets:\n  - scope1_2=-30%@2030\n  - {metric: scope1_2_per_capita, change: '-50%', year: 2030}\n"
@@ -446,7 +446,7 @@ def test_targets_from_yaml(multi: ghgcalc.Result, tmp_path: Path) -> None:
     ("base_year: 2021\ntargets: [scope1_2=-30@@2030]\n", "expected METRIC=CHANGE%@YEAR"),
 ])
 def test_bad_targets_files(tmp_path: Path, text: str, match: str) -> None:
-    from ghgcalc.disclosure import load_targets
+    from ghgcalc.reports.disclosure import load_targets
 
     f = tmp_path / "t.yaml"
     f.write_text(text, encoding="utf-8")

@@ -2,7 +2,7 @@
 
 The totals of a table must be the same bits whether it is computed in memory, streamed in
 chunks of any size, or split into Dask partitions: per-key sums are taken in fixed blocks of
-input row numbers and the block sums combined in block order (ghgcalc.results.KeySums).
+input row numbers and the block sums combined in block order (ghgcalc.core.results.KeySums).
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ghgcalc
-from ghgcalc import results
 from ghgcalc.cli import main
+from ghgcalc.core import results
+from ghgcalc.core.results import KeySums
+from ghgcalc.core.streaming import calculate_stream
 from ghgcalc.errors import ActivityDataError, GhgcalcError
-from ghgcalc.results import KeySums
-from ghgcalc.streaming import calculate_stream
 
 
 def _sums(keys: np.ndarray, q: np.ndarray, cuts: list[int], rows: np.ndarray | None = None) -> np.ndarray:

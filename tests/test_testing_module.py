@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 
 import ghgcalc
+from ghgcalc.core.units import conversion_factor
 from ghgcalc.testing import (
     UNIT_SPELLINGS,
     activity_tables,
@@ -25,7 +26,6 @@ from ghgcalc.testing import (
     quantities,
     unit_spellings,
 )
-from ghgcalc.units import conversion_factor
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 PROFILE = {"id": "t", "reporting_year": 2022, "carriers": {"electricity": {"emission": ["0.5703 t CO2/MWh"]}}}
@@ -103,7 +103,7 @@ def test_assert_same_totals_is_exact() -> None:
 
 
 def test_hypothesis_is_a_test_only_dependency() -> None:
-    code = ("import sys, ghgcalc, ghgcalc.cli, ghgcalc.reporting, ghgcalc.reconciliation\n"
+    code = ("import sys, ghgcalc, ghgcalc.cli, ghgcalc.reports.reporting, ghgcalc.analysis.reconciliation\n"
             "assert 'hypothesis' not in sys.modules, 'importing ghgcalc imported hypothesis'\n"
             "sys.modules['hypothesis'] = None\n"
             "try:\n    import ghgcalc.testing\nexcept ImportError as e:\n    print(e)\n")

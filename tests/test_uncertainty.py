@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from ghgcalc import calculate
 from ghgcalc.cli import main
+from ghgcalc.core.uncertainty import InputRange, _simulate, _Structure, factor_range
 from ghgcalc.errors import FactorError, GhgcalcError
-from ghgcalc.uncertainty import InputRange, _simulate, _Structure, factor_range
 
 # Synthetic test factors (not real data): values and ranges chosen so the propagation can be
 # done by hand. NCV 40 GJ/t ±5 % (symmetric), CO2 0.07 t/GJ ±1 % (symmetric), CH4 3 (1-10)
@@ -218,7 +218,7 @@ def test_bad_arguments(tmp_path: Path) -> None:
 
 
 def test_factor_outside_its_range_is_an_error(tmp_path: Path) -> None:
-    from ghgcalc.factors import FactorRow
+    from ghgcalc.core.factors import FactorRow
 
     bad = FactorRow(id="x", kind="heating_value", value="5", unit="GJ/t", uncertainty_low="6", uncertainty_high="7")
     with pytest.raises(FactorError, match="outside its uncertainty range"):
@@ -323,7 +323,7 @@ def test_range_readings(tmp_path: Path) -> None:
 
 
 def test_coverage_column_is_validated() -> None:
-    from ghgcalc.factors import FactorRow
+    from ghgcalc.core.factors import FactorRow
 
     base = {"id": "x", "kind": "heating_value", "value": "40", "unit": "GJ/t"}
     assert FactorRow(**base, uncertainty_low="36", uncertainty_high="44", uncertainty_coverage="90 %").uncertainty_coverage == "90"
@@ -345,7 +345,7 @@ def test_streamed_result_gives_the_same_interval(example_dir: Path) -> None:
 
 
 def test_terms_add_up_to_every_metric(tmp_path: Path, example_dir: Path) -> None:
-    from ghgcalc.uncertainty import _structure
+    from ghgcalc.core.uncertainty import _structure
 
     mine = calculate(rows(("diesel", 100, "t", "A"), ("electricity", 1000, "MWh", "B")),
                      profile(tmp_path, emission=("t-co2", "t-ch4")), denominators={"headcount": 7})

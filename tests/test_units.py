@@ -4,8 +4,8 @@ from fractions import Fraction
 
 import pytest
 
+from ghgcalc.core.units import Q_, conversion_factor, dims_of, gas_of, parse_unit
 from ghgcalc.errors import UnitError
-from ghgcalc.units import Q_, conversion_factor, dims_of, gas_of, parse_unit
 
 # spelling -> (target unit, exact factor)
 SPELLINGS = [

@@ -11,8 +11,8 @@ from fractions import Fraction
 import pytest
 
 import ghgcalc
+from ghgcalc.core.units import conversion_factor, parse_unit
 from ghgcalc.errors import UnitError
-from ghgcalc.units import conversion_factor, parse_unit
 
 
 @pytest.mark.parametrize(("printed", "unit", "factor"), [
@@ -126,8 +126,8 @@ def test_reported_yaml_with_printed_units_reconciles() -> None:
 def test_more_kpi_labels_name_their_carrier(label: str, carrier: str) -> None:
     import pandas as pd
 
-    from ghgcalc.activities import read_activities
-    from ghgcalc.profiles import load_profile
+    from ghgcalc.core.activities import read_activities
+    from ghgcalc.core.profiles import load_profile
 
     table = read_activities(pd.DataFrame({"carrier": [label], "quantity": [1], "unit": ["MWh"]}), load_profile("kuaishou-2022"))
     assert table.frame["carrier"].tolist() == [carrier], table.issues
@@ -151,7 +151,7 @@ def test_claims_read_space_grouped_numbers_whole() -> None:
     """Hong Kong Housing Authority, Sustainability Report 2010/11 (docslib.org/doc/435131):
     "electricity consumption ... was 578 194 396 kWh" and "a reduction of 11 008 tonnes of
     carbon dioxide equivalent". The activity was read as 396 kWh before."""
-    from ghgcalc.claim_check import find_mentions, parse_number
+    from ghgcalc.analysis.claim_check import find_mentions, parse_number
 
     assert parse_number("578 194 396").value == 578194396
     assert parse_number("11 008").value == 11008
@@ -183,8 +183,8 @@ def test_claims_read_space_grouped_numbers_whole() -> None:
 def test_periods_written_in_words(period: str, year: int) -> None:
     import pandas as pd
 
-    from ghgcalc.activities import read_activities
-    from ghgcalc.profiles import load_profile
+    from ghgcalc.core.activities import read_activities
+    from ghgcalc.core.profiles import load_profile
 
     df = pd.DataFrame({"carrier": ["electricity"], "quantity": [1], "unit": ["MWh"], "period": [period]})
     table = read_activities(df, load_profile("kuaishou-2022"))
@@ -230,7 +230,7 @@ def test_a_ghg_figure_printed_in_bare_tonnes_is_a_mass_of_co2e() -> None:
 def test_claims_read_tons_of_carbon_dioxide_equivalent_as_co2e() -> None:
     """"16,870.85 tons of carbon dioxide equivalent" was read as t CO2 (the CO2e spellings had
     "tonnes of carbon dioxide equivalent" only, the CO2 ones "tons of carbon dioxide")."""
-    from ghgcalc.claim_check import find_mentions
+    from ghgcalc.analysis.claim_check import find_mentions
 
     s = ("In 2021, electricity consumption was 29,037.6 thousand kWh, with Scope 2 emissions of "
          "16,870.85 tons of carbon dioxide equivalent.")
@@ -257,7 +257,7 @@ def test_intensity_labels_name_the_denominator_in_each_language() -> None:
     ("Hong Kong Island", "HK-HKE"), ("香港島", "HK-HKE"), ("Macau SAR", "MO"),
 ])
 def test_region_names_as_reports_print_them(printed: str, code: str) -> None:
-    from ghgcalc.regions import canonical_region
+    from ghgcalc.core.regions import canonical_region
 
     assert canonical_region(printed) == code
 
@@ -306,7 +306,7 @@ def test_an_electricity_label_naming_its_supplier_gives_the_row_its_region(label
 def test_a_region_column_wins_over_the_supplier_in_the_label_and_districts_name_no_supplier() -> None:
     import pandas as pd
 
-    from ghgcalc.activities import _label_region
+    from ghgcalc.core.activities import _label_region
 
     df = pd.DataFrame({"carrier": ["Electricity (CLP)"], "quantity": ["1000"], "unit": ["kWh"], "period": [2023],
                        "region": ["HK Electric"]})

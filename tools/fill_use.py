@@ -5,7 +5,7 @@ for byte, which the script checks before writing).
 
     python tools/fill_use.py [FACTORS_DIR]
 
-Rules (see ``ghgcalc.factors.USES`` for the vocabulary):
+Rules (see ``ghgcalc.core.factors.USES`` for the vocabulary):
 - ``cn-ccer-baseline/``: grid_avoided (CDM/CCER operating-margin baselines)
 - ``cn-mee-electricity-footprint/``: lifecycle (MEE electricity carbon-footprint factors)
 - ``hk/hk.csv`` towngas rows: upstream (Towngas' production-and-supply intensity; the

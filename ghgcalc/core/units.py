@@ -22,7 +22,7 @@ from typing import Any
 
 import pint
 
-from .errors import UnitError
+from ..errors import UnitError
 
 __all__ = [
     "GAS_DIMENSIONS",

@@ -36,50 +36,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .activities import ActivityTable, read_activities
+from ..errors import FactorError, InputError, ProfileError
 from .carriers import Carrier, carriers
-from .errors import ActivityDataError, FactorError, GhgcalcError, InputError, ProfileError, RowIssue
 from .factors import FactorLibrary, FactorRow
-from .profiles import CarrierMethod, MarketBased, MarketMethod, Profile, load_profile, profile_library, resolve_ref, use_allowance
+from .profiles import CarrierMethod, MarketBased, MarketMethod, Profile, profile_library, resolve_ref, use_allowance
 from .regions import canonical_instrument, canonical_region, grid_of, instruments, regions
+from .resolution import GAS_COLUMN, MARKET_COLUMN, OUTPUT_COLUMNS, Resolution
 from .units import dims_of, gas_of, parse_unit
 
-__all__ = ["MARKET_COLUMN", "OUTPUT_COLUMNS", "Method", "Resolution", "calculate", "method_for", "resolve_keys"]
-
-#: per-row output columns and their units
-OUTPUT_COLUMNS: dict[str, str] = {
-    "co2_t": "t CO2",
-    "ch4_t": "t CH4",
-    "n2o_t": "t N2O",
-    "co2e_t": "t CO2e",
-    "co2e_market_t": "t CO2e",
-    "energy_mwh": "MWh",
-    "energy_tce": "tce",
-    "amount": "",
-}
-_GAS_COLUMN = {"CO2": "co2_t", "CH4": "ch4_t", "N2O": "n2o_t"}
-#: market-based CO2e per row (only when the profile has a [market_based] section): Scope 2
-#: rows by their instrument or the residual factor, every other row as its co2e_t
-MARKET_COLUMN = "co2e_market_t"
-
-
-@dataclass
-class Resolution:
-    """How one activity key turns into results: exact coefficients per unit of activity,
-    the factor chain behind each output column, and what was recorded."""
-
-    category: str  # "energy" | "resource" | "direct" | "error"
-    scope: int = 0
-    coef: dict[str, Fraction | None] = field(default_factory=dict)
-    chains: dict[str, dict[str, int]] = field(default_factory=dict)
-    factor_ids: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
-    amount_unit: str = ""
-    error: tuple[str, str, str | None] | None = None  # (column, reason, hint)
-    #: a column that is a sum of products (``co2e_t`` over gases): each product's exact
-    #: coefficient and factor chain; a column not listed is the one product (coef, chains)
-    terms: dict[str, list[tuple[Fraction, dict[str, int]]]] = field(default_factory=dict)
-
+__all__ = ["Method", "gases_not_counted_note", "key_codes", "method_for", "resolve_keys"]
 
 def _dims(q: Any) -> dict[str, Fraction]:
     return {str(k): Fraction(v) for k, v in q.dimensionality.items() if v != 0}
@@ -520,13 +485,13 @@ class Method:
             if gas == "CO2e":
                 coef["co2e_t"] = conv
                 if shipped is None or shipped.type != "fugitive":  # a refrigerant release holds no CO2, CH4 or N2O
-                    for col in _GAS_COLUMN.values():
+                    for col in GAS_COLUMN.values():
                         coef[col] = None  # a CO2e figure does not say how much of it is CO2, CH4 or N2O
             else:
                 gwp = self.gwp_row(gas)
                 used[gwp.id] = None
-                if gas in _GAS_COLUMN:
-                    coef[_GAS_COLUMN[gas]] = conv
+                if gas in GAS_COLUMN:
+                    coef[GAS_COLUMN[gas]] = conv
                 coef["co2e_t"] = conv * gwp.exact
                 chains["co2e_t"] = {gwp.id: 1}
             coef["energy_mwh"] = coef["energy_tce"] = Fraction(0)
@@ -606,7 +571,7 @@ class Method:
             if method.emission is None:
                 notes.append("CO2 only: the profile gives no CH4/N2O factors for this carrier")
         none_on_purpose = method.emission is not None and not method.emission and not carbon
-        for g, col in _GAS_COLUMN.items():
+        for g, col in GAS_COLUMN.items():
             if g in gas_coefs:
                 coef[col], chains[col] = gas_coefs[g]
             elif g == "CO2" and shipped is not None and shipped.biogenic:
@@ -614,7 +579,7 @@ class Method:
                              "(IPCC 2006 Vol. 2 Ch. 1-2; GHG Protocol Corporate Standard ch. 9)")
             elif not none_on_purpose:
                 coef[col] = None  # not counted by this method: n/a, never 0 (contract section 8)
-        uncounted = [g for g, col in _GAS_COLUMN.items() if coef[col] is None]
+        uncounted = [g for g, col in GAS_COLUMN.items() if coef[col] is None]
         if uncounted and not none_on_purpose and scope == 1:  # the per-gas metrics are Scope 1's
             notes.append(gases_not_counted_note(uncounted, gas_coefs))
         coef["co2e_t"], chains["co2e_t"] = self._co2e(gas_coefs)
@@ -812,7 +777,7 @@ def _column_codes(col: pd.Series) -> tuple[np.ndarray, Any]:
     return codes.astype(np.intp, copy=False), uniq
 
 
-def _key_codes(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+def key_codes(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     """Integer code per row for its (carrier, unit, year, region, scope_override[, instrument]), and the keys.
 
     One pass per column (codes, no strings), then the codes are combined into one integer;
@@ -848,62 +813,11 @@ def _key_codes(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     return inv, keys
 
 
-def calculate(
-    activities: Any,
-    profile: str | Mapping[str, Any] | Profile,
-    denominators: Mapping[str, Any] | None = None,
-    *,
-    on_error: str = "raise",
-    library: FactorLibrary | None = None,
-    chunk_rows: int | None = None,
-) -> Any:
-    """Compute emissions and energy for an activity table under a methodology profile.
-
-    Parameters
-    ----------
-    activities : DataFrame, path (CSV, Excel, Parquet), list of dicts, or Dask DataFrame
-        One row per measured quantity (contract section 1).
-    profile : str, path, dict or Profile
-        A built-in profile id, a TOML file or the same structure as a dict (section 7).
-    denominators : mapping, optional
-        Intensity denominators, e.g. ``{"headcount": 27402}``; a value may be a number,
-        a ``(value, unit)`` pair or a pint Quantity.
-    on_error : {"raise", "collect"}
-        ``raise`` stops with :class:`~ghgcalc.errors.ActivityDataError` listing every bad
-        row; ``collect`` computes the good rows and lists the bad ones in ``result.errors``.
-    chunk_rows : int, optional
-        Stream a Parquet or CSV file (or a DataFrame / list of dicts already in memory) in
-        chunks of this many rows (bounded memory; see
-        :func:`ghgcalc.streaming.calculate_stream`): the totals are the same bits, the
-        result keeps no per-row frame.
-
-    Returns
-    -------
-    Result
-        Per-row results (``result.rows``), totals, breakdowns, intensities and KPIs.
-    """
-
-    if on_error not in ("raise", "collect"):
-        raise ValueError("on_error must be 'raise' or 'collect'")
-    prof = load_profile(profile)
-    if chunk_rows is not None:
-        from .streaming import calculate_stream
-
-        return calculate_stream(activities, prof, denominators, on_error=on_error, chunk_rows=chunk_rows, library=library)
-    method = method_for(prof, library)
-    if _is_dask(activities):
-        from .results import calculate_dask
-
-        return calculate_dask(activities, method, denominators, on_error=on_error, library=library)
-    table = read_activities(activities, prof)
-    return compute(table, method, denominators, on_error=on_error)
-
-
 def gases_not_counted_note(gases: Sequence[str], counted: Mapping[str, Any]) -> str:
     """The reason recorded on a row whose method does not count some gases separately, so
     that their per-gas totals read n/a rather than 0 (contract section 8: "not counted is
     not zero"). One wording for the row notes and :meth:`Result.unavailable_reasons`."""
-    if "CO2e" in counted and not any(g in counted for g in _GAS_COLUMN):
+    if "CO2e" in counted and not any(g in counted for g in GAS_COLUMN):
         return f"{', '.join(gases)} not counted separately: the emission factor is a CO2e factor"
     return f"{', '.join(gases)} not counted: the profile gives no factor for {'it' if len(gases) == 1 else 'them'}"
 
@@ -952,78 +866,3 @@ def resolve_keys(method: Method, keys: pd.DataFrame) -> list[Resolution]:
             cache[kt] = res
         out.append(res)
     return out
-
-
-def _is_dask(obj: Any) -> bool:
-    return type(obj).__module__.startswith("dask")
-
-
-def compute(table: ActivityTable, method: Method, denominators: Mapping[str, Any] | None, *, on_error: str) -> Any:
-    """Vectorised core over a validated :class:`ActivityTable`."""
-    from .results import Result
-
-    frame = table.frame
-    issues = list(table.issues)
-    if len(frame) == 0 or "_bad" not in frame.columns:
-        table.number_lines(issues)
-        if issues and on_error == "raise":
-            raise ActivityDataError(issues)
-        return check_rows_accounted(Result.empty(method, denominators, issues, table), table)
-    good_mask = ~frame["_bad"].to_numpy()
-    inv, keys = _key_codes(frame)
-    resolutions = resolve_keys(method, keys)
-    key_err = np.array([r.error is not None for r in resolutions], dtype=bool)
-    if key_err.any():
-        row_err = key_err[inv] & good_mask
-        ok = good_mask & ~row_err
-    else:
-        row_err = None
-        ok = good_mask
-    if row_err is not None and row_err.any():
-        for i in np.flatnonzero(row_err):
-            err = resolutions[inv[i]].error
-            assert err is not None
-            col, reason, hint = err
-            value_col = {"carrier": "carrier_input", "period": "period"}.get(col, col)
-            value = frame[value_col].iloc[i] if value_col in frame.columns else None
-            if col == "scope":
-                value = frame["carrier_input"].iloc[i]
-            value = _plain(value)
-            issues.append(RowIssue(row=int(frame.index[i]), column=col, value=None if value == "" else value,
-                                   reason=reason, hint=hint))
-    table.number_lines(issues)
-    if issues and on_error == "raise":
-        issues.sort(key=lambda x: (x.row if x.row is not None else -1))
-        raise ActivityDataError(issues)
-    return check_rows_accounted(Result.build(frame, ok, inv, resolutions, method, denominators, issues, table, keys=keys), table)
-
-
-def check_rows_accounted(result: Any, table: ActivityTable) -> Any:
-    """Every input row is in ``result.rows`` or in ``result.errors`` (or, a spreadsheet total
-    row dropped, in ``result.warnings``), never both, never neither (rows in == rows computed + rows in error). Checked on every result; a
-    violation is a bug in ghgcalc and raises :class:`~ghgcalc.errors.GhgcalcError`."""
-    n_in = table.n_input_rows
-    computed = result.rows.index
-    bad = {e.row for e in result.errors if e.row is not None}
-    bad |= {w.row for w in getattr(result, "warnings", ()) if w.row is not None}   # total rows dropped, never added
-    whole_table = any(e.row is None for e in result.errors)
-    problems = []
-    if whole_table and not bad:
-        if len(computed):
-            problems.append(f"{len(computed)} row(s) computed although the whole table is in error")
-    else:
-        if len(computed) + len(bad) != n_in:
-            problems.append(f"{n_in} rows in, {len(computed)} computed + {len(bad)} in error")
-        if bad and computed.isin(list(bad)).any():
-            problems.append("a row is both computed and in error")
-        if bad and not pd.Index(list(bad)).isin(table.frame.index).all():
-            problems.append("an error names a row that is not in the input")
-    if problems:
-        raise GhgcalcError("internal error: input rows not accounted for (" + "; ".join(problems) + "); please report this")
-    return result
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, np.generic):
-        return v.item()
-    return v

@@ -8,9 +8,10 @@ available in exact arithmetic (from the printed digits of the inputs) and as int
 
 from __future__ import annotations
 
+import html
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -19,15 +20,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..errors import GhgcalcError, RowIssue, UnitError
 from .activities import categorical
 from .carriers import carrier_aliases, carriers, metric_definitions, normalize_key
 from .datacentre import RATIO_METRICS, ratio_exact, ratio_metric_ids, ratio_value, ratios_by_group
-from .errors import GhgcalcError, RowIssue, UnitError
+from .metrics import EMISSION_METRICS, metric_specs, metric_unit
+from .resolution import MARKET_COLUMN, OUTPUT_COLUMNS, Resolution
+from .uncertainty import uncertainty as _uncertainty_of
 from .units import Q_, conversion_factor, parse_unit
 
 if TYPE_CHECKING:
     from .activities import ActivityTable
-    from .calculation import Method, Resolution
+    from .method import Method
 
 __all__ = ["Denominator", "Result", "decimal_of", "normalize_denominators"]
 
@@ -124,38 +128,6 @@ def normalize_denominators(denominators: Mapping[str, Any] | None) -> list[Denom
     return out
 
 
-# metric id -> (output column, predicate on (resolution, carrier id))
-def _metric_specs() -> dict[str, tuple[str, Callable[[Resolution, str], bool]]]:
-    def scope(n: int) -> Callable[[Resolution, str], bool]:
-        return lambda r, c: r.category in ("energy", "direct") and r.scope == n
-
-    def energy(n: int | None) -> Callable[[Resolution, str], bool]:
-        return lambda r, c: r.category == "energy" and (n is None or r.scope == n)
-
-    specs: dict[str, tuple[str, Callable[[Resolution, str], bool]]] = {
-        "scope1": ("co2e_t", scope(1)),
-        "scope2": ("co2e_t", scope(2)),
-        "scope1_2": ("co2e_t", lambda r, c: r.category in ("energy", "direct") and r.scope in (1, 2)),
-        "scope2_market": ("co2e_market_t", scope(2)),
-        "scope1_2_market": ("co2e_market_t", lambda r, c: r.category in ("energy", "direct") and r.scope in (1, 2)),
-        # CO2e of energy use only (no direct emission entries): the CUE numerator (datacentre.py)
-        "co2e_energy": ("co2e_t", lambda r, c: r.category == "energy" and r.scope in (1, 2)),
-        "scope1_co2": ("co2_t", scope(1)),
-        "scope1_ch4": ("ch4_t", scope(1)),
-        "scope1_n2o": ("n2o_t", scope(1)),
-        "energy_total": ("energy_mwh", energy(None)),
-        "energy_direct": ("energy_mwh", energy(1)),
-        "energy_indirect": ("energy_mwh", energy(2)),
-        "energy_total_tce": ("energy_tce", energy(None)),
-        "energy_direct_tce": ("energy_tce", energy(1)),
-        "energy_indirect_tce": ("energy_tce", energy(2)),
-    }
-    for cid, c in carriers().items():
-        if c.type == "resource":
-            specs[cid] = ("amount", (lambda target: (lambda r, c2: r.category == "resource" and c2 == target))(cid))
-    return specs
-
-
 #: words that pick, from a row's notes, the reason a metric family has no value on that row
 _REASON_WORDS: dict[str, tuple[str, ...]] = {
     "co2": ("not counted",), "ch4": ("not counted",), "n2o": ("not counted",),
@@ -171,21 +143,6 @@ def _group_key(label: Any) -> str:
     if isinstance(label, (float, np.floating)) and float(label).is_integer():
         return str(int(label))
     return str(label)
-
-
-_EMISSION_METRICS = ("scope1", "scope2", "scope2_market", "scope1_2", "scope1_2_market", "scope1_co2", "scope1_ch4", "scope1_n2o",
-                     "energy_total", "energy_direct", "energy_indirect",
-                     "energy_total_tce", "energy_direct_tce", "energy_indirect_tce")
-
-
-def metric_unit(metric: str) -> str:
-    """The canonical unit of a base metric id (ghgcalc/data/metrics.yaml, or a resource
-    carrier's ``metric_unit``)."""
-    defs = metric_definitions()["metrics"]
-    if metric in defs:
-        return str(defs[metric]["unit"])
-    c = carriers().get(metric)
-    return str(c.metric_unit) if c and c.metric_unit else ""
 
 
 def _half_ulp(text: str) -> Fraction:
@@ -366,8 +323,6 @@ class Result:
               table: ActivityTable, keys: pd.DataFrame | None = None) -> Result:
         """Per-row results as ``quantity × coefficient[key]`` (one ``take`` and one multiply
         per output column, float64), provenance as key-indexed categoricals."""
-        from .calculation import MARKET_COLUMN, OUTPUT_COLUMNS
-
         r = cls.empty(method, denominators, issues, table)
         all_ok = bool(ok.all())
         sub = frame if all_ok else frame[ok]
@@ -466,7 +421,7 @@ class Result:
         return arr
 
     def _key_weights_uncached(self, metric: str) -> tuple[list[Fraction | None], str]:
-        specs = _metric_specs()
+        specs = metric_specs()
         col, pred = specs[metric]
         w: list[Fraction | None] = []
         for res, carrier in zip(self._res, self._key_carrier, strict=True):
@@ -488,7 +443,7 @@ class Result:
         cats = {(self._res[k].category, self._key_carrier[k]) for k in present}
         out: list[str] = []
         if any(c in ("energy", "direct") for c, _ in cats):
-            for m in _EMISSION_METRICS:
+            for m in EMISSION_METRICS:
                 if m.endswith("_market") and self.method.profile.market_based is None:
                     continue  # market-based Scope 2 only when the profile has a [market_based] section
                 if m.endswith("_tce"):
@@ -510,9 +465,9 @@ class Result:
             return metric, None
         for d in self.denominators:
             suf = "_" + d.suffix
-            if metric.endswith(suf) and metric[: -len(suf)] in _metric_specs():
+            if metric.endswith(suf) and metric[: -len(suf)] in metric_specs():
                 return metric[: -len(suf)], d
-        if metric in _metric_specs():
+        if metric in metric_specs():
             return metric, None
         raise KeyError(metric)
 
@@ -607,7 +562,7 @@ class Result:
         if metric in RATIO_METRICS:
             return {}
         base, den = self._split(metric)
-        col, pred = _metric_specs()[base]
+        col, pred = metric_specs()[base]
         s, _, _ = self._exact_parts(mask)
         out: dict[str, tuple[Fraction, int]] = {}
         for k, (res, carrier) in enumerate(zip(self._res, self._key_carrier, strict=True)):
@@ -781,10 +736,8 @@ class Result:
                     by: str | None = None) -> Any:
         """The 95 % (or ``confidence``) interval of a total from the factors' published ranges:
         IPCC 2006 Vol. 1 Ch. 3 Approach 1 (error propagation) or Approach 2 (Monte Carlo,
-        reproducible from ``seed``). Conventions and parameters: :func:`ghgcalc.uncertainty.uncertainty`."""
-        from .uncertainty import uncertainty
-
-        return uncertainty(self, metric, method, n=n, seed=seed, confidence=confidence,  # type: ignore[arg-type]
+        reproducible from ``seed``). Conventions and parameters: :func:`ghgcalc.core.uncertainty.uncertainty`."""
+        return _uncertainty_of(self, metric, method, n=n, seed=seed, confidence=confidence,  # type: ignore[arg-type]
                            activity_uncertainty=activity_uncertainty, by=by)
 
     def unavailable(self) -> dict[str, list[str]]:
@@ -889,8 +842,6 @@ class Result:
         return self.rows
 
     def _repr_html_(self) -> str:
-        from .disclosure import result_html
-
         return result_html(self)
 
     def __repr__(self) -> str:
@@ -909,12 +860,33 @@ def convert_exact(value: Fraction, from_unit: str, to_unit: str) -> Fraction:
     return value * conversion_factor(from_unit, to_unit)
 
 
-def calculate_dask(activities: Any, method: Method, denominators: Mapping[str, Any] | None, *, on_error: str,
-                   library: Any = None) -> Any:
-    """``calculate`` over a Dask DataFrame: lazy per-row results, totals on demand
-    (:mod:`ghgcalc.dask_support`)."""
-    try:
-        from .dask_support import calculate_dask as _calculate_dask
-    except ImportError as exc:  # dask not installed
-        raise GhgcalcError(f"Dask support needs the 'dask' extra (pip install 'ghgcalc[dask]'): {exc}") from None
-    return _calculate_dask(activities, method, denominators, on_error=on_error, library=library)
+def result_html(result: Result) -> str:
+    """Jupyter display of a result: the KPI table and a provenance summary (profile, rows
+    computed, rows not computed, every factor used with its source)."""
+    kp = result.kpis()
+    rows = []
+    for r in kp.to_dict("records"):
+        rows.append(f"<tr><td>{_esc(r['hkex_kpi'] if r['hkex_kpi'] == r['hkex_kpi'] else '')}</td><td><code>{_esc(r['metric'])}</code></td>"
+                    f"<td>{_esc(r['label'])}</td><td>{_esc(r['label_zh_hant'])}</td><td>{_esc(r['label_zh_hans'])}</td>"
+                    f'<td style="text-align:right">{_esc(r["value"])}</td><td>{_esc(r["unit"])}</td></tr>')
+    prof = result.profile
+    facts = "".join(f"<tr><td><code>{_esc(f.id)}</code></td><td>{_esc(f.value)} {_esc(f.unit)}</td><td>{_esc(f.publisher)}</td>"
+                    f"<td>{_esc(f.document)}</td><td>{_esc(f.reference)}</td><td>{_esc(f.review_status)}</td></tr>"
+                    for f in result.factors_used())
+    errs = ""
+    if result.errors:
+        items = "".join(f"<li>{_esc(str(e))}</li>" for e in result.errors[:20])
+        more = f"<li>… {len(result.errors) - 20} more</li>" if len(result.errors) > 20 else ""
+        errs = f"<p><b>{len(result.errors)} row(s) not computed (partial totals):</b></p><ul>{items}{more}</ul>"
+    return (f"<div><p><b>ghgcalc result</b> — profile <code>{_esc(prof.id)}</code> {_esc(getattr(prof, 'title', '') or '')}; "
+            f"{len(result.rows)} of {result.n_input_rows} input rows computed; GWP {_esc(getattr(prof, 'gwp_set', ''))}, "
+            f"energy basis {_esc(getattr(prof, 'energy_basis', ''))}</p>"
+            "<table><thead><tr><th>HKEX</th><th>metric</th><th>label</th><th>繁體</th><th>简体</th><th>value</th><th>unit</th>"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>{errs}"
+            "<details><summary>factors used (" + str(len(result.factors_used())) + ")</summary><table><thead><tr><th>id</th>"
+            "<th>value</th><th>publisher</th><th>document</th><th>reference</th><th>review</th></tr></thead>"
+            f"<tbody>{facts}</tbody></table></details></div>")
+
+
+def _esc(v: Any) -> str:
+    return html.escape(str(v))

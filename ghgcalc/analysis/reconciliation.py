@@ -13,6 +13,7 @@ status.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -25,12 +26,13 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .carriers import carriers
-from .datacentre import IT_CARRIER, RATIO_METRICS, canonical_metric
-from .errors import ReportedFiguresError, UnitError
-from .factors import FactorRow
-from .results import Result
-from .units import conversion_factor, metric_conversion, parse_unit
+from ..core.carriers import carriers
+from ..core.datacentre import IT_CARRIER, RATIO_METRICS, canonical_metric
+from ..core.factors import FactorRow
+from ..core.metrics import metric_specs
+from ..core.results import Result
+from ..core.units import conversion_factor, metric_conversion, parse_unit
+from ..errors import ReportedFiguresError, UnitError
 
 __all__ = ["STATUSES", "Reconciliation", "ReportedFigure", "ReportedFigures", "load_reported", "reconcile", "round_half_up"]
 
@@ -143,9 +145,7 @@ def _misspelt_metric(metric: str) -> str | None:
     otherwise pass silently as ``not_recomputed``."""
     import difflib
 
-    from .results import _metric_specs
-
-    bases = list(_metric_specs())
+    bases = list(metric_specs())
     if metric in bases or metric.split("_per_")[0] in bases:
         return None
     known = bases + [f"{b}_per_capita" for b in bases]
@@ -204,8 +204,6 @@ class Reconciliation:
         return len(self.entries)
 
     def _repr_html_(self) -> str:
-        from .disclosure import reconciliation_html
-
         return reconciliation_html(self)
 
 
@@ -327,9 +325,7 @@ def _one(result: Result, fig: ReportedFigure) -> dict[str, Any]:
 
 
 def _known_metric(metric: str) -> bool:
-    from .results import _metric_specs
-
-    return metric.split("_per_")[0] in _metric_specs()
+    return metric.split("_per_")[0] in metric_specs()
 
 
 def _explain_difference(result: Result, fig: ReportedFigure, mask: Any, total: Fraction, t_lo: Fraction, t_hi: Fraction) -> str:
@@ -389,3 +385,22 @@ def _shipped_alternatives(result: Result, row: FactorRow, lo: Fraction, hi: Frac
 
 def _sig(x: Fraction) -> str:
     return f"{float(x):.6g}"
+
+
+def reconciliation_html(rec: Reconciliation) -> str:
+    """Jupyter display of a reconciliation: one row per reported figure, status coloured."""
+    rows = []
+    for e in rec.entries:
+        group = " ".join(f"{k}={e[k]}" for k in ("carrier", "facility", "period") if k in e)
+        rows.append(f"<tr><td><code>{_esc(e['metric'])}</code> {_esc(group)}</td><td style='text-align:right'>{_esc(e['reported'])}</td>"
+                    f"<td style='text-align:right'>{_esc(e['recomputed'] if e['recomputed'] is not None else '—')}</td>"
+                    f"<td>{_esc(e['unit'])}</td><td class='status-{_esc(e['status'])}'>{_esc(e['status'])}</td><td>{_esc(e['reason'])}</td></tr>")
+    c = rec.counts()
+    summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in c.items())
+    return ("<div><p><b>ghgcalc reconciliation</b> — " + _esc(summary) + "</p><table><thead><tr><th>metric</th><th>reported</th>"
+            "<th>recomputed</th><th>unit</th><th>status</th><th>reason</th></tr></thead><tbody>" + "".join(rows)
+            + "</tbody></table></div>")
+
+
+def _esc(v: Any) -> str:
+    return html.escape(str(v))

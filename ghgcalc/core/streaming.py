@@ -40,7 +40,7 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
-from .errors import ActivityDataError, GhgcalcError, InputError, RowIssue
+from ..errors import ActivityDataError, GhgcalcError, InputError, RowIssue
 from .results import KeySums, Result
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "STREAM_THRESHOLD_BYTES", "StreamResult", "calculate_stream", "should_stream"]
@@ -126,7 +126,7 @@ def _csv_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    from .activities import _header_names, _records, _sniff
+    from .activities import csv_records, header_names, sniff_text
 
     enc = _detect_encoding(path)
     with path.open("rb") as f:
@@ -137,9 +137,9 @@ def _csv_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None
     if not text.strip():
         raise InputError("the activity file is empty", value=str(path))
     # delimiter and header row found as the in-memory reader finds them (title rows skipped)
-    _, delim, idx, line = _sniff(text, path.suffix.lower())
-    recs = _records(text, delim, idx + 1)
-    header = _header_names(recs[idx][0]) if len(recs) > idx else []
+    _, delim, idx, line = sniff_text(text, path.suffix.lower())
+    recs = csv_records(text, delim, idx + 1)
+    header = header_names(recs[idx][0]) if len(recs) > idx else []
     if not header:
         raise InputError("the activity file has no table in it", value=str(path))
     read = pcsv.ReadOptions(encoding=enc, block_size=1 << 24, use_threads=True, skip_rows=line + 1, column_names=header)
@@ -216,9 +216,9 @@ def _in_memory_table(source: Any) -> pd.DataFrame | None:
     if not isinstance(source, pd.DataFrame):
         raise InputError(f"chunk_rows streams a Parquet/CSV path, a DataFrame or a list of dicts, not "
                          f"{type(source).__name__}", column="chunk_rows", value=type(source).__name__)
-    from .activities import _maybe_header_below
+    from .activities import maybe_header_below
 
-    frame, _ = _maybe_header_below(source)
+    frame, _ = maybe_header_below(source)
     return frame.reset_index(drop=True)
 
 
@@ -251,7 +251,7 @@ class _RowWriter:
         self._first = True
 
     def write(self, rows: pd.DataFrame) -> None:
-        from .reporting import CSV_LINE_END, safe_cell
+        from ..io.exports import CSV_LINE_END, safe_cell
 
         if self.fmt == "csv":
             df = rows.copy()
@@ -361,7 +361,8 @@ def calculate_stream(
         row error with its row number in the whole file, no per-row frame.
     """
     from .activities import read_activities
-    from .calculation import compute, method_for
+    from .compute import compute
+    from .method import method_for
     from .profiles import load_profile
 
     if on_error not in ("raise", "collect"):

@@ -40,7 +40,7 @@ def normalize_key(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", s)
 
 
-def _load_yaml(name: str) -> Any:
+def load_yaml(name: str) -> Any:
     """A shipped YAML file, read with libyaml's safe loader when PyYAML has it (the same
     safe schema as ``yaml.safe_load``, about ten times faster than the pure-Python one)."""
     import yaml
@@ -52,7 +52,7 @@ def _load_yaml(name: str) -> Any:
 @lru_cache(maxsize=1)
 def carriers() -> dict[str, Carrier]:
     """The shipped carriers by id."""
-    data = _load_yaml("carriers.yaml")["carriers"]
+    data = load_yaml("carriers.yaml")["carriers"]
     return {cid: Carrier(id=cid, **spec) for cid, spec in data.items()}
 
 
@@ -72,7 +72,7 @@ def label_qualifiers() -> dict[str, frozenset[str]]:
     ``ghgcalc/data/carriers.yaml``: "Direct energy - Petrol" is petrol, a fuel; HKEX ESG
     Reporting Guide KPI A2.1 groups energy as direct and indirect)."""
     out: dict[str, frozenset[str]] = {}
-    for entry in _load_yaml("carriers.yaml").get("label_qualifiers", []):
+    for entry in load_yaml("carriers.yaml").get("label_qualifiers", []):
         types = frozenset(entry["types"])
         for w in entry["words"]:
             out[normalize_key(w)] = types
@@ -82,5 +82,5 @@ def label_qualifiers() -> dict[str, frozenset[str]]:
 @lru_cache(maxsize=1)
 def metric_definitions() -> dict[str, Any]:
     """Metric ids with their canonical unit and labels (``ghgcalc/data/metrics.yaml``)."""
-    data: dict[str, Any] = _load_yaml("metrics.yaml")
+    data: dict[str, Any] = load_yaml("metrics.yaml")
     return data

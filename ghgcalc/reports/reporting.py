@@ -8,38 +8,15 @@ from __future__ import annotations
 
 import json
 import math
-import unicodedata
 from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
 
-from .results import Result
+from ..core.results import Result
+from ..io.exports import CSV_LINE_END, safe_cell
 
 __all__ = ["kpi_table_text", "result_json", "safe_cell", "totals_json", "write_rows"]
-
-#: CSV exports end lines with CRLF (RFC 4180), so that a cell holding a lone carriage return
-#: is quoted (Python's csv writer quotes the characters of the line terminator) and cannot
-#: split a row in two
-CSV_LINE_END = "\r\n"
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def safe_cell(v: Any) -> Any:
-    """Text that a spreadsheet would read as a formula, made inert (prefixed with ``'``).
-
-    Caught also after leading spaces (``"  =1+1"``) and in full-width form (``＝``, ``＋``,
-    ``－``, ``＠``, which NFKC folds to the ASCII signs and some spreadsheets accept)."""
-    if not isinstance(v, str) or not v:
-        return v
-    if v.startswith(_FORMULA_START):
-        return "'" + v
-    folded = unicodedata.normalize("NFKC", v[:8]).lstrip(" \u3000\xa0")
-    if folded.startswith(_FORMULA_START):
-        return "'" + v
-    return v
-
 
 def _num(v: float) -> float | None:
     return None if (v is None or (isinstance(v, float) and math.isnan(v))) else float(v)

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import FactorError, ProfileError, UnitError
+from ..errors import FactorError, ProfileError, UnitError
 from .factors import USES, FactorLibrary, FactorRow, calver_key, default_library, factors_dir, load_table, release_library
 from .units import GAS_DIMENSIONS, dims_of, parse_unit
 

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import ActivityDataError, RowIssue
+from ..errors import ActivityDataError, RowIssue
 from .results import BLOCK_ROWS, KeySums, Result, group_codes, normalize_denominators
 
 __all__ = ["DaskResult", "calculate_dask"]
@@ -37,7 +37,8 @@ __all__ = ["DaskResult", "calculate_dask"]
 
 def _part_result(pdf: pd.DataFrame, profile: Any, library: Any) -> Result:
     from .activities import read_activities
-    from .calculation import compute, method_for
+    from .compute import compute
+    from .method import method_for
 
     pdf = pdf.reset_index(drop=True)
     table = read_activities(pdf, profile)
@@ -136,7 +137,7 @@ class DaskResult(Result):
         self._ingest(self._summaries(()))
 
     def _ingest(self, summaries: list[dict[str, Any]]) -> None:
-        from .calculation import resolve_keys
+        from .method import resolve_keys
 
         registry: dict[tuple[Any, ...], int] = {}
         ks = KeySums()

@@ -11,7 +11,7 @@ import io
 import re
 from typing import TYPE_CHECKING, Any
 
-from .errors import GhgcalcError
+from ..errors import GhgcalcError
 
 if TYPE_CHECKING:
     from .disclosure import DisclosurePack

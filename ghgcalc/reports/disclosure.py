@@ -1,6 +1,6 @@
 """The disclosure pack: the HKEX ESG Reporting Guide environmental KPIs with their sources.
 
-:func:`disclosure_pack` gathers, from a :class:`~ghgcalc.results.Result`, the tables a
+:func:`disclosure_pack` gathers, from a :class:`~ghgcalc.core.results.Result`, the tables a
 sustainability report needs (pure, no I/O); :func:`report` writes them as one self-contained
 HTML page, an XLSX workbook or Markdown with PNG charts beside it.
 
@@ -22,7 +22,7 @@ What the pack holds
 * Every factor used with publisher, document, reference, publication date and review status,
   and every input row that was not computed (``on_error="collect"``).
 
-Every cell written to XLSX is made formula-safe (:func:`ghgcalc.reporting.safe_cell`); all
+Every cell written to XLSX is made formula-safe (:func:`ghgcalc.io.exports.safe_cell`); all
 text in HTML and Markdown is escaped (facility names and carrier names are user input).
 """
 
@@ -41,16 +41,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from .carriers import carriers, metric_definitions
-from .datacentre import IT_CARRIER, RATIO_METRICS
-from .errors import GhgcalcError
-from .results import NO_GROUP, Denominator, group_codes, is_blank_label, normalize_denominators
-from .units import conversion_factor
+from .. import __version__
+from ..analysis.reconciliation import reconciliation_html
+from ..core.carriers import carriers, metric_definitions
+from ..core.datacentre import IT_CARRIER, RATIO_METRICS
+from ..core.results import NO_GROUP, Denominator, group_codes, is_blank_label, normalize_denominators, result_html
+from ..core.units import conversion_factor
+from ..errors import GhgcalcError
 
 if TYPE_CHECKING:
-    from .reconciliation import Reconciliation
-    from .results import Result
+    from ..core.results import Result
 
 __all__ = ["LANGS", "DisclosurePack", "Target", "disclosure_pack", "load_targets", "reconciliation_html", "report",
            "result_html"]
@@ -101,7 +101,7 @@ def load_targets(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
         denominators:                               # other years' denominators (optional)
           2021: {headcount: 25000}
     """
-    from .reconciliation import read_yaml_document
+    from ..analysis.reconciliation import read_yaml_document
 
     data = read_yaml_document(source, GhgcalcError, "targets ")
     if not isinstance(data, Mapping) or not isinstance(data.get("targets"), list):
@@ -700,48 +700,6 @@ def render_html(pack: DisclosurePack, lang: str = "all", svgs: Mapping[str, str]
     return "".join(parts)
 
 
-def result_html(result: Result) -> str:
-    """Jupyter display of a result: the KPI table and a provenance summary (profile, rows
-    computed, rows not computed, every factor used with its source)."""
-    kp = result.kpis()
-    rows = []
-    for r in kp.to_dict("records"):
-        rows.append(f"<tr><td>{_e(r['hkex_kpi'] if r['hkex_kpi'] == r['hkex_kpi'] else '')}</td><td><code>{_e(r['metric'])}</code></td>"
-                    f"<td>{_e(r['label'])}</td><td>{_e(r['label_zh_hant'])}</td><td>{_e(r['label_zh_hans'])}</td>"
-                    f'<td style="text-align:right">{_e(r["value"])}</td><td>{_e(r["unit"])}</td></tr>')
-    prof = result.profile
-    facts = "".join(f"<tr><td><code>{_e(f.id)}</code></td><td>{_e(f.value)} {_e(f.unit)}</td><td>{_e(f.publisher)}</td>"
-                    f"<td>{_e(f.document)}</td><td>{_e(f.reference)}</td><td>{_e(f.review_status)}</td></tr>"
-                    for f in result.factors_used())
-    errs = ""
-    if result.errors:
-        items = "".join(f"<li>{_e(str(e))}</li>" for e in result.errors[:20])
-        more = f"<li>… {len(result.errors) - 20} more</li>" if len(result.errors) > 20 else ""
-        errs = f"<p><b>{len(result.errors)} row(s) not computed (partial totals):</b></p><ul>{items}{more}</ul>"
-    return (f"<div><p><b>ghgcalc result</b> — profile <code>{_e(prof.id)}</code> {_e(getattr(prof, 'title', '') or '')}; "
-            f"{len(result.rows)} of {result.n_input_rows} input rows computed; GWP {_e(getattr(prof, 'gwp_set', ''))}, "
-            f"energy basis {_e(getattr(prof, 'energy_basis', ''))}</p>"
-            "<table><thead><tr><th>HKEX</th><th>metric</th><th>label</th><th>繁體</th><th>简体</th><th>value</th><th>unit</th>"
-            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>{errs}"
-            "<details><summary>factors used (" + str(len(result.factors_used())) + ")</summary><table><thead><tr><th>id</th>"
-            "<th>value</th><th>publisher</th><th>document</th><th>reference</th><th>review</th></tr></thead>"
-            f"<tbody>{facts}</tbody></table></details></div>")
-
-
-def reconciliation_html(rec: Reconciliation) -> str:
-    """Jupyter display of a reconciliation: one row per reported figure, status coloured."""
-    rows = []
-    for e in rec.entries:
-        group = " ".join(f"{k}={e[k]}" for k in ("carrier", "facility", "period") if k in e)
-        rows.append(f"<tr><td><code>{_e(e['metric'])}</code> {_e(group)}</td><td style='text-align:right'>{_e(e['reported'])}</td>"
-                    f"<td style='text-align:right'>{_e(e['recomputed'] if e['recomputed'] is not None else '—')}</td>"
-                    f"<td>{_e(e['unit'])}</td><td class='status-{_e(e['status'])}'>{_e(e['status'])}</td><td>{_e(e['reason'])}</td></tr>")
-    c = rec.counts()
-    summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in c.items())
-    return ("<div><p><b>ghgcalc reconciliation</b> — " + _e(summary) + "</p><table><thead><tr><th>metric</th><th>reported</th>"
-            "<th>recomputed</th><th>unit</th><th>status</th><th>reason</th></tr></thead><tbody>" + "".join(rows)
-            + "</tbody></table></div>")
-
 
 # -- Markdown -------------------------------------------------------------------------------
 _MD_ESCAPE = str.maketrans({"|": "\\|", "\\": "\\\\", "`": "\\`", "[": "\\[", "]": "\\]", "*": "\\*", "_": "\\_",
@@ -792,7 +750,7 @@ def write_xlsx(pack: DisclosurePack, path: Path, lang: str = "all", pngs: Mappin
 
     from openpyxl.drawing.image import Image
 
-    from .reporting import safe_cell
+    from ..io.exports import safe_cell
 
     def safe(df: pd.DataFrame) -> pd.DataFrame:
         out = df[_columns(df, lang)].copy()

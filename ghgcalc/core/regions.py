@@ -4,7 +4,7 @@ Data in ``ghgcalc/data/regions.yaml`` (ISO 3166-2:CN province codes, the seven M
 regional grids, Hong Kong and Macao, with the province -> grid mapping) and
 ``ghgcalc/data/instruments.yaml`` (market-based Scope 2 instruments, GHG Protocol Scope 2
 Guidance 2015, ch. 6). Pure lookups; which factor a region or instrument gets is the
-profile's choice (:mod:`ghgcalc.calculation`).
+profile's choice (:mod:`ghgcalc.core.method`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .carriers import _load_yaml, normalize_key
+from .carriers import load_yaml, normalize_key
 
 __all__ = ["Region", "canonical_instrument", "canonical_region", "grid_of", "instruments", "region_names", "regions"]
 
@@ -30,7 +30,7 @@ class Region:
 @lru_cache(maxsize=1)
 def regions() -> dict[str, Region]:
     """Every known region by canonical code."""
-    data: dict[str, Any] = _load_yaml("regions.yaml")
+    data: dict[str, Any] = load_yaml("regions.yaml")
     out: dict[str, Region] = {}
     for section, kind in (("grids", "grid"), ("provinces", "province"), ("others", "other")):
         for code, spec in (data.get(section) or {}).items():
@@ -40,7 +40,7 @@ def regions() -> dict[str, Region]:
 
 @lru_cache(maxsize=1)
 def _region_aliases() -> dict[str, str]:
-    data: dict[str, Any] = _load_yaml("regions.yaml")
+    data: dict[str, Any] = load_yaml("regions.yaml")
     out: dict[str, str] = {}
     for section in ("grids", "provinces", "others"):
         for code, spec in (data.get(section) or {}).items():
@@ -55,7 +55,7 @@ def _region_aliases() -> dict[str, str]:
 def region_names(code: str) -> list[str]:
     """The names a region is printed under (``aliases`` in regions.yaml), without the district
     names of a supply area (``districts``): "CLP", "中電", not "Kowloon"."""
-    data: dict[str, Any] = _load_yaml("regions.yaml")
+    data: dict[str, Any] = load_yaml("regions.yaml")
     for section in ("grids", "provinces", "others"):
         spec = (data.get(section) or {}).get(code)
         if spec is not None:
@@ -95,7 +95,7 @@ def grid_of(code: str) -> str | None:
 @lru_cache(maxsize=1)
 def instruments() -> dict[str, dict[str, Any]]:
     """Market-based Scope 2 instruments by id, with labels and aliases."""
-    data: dict[str, Any] = _load_yaml("instruments.yaml")["instruments"]
+    data: dict[str, Any] = load_yaml("instruments.yaml")["instruments"]
     return data
 
 

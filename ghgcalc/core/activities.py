@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError, RowIssue
 from .carriers import carrier_aliases, carriers, label_qualifiers, normalize_key
-from .errors import InputError, RowIssue
 from .profiles import Profile
 from .units import dims_of, gas_of, parse_unit, restated_unit
 
@@ -213,7 +213,7 @@ class RawTable:
     merged_cells_filled: int = 0
 
 
-def _header_names(cells: Sequence[Any]) -> list[str]:
+def header_names(cells: Sequence[Any]) -> list[str]:
     out = []
     for j, c in enumerate(cells):
         blank = c is None or (isinstance(c, float) and c != c) or not str(c).strip()
@@ -251,14 +251,14 @@ def _promote_header(df: pd.DataFrame, idx: int | None = None) -> tuple[pd.DataFr
     head = _head_cells(df)
     if idx is None:
         idx, _ = find_header_row(head)
-    names = _header_names(head[idx] if head else [])
+    names = header_names(head[idx] if head else [])
     body = df.iloc[idx + 1:].reset_index(drop=True)
     body.columns = pd.Index(names, dtype=object)
     keep = [j for j, c in enumerate(df.columns) if not (str(head[idx][j]).strip() == "" and _blank_cell(body.iloc[:, j]).all())] if head else []
     return body.iloc[:, keep], idx
 
 
-def _maybe_header_below(df: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
+def maybe_header_below(df: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
     """A DataFrame whose column names lack the required columns but whose first rows hold
     them (a sheet read with title rows above the header) gets its header from that row."""
     if _header_score(list(df.columns)) == len(REQUIRED_COLUMNS) or len(df) == 0:
@@ -268,7 +268,7 @@ def _maybe_header_below(df: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
     if score <= _header_score(list(df.columns)):
         return df, None
     body = df.iloc[idx + 1:].reset_index(drop=True)
-    body.columns = pd.Index(_header_names(head[idx]), dtype=object)
+    body.columns = pd.Index(header_names(head[idx]), dtype=object)
     return body, idx + 1
 
 
@@ -291,7 +291,7 @@ def read_raw(source: Any, *, sheet: str | int | None = 0) -> RawTable:
     :class:`~ghgcalc.errors.InputError`, never a parser's own exception.
     """
     if isinstance(source, pd.DataFrame):
-        df, hdr = _maybe_header_below(source)
+        df, hdr = maybe_header_below(source)
         return RawTable(frame=df, header_row=hdr)
     if isinstance(source, (list, tuple)):
         try:
@@ -425,7 +425,7 @@ def _fill_merged(raw: bytes, names: list[str], which: str | int | None, book: pd
 def _filled_names(filled: np.ndarray, header: list[Any]) -> np.ndarray:
     """Per body row, the ``;``-joined names (standard name where the header is one) of the
     columns filled from a merged range; ``""`` where none was."""
-    names = _header_names(header)
+    names = header_names(header)
     acc = np.full(filled.shape[0], "", dtype=object)
     for j in np.flatnonzero(filled.any(axis=0)).tolist():
         name = canonical_column(names[j]) or names[j]
@@ -447,7 +447,7 @@ def _read_parquet(raw: bytes, src: str) -> RawTable:
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
         raise InputError(f"cannot read the Parquet file ({type(exc).__name__}: {exc})", value=src,
                          hint="the file may be truncated or not Parquet") from None
-    df, hdr = _maybe_header_below(df)
+    df, hdr = maybe_header_below(df)
     return RawTable(frame=df, source=src, format="parquet", header_row=hdr)
 
 
@@ -485,7 +485,7 @@ def _binary_text(text: str) -> bool:
     return ctrl > max(2, len(sample) // 200)
 
 
-def _records(text: str, delimiter: str, limit: int) -> list[tuple[list[str], int]]:
+def csv_records(text: str, delimiter: str, limit: int) -> list[tuple[list[str], int]]:
     """The first ``limit`` CSV records and the line each starts on."""
     import csv
     import io
@@ -504,12 +504,12 @@ def _records(text: str, delimiter: str, limit: int) -> list[tuple[list[str], int
     return out
 
 
-def _sniff(text: str, suffix: str) -> tuple[int, str, int, int]:
+def sniff_text(text: str, suffix: str) -> tuple[int, str, int, int]:
     """(score, delimiter, header record index, line the header starts on) for a text."""
     delims = ["\t", ",", ";", "|"] if suffix == ".tsv" else [",", "\t", ";", "|"]
     best = (-1, ",", 0, 0)
     for d in delims:
-        recs = _records(text, d, _HEADER_SCAN_ROWS + 40)
+        recs = csv_records(text, d, _HEADER_SCAN_ROWS + 40)
         idx, score = find_header_row([r for r, _ in recs])
         if score == 0:
             continue
@@ -535,7 +535,7 @@ def detect_encoding(raw: bytes, source: str | None = None) -> str:
             continue
         if _binary_text(text):
             continue
-        score = _sniff(text, "")[0]
+        score = sniff_text(text, "")[0]
         if best is None or score > best[0]:
             best = (score, enc)
     if best is None:
@@ -558,7 +558,7 @@ def _read_text(raw: bytes, src: str, suffix: str) -> RawTable:
         if _binary_text(text):
             binary += 1
             continue
-        score, delim, idx, line = _sniff(text, suffix)
+        score, delim, idx, line = sniff_text(text, suffix)
         if chosen is None or score > chosen[0]:
             chosen = (score, enc, text, delim, idx, line)
         if score >= len(REQUIRED_COLUMNS) * 1000 and enc in ("utf-8", "utf-8-sig", "utf-16", "utf-32"):
@@ -583,7 +583,7 @@ def _read_text(raw: bytes, src: str, suffix: str) -> RawTable:
                          hint="every row must have as many cells as the header; quote cells that contain the delimiter") from None
     if len(df) == 0:
         raise InputError("the activity file has no table in it", value=src)
-    names = _header_names(df.iloc[0].tolist())
+    names = header_names(df.iloc[0].tolist())
     body = df.iloc[1:].reset_index(drop=True)
     body.columns = pd.Index(names, dtype=object)
     keep = [j for j, c in enumerate(df.iloc[0].tolist()) if not (not str(c).strip() and _blank_cell(body.iloc[:, j]).all())]
@@ -1040,9 +1040,9 @@ _LABEL_COLUMNS = frozenset({"carrier", *OPTIONAL_COLUMNS})
 def _total_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(a cell that is a total word, maybe with a qualifier after a separator; a label that
     ends with a total word) from ``data/total_rows.yaml`` (which documents the rule)."""
-    from .carriers import _load_yaml
+    from .carriers import load_yaml
 
-    data: dict[str, Any] = _load_yaml("total_rows.yaml")
+    data: dict[str, Any] = load_yaml("total_rows.yaml")
 
     def fold(w: str) -> str:
         return unicodedata.normalize("NFKC", str(w)).casefold().strip()
@@ -1063,9 +1063,9 @@ def _total_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 @lru_cache(maxsize=1)
 def _total_word_roots() -> tuple[str, ...]:
     """The total words that contain no other (``total`` covers ``subtotal``, ``grand total``)."""
-    from .carriers import _load_yaml
+    from .carriers import load_yaml
 
-    data: dict[str, Any] = _load_yaml("total_rows.yaml")
+    data: dict[str, Any] = load_yaml("total_rows.yaml")
     words = {unicodedata.normalize("NFKC", str(w)).casefold().strip() for w in [*data["words"], *data["suffix_words"]]}
     return tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
 

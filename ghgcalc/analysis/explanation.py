@@ -19,7 +19,7 @@ sorted meet-in-the-middle search when it is not. Candidates found are exact (rat
 arithmetic); the best method is then run through :func:`ghgcalc.calculate` and
 :func:`ghgcalc.reconcile`, so the statuses it shows are the engine's own.
 
-Formulas are those of :mod:`ghgcalc.calculation` (IPCC 2006 Vol. 2 Ch. 1 eq. 1.1 and Ch. 2
+Formulas are those of :mod:`ghgcalc.core.method` (IPCC 2006 Vol. 2 Ch. 1 eq. 1.1 and Ch. 2
 eq. 2.1; GB/T 2589-2020 clause 4 for standard coal).
 """
 
@@ -36,12 +36,18 @@ from typing import Any
 
 import numpy as np
 
-from .activities import ActivityTable, read_activities
-from .calculation import Method, Resolution, _path, compute
-from .carriers import carrier_aliases, carriers, normalize_key
-from .errors import ActivityDataError, FactorError, GhgcalcError, UnitError
-from .factors import FactorLibrary, FactorRow, default_library
-from .profiles import Profile, load_profile
+from ..core.activities import ActivityTable, read_activities
+from ..core.carriers import carrier_aliases, carriers, normalize_key
+from ..core.compute import compute
+from ..core.factors import FactorLibrary, FactorRow, default_library
+from ..core.method import Method, _path
+from ..core.metrics import metric_specs, metric_unit
+from ..core.profiles import Profile, load_profile
+from ..core.regions import canonical_region, grid_of
+from ..core.resolution import Resolution
+from ..core.results import _half_ulp, decimal_of, normalize_denominators
+from ..core.units import gas_of, metric_conversion, parse_unit
+from ..errors import ActivityDataError, FactorError, GhgcalcError, UnitError
 from .reconciliation import (
     ReportedFigure,
     ReportedFigures,
@@ -53,9 +59,6 @@ from .reconciliation import (
     reconcile,
     round_half_up,
 )
-from .regions import canonical_region, grid_of
-from .results import _half_ulp, _metric_specs, decimal_of, metric_unit, normalize_denominators
-from .units import gas_of, metric_conversion, parse_unit
 
 __all__ = ["Candidate", "ExplainedFigure", "Explanation", "MethodCandidate", "explain"]
 
@@ -474,7 +477,7 @@ def _metric_columns() -> dict[str, tuple[str, frozenset[int], frozenset[str]]]:
     """Per metric id: output column, scopes and categories it sums (read off the core's
     own metric definitions, so explain can never disagree with them)."""
     out: dict[str, tuple[str, frozenset[int], frozenset[str]]] = {}
-    for m, (col, pred) in _metric_specs().items():
+    for m, (col, pred) in metric_specs().items():
         if col not in _SEARCHED_COLUMNS:
             continue  # resource amounts do not depend on factors; market-based figures on instruments
         scopes: set[int] = set()
@@ -693,13 +696,13 @@ class _Search:
         metric, den = fig.metric, None
         for d in self.dens:
             suf = "_" + d.suffix
-            if metric.endswith(suf) and metric[: -len(suf)] in _metric_specs():
+            if metric.endswith(suf) and metric[: -len(suf)] in metric_specs():
                 metric, den = metric[: -len(suf)], d
                 break
         if metric not in cols:
-            if metric in _metric_specs() and _metric_specs()[metric][0] != "amount":
+            if metric in metric_specs() and metric_specs()[metric][0] != "amount":
                 return "market-based figures depend on the contractual instruments, not searched (see the best method's recomputation)"
-            return "its value does not depend on factor choices (see the best method's recomputation)" if metric in _metric_specs() \
+            return "its value does not depend on factor choices (see the best method's recomputation)" if metric in metric_specs() \
                 else "not a metric ghgcalc computes (no input behind it)"
         col, scopes, cats = cols[metric]
         canon = metric_unit(metric)

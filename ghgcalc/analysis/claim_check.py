@@ -46,9 +46,9 @@ from itertools import pairwise, permutations
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import InputError, UnitError
-from .factors import FactorLibrary, FactorRow, default_library
-from .units import dims_of, gas_of, parse_unit
+from ..core.factors import FactorLibrary, FactorRow, default_library
+from ..core.units import dims_of, gas_of, parse_unit
+from ..errors import InputError, UnitError
 
 __all__ = [
     "Claim",
@@ -932,7 +932,7 @@ def claim_uses(carrier: str, kind: str) -> tuple[str, ...]:
         return ("conversion",)
     if kind != "emission":
         return ("combustion",)
-    from .carriers import carriers
+    from ..core.carriers import carriers
 
     ctype = getattr(carriers().get(carrier), "type", None)
     if ctype in ("electricity", "heat") or carrier in ("electricity", "heat", "steam"):
@@ -944,7 +944,7 @@ def profile_factors(profile: Any, carrier: str, activity_unit: str, year: int | 
     """The factor a methodology profile uses for ``carrier`` (its CO2/CO2e emission
     rows, times its heating-value/coal-equivalent rows for fuels), for ``year`` (default:
     the profile's reporting year). Returns (factors, note)."""
-    from .profiles import load_profile, profile_library, resolve_ref
+    from ..core.profiles import load_profile, profile_library, resolve_ref
 
     prof = load_profile(profile)
     lib = profile_library(prof)
@@ -1361,7 +1361,7 @@ def _check_text(
     year_source = "given"
     prof = None
     if profile is not None:
-        from .profiles import load_profile
+        from ..core.profiles import load_profile
 
         prof = load_profile(profile)
     if year is None and prof is not None:

@@ -69,8 +69,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..errors import FactorError, GhgcalcError
 from .carriers import carrier_aliases, normalize_key
-from .errors import FactorError, GhgcalcError
+from .metrics import metric_specs
 
 if TYPE_CHECKING:
     from .results import Result
@@ -204,15 +205,13 @@ def _activity_map(result: Result, activity: Mapping[str, float] | None) -> dict[
 
 
 def _structure(result: Result, metric: str, mask: np.ndarray | None, activity: Mapping[str, float]) -> _Structure:
-    from .results import _metric_specs
-
     if metric not in result.metric_ids():
         raise GhgcalcError(f"unknown metric {metric!r} for this result (have: {', '.join(result.metric_ids())})")
     value, unit = result.metric_value(metric, mask)
     if math.isnan(value):
         raise GhgcalcError(f"metric {metric!r} is not computed for every row (see method_notes), so it has no uncertainty")
     base, den = result._split(metric)
-    col, pred = _metric_specs()[base]
+    col, pred = metric_specs()[base]
     sums = result._sums(mask)
     scale = 1.0 / float(den.value) if den is not None else 1.0
     grouped: dict[tuple[tuple[str, int], ...], float] = {}

@@ -27,20 +27,25 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
-from .errors import FactorError, UnitError
+from ..errors import FactorError, UnitError
 from .units import GAS_DIMENSIONS, dims_of, parse_unit
 
 __all__ = [
+    "CALVER",
     "FIELDS",
     "USES",
     "FactorLibrary",
     "FactorRow",
-    "build_manifest",
+    "changes_text",
     "data_version",
     "default_library",
     "factors_dir",
+    "file_sha256",
     "infer_use",
     "load_table",
+    "manifest_files",
+    "manifest_version",
+    "snapshot_bytes",
     "verify",
 ]
 
@@ -330,15 +335,13 @@ class FactorRow(BaseModel):
 
 
 def factors_dir() -> Path:
-    """Where the shipped factor data lives: inside the installed package, or the
-    source tree's ``factors/`` in a development checkout."""
-    pkg = Path(str(resources.files("ghgcalc"))) / "factors"
-    if (pkg / "manifest.json").exists():
-        return pkg
-    src = Path(__file__).resolve().parent.parent / "factors"
-    if src.is_dir():
-        return src
-    raise FactorError(f"shipped factor data not found (looked in {pkg} and {src})")
+    """Where the shipped factor data lives: ``ghgcalc/data/factors`` in the package, one
+    place for an installed wheel and a source checkout alike (in the repository it is a
+    link to the top-level ``factors/`` folder, which the wheel carries as real files)."""
+    d = Path(str(resources.files("ghgcalc"))) / "data" / "factors"
+    if not (d / "manifest.json").is_file():
+        raise FactorError(f"shipped factor data not found in {d} (a broken install: reinstall ghgcalc)")
+    return d
 
 
 def _rows_from_csv(text: str, source: str) -> list[dict[str, Any]]:
@@ -495,10 +498,10 @@ def load_directory(root: Path, *, require_use: bool = False) -> FactorLibrary:
     for p in _data_files(root):
         rel = p.relative_to(root).as_posix()
         rows.extend(parse_table(p.read_text(encoding="utf-8-sig"), rel, p.suffix.lower().lstrip("."), require_use=require_use))
-    return FactorLibrary(rows, data_version=_manifest_version(root))
+    return FactorLibrary(rows, data_version=manifest_version(root))
 
 
-def _manifest_version(root: Path) -> str | None:
+def manifest_version(root: Path) -> str | None:
     """The data version in ``root/manifest.json``; ``None`` if there is none or it is
     unreadable (e.g. a manifest with merge-conflict markers, about to be rebuilt)."""
     try:
@@ -517,12 +520,12 @@ def default_library() -> FactorLibrary:
 _MANIFEST_SUFFIXES = (".csv", ".yaml", ".yml", ".toml", ".md", ".gz")
 
 
-def _manifest_files(root: Path) -> list[Path]:
+def manifest_files(root: Path) -> list[Path]:
     return [p for p in sorted(root.rglob("*"))
             if p.is_file() and p.name != "manifest.json" and p.suffix.lower() in _MANIFEST_SUFFIXES]
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -530,14 +533,6 @@ def data_version(root: Path | None = None) -> str:
     """The version (CalVer) of the shipped factor data, from ``manifest.json``."""
     root = root or factors_dir()
     return str(json.loads((root / "manifest.json").read_text(encoding="utf-8"))["data_version"])
-
-
-def build_manifest(root: Path, version: str) -> dict[str, Any]:
-    """Write ``manifest.json`` with the SHA-256 of every data file under ``root``."""
-    files = {p.relative_to(root).as_posix(): _sha256(p) for p in _manifest_files(root)}
-    manifest = {"data_version": version, "files": files}
-    (root / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return manifest
 
 
 def verify(root: Path | None = None) -> list[str]:
@@ -563,9 +558,9 @@ def verify(root: Path | None = None) -> list[str]:
         p = root / rel
         if not p.is_file():
             problems.append(f"missing: {rel}")
-        elif _sha256(p) != digest:
+        elif file_sha256(p) != digest:
             problems.append(f"changed: {rel} (checksum differs from the manifest)")
-    for p in _manifest_files(root):
+    for p in manifest_files(root):
         rel = p.relative_to(root).as_posix()
         if rel not in listed:
             problems.append(f"not in manifest: {rel}")
@@ -582,14 +577,14 @@ def verify(root: Path | None = None) -> list[str]:
 # until the next release, and ``verify`` says how far ("unreleased changes").
 
 HISTORY_DIR = "history"
-_CALVER = re.compile(r"^(\d{4})\.(\d{1,2})\.(\d+)$")
+CALVER = re.compile(r"^(\d{4})\.(\d{1,2})\.(\d+)$")
 #: the fields a diff compares (every schema field; ``source_file`` says where, not what)
 DIFF_FIELDS: tuple[str, ...] = FIELDS
 
 
 def calver_key(version: str) -> tuple[int, int, int]:
     """Sort key of a data version ``YYYY.MM.PATCH``; :class:`FactorError` for anything else."""
-    m = _CALVER.match(version.strip())
+    m = CALVER.match(version.strip())
     if not m:
         raise FactorError(f"data version {version!r} is not CalVer YYYY.MM.PATCH (e.g. 2026.11.1)")
     return int(m.group(1)), int(m.group(2)), int(m.group(3))
@@ -616,7 +611,7 @@ def snapshot_versions(root: Path | None = None) -> list[str]:
     """The released data versions that have a snapshot, oldest first."""
     d = (root or factors_dir()) / HISTORY_DIR
     found = [p.name[: -len(".json.gz")] for p in d.glob("*.json.gz")] if d.is_dir() else []
-    return sorted((v for v in found if _CALVER.match(v)), key=calver_key)
+    return sorted((v for v in found if CALVER.match(v)), key=calver_key)
 
 
 def snapshot_bytes(library: FactorLibrary, version: str) -> bytes:
@@ -630,16 +625,6 @@ def snapshot_bytes(library: FactorLibrary, version: str) -> bytes:
     data = {"format": 1, "data_version": version, "rows": rows}
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
-
-
-def write_snapshot(root: Path, version: str, library: FactorLibrary | None = None) -> Path:
-    """Write ``history/<version>.json.gz`` from the tables under ``root`` (or ``library``)."""
-    calver_key(version)
-    lib = library if library is not None else load_directory(root)
-    path = snapshot_path(root, version)
-    path.parent.mkdir(exist_ok=True)
-    path.write_bytes(snapshot_bytes(lib, version))
-    return path
 
 
 #: snapshots read in this process, keyed on the SHA-256 of the file's bytes (never its mtime)
@@ -710,7 +695,7 @@ def open_factor_data(ref: str | Path, root: Path | None = None) -> tuple[str, Fa
             lib = read_snapshot(p)
             return f"snapshot {p} (data version {lib.data_version})", lib
         return f"table {p}", FactorLibrary(load_table(p))
-    if _CALVER.match(text):
+    if CALVER.match(text):
         snap = snapshot_path(shipped, text)
         if snap.is_file():
             return f"{text} (snapshot history/{snap.name})", read_snapshot(snap)
@@ -759,7 +744,7 @@ class FactorDiff:
         for r in self.removed:
             out.append(f"- {r.id}  {r.value} {r.unit}  [{r.years_text()}, {r.review_status}]")
         for _, new, ch in self.changed:
-            out.append(f"~ {new.id}: {_changes_text(ch)}")
+            out.append(f"~ {new.id}: {changes_text(ch)}")
         return out
 
 
@@ -773,7 +758,7 @@ def _show(v: Any) -> str:
     return "(blank)" if v is None else str(v)
 
 
-def _changes_text(ch: dict[str, tuple[Any, Any]]) -> str:
+def changes_text(ch: dict[str, tuple[Any, Any]]) -> str:
     shown = [f"{f} {_show(a)} -> {_show(b)}" for f, (a, b) in ch.items() if f in _SHOWN_FIELDS]
     named = [f for f in ch if f not in _SHOWN_FIELDS]
     return "; ".join(shown + ([", ".join(named) + " edited"] if named else []))
@@ -803,94 +788,6 @@ def diff_libraries(old: FactorLibrary, new: FactorLibrary, old_label: str = "old
     return FactorDiff(old_label, new_label, added, removed, changed, unchanged)
 
 
-def changelog_rows_section(d: FactorDiff, old_version: str, new_version: str) -> str:
-    """The generated part of a release's changelog section: every id added, changed, removed."""
-    lines = [f"### Rows, {old_version} -> {new_version} (generated from the snapshots: {d.summary()})", ""]
-
-    def by_file(rows: list[FactorRow], what: str) -> None:
-        files: dict[str, list[str]] = {}
-        for r in rows:
-            files.setdefault(r.source_file or "?", []).append(f"`{r.id}`")
-        for f, ids in sorted(files.items()):
-            lines.append(f"- {what} in `{f}` ({len(ids)}): " + ", ".join(ids))
-
-    by_file(d.added, "Added")
-    for _, new, ch in d.changed:
-        lines.append(f"- Changed `{new.id}`: {_changes_text(ch)}")
-    by_file(d.removed, "Removed")
-    return "\n".join(lines) + "\n"
-
-
-def _has_content(part: str) -> bool:
-    s = part.strip()
-    return bool(s) and (not s.startswith("### ") or len(s.splitlines()) > 1)
-
-
-def _release_changelog(text: str, version: str, date: str, generated: str) -> str:
-    """Turn ``## [Unreleased]`` into ``## [version] - date`` (its hand-written lines kept,
-    empty subsections dropped, the generated id list appended) under a fresh Unreleased."""
-    head = "## [Unreleased]"
-    i = text.find(head)
-    fresh = f"{head}\n\n### Added\n\n### Changed\n\n### Removed\n\n"
-    if i < 0:
-        j = text.find("\n## [")
-        pre, body, rest = (text, "", "") if j < 0 else (text[: j + 1], "", text[j + 1:])
-    else:
-        pre = text[:i]
-        after = text[i + len(head):]
-        j = after.find("\n## [")
-        body, rest = (after, "") if j < 0 else (after[: j + 1], after[j + 1:])
-    parts = re.split(r"(?m)^(?=### )", body.strip("\n"))
-    kept = [p.strip("\n") for p in parts if _has_content(p)]
-    section = f"## [{version}] - {date}\n\n" + "".join(k + "\n\n" for k in kept) + generated + "\n"
-    return pre + fresh + section + rest
-
-
-def release(root: Path, version: str, today: str | None = None) -> list[str]:
-    """Maintainer command behind ``python -m ghgcalc.factors build-manifest VERSION``.
-
-    Loads (and so validates) every table under ``root``; if ``VERSION`` has no snapshot
-    yet, writes ``history/VERSION.json.gz`` and, when an older snapshot exists, moves the
-    changelog's ``[Unreleased]`` lines into a ``[VERSION]`` section with every id added,
-    changed and removed; an existing snapshot is never rewritten (the rows changed since
-    are reported as unreleased). Last, writes ``manifest.json``. Returns what it did.
-    """
-    key = calver_key(version)
-    current = _manifest_version(root)
-    if current is not None and _CALVER.match(current):
-        if key < calver_key(current):
-            raise FactorError(f"data version {version} is older than the current {current}: "
-                              f"run build-manifest {current} (or a newer version)")
-    lib = load_directory(root, require_use=True)
-    msgs: list[str] = []
-    snap = snapshot_path(root, version)
-    if snap.is_file():
-        d = diff_libraries(read_snapshot(snap), lib, version, "current")
-        msgs.append(f"snapshot {HISTORY_DIR}/{snap.name} kept (a release snapshot is never rewritten)"
-                    + (f"; unreleased changes since {version}: {d.summary()}" if d else ""))
-    else:
-        newer = [v for v in snapshot_versions(root) if calver_key(v) >= key]
-        if newer:
-            raise FactorError(f"data version {version} is not newer than the released {', '.join(newer)}")
-        older = snapshot_versions(root)
-        write_snapshot(root, version, lib)
-        msgs.append(f"snapshot {HISTORY_DIR}/{snap.name}: {len(lib)} rows")
-        if older:
-            prev = older[-1]
-            d = diff_libraries(read_snapshot(snapshot_path(root, prev)), lib, prev, version)
-            cl = root / "CHANGELOG.md"
-            if cl.is_file():
-                import datetime as _dt
-
-                date = today or _dt.datetime.now(_dt.UTC).date().isoformat()
-                text = cl.read_text(encoding="utf-8")
-                cl.write_text(_release_changelog(text, version, date, changelog_rows_section(d, prev, version)), encoding="utf-8")
-                msgs.append(f"CHANGELOG.md: section [{version}] ({d.summary()} since {prev})")
-    m = build_manifest(root, version)
-    msgs.append(f"manifest.json: {len(m['files'])} files, data version {version}")
-    return msgs
-
-
 def unreleased_changes(root: Path | None = None) -> FactorDiff | None:
     """Rows changed since the snapshot of the current data version (``None`` without one)."""
     root = root or factors_dir()
@@ -900,15 +797,3 @@ def unreleased_changes(root: Path | None = None) -> FactorDiff | None:
         return None
     current = default_library() if root == factors_dir() else load_directory(root)
     return diff_libraries(read_snapshot(snap), current, version, "current")
-
-
-if __name__ == "__main__":  # pragma: no cover - maintainer tool: python -m ghgcalc.factors build-manifest 2026.11.1
-    import sys
-
-    args = sys.argv[1:]
-    if len(args) in (2, 4) and args[0] == "build-manifest" and (len(args) == 2 or args[2] == "--root"):
-        for msg in release(Path(args[3]) if len(args) == 4 else factors_dir(), args[1]):
-            print(msg)
-    else:
-        print("usage: python -m ghgcalc.factors build-manifest VERSION [--root FACTORS_DIR]")
-        sys.exit(2)

@@ -1,0 +1,1 @@
+"""Analysis on results: reconciliation with printed figures, explain, claims checks."""

@@ -1,0 +1,1 @@
+"""Reports: the disclosure pack, charts, and the HTML, XLSX, Markdown and text renderers."""
