@@ -236,3 +236,15 @@ def test_library_of_a_lifecycle_row_alone_gives_explain_no_candidate() -> None:
     ex = explain(df, rep, library=lib)
     assert not ex.figures[0].reproduced
     assert all(not c.factors or "cn-mee-footprint-solar-pv-2024" not in c.factors for c in ex.figures[0].candidates)
+
+
+def test_a_profile_pinned_to_an_old_data_version_still_refuses_a_lifecycle_row() -> None:
+    """Snapshots before 2026.12 have no use column: their rows take the use of the same id in
+    the current data, so a life-cycle footprint pinned as a Scope 2 factor is still refused
+    (inferred from its kind alone it would read as grid_location)."""
+    prof = {"id": "old-pin", "reporting_year": 2023, "factor_data_version": "2026.11.3",
+            "carriers": {"electricity": {"emission": ["cn-mee-footprint-national-2023"]}}}
+    with pytest.raises(ProfileError, match="lifecycle"):
+        ghgcalc.calculate([{"carrier": "electricity", "quantity": "1", "unit": "MWh"}], prof)
+    lib = ghgcalc.load_profile(prof)  # the profile itself loads; the pin is checked when calculating
+    assert lib.factor_data_version == "2026.11.3"

@@ -669,9 +669,23 @@ def read_snapshot(path: str | Path) -> FactorLibrary:
 
 
 def release_library(version: str, root: Path | None = None) -> FactorLibrary | None:
-    """The rows of a released data version from its snapshot (``None`` if there is none)."""
-    p = snapshot_path(root or factors_dir(), version)
-    return read_snapshot(p) if p.is_file() else None
+    """The rows of a released data version from its snapshot (``None`` if there is none).
+
+    A snapshot written before rows carried a ``use`` has none: each such row takes the
+    ``use`` of the row with the same id in the current data (what a value is for does not
+    change between editions: a life-cycle footprint stays one), and only a row the current
+    data no longer has is inferred from its kind. Either way ``use_inferred`` stays set, so
+    the snapshot's checksums are unchanged."""
+    root = root or factors_dir()
+    p = snapshot_path(root, version)
+    if not p.is_file():
+        return None
+    lib = read_snapshot(p)
+    if not any(r.use_inferred for r in lib):
+        return lib
+    current = default_library() if root == factors_dir() else load_directory(root)
+    rows = [r.model_copy(update={"use": current.get(r.id).use}) if r.use_inferred and r.id in current else r for r in lib]
+    return FactorLibrary(rows, data_version=lib.data_version)
 
 
 def open_factor_data(ref: str | Path, root: Path | None = None) -> tuple[str, FactorLibrary]:
