@@ -242,9 +242,9 @@ def test_a_profile_pinned_to_an_old_data_version_still_refuses_a_lifecycle_row()
     """Snapshots before 2026.12 have no use column: their rows take the use of the same id in
     the current data, so a life-cycle footprint pinned as a Scope 2 factor is still refused
     (inferred from its kind alone it would read as grid_location)."""
-    prof = {"id": "old-pin", "reporting_year": 2023, "factor_data_version": "2026.11.3",
+    prof = {"id": "old-pin", "reporting_year": 2023, "factor_data_version": "2026.11.2",
             "carriers": {"electricity": {"emission": ["cn-mee-footprint-national-2023"]}}}
     with pytest.raises(ProfileError, match="lifecycle"):
         ghgcalc.calculate([{"carrier": "electricity", "quantity": "1", "unit": "MWh"}], prof)
     lib = ghgcalc.load_profile(prof)  # the profile itself loads; the pin is checked when calculating
-    assert lib.factor_data_version == "2026.11.3"
+    assert lib.factor_data_version == "2026.11.2"
