@@ -387,8 +387,11 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(prof.model_dump(exclude={"base_dir"}), ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(f"id: {prof.id}\ntitle: {prof.title or ''}\nreporting year: {prof.reporting_year}  region: {prof.region}  "
+    print(f"id: {prof.id}\ntitle: {prof.title or ''}\nreporting year: {prof.reporting_year}  "
+          f"region: {prof.region or '(none: rows give their own; pinned factors apply by period)'}  "
           f"GWP set: {prof.gwp_set}  energy basis: {prof.energy_basis}")
+    if prof.allow_uses:
+        print(f"allow_uses: {', '.join(prof.allow_uses)} (rows of these uses may be pinned for any purpose)")
     pin = f" (pinned by factor_data_version = {prof.factor_data_version!r})" if prof.factor_data_version else ""
     print(f"factor data version: {method.library.data_version}{pin}")
     if prof.extends:
@@ -397,12 +400,13 @@ def cmd_profiles(args: argparse.Namespace) -> int:
         print(prof.description.strip())
     for cid, cm in prof.carriers.items():
         print(f"\n[{cid}]" + (f" scope {cm.scope}" if cm.scope else "")
-              + (f" region_level {cm.region_level}" if cm.region_level != "as_given" else ""))
+              + (f" region_level {cm.region_level}" if cm.region_level != "as_given" else "")
+              + (f" allow_uses {', '.join(cm.allow_uses)}" if cm.allow_uses else ""))
         for kind in ("emission", "heating_value", "carbon_content", "oxidation_rate", "coal_equivalent", "density"):
             refs = cm.emission if kind == "emission" else cm.refs(kind)
             for ref in refs or []:
                 row = method.ref(ref, carrier=cid, kind=kind, key=f"carriers.{cid}.{kind}")
-                print(f"  {kind:16} {row.id} = {row.value} {row.unit}  [{row.review_status}] {row.citation()}")
+                print(f"  {kind:16} {row.id} = {row.value} {row.unit}  [{row.review_status}; use {row.use}] {row.citation()}")
     if prof.market_based is not None:
         specs = [("electricity", prof.market_based), *prof.market_based.carriers.items()]
         for cid, spec in specs:
