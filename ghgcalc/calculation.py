@@ -40,6 +40,7 @@ from .activities import ActivityTable, read_activities
 from .carriers import Carrier, carriers
 from .errors import ActivityDataError, FactorError, GhgcalcError, InputError, ProfileError, RowIssue
 from .factors import FactorLibrary, FactorRow
+from .printed import plain
 from .profiles import CarrierMethod, MarketBased, MarketMethod, Profile, load_profile, profile_library, resolve_ref, use_allowance
 from .regions import canonical_instrument, canonical_region, grid_of, instruments, regions
 from .units import dims_of, gas_of, parse_unit
@@ -988,7 +989,7 @@ def compute(table: ActivityTable, method: Method, denominators: Mapping[str, Any
             value = frame[value_col].iloc[i] if value_col in frame.columns else None
             if col == "scope":
                 value = frame["carrier_input"].iloc[i]
-            value = _plain(value)
+            value = plain(value)
             issues.append(RowIssue(row=int(frame.index[i]), column=col, value=None if value == "" else value,
                                    reason=reason, hint=hint))
     table.number_lines(issues)
@@ -1021,9 +1022,3 @@ def check_rows_accounted(result: Any, table: ActivityTable) -> Any:
     if problems:
         raise GhgcalcError("internal error: input rows not accounted for (" + "; ".join(problems) + "); please report this")
     return result
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, np.generic):
-        return v.item()
-    return v

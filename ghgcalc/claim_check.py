@@ -38,7 +38,6 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
@@ -48,6 +47,7 @@ from typing import Any, Literal
 
 from .errors import InputError, UnitError
 from .factors import FactorLibrary, FactorRow, default_library
+from .printed import format_at, format_significant, last_nonzero_unit, parse_decimal, parse_printed, unit_of
 from .units import dims_of, gas_of, parse_unit
 
 __all__ = [
@@ -344,29 +344,13 @@ class PrintedNumber:
 # government reports print them ("578 194 396 kWh", "11 008 tonnes"; also no-break and thin
 # spaces); without the space form "578 194 396 kWh" was read as 396 kWh
 _ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?")
-_GROUPING = re.compile(r"[,\s\u00a0\u2009\u202f]")
-
-
-def _lead(v: Fraction) -> Fraction:
-    """The place value of the last non-zero digit of a terminating decimal (3000 -> 1000,
-    684 -> 1, 0.25 -> 0.01; 1 for zero)."""
-    if v == 0:
-        return Fraction(1)
-    k = 0
-    while (v / Fraction(10) ** (k + 1)).denominator == 1:
-        k += 1
-    while (v / Fraction(10) ** k).denominator != 1 and k > -30:
-        k -= 1
-    return Fraction(10) ** k
 
 
 def _arabic(text: str) -> tuple[Fraction, Fraction, Fraction]:
     """(value, step, lead) of Arabic digits with optional thousands separators."""
-    d = Decimal(_GROUPING.sub("", text))
-    exp = d.as_tuple().exponent
-    assert isinstance(exp, int)
-    v = Fraction(d)
-    return v, Fraction(10) ** exp, _lead(v) if v else Fraction(10) ** exp
+    d = parse_decimal(text)
+    v, step = Fraction(d), unit_of(d)
+    return v, step, last_nonzero_unit(v) if v else step
 
 
 def chinese_numeral(text: str) -> Fraction:
@@ -390,7 +374,7 @@ def chinese_numeral(text: str) -> Fraction:
     while i < len(s):
         m = _ARABIC.match(s, i)
         if m:
-            tokens.append(("num", Fraction(Decimal(_GROUPING.sub("", m.group(0))))))
+            tokens.append(("num", parse_printed(m.group(0))))
             i = m.end()
             continue
         c = s[i]
@@ -466,7 +450,7 @@ def parse_number(text: str) -> PrintedNumber:
         v, step, lead = _arabic(s)
         return PrintedNumber(v, step, lead, text, more)
     v = chinese_numeral(s)
-    lead = _lead(v)
+    lead = last_nonzero_unit(v)
     # an Arabic part followed only by big units keeps its own decimal step (1.2萬: step 1,000)
     m = re.fullmatch(r"(" + _ARABIC.pattern + r")([" + "".join(lex.big_units) + r"]+)", s)
     if m:
@@ -1005,7 +989,7 @@ def printed_factors(sentences: Sequence[Sentence]) -> list[ReferenceFactor]:
             big = Fraction(lex.big_units[m.group("big")]) if m.group("big") else Fraction(1)
             gas = gas_of(mass_u) or "CO2"
             mass_u = mass_u if gas_of(mass_u) else f"{mass_u} {gas}"
-            q = Fraction(Decimal(m.group("num").replace(",", ""))) * parse_unit(f"({mass_u}) / ({energy_u})") / big
+            q = parse_printed(m.group("num")) * parse_unit(f"({mass_u}) / ({energy_u})") / big
             v = _as(q, f"t {gas} / MWh")
             if v is None:
                 continue
@@ -1093,16 +1077,10 @@ class ClaimResult:
 
 def fmt(x: Fraction | None, sig: int = 4) -> str:
     """A fraction as a decimal string with ``sig`` significant digits (at least the
-    integer part), half-up."""
+    integer part), half-up, thousands grouped (:func:`ghgcalc.printed.format_significant`)."""
     if x is None:
         return "∞"
-    d = Decimal(x.numerator) / Decimal(x.denominator)
-    if d == 0:
-        return "0"
-    exp = d.adjusted()
-    places = max(sig - 1 - exp, 0)
-    q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{q:,}" if places == 0 else f"{q:,.{places}f}"
+    return format_significant(x, sig)
 
 
 def exact_text(x: Fraction | None) -> str | None:
@@ -1110,10 +1088,9 @@ def exact_text(x: Fraction | None) -> str | None:
     significant digits."""
     if x is None:
         return None
-    d = Decimal(x.numerator) / Decimal(x.denominator)
     if (x * 10**12).denominator == 1:
-        d = d.quantize(Decimal(1).scaleb(-12)).normalize()
-        return f"{d:,f}" if d == d.to_integral() else f"{d:,}"
+        places = next(p for p in range(13) if (x * 10**p).denominator == 1)
+        return format_at(x, places, grouping=True)
     return fmt(x, 10)
 
 
