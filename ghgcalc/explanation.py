@@ -571,8 +571,10 @@ class _Search:
         texts = frame["quantity_text"].tolist() if "quantity_text" in frame else [None] * len(frame)
         qs = frame["quantity"].tolist()
         self.row_q = [exact(t) if isinstance(t, str) and t.strip() else exact(float(q)) for t, q in zip(texts, qs, strict=True)]
-        # half a unit in the last printed digit of each quantity given as text (0 for numbers)
-        self.row_half = [half_unit(t) if isinstance(t, str) and t.strip() else Fraction(0) for t in texts]
+        # half a unit in the last printed digit of each quantity (a number: of its shortest
+        # repr), the same intervals Result.metric_exact and reconcile use
+        self.row_half = [half_unit(t) if isinstance(t, str) and t.strip() else half_unit(repr(float(q)))
+                         for t, q in zip(texts, qs, strict=True)]
         self.energy_carriers = sorted({c for c, k in zip(self.row_carrier, self.row_cat, strict=True) if k == "energy"})
         self.row_year = [int(y) for y in frame["year"].tolist()]
         self.row_region = [canonical_region(str(r)) for r in frame["region"].tolist()] if "region" in frame else [region] * len(frame)
