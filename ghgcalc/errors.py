@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .printed import plain
+
 
 class GhgcalcError(Exception):
     """Base class of every error ghgcalc raises on purpose."""
@@ -37,11 +39,7 @@ class RowIssue:
             self.row = int(self.row)
         if self.line is not None:
             self.line = int(self.line)
-        if hasattr(self.value, "item") and not isinstance(self.value, (str, bytes)):
-            try:
-                self.value = self.value.item()
-            except (AttributeError, ValueError):
-                pass
+        self.value = plain(self.value)
 
     def __str__(self) -> str:
         where = []

@@ -21,7 +21,6 @@ not real factors (real factors come from ``ghgcalc factors list``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -36,6 +35,7 @@ import pandas as pd
 
 from .analysis.reconciliation import Reconciliation, reconcile
 from .errors import RowIssue
+from .printed import format_at, parse_printed
 
 __all__ = [
     "BAD_CELLS",
@@ -81,8 +81,7 @@ BAD_CELLS: dict[str, tuple[str, ...]] = {
 
 def printed(x: Fraction, places: int) -> str:
     """``x`` (exactly representable at ``places`` decimals) as printed digits."""
-    d = Decimal(x.numerator) / Decimal(x.denominator)
-    return f"{d.quantize(Decimal(1).scaleb(-places)) if places else d.to_integral_value():f}"
+    return format_at(x, places)
 
 
 def quantities(*, min_value: int = 0, max_value: int = 10**9, max_places: int = 4, grouped: bool = False) -> st.SearchStrategy[str]:
@@ -110,7 +109,7 @@ def unit_spellings(dimension: str = "energy") -> st.SearchStrategy[tuple[str, Fr
 def scaled_quantity(q: str, scale: Fraction) -> str:
     """The printed quantity ``q`` times ``scale``, exactly, with as many decimals as it needs
     (``scaled_quantity("1.5", Fraction(1, 1000)) == "0.0015"``)."""
-    x = Fraction(Decimal(q)) * scale
+    x = parse_printed(q) * scale
     places = 0
     while (x * 10**places).denominator != 1:
         places += 1
@@ -157,7 +156,7 @@ def activity_tables(carriers: Mapping[str, str] | None = None, *, min_rows: int 
 
 
 def _decimal(lo: str, hi: str, places: int) -> st.SearchStrategy[str]:
-    a, b = int(Decimal(lo) * 10**places), int(Decimal(hi) * 10**places)
+    a, b = int(parse_printed(lo) * 10**places), int(parse_printed(hi) * 10**places)
     return st.integers(a, b).map(lambda n: printed(Fraction(n, 10**places), places))
 
 

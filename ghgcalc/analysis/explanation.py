@@ -29,7 +29,6 @@ import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -45,19 +44,15 @@ from ..core.metrics import metric_specs, metric_unit
 from ..core.profiles import Profile, load_profile
 from ..core.regions import canonical_region, grid_of
 from ..core.resolution import Resolution
-from ..core.results import _half_ulp, decimal_of, normalize_denominators
+from ..core.results import normalize_denominators
 from ..core.units import gas_of, metric_conversion, parse_unit
 from ..errors import ActivityDataError, FactorError, GhgcalcError, UnitError
+from ..printed import decimals_of, exact, format_at, format_general, half_unit, parse_decimal
 from .reconciliation import (
     ReportedFigure,
     ReportedFigures,
-    _decimals,
-    _digits,
-    _fmt,
-    _sig,
     load_reported,
     reconcile,
-    round_half_up,
 )
 
 __all__ = ["Candidate", "ExplainedFigure", "Explanation", "MethodCandidate", "explain"]
@@ -578,9 +573,11 @@ class _Search:
                 self.row_cat.append("energy")
         texts = frame["quantity_text"].tolist() if "quantity_text" in frame else [None] * len(frame)
         qs = frame["quantity"].tolist()
-        self.row_q = [decimal_of(t) if isinstance(t, str) and t.strip() else decimal_of(float(q)) for t, q in zip(texts, qs, strict=True)]
-        # half a unit in the last printed digit of each quantity given as text (0 for numbers)
-        self.row_half = [_half_ulp(t) if isinstance(t, str) and t.strip() else Fraction(0) for t in texts]
+        self.row_q = [exact(t) if isinstance(t, str) and t.strip() else exact(float(q)) for t, q in zip(texts, qs, strict=True)]
+        # half a unit in the last printed digit of each quantity (a number: of its shortest
+        # repr), the same intervals Result.metric_exact and reconcile use
+        self.row_half = [half_unit(t) if isinstance(t, str) and t.strip() else half_unit(repr(float(q)))
+                         for t, q in zip(texts, qs, strict=True)]
         self.energy_carriers = sorted({c for c, k in zip(self.row_carrier, self.row_cat, strict=True) if k == "energy"})
         self.row_year = [int(y) for y in frame["year"].tolist()]
         self.row_region = [canonical_region(str(r)) for r in frame["region"].tolist()] if "region" in frame else [region] * len(frame)
@@ -712,10 +709,10 @@ class _Search:
             kconv, _gas_note = metric_conversion(canon, fig.unit or "dimensionless")
         except UnitError as exc:
             return f"cannot compare units: {exc.reason}"
-        printed_dec = Decimal(_digits(fig.value))
+        printed_dec = parse_decimal(fig.value)
         printed = Fraction(printed_dec)
-        decimals = _decimals(printed_dec)
-        half = Fraction(1, 2 * 10**decimals)
+        decimals = decimals_of(printed_dec)
+        half = half_unit(printed_dec)
         dv = Fraction(den.value) if den is not None else Fraction(1)
         lo, hi = (printed - half) / kconv * dv, (printed + half) / kconv * dv
         mask = self._mask(fig)
@@ -1325,12 +1322,12 @@ class _Search:
                 lo_f = row.exact * (fg.lo - rest) / x
                 hi_f = row.exact * (fg.hi - rest) / x
                 ef.needed = (f"with the rest of the best method fixed, {row.id} ({row.value} {row.unit}) would have to lie in "
-                             f"[{_sig(lo_f)}, {_sig(hi_f)}) {row.unit} to reproduce {fg.fig.value} {fg.fig.unit}")
+                             f"[{format_general(lo_f)}, {format_general(hi_f)}) {row.unit} to reproduce {fg.fig.value} {fg.fig.unit}")
                 ef.reason = ef.reason or "no combination of shipped factors reproduces this figure"
 
     def _printed(self, fg: _Figure, base_value: Fraction) -> str:
         v = base_value / fg.den * fg.kconv
-        return _fmt(round_half_up(v, fg.decimals), fg.decimals)
+        return format_at(v, fg.decimals)
 
     def _profile_candidate(self, fg: _Figure, ef: ExplainedFigure, profile: Any, rep: ReportedFigures) -> None:
         """The report's stated method, evaluated as one more candidate."""

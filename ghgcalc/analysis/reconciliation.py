@@ -16,9 +16,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from math import floor
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +31,7 @@ from ..core.metrics import metric_specs
 from ..core.results import Result
 from ..core.units import conversion_factor, metric_conversion, parse_unit
 from ..errors import ReportedFiguresError, UnitError
+from ..printed import decimals_of, exact, format_at, format_general, half_unit, parse_decimal, round_half_up
 
 __all__ = ["STATUSES", "Reconciliation", "ReportedFigure", "ReportedFigures", "load_reported", "reconcile", "round_half_up"]
 
@@ -59,9 +58,9 @@ class ReportedFigure(BaseModel):
             raise ValueError(f"value {v!r} must be quoted as a string so its printed digits are kept (\"{v}\")")
         text = str(v).strip()
         try:
-            Decimal(_digits(text))
-        except InvalidOperation:
-            raise ValueError(f"value {v!r} is not a printed number") from None
+            parse_decimal(text)
+        except ValueError as exc:
+            raise ValueError(f"value {v!r} is not a printed number ({exc})") from None
         return text
 
     @field_validator("period", mode="before")
@@ -83,10 +82,6 @@ class ReportedFigures(BaseModel):
     denominators: dict[str, Any] = Field(default_factory=dict)
     activity: list[dict[str, Any]] = Field(default_factory=list)
     reported: list[ReportedFigure]
-
-
-def _digits(text: str) -> str:
-    return text.replace(",", "").replace("，", "").replace(" ", "").replace("_", "")
 
 
 def read_yaml_document(source: str | Path | Mapping[str, Any], fail: Callable[[str], Exception], what: str = "") -> Any:
@@ -159,24 +154,6 @@ def _misspelt_metric(metric: str) -> str | None:
     return close[0] if close else None
 
 
-def round_half_up(x: Fraction, decimals: int) -> Fraction:
-    """Round an exact value half-up (away from zero at .5) to ``decimals`` places."""
-    scale = Fraction(10) ** decimals
-    y = abs(x) * scale
-    r = Fraction(floor(y + Fraction(1, 2))) / scale
-    return r if x >= 0 else -r
-
-
-def _decimals(printed: Decimal) -> int:
-    exp = printed.as_tuple().exponent
-    return -exp if isinstance(exp, int) and exp < 0 else 0
-
-
-def _fmt(x: Fraction, decimals: int) -> str:
-    d = Decimal(x.numerator) / Decimal(x.denominator)
-    return str(d.quantize(Decimal(1).scaleb(-decimals))) if decimals else str(int(round_half_up(x, 0)))
-
-
 @dataclass
 class Reconciliation:
     """The outcome of :func:`reconcile`: one entry per reported figure."""
@@ -221,7 +198,7 @@ def _unit_factor(result: Result, metric: str, from_unit: str, to_unit: str) -> t
         c = carriers().get(base)
         if c is None or c.density is None:
             raise
-        dens = Fraction(Decimal(c.density["value"]))
+        dens = exact(str(c.density["value"]))
         du = c.density["unit"]
         for expr, k in ((f"({from_unit}) * ({du})", dens), (f"({from_unit}) / ({du})", 1 / dens)):
             try:
@@ -261,10 +238,10 @@ def _one(result: Result, fig: ReportedFigure) -> dict[str, Any]:
         if getattr(fig, k) is not None:
             out[k] = getattr(fig, k)
     out.update({"reported": fig.value, "recomputed": None, "unit": fig.unit, "status": "not_recomputed", "reason": ""})
-    printed = Decimal(_digits(fig.value))
-    decimals = _decimals(printed)
+    printed = parse_decimal(fig.value)
+    decimals = decimals_of(printed)
     p = Fraction(printed)
-    half = Fraction(1, 2 * 10**decimals)
+    half = half_unit(printed)
     metric = canonical_metric(fig.metric)
     if metric not in result.metric_ids():
         out["reason"] = ("no input behind this figure in the activity data" if _known_metric(metric)
@@ -298,7 +275,7 @@ def _one(result: Result, fig: ReportedFigure) -> dict[str, Any]:
         return out
     v = val * kconv
     rounded = round_half_up(v, decimals)
-    out["recomputed"] = _fmt(rounded, decimals)
+    out["recomputed"] = format_at(rounded, decimals)
     notes = [note] if note else []
     if rounded == p:
         out["status"] = "reproduced"
@@ -349,7 +326,7 @@ def _explain_difference(result: Result, fig: ReportedFigure, mask: Any, total: F
         else:
             vlo, vhi = row.exact / hi_r, (row.exact / lo_r if lo_r else None)  # type: ignore[assignment]
         change = abs((vlo + (vhi if vhi is not None else vlo)) / 2 / row.exact - 1)
-        text = (f"{fid} = {row.value} {row.unit} would have to lie in [{_sig(vlo)}, {_sig(vhi) if vhi is not None else '∞'})")
+        text = (f"{fid} = {row.value} {row.unit} would have to lie in [{format_general(vlo)}, {format_general(vhi) if vhi is not None else '∞'})")
         fit = _shipped_alternatives(result, row, vlo, vhi)
         if fit:
             text += f" (shipped: {', '.join(fit)} fit)"
@@ -365,7 +342,7 @@ def _explain_difference(result: Result, fig: ReportedFigure, mask: Any, total: F
             continue
         qlo = max(qlo, Fraction(0))
         change = abs((qlo + qhi) / 2 / q - 1) if q else Fraction(10**9)
-        cand = (change, f"row {label} quantity {text} would have to lie in [{_sig(qlo)}, {_sig(qhi)})")
+        cand = (change, f"row {label} quantity {text} would have to lie in [{format_general(qlo)}, {format_general(qhi)})")
         if best is None or cand[0] < best[0]:
             best = cand
     if best is not None:
@@ -381,10 +358,6 @@ def _shipped_alternatives(result: Result, row: FactorRow, lo: Fraction, hi: Frac
         if r.exact >= lo and (hi is None or r.exact < hi):
             out.append(f"{r.id} ({r.value})")
     return out[:3]
-
-
-def _sig(x: Fraction) -> str:
-    return f"{float(x):.6g}"
 
 
 def reconciliation_html(rec: Reconciliation) -> str:

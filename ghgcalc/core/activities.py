@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, RowIssue
+from ..printed import GROUPED_NUMBER, SEPARATORS, exact, plain
 from .carriers import carrier_aliases, carriers, label_qualifiers, normalize_key
 from .profiles import Profile
 from .units import dims_of, gas_of, parse_unit, restated_unit
@@ -615,10 +616,6 @@ def _factorize(col: pd.Series) -> tuple[np.ndarray, list[Any]]:
     return codes, uniq
 
 
-_NUM_CLEAN = re.compile(r"[,\s_'’‘]")
-#: digits grouped in threes by one separator, e.g. 1,534,956.48 or 1 534 956.48
-#: (after an optional leading apostrophe, the spreadsheet's "this is text" marker)
-_GROUPED = r"['‘’]?[+-]?(?:\d+|\d{1,3}(?:(?P<sep>[,\s_'’])\d{3})(?:(?P=sep)\d{3})*)(?:\.\d*)?(?:[eE][+-]?\d+)?"
 _NOT_FINITE_WORDS = frozenset({"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"})
 #: no measured activity comes near this in any unit; above it a product may overflow float64
 MAX_QUANTITY = 1e100
@@ -627,7 +624,7 @@ _NUM_TYPES = (int, float, np.integer, np.floating)
 
 def _clean_number_text(s: pd.Series) -> pd.Series:
     t = s.astype(str).str.normalize("NFKC").str.strip()
-    return t.str.replace(_NUM_CLEAN, "", regex=True)
+    return t.str.replace(SEPARATORS, "", regex=True)
 
 
 def _quantity_reason(raw: Any, text: str, value: float, grouped_ok: bool, comma_ambiguous: bool) -> tuple[str, str | None]:
@@ -667,7 +664,7 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
         text = None
         invalid = ~np.isfinite(q) | (np.abs(q) > MAX_QUANTITY)
         for i in np.flatnonzero(invalid):
-            v = _py(col.iloc[i])
+            v = plain(col.iloc[i])
             reason, hint = _quantity_reason(v, "nan" if v is None or v != v else repr(v), q[i], True, False)
             if v is None or v != v:
                 reason = "empty quantity (or NaN)"
@@ -680,11 +677,11 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
         u_isnum = np.fromiter((isinstance(v, _NUM_TYPES) and not isinstance(v, bool) for v in uniq), dtype=bool, count=len(uniq))
         u = pd.Series(uniq, dtype=object)
         norm = u.where(~u_isnum, "").astype(str).str.normalize("NFKC").str.strip()
-        clean = norm.str.replace(_NUM_CLEAN, "", regex=True)
+        clean = norm.str.replace(SEPARATORS, "", regex=True)
         has_sep = (clean != norm).to_numpy(dtype=bool)   # a separator was removed: check its grouping
         grouped_ok = np.ones(len(norm), dtype=bool)
         if has_sep.any():
-            grouped_ok[has_sep] = norm[has_sep].str.fullmatch(_GROUPED).to_numpy(dtype=bool)
+            grouped_ok[has_sep] = norm[has_sep].str.fullmatch(GROUPED_NUMBER).to_numpy(dtype=bool)
             if comma_ambiguous:
                 grouped_ok[has_sep] &= ~norm[has_sep].str.contains(",", regex=False).to_numpy(dtype=bool)
         if u_isnum.any():
@@ -708,23 +705,15 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
                 continue
             reason, hint = _quantity_reason(uniq[c], str(clean.iloc[c]) if not u_isnum[c] else repr(uniq[c]), float(uq[c]),
                                             bool(grouped_ok[c]), comma_ambiguous)
-            issues.append(RowIssue(row=_row_label(col.index[i]), column="quantity", value=None if reason == "empty quantity" else _py(raw),
+            issues.append(RowIssue(row=_row_label(col.index[i]), column="quantity", value=None if reason == "empty quantity" else plain(raw),
                                    reason=reason, hint=hint))
         bad |= u_bad_all[codes]
     neg = np.isfinite(q) & (q < 0) & ~bad
     for i in np.flatnonzero(neg):
-        issues.append(RowIssue(row=_row_label(col.index[i]), column="quantity", value=_py(col.iloc[i]), reason="quantity is negative",
+        issues.append(RowIssue(row=_row_label(col.index[i]), column="quantity", value=plain(col.iloc[i]), reason="quantity is negative",
                                hint="activity quantities are >= 0; a correction is a separate, documented adjustment"))
     bad |= neg
     return q, text, bad
-
-
-def _py(v: Any) -> Any:
-    if isinstance(v, (np.floating,)):
-        return float(v)
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    return v
 
 
 def _row_label(label: Any) -> int | None:
@@ -827,7 +816,7 @@ def _parse_years(col: pd.Series | None, default: int, n: int, index: pd.Index, i
     years = np.where(empty, default, years)
     invalid = (years < 1900) | (years > 2200) | (years != np.floor(years))
     for i in np.flatnonzero(invalid):
-        issues.append(RowIssue(row=_row_label(index[i]), column="period", value=_py(col.iloc[i]), reason="period is not a year or a date",
+        issues.append(RowIssue(row=_row_label(index[i]), column="period", value=plain(col.iloc[i]), reason="period is not a year or a date",
                                hint="use a year (2022) or a date/month (2022-03)"))
     bad |= invalid
     return np.where(invalid, default, years).astype(np.int64), bad
@@ -1007,7 +996,7 @@ def _carrier_units(carrier_ids: np.ndarray, label_gas: np.ndarray, unit_col: pd.
         if rewritten is not None:
             out.iloc[i] = rewritten
         elif reason is not None:
-            issues.append(RowIssue(row=_row_label(df_index[i]), column="unit", value=_py(u), reason=reason,
+            issues.append(RowIssue(row=_row_label(df_index[i]), column="unit", value=plain(u), reason=reason,
                                    hint=f"give the mass of {g} (e.g. kg), or name the gas in the carrier column to match"))
             bad[i] = True
     return out, bad
@@ -1149,12 +1138,8 @@ def _provable_totals(total: np.ndarray, total_col: np.ndarray, carrier_ids: np.n
     totals, or None: the rows since the previous total row (or the header) with the same
     carrier and unit, whose printed quantities sum exactly (as decimals) to the total's. A
     total in the carrier column, or one whose rows have another problem, is never proved."""
-    from decimal import Decimal, InvalidOperation
-
-    def exact(i: int) -> Decimal:
-        if qtext is not None:
-            return Decimal(str(qtext.iloc[i]))
-        return Decimal(repr(float(q[i])))
+    def value(i: int) -> Fraction:
+        return exact(str(qtext.iloc[i])) if qtext is not None else exact(float(q[i]))
 
     out: list[list[int] | None] = []
     start = 0
@@ -1170,8 +1155,8 @@ def _provable_totals(total: np.ndarray, total_col: np.ndarray, carrier_ids: np.n
             out.append(None)
             continue
         try:
-            equal = sum((exact(i) for i in seg.tolist()), Decimal(0)) == exact(t)
-        except (InvalidOperation, ValueError):
+            equal = sum((value(i) for i in seg.tolist()), Fraction(0)) == value(t)
+        except ValueError:
             equal = False
         out.append(seg.tolist() if equal else None)
     return out
@@ -1290,7 +1275,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
                 sbad[j] = True
         scope_override = svals[scodes]
         for i in np.flatnonzero(sbad[scodes]):
-            issues.append(RowIssue(row=_row_label(df.index[i]), column="scope", value=_py(scope_col.iloc[i]), reason="scope must be 1 or 2",
+            issues.append(RowIssue(row=_row_label(df.index[i]), column="scope", value=plain(scope_col.iloc[i]), reason="scope must be 1 or 2",
                                    hint="Scope 3 is outside ghgcalc's remit; leave the cell empty for the carrier's default"))
         bad |= sbad[scodes]
 
@@ -1305,7 +1290,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
                 carrier_ids[i] = str(carrier_ids[i])[1:]
                 continue
             issues.append(RowIssue(
-                row=_row_label(df.index[i]), column="carrier", value=_py(carrier_col.iloc[i]), reason="unknown carrier",
+                row=_row_label(df.index[i]), column="carrier", value=plain(carrier_col.iloc[i]), reason="unknown carrier",
                 hint=f"use a shipped carrier ({', '.join(list(carriers())[:8])}, ...), a Chinese label such as 外購電力, "
                      "define it under [carriers] in the profile, or give a GHG-mass unit and a scope for a direct emission entry",
             ))
@@ -1345,7 +1330,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
         issues[:] = [x for x in issues if x.row not in rows_of]   # the row's one problem: it is a total row
         for t, parts in zip(pos.tolist(), dropped, strict=True):
             col = str(total_col[t])
-            issue = RowIssue(row=_row_label(df.index[t]), column=col, value=_py(df[col].iloc[t]), reason=TOTAL_ROW_REASON,
+            issue = RowIssue(row=_row_label(df.index[t]), column=col, value=plain(df[col].iloc[t]), reason=TOTAL_ROW_REASON,
                              hint="delete the total row (ghgcalc adds the rows it totals); a facility named like a total, "
                                   "e.g. 'Total Energy Ltd', is read as a name")
             if parts is None:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ActivityDataError, GhgcalcError, RowIssue
+from ..printed import plain
 from .activities import ActivityTable
 from .method import Method, key_codes, resolve_keys
 from .results import Result
@@ -46,7 +47,7 @@ def compute(table: ActivityTable, method: Method, denominators: Mapping[str, Any
             value = frame[value_col].iloc[i] if value_col in frame.columns else None
             if col == "scope":
                 value = frame["carrier_input"].iloc[i]
-            value = _plain(value)
+            value = plain(value)
             issues.append(RowIssue(row=int(frame.index[i]), column=col, value=None if value == "" else value,
                                    reason=reason, hint=hint))
     table.number_lines(issues)
@@ -79,9 +80,3 @@ def check_rows_accounted(result: Any, table: ActivityTable) -> Any:
     if problems:
         raise GhgcalcError("internal error: input rows not accounted for (" + "; ".join(problems) + "); please report this")
     return result
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, np.generic):
-        return v.item()
-    return v

@@ -18,7 +18,6 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -28,6 +27,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
 from ..errors import FactorError, UnitError
+from ..printed import digits, parse_decimal, parse_printed
 from .units import GAS_DIMENSIONS, dims_of, parse_unit
 
 __all__ = [
@@ -79,14 +79,10 @@ def _blank_to_none(v: Any) -> Any:
 
 
 def _decimal_text(v: Any, field: str) -> str:
-    text = str(v).strip().replace(",", "").replace("_", "")
     try:
-        d = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"{field} must be a decimal number, got {v!r}") from None
-    if not d.is_finite():
-        raise ValueError(f"{field} must be finite, got {v!r}")
-    return text
+        return digits(str(v))
+    except ValueError:
+        raise ValueError(f"{field} must be a finite decimal number, got {v!r}") from None
 
 
 def infer_use(kind: str, carrier: str | None) -> str:
@@ -226,8 +222,8 @@ class FactorRow(BaseModel):
         if text.lower() == "range":
             return "range"
         try:
-            p = Decimal(text)
-        except InvalidOperation:
+            p = parse_decimal(text)
+        except ValueError:
             raise ValueError(f"uncertainty_coverage is a percentage (e.g. 90) or 'range', got {v!r}") from None
         if not 0 < p < 100:
             raise ValueError(f"uncertainty_coverage must lie strictly between 0 and 100, got {v!r}")
@@ -293,7 +289,7 @@ class FactorRow(BaseModel):
     @cached_property
     def exact(self) -> Fraction:
         """The value as an exact fraction of its printed decimal digits."""
-        return Fraction(Decimal(self.value))
+        return parse_printed(self.value)
 
     @property
     def quantity(self) -> Any:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import FactorError, ProfileError, UnitError
+from ..printed import digits
 from .factors import USES, FactorLibrary, FactorRow, calver_key, default_library, factors_dir, load_table, release_library
 from .units import GAS_DIMENSIONS, dims_of, parse_unit
 
@@ -379,10 +379,10 @@ def literal_row(ref: str, *, profile: Profile, carrier: str | None, kind: str, k
     m = re.match(r"^\s*(\S+)\s+(.+)$", ref)
     if not m:
         raise ProfileError(f"cannot read literal quantity {ref!r}", key=key, profile=profile.id)
-    num, unit = m.group(1).replace(",", "").replace("_", ""), m.group(2).strip()
+    unit = m.group(2).strip()
     try:
-        Decimal(num)
-    except InvalidOperation:
+        num = digits(m.group(1))
+    except ValueError:
         raise ProfileError(f"literal {ref!r} does not start with a number", key=key, profile=profile.id) from None
     try:
         parse_unit(unit)

@@ -13,7 +13,6 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import GhgcalcError, RowIssue, UnitError
+from ..printed import exact as decimal_of
+from ..printed import half_unit, parse_decimal
 from .activities import categorical
 from .carriers import carrier_aliases, carriers, metric_definitions, normalize_key
 from .datacentre import RATIO_METRICS, ratio_exact, ratio_metric_ids, ratio_value, ratios_by_group
@@ -72,17 +73,6 @@ def group_codes(col: pd.Series) -> tuple[np.ndarray, Any]:
         lcodes, lgroups = pd.factorize(pd.Index(labels, dtype=object), use_na_sentinel=False)
         return lcodes[codes].astype(np.intp, copy=False), pd.Index(lgroups, dtype=object)
     return codes.astype(np.intp, copy=False), uniques
-
-
-def decimal_of(x: Any) -> Fraction:
-    """An exact fraction of a printed number (str) or of a float's shortest repr."""
-    if isinstance(x, Fraction):
-        return x
-    if isinstance(x, (int, np.integer)):
-        return Fraction(int(x))
-    if isinstance(x, (float, np.floating)):
-        return Fraction(Decimal(repr(float(x))))
-    return Fraction(Decimal(str(x).replace(",", "").replace("_", "").strip()))
 
 
 #: the languages of the KPI labels (``data/metrics.yaml``)
@@ -145,15 +135,6 @@ def _group_key(label: Any) -> str:
     return str(label)
 
 
-def _half_ulp(text: str) -> Fraction:
-    t = text.strip().lower()
-    if "e" in t:
-        mant, exp = t.split("e", 1)
-        return _half_ulp(mant) * Fraction(10) ** int(exp)
-    if "." in t:
-        d = len(t.split(".", 1)[1])
-        return Fraction(1, 2 * 10**d)
-    return Fraction(1, 2)
 
 
 #: rows per summation block (by input row number); see :class:`KeySums`
@@ -529,8 +510,8 @@ class Result:
         for i in idx:
             k = int(self._inv[i])
             text = self._qtext[i] if self._qtext is not None else repr(float(self._q[i]))
-            x = decimal_of(text)
-            h = _half_ulp(str(text))
+            d = parse_decimal(str(text))
+            x, h = Fraction(d), half_unit(d)
             s[k] += x
             lo[k] += max(x - h, Fraction(0))
             hi[k] += x + h

@@ -23,6 +23,7 @@ from typing import Any
 import pint
 
 from ..errors import UnitError
+from ..printed import exact
 
 __all__ = [
     "GAS_DIMENSIONS",
@@ -323,7 +324,7 @@ def parse_unit(text: str) -> Any:
         q = reg.Quantity(1, q)
     mag = q.magnitude
     if isinstance(mag, float):
-        mag = Fraction(str(mag))
+        mag = exact(mag)
         q = reg.Quantity(mag, q.units)
     if mag <= 0:
         raise UnitError("a unit must have a positive scale", value=text, column="unit",

@@ -33,7 +33,6 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,6 +47,7 @@ from ..core.datacentre import IT_CARRIER, RATIO_METRICS
 from ..core.results import NO_GROUP, Denominator, group_codes, is_blank_label, normalize_denominators, result_html
 from ..core.units import conversion_factor
 from ..errors import GhgcalcError
+from ..printed import parse_printed
 
 if TYPE_CHECKING:
     from ..core.results import Result
@@ -80,8 +80,8 @@ class Target:
         if not m:
             raise GhgcalcError(f"target {text!r}: expected METRIC=CHANGE%@YEAR, e.g. scope1_2=-30%@2030")
         try:
-            change = Fraction(Decimal(m.group(2)))
-        except InvalidOperation:
+            change = parse_printed(m.group(2))
+        except ValueError:
             raise GhgcalcError(f"target {text!r}: {m.group(2)!r} is not a number") from None
         if m.group(3):
             change /= 100

@@ -7,7 +7,6 @@ Exports never turn a cell into a live spreadsheet formula: text starting with ``
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -15,11 +14,9 @@ import pandas as pd
 
 from ..core.results import Result
 from ..io.exports import CSV_LINE_END, safe_cell
+from ..printed import as_float
 
 __all__ = ["kpi_table_text", "result_json", "safe_cell", "totals_json", "write_rows"]
-
-def _num(v: float) -> float | None:
-    return None if (v is None or (isinstance(v, float) and math.isnan(v))) else float(v)
 
 
 def totals_json(result: Result) -> dict[str, Any]:
@@ -27,7 +24,7 @@ def totals_json(result: Result) -> dict[str, Any]:
     reasons = result.unavailable_reasons()
     for m in result.metric_ids():
         v, u = result.metric_value(m)
-        out[m] = {"value": _num(v), "unit": u}
+        out[m] = {"value": as_float(v), "unit": u}
         if out[m]["value"] is None:
             base = result.denominator_of(m)
             out[m]["reason"] = reasons.get(m) or reasons.get(m[: -len(base.suffix) - 1] if base else m) \
