@@ -1172,7 +1172,7 @@ class _Search:
             else:
                 assert opt.coal_equivalent is not None
                 entry["coal_equivalent"] = opt.coal_equivalent.id
-            ids.extend(opt.ids)
+            ids.extend(self._used_ids(opt))  # a family: the members its rows pick, as the engine records them
             for r in () if opt.family else opt.rows:
                 if r.region and r.region.upper() not in ("GLOBAL", "CN") and not r.covers_region(self.region):
                     regions.add(r.region)
