@@ -9,8 +9,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 import ghgcalc
 
 PKG = Path(ghgcalc.__file__).parent
@@ -114,7 +112,6 @@ def test_no_module_is_in_an_import_cycle() -> None:
     assert _cycles(graph) == []
 
 
-@pytest.mark.xfail(strict=True, reason="explanation still imports 6 private names; made public by the printed-number and factor-chain work")
 def test_no_private_name_crosses_modules() -> None:
     _, private = _graph()
     assert private == []

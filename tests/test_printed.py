@@ -207,10 +207,9 @@ def test_a_reported_figure_whose_separators_do_not_group_in_threes_is_an_error()
 
 
 def test_denominators_and_targets_read_printed_numbers() -> None:
-    from ghgcalc.reports.disclosure import Target
-
     from ghgcalc.core.results import normalize_denominators
     from ghgcalc.errors import GhgcalcError
+    from ghgcalc.reports.disclosure import Target
 
     assert normalize_denominators({"headcount": "27,398"})[0].value == 27398
     with pytest.raises(GhgcalcError):

@@ -385,7 +385,7 @@ def _check_text(
                 carrier = c.activity.carrier
                 official = [f for f in official_factors(carrier, c.activity.unit, lib) if all(_within(r.region, region) for r in f.rows)]
                 if prof is not None:
-                    report, note = profile_factors(prof, carrier, c.activity.unit, year)
+                    report, note = profile_factors(prof, carrier, c.activity.unit, year, region)
                     if note and note not in notes:
                         notes.append(note)
                 elif carrier == "electricity":

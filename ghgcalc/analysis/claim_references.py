@@ -13,6 +13,8 @@ from itertools import permutations
 from typing import Any
 
 from ..core.factors import FactorLibrary, FactorRow, default_library
+from ..core.method import method_for
+from ..core.profiles import load_profile
 from ..core.units import dims_of, gas_of, parse_unit
 from ..errors import UnitError
 from ..printed import parse_printed
@@ -195,36 +197,55 @@ def claim_uses(carrier: str, kind: str) -> tuple[str, ...]:
     return ("combustion", "direct")
 
 
-def profile_factors(profile: Any, carrier: str, activity_unit: str, year: int | None) -> tuple[list[ReferenceFactor], str | None]:
-    """The factor a methodology profile uses for ``carrier`` (its CO2/CO2e emission
-    rows, times its heating-value/coal-equivalent rows for fuels), for ``year`` (default:
-    the profile's reporting year). Returns (factors, note)."""
-    from ..core.profiles import load_profile, profile_library, resolve_ref
-
+def profile_factors(profile: Any, carrier: str, activity_unit: str, year: int | None,
+                    region: str | None = None) -> tuple[list[ReferenceFactor], str | None]:
+    """The factor a methodology profile uses for ``carrier`` in ``year`` (default: the
+    profile's reporting year) and ``region`` (default: the profile's, else none), computed by
+    the calculation core itself (:meth:`ghgcalc.core.method.Method.resolve`: the same
+    edition choice, conversions and carbon content route as :func:`ghgcalc.calculate`), as
+    CO2 (or, for a CO2e factor, CO2e) per activity unit. Returns (factors, note)."""
     prof = load_profile(profile)
-    lib = profile_library(prof)
-    method = prof.method(carrier)
-    if method is None:
+    if prof.method(carrier) is None:
         return [], f"profile {prof.id} gives no factor for {carrier}"
     y = year if year is not None else prof.reporting_year
-    own, bridges, skipped = [], [], []
-    for kind in ("emission", "carbon_content", "oxidation_rate", "heating_value", "coal_equivalent", "density"):
-        for n, ref in enumerate(method.refs(kind)):
-            row = resolve_ref(ref, profile=prof, library=lib, carrier=carrier, kind=kind, key=f"carriers.{carrier}.{kind}.{n}")
-            if not row.serves(*claim_uses(carrier, kind)):
-                skipped.append(f"{row.id} (use {row.use})")
-                continue
-            if kind in ("heating_value", "coal_equivalent", "density"):
-                bridges.append(row)
-            elif row.covers_year(y):
-                own.append(row)
     units = implied_units(carrier, activity_unit)
-    bases = _bases(own)
-    if units is None or not bases:
-        why = f" ({', '.join(skipped)} allowed by allow_uses, but no claim factor)" if skipped else ""
-        return [], f"profile {prof.id} has no CO2 factor for {carrier} in {y} in a unit comparable with {activity_unit}{why}"
-    found = _chains(bases, bridges, *units)
-    return [ReferenceFactor(f.id, f.value, f.rows, f"profile {prof.id}") for f in found], None
+    if units is None:
+        return [], f"profile {prof.id} has no CO2 factor for {carrier} in {y} in a unit comparable with {activity_unit}"
+    mass, per = units
+    method = method_for(prof)
+    reg = region if region is not None else (prof.region or "")
+    first = profile_factor(method, prof.id, carrier, per, mass, y, reg)
+    if isinstance(first, ReferenceFactor):
+        return [first], None
+    # a region the profile's factors only cover in parts (HK: HK-CLP and HK-HKE): each part
+    # the profile pins a factor for, each resolved by the same core
+    pinned = {(r.region or "").upper() for ref in prof.method(carrier).refs("emission")  # type: ignore[union-attr]
+              for r in [method.factor(ref)] if r is not None}
+    parts = sorted(p for p in pinned if reg and p.startswith(reg.upper() + "-"))
+    found = [f for f in (profile_factor(method, prof.id, carrier, per, mass, y, p) for p in parts) if isinstance(f, ReferenceFactor)]
+    return (found, None) if found else ([], first)
+
+
+def profile_factor(method: Any, pid: str, carrier: str, per: str, mass: str, year: int, region: str) -> ReferenceFactor | str:
+    """The profile's factor for one (year, region) in ``mass / per`` by ``Method.resolve``, or why none."""
+    res = method.resolve(carrier, per, year, region, 0)
+    no_factor = f"profile {pid} has no CO2 factor for {carrier} in {year} in a unit comparable with {per}"
+    if res.error is not None:
+        return f"profile {pid}: {carrier} in {year}: {res.error[1]}"
+    col = "co2_t" if res.coef.get("co2_t") is not None else "co2e_t"
+    coef, chain = res.coef.get(col), res.chains.get(col, {})
+    rows = [r for r in (method.factor(fid) for fid in chain) if r is not None]
+    if coef is None or not any(r.kind in ("emission", "carbon_content") for r in rows):
+        return no_factor
+    skipped = [f"{r.id} (use {r.use})" for r in rows if not r.serves(*claim_uses(carrier, r.kind))]
+    if skipped:
+        return f"{no_factor} ({', '.join(skipped)} allowed by allow_uses, but no claim factor)"
+    value = in_unit(coef * parse_unit("t"), mass)
+    assert value is not None
+    fid = " × ".join(f if e > 0 else f"1/{f}" for f, e in chain.items() if (r := method.factor(f)) is None or r.kind != "gwp")
+    if any(r.kind == "carbon_content" for r in rows):
+        fid += " × 44/12"
+    return ReferenceFactor(fid, value, tuple(r for r in rows if r.kind != "gwp"), f"profile {pid}")
 
 
 @lru_cache(maxsize=1)

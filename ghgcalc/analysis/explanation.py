@@ -13,7 +13,7 @@ it says which single factor value would.
 How the search stays fast: a calculation is a sum over carriers, and every carrier's
 contribution to a metric depends only on that carrier's own choice (and on the global GWP
 set and energy basis). So each carrier's options are evaluated once, exactly, with the
-calculation core's own conversion search (:func:`ghgcalc.calculation._path`), and only the
+calculation core's own factor chain (:mod:`ghgcalc.core.chain`), and only the
 *distinct* contributions are combined: by outer sums when the product is small, by a
 sorted meet-in-the-middle search when it is not. Candidates found are exact (rational
 arithmetic); the best method is then run through :func:`ghgcalc.calculate` and
@@ -37,9 +37,10 @@ import numpy as np
 
 from ..core.activities import ActivityTable, read_activities
 from ..core.carriers import carrier_aliases, carriers, normalize_key
+from ..core.chain import EditionError, carbon_content_chain, choose_edition, conversion_path, emission_chain
 from ..core.compute import compute
 from ..core.factors import FactorLibrary, FactorRow, default_library
-from ..core.method import Method, _path
+from ..core.method import Method
 from ..core.metrics import metric_specs, metric_unit
 from ..core.profiles import Profile, load_profile
 from ..core.regions import canonical_region, grid_of
@@ -155,13 +156,12 @@ def _emission_sets(rows: Sequence[FactorRow]) -> list[tuple[FactorRow, ...]]:
 
 
 def _family_row(family: Sequence[FactorRow], year: int, region: str) -> FactorRow | None:
-    """The one row of a family that covers (year, region), the most specific region winning."""
-    fit = [r for r in family if r.covers_year(year) and r.covers_region(region)]
-    if not fit:
+    """The row of a family the engine would use for (year, region): :func:`ghgcalc.core.chain.choose_edition`
+    (the most specific region winning); None where the engine would stop with an error."""
+    try:
+        return choose_edition(family, year, region, what="family")[0]
+    except EditionError:
         return None
-    best = max(len(r.region or "") for r in fit)
-    top = [r for r in fit if len(r.region or "") == best]
-    return top[0] if len(top) == 1 else None
 
 
 def _is_province(code: str | None) -> bool:
@@ -223,19 +223,19 @@ def _coef_emission(opt: Option, unit: str, year: int = 0, region: str = "") -> _
         emission = (row0,)
     if opt.carbon is not None:
         cc, of = opt.carbon
-        found = _path(act * cc.quantity * of.quantity * parse_unit("carbon_to_co2"), "t CO2", convs)
+        found = carbon_content_chain(act, cc, of, convs)
         if found is None:
             return None
         c.gases["CO2"] = found[0]
         used.update(found[1])
     for row in emission:
         gas = str(row.gas)
-        found = _path(act * row.quantity, f"t {gas}", convs)
+        found = emission_chain(act, row, convs)
         if found is None:
             return None
         c.gases[gas.upper() if gas.upper() != "CO2E" else "CO2e"] = found[0]
         used.update(found[1])
-    e = _path(act, "MWh", convs)
+    e = conversion_path(act, "MWh", convs)
     if e is not None:
         c.mwh_hv = e[0]
         used.update(e[1])
@@ -249,7 +249,7 @@ def _coef_coal(opt: Option, unit: str, convs_pool: Sequence[FactorRow]) -> _Coef
     act = parse_unit(unit)
     assert opt.coal_equivalent is not None
     for convs in ([], *([r] for r in convs_pool)):
-        found = _path(act * opt.coal_equivalent.quantity, "tce", convs)
+        found = conversion_path(act * opt.coal_equivalent.quantity, "tce", convs)
         if found is not None:
             return _Coef(tce=found[0])
     return None
@@ -670,7 +670,7 @@ class _Search:
         car = carriers().get(carrier)
         if car is None or not car.own_mwh:
             return None
-        found = _path(parse_unit(unit), "MWh", [])
+        found = conversion_path(parse_unit(unit), "MWh", [])
         return None if found is None else found[0]
 
     def settings(self) -> list[_Setting]:
@@ -1172,7 +1172,7 @@ class _Search:
             else:
                 assert opt.coal_equivalent is not None
                 entry["coal_equivalent"] = opt.coal_equivalent.id
-            ids.extend(opt.ids)
+            ids.extend(self._used_ids(opt))  # a family: the members its rows pick, as the engine records them
             for r in () if opt.family else opt.rows:
                 if r.region and r.region.upper() not in ("GLOBAL", "CN") and not r.covers_region(self.region):
                     regions.add(r.region)

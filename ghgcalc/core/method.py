@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -38,6 +37,7 @@ import pandas as pd
 
 from ..errors import FactorError, InputError, ProfileError
 from .carriers import Carrier, carriers
+from .chain import EditionError, carbon_content_chain, choose_edition, co2e_chain, conversion_path, emission_chain
 from .factors import FactorLibrary, FactorRow
 from .profiles import CarrierMethod, MarketBased, MarketMethod, Profile, profile_library, resolve_ref, use_allowance
 from .regions import canonical_instrument, canonical_region, grid_of, instruments, regions
@@ -45,46 +45,6 @@ from .resolution import GAS_COLUMN, MARKET_COLUMN, OUTPUT_COLUMNS, Resolution
 from .units import dims_of, gas_of, parse_unit
 
 __all__ = ["Method", "gases_not_counted_note", "key_codes", "method_for", "resolve_keys"]
-
-def _dims(q: Any) -> dict[str, Fraction]:
-    return {str(k): Fraction(v) for k, v in q.dimensionality.items() if v != 0}
-
-
-_PATH_CACHE: dict[tuple[Any, ...], tuple[Fraction, dict[str, int]] | None] = {}
-
-
-def _path(start: Any, target_unit: str, convs: Sequence[FactorRow]) -> tuple[Fraction, dict[str, int]] | None:
-    """Multiply ``start`` by the conversions (each used at most once, × or ÷) so that it
-    reaches the dimension of ``target_unit``; the fewest conversions win, in the order given.
-
-    Memoised on (start magnitude and units, target, the conversions' ids, values and units):
-    the search multiplies pint quantities, and the same one recurs for every year and region."""
-    ck = (start.magnitude, start._units, target_unit, tuple((c.id, c.value, c.unit) for c in convs))
-    if ck in _PATH_CACHE:
-        found = _PATH_CACHE[ck]
-        return None if found is None else (found[0], dict(found[1]))
-    found = _path_search(start, target_unit, convs)
-    if len(_PATH_CACHE) > 65536:
-        _PATH_CACHE.clear()
-    _PATH_CACHE[ck] = found
-    return None if found is None else (found[0], dict(found[1]))
-
-
-def _path_search(start: Any, target_unit: str, convs: Sequence[FactorRow]) -> tuple[Fraction, dict[str, int]] | None:
-    target = parse_unit(target_unit)
-    tdims = _dims(target)
-    for n in range(len(convs) + 1):
-        for combo in itertools.combinations(range(len(convs)), n):
-            for signs in itertools.product((1, -1), repeat=n):
-                q = start
-                for idx, s in zip(combo, signs, strict=True):
-                    q = q * convs[idx].quantity if s == 1 else q / convs[idx].quantity
-                if _dims(q) == tdims:
-                    mag = (q / target).to("dimensionless").magnitude
-                    chain = {convs[idx].id: s for idx, s in zip(combo, signs, strict=True)}
-                    return Fraction(mag), chain
-    return None
-
 
 class _Unresolvable(Exception):
     def __init__(self, column: str, reason: str, hint: str | None = None) -> None:
@@ -198,52 +158,13 @@ class Method:
         return list(cache[ck])
 
     def _choose(self, cands: Sequence[FactorRow], year: int, region: str, what: str) -> tuple[FactorRow, str | None]:
-        """One row among ``cands`` for (year, region): exactly one must cover both.
-
-        No silent fallback: if none covers the data year, that is an error naming each
-        candidate with its valid years and the row's year -- unless the profile says
-        ``edition_mismatch = "record"``: then the candidate (fitting the region) whose
-        valid years lie nearest to the row's year is used and the mismatch is recorded on
-        the row (two equally near editions remain an error)."""
-        if not region:
-            return self._choose_without_region(cands, year, what)
-        fit_region = [r for r in cands if r.covers_region(region)]
-        fit = [r for r in fit_region if r.covers_year(year)]
-        if len(fit) == 1:
-            return fit[0], None
-        ids = ", ".join(f"{r.id} (data years {r.years_text()}, {r.region or 'any region'})" for r in cands)
-        if len(fit) > 1:
-            raise _Unresolvable("period", f"{what}: more than one factor covers data year {year} in region {region}: {ids}")
-        if not fit_region:
-            raise _Unresolvable("region", f"{what}: no factor in the profile applies to region {region!r} (candidates: {ids})",
-                                "give the row a region the factor covers, or pin a factor for that region")
-        if self.profile.edition_mismatch == "record":
-            dist = sorted((_year_distance(r, year), i) for i, r in enumerate(fit_region))
-            if len(dist) == 1 or dist[0][0] < dist[1][0]:
-                r = fit_region[dist[0][1]]
-                return r, (f"edition mismatch: {what} {r.id} is published for data years {r.years_text()}, "
-                           f"used for data year {year} (edition_mismatch = 'record')")
-            raise _Unresolvable("period", f"{what}: no factor in the profile covers data year {year}, and two editions are "
-                                f"equally near (candidates: {ids})", "pin the edition to use for that data year")
-        raise _Unresolvable("period", f"{what}: no factor in the profile covers data year {year} (candidates: {ids})",
-                            "pin a factor published for that data year, or set edition_mismatch = 'record' in the profile")
-
-    def _choose_without_region(self, cands: Sequence[FactorRow], year: int, what: str) -> tuple[FactorRow, str | None]:
-        """A row that gives no region (and a profile without ``region``): no region is
-        invented (contract section 8). The pinned factors apply by period when they are for
-        one region; pinned factors for several regions are an error saying so."""
-        regs = sorted({_region_of(r) for r in cands})
-        if len(regs) > 1:
-            few = ", ".join(f"{r.id} ({r.region or 'any region'})" for r in cands[:3]) + (", ..." if len(cands) > 3 else "")
-            raise _Unresolvable("region", f"{what}: the row gives no region, and the profile pins factors for "
-                                f"{len(regs)} regions (candidates: {few})",
-                                "give the row a region (a region column), or set region in the profile")
-        pseudo = regs[0] or "GLOBAL"
-        row, note = self._choose(cands, year, pseudo, what)
-        if regs[0]:
-            extra = f"{what}: the row gives no region; the profile's factor for region {regs[0]} ({row.id}) applies"
-            note = f"{note}; {extra}" if note else extra
-        return row, note
+        """One row among ``cands`` for (year, region) by :func:`ghgcalc.core.chain.choose_edition`
+        (the profile's ``edition_mismatch`` decides a data year no row covers); no row is an
+        error for the activity row."""
+        try:
+            return choose_edition(cands, year, region, what=what, mismatch=self.profile.edition_mismatch)
+        except EditionError as exc:
+            raise _Unresolvable(exc.column, exc.reason, exc.hint) from None
 
     @cached_property
     def known_regions(self) -> frozenset[str]:
@@ -363,12 +284,12 @@ class Method:
             row, note = self._choose(cands, year, region, f"{carrier} {g} emission factor")
             if note:
                 notes.append(note)
-            found = _path(activity * row.quantity, f"t {g}", convs)
+            found = emission_chain(activity, row, convs)
             if found is None:
                 have = ", ".join(f"{c.id} [{c.unit}]" for c in convs) or "none"
                 raise _Unresolvable("unit", f"cannot apply {row.id} [{row.unit}] to {carrier} in {unit!r} "
                                     f"(conversions in the profile: {have})", _conversion_hint(carrier, unit, convs))
-            out[g] = (found[0], {row.id: 1, **found[1]})
+            out[g] = found
         return out
 
     def _co2_from_carbon(self, method: CarrierMethod, carrier: str, activity: Any, unit: str, convs: Sequence[FactorRow],
@@ -379,38 +300,21 @@ class Method:
         cc = self._pick(method.refs("carbon_content"), carrier, "carbon_content", year, region, f"{carrier} carbon content", notes)
         of = self._pick(method.refs("oxidation_rate"), carrier, "oxidation_rate", year, region, f"{carrier} oxidation rate", notes)
         assert cc is not None and of is not None  # check() requires both
-        found = _path(activity * cc.quantity * of.quantity * parse_unit("carbon_to_co2"), "t CO2", convs)
+        found = carbon_content_chain(activity, cc, of, convs)
         if found is None:
             have = ", ".join(f"{c.id} [{c.unit}]" for c in convs) or "none"
             raise _Unresolvable("unit", f"cannot apply carbon content {cc.id} [{cc.unit}] to {carrier} in {unit!r} "
                                 f"(conversions in the profile: {have})", _conversion_hint(carrier, unit, convs))
         notes.append(f"CO2 = activity x heating value x carbon content {cc.id} x oxidation rate {of.id} x 44/12 (GB/T 32151.1 formula 3)")
-        return found[0], {cc.id: 1, of.id: 1, **found[1]}
+        return found
 
     def _co2e(self, gas_coefs: Mapping[str, tuple[Fraction, dict[str, int]]]) -> tuple[Fraction, dict[str, int]]:
-        """CO2e of per-gas coefficients with the profile's GWP set."""
-        co2e = Fraction(0)
-        chain: dict[str, int] = {}
-        for g, (mag, ch) in gas_coefs.items():
-            if g == "CO2e":
-                co2e += mag
-                chain.update(ch)
-            else:
-                gw = self.gwp_row(g)
-                co2e += mag * gw.exact
-                chain.update({**ch, gw.id: 1})
-        return co2e, chain
+        """CO2e of per-gas coefficients with the profile's GWP set (:func:`ghgcalc.core.chain.co2e_chain`)."""
+        return co2e_chain(gas_coefs, self.gwp_row)[0]
 
     def _co2e_terms(self, gas_coefs: Mapping[str, tuple[Fraction, dict[str, int]]]) -> list[tuple[Fraction, dict[str, int]]]:
         """The products whose sum is :meth:`_co2e` (one per gas), for the uncertainty analysis."""
-        out = []
-        for g, (mag, ch) in gas_coefs.items():
-            if g == "CO2e":
-                out.append((mag, dict(ch)))
-            else:
-                gw = self.gwp_row(g)
-                out.append((mag * gw.exact, {**ch, gw.id: 1}))
-        return out
+        return co2e_chain(gas_coefs, self.gwp_row)[1]
 
     def _market(self, carrier: str, activity: Any, unit: str, convs: Sequence[FactorRow], year: int, region: str, instrument: Any,
                 location: tuple[Fraction, dict[str, int]], notes: list[str]) -> tuple[Fraction, dict[str, int]]:
@@ -451,114 +355,142 @@ class Method:
         return co2e, chain
 
     def _resolve(self, carrier: str, unit: str, year: int, region: str, scope_override: int, instrument: Any = "") -> Resolution:
+        """The stages of one key: carrier and scope, then (for an energy carrier) pick the
+        factors for the data year and region, build the conversion path to each factor,
+        apply the GWP set, compute energy, record provenance."""
         shipped, method = self._carrier(carrier)
         self.check_region(region)
         activity = parse_unit(unit)
         gas = gas_of(unit)
-        used: dict[str, None] = {}
-        notes: list[str] = []
-        market = self.profile.market_based is not None
         inst = canonical_instrument(instrument)
-
-        def scope_for() -> int:
-            if scope_override:
-                return scope_override
-            if method is not None and method.scope:
-                return method.scope
-            if shipped is not None and shipped.scope:
-                return shipped.scope
-            raise _Unresolvable("scope", f"carrier {carrier!r} has no default scope",
-                                f"set scope = 1 or 2 under [carriers.{carrier}] in the profile, or fill the scope column")
-
-        def no_instrument(why: str) -> None:
-            if inst != "none":
-                raise _Unresolvable("instrument", f"instrument {instrument!r} on a row that {why}",
-                                    "an instrument applies to purchased electricity or heat (Scope 2) only")
-
         if gas is not None:
-            # direct emission entry: a mass of a greenhouse gas, added to its scope as it is
-            no_instrument("is a direct emission entry")
-            scope = scope_for()
-            coef: dict[str, Fraction | None] = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
-            chains: dict[str, dict[str, int]] = {c: {} for c in OUTPUT_COLUMNS}
-            conv = Fraction((activity / parse_unit(f"t {gas}")).to("dimensionless").magnitude)
-            if gas == "CO2e":
-                coef["co2e_t"] = conv
-                if shipped is None or shipped.type != "fugitive":  # a refrigerant release holds no CO2, CH4 or N2O
-                    for col in GAS_COLUMN.values():
-                        coef[col] = None  # a CO2e figure does not say how much of it is CO2, CH4 or N2O
-            else:
-                gwp = self.gwp_row(gas)
-                used[gwp.id] = None
-                if gas in GAS_COLUMN:
-                    coef[GAS_COLUMN[gas]] = conv
-                coef["co2e_t"] = conv * gwp.exact
-                chains["co2e_t"] = {gwp.id: 1}
-            coef["energy_mwh"] = coef["energy_tce"] = Fraction(0)
-            dnotes = ["direct emission entry"]
-            if market:
-                coef[MARKET_COLUMN], chains[MARKET_COLUMN] = coef["co2e_t"], dict(chains["co2e_t"])
-                if scope == 2:
-                    dnotes.append("market-based = the entry as given")
-            return Resolution(category="direct", scope=scope, coef=coef, chains=chains, factor_ids=tuple(used),
-                              notes=tuple(dnotes))
-
+            self._no_instrument(inst, instrument, "is a direct emission entry")
+            return self._direct(carrier, shipped, method, activity, gas, scope_override)
         ctype = shipped.type if shipped is not None else (method.type if method and method.type else None)
         if ctype == "resource":
             assert shipped is not None
-            no_instrument("is a resource flow")
-            target = shipped.metric_unit or unit
-            convs = []
-            if method is not None and method.density is not None:
-                reg = self._region(region, method, carrier, notes)
-                row = self._pick(method.refs("density"), carrier, "density", year, reg, f"{carrier} density", notes)
-                convs = [row] if row is not None else []
-            elif shipped.density is not None:
-                convs = [FactorRow(id=f"carrier:{carrier}:density", carrier=carrier, kind="density", use="conversion",
-                                   value=shipped.density["value"], unit=shipped.density["unit"],
-                                   publisher="ghgcalc carrier data", document="ghgcalc/data/carriers.yaml",
-                                   reference=shipped.density.get("note", ""), review_status="derived")]
-            found = _path(activity, target, convs)
-            if found is None:
-                raise _Unresolvable("unit", f"a {carrier} quantity in {unit!r} cannot be expressed in {target!r}")
-            mag, chain = found
-            if chain:
-                notes.append(f"converted with {', '.join(chain)}")
-            coef = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
-            coef["amount"] = mag
-            return Resolution(category="resource", scope=0, coef=coef, chains={"amount": chain}, factor_ids=tuple(chain),
-                              notes=tuple(notes), amount_unit=target)
+            self._no_instrument(inst, instrument, "is a resource flow")
+            return self._resource(carrier, shipped, method, activity, unit, year, region)
+        method = self._energy_method(carrier, shipped, method, ctype, unit, scope_override)
+        scope = self._scope(carrier, shipped, method, scope_override)
+        if scope != 2:
+            self._no_instrument(inst, instrument, f"is Scope {scope}")
+        notes: list[str] = [f"profile note: {method.note}"] if method.note else []  # e.g. why a gas is left out on purpose
+        region = self._region(region, method, carrier, notes)
+        convs = self._pick_conversions(method, carrier, year, region, notes)
+        coef: dict[str, Fraction | None] = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
+        chains: dict[str, dict[str, int]] = {c: {} for c in OUTPUT_COLUMNS}
+        gas_coefs = self._gas_chains(method, carrier, activity, unit, convs, year, region, notes)
+        self._gas_columns(shipped, method, scope, gas_coefs, coef, chains, notes)
+        terms = self._apply_gwp(carrier, activity, unit, convs, year, region, scope, inst, instrument, gas_coefs, coef, chains, notes)
+        mwh_ids = self._energy(method, shipped, carrier, activity, unit, convs, year, region, coef, chains, notes)
+        used, notes = self._provenance(chains, mwh_ids, notes)
+        return Resolution(category="energy", scope=scope, coef=coef, chains=chains, factor_ids=used, notes=tuple(notes), terms=terms)
 
+    # -- stages of :meth:`_resolve` ---------------------------------------------------------
+    def _scope(self, carrier: str, shipped: Carrier | None, method: CarrierMethod | None, scope_override: int) -> int:
+        """The row's scope: its override, else the profile's for the carrier, else the carrier's."""
+        if scope_override:
+            return scope_override
+        if method is not None and method.scope:
+            return method.scope
+        if shipped is not None and shipped.scope:
+            return shipped.scope
+        raise _Unresolvable("scope", f"carrier {carrier!r} has no default scope",
+                            f"set scope = 1 or 2 under [carriers.{carrier}] in the profile, or fill the scope column")
+
+    @staticmethod
+    def _no_instrument(inst: str | None, instrument: Any, why: str) -> None:
+        if inst != "none":
+            raise _Unresolvable("instrument", f"instrument {instrument!r} on a row that {why}",
+                                "an instrument applies to purchased electricity or heat (Scope 2) only")
+
+    def _direct(self, carrier: str, shipped: Carrier | None, method: CarrierMethod | None, activity: Any, gas: str,
+                scope_override: int) -> Resolution:
+        """A direct emission entry: a mass of a greenhouse gas, added to its scope as it is."""
+        scope = self._scope(carrier, shipped, method, scope_override)
+        used: dict[str, None] = {}
+        coef: dict[str, Fraction | None] = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
+        chains: dict[str, dict[str, int]] = {c: {} for c in OUTPUT_COLUMNS}
+        conv = Fraction((activity / parse_unit(f"t {gas}")).to("dimensionless").magnitude)
+        if gas == "CO2e":
+            coef["co2e_t"] = conv
+            if shipped is None or shipped.type != "fugitive":  # a refrigerant release holds no CO2, CH4 or N2O
+                for col in GAS_COLUMN.values():
+                    coef[col] = None  # a CO2e figure does not say how much of it is CO2, CH4 or N2O
+        else:
+            gwp = self.gwp_row(gas)
+            used[gwp.id] = None
+            if gas in GAS_COLUMN:
+                coef[GAS_COLUMN[gas]] = conv
+            coef["co2e_t"] = conv * gwp.exact
+            chains["co2e_t"] = {gwp.id: 1}
+        coef["energy_mwh"] = coef["energy_tce"] = Fraction(0)
+        dnotes = ["direct emission entry"]
+        if self.profile.market_based is not None:
+            coef[MARKET_COLUMN], chains[MARKET_COLUMN] = coef["co2e_t"], dict(chains["co2e_t"])
+            if scope == 2:
+                dnotes.append("market-based = the entry as given")
+        return Resolution(category="direct", scope=scope, coef=coef, chains=chains, factor_ids=tuple(used), notes=tuple(dnotes))
+
+    def _resource(self, carrier: str, shipped: Carrier, method: CarrierMethod | None, activity: Any, unit: str, year: int,
+                  region: str) -> Resolution:
+        """A resource flow (water, waste): its amount in the carrier's metric unit."""
+        notes: list[str] = []
+        target = shipped.metric_unit or unit
+        convs = []
+        if method is not None and method.density is not None:
+            reg = self._region(region, method, carrier, notes)
+            row = self._pick(method.refs("density"), carrier, "density", year, reg, f"{carrier} density", notes)
+            convs = [row] if row is not None else []
+        elif shipped.density is not None:
+            convs = [FactorRow(id=f"carrier:{carrier}:density", carrier=carrier, kind="density", use="conversion",
+                               value=shipped.density["value"], unit=shipped.density["unit"],
+                               publisher="ghgcalc carrier data", document="ghgcalc/data/carriers.yaml",
+                               reference=shipped.density.get("note", ""), review_status="derived")]
+        found = conversion_path(activity, target, convs)
+        if found is None:
+            raise _Unresolvable("unit", f"a {carrier} quantity in {unit!r} cannot be expressed in {target!r}")
+        mag, chain = found
+        if chain:
+            notes.append(f"converted with {', '.join(chain)}")
+        coef: dict[str, Fraction | None] = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
+        coef["amount"] = mag
+        return Resolution(category="resource", scope=0, coef=coef, chains={"amount": chain}, factor_ids=tuple(chain),
+                          notes=tuple(notes), amount_unit=target)
+
+    def _energy_method(self, carrier: str, shipped: Carrier | None, method: CarrierMethod | None, ctype: str | None, unit: str,
+                       scope_override: int) -> CarrierMethod:
+        """The profile's method for an energy (or fugitive) carrier, or the error saying what is missing."""
         if ctype == "fugitive" and (method is None or not (method.emission or method.refs("carbon_content"))):
             raise _Unresolvable("unit", f"a {carrier} row is a mass of the gas released or topped up, e.g. 'kg R-410A', "
                                 f"'kg HFC-134a' (the gases are listed in ghgcalc/data/gases.yaml), not {unit!r}",
                                 "write the gas into the unit; its GWP in the profile's set turns it into CO2e")
-        if method is None:
-            hint = f"add [carriers.{carrier}] with its factors to the profile"
-            scope_hint = scope_override or (shipped.scope if shipped is not None else None)
-            params = _shipped_parameters(self.library, carrier, int(scope_hint) if scope_hint else None)
-            if not any(r.kind in ("emission", "carbon_content") for r in params):   # no CO2 factor, no carbon content
-                hint += (f"; no shipped factor table has a CO2 factor or carbon content for {carrier!r}, so give "
-                         f"measured or supplier values as literals or in your own table"
-                         + (" (or report the coal by rank: anthracite, bituminous_coal, sub_bituminous_coal, lignite)"
-                            if carrier == "raw_coal" else ""))
-            else:
-                hint += _shipped_parameter_hint(params, carrier)
-            raise _Unresolvable("carrier", f"the profile {self.profile.id!r} gives no factors for carrier {carrier!r}", hint)
-        scope = scope_for()
-        if scope != 2:
-            no_instrument(f"is Scope {scope}")
-        if method.note:
-            notes.append(f"profile note: {method.note}")  # e.g. why a gas is left out on purpose
-        region = self._region(region, method, carrier, notes)
-        coef = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
-        chains = {c: {} for c in OUTPUT_COLUMNS}
-        convs = [r for r in (
+        if method is not None:
+            return method
+        hint = f"add [carriers.{carrier}] with its factors to the profile"
+        scope_hint = scope_override or (shipped.scope if shipped is not None else None)
+        params = _shipped_parameters(self.library, carrier, int(scope_hint) if scope_hint else None)
+        if not any(r.kind in ("emission", "carbon_content") for r in params):   # no CO2 factor, no carbon content
+            hint += (f"; no shipped factor table has a CO2 factor or carbon content for {carrier!r}, so give "
+                     f"measured or supplier values as literals or in your own table"
+                     + (" (or report the coal by rank: anthracite, bituminous_coal, sub_bituminous_coal, lignite)"
+                        if carrier == "raw_coal" else ""))
+        else:
+            hint += _shipped_parameter_hint(params, carrier)
+        raise _Unresolvable("carrier", f"the profile {self.profile.id!r} gives no factors for carrier {carrier!r}", hint)
+
+    def _pick_conversions(self, method: CarrierMethod, carrier: str, year: int, region: str, notes: list[str]) -> list[FactorRow]:
+        """The heating value and density for (year, region), when the profile gives them."""
+        return [r for r in (
             self._pick(method.refs("heating_value"), carrier, "heating_value", year, region, f"{carrier} heating value", notes),
             self._pick(method.refs("density"), carrier, "density", year, region, f"{carrier} density", notes),
         ) if r is not None]
 
-        # emissions, one factor per gas (or CO2 by the carbon content method)
+    def _gas_chains(self, method: CarrierMethod, carrier: str, activity: Any, unit: str, convs: Sequence[FactorRow], year: int,
+                    region: str, notes: list[str]) -> dict[str, tuple[Fraction, dict[str, int]]]:
+        """Per gas: emission per unit of activity and its chain, one factor per gas (or CO2 by
+        the carbon content method)."""
         carbon = bool(method.refs("carbon_content"))
         if method.emission is None and not carbon:
             raise _Unresolvable("carrier", f"the profile gives no emission factors for {carrier!r}",
@@ -570,7 +502,13 @@ class Method:
             gas_coefs = {"CO2": self._co2_from_carbon(method, carrier, activity, unit, convs, year, region, notes), **gas_coefs}
             if method.emission is None:
                 notes.append("CO2 only: the profile gives no CH4/N2O factors for this carrier")
-        none_on_purpose = method.emission is not None and not method.emission and not carbon
+        return gas_coefs
+
+    def _gas_columns(self, shipped: Carrier | None, method: CarrierMethod, scope: int,
+                     gas_coefs: Mapping[str, tuple[Fraction, dict[str, int]]], coef: dict[str, Fraction | None],
+                     chains: dict[str, dict[str, int]], notes: list[str]) -> None:
+        """The per-gas columns: a gas without a factor is n/a (never 0), biogenic CO2 is 0."""
+        none_on_purpose = method.emission is not None and not method.emission and not method.refs("carbon_content")
         for g, col in GAS_COLUMN.items():
             if g in gas_coefs:
                 coef[col], chains[col] = gas_coefs[g]
@@ -582,9 +520,16 @@ class Method:
         uncounted = [g for g, col in GAS_COLUMN.items() if coef[col] is None]
         if uncounted and not none_on_purpose and scope == 1:  # the per-gas metrics are Scope 1's
             notes.append(gases_not_counted_note(uncounted, gas_coefs))
-        coef["co2e_t"], chains["co2e_t"] = self._co2e(gas_coefs)
-        terms = {"co2e_t": self._co2e_terms(gas_coefs)}
-        if market:
+
+    def _apply_gwp(self, carrier: str, activity: Any, unit: str, convs: Sequence[FactorRow], year: int, region: str, scope: int,
+                   inst: str | None, instrument: Any, gas_coefs: Mapping[str, tuple[Fraction, dict[str, int]]],
+                   coef: dict[str, Fraction | None], chains: dict[str, dict[str, int]],
+                   notes: list[str]) -> dict[str, list[tuple[Fraction, dict[str, int]]]]:
+        """CO2e (location-based, and market-based when the profile has ``[market_based]``) with
+        the profile's GWP set; returns the per-gas terms of each CO2e column."""
+        (coef["co2e_t"], chains["co2e_t"]), co2e_terms = co2e_chain(gas_coefs, self.gwp_row)
+        terms = {"co2e_t": co2e_terms}
+        if self.profile.market_based is not None:
             loc = (coef["co2e_t"] or Fraction(0), chains["co2e_t"])
             m = self._market(carrier, activity, unit, convs, year, region, instrument, loc, notes) if scope == 2 else loc
             coef[MARKET_COLUMN], chains[MARKET_COLUMN] = m[0], dict(m[1])
@@ -592,59 +537,72 @@ class Method:
                 terms[MARKET_COLUMN] = terms["co2e_t"]
         elif inst != "none":
             notes.append(f"instrument {instrument!r} not used: the profile has no [market_based] section (location-based only)")
-        for col in ("co2e_t", MARKET_COLUMN):
-            for fid in chains.get(col, {}):
-                used[fid] = None
+        return terms
 
-        # energy
-        own_mwh = bool(shipped.own_mwh) if shipped is not None else False
+    def _energy(self, method: CarrierMethod, shipped: Carrier | None, carrier: str, activity: Any, unit: str,
+                convs: Sequence[FactorRow], year: int, region: str, coef: dict[str, Fraction | None],
+                chains: dict[str, dict[str, int]], notes: list[str]) -> tuple[str, ...]:
+        """Energy in MWh and tce by the profile's energy basis (GB/T 2589-2020 for tce); returns
+        the id of the electricity coefficient that turned tce into MWh, if one did."""
         crow = self._pick(method.refs("coal_equivalent"), carrier, "coal_equivalent", year, region, f"{carrier} coal equivalent", notes)
         tce: tuple[Fraction, dict[str, int]] | None = None
         if crow is not None:
-            tce_found = _path(activity * crow.quantity, "tce", convs)
+            tce_found = conversion_path(activity * crow.quantity, "tce", convs)
             if tce_found is None:
                 raise _Unresolvable("unit", f"cannot apply {crow.id} [{crow.unit}] to {carrier} in {unit!r}")
             tce = (tce_found[0], {crow.id: 1, **tce_found[1]})
-        basis = self.profile.energy_basis
-        if basis == "coal_equivalent":
+        if self.profile.energy_basis == "coal_equivalent":
             if tce is None:
                 raise _Unresolvable("carrier", f"energy_basis is coal_equivalent but the profile gives no coal_equivalent for {carrier!r}",
                                     f"set coal_equivalent under [carriers.{carrier}]")
             coef["energy_tce"], chains["energy_tce"] = tce
-            if own_mwh:
-                found = _path(activity, "MWh", [])
-                if found is None:
-                    raise _Unresolvable("unit", f"{carrier} must be given in an energy unit (kWh, MWh, GJ), got {unit!r}")
-                coef["energy_mwh"], chains["energy_mwh"] = found
-            else:
-                mrow = self._mwh_row(year, region, notes)
-                per_mwh = Fraction((mrow.quantity / parse_unit("tce/MWh")).to("dimensionless").magnitude)
-                coef["energy_mwh"] = tce[0] / per_mwh
-                chains["energy_mwh"] = {**tce[1], mrow.id: -1}
-                used[mrow.id] = None
+            coef["energy_mwh"], chains["energy_mwh"] = self._mwh_of_tce(shipped, carrier, activity, unit, tce, year, region, notes)
+            return tuple(fid for fid, e in chains["energy_mwh"].items() if e == -1 and fid not in tce[1])
+        found = conversion_path(activity, "MWh", convs)
+        if found is None and _no_heating_value_on_purpose(method):
+            coef["energy_mwh"] = None
+            notes.append(f"energy not computed: heating_value = [] in the profile says on purpose that {carrier} has no "
+                         f"heating value here (e.g. a per-litre method without one); set one to count its energy")
+        elif found is None:
+            raise _Unresolvable("unit", f"cannot express {carrier} in {unit!r} as energy: the profile gives no heating value "
+                                "that fits", f"set heating_value under [carriers.{carrier}], or heating_value = [] to say "
+                                "on purpose that its energy is not computed")
         else:
-            found = _path(activity, "MWh", convs)
-            if found is None and _no_heating_value_on_purpose(method):
-                coef["energy_mwh"] = None
-                notes.append(f"energy not computed: heating_value = [] in the profile says on purpose that {carrier} has no "
-                             f"heating value here (e.g. a per-litre method without one); set one to count its energy")
-            elif found is None:
-                raise _Unresolvable("unit", f"cannot express {carrier} in {unit!r} as energy: the profile gives no heating value "
-                                    "that fits", f"set heating_value under [carriers.{carrier}], or heating_value = [] to say "
-                                    "on purpose that its energy is not computed")
-            else:
-                coef["energy_mwh"], chains["energy_mwh"] = found
-            if tce is not None:
-                coef["energy_tce"], chains["energy_tce"] = tce
-            else:
-                coef["energy_tce"] = None
-                notes.append("no coal_equivalent in the profile: tce not computed")
+            coef["energy_mwh"], chains["energy_mwh"] = found
+        if tce is not None:
+            coef["energy_tce"], chains["energy_tce"] = tce
+        else:
+            coef["energy_tce"] = None
+            notes.append("no coal_equivalent in the profile: tce not computed")
+        return ()
+
+    def _mwh_of_tce(self, shipped: Carrier | None, carrier: str, activity: Any, unit: str, tce: tuple[Fraction, dict[str, int]],
+                    year: int, region: str, notes: list[str]) -> tuple[Fraction, dict[str, int]]:
+        """MWh under the coal-equivalent basis: a carrier counted as its own MWh as it is,
+        any other as tce ÷ the electricity coefficient (kgce/kWh)."""
+        if shipped is not None and shipped.own_mwh:
+            found = conversion_path(activity, "MWh", [])
+            if found is None:
+                raise _Unresolvable("unit", f"{carrier} must be given in an energy unit (kWh, MWh, GJ), got {unit!r}")
+            return found
+        mrow = self._mwh_row(year, region, notes)
+        per_mwh = Fraction((mrow.quantity / parse_unit("tce/MWh")).to("dimensionless").magnitude)
+        return tce[0] / per_mwh, {**tce[1], mrow.id: -1}
+
+    def _provenance(self, chains: Mapping[str, Mapping[str, int]], mwh_ids: Sequence[str],
+                    notes: list[str]) -> tuple[tuple[str, ...], list[str]]:
+        """The factor ids the key uses (emissions, the tce-to-MWh coefficient, then energy, in
+        chain order) and its notes, with a note for each factor admitted by ``allow_uses``."""
+        used: dict[str, None] = {}
+        for col in ("co2e_t", MARKET_COLUMN):
+            for fid in chains.get(col, {}):
+                used[fid] = None
+        used.update(dict.fromkeys(mwh_ids))
         for col in ("energy_mwh", "energy_tce"):
             for fid in chains[col]:
                 used[fid] = None
-        notes.extend(f"factor use: {self.use_notes[fid]}" for fid in used if fid in self.use_notes)
-        return Resolution(category="energy", scope=scope, coef=coef, chains=chains, factor_ids=tuple(used), notes=tuple(notes),
-                          terms=terms)
+        notes = notes + [f"factor use: {self.use_notes[fid]}" for fid in used if fid in self.use_notes]
+        return tuple(used), notes
 
 
 def _conversion_hint(carrier: str, unit: str, convs: Sequence[FactorRow]) -> str:
@@ -680,12 +638,6 @@ def _no_heating_value_on_purpose(method: CarrierMethod) -> bool:
     recorded on each of them, as ``emission = []`` is for emissions. Without the key, a row
     that cannot reach energy stays an error."""
     return isinstance(method.heating_value, list) and not method.heating_value
-
-
-def _region_of(row: FactorRow) -> str:
-    """A factor row's region for the no-region rule: "" for any region (blank or GLOBAL)."""
-    r = (row.region or "").upper()
-    return "" if r == "GLOBAL" else r
 
 
 def _one_of_co2_and_co2e(by_gas: dict[str, list[FactorRow]], carrier: str, region: str, notes: list[str]) -> None:
@@ -740,16 +692,6 @@ def _shipped_parameter_hint(rows: Sequence[FactorRow], carrier: str) -> str:
     shown = ", ".join(f"{r.kind} {r.id} ({years(r)}, {r.review_status})" for r in rows[:6])
     more = f" and {len(rows) - 6} more (ghgcalc factors list --carrier {carrier})" if len(rows) > 6 else ""
     return f"; shipped rows a profile can pin for {carrier!r}: {shown}{more}"
-
-
-def _year_distance(row: FactorRow, year: int) -> int:
-    """How many data years lie between ``year`` and the years ``row`` is published for."""
-    if row.covers_year(year):
-        return 0
-    if row.valid_from is not None and year < row.valid_from:
-        return row.valid_from - year
-    assert row.valid_to is not None
-    return year - row.valid_to
 
 
 #: the columns that make an activity key (plus ``instrument`` when the table has one)

@@ -3,7 +3,7 @@
 A total is a sum over activity keys of ``quantity × coefficient``, and each coefficient is
 a product of factor values raised to ±1 (emission factor × heating value × GWP, or a coal
 equivalent ÷ the kgce/kWh coefficient ...), kept per key as a *chain* by the core
-(:class:`~ghgcalc.calculation.Resolution`). The uncertainty analysis works on that
+(:class:`~ghgcalc.core.resolution.Resolution`). The uncertainty analysis works on that
 structure: one term per distinct chain (keys with the same chain are summed first), so its
 cost depends on the number of distinct factor combinations, not on the number of rows.
 
