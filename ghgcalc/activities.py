@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .carriers import carrier_aliases, carriers, label_qualifiers, normalize_key
+from .carriers import billing_units, carrier_aliases, carriers, column_words, label_qualifiers, normalize_key
 from .errors import InputError, RowIssue
 from .profiles import Profile
 from .units import dims_of, gas_of, parse_unit, restated_unit
@@ -32,17 +32,10 @@ __all__ = ["MERGE_COLUMN", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTabl
 REQUIRED_COLUMNS = ("carrier", "quantity", "unit")
 OPTIONAL_COLUMNS = ("facility", "period", "region", "scope", "instrument")
 
-#: header spellings accepted for the standard columns (folded with normalize_key)
-_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "carrier": ("carrier", "energy", "energytype", "fuel", "type", "indicator", "item", "能源", "能源類型", "能源类型", "能源種類", "能源种类", "類別", "类别", "項目", "项目", "指標", "指标"),
-    "quantity": ("quantity", "amount", "value", "consumption", "數量", "数量", "用量", "消耗量", "數值", "数值"),
-    "unit": ("unit", "units", "單位", "单位"),
-    "facility": ("facility", "site", "設施", "设施", "廠區", "厂区", "地點", "地点"),
-    "period": ("period", "year", "date", "month", "年份", "年度", "期間", "期间", "月份"),
-    "region": ("region", "province", "grid", "地區", "地区", "省份"),
-    "scope": ("scope", "範圍", "范围"),
-    "instrument": ("instrument", "contractualinstrument"),
-}
+def _column_aliases() -> dict[str, list[str]]:
+    """Header spellings accepted for the standard columns (``headers`` in ghgcalc/data/columns.yaml)."""
+    aliases: dict[str, list[str]] = column_words()["headers"]
+    return aliases
 
 
 @dataclass
@@ -103,7 +96,20 @@ def _fold(s: str) -> str:
     return normalize_key(s)
 
 
-_ALIAS_LOOKUP: dict[str, str] = {_fold(a): canon for canon, aliases in _COLUMN_ALIASES.items() for a in aliases}
+@lru_cache(maxsize=1)
+def _scope_words() -> tuple[str, dict[str, int]]:
+    """The ``scope`` column's words (``scope`` in ghgcalc/data/columns.yaml): the pattern of a
+    leading "Scope"/"範圍" word, and what is left -> the scope ("1", "一" -> 1)."""
+    spec = column_words()["scope"]
+    prefix = "^(" + "|".join(re.escape(str(w).lower()) for w in spec["prefixes"]) + r")\s*"
+    return prefix, {str(k): int(v) for k, v in spec["values"].items()}
+
+
+@lru_cache(maxsize=1)
+def _alias_lookup() -> dict[str, str]:
+    return {_fold(str(a)): canon for canon, aliases in _column_aliases().items() for a in aliases}
+
+
 _HEADER_PARTS = re.compile(r"[()\[\]{}<>/|:;,、]+")
 
 
@@ -116,13 +122,13 @@ def canonical_column(name: Any) -> str | None:
     if name is None or (isinstance(name, float) and name != name):
         return None
     text = unicodedata.normalize("NFKC", str(name)).strip().strip(":*").strip()
-    canon = _ALIAS_LOOKUP.get(_fold(text))
+    canon = _alias_lookup().get(_fold(text))
     if canon:
         return canon
     parts = [p for p in _HEADER_PARTS.split(text) if p.strip()]
     if len(parts) < 2:
         return None
-    found = {_ALIAS_LOOKUP.get(_fold(p)) for p in parts} - {None}
+    found = {_alias_lookup().get(_fold(p)) for p in parts} - {None}
     return found.pop() if len(found) == 1 else None
 
 
@@ -151,7 +157,7 @@ def _rename_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[RowIssue]]:
     # exact canonical names win over aliases
     for c in df.columns:
         k = _fold(str(c))
-        if k in _COLUMN_ALIASES and k not in taken:
+        if k in _column_aliases() and k not in taken:
             mapping[c] = k
             taken.add(k)
     for c in df.columns:
@@ -734,15 +740,16 @@ def _row_label(label: Any) -> int | None:
         return None
 
 
-@lru_cache(maxsize=1)
-def _supplier_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(region code, pattern of its names) for the Hong Kong power companies' supply areas
-    (HK-CLP, HK-HKE in ``regions.yaml``): the company names only, not the district names
-    (``districts`` there: a label "Kowloon office" names a place)."""
-    from .regions import region_names
+@lru_cache(maxsize=8)
+def _supplier_patterns(carrier: str = "electricity") -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(region code, pattern of its names) for the supply areas a label of ``carrier`` can
+    name by its supplier (``supplier_areas`` in ``regions.yaml``: the Hong Kong power companies,
+    HK-CLP and HK-HKE): the company names only, not the district names (``districts`` there: a
+    label "Kowloon office" names a place)."""
+    from .regions import region_names, supplier_areas
 
     out = []
-    for code in ("HK-CLP", "HK-HKE"):
+    for code in supplier_areas().get(carrier, ()):
         names = [a for a in region_names(code) if "(" not in a and "（" not in a]
         parts = []
         for a in sorted(names, key=len, reverse=True):
@@ -752,10 +759,11 @@ def _supplier_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(out)
 
 
-def _label_region(label: str) -> str | None:
-    """The supply area of the Hong Kong power company a carrier label names, else None."""
+def _label_region(label: str, carrier: str = "electricity") -> str | None:
+    """The supply area of the supplier a carrier label names (an electricity label naming a Hong
+    Kong power company), else None."""
     text = unicodedata.normalize("NFKC", label)
-    found = {code for code, pat in _supplier_patterns() if pat.search(text)}
+    found = {code for code, pat in _supplier_patterns(carrier) if pat.search(text)}
     return found.pop() if len(found) == 1 else None
 
 
@@ -839,10 +847,9 @@ _MIN_UNIT_SCALE, _MAX_UNIT_SCALE = Fraction(1, 10**15), Fraction(10**15)
 _BRACKETED = re.compile(r"^(.*?)\s*[（(\[【](.*?)[)）\]】]\s*$")
 _LABEL_SPLIT = re.compile(r"[()（）\[\]【】/|｜、:：;；]+")
 _CJK_RUNS = re.compile(r"[\u3400-\u9fff]+|[^\u3400-\u9fff]+")
-#: a unit that is 度 with at most a counting prefix (度, 萬度, 千度), and the carriers for which
-#: 度 does not mean kWh (Hong Kong Towngas bills; HKEX ESG guide Appendix 2: 1 unit = 48 MJ)
+#: a unit that is 度 with at most a counting prefix (度, 萬度, 千度); the carriers for which 度
+#: does not mean kWh are those with a ``billing_unit`` in carriers.yaml (Hong Kong Towngas)
 _KWH_DU = re.compile(r"^\s*(?:萬|万|千|百萬|百万)?\s*度\s*$")
-_DU_AMBIGUOUS = frozenset({"towngas"})
 #: a dash with space on both sides separates a category from a carrier ("Direct energy - Petrol");
 #: a dash inside a word ("coke-oven gas") does not
 _SPACED_DASH = re.compile(r"\s+[-\u2013\u2014]\s+")
@@ -1264,11 +1271,14 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     # units.txt towngas_unit): a Towngas row in 度 would be read 13 times too small, so ask
     u_du = np.array([bool(_KWH_DU.match(unicodedata.normalize("NFKC", str(u)))) for u in uuniques], dtype=bool)
     if u_du.any():
-        gas_rows = np.isin(carrier_ids.astype(str), list(_DU_AMBIGUOUS)) & u_du[ucodes] & ~bad
+        billed = billing_units()
+        gas_rows = np.isin(carrier_ids.astype(str), list(billed)) & u_du[ucodes] & ~bad
         for i in np.flatnonzero(gas_rows):
+            cid = str(carrier_ids[i])
+            bu, name = billed[cid], carriers()[cid].labels.get("en", cid)
             issues.append(RowIssue(row=_row_label(df.index[i]), column="unit", value=unit_col.iloc[i],
-                                   reason="度 for Towngas is its billing unit (48 MJ), not a kWh",
-                                   hint="write towngas_unit (or 煤氣度, or the MJ) for Towngas"))
+                                   reason=f"度 for {name} is its billing unit ({bu.size}), not a kWh",
+                                   hint=f"write {bu.unit} (or {', '.join([*bu.also, 'the MJ'])}) for {name}"))
         bad |= gas_rows
 
     # carriers that are unknown: acceptable only as direct emission entries with a scope
@@ -1276,16 +1286,16 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     scope_override = np.zeros(n, dtype=np.int8)
     if scope_col is not None:
         sc = scope_col.astype(object).where(scope_col.notna(), "")
+        prefix, words = _scope_words()
         scodes, suniq = pd.factorize(sc.astype(str).str.normalize("NFKC").str.strip().str.lower()
-                                     .str.replace(r"^(scope|範圍|范围)\s*", "", regex=True), use_na_sentinel=False)
+                                     .str.replace(prefix, "", regex=True), use_na_sentinel=False)
         svals = np.zeros(len(suniq), dtype=np.int8)
         sbad = np.zeros(len(suniq), dtype=bool)
         for j, u in enumerate(suniq):
-            u = {"一": "1", "二": "2", "1.0": "1", "2.0": "2"}.get(u, u)
             if u == "":
                 continue
-            if u in ("1", "2"):
-                svals[j] = int(u)
+            if u in words:
+                svals[j] = words[u]
             else:
                 sbad[j] = True
         scope_override = svals[scodes]
@@ -1326,7 +1336,9 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
         region = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[profile.region or ""])
     # an electricity label that names its Hong Kong supplier ("Electricity (CLP)", "Electricity
     # purchased from HK Electric"): the supplier's area is the region of a row that gives none
-    supplier = np.array([_label_region(str(u)) if c == "electricity" else None for u, c in zip(uniques, resolved, strict=True)],
+    from .regions import supplier_areas
+
+    supplier = np.array([_label_region(str(u), str(c)) if c in supplier_areas() else None for u, c in zip(uniques, resolved, strict=True)],
                         dtype=object)[codes]
     has_supplier = np.array([x is not None for x in supplier], dtype=bool)
     if has_supplier.any():
