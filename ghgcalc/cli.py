@@ -41,6 +41,17 @@ def _denoms(items: Sequence[str] | None) -> dict[str, str]:
     return out
 
 
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
 def _example_dir() -> Path:
     return Path(str(resources.files("ghgcalc"))) / "data" / "examples" / "kuaishou-2022"
 
@@ -277,7 +288,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from .explanation import explain
 
     ex = explain(args.activity, args.reported, profile=args.profile, year=args.year, region=args.region,
-                 denominators=_denoms(args.denominator), max_candidates=max(1, args.candidates))
+                 denominators=_denoms(args.denominator), max_candidates=max(1, args.candidates), max_search=args.max_search)
     if args.write_profile:
         text = ex.best_profile_toml()
         if text is None:
@@ -476,6 +487,9 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--denominator", action="append", metavar="NAME=N")
     x.add_argument("--format", choices=["table", "json"], default="table")
     x.add_argument("--candidates", type=int, default=6, help="candidates listed per figure (default 6)")
+    x.add_argument("--max-search", type=_positive_int, default=200, metavar="N",
+                   help="keep at most N partial methods while combining figures into whole methods (default 200); "
+                        "when the cap cuts the search, the output says so (a note per figure, 'notes' in JSON)")
     x.add_argument("--write-profile", metavar="FILE.toml", help="write the best whole method as a profile")
     x.set_defaults(func=cmd_explain)
 
