@@ -170,7 +170,7 @@ def _rename_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[RowIssue]]:
     out = df.rename(columns=mapping) if not dups else df
     # a KPI table as reports print it, one column per year ("Indicator, Unit, 2022, 2023"):
     # say so, rather than only that the quantity column is missing
-    year_cols = [n for n in names if canon_of.get(n) is None and _YEAR.match(unicodedata.normalize("NFKC", n).translate(_CN_DIGITS))]
+    year_cols = [n for n in names if canon_of.get(n) is None and _year_pattern().match(unicodedata.normalize("NFKC", n).translate(_CN_DIGITS))]
     for req in REQUIRED_COLUMNS:
         if req not in taken:
             hint = (f"an activity table needs the columns carrier, quantity, unit (looked for a header in the first "
@@ -767,9 +767,15 @@ def _label_region(label: str, carrier: str = "electricity") -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-#: a period starts with its year, optionally after a fiscal-year prefix ("FY2019/20", "財年2020"):
-#: "2019/20" and "FY2019/20" are both data year 2019, the year the period starts in
-_YEAR = re.compile(r"^\s*(?:FY|F\.Y\.|財政年度|财政年度|財年|财年)?\s*(\d{4})", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _year_pattern() -> re.Pattern[str]:
+    """A period starts with its year, optionally after a fiscal-year word (``period.fiscal_prefixes``
+    in columns.yaml: "FY2019/20", "財年2020"): "2019/20" and "FY2019/20" are both data year 2019,
+    the year the period starts in."""
+    words = "|".join(re.escape(str(w)) for w in column_words()["period"]["fiscal_prefixes"])
+    return re.compile(rf"^\s*(?:{words})?\s*(\d{{4}})", re.IGNORECASE)
+
+
 #: year digits as Hong Kong reports print them in Chinese column heads ("二零二零年" = 2020)
 _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 _MONTHS = {m: i for i, ms in enumerate((("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
@@ -827,7 +833,7 @@ def _parse_years(col: pd.Series | None, default: int, n: int, index: pd.Index, i
             elif not s.strip():
                 parsed[j] = np.nan
             else:
-                m = _YEAR.match(s.translate(_CN_DIGITS))
+                m = _year_pattern().match(s.translate(_CN_DIGITS))
                 worded = None if m else _year_in_words(s)
                 parsed[j] = float(m.group(1)) if m else float(worded) if worded is not None else -1.0
         years = parsed[codes]
