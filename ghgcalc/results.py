@@ -165,9 +165,11 @@ def _group_key(label: Any) -> str:
     return str(label)
 
 
-_EMISSION_METRICS = ("scope1", "scope2", "scope2_market", "scope1_2", "scope1_2_market", "scope1_co2", "scope1_ch4", "scope1_n2o",
-                     "energy_total", "energy_direct", "energy_indirect",
-                     "energy_total_tce", "energy_direct_tce", "energy_indirect_tce")
+@lru_cache(maxsize=1)
+def _emission_metrics() -> tuple[str, ...]:
+    """The emission and energy metrics a result lists, in order (``metric_sums`` in metrics.yaml
+    without those marked ``listed: false``)."""
+    return tuple(m for m, spec in metric_definitions()["metric_sums"].items() if spec.get("listed", True))
 
 
 def metric_unit(metric: str) -> str:
@@ -480,7 +482,7 @@ class Result:
         cats = {(self._res[k].category, self._key_carrier[k]) for k in present}
         out: list[str] = []
         if any(c in ("energy", "direct") for c, _ in cats):
-            for m in _EMISSION_METRICS:
+            for m in _emission_metrics():
                 if m.endswith("_market") and self.method.profile.market_based is None:
                     continue  # market-based Scope 2 only when the profile has a [market_based] section
                 if m.endswith("_tce"):

@@ -54,3 +54,17 @@ def test_metric_sums_are_metrics() -> None:
         assert spec["column"] in OUTPUT_COLUMNS
         assert set(spec["category"]) <= {"energy", "direct", "resource"}
         assert set(spec.get("scope") or ()) <= {1, 2}
+
+
+def test_listed_metrics_keep_their_order() -> None:
+    from ghgcalc import calculate
+    from ghgcalc.carriers import metric_definitions
+
+    sums = metric_definitions()["metric_sums"]
+    listed = [m for m, spec in sums.items() if spec.get("listed", True)]
+    assert listed == ["scope1", "scope2", "scope2_market", "scope1_2", "scope1_2_market", "scope1_co2", "scope1_ch4", "scope1_n2o",
+                      "energy_total", "energy_direct", "energy_indirect", "energy_total_tce", "energy_direct_tce",
+                      "energy_indirect_tce"]
+    r = calculate([{"carrier": "diesel", "quantity": 10, "unit": "t", "period": 2022}], "kuaishou-2022")
+    assert [m for m in r.base_metrics() if m in sums] == [m for m in listed if m in r.base_metrics()]
+    assert "co2e_energy" not in r.base_metrics()
