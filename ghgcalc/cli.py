@@ -41,6 +41,28 @@ def _denoms(items: Sequence[str] | None) -> dict[str, str]:
     return out
 
 
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+def _confidence(text: str) -> float:
+    """An argparse type: a confidence level strictly between 0 and 1 (``--confidence 0.9``)."""
+    try:
+        c = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, e.g. 0.9, got {text!r}") from None
+    if not 0 < c < 1:   # NaN fails too
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (exclusive), e.g. 0.9 for a 90 % interval, got {text!r}")
+    return c
+
+
 def _example_dir() -> Path:
     return Path(str(resources.files("ghgcalc"))) / "data" / "examples" / "kuaishou-2022"
 
@@ -166,7 +188,8 @@ def _with_uncertainty(result: Any, args: argparse.Namespace, text: str) -> str:
     """The ``calc`` output with the ``--uncertainty`` section added (JSON key or table lines)."""
     if not getattr(args, "uncertainty", None):
         return text
-    unc = _uncertainty_section(result, args.uncertainty, args.seed, args.draws, args.activity_uncertainty or [])
+    unc = _uncertainty_section(result, args.uncertainty, args.seed, args.draws, args.activity_uncertainty or [],
+                               confidence=args.confidence)
     if args.format == "json":
         from .reports.reporting import dumps
 
@@ -176,7 +199,8 @@ def _with_uncertainty(result: Any, args: argparse.Namespace, text: str) -> str:
     return text + "\n\n" + _uncertainty_text(unc)
 
 
-def _uncertainty_section(result: Any, method: str, seed: int, draws: int, activity_items: Sequence[str]) -> dict[str, Any]:
+def _uncertainty_section(result: Any, method: str, seed: int, draws: int, activity_items: Sequence[str],
+                         confidence: float = 0.95) -> dict[str, Any]:
     """``calc --uncertainty``: the interval of every emission and energy total (JSON section)."""
     from .core.uncertainty import uncertainty
 
@@ -193,7 +217,7 @@ def _uncertainty_section(result: Any, method: str, seed: int, draws: int, activi
     for m in result.base_metrics():
         try:
             u = uncertainty(result, m, method, n=draws, seed=seed,  # type: ignore[arg-type]
-                            activity_uncertainty=activity)
+                            activity_uncertainty=activity, confidence=confidence)
         except GhgcalcError:
             continue  # a metric not computed for every row (tce without coefficients) has no interval
         d = u.to_dict()
@@ -201,7 +225,7 @@ def _uncertainty_section(result: Any, method: str, seed: int, draws: int, activi
         metrics[m] = {k: d[k] for k in ("value", "lower", "upper", "mean", "rel_minus", "rel_plus", "unit", "exact_factors",
                                         "contributions")}
     return {"method": method, "n": draws if method == "approach2" else None, "seed": seed if method == "approach2" else None,
-            "confidence": 0.95,
+            "confidence": confidence,
             "activity_uncertainty": activity or "none given: activity data exact",
             "exact_factors": list(exact), "metrics": metrics}
 
@@ -212,7 +236,7 @@ def _uncertainty_text(unc: dict[str, Any]) -> str:
     act = unc["activity_uncertainty"]
     act_text = ("activity data exact" if isinstance(act, str)
                 else "activity " + ", ".join(f"{k} ±{v * 100:g} %" for k, v in act.items()))
-    lines = [f"uncertainty, 95 % interval, {how}; {act_text}:"]
+    lines = [f"uncertainty, {unc['confidence'] * 100:g} % interval, {how}; {act_text}:"]
     for m in ("scope1", "scope2", "scope2_market", "scope1_2", "scope1_2_market"):
         e = unc["metrics"].get(m)
         if e is None:
@@ -277,7 +301,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from .analysis.explanation import explain
 
     ex = explain(args.activity, args.reported, profile=args.profile, year=args.year, region=args.region,
-                 denominators=_denoms(args.denominator), max_candidates=max(1, args.candidates))
+                 denominators=_denoms(args.denominator), max_candidates=max(1, args.candidates), max_search=args.max_search)
     if args.write_profile:
         text = ex.best_profile_toml()
         if text is None:
@@ -452,7 +476,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("-o", "--output", help="write to this file")
     c.add_argument("--on-error", choices=["raise", "collect"], default="raise", help=_COLLECT_HELP)
     c.add_argument("--uncertainty", choices=["approach1", "approach2"],
-                   help="95 %% interval of each total from the factors' ranges (IPCC 2006 Vol. 1 Ch. 3)")
+                   help="interval of each total (95 %% unless --confidence) from the factors' ranges (IPCC 2006 Vol. 1 Ch. 3)")
+    c.add_argument("--confidence", type=_confidence, default=0.95, metavar="C",
+                   help="width of the --uncertainty interval, 0 < C < 1 (default 0.95: the 2.5th to 97.5th percentile; "
+                        "0.9: the 5th to 95th)")
     c.add_argument("--seed", type=int, default=0, help="seed of the Monte Carlo draws (approach2)")
     c.add_argument("--draws", type=int, default=10_000, help="number of Monte Carlo draws (approach2)")
     c.add_argument("--activity-uncertainty", action="append", metavar="CARRIER=U",
@@ -480,6 +507,9 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--denominator", action="append", metavar="NAME=N")
     x.add_argument("--format", choices=["table", "json"], default="table")
     x.add_argument("--candidates", type=int, default=6, help="candidates listed per figure (default 6)")
+    x.add_argument("--max-search", type=_positive_int, default=200, metavar="N",
+                   help="keep at most N partial methods while combining figures into whole methods (default 200); "
+                        "when the cap cuts the search, the output says so (a note per figure, 'notes' in JSON)")
     x.add_argument("--write-profile", metavar="FILE.toml", help="write the best whole method as a profile")
     x.set_defaults(func=cmd_explain)
 

@@ -361,3 +361,29 @@ def test_a_regional_factor_on_data_without_regions_is_flagged_and_methods_are_no
     assert ex.methods and "cn-mee-nbs-grid-sichuan-2023" in ex.methods[0].factor_ids
     assert any(n.startswith("region assumed:") and "CN-SC" in n for n in ex.methods[0].notes)
     assert len(ex.methods) == 1, [m.factor_ids for m in ex.methods]
+
+
+def test_search_cap_is_a_parameter_and_truncation_is_reported(seed: Explanation, example_dir: Path) -> None:
+    assert not seed.truncated and not seed.notes            # the default cap (200) does not cut the seed case
+    assert all(not f.notes for f in seed.figures)
+    ex = explain(example_dir / "activity.csv", example_dir / "reported.yaml", max_search=1)
+    assert ex.truncated
+    assert any("search truncated" in n and "max_search = 1" in n for n in ex.notes)
+    searched = [f for f in ex.figures if f.searched]
+    assert searched and all(any("search truncated" in n for n in f.notes) for f in searched)
+    assert all("search truncated" in d["notes"][0] for d in ex.to_list() if "notes" in d)
+    assert "note: search truncated" in ex.to_text()
+    with pytest.raises(GhgcalcError, match="max_search"):
+        explain(example_dir / "activity.csv", example_dir / "reported.yaml", max_search=0)
+
+
+def test_cli_explain_max_search(example_dir: Path) -> None:
+    exe = [sys.executable, "-m", "ghgcalc.cli", "explain", str(example_dir / "activity.csv"), str(example_dir / "reported.yaml")]
+    out = subprocess.run([*exe, "--format", "json", "--max-search", "1"], capture_output=True, text=True, check=False)
+    assert out.returncode in (0, 1), out.stderr
+    data = json.loads(out.stdout)
+    assert any("search truncated" in n for d in data for n in d.get("notes", []))
+    out = subprocess.run([*exe, "--max-search", "0"], capture_output=True, text=True, check=False)
+    assert out.returncode == 2 and "--max-search" in out.stderr and "Traceback" not in out.stderr
+    out = subprocess.run([sys.executable, "-m", "ghgcalc.cli", "explain", "--help"], capture_output=True, text=True, check=False)
+    assert "--max-search" in out.stdout

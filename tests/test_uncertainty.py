@@ -369,3 +369,26 @@ def test_cli_uncertainty_streamed_and_formats(example_dir: Path, tmp_path: Path,
     # the per-row csv has no place for it: said, not dropped
     assert main(["calc", act, "--profile", "kuaishou-2022", "--uncertainty", "approach1", "--format", "csv"]) == 2
     assert "--uncertainty adds a section to --format table or json" in capsys.readouterr().err
+
+
+def test_cli_confidence_option(example_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    act = str(example_dir / "activity.csv")
+    base = ["calc", act, "--profile", "kuaishou-2022", "--uncertainty", "approach1", "--format", "json"]
+    assert main(base) == 0
+    u95 = json.loads(capsys.readouterr().out)["uncertainty"]
+    assert u95["confidence"] == 0.95
+    assert main([*base, "--confidence", "0.9"]) == 0
+    u90 = json.loads(capsys.readouterr().out)["uncertainty"]
+    assert u90["confidence"] == 0.9
+    a, b = u90["metrics"]["scope1"], u95["metrics"]["scope1"]
+    assert a["value"] == b["value"] and b["lower"] < a["lower"] < a["value"] < a["upper"] < b["upper"]
+    assert main(["calc", act, "--profile", "kuaishou-2022", "--uncertainty", "approach1", "--confidence", "0.9"]) == 0
+    assert "uncertainty, 90 % interval, IPCC 2006 Approach 1" in capsys.readouterr().out
+    for bad in ("0", "1", "1.5", "-0.1", "nan", "ninety"):
+        with pytest.raises(SystemExit) as exc:
+            main([*base, "--confidence", bad])
+        assert exc.value.code == 2
+        assert "--confidence" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["calc", "--help"])
+    assert "--confidence" in capsys.readouterr().out

@@ -56,10 +56,13 @@ from .reconciliation import (
     reconcile,
 )
 
-__all__ = ["Candidate", "ExplainedFigure", "Explanation", "MethodCandidate", "explain"]
+__all__ = ["MAX_SEARCH", "Candidate", "ExplainedFigure", "Explanation", "MethodCandidate", "explain"]
 
 #: how many candidates each figure lists (reproducing ones first, then the nearest others)
 MAX_CANDIDATES = 6
+#: at most this many partial methods (choices that reproduce the figures combined so far) are
+#: kept while figures are combined into whole methods; past it the search is cut and says so
+MAX_SEARCH = 200
 #: above this many combinations the search switches from outer sums to meet-in-the-middle
 _DIRECT_LIMIT = 200_000
 #: at most this many reproducing combinations are kept per figure and global setting
@@ -284,6 +287,8 @@ class ExplainedFigure:
     searched: bool = True
     reason: str = ""
     needed: str | None = None
+    #: what the search says about this figure (e.g. that it was cut at ``max_search``)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def reproduced(self) -> bool:
@@ -301,6 +306,8 @@ class ExplainedFigure:
             d["needed"] = self.needed
         if self.reason:
             d["reason"] = self.reason
+        if self.notes:
+            d["notes"] = list(self.notes)
         return d
 
 
@@ -328,6 +335,9 @@ class Explanation:
     figures: list[ExplainedFigure]
     methods: list[MethodCandidate]
     reporting_year: int | None
+    #: the search was cut at ``max_search`` partial methods: a method combining more figures may exist
+    truncated: bool = False
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -341,7 +351,7 @@ class Explanation:
     def to_text(self) -> str:
         """A plain-text report: the best methods, then each figure with its candidates."""
         mark = {"reproduced": "✓", "consistent": "~", "differs": "✗", "not_recomputed": "-"}
-        out: list[str] = []
+        out: list[str] = [f"note: {n}" for n in self.notes]
         if self.methods:
             out.append("Whole methods, best first (each reproduces the figures listed):")
             for i, meth in enumerate(self.methods):
@@ -363,6 +373,7 @@ class Explanation:
                 out.extend(f"        {n}" for n in c.notes)
             if f.needed:
                 out.append(f"    needed: {f.needed}")
+            out.extend(f"    note: {n}" for n in f.notes)
         n_ok = sum(1 for f in self.figures if f.searched and f.reproduced)
         n_s = sum(1 for f in self.figures if f.searched)
         out.append(f"\n{n_ok} of {n_s} factor-dependent figures reproduced by at least one candidate")
@@ -496,6 +507,7 @@ def explain(
     denominators: Mapping[str, Any] | None = None,
     library: FactorLibrary | None = None,
     max_candidates: int = MAX_CANDIDATES,
+    max_search: int = MAX_SEARCH,
 ) -> Explanation:
     """Find the factor choices that reproduce each reported figure.
 
@@ -516,6 +528,12 @@ def explain(
         Extra intensity denominators (win over the YAML's).
     library : FactorLibrary, optional
         The factors to search (default: every shipped factor).
+    max_candidates : int
+        Candidates listed per figure.
+    max_search : int
+        At most this many partial methods are kept while the figures are combined into whole
+        methods (default :data:`MAX_SEARCH`, 200). When the cap cuts the search, the
+        Explanation says so (``truncated``, ``notes``, and a note on each searched figure).
 
     Returns
     -------
@@ -523,6 +541,8 @@ def explain(
         ``figures`` (one :class:`ExplainedFigure` per reported figure, candidates best
         first), ``methods`` (whole methods, best first), ``ok``.
     """
+    if max_search < 1:
+        raise GhgcalcError(f"max_search must be at least 1, got {max_search!r}")
     lib = library or default_library()
     rep = load_reported(reported)
     yr = year or rep.reporting_year
@@ -540,7 +560,7 @@ def explain(
     searcher = _Search(lib, table, yr, region or "CN", dens)
     if isinstance(activities, (str, Path)) or type(activities).__name__ == "DataFrame":
         searcher.source = activities   # re-readable (a stream is read once: its rows keep the default region)
-    return searcher.run(rep, profile, max_candidates)
+    return searcher.run(rep, profile, max_candidates, max_search)
 
 
 class _Search:
@@ -913,12 +933,13 @@ class _Search:
         return out
 
     # -- the whole run ---------------------------------------------------------------------
-    def run(self, rep: ReportedFigures, profile: Any, max_candidates: int) -> Explanation:
+    def run(self, rep: ReportedFigures, profile: Any, max_candidates: int, max_search: int = MAX_SEARCH) -> Explanation:
         figs: list[_Figure | str] = [self.figure(f) for f in rep.reported]
         searchable = [i for i, f in enumerate(figs) if isinstance(f, _Figure)]
         found: list[tuple[tuple[Any, ...], int, dict[int, set[int]], list[int]]] = []
         per_fig: dict[tuple[int, int], tuple[list[int], list[dict[int, set[int]]], bool]] = {}
         settings = self.settings()
+        truncated = False
         for si, st in enumerate(settings):
             sols: dict[int, list[dict[int, set[int]]]] = {}
             for i in searchable:
@@ -931,7 +952,9 @@ class _Search:
                 per_fig[(si, i)] = got
             if st.gwp_set is not None and not self._uses_nonco2(sols) and not (self.direct_gases - {"CO2", "CO2e"}):
                 continue  # the set makes no difference: the setting without one covers it
-            for doms, explained in _intersect(sols):
+            partials, cut = _intersect(sols, max_search)
+            truncated |= cut
+            for doms, explained in partials:
                 n_exact = sum(1 for i in explained if per_fig[(si, i)][2])
                 found.append((self._score(doms, explained, st, n_exact), si, doms, explained))
         found.sort(key=lambda m: m[0])
@@ -1015,7 +1038,14 @@ class _Search:
                 ef.reason = self._why_no_candidate(fg)
             if profile is not None:
                 self._profile_candidate(fg, ef, profile, rep)
-        return Explanation(figures=figures, methods=methods, reporting_year=self.year)
+        cut_notes: list[str] = []
+        if truncated:
+            note = (f"search truncated: more than max_search = {max_search} partial methods while combining the figures; "
+                    f"a whole method explaining more figures may exist (raise max_search, --max-search)")
+            cut_notes.append(note)
+            for i in searchable:
+                figures[i].notes.append(note)
+        return Explanation(figures=figures, methods=methods, reporting_year=self.year, truncated=truncated, notes=cut_notes)
 
     def _why_no_candidate(self, fg: _Figure) -> str:
         """Why nothing was even tried for a figure: the carriers of its rows that no shipped
@@ -1414,13 +1444,16 @@ def _combine(values: Sequence[Sequence[Fraction]], lo: Fraction, hi: Fraction) -
     return hits
 
 
-def _intersect(sols: Mapping[int, list[dict[int, set[int]]]]) -> list[tuple[dict[int, set[int]], list[int]]]:
-    """Whole methods: option domains per variable that satisfy as many figures as possible.
+def _intersect(sols: Mapping[int, list[dict[int, set[int]]]], cap: int = MAX_SEARCH
+               ) -> tuple[list[tuple[dict[int, set[int]], list[int]]], bool]:
+    """Whole methods: option domains per variable that satisfy as many figures as possible,
+    and whether the search was cut (more than ``cap`` partial methods at some figure).
 
     Figures are taken with the fewest solutions first; a figure that no partial method can
     satisfy is left unexplained (the methods that explain the others are kept)."""
     order = sorted((i for i in sols if sols[i]), key=lambda i: len(sols[i]))
     partials: list[tuple[dict[int, set[int]], list[int]]] = [({}, [])]
+    cut = False
     for i in order:
         nxt: list[tuple[dict[int, set[int]], list[int]]] = []
         for doms, expl in partials:
@@ -1435,14 +1468,15 @@ def _intersect(sols: Mapping[int, list[dict[int, set[int]]]]) -> list[tuple[dict
                         break
                     new[vi] = inter
                 if ok:
-                    nxt.append((new, [*expl, i]))
-                    if len(nxt) >= 200:
+                    if len(nxt) >= cap:
+                        cut = True
                         break
-            if len(nxt) >= 200:
+                    nxt.append((new, [*expl, i]))
+            if cut and len(nxt) >= cap:
                 break
         if nxt:
             partials = _dedupe(nxt)
-    return [p for p in partials if p[1]]
+    return [p for p in partials if p[1]], cut
 
 
 def _dedupe(parts: list[tuple[dict[int, set[int]], list[int]]]) -> list[tuple[dict[int, set[int]], list[int]]]:

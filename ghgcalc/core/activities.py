@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..errors import InputError, RowIssue
 from ..printed import GROUPED_NUMBER, SEPARATORS, exact, plain
-from .carriers import carrier_aliases, carriers, label_qualifiers, normalize_key
+from .carriers import billing_units, carrier_aliases, carriers, column_words, label_qualifiers, normalize_key
 from .profiles import Profile
 from .units import dims_of, gas_of, parse_unit, restated_unit
 
@@ -33,17 +33,10 @@ __all__ = ["MERGE_COLUMN", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTabl
 REQUIRED_COLUMNS = ("carrier", "quantity", "unit")
 OPTIONAL_COLUMNS = ("facility", "period", "region", "scope", "instrument")
 
-#: header spellings accepted for the standard columns (folded with normalize_key)
-_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "carrier": ("carrier", "energy", "energytype", "fuel", "type", "indicator", "item", "能源", "能源類型", "能源类型", "能源種類", "能源种类", "類別", "类别", "項目", "项目", "指標", "指标"),
-    "quantity": ("quantity", "amount", "value", "consumption", "數量", "数量", "用量", "消耗量", "數值", "数值"),
-    "unit": ("unit", "units", "單位", "单位"),
-    "facility": ("facility", "site", "設施", "设施", "廠區", "厂区", "地點", "地点"),
-    "period": ("period", "year", "date", "month", "年份", "年度", "期間", "期间", "月份"),
-    "region": ("region", "province", "grid", "地區", "地区", "省份"),
-    "scope": ("scope", "範圍", "范围"),
-    "instrument": ("instrument", "contractualinstrument"),
-}
+def _column_aliases() -> dict[str, list[str]]:
+    """Header spellings accepted for the standard columns (``headers`` in ghgcalc/data/columns.yaml)."""
+    aliases: dict[str, list[str]] = column_words()["headers"]
+    return aliases
 
 
 @dataclass
@@ -104,7 +97,20 @@ def _fold(s: str) -> str:
     return normalize_key(s)
 
 
-_ALIAS_LOOKUP: dict[str, str] = {_fold(a): canon for canon, aliases in _COLUMN_ALIASES.items() for a in aliases}
+@lru_cache(maxsize=1)
+def _scope_words() -> tuple[str, dict[str, int]]:
+    """The ``scope`` column's words (``scope`` in ghgcalc/data/columns.yaml): the pattern of a
+    leading "Scope"/"範圍" word, and what is left -> the scope ("1", "一" -> 1)."""
+    spec = column_words()["scope"]
+    prefix = "^(" + "|".join(re.escape(str(w).lower()) for w in spec["prefixes"]) + r")\s*"
+    return prefix, {str(k): int(v) for k, v in spec["values"].items()}
+
+
+@lru_cache(maxsize=1)
+def _alias_lookup() -> dict[str, str]:
+    return {_fold(str(a)): canon for canon, aliases in _column_aliases().items() for a in aliases}
+
+
 _HEADER_PARTS = re.compile(r"[()\[\]{}<>/|:;,、]+")
 
 
@@ -117,13 +123,13 @@ def canonical_column(name: Any) -> str | None:
     if name is None or (isinstance(name, float) and name != name):
         return None
     text = unicodedata.normalize("NFKC", str(name)).strip().strip(":*").strip()
-    canon = _ALIAS_LOOKUP.get(_fold(text))
+    canon = _alias_lookup().get(_fold(text))
     if canon:
         return canon
     parts = [p for p in _HEADER_PARTS.split(text) if p.strip()]
     if len(parts) < 2:
         return None
-    found = {_ALIAS_LOOKUP.get(_fold(p)) for p in parts} - {None}
+    found = {_alias_lookup().get(_fold(p)) for p in parts} - {None}
     return found.pop() if len(found) == 1 else None
 
 
@@ -152,7 +158,7 @@ def _rename_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[RowIssue]]:
     # exact canonical names win over aliases
     for c in df.columns:
         k = _fold(str(c))
-        if k in _COLUMN_ALIASES and k not in taken:
+        if k in _column_aliases() and k not in taken:
             mapping[c] = k
             taken.add(k)
     for c in df.columns:
@@ -165,7 +171,7 @@ def _rename_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[RowIssue]]:
     out = df.rename(columns=mapping) if not dups else df
     # a KPI table as reports print it, one column per year ("Indicator, Unit, 2022, 2023"):
     # say so, rather than only that the quantity column is missing
-    year_cols = [n for n in names if canon_of.get(n) is None and _YEAR.match(unicodedata.normalize("NFKC", n).translate(_CN_DIGITS))]
+    year_cols = [n for n in names if canon_of.get(n) is None and _year_pattern().match(unicodedata.normalize("NFKC", n).translate(_CN_DIGITS))]
     for req in REQUIRED_COLUMNS:
         if req not in taken:
             hint = (f"an activity table needs the columns carrier, quantity, unit (looked for a header in the first "
@@ -723,15 +729,16 @@ def _row_label(label: Any) -> int | None:
         return None
 
 
-@lru_cache(maxsize=1)
-def _supplier_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(region code, pattern of its names) for the Hong Kong power companies' supply areas
-    (HK-CLP, HK-HKE in ``regions.yaml``): the company names only, not the district names
-    (``districts`` there: a label "Kowloon office" names a place)."""
-    from .regions import region_names
+@lru_cache(maxsize=8)
+def _supplier_patterns(carrier: str = "electricity") -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(region code, pattern of its names) for the supply areas a label of ``carrier`` can
+    name by its supplier (``supplier_areas`` in ``regions.yaml``: the Hong Kong power companies,
+    HK-CLP and HK-HKE): the company names only, not the district names (``districts`` there: a
+    label "Kowloon office" names a place)."""
+    from .regions import region_names, supplier_areas
 
     out = []
-    for code in ("HK-CLP", "HK-HKE"):
+    for code in supplier_areas().get(carrier, ()):
         names = [a for a in region_names(code) if "(" not in a and "（" not in a]
         parts = []
         for a in sorted(names, key=len, reverse=True):
@@ -741,16 +748,23 @@ def _supplier_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(out)
 
 
-def _label_region(label: str) -> str | None:
-    """The supply area of the Hong Kong power company a carrier label names, else None."""
+def _label_region(label: str, carrier: str = "electricity") -> str | None:
+    """The supply area of the supplier a carrier label names (an electricity label naming a Hong
+    Kong power company), else None."""
     text = unicodedata.normalize("NFKC", label)
-    found = {code for code, pat in _supplier_patterns() if pat.search(text)}
+    found = {code for code, pat in _supplier_patterns(carrier) if pat.search(text)}
     return found.pop() if len(found) == 1 else None
 
 
-#: a period starts with its year, optionally after a fiscal-year prefix ("FY2019/20", "財年2020"):
-#: "2019/20" and "FY2019/20" are both data year 2019, the year the period starts in
-_YEAR = re.compile(r"^\s*(?:FY|F\.Y\.|財政年度|财政年度|財年|财年)?\s*(\d{4})", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _year_pattern() -> re.Pattern[str]:
+    """A period starts with its year, optionally after a fiscal-year word (``period.fiscal_prefixes``
+    in columns.yaml: "FY2019/20", "財年2020"): "2019/20" and "FY2019/20" are both data year 2019,
+    the year the period starts in."""
+    words = "|".join(re.escape(str(w)) for w in column_words()["period"]["fiscal_prefixes"])
+    return re.compile(rf"^\s*(?:{words})?\s*(\d{{4}})", re.IGNORECASE)
+
+
 #: year digits as Hong Kong reports print them in Chinese column heads ("二零二零年" = 2020)
 _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 _MONTHS = {m: i for i, ms in enumerate((("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
@@ -808,7 +822,7 @@ def _parse_years(col: pd.Series | None, default: int, n: int, index: pd.Index, i
             elif not s.strip():
                 parsed[j] = np.nan
             else:
-                m = _YEAR.match(s.translate(_CN_DIGITS))
+                m = _year_pattern().match(s.translate(_CN_DIGITS))
                 worded = None if m else _year_in_words(s)
                 parsed[j] = float(m.group(1)) if m else float(worded) if worded is not None else -1.0
         years = parsed[codes]
@@ -828,10 +842,9 @@ _MIN_UNIT_SCALE, _MAX_UNIT_SCALE = Fraction(1, 10**15), Fraction(10**15)
 _BRACKETED = re.compile(r"^(.*?)\s*[（(\[【](.*?)[)）\]】]\s*$")
 _LABEL_SPLIT = re.compile(r"[()（）\[\]【】/|｜、:：;；]+")
 _CJK_RUNS = re.compile(r"[\u3400-\u9fff]+|[^\u3400-\u9fff]+")
-#: a unit that is 度 with at most a counting prefix (度, 萬度, 千度), and the carriers for which
-#: 度 does not mean kWh (Hong Kong Towngas bills; HKEX ESG guide Appendix 2: 1 unit = 48 MJ)
+#: a unit that is 度 with at most a counting prefix (度, 萬度, 千度); the carriers for which 度
+#: does not mean kWh are those with a ``billing_unit`` in carriers.yaml (Hong Kong Towngas)
 _KWH_DU = re.compile(r"^\s*(?:萬|万|千|百萬|百万)?\s*度\s*$")
-_DU_AMBIGUOUS = frozenset({"towngas"})
 #: a dash with space on both sides separates a category from a carrier ("Direct energy - Petrol");
 #: a dash inside a word ("coke-oven gas") does not
 _SPACED_DASH = re.compile(r"\s+[-\u2013\u2014]\s+")
@@ -1162,44 +1175,68 @@ def _provable_totals(total: np.ndarray, total_col: np.ndarray, carrier_ids: np.n
     return out
 
 
-def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 0) -> ActivityTable:
-    """Read and validate an activity table against a profile.
+@dataclass
+class _Carriers:
+    """The carrier column, resolved once per distinct spelling (``codes`` into ``uniques``)."""
 
-    Every problem is collected as a :class:`~ghgcalc.errors.RowIssue` (row, column, value,
-    reason); nothing is dropped silently. Rows with an issue are kept in ``frame`` with
-    ``_bad`` set, so callers can decide to raise or to collect.
-    """
+    codes: np.ndarray
+    uniques: list[Any]
+    #: per distinct spelling: the carrier id, ``?label`` when unknown, None when empty
+    resolved: list[str | None]
+    #: per row: the carrier id (``?label`` when unknown, until a direct emission entry is accepted)
+    ids: np.ndarray
+    #: per row: the gas a fugitive label names ("R-410A top-up"), else None
+    label_gas: np.ndarray
+    empty: np.ndarray
+    unknown: np.ndarray
+
+
+@dataclass
+class _Units:
+    """The unit column after the carrier gave its meaning, parsed once per distinct spelling."""
+
+    col: pd.Series
+    codes: np.ndarray
+    #: per distinct spelling: the unit as the core reads it ("" when bad), and whether it parsed
+    text: np.ndarray
+    ok: np.ndarray
+
+
+def _read_table(source: Any, sheet: str | int | None) -> tuple[pd.DataFrame, dict[str, Any], list[RowIssue], ActivityTable | None]:
+    """Stage 1: read the source (format, encoding, header row), map the headers to the standard
+    columns and drop blank rows. Returns the frame, how it was read (``blank_rows`` included) and
+    the issues so far; or, when there is nothing to validate, the finished (empty) table."""
     raw = read_raw(source, sheet=sheet)
     df = raw.frame
     meta: dict[str, Any] = {"source": raw.source, "encoding": raw.encoding, "format": raw.format, "delimiter": raw.delimiter,
                             "header_row": raw.header_row, "sheet": raw.sheet, "merged_cells_filled": raw.merged_cells_filled}
-    issues: list[RowIssue] = []
-    df, col_issues = _rename_columns(df)
-    issues.extend(col_issues)
-    if col_issues:
-        return ActivityTable(frame=df.iloc[0:0], issues=issues, n_input_rows=len(df), **meta)
+    df, issues = _rename_columns(df)
+    if issues:
+        return df, meta, issues, ActivityTable(frame=df.iloc[0:0], issues=issues, n_input_rows=len(df), **meta)
     if not isinstance(df.index, pd.RangeIndex) or df.index.start != 0 or df.index.step != 1:
         df = df.reset_index(drop=True)
     blank = _blank_rows(df)
-    blank_rows = np.flatnonzero(blank).tolist() if blank is not None else []
-    if blank is not None and blank_rows:
+    meta["blank_rows"] = np.flatnonzero(blank).tolist() if blank is not None else []
+    if blank is not None and meta["blank_rows"]:
         df = df[~blank]
-    n_input = len(df)
-    if n_input == 0:
+    if len(df) == 0:
         issues.append(RowIssue(row=None, column=None, value=raw.source, reason="the activity table has no rows"))
-        return ActivityTable(frame=df, issues=issues, n_input_rows=0, blank_rows=blank_rows, **meta)
-    n = len(df)
-    bad = np.zeros(n, dtype=bool)
+        return df, meta, issues, ActivityTable(frame=df, issues=issues, n_input_rows=0, **meta)
+    return df, meta, issues, None
 
-    # carriers: resolve each distinct spelling once
-    carrier_col = df["carrier"]
-    codes, uniques = _factorize(carrier_col)
+
+def _carrier_column(col: pd.Series, profile: Profile) -> _Carriers:
+    """Stage 2: each distinct carrier spelling resolved once (an alias, a profile carrier, a label
+    with category words or a fugitive gas); an unknown one is kept as ``?label`` for
+    :func:`_check_carriers`, which needs the unit and scope to judge it."""
+    codes, uniques = _factorize(col)
     aliases = carrier_aliases()
     profile_carriers = {normalize_key(k): k for k in profile.carriers}
-    resolved: list[str | None] = []
+
     def lookup(key: str) -> str | None:
         return aliases.get(key) or profile_carriers.get(key)
 
+    resolved: list[str | None] = []
     label_gases: list[str | None] = []
     for u in uniques:
         k = normalize_key(str(u))
@@ -1210,19 +1247,26 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
             cid = fug[0]
         label_gases.append(fug[1] if fug is not None else None)
         resolved.append(cid or (None if not k else f"?{u}"))
-    resolved_arr = np.array(resolved, dtype=object)
-    carrier_ids = resolved_arr[codes]
     u_empty = np.array([c is None for c in resolved], dtype=bool)
     u_unknown = np.array([isinstance(c, str) and c.startswith("?") for c in resolved], dtype=bool)
+    return _Carriers(codes=codes, uniques=uniques, resolved=resolved, ids=np.array(resolved, dtype=object)[codes],
+                     label_gas=np.array(label_gases, dtype=object)[codes], empty=u_empty[codes], unknown=u_unknown[codes])
 
-    # quantities
-    q, qtext, qbad = _parse_quantities(df["quantity"], issues, comma_ambiguous=raw.delimiter == ";")
-    bad |= qbad
 
-    # units: a carrier may give a unit its meaning (Towngas "units", a refrigerant label's gas)
-    unit_col, ubad = _carrier_units(carrier_ids, np.array(label_gases, dtype=object)[codes], df["unit"], df.index, issues)
-    bad |= ubad
-    # units: parse each distinct spelling once
+def _quantity_column(col: pd.Series, delimiter: str | None) -> tuple[np.ndarray, pd.Series | None, np.ndarray, list[RowIssue]]:
+    """Stage 3: float64 quantities, their printed text, the bad rows and their issues (a decimal
+    comma is ambiguous in a ``;``-separated file)."""
+    issues: list[RowIssue] = []
+    q, qtext, bad = _parse_quantities(col, issues, comma_ambiguous=delimiter == ";")
+    return q, qtext, bad, issues
+
+
+def _unit_column(col: pd.Series, car: _Carriers, index: pd.Index, prior_bad: np.ndarray) -> tuple[_Units, np.ndarray, list[RowIssue]]:
+    """Stage 4: units, with the meaning a carrier gives some (Towngas "units", a refrigerant
+    label's gas), then each distinct spelling parsed once; a number in the unit is bounded.
+    ``prior_bad``: rows already bad (their quantity), not asked about 度 again."""
+    issues: list[RowIssue] = []
+    unit_col, bad = _carrier_units(car.ids, car.label_gas, col, index, issues)
     ucodes, uuniques = _factorize(unit_col)
     unit_ok = np.zeros(len(uuniques), dtype=bool)
     unit_text = np.empty(len(uuniques), dtype=object)
@@ -1241,129 +1285,214 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
         if not unit_ok[j]:
             unit_text[j] = ""   # its rows are bad: the core never resolves a unit it cannot use
     for i in np.flatnonzero(~unit_ok[ucodes]):
-        issues.append(RowIssue(row=_row_label(df.index[i]), column="unit", value=unit_col.iloc[i], reason=unit_err[int(ucodes[i])],
+        issues.append(RowIssue(row=_row_label(index[i]), column="unit", value=unit_col.iloc[i], reason=unit_err[int(ucodes[i])],
                                hint="e.g. MWh, kWh, 萬千瓦時, GJ, t, 噸, m**3, 立方米, L, scf, btu"))
+    units = _Units(col=unit_col, codes=ucodes, text=unit_text, ok=unit_ok)
     bad |= ~unit_ok[ucodes]
+    du_bad, du_issues = _billing_unit_check(units, uuniques, car.ids, index, bad | prior_bad)
+    return units, bad | du_bad, issues + du_issues
 
-    # 度 is a kWh of electricity, but Hong Kong bills Towngas in 度 too (1 度 = 1 unit = 48 MJ,
-    # units.txt towngas_unit): a Towngas row in 度 would be read 13 times too small, so ask
+
+def _billing_unit_check(units: _Units, uuniques: Sequence[Any], carrier_ids: np.ndarray, index: pd.Index, bad: np.ndarray
+                        ) -> tuple[np.ndarray, list[RowIssue]]:
+    """度 is a kWh of electricity, but Hong Kong bills Towngas in 度 too (1 度 = 1 unit = 48 MJ,
+    ``billing_unit`` in carriers.yaml): a Towngas row in 度 would be read 13 times too small, so ask."""
+    issues: list[RowIssue] = []
     u_du = np.array([bool(_KWH_DU.match(unicodedata.normalize("NFKC", str(u)))) for u in uuniques], dtype=bool)
-    if u_du.any():
-        gas_rows = np.isin(carrier_ids.astype(str), list(_DU_AMBIGUOUS)) & u_du[ucodes] & ~bad
-        for i in np.flatnonzero(gas_rows):
-            issues.append(RowIssue(row=_row_label(df.index[i]), column="unit", value=unit_col.iloc[i],
-                                   reason="度 for Towngas is its billing unit (48 MJ), not a kWh",
-                                   hint="write towngas_unit (or 煤氣度, or the MJ) for Towngas"))
-        bad |= gas_rows
+    if not u_du.any():
+        return np.zeros(len(carrier_ids), dtype=bool), issues
+    billed = billing_units()
+    gas_rows = np.isin(carrier_ids.astype(str), list(billed)) & u_du[units.codes] & ~bad
+    for i in np.flatnonzero(gas_rows):
+        cid = str(carrier_ids[i])
+        bu, name = billed[cid], carriers()[cid].labels.get("en", cid)
+        issues.append(RowIssue(row=_row_label(index[i]), column="unit", value=units.col.iloc[i],
+                               reason=f"度 for {name} is its billing unit ({bu.size}), not a kWh",
+                               hint=f"write {bu.unit} (or {', '.join([*bu.also, 'the MJ'])}) for {name}"))
+    return gas_rows, issues
 
-    # carriers that are unknown: acceptable only as direct emission entries with a scope
-    scope_col = df["scope"] if "scope" in df.columns else None
-    scope_override = np.zeros(n, dtype=np.int8)
-    if scope_col is not None:
-        sc = scope_col.astype(object).where(scope_col.notna(), "")
-        scodes, suniq = pd.factorize(sc.astype(str).str.normalize("NFKC").str.strip().str.lower()
-                                     .str.replace(r"^(scope|範圍|范围)\s*", "", regex=True), use_na_sentinel=False)
-        svals = np.zeros(len(suniq), dtype=np.int8)
-        sbad = np.zeros(len(suniq), dtype=bool)
-        for j, u in enumerate(suniq):
-            u = {"一": "1", "二": "2", "1.0": "1", "2.0": "2"}.get(u, u)
-            if u == "":
-                continue
-            if u in ("1", "2"):
-                svals[j] = int(u)
-            else:
-                sbad[j] = True
-        scope_override = svals[scodes]
-        for i in np.flatnonzero(sbad[scodes]):
-            issues.append(RowIssue(row=_row_label(df.index[i]), column="scope", value=plain(scope_col.iloc[i]), reason="scope must be 1 or 2",
-                                   hint="Scope 3 is outside ghgcalc's remit; leave the cell empty for the carrier's default"))
-        bad |= sbad[scodes]
 
-    empty_carrier = u_empty[codes]
-    unknown = u_unknown[codes]
-    if unknown.any():
-        # an unknown carrier is allowed for a direct emission entry (unit = mass of a gas) with a scope
-        for i in np.flatnonzero(unknown):
-            u_ok = unit_ok[ucodes[i]]
-            is_direct = bool(u_ok and gas_of(str(unit_text[ucodes[i]])) is not None)
-            if is_direct and scope_override[i] in (1, 2):
-                carrier_ids[i] = str(carrier_ids[i])[1:]
-                continue
+def _scope_column(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[RowIssue]]:
+    """Stage 5: the scope override per row (0: the carrier's default), each distinct cell read
+    once with the words of ``scope`` in columns.yaml ("Scope 1", "範圍一")."""
+    n = len(df)
+    issues: list[RowIssue] = []
+    if "scope" not in df.columns:
+        return np.zeros(n, dtype=np.int8), np.zeros(n, dtype=bool), issues
+    scope_col = df["scope"]
+    sc = scope_col.astype(object).where(scope_col.notna(), "")
+    prefix, words = _scope_words()
+    scodes, suniq = pd.factorize(sc.astype(str).str.normalize("NFKC").str.strip().str.lower()
+                                 .str.replace(prefix, "", regex=True), use_na_sentinel=False)
+    svals = np.zeros(len(suniq), dtype=np.int8)
+    sbad = np.zeros(len(suniq), dtype=bool)
+    for j, u in enumerate(suniq):
+        if u == "":
+            continue
+        if u in words:
+            svals[j] = words[u]
+        else:
+            sbad[j] = True
+    for i in np.flatnonzero(sbad[scodes]):
+        issues.append(RowIssue(row=_row_label(df.index[i]), column="scope", value=plain(scope_col.iloc[i]), reason="scope must be 1 or 2",
+                               hint="Scope 3 is outside ghgcalc's remit; leave the cell empty for the carrier's default"))
+    return svals[scodes], sbad[scodes], issues
+
+
+def _check_carriers(car: _Carriers, units: _Units, scope_override: np.ndarray, col: pd.Series) -> tuple[np.ndarray, list[RowIssue]]:
+    """Stage 6: an unknown carrier is acceptable only as a direct emission entry (unit = a mass
+    of a gas) with a scope 1 or 2 (its id is then the label); an empty one never. Decided per
+    distinct unit, broadcast to the rows; accepted rows get their id in ``car.ids``."""
+    issues: list[RowIssue] = []
+    bad = np.zeros(len(car.ids), dtype=bool)
+    if car.unknown.any():
+        u_direct = np.array([bool(ok) and gas_of(str(t)) is not None for t, ok in zip(units.text, units.ok, strict=True)], dtype=bool)
+        accepted = car.unknown & u_direct[units.codes] & np.isin(scope_override, (1, 2))
+        if accepted.any():
+            car.ids[accepted] = np.array([str(c)[1:] for c in car.resolved], dtype=object)[car.codes[accepted]]
+        refused = car.unknown & ~accepted
+        for i in np.flatnonzero(refused):
             issues.append(RowIssue(
-                row=_row_label(df.index[i]), column="carrier", value=plain(carrier_col.iloc[i]), reason="unknown carrier",
+                row=_row_label(col.index[i]), column="carrier", value=plain(col.iloc[i]), reason="unknown carrier",
                 hint=f"use a shipped carrier ({', '.join(list(carriers())[:8])}, ...), a Chinese label such as 外購電力, "
                      "define it under [carriers] in the profile, or give a GHG-mass unit and a scope for a direct emission entry",
             ))
-            bad[i] = True
-    for i in np.flatnonzero(empty_carrier):
-        issues.append(RowIssue(row=_row_label(df.index[i]), column="carrier", value=None, reason="empty carrier"))
-        bad[i] = True
+        bad |= refused
+    for i in np.flatnonzero(car.empty):
+        issues.append(RowIssue(row=_row_label(col.index[i]), column="carrier", value=None, reason="empty carrier"))
+    return bad | car.empty, issues
 
-    years, ybad = _parse_years(df["period"] if "period" in df.columns else None, profile.reporting_year, n, df.index, issues)
-    bad |= ybad
 
-    factorized: dict[str, tuple[np.ndarray, list[Any]]] = {"carrier": (codes, uniques)}
-    if "region" in df.columns:  # per distinct value: blank or missing -> the profile's region, or "" (no region: never invented)
+def _period_column(df: pd.DataFrame, profile: Profile) -> tuple[np.ndarray, np.ndarray, list[RowIssue]]:
+    """Stage 7: the data year of each row (the profile's reporting year when no period is given)."""
+    issues: list[RowIssue] = []
+    years, bad = _parse_years(df["period"] if "period" in df.columns else None, profile.reporting_year, len(df), df.index, issues)
+    return years, bad, issues
+
+
+def _region_column(df: pd.DataFrame, profile: Profile, car: _Carriers) -> tuple[pd.Categorical, tuple[np.ndarray, list[Any]] | None]:
+    """Stage 8: the region per distinct value (blank -> the profile's region, or "": a region is
+    never invented), then the supply area an electricity label names ("Electricity (CLP)") on
+    rows that give none. No issues here: unknown codes are the core's to judge. Returns the
+    region and the factorized column (for the total-row check)."""
+    from .regions import supplier_areas
+
+    n = len(df)
+    factorized = None
+    if "region" in df.columns:
         rcodes, runiq = _factorize(df["region"])
-        factorized["region"] = (rcodes, runiq)
+        factorized = (rcodes, runiq)
         region = categorical(rcodes, [str(u).strip() or profile.region or "" for u in runiq])
     else:
         region = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[profile.region or ""])
-    # an electricity label that names its Hong Kong supplier ("Electricity (CLP)", "Electricity
-    # purchased from HK Electric"): the supplier's area is the region of a row that gives none
-    supplier = np.array([_label_region(str(u)) if c == "electricity" else None for u, c in zip(uniques, resolved, strict=True)],
-                        dtype=object)[codes]
-    has_supplier = np.array([x is not None for x in supplier], dtype=bool)
+    u_supplier = np.array([_label_region(str(u), str(c)) if c in supplier_areas() else None
+                           for u, c in zip(car.uniques, car.resolved, strict=True)], dtype=object)
+    u_has = np.array([x is not None for x in u_supplier], dtype=bool)
+    has_supplier = u_has[car.codes]
     if has_supplier.any():
         given = (df["region"].astype(object).where(df["region"].notna(), "").astype(str).str.strip().to_numpy()
                  if "region" in df.columns else np.full(n, "", dtype=object))
         use = has_supplier & (given == "")
-        region = pd.Categorical(np.where(use, supplier, np.asarray(region.astype(object))))
+        region = pd.Categorical(np.where(use, u_supplier[car.codes], np.asarray(region.astype(object))))
+    return region, factorized
 
-    # spreadsheet total rows (合计, Total, ...): refused, or dropped where they provably equal their parts
-    total, total_col = _total_rows(df, factorized, np.array([c is not None and not c.startswith("?") for c in resolved], dtype=bool))
+
+def _instrument_column(df: pd.DataFrame) -> pd.Series | None:
+    """Stage 9: the contractual instrument as given. Not judged here: which instruments a
+    market-based method accepts is the core's (``canonical_instrument``, the profile)."""
+    return df["instrument"] if "instrument" in df.columns else None
+
+
+def _total_row_stage(df: pd.DataFrame, car: _Carriers, units: _Units, q: np.ndarray, qtext: pd.Series | None,
+                     bad: np.ndarray, issues: list[RowIssue], factorized: dict[str, tuple[np.ndarray, list[Any]]]
+                     ) -> tuple[np.ndarray, list[RowIssue]]:
+    """Stage 10: spreadsheet total rows (合计, Total, ...): refused, or dropped with a warning
+    where they provably equal their parts. A total row's one issue is that it is a total row
+    (its other issues are removed from ``issues``). Returns the total rows and the warnings."""
+    known = np.array([c is not None and not c.startswith("?") for c in car.resolved], dtype=bool)
+    total, total_col = _total_rows(df, factorized, known)
     warnings: list[RowIssue] = []
-    if total.any():
-        dropped = _provable_totals(total, total_col, carrier_ids, unit_text[ucodes], q, qtext, bad)
-        pos = np.flatnonzero(total)
-        rows_of = {_row_label(df.index[i]) for i in pos}
-        issues[:] = [x for x in issues if x.row not in rows_of]   # the row's one problem: it is a total row
-        for t, parts in zip(pos.tolist(), dropped, strict=True):
-            col = str(total_col[t])
-            issue = RowIssue(row=_row_label(df.index[t]), column=col, value=plain(df[col].iloc[t]), reason=TOTAL_ROW_REASON,
-                             hint="delete the total row (ghgcalc adds the rows it totals); a facility named like a total, "
-                                  "e.g. 'Total Energy Ltd', is read as a name")
-            if parts is None:
-                issues.append(issue)
-            else:
-                issue.reason = (f"spreadsheet total row equal to the sum of the {len(parts)} row(s) above it that it totals "
-                                f"(same carrier and unit): dropped, not added")
-                issue.hint = None
-                warnings.append(issue)
-        bad |= total
+    if not total.any():
+        return total, warnings
+    dropped = _provable_totals(total, total_col, car.ids, units.text[units.codes], q, qtext, bad)
+    pos = np.flatnonzero(total)
+    rows_of = {_row_label(df.index[i]) for i in pos}
+    issues[:] = [x for x in issues if x.row not in rows_of]
+    for t, parts in zip(pos.tolist(), dropped, strict=True):
+        col = str(total_col[t])
+        issue = RowIssue(row=_row_label(df.index[t]), column=col, value=plain(df[col].iloc[t]), reason=TOTAL_ROW_REASON,
+                         hint="delete the total row (ghgcalc adds the rows it totals); a facility named like a total, "
+                              "e.g. 'Total Energy Ltd', is read as a name")
+        if parts is None:
+            issues.append(issue)
+        else:
+            issue.reason = (f"spreadsheet total row equal to the sum of the {len(parts)} row(s) above it that it totals "
+                            f"(same carrier and unit): dropped, not added")
+            issue.hint = None
+            warnings.append(issue)
+    return total, warnings
 
+
+def _assemble(df: pd.DataFrame, car: _Carriers, q: np.ndarray, qtext: pd.Series | None, units: _Units, years: np.ndarray,
+              region: pd.Categorical, scope_override: np.ndarray, instrument: pd.Series | None, bad: np.ndarray) -> pd.DataFrame:
+    """Stage 11: the validated frame: the canonical columns, then every extra column, and ``_bad``."""
     out = pd.DataFrame(index=df.index)
-    if unknown.any() or empty_carrier.any():
-        out["carrier"] = pd.Series(np.where(bad & (empty_carrier | unknown), None, carrier_ids), index=df.index, dtype=object)
+    if car.unknown.any() or car.empty.any():
+        ids = car.ids.copy()
+        ids[bad & (car.empty | car.unknown)] = None
+        out["carrier"] = pd.Series(ids, index=df.index, dtype=object)
     else:
-        out["carrier"] = categorical(codes, [str(c) for c in resolved])
-    out["carrier_input"] = carrier_col
+        out["carrier"] = categorical(car.codes, [str(c) for c in car.resolved])
+    out["carrier_input"] = df["carrier"]
     out["quantity"] = q
     if qtext is not None:
         out["quantity_text"] = qtext
-    out["unit"] = categorical(ucodes, [str(u) for u in unit_text])
+    out["unit"] = categorical(units.codes, [str(u) for u in units.text])
     out["period"] = df["period"] if "period" in df.columns else years
     out["year"] = years
     out["region"] = region
     out["scope_override"] = scope_override
-    for c in ("facility", "instrument"):
-        if c in df.columns:
-            out[c] = df[c]
+    if "facility" in df.columns:
+        out["facility"] = df["facility"]
+    if instrument is not None:
+        out["instrument"] = instrument
     for c in df.columns:
         if c not in out.columns and c not in REQUIRED_COLUMNS and c not in OPTIONAL_COLUMNS:
             out[c] = df[c]
     out["_bad"] = bad
-    table = ActivityTable(frame=out, issues=issues, n_input_rows=n_input, blank_rows=blank_rows, warnings=warnings, **meta)
+    return out
+
+
+def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 0) -> ActivityTable:
+    """Read and validate an activity table against a profile.
+
+    Every problem is collected as a :class:`~ghgcalc.errors.RowIssue` (row, column, value,
+    reason); nothing is dropped silently. Rows with an issue are kept in ``frame`` with
+    ``_bad`` set, so callers can decide to raise or to collect.
+
+    Stages: :func:`_read_table` (reading, header, blank rows), one validator per contract
+    column (carrier, quantity, unit, scope, the carrier check that needs unit and scope,
+    period, region, instrument), each deciding per distinct value and returning its column,
+    its bad rows and its issues; then total rows and :func:`_assemble`.
+    """
+    df, meta, issues, early = _read_table(source, sheet)
+    if early is not None:
+        return early
+    car = _carrier_column(df["carrier"], profile)
+    q, qtext, qbad, q_issues = _quantity_column(df["quantity"], meta["delimiter"])
+    units, ubad, u_issues = _unit_column(df["unit"], car, df.index, qbad)
+    scope_override, sbad, s_issues = _scope_column(df)
+    cbad, c_issues = _check_carriers(car, units, scope_override, df["carrier"])
+    years, ybad, y_issues = _period_column(df, profile)
+    region, rfact = _region_column(df, profile, car)
+    instrument = _instrument_column(df)
+    issues += q_issues + u_issues + s_issues + c_issues + y_issues
+    bad = qbad | ubad | sbad | cbad | ybad
+    factorized = {"carrier": (car.codes, car.uniques), **({"region": rfact} if rfact is not None else {})}
+    total, warnings = _total_row_stage(df, car, units, q, qtext, bad, issues, factorized)
+    bad |= total
+    out = _assemble(df, car, q, qtext, units, years, region, scope_override, instrument, bad)
+    table = ActivityTable(frame=out, issues=issues, n_input_rows=len(df), warnings=warnings, **meta)
     table.number_lines(issues)
     table.number_lines(warnings)
     return table

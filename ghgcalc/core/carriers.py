@@ -12,7 +12,20 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["Carrier", "carrier_aliases", "carriers", "label_qualifiers", "metric_definitions", "normalize_key"]
+__all__ = ["BillingUnit", "Carrier", "billing_units", "carrier_aliases", "carriers", "column_words", "label_qualifiers", "metric_definitions",
+           "normalize_key"]
+
+
+class BillingUnit(BaseModel):
+    """A carrier's own billing unit (``billing_unit`` in carriers.yaml): its unit name in
+    units.txt, its size as printed, its name in messages and its other spellings."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    unit: str
+    size: str
+    name: str
+    also: list[str] = []
 
 
 class Carrier(BaseModel):
@@ -32,6 +45,10 @@ class Carrier(BaseModel):
     #: unit spellings that mean a carrier-specific unit on this carrier's rows only
     #: (Towngas "unit" = towngas_unit, 48 MJ); folded as :func:`normalize_key` folds
     unit_aliases: dict[str, str] = {}
+    #: coal by rank: the carriers a report can name instead (raw coal -> anthracite, ...)
+    ranks: list[str] = []
+    #: a billing unit that 度 means on this carrier's rows, not a kWh (Towngas: 48 MJ)
+    billing_unit: BillingUnit | None = None
 
 
 def normalize_key(text: str) -> str:
@@ -83,4 +100,17 @@ def label_qualifiers() -> dict[str, frozenset[str]]:
 def metric_definitions() -> dict[str, Any]:
     """Metric ids with their canonical unit and labels (``ghgcalc/data/metrics.yaml``)."""
     data: dict[str, Any] = load_yaml("metrics.yaml")
+    return data
+
+
+@lru_cache(maxsize=1)
+def billing_units() -> dict[str, BillingUnit]:
+    """Carrier id -> the billing unit 度 means on its rows (``billing_unit`` in carriers.yaml)."""
+    return {cid: c.billing_unit for cid, c in carriers().items() if c.billing_unit is not None}
+
+
+@lru_cache(maxsize=1)
+def column_words() -> dict[str, Any]:
+    """The activity table's header spellings and scope words (``ghgcalc/data/columns.yaml``)."""
+    data: dict[str, Any] = load_yaml("columns.yaml")
     return data

@@ -40,7 +40,7 @@ from .carriers import Carrier, carriers
 from .chain import EditionError, carbon_content_chain, choose_edition, co2e_chain, conversion_path, emission_chain
 from .factors import FactorLibrary, FactorRow
 from .profiles import CarrierMethod, MarketBased, MarketMethod, Profile, profile_library, resolve_ref, use_allowance
-from .regions import canonical_instrument, canonical_region, grid_of, instruments, regions
+from .regions import canonical_instrument, canonical_region, grid_of, instruments, regions, split_grids
 from .resolution import GAS_COLUMN, MARKET_COLUMN, OUTPUT_COLUMNS, Resolution
 from .units import dims_of, gas_of, parse_unit
 
@@ -262,8 +262,9 @@ class Method:
         grid = grid_of(code)
         if grid is None:
             known = regions().get(code)
-            why = ("it spans two regional grids (蒙西 CN-NM-W -> CN-NORTH, 蒙东 CN-NM-E -> CN-NORTHEAST)"
-                   if code == "CN-NM" else "it is no province or grid of ghgcalc/data/regions.yaml"
+            parts = split_grids(code)
+            why = (f"it spans {'two' if len(parts) == 2 else len(parts)} regional grids ({', '.join(f'{lab} {p} -> {g}' for lab, p, g in parts)})"
+                   if parts else "it is no province or grid of ghgcalc/data/regions.yaml"
                    if known is None else "it is not inside one regional grid")
             raise _Unresolvable("region", f"{carrier}: region_level = 'grid' but region {region!r} has no regional grid: {why}",
                                 "give the row a province or grid region (e.g. 广东 or 南方)")
@@ -474,8 +475,8 @@ class Method:
         if not any(r.kind in ("emission", "carbon_content") for r in params):   # no CO2 factor, no carbon content
             hint += (f"; no shipped factor table has a CO2 factor or carbon content for {carrier!r}, so give "
                      f"measured or supplier values as literals or in your own table"
-                     + (" (or report the coal by rank: anthracite, bituminous_coal, sub_bituminous_coal, lignite)"
-                        if carrier == "raw_coal" else ""))
+                     + (f" (or report the coal by rank: {', '.join(shipped.ranks)})"
+                        if shipped is not None and shipped.ranks else ""))
         else:
             hint += _shipped_parameter_hint(params, carrier)
         raise _Unresolvable("carrier", f"the profile {self.profile.id!r} gives no factors for carrier {carrier!r}", hint)

@@ -16,7 +16,8 @@ from typing import Any
 
 from .carriers import load_yaml, normalize_key
 
-__all__ = ["Region", "canonical_instrument", "canonical_region", "grid_of", "instruments", "region_names", "regions"]
+__all__ = ["Region", "canonical_instrument", "canonical_region", "grid_of", "instruments", "region_names", "regions",
+           "split_grids", "supplier_areas"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class Region:
     kind: str  # "grid" | "province" | "other"
     labels: dict[str, str]
     grid: str | None = None
+    #: the sub-regions of a region split between grids (Inner Mongolia: CN-NM-W, CN-NM-E)
+    parts: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +37,8 @@ def regions() -> dict[str, Region]:
     out: dict[str, Region] = {}
     for section, kind in (("grids", "grid"), ("provinces", "province"), ("others", "other")):
         for code, spec in (data.get(section) or {}).items():
-            out[code] = Region(code=code, kind=kind, labels=dict(spec.get("labels") or {}), grid=spec.get("grid"))
+            out[code] = Region(code=code, kind=kind, labels=dict(spec.get("labels") or {}), grid=spec.get("grid"),
+                             parts=tuple(spec.get("parts") or ()))
     return out
 
 
@@ -63,8 +67,32 @@ def region_names(code: str) -> list[str]:
     return []
 
 
-_ADMIN_SUFFIX = re.compile(r"\s*(?:province|municipality|autonomous\s+region|special\s+administrative\s+region|sar|"
-                           r"省|市|自治区|自治區|特别行政区|特別行政區)\s*$", re.I)
+@lru_cache(maxsize=1)
+def _admin_suffix() -> re.Pattern[str]:
+    """A region name's kind at its end ("Province", "省", "特別行政區"): ``admin_suffixes`` in regions.yaml."""
+    words = load_yaml("regions.yaml")["admin_suffixes"]
+    alt = "|".join(r"\s+".join(re.escape(w) for w in str(word).split()) for word in words)
+    return re.compile(rf"\s*(?:{alt})\s*$", re.I)
+
+
+@lru_cache(maxsize=1)
+def supplier_areas() -> dict[str, tuple[str, ...]]:
+    """Carrier id -> the supply areas a label of that carrier can name by its supplier
+    (``supplier_areas`` in regions.yaml: electricity -> HK-CLP, HK-HKE)."""
+    data: dict[str, Any] = load_yaml("regions.yaml")
+    return {cid: tuple(codes) for cid, codes in (data.get("supplier_areas") or {}).items()}
+
+
+def split_grids(code: str) -> list[tuple[str, str, str | None]]:
+    """(label, part code, its grid) for each part of a region split between regional grids
+    (``parts`` in regions.yaml: CN-NM -> 蒙西 CN-NM-W -> CN-NORTH, 蒙东 CN-NM-E -> CN-NORTHEAST)."""
+    known = regions()
+    r = known.get(code)
+    out = []
+    for p in (r.parts if r is not None else ()):
+        part = known[p]
+        out.append((part.labels.get("zh_hans", p), p, grid_of(p)))
+    return out
 
 
 @lru_cache(maxsize=4096)
@@ -75,7 +103,7 @@ def canonical_region(text: str) -> str:
     s = str(text).strip()
     found = _region_aliases().get(normalize_key(s))
     if found is None:   # "Guangdong Province", "Shanghai Municipality", "北京市": the name without its kind
-        bare = _ADMIN_SUFFIX.sub("", s)
+        bare = _admin_suffix().sub("", s)
         found = _region_aliases().get(normalize_key(bare)) if bare and bare != s else None
     return found or s
 

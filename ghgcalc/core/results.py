@@ -25,7 +25,7 @@ from ..printed import half_unit, parse_decimal
 from .activities import categorical
 from .carriers import carrier_aliases, carriers, metric_definitions, normalize_key
 from .datacentre import RATIO_METRICS, ratio_exact, ratio_metric_ids, ratio_value, ratios_by_group
-from .metrics import EMISSION_METRICS, metric_specs, metric_unit
+from .metrics import emission_metrics, metric_specs, metric_unit
 from .resolution import MARKET_COLUMN, OUTPUT_COLUMNS, Resolution
 from .uncertainty import uncertainty as _uncertainty_of
 from .units import Q_, conversion_factor, parse_unit
@@ -424,7 +424,7 @@ class Result:
         cats = {(self._res[k].category, self._key_carrier[k]) for k in present}
         out: list[str] = []
         if any(c in ("energy", "direct") for c, _ in cats):
-            for m in EMISSION_METRICS:
+            for m in emission_metrics():
                 if m.endswith("_market") and self.method.profile.market_based is None:
                     continue  # market-based Scope 2 only when the profile has a [market_based] section
                 if m.endswith("_tce"):
