@@ -23,7 +23,6 @@ import pytest
 import ghgcalc
 from ghgcalc.calculation import Method
 from ghgcalc.carriers import carrier_aliases, carriers, normalize_key
-from ghgcalc.profiles import load_profile
 
 
 def _coef(carrier: str, unit: str, suffix: str = "", year: int = 2023) -> Fraction:
@@ -35,7 +34,7 @@ def _coef(carrier: str, unit: str, suffix: str = "", year: int = 2023) -> Fracti
         "carbon_content": f"cn-default-cc-{slug}{suffix}",
         "oxidation_rate": f"cn-default-of-{slug}{suffix}",
     }}}
-    res = Method.from_profile(load_profile(prof)).resolve(carrier, unit, year, "CN", 0)
+    res = Method.from_profile(ghgcalc.load_profile(prof)).resolve(carrier, unit, year, "CN", 0)
     assert res.error is None, res.error
     coef = res.coef["co2_t"]
     assert coef is not None
@@ -152,7 +151,7 @@ def test_2024_table_is_not_before_its_year() -> None:
         "carbon_content": "cn-default-cc-diesel-gbt32151-2024",
         "oxidation_rate": "cn-default-of-diesel-gbt32151-2024",
     }}}
-    res = Method.from_profile(load_profile(prof)).resolve("diesel", "t", 2023, "CN", 0)
+    res = Method.from_profile(ghgcalc.load_profile(prof)).resolve("diesel", "t", 2023, "CN", 0)
     assert res.error is not None
 
 
@@ -232,7 +231,7 @@ def test_raw_coal_error_names_the_shipped_rows_a_profile_can_pin() -> None:
 
 def test_coal_defaults_are_for_raw_coal_only() -> None:
     """The guideline's coal defaults sit on raw_coal; coal reported by rank keeps its own rows."""
-    prof = load_profile("cn-mee-power-2021")
+    prof = ghgcalc.load_profile("cn-mee-power-2021")
     assert "anthracite" not in prof.carriers and "raw_coal" in prof.carriers
     assert Method.from_profile(prof).resolve("anthracite", "t", 2020, "CN", 0).error is not None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import ghgcalc
-from ghgcalc.profiles import builtin_profiles, load_profile
+from ghgcalc.profiles import builtin_profiles
 from ghgcalc.units import conversion_factor
 
 
@@ -34,7 +34,7 @@ def test_ccer_baselines_are_marked_for_avoided_emissions_only() -> None:
         notes = r.notes or ""
         assert "avoided-emission" in notes and "NOT for Scope 2" in notes, r.id
     for pid in builtin_profiles():
-        assert "cn-ccer-" not in load_profile(pid).model_dump_json(), pid
+        assert "cn-ccer-" not in ghgcalc.load_profile(pid).model_dump_json(), pid
 
 
 def test_shanghai_electricity_default_is_per_ten_thousand_kwh() -> None:
