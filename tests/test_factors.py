@@ -68,31 +68,6 @@ def test_bad_user_table(tmp_path: Path) -> None:
         load_table(p)
 
 
-# Seed-critical values pinned to their documents (one literal per row; the rest of the
-# library is pinned in test_factor_values.py)
-SEED_PINS = [
-    ("cn-mee-grid-national-2022", "0.5703", "环办气候函〔2023〕43号: 2022年度全国电网平均排放因子为0.5703tCO2/MWh"),
-    ("cn-mee-grid-national-2021", "0.5810", "环办气候函〔2022〕111号: 由0.6101调整为0.5810"),
-    ("cn-mee-grid-national-2019-2020", "0.6101", "环办气候〔2021〕9号 发电设施 guideline"),
-    ("cn-ndrc-heat-2015", "0.11", "NDRC 工业其他行业 guideline (2015): 0.11 tCO2/GJ"),
-    ("cn-default-ncv-diesel", "42.652", "GB/T 32151 Table C.1: 柴油 42.652 GJ/t"),
-    ("cn-default-ncv-natural-gas", "389.31", "GB/T 32151.34-2024 Table C.1: 天然气 389.31 GJ/10^4 Nm3"),
-    ("ipcc-2006-v2-t1.4-diesel-co2", "74100", "IPCC 2006 Vol. 2 Table 1.4 Gas/Diesel Oil 74 100 kg/TJ"),
-    ("ipcc-2006-v2-t1.4-natural-gas-co2", "56100", "IPCC 2006 Vol. 2 Table 1.4 Natural Gas 56 100 kg/TJ"),
-    ("gbt2589-2020-diesel", "1.4571", "GB/T 2589 Annex A 柴油 1.4571 kgce/kg"),
-    ("gbt2589-2020-natural-gas", "1.2150", "GB/T 2589-2020 Annex A 天然气 1.1000-1.3300 kgce/m3, midpoint (unverified: range text not read)"),
-    ("gbt2589-2020-heat", "0.03412", "GB/T 2589 Table A.2 热力 0.03412 kgce/MJ"),
-    ("gbt2589-2020-electricity-calorific", "0.1229", "GB/T 2589 Annex A 电力(当量值) 0.1229 kgce/kWh"),
-    ("ipcc-ar4-gwp100-ch4", "25", "AR4 WG1 Table 2.14"),
-    ("ipcc-ar5-gwp100-n2o", "265", "AR5 WG1 Table 8.A.1"),
-]
-
-
-@pytest.mark.parametrize("fid, value, citation", SEED_PINS)
-def test_seed_factor_values(fid: str, value: str, citation: str) -> None:
-    assert default_library().get(fid).value == value, citation
-
-
 def test_carbon_content_and_oxidation_rate_rows(tmp_path: Path) -> None:
     """The two kinds behind the GB/T 32151 Table C.1 route (NCV x carbon content x oxidation x 44/12)."""
     from ghgcalc.core.units import dims_of

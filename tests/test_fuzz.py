@@ -5,12 +5,13 @@ subclass, never another exception; a result always accounts for every input row.
 from __future__ import annotations
 
 import io
+import itertools
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -40,18 +41,27 @@ def _check(path: Path, on_error: str = "collect") -> Any:
     return res
 
 
-def _in_file(data: bytes, suffix: str) -> Path:
-    d = Path(tempfile.mkdtemp(prefix="ghgcalc-fuzz-"))
-    p = d / f"input{suffix}"
+_SEQ = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def fuzz_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pytest-managed folder for the module's inputs (a Hypothesis test cannot take the
+    function-scoped tmp_path: it is not reset between examples)."""
+    return tmp_path_factory.mktemp("fuzz")
+
+
+def _in_file(d: Path, data: bytes, suffix: str) -> Path:
+    p = d / f"input-{next(_SEQ)}{suffix}"
     p.write_bytes(data)
     return p
 
 
 @FUZZ
 @given(st.binary(min_size=0, max_size=600), st.sampled_from([".csv", ".tsv", ".txt", ".xlsx", ".parquet"]))
-def test_random_bytes(data: bytes, suffix: str) -> None:
-    _check(_in_file(data, suffix))
-    _check(_in_file(data, suffix), on_error="raise")
+def test_random_bytes(fuzz_dir: Path, data: bytes, suffix: str) -> None:
+    _check(_in_file(fuzz_dir, data, suffix))
+    _check(_in_file(fuzz_dir, data, suffix), on_error="raise")
 
 
 _CHARS = st.sampled_from([*list(",;\t\"'\n\r =+-.，。：０１２３４５６７８９１e"), "\x00", "\ufeff", "外", "購", "噸", "nan", "inf", "1e400", "-"])
@@ -84,9 +94,9 @@ def mutated_csv(draw: Any) -> bytes:
 
 @FUZZ
 @given(mutated_csv())
-def test_mutated_csv(data: bytes) -> None:
-    _check(_in_file(data, ".csv"))
-    _check(_in_file(data, ".csv"), on_error="raise")
+def test_mutated_csv(fuzz_dir: Path, data: bytes) -> None:
+    _check(_in_file(fuzz_dir, data, ".csv"))
+    _check(_in_file(fuzz_dir, data, ".csv"), on_error="raise")
 
 
 def _xlsx() -> bytes:
@@ -100,15 +110,15 @@ XLSX = _xlsx()
 
 @settings(max_examples=max(N // 2, 1), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, len(XLSX) - 1), st.binary(min_size=1, max_size=8), st.booleans())
-def test_mutated_xlsx(pos: int, patch: bytes, truncate: bool) -> None:
+def test_mutated_xlsx(fuzz_dir: Path, pos: int, patch: bytes, truncate: bool) -> None:
     data = XLSX[:pos] if truncate else XLSX[:pos] + patch + XLSX[pos + len(patch):]
-    _check(_in_file(data, ".xlsx"))
+    _check(_in_file(fuzz_dir, data, ".xlsx"))
 
 
 @FUZZ
 @given(st.text(max_size=300))
-def test_random_reported_yaml(text: str) -> None:
-    p = _in_file(text.encode("utf-8", errors="replace"), ".yaml")
+def test_random_reported_yaml(fuzz_dir: Path, text: str) -> None:
+    p = _in_file(fuzz_dir, text.encode("utf-8", errors="replace"), ".yaml")
     try:
         ghgcalc.load_reported(p)
     except GhgcalcError:
@@ -119,8 +129,8 @@ def test_random_reported_yaml(text: str) -> None:
 @given(st.lists(st.sampled_from(["reported:", "  - {metric: scope2, value: \"1.0\", unit: t CO2e}", "  - {metric: scope1}",
                                  "  - value: 1", "denominators: {headcount: x}", "  -", "reported: 5", "!!python/object:os.system",
                                  "  - {metric: scope2, value: \"1,2,3\", unit: 噸}", "\t", ": :", "[", "reported: []"]), max_size=6))
-def test_mutated_reported_yaml(lines: list[str]) -> None:
-    p = _in_file("\n".join(lines).encode("utf-8"), ".yaml")
+def test_mutated_reported_yaml(fuzz_dir: Path, lines: list[str]) -> None:
+    p = _in_file(fuzz_dir, "\n".join(lines).encode("utf-8"), ".yaml")
     res = ghgcalc.calculate([{"carrier": "electricity", "quantity": "1", "unit": "MWh"}], PROFILE)
     try:
         ghgcalc.reconcile(res, p)
@@ -134,8 +144,8 @@ def test_mutated_reported_yaml(lines: list[str]) -> None:
                                  'heating_value = "5 GJ/t"', 'heating_value = "x y"', 'density = "1 GJ"', "scope = 3",
                                  'factor_tables = ["../x.csv"]', "[carriers.diesel]", 'emission = "nope"', "[[", "= 1"]),
                 max_size=8))
-def test_mutated_profile(lines: list[str]) -> None:
-    p = _in_file("\n".join(lines).encode("utf-8"), ".toml")
+def test_mutated_profile(fuzz_dir: Path, lines: list[str]) -> None:
+    p = _in_file(fuzz_dir, "\n".join(lines).encode("utf-8"), ".toml")
     try:
         ghgcalc.calculate([{"carrier": "electricity", "quantity": "1", "unit": "MWh"}], p, on_error="collect")
     except GhgcalcError:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import ghgcalc
@@ -126,7 +126,6 @@ def test_builtin_hong_kong_profile_still_names_the_missing_fuel_factors() -> Non
     assert "heating_value = []" in notes and "kg CO2/L" in notes
 
 
-@settings(max_examples=40, deadline=None)
 @given(st.integers(min_value=1, max_value=10**7))
 def test_per_litre_emissions_are_linear_in_the_litres(litres: int) -> None:
     r = ghgcalc.calculate(_rows(quantity=str(litres)), _profile())

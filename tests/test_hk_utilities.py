@@ -45,7 +45,7 @@ def test_co2_and_co2e_for_the_same_region_still_add() -> None:
 
 def test_carrier_without_any_shipped_co2_factor_says_so() -> None:
     # 洗中煤 (washed middlings): GB/T 2589 coal equivalents only, no CO2 factor/carbon content shipped
-    # (原煤 has one since the MEE 2021 power guideline's coal defaults: tests/test_factor_values_cnfuel4.py)
+    # (原煤 has one since the MEE 2021 power guideline's coal defaults: tests/test_cn_default_fuel.py)
     df = pd.DataFrame({"carrier": ["洗中煤"], "quantity": ["10"], "unit": ["t"]})
     with pytest.raises(ghgcalc.ActivityDataError) as info:
         ghgcalc.calculate(df, "ipcc-2006-tier1-manufacturing")

@@ -44,7 +44,6 @@ def _close(a: dict[str, float], b: dict[str, float], rel: float = 1e-9) -> None:
         assert np.isclose(a[m], b[m], rtol=rel, atol=1e-9), (m, a[m], b[m])
 
 
-@settings(max_examples=40, deadline=None)
 @given(rows_strategy, st.floats(min_value=0.001, max_value=1000))
 def test_linearity_in_quantity(rows: list[tuple[str, float, int]], k: float) -> None:
     df = _frame(rows)
@@ -53,7 +52,6 @@ def test_linearity_in_quantity(rows: list[tuple[str, float, int]], k: float) -> 
     _close({m: v * k for m, v in a.items()}, b)
 
 
-@settings(max_examples=40, deadline=None)
 @given(rows_strategy, st.integers(0, 25))
 def test_additivity_over_a_split(rows: list[tuple[str, float, int]], cut: int) -> None:
     df = _frame(rows)
@@ -63,7 +61,6 @@ def test_additivity_over_a_split(rows: list[tuple[str, float, int]], cut: int) -
     _close(whole, {m: parts[0][m] + parts[1][m] for m in METRICS})
 
 
-@settings(max_examples=40, deadline=None)
 @given(rows_strategy, st.randoms(use_true_random=False))
 def test_order_invariance(rows: list[tuple[str, float, int]], rnd: Any) -> None:
     df = _frame(rows)
@@ -72,7 +69,6 @@ def test_order_invariance(rows: list[tuple[str, float, int]], rnd: Any) -> None:
     _close(_totals(df), _totals(df.iloc[idx].reset_index(drop=True)))
 
 
-@settings(max_examples=40, deadline=None)
 @given(rows_strategy, st.integers(0, 2))
 def test_unit_invariance(rows: list[tuple[str, float, int]], pick: int) -> None:
     _close(_totals(_frame(rows, 0)), _totals(_frame(rows, pick)))

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ghgcalc import calculate
@@ -249,7 +249,6 @@ def structures(draw: st.DrawFn) -> tuple[_Structure, list[InputRange]]:
     return _Structure(value=float(w.sum()), unit="t", weights=w, chains=chains, carriers=set()), inputs
 
 
-@settings(max_examples=40, deadline=None)
 @given(structures(), st.integers(0, 2**32 - 1))
 def test_interval_contains_the_central_value(s: tuple[_Structure, list[InputRange]], seed: int) -> None:
     # each input is on the low side of its median with probability ~1/2, so with at most 3

@@ -1,6 +1,6 @@
-"""GB/T 2589 《综合能耗计算通则》 rows reviewed on 2026-11-25 (issue 4, item 5): pins of the rows whose
-review status changed, the printed ranges kept as ranges, and the two electricity calibres
-(calorific equivalent 当量值 and equal value 等价值) as a profile choice.
+"""GB/T 2589 《综合能耗计算通则》 rows reviewed on 2026-11-25 (issue 4, item 5): the printed ranges kept
+as ranges, and the two electricity calibres (calorific equivalent 当量值 and equal value 等价值) as a
+profile choice.
 
 What was read: the 2008 Annex A table as reposted on msthinker.com/zhuanjia/article-134429.html
 (up to 焦炉煤气; labelled 'GB/T2589-2008 附录A' on mdjjksjc.com), the start of the 2020 text on
@@ -10,8 +10,8 @@ kgce/kWh), and a 人民日报 repost of the CEC 中国电力行业年度发展�
 (www.ineng.org/chanjing/202307/104683.html). The Annex A/B tables of GB/T 2589-2020 were not found
 in any readable copy, so no 2020 row is verified; see the factor rows' notes.
 
-Each pin: (factor_id, value as the source prints it, citation), typed from the sources, not read
-from the CSV files.
+The values, review statuses and the review date in the notes of the re-statused rows are pinned, with
+their sources, in tests/data/factor_pins.csv (tests/test_factor_pins.py).
 """
 from __future__ import annotations
 
@@ -21,48 +21,14 @@ from fractions import Fraction
 import pytest
 
 import ghgcalc
-from ghgcalc.core.factors import FactorRow, default_library
-from ghgcalc.errors import ActivityDataError
 
-_G20 = "GB/T 2589-2020 Annex A"
-_G08 = "GB/T 2589-2008 Annex A"
-
-PINS = [
-    ("gbt2589-2020-natural-gas", "1.2150",
-     _G20 + " 天然气 1.1000-1.3300 kgce/m3, midpoint; range text not read (unverified; was derived)"),
-    ("gbt2589-2020-coke-oven-gas", "0.59285",
-     _G20 + " 焦炉煤气 0.5714-0.6143 kgce/m3, midpoint; 2020 range only in third-party code (unverified; was derived)"),
-    ("gbt2589-electricity-equal-value-2022", "0.3007",
-     "电力(等价值): 2022 全国6000千瓦及以上火电厂供电标准煤耗 300.7 克/千瓦时, CEC 年度发展报告2023 as quoted by 人民日报 "
-     "(www.ineng.org/chanjing/202307/104683.html); single secondary quote (unverified; was derived)"),
-    ("gbt2589-2008-electricity-calorific", "0.1229",
-     _G08 + " 电力(当量值) 0.1229 kgce/(kW·h), quoted on nimonik.com.cn FAQ#B7013; NBS yearbook 2001 notes agree "
-     "(unverified; was verified)"),
-]
-
-# the review status each pinned row must carry after the 2026-11-25 review
-STATUS = {
-    "gbt2589-2020-natural-gas": "unverified",
-    "gbt2589-2020-coke-oven-gas": "unverified",
-    "gbt2589-electricity-equal-value-2022": "unverified",
-    "gbt2589-2008-electricity-calorific": "unverified",
-}
-
-LIB = default_library()
+LIB = ghgcalc.default_library()
 EQUAL_VALUE_SERIES = "gbt2589-electricity-equal-value"
 RANGE_NOTE = "not a statistical or 95 % interval (uncertainty_coverage = range)"
 
 
-def gbt_rows() -> list[FactorRow]:
+def gbt_rows() -> list[ghgcalc.FactorRow]:
     return [r for r in LIB if r.id.startswith("gbt2589-")]
-
-
-@pytest.mark.parametrize("factor_id, value, citation", PINS)
-def test_value_and_status_match_the_review(factor_id: str, value: str, citation: str) -> None:
-    row = LIB.get(factor_id)
-    assert row.value == value, citation
-    assert row.review_status == STATUS[factor_id], citation
-    assert "2026-11-25" in (row.notes or ""), "the notes say when and why the status changed"
 
 
 def test_printed_ranges_are_ranges_and_midpoints_are_exact() -> None:
@@ -94,7 +60,7 @@ def test_no_2020_row_claims_more_than_was_read() -> None:
             assert "msthinker.com" in (r.notes or "") or "msthinker.com" in (r.url or ""), r.id
 
 
-def _equal_value_rows() -> list[FactorRow]:
+def _equal_value_rows() -> list[ghgcalc.FactorRow]:
     return sorted((r for r in LIB if r.series == EQUAL_VALUE_SERIES), key=lambda r: int(r.valid_from or 0))
 
 
@@ -143,7 +109,7 @@ def test_the_calibre_is_a_profile_choice() -> None:
         tce, used = _tce(equal, int(r.valid_from or 0))
         assert (tce, used) == (Fraction(r.value), r.id)
     # ... and a year without a published row is an error, not the neighbouring year's value
-    with pytest.raises(ActivityDataError) as info:
+    with pytest.raises(ghgcalc.ActivityDataError) as info:
         ghgcalc.calculate([{"carrier": "electricity", "quantity": "1000", "unit": "kWh", "period": 2021}], equal)
     issue = info.value.issues[0]
     assert issue.column == "period"

@@ -2,7 +2,7 @@
 attachment table was not read) against the verified 2023 table and what the MEE official said
 about the change from 2022 to 2023 (issue 4 item 1).
 
-The 2023 rows are verified in the attachment PDF of 公告2025年第47号 (tests/test_factor_values_nbs.py).
+The 2023 rows are verified in the attachment PDF of 公告2025年第47号 (tests/test_cn_mee_nbs_grid.py).
 When that table was published, the MEE climate department official (生态环境部应对气候变化司相关负责人)
 stated the change against 2022 for the national average, the residual calibre and the seven regional
 grids, to one decimal of a percent, and how many provinces went down or up. The statement is read in
@@ -12,8 +12,8 @@ https://www.163.com/dy/article/KIQVBKCG05567I2C.html and China Electric Power Ne
 ship are consistent with those statements. With four-decimal values and one-decimal percentages the
 check pins each 2022 regional value to about +-0.0004, so a wrong digit in a transcription fails here.
 
-No rows were added or re-statused in this work, so this file has no ``PINS`` list; the 2022 values
-are pinned in tests/test_factor_values.py.
+No rows were added or re-statused in this work; the 2022 values are pinned in
+tests/data/factor_pins.csv (tests/test_factor_pins.py).
 """
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from fractions import Fraction
 
 import pytest
 
-from ghgcalc.core.factors import FactorRow, default_library
+import ghgcalc
 
-LIB = default_library()
+LIB = ghgcalc.default_library()
 HALF_4DP = Fraction(1, 20000)  # a printed 4-decimal value stands for +- half a unit of its last digit
 HALF_1DP = Fraction(1, 20)  # a printed 1-decimal percentage likewise
 
@@ -54,7 +54,7 @@ def change_can_print_as(old: str, new: str, printed_pct: str) -> bool:
     return lowest <= p + HALF_1DP and highest >= p - HALF_1DP
 
 
-def row(name: str, year: int) -> FactorRow:
+def row(name: str, year: int) -> ghgcalc.FactorRow:
     return LIB.get(f"cn-mee-nbs-grid-{name}-{year}")
 
 

@@ -1,7 +1,7 @@
 """MEE/NBS annual electricity CO2 factors (factors/cn-mee-nbs-electricity/): table completeness and
 review-status honesty, checked against the announcements' own attachment tables.
 
-The value pins of these rows are in tests/test_factor_values.py (one literal per row). This file pins
+The value pins of these rows are in tests/data/factor_pins.csv (one row per factor). This file pins
 what the attachment tables print besides the values: which rows each year's table has (表1 national,
 表2 seven regional grids, 表3 30 provinces -- no Tibet --, 表4 national excluding market-traded
 non-fossil power, 表5 fossil-fuel power), and that a row is `verified` only where its notes name the
@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import pytest
 
-from ghgcalc.core.factors import FactorRow, default_library
+import ghgcalc
 from ghgcalc.core.regions import grid_of, regions
 
-LIB = default_library()
+LIB = ghgcalc.default_library()
 YEARS = (2021, 2022, 2023)
 GRIDS = ("north", "northeast", "east", "central", "northwest", "south", "southwest")
 NATIONAL = ("national", "national-residual", "national-fossil")
@@ -32,7 +32,7 @@ TABLE3_2023_ORDER = (
 PDF23_SHA256 = "d43b60a3eaad9f3fe59ca37c204d3d0e1b6ea52742a092f0d856971a3f018e5a"
 
 
-def nbs_rows(year: int) -> list[FactorRow]:
+def nbs_rows(year: int) -> list[ghgcalc.FactorRow]:
     return [r for r in LIB if r.id.startswith("cn-mee-nbs-grid-") and r.id.endswith(f"-{year}")]
 
 
