@@ -15,13 +15,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError, RowIssue
+from ..io.data import load_yaml
+from ..io.readers import (
+    HEADER_SCAN_ROWS,
+    MERGE_COLUMN,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    RawTable,
+    blank_cell,
+    canonical_column,
+    column_aliases,
+    find_header_row,
+    read_raw,
+    read_table,
+)
 from ..printed import GROUPED_NUMBER, SEPARATORS, exact, plain
 from .carriers import billing_units, carrier_aliases, carriers, column_words, label_qualifiers, normalize_key
 from .profiles import Profile
@@ -29,14 +42,6 @@ from .units import dims_of, gas_of, parse_unit, restated_unit
 
 __all__ = ["MERGE_COLUMN", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "RawTable", "canonical_column", "find_header_row",
            "read_activities", "read_raw", "read_table"]
-
-REQUIRED_COLUMNS = ("carrier", "quantity", "unit")
-OPTIONAL_COLUMNS = ("facility", "period", "region", "scope", "instrument")
-
-def _column_aliases() -> dict[str, list[str]]:
-    """Header spellings accepted for the standard columns (``headers`` in ghgcalc/data/columns.yaml)."""
-    aliases: dict[str, list[str]] = column_words()["headers"]
-    return aliases
 
 
 @dataclass
@@ -106,33 +111,6 @@ def _scope_words() -> tuple[str, dict[str, int]]:
     return prefix, {str(k): int(v) for k, v in spec["values"].items()}
 
 
-@lru_cache(maxsize=1)
-def _alias_lookup() -> dict[str, str]:
-    return {_fold(str(a)): canon for canon, aliases in _column_aliases().items() for a in aliases}
-
-
-_HEADER_PARTS = re.compile(r"[()\[\]{}<>/|:;,、]+")
-
-
-def canonical_column(name: Any) -> str | None:
-    """The standard column a header names (``"數量（噸）"`` -> ``quantity``), or None.
-
-    The header is folded (NFKC, case, spaces, ``_`` and ``-``) and compared with the
-    aliases; failing that, a bilingual or annotated header (``"數量 (Quantity)"``,
-    ``"Carrier："``) names a column when all its recognised parts agree on one."""
-    if name is None or (isinstance(name, float) and name != name):
-        return None
-    text = unicodedata.normalize("NFKC", str(name)).strip().strip(":*").strip()
-    canon = _alias_lookup().get(_fold(text))
-    if canon:
-        return canon
-    parts = [p for p in _HEADER_PARTS.split(text) if p.strip()]
-    if len(parts) < 2:
-        return None
-    found = {_alias_lookup().get(_fold(p)) for p in parts} - {None}
-    return found.pop() if len(found) == 1 else None
-
-
 def _rename_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[RowIssue]]:
     """Map headers to the standard columns. Two headers that are the same text, or that
     both name one required column (``quantity`` and ``數量``), are an error: which one
@@ -158,7 +136,7 @@ def _rename_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[RowIssue]]:
     # exact canonical names win over aliases
     for c in df.columns:
         k = _fold(str(c))
-        if k in _column_aliases() and k not in taken:
+        if k in column_aliases() and k not in taken:
             mapping[c] = k
             taken.add(k)
     for c in df.columns:
@@ -175,7 +153,7 @@ def _rename_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[RowIssue]]:
     for req in REQUIRED_COLUMNS:
         if req not in taken:
             hint = (f"an activity table needs the columns carrier, quantity, unit (looked for a header in the first "
-                    f"{_HEADER_SCAN_ROWS} rows)")
+                    f"{HEADER_SCAN_ROWS} rows)")
             if req == "quantity" and year_cols and "period" not in taken:
                 hint = (f"the table has one column per year ({', '.join(year_cols[:4])}): give one row per year instead, "
                         f"with the columns carrier, quantity, unit, period (e.g. pandas DataFrame.melt)")
@@ -184,420 +162,6 @@ def _rename_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[RowIssue]]:
 
 
 #: how many rows at the top of a sheet are searched for the header row
-_HEADER_SCAN_ROWS = 20
-
-
-def _header_score(cells: Sequence[Any]) -> int:
-    """How many of the required columns a row of cells names."""
-    return len({canonical_column(c) for c in cells} & set(REQUIRED_COLUMNS))
-
-
-def find_header_row(rows: Sequence[Sequence[Any]]) -> tuple[int, int]:
-    """(index, score) of the first row among the first 20 that names the most required
-    columns (all three, ideally): title rows above the header are skipped."""
-    best, best_score = 0, 0
-    for i, cells in enumerate(rows[:_HEADER_SCAN_ROWS]):
-        score = _header_score(cells)
-        if score > best_score:
-            best, best_score = i, score
-            if score == len(REQUIRED_COLUMNS):
-                break
-    return best, best_score
-
-
-@dataclass
-class RawTable:
-    """A table as read from its source, before validation, with how it was read."""
-
-    frame: pd.DataFrame
-    source: str | None = None
-    format: str = "dataframe"
-    encoding: str | None = None
-    delimiter: str | None = None
-    header_row: int | None = None
-    sheet: str | None = None
-    #: cells of merged ranges (Excel) filled from the range's top-left cell
-    merged_cells_filled: int = 0
-
-
-def header_names(cells: Sequence[Any]) -> list[str]:
-    out = []
-    for j, c in enumerate(cells):
-        blank = c is None or (isinstance(c, float) and c != c) or not str(c).strip()
-        out.append(f"column_{j + 1}" if blank else str(c).strip())
-    return out
-
-
-def _blank_cell(s: pd.Series) -> np.ndarray:
-    """Missing or whitespace-only cells, judged once per distinct value (codes of a
-    categorical, or one factorize), never by converting every cell to text."""
-    if s.dtype == object or isinstance(s.dtype, (pd.StringDtype, pd.CategoricalDtype)):
-        if isinstance(s.dtype, pd.CategoricalDtype):
-            codes, uniq = s.cat.codes.to_numpy(), s.cat.categories
-        else:
-            codes, uniq = pd.factorize(s, use_na_sentinel=True)
-        blank_u = np.array([u is None or (isinstance(u, float) and u != u) or not str(u).strip() for u in uniq], dtype=bool)
-        out: np.ndarray = codes < 0
-        if len(blank_u):
-            out |= blank_u[np.maximum(codes, 0)]
-        return out
-    na: np.ndarray = s.isna().to_numpy(dtype=bool)
-    return na
-
-
-def _head_cells(df: pd.DataFrame) -> list[list[Any]]:
-    head = df.head(_HEADER_SCAN_ROWS)
-    cells: list[list[Any]] = head.astype(object).where(head.notna(), "").values.tolist()
-    return cells
-
-
-def _promote_header(df: pd.DataFrame, idx: int | None = None) -> tuple[pd.DataFrame, int]:
-    """Use the header row found among the first rows (``header=None`` reads), or row ``idx``:
-    columns from its cells, data from the rows below it (index 0, 1, ... from the first of them).
-    A column whose header and cells are all blank (Excel's trailing columns) is dropped."""
-    head = _head_cells(df)
-    if idx is None:
-        idx, _ = find_header_row(head)
-    names = header_names(head[idx] if head else [])
-    body = df.iloc[idx + 1:].reset_index(drop=True)
-    body.columns = pd.Index(names, dtype=object)
-    keep = [j for j, c in enumerate(df.columns) if not (str(head[idx][j]).strip() == "" and _blank_cell(body.iloc[:, j]).all())] if head else []
-    return body.iloc[:, keep], idx
-
-
-def maybe_header_below(df: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
-    """A DataFrame whose column names lack the required columns but whose first rows hold
-    them (a sheet read with title rows above the header) gets its header from that row."""
-    if _header_score(list(df.columns)) == len(REQUIRED_COLUMNS) or len(df) == 0:
-        return df, None
-    head = df.head(_HEADER_SCAN_ROWS).astype(object).where(df.head(_HEADER_SCAN_ROWS).notna(), "").values.tolist()
-    idx, score = find_header_row(head)
-    if score <= _header_score(list(df.columns)):
-        return df, None
-    body = df.iloc[idx + 1:].reset_index(drop=True)
-    body.columns = pd.Index(header_names(head[idx]), dtype=object)
-    return body, idx + 1
-
-
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"GIF8", "a GIF image"), (b"\xff\xd8\xff", "a JPEG image"),
-    (b"%PDF", "a PDF document"), (b"\x1f\x8b", "a gzip archive"), (b"7z\xbc\xaf\x27\x1c", "a 7z archive"),
-    (b"Rar!", "a RAR archive"), (b"\x7fELF", "an executable"), (b"MZ", "an executable"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Excel (.xls) or other OLE2 file"),
-)
-_EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-_PARQUET_SUFFIXES = (".parquet", ".pq")
-
-
-def read_raw(source: Any, *, sheet: str | int | None = 0) -> RawTable:
-    """Read a DataFrame, list of dicts, CSV/TSV (any delimiter, encoding), Excel or
-    Parquet file into a :class:`RawTable` with its header found.
-
-    What a file is comes from its bytes (zip -> Excel, ``PAR1`` -> Parquet, else text), so a
-    misnamed file is read for what it is and a binary or truncated one is a clean
-    :class:`~ghgcalc.errors.InputError`, never a parser's own exception.
-    """
-    if isinstance(source, pd.DataFrame):
-        df, hdr = maybe_header_below(source)
-        return RawTable(frame=df, header_row=hdr)
-    if isinstance(source, (list, tuple)):
-        try:
-            return RawTable(frame=pd.DataFrame(list(source)))
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"cannot make a table of the rows given: {exc}") from None
-    if not isinstance(source, (str, Path)):
-        raise InputError(f"activities must be a DataFrame, a list of dicts or a path, not {type(source).__name__}")
-    path = Path(source)
-    if path.is_dir():
-        raise InputError("the activity path is a directory, not a file", value=str(source))
-    if not path.is_file():
-        raise InputError("activity file not found", value=str(source))
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the activity file: {exc.strerror or exc}", value=str(source)) from None
-    suffix = path.suffix.lower()
-    src = str(path)
-    if not raw.strip():
-        raise InputError("the activity file is empty", value=src)
-    if raw.startswith(b"PK\x03\x04") or suffix in _EXCEL_SUFFIXES:
-        return _read_excel(raw, src, sheet)
-    if raw.startswith(b"PAR1") or suffix in _PARQUET_SUFFIXES:
-        return _read_parquet(raw, src)
-    for magic, what in _MAGIC:
-        if raw.startswith(magic):
-            hint = "save the sheet as .xlsx or CSV" if "xls" in what else "give a CSV, XLSX or Parquet table"
-            raise InputError(f"not an activity table: the file is {what}", value=src, hint=hint)
-    return _read_text(raw, src, suffix)
-
-
-def read_table(source: Any, *, sheet: str | int | None = 0) -> tuple[pd.DataFrame, str | None, str | None]:
-    """(frame, source name, encoding) of :func:`read_raw`, for callers that need only those."""
-    t = read_raw(source, sheet=sheet)
-    return t.frame, t.source, t.encoding
-
-
-def _read_excel(raw: bytes, src: str, sheet: str | int | None) -> RawTable:
-    import io
-    import zipfile
-
-    if not raw.startswith(b"PK\x03\x04"):
-        raise InputError("not an Excel workbook: an .xlsx file is a zip archive, and this one is not", value=src,
-                         hint="the file may be truncated, or another format with an .xlsx name")
-    try:
-        names = zipfile.ZipFile(io.BytesIO(raw)).namelist()
-    except Exception as exc:  # BadZipFile, NotImplementedError (zip version), OSError, EOFError ...
-        raise InputError(f"not a readable Excel workbook (damaged or truncated zip: {exc})", value=src) from None
-    if not any(n.startswith("xl/") for n in names):
-        raise InputError("not an Excel workbook: a zip archive without a workbook inside", value=src)
-    def read(which: str | int | None) -> Any:
-        try:
-            return pd.read_excel(io.BytesIO(raw), sheet_name=which, header=None, dtype=object, engine="openpyxl")
-        except Exception as exc:  # openpyxl, zipfile and XML parsers raise many unrelated types
-            raise InputError(f"cannot read the Excel workbook ({type(exc).__name__}: {exc})", value=src,
-                             hint="open it in Excel and save it again as .xlsx, or export the sheet as CSV") from None
-
-    book = read(sheet)
-    sheet_name = sheet if isinstance(sheet, str) else None
-    if sheet == 0 and _header_score_of(book) < len(REQUIRED_COLUMNS):
-        # the first sheet is a cover or notes page: take the first sheet that has the header
-        for name, other in read(None).items():
-            if _header_score_of(other) == len(REQUIRED_COLUMNS):
-                book, sheet_name = other, str(name)
-                break
-    if book.shape[0] == 0:
-        raise InputError("the Excel sheet is empty" + (f" ({sheet_name})" if sheet_name else ""), value=src)
-    idx, _ = find_header_row(_head_cells(book))
-    book, filled = _fill_merged(raw, names, sheet_name if sheet_name is not None else sheet, book, idx)
-    df, idx = _promote_header(book, idx)
-    n_filled = 0
-    if filled is not None:
-        body_filled = filled[idx + 1:, :]
-        n_filled = int(body_filled.sum())
-        if n_filled:
-            df = df.assign(**{MERGE_COLUMN: _filled_names(body_filled, book.iloc[idx].tolist())})
-    return RawTable(frame=df, source=src, format="xlsx", header_row=idx, sheet=sheet_name, merged_cells_filled=n_filled)
-
-
-#: the column that lists, on a row read from Excel, the columns whose cell was filled from a
-#: merged range above it (``"facility;period"``; empty where none was)
-MERGE_COLUMN = "filled_from_merge"
-
-
-def _fill_merged(raw: bytes, names: list[str], which: str | int | None, book: pd.DataFrame, header: int
-                 ) -> tuple[pd.DataFrame, np.ndarray | None]:
-    """Fill each merged range of the sheet below the header row from its top-left cell, as a
-    reader sees the sheet (a facility merged down over three rows is that facility on all
-    three), and say which cells were filled. Ranges that reach the header row or the title
-    rows above it are left as read (header detection sees the sheet as before). The workbook
-    is parsed a second time (openpyxl, which knows the merged ranges) only when a sheet of it
-    has merged cells at all."""
-    import io
-    import zipfile
-
-    zf = zipfile.ZipFile(io.BytesIO(raw))
-    if not any(n.startswith("xl/worksheets/") and n.endswith(".xml") and b"<mergeCell " in zf.read(n) for n in names):
-        return book, None
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=False, data_only=True)
-        ws = wb[which] if isinstance(which, str) else wb.worksheets[which or 0]
-        ranges = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
-    except Exception:  # pandas read the sheet: without its merged ranges it is read as before
-        return book, None
-    nrow, ncol = book.shape
-    blank = book.isna().to_numpy()
-    filled = np.zeros((nrow, ncol), dtype=bool)
-    cells: np.ndarray | None = None
-    for r0, c0, r1, c1 in sorted(ranges):
-        if r0 <= header or r0 >= nrow or c0 >= ncol:
-            continue
-        value = book.iat[r0, c0]
-        if blank[r0, c0] or (isinstance(value, str) and not value.strip()):
-            continue
-        sub = blank[r0:r1 + 1, c0:c1 + 1].copy()
-        sub[0, 0] = False
-        if not sub.any():
-            continue
-        if cells is None:
-            cells = book.to_numpy(dtype=object, copy=True)
-        cells[r0:r1 + 1, c0:c1 + 1][sub] = value
-        filled[r0:r1 + 1, c0:c1 + 1] |= sub
-    if cells is None:
-        return book, None
-    return pd.DataFrame(cells, index=book.index, columns=book.columns), filled
-
-
-def _filled_names(filled: np.ndarray, header: list[Any]) -> np.ndarray:
-    """Per body row, the ``;``-joined names (standard name where the header is one) of the
-    columns filled from a merged range; ``""`` where none was."""
-    names = header_names(header)
-    acc = np.full(filled.shape[0], "", dtype=object)
-    for j in np.flatnonzero(filled.any(axis=0)).tolist():
-        name = canonical_column(names[j]) or names[j]
-        acc = acc + np.where(filled[:, j], ";" + name, "")
-    out: np.ndarray = pd.Series(acc, dtype=object).str[1:].to_numpy(dtype=object)
-    return out
-
-
-def _header_score_of(sheet: pd.DataFrame) -> int:
-    head = sheet.head(_HEADER_SCAN_ROWS).astype(object).where(sheet.head(_HEADER_SCAN_ROWS).notna(), "").values.tolist()
-    return find_header_row(head)[1] if head else 0
-
-
-def _read_parquet(raw: bytes, src: str) -> RawTable:
-    import io
-
-    try:
-        df = pd.read_parquet(io.BytesIO(raw))
-    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
-        raise InputError(f"cannot read the Parquet file ({type(exc).__name__}: {exc})", value=src,
-                         hint="the file may be truncated or not Parquet") from None
-    df, hdr = maybe_header_below(df)
-    return RawTable(frame=df, source=src, format="parquet", header_row=hdr)
-
-
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-    (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
-)
-#: decoders used for what charset-normalizer names (the superset Excel actually writes)
-_SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "cp950", "cp936": "gb18030"}
-_SCORE_CHARS = 65536
-
-
-def _encodings(raw: bytes) -> list[str]:
-    """Candidate encodings: a BOM decides; else UTF-8 if the bytes are valid UTF-8; else
-    charset-normalizer's guesses, best first, then GB18030 and Big5 (CP950)."""
-    for bom, enc in _BOMS:
-        if raw.startswith(bom):
-            return [enc]
-    try:
-        raw.decode("utf-8")
-        return ["utf-8"]
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    guesses = [_SUPERSET.get(m.encoding, m.encoding) for m in from_bytes(raw[:1_000_000])]
-    return list(dict.fromkeys([*guesses[:4], "gb18030", "cp950"]))
-
-
-def _binary_text(text: str) -> bool:
-    sample = text[:_SCORE_CHARS]
-    if "\x00" in sample:
-        return True
-    ctrl = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
-    return ctrl > max(2, len(sample) // 200)
-
-
-def csv_records(text: str, delimiter: str, limit: int) -> list[tuple[list[str], int]]:
-    """The first ``limit`` CSV records and the line each starts on."""
-    import csv
-    import io
-
-    reader = csv.reader(io.StringIO(text[:_SCORE_CHARS]), delimiter=delimiter, skipinitialspace=True)
-    out: list[tuple[list[str], int]] = []
-    start = 0
-    try:
-        for rec in reader:
-            out.append((rec, start))
-            start = reader.line_num
-            if len(out) >= limit:
-                break
-    except csv.Error:
-        pass
-    return out
-
-
-def sniff_text(text: str, suffix: str) -> tuple[int, str, int, int]:
-    """(score, delimiter, header record index, line the header starts on) for a text."""
-    delims = ["\t", ",", ";", "|"] if suffix == ".tsv" else [",", "\t", ";", "|"]
-    best = (-1, ",", 0, 0)
-    for d in delims:
-        recs = csv_records(text, d, _HEADER_SCAN_ROWS + 40)
-        idx, score = find_header_row([r for r, _ in recs])
-        if score == 0:
-            continue
-        # recognised carriers and units in the rows below break ties between encodings
-        known = carrier_aliases()
-        cells = [c for r, _ in recs[idx + 1:] for c in r]
-        bonus = sum(1 for c in cells if normalize_key(c) in known)
-        total = score * 1000 + min(bonus, 999)
-        if total > best[0]:
-            best = (total, d, idx, recs[idx][1])
-    return best
-
-
-def detect_encoding(raw: bytes, source: str | None = None) -> str:
-    """The encoding :func:`read_raw` would choose for these bytes (the first megabyte of a
-    file is enough): a BOM, else UTF-8, else charset-normalizer's candidates ranked by which
-    decoding yields the header and known carriers. A UTF-8 BOM is reported as ``utf-8``."""
-    best: tuple[int, str] | None = None
-    for enc in _encodings(raw):
-        try:
-            text = raw.decode(enc)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        if _binary_text(text):
-            continue
-        score = sniff_text(text, "")[0]
-        if best is None or score > best[0]:
-            best = (score, enc)
-    if best is None:
-        raise InputError("cannot decode the file as text: a binary file?", value=source,
-                         hint="give a CSV (UTF-8, GB18030 or Big5), XLSX or Parquet table")
-    return "utf-8" if best[1] == "utf-8-sig" else best[1]
-
-
-def _read_text(raw: bytes, src: str, suffix: str) -> RawTable:
-    import io
-
-    cands = _encodings(raw)
-    chosen: tuple[int, str, str, str, int, int] | None = None  # score, encoding, text, delimiter, header idx, header line
-    binary = 0
-    for enc in cands:
-        try:
-            text = raw.decode(enc)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        if _binary_text(text):
-            binary += 1
-            continue
-        score, delim, idx, line = sniff_text(text, suffix)
-        if chosen is None or score > chosen[0]:
-            chosen = (score, enc, text, delim, idx, line)
-        if score >= len(REQUIRED_COLUMNS) * 1000 and enc in ("utf-8", "utf-8-sig", "utf-16", "utf-32"):
-            break
-    if chosen is None:
-        if binary:
-            raise InputError("not an activity table: the file holds binary data, not text", value=src,
-                             hint="give a CSV (UTF-8, GB18030 or Big5), XLSX or Parquet table")
-        raise InputError(f"cannot decode the file as text (tried {', '.join(cands)}): a binary file?", value=src,
-                         hint="give a CSV (UTF-8, GB18030 or Big5), XLSX or Parquet table")
-    _, enc, text, delim, _, line = chosen
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delim, header=None, skiprows=line,
-                         skipinitialspace=True, skip_blank_lines=False, engine="c")
-    except pd.errors.EmptyDataError:
-        raise InputError("the activity file has no table in it", value=src) from None
-    except Exception as exc:  # pandas raises several parser errors
-        msg = " ".join(str(exc).split())
-        raise InputError(f"cannot read as CSV: {msg}", value=src,
-                         hint="every row must have as many cells as the header; quote cells that contain the delimiter") from None
-    if len(df) == 0:
-        raise InputError("the activity file has no table in it", value=src)
-    names = header_names(df.iloc[0].tolist())
-    body = df.iloc[1:].reset_index(drop=True)
-    body.columns = pd.Index(names, dtype=object)
-    keep = [j for j, c in enumerate(df.iloc[0].tolist()) if not (not str(c).strip() and _blank_cell(body.iloc[:, j]).all())]
-    body = body.iloc[:, keep]
-    return RawTable(frame=body, source=src, format="csv", encoding=enc, delimiter=delim, header_row=line)
-
-
 def categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
     """A Categorical whose row ``i`` is ``labels[codes[i]]``; equal labels share one category."""
     cats = list(dict.fromkeys(labels)) or [""]
@@ -1020,14 +584,14 @@ def _blank_rows(df: pd.DataFrame) -> np.ndarray | None:
     and counted. Checked only where the carrier cell is empty, so clean tables pay little."""
     if "carrier" not in df.columns or len(df) == 0:
         return None
-    cand = _blank_cell(df["carrier"])
+    cand = blank_cell(df["carrier"])
     if not cand.any():
         return None
     idx = np.flatnonzero(cand)
     sub = df.iloc[idx]
     all_blank = np.ones(len(idx), dtype=bool)
     for c in range(sub.shape[1]):
-        all_blank &= _blank_cell(sub.iloc[:, c])
+        all_blank &= blank_cell(sub.iloc[:, c])
     out = np.zeros(len(df), dtype=bool)
     out[idx[all_blank]] = True
     return out
@@ -1042,8 +606,6 @@ _LABEL_COLUMNS = frozenset({"carrier", *OPTIONAL_COLUMNS})
 def _total_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(a cell that is a total word, maybe with a qualifier after a separator; a label that
     ends with a total word) from ``data/total_rows.yaml`` (which documents the rule)."""
-    from .carriers import load_yaml
-
     data: dict[str, Any] = load_yaml("total_rows.yaml")
 
     def fold(w: str) -> str:
@@ -1065,8 +627,6 @@ def _total_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 @lru_cache(maxsize=1)
 def _total_word_roots() -> tuple[str, ...]:
     """The total words that contain no other (``total`` covers ``subtotal``, ``grand total``)."""
-    from .carriers import load_yaml
-
     data: dict[str, Any] = load_yaml("total_rows.yaml")
     words = {unicodedata.normalize("NFKC", str(w)).casefold().strip() for w in [*data["words"], *data["suffix_words"]]}
     return tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))

@@ -4,16 +4,14 @@ their labels in Chinese and English, and the aliases reports print. Data in
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["BillingUnit", "Carrier", "billing_units", "carrier_aliases", "carriers", "column_words", "label_qualifiers", "metric_definitions",
-           "normalize_key"]
+from ..io.data import column_words, load_yaml, normalize_key
+
+__all__ = ["BillingUnit", "Carrier", "billing_units", "carrier_aliases", "carriers", "column_words", "label_qualifiers", "load_yaml", "metric_definitions", "normalize_key"]
 
 
 class BillingUnit(BaseModel):
@@ -49,21 +47,6 @@ class Carrier(BaseModel):
     ranks: list[str] = []
     #: a billing unit that 度 means on this carrier's rows, not a kWh (Towngas: 48 MJ)
     billing_unit: BillingUnit | None = None
-
-
-def normalize_key(text: str) -> str:
-    """Fold a carrier name for matching: NFKC, lower case, no spaces/hyphens/underscores."""
-    s = unicodedata.normalize("NFKC", str(text)).strip().lower()
-    return re.sub(r"[\s_\-]+", "", s)
-
-
-def load_yaml(name: str) -> Any:
-    """A shipped YAML file, read with libyaml's safe loader when PyYAML has it (the same
-    safe schema as ``yaml.safe_load``, about ten times faster than the pure-Python one)."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(resources.files("ghgcalc").joinpath(f"data/{name}").read_text(encoding="utf-8"), Loader=loader)
 
 
 @lru_cache(maxsize=1)
@@ -109,8 +92,3 @@ def billing_units() -> dict[str, BillingUnit]:
     return {cid: c.billing_unit for cid, c in carriers().items() if c.billing_unit is not None}
 
 
-@lru_cache(maxsize=1)
-def column_words() -> dict[str, Any]:
-    """The activity table's header spellings and scope words (``ghgcalc/data/columns.yaml``)."""
-    data: dict[str, Any] = load_yaml("columns.yaml")
-    return data

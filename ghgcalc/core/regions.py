@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .carriers import load_yaml, normalize_key
+from ..io.data import load_yaml, normalize_key
 
 __all__ = ["Region", "canonical_instrument", "canonical_region", "grid_of", "instruments", "region_names", "regions",
            "split_grids", "supplier_areas"]

@@ -109,7 +109,7 @@ def _detect_encoding(path: Path) -> str:
         head = f.read(1 << 20)
     if b"\n" in head and len(head) == 1 << 20:
         head = head[: head.rfind(b"\n") + 1]
-    from .activities import detect_encoding
+    from ..io.readers import detect_encoding
 
     return detect_encoding(head, str(path))   # as the in-memory reader decides (Big5 is not GB18030)
 
@@ -126,7 +126,7 @@ def _csv_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    from .activities import csv_records, header_names, sniff_text
+    from ..io.readers import csv_records, header_names, sniff_text
 
     enc = _detect_encoding(path)
     with path.open("rb") as f:
@@ -216,7 +216,7 @@ def _in_memory_table(source: Any) -> pd.DataFrame | None:
     if not isinstance(source, pd.DataFrame):
         raise InputError(f"chunk_rows streams a Parquet/CSV path, a DataFrame or a list of dicts, not "
                          f"{type(source).__name__}", column="chunk_rows", value=type(source).__name__)
-    from .activities import maybe_header_below
+    from ..io.readers import maybe_header_below
 
     frame, _ = maybe_header_below(source)
     return frame.reset_index(drop=True)
