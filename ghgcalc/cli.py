@@ -227,9 +227,12 @@ def _uncertainty_text(unc: dict[str, Any]) -> str:
 def cmd_reconcile(args: argparse.Namespace) -> int:
     from .analysis.reconciliation import load_reported, reconcile
     from .core.calculation import calculate
+    from .core.streaming import DEFAULT_CHUNK_ROWS, should_stream
 
     reported = load_reported(args.reported)
-    result = calculate(args.activity, args.profile, _denoms(args.denominator))
+    # a large Parquet/CSV file is streamed: the reconciliation is the same (exact sums kept per group)
+    chunk_rows = DEFAULT_CHUNK_ROWS if should_stream(args.activity, None) else None
+    result = calculate(args.activity, args.profile, _denoms(args.denominator), chunk_rows=chunk_rows)
     rec = reconcile(result, reported)
     _print_reconciliation(rec, args.format)
     return EXIT_OK if rec.ok else EXIT_DIFFERS

@@ -15,12 +15,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
 
-from ..errors import GhgcalcError, RowIssue, UnitError
+from ..errors import GhgcalcError, RowIssue, RowsNotKeptError, UnitError
 from .activities import categorical
 from .carriers import carrier_aliases, carriers, metric_definitions, normalize_key
 from .datacentre import RATIO_METRICS, ratio_exact, ratio_metric_ids, ratio_value, ratios_by_group
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .activities import ActivityTable
     from .method import Method
 
-__all__ = ["Denominator", "Result", "decimal_of", "normalize_denominators"]
+__all__ = ["CellSums", "Denominator", "PieceSums", "Result", "Totals", "decimal_of", "exact_sums", "normalize_denominators"]
 
 
 @dataclass(frozen=True)
@@ -260,6 +260,210 @@ class KeySums:
         """(per-key sums, per-key row counts); the held-back block is added first."""
         self._flush()
         return self.acc + self.comp, self.count
+
+
+#: printed quantities with at most this many digits are summed as int64 mantissas; longer
+#: ones (and exponents, non-ASCII digits) through :func:`decimal_of` one distinct text at a time
+_FAST_DIGITS = 17
+_PART_BITS = 21
+_PART_MASK = (1 << _PART_BITS) - 1
+#: rows per exact bincount slice: parts below 2**21 summed over at most 2**30 rows stay below 2**53
+_SLICE_ROWS = 1 << 30
+
+
+def _plain_label(v: Any) -> Any:
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _text_mantissas(texts: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For distinct printed quantities: (M, e, fast) with the value ``M / 10**e`` and half its
+    last printed digit ``5 / 10**e`` (``M`` = 10 × the signed digits, ``e`` = decimals + 1),
+    for the texts that are plain decimals of at most 17 digits (``fast``); parsed in pyarrow,
+    with the semantics of :func:`decimal_of` and the half-ulp of the printed text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(texts)
+    try:
+        arr = pa.array(texts, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = pa.array([str(t) for t in texts], type=pa.string())
+    s = pc.utf8_trim_whitespace(pc.replace_substring(pc.replace_substring(arr, ",", ""), "_", ""))
+    ok = np.asarray(pc.fill_null(pc.match_substring_regex(s, r"^[+-]?[0-9]+(\.[0-9]*)?$"), False), dtype=bool)
+    digits = pc.replace_substring_regex(s, r"^[+-]|\.", "")
+    ok &= np.asarray(pc.fill_null(pc.utf8_length(digits), 99), dtype=np.int64) <= _FAST_DIGITS
+    m = np.zeros(n, dtype=np.int64)
+    e = np.zeros(n, dtype=np.int64)
+    if ok.any():
+        sel = pa.array(ok)
+        d = np.asarray(pc.cast(pc.filter(digits, sel), pa.int64()), dtype=np.int64)
+        neg = np.asarray(pc.starts_with(pc.filter(s, sel), "-"), dtype=bool)
+        dot = np.asarray(pc.find_substring(pc.filter(s, sel), "."), dtype=np.int64)
+        length = np.asarray(pc.utf8_length(pc.filter(s, sel)), dtype=np.int64)
+        m[ok] = np.where(neg, -d, d) * 10
+        e[ok] = np.where(dot < 0, 0, length - dot - 1) + 1
+    return m, e, ok
+
+
+def exact_sums(cells: np.ndarray, texts: np.ndarray | None, q: np.ndarray) -> dict[int, list[Fraction]]:
+    """Per cell (an integer per row): ``[Σ x, Σ max(x - h, 0), Σ (x + h)]`` in exact arithmetic,
+    ``x`` the decimal of each row's printed quantity (``texts``; the float's shortest repr
+    without them) and ``h`` half its last printed digit (an input printed as ``300.638``
+    stands for [300.6375, 300.6385)).
+
+    Vectorised: each distinct text is parsed once; the integer mantissas are summed per
+    (cell, decimals) with ``bincount`` on 21-bit parts (exact: every partial sum stays below
+    2**53), and only the per-(cell, decimals) totals become Python integers."""
+    out: dict[int, list[Fraction]] = {}
+    if len(cells) == 0:
+        return out
+    if texts is None:
+        codes, uq = pd.factorize(q)
+        uniques: list[Any] = [repr(float(v)) for v in uq]
+    else:
+        codes, uq = pd.factorize(texts, use_na_sentinel=False)
+        uniques = list(uq)
+    codes = codes.astype(np.intp, copy=False)
+    m, e, ok = _text_mantissas(uniques)
+    row_ok = ok[codes]
+    all_fast = bool(row_ok.all())
+    fast = slice(None) if all_fast else np.flatnonzero(row_ok)
+    c_f, t_f = cells[fast], codes[fast]
+    for i0 in range(0, len(c_f), _SLICE_ROWS):
+        c, t = c_f[i0:i0 + _SLICE_ROWS], t_f[i0:i0 + _SLICE_ROWS]
+        g, gu = pd.factorize(c.astype(np.int64) * 32 + e[t])
+        G = len(gu)
+        cnt = np.bincount(g, minlength=G).tolist()
+        mx = m[t]
+        totals = []
+        for arr in (mx, np.maximum(mx - 5, 0)):
+            parts = [np.bincount(g, weights=((arr >> sh) & _PART_MASK).astype(np.float64), minlength=G)
+                     for sh in (0, _PART_BITS)]
+            parts.append(np.bincount(g, weights=(arr >> (2 * _PART_BITS)).astype(np.float64), minlength=G))
+            lo, mid, hi = (np.rint(p).astype(np.int64).tolist() for p in parts)
+            totals.append([a + (b << _PART_BITS) + (h << (2 * _PART_BITS)) for a, b, h in zip(lo, mid, hi, strict=True)])
+        for j, key in enumerate(np.asarray(gu, dtype=np.int64).tolist()):
+            cell, ex = divmod(key, 32)
+            den = 10**ex
+            acc = out.get(cell)
+            if acc is None:
+                acc = out[cell] = [Fraction(0), Fraction(0), Fraction(0)]
+            sx = totals[0][j]
+            acc[0] += Fraction(sx, den)
+            acc[1] += Fraction(totals[1][j], den)
+            acc[2] += Fraction(sx + 5 * cnt[j], den)
+    if not all_fast:   # long or unusual texts: one exact parse per distinct text
+        slow = np.flatnonzero(~row_ok)
+        nu = len(uniques)
+        pairs, counts = np.unique(cells[slow].astype(np.int64) * nu + codes[slow], return_counts=True)
+        parsed: dict[int, tuple[Fraction, Fraction, Fraction]] = {}
+        for p, k in zip(pairs.tolist(), counts.tolist(), strict=True):
+            cell, t_ = divmod(p, nu)
+            if t_ not in parsed:
+                x = decimal_of(uniques[t_])
+                h = _half_ulp(str(uniques[t_]))
+                parsed[t_] = (x, max(x - h, Fraction(0)), x + h)
+            acc = out.get(cell)
+            if acc is None:
+                acc = out[cell] = [Fraction(0), Fraction(0), Fraction(0)]
+            for i, v in enumerate(parsed[t_]):
+                acc[i] += k * v
+    return out
+
+
+#: a streamed or Dask result keeps its computed rows' printed quantities (for the per-row
+#: explanation of a reconciliation) while it has at most this many; reconcile explains by row up to it
+ROWS_KEPT = 1000
+
+#: breakdown columns that are functions of the activity key: position in the key tuple
+KEY_DERIVED_COLUMNS = {"carrier": 0, "unit": 1, "year": 2, "region": 3, "scope_override": 4, "instrument": 5}
+
+
+@dataclass
+class PieceSums:
+    """What one streamed chunk or one Dask partition adds to the breakdowns and the exact sums:
+    per-(group, key) quantity sums, exact per-(group, key) sums of the printed quantities with
+    their rounding intervals, and the first input row of each group and key (for the order of
+    the groups). A group is one combination of the values of the ``by`` columns."""
+
+    by: tuple[str, ...]
+    columns: tuple[str, ...]
+    combos: list[tuple[Any, ...]]
+    combo_first: list[int]
+    key_first: list[int]
+    sums: np.ndarray
+    exact: dict[int, list[Fraction]]
+    rows: list[tuple[int, str, int, int]] | None
+
+
+class CellSums:
+    """Per-(group, key) sums over a whole stream or Dask DataFrame (see :class:`PieceSums`),
+    pieces added in row order; the local keys of a piece are mapped to global key numbers."""
+
+    def __init__(self, by: Sequence[str]) -> None:
+        self.by = tuple(by)
+        self.present: tuple[str, ...] = ()
+        self.columns: set[str] = set()
+        self.index: dict[tuple[Any, ...], int] = {}
+        self.combos: list[tuple[Any, ...]] = []
+        self.combo_first: list[int] = []
+        self.key_first: list[int] = []
+        self.sums = np.zeros((0, 0))
+        self.exact: dict[tuple[int, int], list[Fraction]] = {}
+        self.rows: list[tuple[int, str, int, int]] | None = []
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.combos), len(self.key_first)
+
+    def grow(self, n_keys: int) -> None:
+        C, K = len(self.combos), max(n_keys, len(self.key_first))
+        self.key_first.extend([2**62] * (K - len(self.key_first)))
+        if self.sums.shape != (C, K):
+            new = np.zeros((C, K))
+            new[: self.sums.shape[0], : self.sums.shape[1]] = self.sums
+            self.sums = new
+
+    def add(self, piece: PieceSums, gid: np.ndarray) -> None:
+        if not piece.combos:
+            return
+        if not self.combos:
+            self.present = piece.by
+        elif piece.by != self.present:
+            raise GhgcalcError(f"the columns {', '.join(piece.by)} differ from those of the first piece "
+                               f"({', '.join(self.present)})")
+        self.columns.update(piece.columns)
+        cid = np.empty(len(piece.combos), dtype=np.intp)
+        for j, (lab, first) in enumerate(zip(piece.combos, piece.combo_first, strict=True)):
+            g = self.index.get(lab)
+            if g is None:
+                g = self.index[lab] = len(self.combos)
+                self.combos.append(lab)
+                self.combo_first.append(first)
+            elif first < self.combo_first[g]:
+                self.combo_first[g] = first
+            cid[j] = g
+        self.grow(int(gid.max()) + 1 if len(gid) else 0)
+        for j, first in enumerate(piece.key_first):
+            k = int(gid[j])
+            if first < self.key_first[k]:
+                self.key_first[k] = first
+        self.sums[np.ix_(cid, gid)] += piece.sums
+        K_local = len(gid)
+        for cell, vals in piece.exact.items():
+            c, k = divmod(cell, K_local)
+            key = (int(cid[c]), int(gid[k]))
+            acc = self.exact.get(key)
+            if acc is None:
+                self.exact[key] = list(vals)
+            else:
+                for i in range(3):
+                    acc[i] += vals[i]
+        if self.rows is not None:
+            if piece.rows is None or len(self.rows) + len(piece.rows) > ROWS_KEPT:
+                self.rows = None
+            else:
+                self.rows.extend((r, t, int(cid[c]), int(gid[k])) for r, t, c, k in piece.rows)
 
 
 class Result:
@@ -521,20 +725,53 @@ class Result:
         return cache[ck]  # type: ignore[no-any-return]
 
     def _exact_parts_uncached(self, mask: np.ndarray | None) -> tuple[list[Fraction], list[Fraction], list[Fraction]]:
-        idx = np.arange(len(self._q)) if mask is None else np.flatnonzero(mask)
         K = len(self._res)
+        inv = self._inv if mask is None else self._inv[mask]
+        texts = self._qtext if mask is None or self._qtext is None else self._qtext[mask]
+        q = self._q if mask is None else self._q[mask]
         s = [Fraction(0)] * K
         lo = [Fraction(0)] * K
         hi = [Fraction(0)] * K
-        for i in idx:
-            k = int(self._inv[i])
-            text = self._qtext[i] if self._qtext is not None else repr(float(self._q[i]))
-            x = decimal_of(text)
-            h = _half_ulp(str(text))
-            s[k] += x
-            lo[k] += max(x - h, Fraction(0))
-            hi[k] += x + h
+        for k, (x, xl, xh) in exact_sums(inv, texts, q).items():
+            s[k], lo[k], hi[k] = x, xl, xh
         return s, lo, hi
+
+    def piece_sums(self, by: Sequence[str], offset: int = 0) -> PieceSums:
+        """This result's contribution to a stream or a Dask DataFrame (:class:`PieceSums`),
+        its rows numbered from ``offset``; groups of the ``by`` columns it has."""
+        cols = tuple(c for c in by if c in self.rows.columns)
+        n, K = len(self._q), len(self._res)
+        rownum = (np.arange(n, dtype=np.int64) if self._row_numbers is None else self._row_numbers) + offset
+        if n == 0:
+            return PieceSums(cols, tuple(map(str, self.rows.columns)), [], [], [], np.zeros((0, K)), {}, [])
+        parts = [group_codes(self.rows[c]) for c in cols]
+        if not parts:
+            codes = np.zeros(n, dtype=np.intp)
+        elif len(parts) == 1:
+            codes = parts[0][0]
+        elif int(np.prod(np.array([max(len(lab), 1) for _, lab in parts], dtype=object))) < 2**62:
+            combined = np.zeros(n, dtype=np.int64)
+            for cds, lab in parts:
+                combined *= max(len(lab), 1)
+                combined += cds
+            codes = pd.factorize(combined)[0].astype(np.intp, copy=False)
+        else:
+            codes = pd.factorize(pd.MultiIndex.from_arrays([c for c, _ in parts]))[0].astype(np.intp, copy=False)
+        _, first = np.unique(codes, return_index=True)
+        combos = [tuple(_plain_label(lab[cds[i]]) for cds, lab in parts) for i in first.tolist()]
+        C = len(combos)
+        cells = codes.astype(np.int64) * K + self._inv
+        sums = np.bincount(cells, weights=self._q, minlength=C * K).reshape(C, K)
+        present, kfirst = np.unique(self._inv, return_index=True)
+        key_first = [2**62] * K
+        for k, i in zip(present.tolist(), kfirst.tolist(), strict=True):
+            key_first[k] = int(rownum[i])
+        rows = None
+        if n <= ROWS_KEPT:
+            texts = self._qtext if self._qtext is not None else [repr(float(x)) for x in self._q]
+            rows = [(int(rownum[i]), str(texts[i]), int(codes[i]), int(self._inv[i])) for i in range(n)]
+        return PieceSums(cols, tuple(map(str, self.rows.columns)), combos, [int(rownum[i]) for i in first.tolist()],
+                         key_first, sums, exact_sums(cells, self._qtext, self._q), rows)
 
     def metric_exact(self, metric: str, mask: np.ndarray | None = None) -> tuple[Fraction | None, Fraction | None, Fraction | None, str]:
         """(exact value, interval low, interval high, unit) of a metric from the printed inputs.
@@ -829,6 +1066,13 @@ class Result:
             mask &= (per == str(period)) | (yr == str(period))
         return mask
 
+    def select_group(self, carrier: str | None = None, facility: str | None = None, period: str | None = None) -> np.ndarray:
+        """The selection of one group of a breakdown (a carrier, a facility, a period or a
+        combination), for ``metric_value``, ``metric_exact`` and ``contributions`` of this
+        result: a mask over the computed rows here, over the (group, key) sums of a streamed
+        or Dask result. ``period`` matches the period or its year."""
+        return self.select_mask(carrier, facility, period)
+
     def with_denominators(self, denominators: Mapping[str, Any] | None) -> Result:
         """A copy of this result with more intensity denominators (existing names win)."""
         import copy
@@ -846,6 +1090,197 @@ class Result:
 
     def __repr__(self) -> str:
         return f"<ghgcalc.Result profile={self.profile.id!r} rows={len(self.rows)} errors={len(self.errors)}>"
+
+
+@runtime_checkable
+class Totals(Protocol):
+    """What every result of :func:`ghgcalc.calculate` offers, whether the rows were computed
+    in memory (:class:`Result`), streamed from a file (:class:`~ghgcalc.core.streaming.StreamResult`)
+    or summed over a Dask DataFrame (:class:`~ghgcalc.core.dask_support.DaskResult`): totals,
+    breakdowns, KPIs, exact values for reconciliation and group selections. Reconciliation,
+    the disclosure pack and the CLI are written against this."""
+
+    method: Method
+    denominators: list[Denominator]
+    errors: list[RowIssue]
+    n_input_rows: int
+
+    @property
+    def profile(self) -> Any: ...
+    @property
+    def data_version(self) -> str | None: ...
+    @property
+    def rows_computed(self) -> int: ...
+    @property
+    def partial(self) -> bool: ...
+    def metric_ids(self) -> list[str]: ...
+    def base_metrics(self) -> list[str]: ...
+    def denominator_of(self, metric: str) -> Denominator | None: ...
+    def metric_value(self, metric: str, mask: np.ndarray | None = None) -> tuple[float, str]: ...
+    def metric_exact(self, metric: str, mask: np.ndarray | None = None
+                     ) -> tuple[Fraction | None, Fraction | None, Fraction | None, str]: ...
+    def contributions(self, metric: str, mask: np.ndarray | None = None) -> dict[str, tuple[Fraction, int]]: ...
+    def row_contributions(self, metric: str, mask: np.ndarray | None = None) -> list[tuple[int, str, Fraction, Fraction]]: ...
+    def totals(self, by: str | None = None, denominators: Any = None) -> Any: ...
+    def kpis(self, language: str = "en") -> pd.DataFrame: ...
+    def unavailable(self) -> dict[str, list[str]]: ...
+    def unavailable_reasons(self) -> dict[str, str]: ...
+    def factors_used(self) -> list[Any]: ...
+    def select_group(self, carrier: str | None = None, facility: str | None = None,
+                     period: str | None = None) -> np.ndarray: ...
+    def with_denominators(self, denominators: Mapping[str, Any] | None) -> Totals: ...
+
+
+class AggregatedResult(Result):
+    """A result that keeps sums rather than rows (streamed chunks, Dask partitions): totals
+    per key (:class:`KeySums`, the same bits as in memory), per-(group, key) sums for the
+    breakdowns and exact per-(group, key) sums of the printed quantities for reconciliation
+    (:class:`CellSums`). A selection (:meth:`select_group`) is a mask over the (group, key)
+    cells. What needs the rows themselves raises :class:`~ghgcalc.errors.RowsNotKeptError`."""
+
+    #: what the subclass tells a user who asks for the rows
+    _rows_advice = "compute the table in memory"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells = CellSums(())
+        self._key_tuples: list[tuple[Any, ...]] = []
+
+    def _not_kept(self, what: str) -> RowsNotKeptError:
+        return RowsNotKeptError(f"{what} needs the per-row results, which a {type(self).__name__} does not keep; "
+                                f"{self._rows_advice}")
+
+    def _cells(self, by: str | None = None) -> CellSums:
+        """The (group, key) sums; ``by``: sums that have that column among their groups."""
+        return self.cells
+
+    def metric_ids(self) -> list[str]:
+        base = self.base_metrics()   # no data-centre ratios: they need each row's facility
+        return base + [f"{m}_{d.suffix}" for d in self.denominators for m in base]
+
+    def _sums(self, mask: np.ndarray | None = None) -> np.ndarray:
+        if mask is None:
+            return self.key_totals()[0]
+        cells = self._cells()
+        C, K = cells.shape
+        out: np.ndarray = np.where(np.asarray(mask, dtype=bool).reshape(C, K), cells.sums, 0.0).sum(axis=0)
+        return np.concatenate([out, np.zeros(len(self._res) - K)]) if K < len(self._res) else out
+
+    def _exact_parts_uncached(self, mask: np.ndarray | None) -> tuple[list[Fraction], list[Fraction], list[Fraction]]:
+        cells = self._cells()
+        _, K = cells.shape
+        n = len(self._res)
+        s, lo, hi = [Fraction(0)] * n, [Fraction(0)] * n, [Fraction(0)] * n
+        for (c, k), (x, xl, xh) in cells.exact.items():
+            if mask is None or mask[c * K + k]:
+                s[k] += x
+                lo[k] += xl
+                hi[k] += xh
+        return s, lo, hi
+
+    def select_group(self, carrier: str | None = None, facility: str | None = None, period: str | None = None) -> np.ndarray:
+        cells = self._cells()
+        C, K = cells.shape
+        keys = np.ones(K, dtype=bool)
+        if carrier is not None:
+            cid = carrier_aliases().get(normalize_key(carrier), carrier)
+            keys &= np.array([str(c) == cid for c in self._key_carrier[:K]], dtype=bool)
+        groups = np.ones(C, dtype=bool)
+        if facility is not None:
+            groups &= self._group_hit(cells, "facility", facility)
+        mask = groups[:, None] & keys[None, :]
+        if period is not None:   # the period, or its year (as in memory)
+            year = np.array([len(kt) > 2 and str(kt[2]) == str(period) for kt in self._key_tuples[:K]], dtype=bool)
+            mask &= self._group_hit(cells, "period", period)[:, None] | year[None, :]
+        out: np.ndarray = mask.ravel()
+        return out
+
+    def _group_hit(self, cells: CellSums, col: str, want: str) -> np.ndarray:
+        if col in cells.present:
+            j = cells.present.index(col)
+            return np.array([str(lab[j]) == str(want) for lab in cells.combos], dtype=bool)
+        if col in cells.columns:
+            raise GhgcalcError(f"a {col} group: the sums were not kept by {col}; pass by=(..., {col!r}) to "
+                               "calculate_stream (by default facility and period are kept)")
+        return np.zeros(len(cells.combos), dtype=bool)
+
+    def select_mask(self, carrier: str | None = None, facility: str | None = None, period: str | None = None) -> np.ndarray:
+        raise RowsNotKeptError(f"select_mask needs the per-row results, which a {type(self).__name__} does not keep; "
+                               "use select_group(carrier=..., facility=..., period=...), which metric_value, "
+                               "metric_exact and contributions of this result accept")
+
+    def row_contributions(self, metric: str, mask: np.ndarray | None = None) -> list[tuple[int, str, Fraction, Fraction]]:
+        cells = self._cells()
+        if cells.rows is None:
+            raise self._not_kept(f"row_contributions (kept up to {ROWS_KEPT} computed rows, this result has "
+                                 f"{self.rows_computed})")
+        if metric in RATIO_METRICS:
+            return []
+        base, den = self._split(metric)
+        w, _ = self._key_weights(base)
+        _, K = cells.shape
+        out = []
+        for row, text, c, k in cells.rows:
+            wk = w[k]
+            if not wk or (mask is not None and not mask[c * K + k]):
+                continue
+            out.append((row, text, decimal_of(text), wk / (den.value if den else Fraction(1))))
+        return out
+
+    def _breakdown(self, by: str) -> tuple[np.ndarray, pd.Index]:
+        """Per-(group, key) sums and the groups (in order of first appearance) of a breakdown."""
+        K = len(self._res)
+        if by == "scope" or by in KEY_DERIVED_COLUMNS:
+            if by == "scope":
+                raw: list[Any] = [res.scope for res in self._res]
+            else:
+                pos = KEY_DERIVED_COLUMNS[by]
+                raw = [kt[pos] if pos < len(kt) else None for kt in self._key_tuples]
+            labels = [NO_GROUP if is_blank_label(v) else _plain_label(v) for v in raw]
+            sums, counts = self.key_totals()
+            firsts = self.cells.key_first + [2**62] * (K - len(self.cells.key_first))
+            present = [k for k in range(K) if counts[k]]
+            order = sorted(present, key=lambda k: firsts[k])
+            gi: dict[Any, int] = {}
+            for k in order:
+                gi.setdefault(labels[k], len(gi))
+            out = np.zeros((len(gi), K))
+            for k in present:
+                out[gi[labels[k]], k] = sums[k]
+            return out, pd.Index(list(gi), name=by)
+        cells = self._cells(by)
+        if by not in cells.present:
+            if by in cells.columns or by in self.cells.columns:
+                raise GhgcalcError(f"totals(by={by!r}): a {type(self).__name__} keeps the sums of the groups of "
+                                   f"{', '.join(self.cells.present) or 'no column'} (and of the key columns: carrier, "
+                                   f"scope, year, region, unit); pass by=({by!r}, ...) to calculate_stream")
+            raise KeyError(f"no column {by!r} in the results (have: {', '.join(sorted(self.cells.columns))})")
+        j = cells.present.index(by)
+        C, Kc = cells.shape
+        order = sorted(range(C), key=lambda c: cells.combo_first[c])
+        gi = {}
+        for c in order:
+            gi.setdefault(cells.combos[c][j], len(gi))
+        out = np.zeros((len(gi), K))
+        glab = np.array([gi[cells.combos[c][j]] for c in range(C)], dtype=np.intp)
+        for c in order:   # groups (not rows), in order of first appearance
+            out[glab[c], :Kc] += cells.sums[c]
+        return out, pd.Index(list(gi), name=by)
+
+    def totals(self, by: str | None = None, denominators: Any = None) -> Any:
+        if by is None:
+            return super().totals()
+        res = self if denominators is None else self.with_group_denominators(by, denominators)
+        sums, index = self._breakdown(by)
+        return res._frame_of_group_sums(sums, index)
+
+    def uncertainty(self, metric: str = "scope1_2", method: str = "approach2", *, n: int = 10_000, seed: int = 0,
+                    confidence: float = 0.95, activity_uncertainty: Mapping[str, float] | None = None,
+                    by: str | None = None) -> Any:
+        if by is not None:
+            raise self._not_kept(f"uncertainty(by={by!r})")
+        return super().uncertainty(metric, method, n=n, seed=seed, confidence=confidence,
+                                   activity_uncertainty=activity_uncertainty)
 
 
 def _per(unit: str, den: Denominator) -> str:
