@@ -275,11 +275,12 @@ def _plain_label(v: Any) -> Any:
     return v.item() if isinstance(v, np.generic) else v
 
 
-def _text_mantissas(texts: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _text_mantissas(texts: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For distinct printed quantities: (M, e, fast) with the value ``M / 10**e`` and half its
     last printed digit ``5 / 10**e`` (``M`` = 10 × the signed digits, ``e`` = decimals + 1),
-    for the texts that are plain decimals of at most 17 digits (``fast``); parsed in pyarrow,
-    with the semantics of :func:`decimal_of` and the half-ulp of the printed text."""
+    for the texts that are plain decimals (``-?digits[.digits]``, as the reader leaves them)
+    of at most 17 digits (``fast``); parsed in pyarrow, with the semantics of
+    :func:`decimal_of` and the half-ulp of the printed text. Other texts go the slow way."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -288,74 +289,112 @@ def _text_mantissas(texts: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.nd
         arr = pa.array(texts, type=pa.string(), from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         arr = pa.array([str(t) for t in texts], type=pa.string())
-    s = pc.utf8_trim_whitespace(pc.replace_substring(pc.replace_substring(arr, ",", ""), "_", ""))
-    ok = np.asarray(pc.fill_null(pc.match_substring_regex(s, r"^[+-]?[0-9]+(\.[0-9]*)?$"), False), dtype=bool)
-    digits = pc.replace_substring_regex(s, r"^[+-]|\.", "")
-    ok &= np.asarray(pc.fill_null(pc.utf8_length(digits), 99), dtype=np.int64) <= _FAST_DIGITS
+    ok = np.asarray(pc.fill_null(pc.match_substring_regex(arr, r"^-?[0-9]+(\.[0-9]*)?$"), False), dtype=bool)
+    length = np.asarray(pc.fill_null(pc.utf8_length(arr), 0), dtype=np.int64)
+    dot = np.asarray(pc.fill_null(pc.find_substring(arr, "."), -1), dtype=np.int64)
+    neg = np.asarray(pc.fill_null(pc.starts_with(arr, "-"), False), dtype=bool)
+    ok &= length - (dot >= 0) - neg <= _FAST_DIGITS
     m = np.zeros(n, dtype=np.int64)
     e = np.zeros(n, dtype=np.int64)
     if ok.any():
-        sel = pa.array(ok)
-        d = np.asarray(pc.cast(pc.filter(digits, sel), pa.int64()), dtype=np.int64)
-        neg = np.asarray(pc.starts_with(pc.filter(s, sel), "-"), dtype=bool)
-        dot = np.asarray(pc.find_substring(pc.filter(s, sel), "."), dtype=np.int64)
-        length = np.asarray(pc.utf8_length(pc.filter(s, sel)), dtype=np.int64)
-        m[ok] = np.where(neg, -d, d) * 10
-        e[ok] = np.where(dot < 0, 0, length - dot - 1) + 1
+        d = np.asarray(pc.cast(pc.replace_substring(pc.filter(arr, pa.array(ok)), ".", ""), pa.int64()), dtype=np.int64)
+        m[ok] = d * 10
+        e[ok] = np.where(dot[ok] < 0, 0, length[ok] - dot[ok] - 1) + 1
     return m, e, ok
 
 
-def exact_sums(cells: np.ndarray, texts: np.ndarray | None, q: np.ndarray) -> dict[int, list[Fraction]]:
-    """Per cell (an integer per row): ``[Σ x, Σ max(x - h, 0), Σ (x + h)]`` in exact arithmetic,
-    ``x`` the decimal of each row's printed quantity (``texts``; the float's shortest repr
-    without them) and ``h`` half its last printed digit (an input printed as ``300.638``
-    stands for [300.6375, 300.6385)).
+@dataclass
+class ExactSums:
+    """Exact sums of printed quantities per cell (an integer per row: a key, or a (group, key)
+    pair), kept as integers: for each (cell, decimals ``e``) pair, the sums of the mantissas
+    ``M`` (value ``M / 10**e``) and of ``max(M - 5, 0)`` (the low ends of the rounding
+    intervals) as three 21-bit parts each, and the row count (the high ends are ``M + 5``).
+    The parts are float64 sums of integers below 2**21, exact while a cell has fewer than
+    2**32 rows. Texts too long or unusual for this (more than 17 digits, exponents) are kept
+    as exact fractions per cell in ``slow``."""
 
-    Vectorised: each distinct text is parsed once; the integer mantissas are summed per
-    (cell, decimals) with ``bincount`` on 21-bit parts (exact: every partial sum stays below
-    2**53), and only the per-(cell, decimals) totals become Python integers."""
-    out: dict[int, list[Fraction]] = {}
-    if len(cells) == 0:
+    cell: np.ndarray
+    e: np.ndarray
+    stats: np.ndarray
+    slow: dict[int, list[Fraction]]
+    #: each (cell, decimals) pair appears once (summed in one slice of rows)
+    unique: bool = True
+
+    @staticmethod
+    def empty() -> ExactSums:
+        return ExactSums(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((0, 7)), {})
+
+    def by_group(self, group_of_cell: np.ndarray, keep: np.ndarray | None = None) -> dict[int, list[Fraction]]:
+        """Per group: ``[Σ x, Σ lo, Σ hi]`` as fractions, over the cells in ``keep`` (a mask
+        over cells); the integer parts are summed per (group, decimals) first, so Python
+        integers are made once per (group, decimals), never per row or per cell."""
+        sel = np.ones(len(self.cell), dtype=bool) if keep is None else keep[self.cell]
+        grp = group_of_cell[self.cell[sel]].astype(np.int64)
+        out: dict[int, list[Fraction]] = {}
+        if len(grp):
+            g, gu = pd.factorize(grp * 32 + self.e[sel])
+            st = self.stats[sel]
+            cols = [np.rint(np.bincount(g, weights=st[:, j], minlength=len(gu))).astype(np.int64).tolist() for j in range(7)]
+            for j, key in enumerate(np.asarray(gu, dtype=np.int64).tolist()):
+                grp_j, ex = divmod(key, 32)
+                den = 10**ex
+                mx = cols[0][j] + (cols[1][j] << _PART_BITS) + (cols[2][j] << (2 * _PART_BITS))
+                ml = cols[3][j] + (cols[4][j] << _PART_BITS) + (cols[5][j] << (2 * _PART_BITS))
+                acc = out.setdefault(grp_j, [Fraction(0), Fraction(0), Fraction(0)])
+                acc[0] += Fraction(mx, den)
+                acc[1] += Fraction(ml, den)
+                acc[2] += Fraction(mx + 5 * cols[6][j], den)
+        for cell, vals in self.slow.items():
+            if keep is None or keep[cell]:
+                acc = out.setdefault(int(group_of_cell[cell]), [Fraction(0), Fraction(0), Fraction(0)])
+                for i in range(3):
+                    acc[i] += vals[i]
         return out
+
+
+def exact_sums(cells: np.ndarray, texts: np.ndarray | None, q: np.ndarray) -> ExactSums:
+    """The :class:`ExactSums` of rows in ``cells``: ``x`` the decimal of each row's printed
+    quantity (``texts``; the float's shortest repr without them) and ``h`` half its last
+    printed digit (an input printed as ``300.638`` stands for [300.6375, 300.6385)); per cell
+    ``Σ x``, ``Σ max(x - h, 0)`` and ``Σ (x + h)``.
+
+    Vectorised: each distinct text is parsed once (pyarrow), and the integer mantissas are
+    summed per (cell, decimals) with ``bincount`` on 21-bit parts."""
+    if len(cells) == 0:
+        return ExactSums.empty()
     if texts is None:
         codes, uq = pd.factorize(q)
-        uniques: list[Any] = [repr(float(v)) for v in uq]
+        uniques: Any = [repr(float(v)) for v in uq]
     else:
         codes, uq = pd.factorize(texts, use_na_sentinel=False)
-        uniques = list(uq)
+        uniques = uq
     codes = codes.astype(np.intp, copy=False)
     m, e, ok = _text_mantissas(uniques)
     row_ok = ok[codes]
     all_fast = bool(row_ok.all())
     fast = slice(None) if all_fast else np.flatnonzero(row_ok)
-    c_f, t_f = cells[fast], codes[fast]
+    c_f, t_f = cells[fast].astype(np.int64), codes[fast]
+    out_cell, out_e, out_stats = [], [], []
     for i0 in range(0, len(c_f), _SLICE_ROWS):
         c, t = c_f[i0:i0 + _SLICE_ROWS], t_f[i0:i0 + _SLICE_ROWS]
-        g, gu = pd.factorize(c.astype(np.int64) * 32 + e[t])
+        g, gu = pd.factorize(c * 32 + e[t])
         G = len(gu)
-        cnt = np.bincount(g, minlength=G).tolist()
         mx = m[t]
-        totals = []
+        cols = []
         for arr in (mx, np.maximum(mx - 5, 0)):
-            parts = [np.bincount(g, weights=((arr >> sh) & _PART_MASK).astype(np.float64), minlength=G)
+            cols += [np.bincount(g, weights=((arr >> sh) & _PART_MASK).astype(np.float64), minlength=G)
                      for sh in (0, _PART_BITS)]
-            parts.append(np.bincount(g, weights=(arr >> (2 * _PART_BITS)).astype(np.float64), minlength=G))
-            lo, mid, hi = (np.rint(p).astype(np.int64).tolist() for p in parts)
-            totals.append([a + (b << _PART_BITS) + (h << (2 * _PART_BITS)) for a, b, h in zip(lo, mid, hi, strict=True)])
-        for j, key in enumerate(np.asarray(gu, dtype=np.int64).tolist()):
-            cell, ex = divmod(key, 32)
-            den = 10**ex
-            acc = out.get(cell)
-            if acc is None:
-                acc = out[cell] = [Fraction(0), Fraction(0), Fraction(0)]
-            sx = totals[0][j]
-            acc[0] += Fraction(sx, den)
-            acc[1] += Fraction(totals[1][j], den)
-            acc[2] += Fraction(sx + 5 * cnt[j], den)
+            cols.append(np.bincount(g, weights=(arr >> (2 * _PART_BITS)).astype(np.float64), minlength=G))
+        cols.append(np.bincount(g, minlength=G).astype(np.float64))
+        gu = np.asarray(gu, dtype=np.int64)
+        out_cell.append(gu // 32)
+        out_e.append(gu % 32)
+        out_stats.append(np.stack(cols, axis=1))
+    slow: dict[int, list[Fraction]] = {}
     if not all_fast:   # long or unusual texts: one exact parse per distinct text
-        slow = np.flatnonzero(~row_ok)
+        rows = np.flatnonzero(~row_ok)
         nu = len(uniques)
-        pairs, counts = np.unique(cells[slow].astype(np.int64) * nu + codes[slow], return_counts=True)
+        pairs, counts = np.unique(cells[rows].astype(np.int64) * nu + codes[rows], return_counts=True)
         parsed: dict[int, tuple[Fraction, Fraction, Fraction]] = {}
         for p, k in zip(pairs.tolist(), counts.tolist(), strict=True):
             cell, t_ = divmod(p, nu)
@@ -363,12 +402,12 @@ def exact_sums(cells: np.ndarray, texts: np.ndarray | None, q: np.ndarray) -> di
                 x = decimal_of(uniques[t_])
                 h = _half_ulp(str(uniques[t_]))
                 parsed[t_] = (x, max(x - h, Fraction(0)), x + h)
-            acc = out.get(cell)
-            if acc is None:
-                acc = out[cell] = [Fraction(0), Fraction(0), Fraction(0)]
+            acc = slow.setdefault(cell, [Fraction(0), Fraction(0), Fraction(0)])
             for i, v in enumerate(parsed[t_]):
                 acc[i] += k * v
-    return out
+    if not out_cell:
+        return ExactSums(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((0, 7)), slow)
+    return ExactSums(np.concatenate(out_cell), np.concatenate(out_e), np.concatenate(out_stats), slow, len(out_cell) == 1)
 
 
 #: a streamed or Dask result keeps its computed rows' printed quantities (for the per-row
@@ -381,24 +420,31 @@ KEY_DERIVED_COLUMNS = {"carrier": 0, "unit": 1, "year": 2, "region": 3, "scope_o
 
 @dataclass
 class PieceSums:
-    """What one streamed chunk or one Dask partition adds to the breakdowns and the exact sums:
-    per-(group, key) quantity sums, exact per-(group, key) sums of the printed quantities with
-    their rounding intervals, and the first input row of each group and key (for the order of
-    the groups). A group is one combination of the values of the ``by`` columns."""
+    """What one streamed chunk or one Dask partition adds to the breakdowns and the exact sums.
+    A group is one combination of the values of the ``by`` columns; a cell is a (group, key)
+    pair that has rows. Per cell: the quantity sum and the :class:`ExactSums` of the printed
+    quantities; the first input row of each group and key (the order of a breakdown's groups)."""
 
     by: tuple[str, ...]
     columns: tuple[str, ...]
     combos: list[tuple[Any, ...]]
     combo_first: list[int]
     key_first: list[int]
+    cell_combo: np.ndarray
+    cell_key: np.ndarray
     sums: np.ndarray
-    exact: dict[int, list[Fraction]]
-    rows: list[tuple[int, str, int, int]] | None
+    exact: ExactSums
+    rows: list[tuple[int, str, int]] | None
+
+
+#: cells are numbered by ``group << _KEY_BITS | key``
+_KEY_BITS = 24
 
 
 class CellSums:
     """Per-(group, key) sums over a whole stream or Dask DataFrame (see :class:`PieceSums`),
-    pieces added in row order; the local keys of a piece are mapped to global key numbers."""
+    pieces added in row order, their local groups, keys and cells mapped to global numbers
+    (vectorised: a hash index of the cells, ``np.add.at`` of the per-cell sums)."""
 
     def __init__(self, by: Sequence[str]) -> None:
         self.by = tuple(by)
@@ -408,21 +454,31 @@ class CellSums:
         self.combos: list[tuple[Any, ...]] = []
         self.combo_first: list[int] = []
         self.key_first: list[int] = []
-        self.sums = np.zeros((0, 0))
-        self.exact: dict[tuple[int, int], list[Fraction]] = {}
-        self.rows: list[tuple[int, str, int, int]] | None = []
+        self.cell_combo = np.zeros(0, dtype=np.int64)
+        self.cell_key = np.zeros(0, dtype=np.int64)
+        self._cell_index = pd.Index(np.zeros(0, dtype=np.int64))
+        self.sums = np.zeros(0)
+        self._stats: dict[int, np.ndarray] = {}
+        self._slow: dict[int, list[Fraction]] = {}
+        self.rows: list[tuple[int, str, int]] | None = []
 
     @property
-    def shape(self) -> tuple[int, int]:
-        return len(self.combos), len(self.key_first)
+    def n_cells(self) -> int:
+        return len(self.cell_combo)
 
     def grow(self, n_keys: int) -> None:
-        C, K = len(self.combos), max(n_keys, len(self.key_first))
-        self.key_first.extend([2**62] * (K - len(self.key_first)))
-        if self.sums.shape != (C, K):
-            new = np.zeros((C, K))
-            new[: self.sums.shape[0], : self.sums.shape[1]] = self.sums
-            self.sums = new
+        self.key_first.extend([2**62] * (n_keys - len(self.key_first)))
+
+    def exact(self) -> ExactSums:
+        cells, es, stats = [], [], []
+        for e, arr in sorted(self._stats.items()):
+            used = np.flatnonzero(arr[: self.n_cells, 6])
+            cells.append(used)
+            es.append(np.full(len(used), e, dtype=np.int64))
+            stats.append(arr[used])
+        if not cells:
+            return ExactSums(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((0, 7)), self._slow)
+        return ExactSums(np.concatenate(cells).astype(np.int64), np.concatenate(es), np.concatenate(stats), self._slow)
 
     def add(self, piece: PieceSums, gid: np.ndarray) -> None:
         if not piece.combos:
@@ -433,7 +489,7 @@ class CellSums:
             raise GhgcalcError(f"the columns {', '.join(piece.by)} differ from those of the first piece "
                                f"({', '.join(self.present)})")
         self.columns.update(piece.columns)
-        cid = np.empty(len(piece.combos), dtype=np.intp)
+        cid = np.empty(len(piece.combos), dtype=np.int64)
         for j, (lab, first) in enumerate(zip(piece.combos, piece.combo_first, strict=True)):
             g = self.index.get(lab)
             if g is None:
@@ -443,27 +499,46 @@ class CellSums:
             elif first < self.combo_first[g]:
                 self.combo_first[g] = first
             cid[j] = g
+        gid = np.asarray(gid, dtype=np.int64)
         self.grow(int(gid.max()) + 1 if len(gid) else 0)
         for j, first in enumerate(piece.key_first):
             k = int(gid[j])
             if first < self.key_first[k]:
                 self.key_first[k] = first
-        self.sums[np.ix_(cid, gid)] += piece.sums
-        K_local = len(gid)
-        for cell, vals in piece.exact.items():
-            c, k = divmod(cell, K_local)
-            key = (int(cid[c]), int(gid[k]))
-            acc = self.exact.get(key)
-            if acc is None:
-                self.exact[key] = list(vals)
+        gcombo, gkey = cid[piece.cell_combo], gid[piece.cell_key]
+        code = (gcombo << _KEY_BITS) | gkey
+        at = self._cell_index.get_indexer(code)
+        new = at < 0
+        if new.any():
+            n0 = self.n_cells
+            at[new] = n0 + np.arange(int(new.sum()))
+            self.cell_combo = np.concatenate([self.cell_combo, gcombo[new]])
+            self.cell_key = np.concatenate([self.cell_key, gkey[new]])
+            self.sums = np.concatenate([self.sums, np.zeros(int(new.sum()))])
+            self._cell_index = pd.Index((self.cell_combo << _KEY_BITS) | self.cell_key)
+        self.sums[at] += piece.sums
+        ex = piece.exact
+        for e in np.unique(ex.e).tolist():
+            sel = ex.e == e
+            arr = self._stats.get(e)
+            if arr is None or len(arr) < self.n_cells:
+                grown = np.zeros((max(self.n_cells, 2 * (0 if arr is None else len(arr))), 7))
+                if arr is not None:
+                    grown[: len(arr)] = arr
+                arr = self._stats[e] = grown
+            if ex.unique:   # distinct cells: a plain fancy-index add
+                arr[at[ex.cell[sel]]] += ex.stats[sel]
             else:
-                for i in range(3):
-                    acc[i] += vals[i]
+                np.add.at(arr, at[ex.cell[sel]], ex.stats[sel])
+        for cell, vals in ex.slow.items():
+            acc = self._slow.setdefault(int(at[cell]), [Fraction(0), Fraction(0), Fraction(0)])
+            for i in range(3):
+                acc[i] += vals[i]
         if self.rows is not None:
             if piece.rows is None or len(self.rows) + len(piece.rows) > ROWS_KEPT:
                 self.rows = None
             else:
-                self.rows.extend((r, t, int(cid[c]), int(gid[k])) for r, t, c, k in piece.rows)
+                self.rows.extend((r, t, int(at[c])) for r, t, c in piece.rows)
 
 
 class Result:
@@ -732,7 +807,7 @@ class Result:
         s = [Fraction(0)] * K
         lo = [Fraction(0)] * K
         hi = [Fraction(0)] * K
-        for k, (x, xl, xh) in exact_sums(inv, texts, q).items():
+        for k, (x, xl, xh) in exact_sums(inv, texts, q).by_group(np.arange(K)).items():
             s[k], lo[k], hi[k] = x, xl, xh
         return s, lo, hi
 
@@ -740,10 +815,12 @@ class Result:
         """This result's contribution to a stream or a Dask DataFrame (:class:`PieceSums`),
         its rows numbered from ``offset``; groups of the ``by`` columns it has."""
         cols = tuple(c for c in by if c in self.rows.columns)
+        columns = tuple(map(str, self.rows.columns))
         n, K = len(self._q), len(self._res)
         rownum = (np.arange(n, dtype=np.int64) if self._row_numbers is None else self._row_numbers) + offset
         if n == 0:
-            return PieceSums(cols, tuple(map(str, self.rows.columns)), [], [], [], np.zeros((0, K)), {}, [])
+            z = np.zeros(0, dtype=np.int64)
+            return PieceSums(cols, columns, [], [], [], z, z, np.zeros(0), ExactSums.empty(), [])
         parts = [group_codes(self.rows[c]) for c in cols]
         if not parts:
             codes = np.zeros(n, dtype=np.intp)
@@ -758,10 +835,11 @@ class Result:
         else:
             codes = pd.factorize(pd.MultiIndex.from_arrays([c for c, _ in parts]))[0].astype(np.intp, copy=False)
         _, first = np.unique(codes, return_index=True)
-        combos = [tuple(_plain_label(lab[cds[i]]) for cds, lab in parts) for i in first.tolist()]
-        C = len(combos)
-        cells = codes.astype(np.int64) * K + self._inv
-        sums = np.bincount(cells, weights=self._q, minlength=C * K).reshape(C, K)
+        firsts = [np.asarray(lab, dtype=object)[cds[first]].tolist() for cds, lab in parts]   # labels of each group
+        combos = list(zip(*firsts, strict=True)) if parts else [()]
+        cell, cu = pd.factorize(codes.astype(np.int64) * K + self._inv)
+        cu = np.asarray(cu, dtype=np.int64)
+        sums = np.bincount(cell, weights=self._q, minlength=len(cu))
         present, kfirst = np.unique(self._inv, return_index=True)
         key_first = [2**62] * K
         for k, i in zip(present.tolist(), kfirst.tolist(), strict=True):
@@ -769,9 +847,9 @@ class Result:
         rows = None
         if n <= ROWS_KEPT:
             texts = self._qtext if self._qtext is not None else [repr(float(x)) for x in self._q]
-            rows = [(int(rownum[i]), str(texts[i]), int(codes[i]), int(self._inv[i])) for i in range(n)]
-        return PieceSums(cols, tuple(map(str, self.rows.columns)), combos, [int(rownum[i]) for i in first.tolist()],
-                         key_first, sums, exact_sums(cells, self._qtext, self._q), rows)
+            rows = [(int(rownum[i]), str(texts[i]), int(cell[i])) for i in range(n)]
+        return PieceSums(cols, columns, combos, [int(rownum[i]) for i in first.tolist()], key_first, cu // K, cu % K,
+                         sums, exact_sums(cell, self._qtext, self._q), rows)
 
     def metric_exact(self, metric: str, mask: np.ndarray | None = None) -> tuple[Fraction | None, Fraction | None, Fraction | None, str]:
         """(exact value, interval low, interval high, unit) of a metric from the printed inputs.
@@ -1162,37 +1240,33 @@ class AggregatedResult(Result):
         if mask is None:
             return self.key_totals()[0]
         cells = self._cells()
-        C, K = cells.shape
-        out: np.ndarray = np.where(np.asarray(mask, dtype=bool).reshape(C, K), cells.sums, 0.0).sum(axis=0)
-        return np.concatenate([out, np.zeros(len(self._res) - K)]) if K < len(self._res) else out
+        sel = np.asarray(mask, dtype=bool)
+        out: np.ndarray = np.bincount(cells.cell_key[sel], weights=cells.sums[sel], minlength=len(self._res))
+        return out
 
     def _exact_parts_uncached(self, mask: np.ndarray | None) -> tuple[list[Fraction], list[Fraction], list[Fraction]]:
         cells = self._cells()
-        _, K = cells.shape
         n = len(self._res)
         s, lo, hi = [Fraction(0)] * n, [Fraction(0)] * n, [Fraction(0)] * n
-        for (c, k), (x, xl, xh) in cells.exact.items():
-            if mask is None or mask[c * K + k]:
-                s[k] += x
-                lo[k] += xl
-                hi[k] += xh
+        keep = None if mask is None else np.asarray(mask, dtype=bool)
+        for k, (x, xl, xh) in cells.exact().by_group(cells.cell_key, keep).items():
+            s[k], lo[k], hi[k] = x, xl, xh
         return s, lo, hi
 
     def select_group(self, carrier: str | None = None, facility: str | None = None, period: str | None = None) -> np.ndarray:
         cells = self._cells()
-        C, K = cells.shape
+        K = len(self._res)
         keys = np.ones(K, dtype=bool)
         if carrier is not None:
             cid = carrier_aliases().get(normalize_key(carrier), carrier)
-            keys &= np.array([str(c) == cid for c in self._key_carrier[:K]], dtype=bool)
-        groups = np.ones(C, dtype=bool)
+            keys &= np.array([str(c) == cid for c in self._key_carrier], dtype=bool)
+        mask = keys[cells.cell_key]
         if facility is not None:
-            groups &= self._group_hit(cells, "facility", facility)
-        mask = groups[:, None] & keys[None, :]
+            mask &= self._group_hit(cells, "facility", facility)[cells.cell_combo]
         if period is not None:   # the period, or its year (as in memory)
-            year = np.array([len(kt) > 2 and str(kt[2]) == str(period) for kt in self._key_tuples[:K]], dtype=bool)
-            mask &= self._group_hit(cells, "period", period)[:, None] | year[None, :]
-        out: np.ndarray = mask.ravel()
+            year = np.array([len(kt) > 2 and str(kt[2]) == str(period) for kt in self._key_tuples], dtype=bool)
+            mask &= self._group_hit(cells, "period", period)[cells.cell_combo] | year[cells.cell_key]
+        out: np.ndarray = mask
         return out
 
     def _group_hit(self, cells: CellSums, col: str, want: str) -> np.ndarray:
@@ -1218,11 +1292,10 @@ class AggregatedResult(Result):
             return []
         base, den = self._split(metric)
         w, _ = self._key_weights(base)
-        _, K = cells.shape
         out = []
-        for row, text, c, k in cells.rows:
-            wk = w[k]
-            if not wk or (mask is not None and not mask[c * K + k]):
+        for row, text, cell in cells.rows:
+            wk = w[int(cells.cell_key[cell])]
+            if not wk or (mask is not None and not mask[cell]):
                 continue
             out.append((row, text, decimal_of(text), wk / (den.value if den else Fraction(1))))
         return out
@@ -1256,16 +1329,14 @@ class AggregatedResult(Result):
                                    f"scope, year, region, unit); pass by=({by!r}, ...) to calculate_stream")
             raise KeyError(f"no column {by!r} in the results (have: {', '.join(sorted(self.cells.columns))})")
         j = cells.present.index(by)
-        C, Kc = cells.shape
-        order = sorted(range(C), key=lambda c: cells.combo_first[c])
+        C = len(cells.combos)
         gi = {}
-        for c in order:
+        for c in sorted(range(C), key=lambda c: cells.combo_first[c]):
             gi.setdefault(cells.combos[c][j], len(gi))
-        out = np.zeros((len(gi), K))
-        glab = np.array([gi[cells.combos[c][j]] for c in range(C)], dtype=np.intp)
-        for c in order:   # groups (not rows), in order of first appearance
-            out[glab[c], :Kc] += cells.sums[c]
-        return out, pd.Index(list(gi), name=by)
+        glab = np.array([gi[cells.combos[c][j]] for c in range(C)], dtype=np.int64)
+        G = len(gi)
+        flat: np.ndarray = np.bincount(glab[cells.cell_combo] * K + cells.cell_key, weights=cells.sums, minlength=G * K)
+        return flat.reshape(G, K), pd.Index(list(gi), name=by)
 
     def totals(self, by: str | None = None, denominators: Any = None) -> Any:
         if by is None:
