@@ -1181,7 +1181,9 @@ class Totals(Protocol):
     method: Method
     denominators: list[Denominator]
     errors: list[RowIssue]
+    warnings: list[RowIssue]
     n_input_rows: int
+    input_info: dict[str, Any]
 
     @property
     def profile(self) -> Any: ...
@@ -1385,7 +1387,7 @@ def result_html(result: Result) -> str:
         more = f"<li>… {len(result.errors) - 20} more</li>" if len(result.errors) > 20 else ""
         errs = f"<p><b>{len(result.errors)} row(s) not computed (partial totals):</b></p><ul>{items}{more}</ul>"
     return (f"<div><p><b>ghgcalc result</b> — profile <code>{_esc(prof.id)}</code> {_esc(getattr(prof, 'title', '') or '')}; "
-            f"{len(result.rows)} of {result.n_input_rows} input rows computed; GWP {_esc(getattr(prof, 'gwp_set', ''))}, "
+            f"{result.rows_computed} of {result.n_input_rows} input rows computed; GWP {_esc(getattr(prof, 'gwp_set', ''))}, "
             f"energy basis {_esc(getattr(prof, 'energy_basis', ''))}</p>"
             "<table><thead><tr><th>HKEX</th><th>metric</th><th>label</th><th>繁體</th><th>简体</th><th>value</th><th>unit</th>"
             f"</tr></thead><tbody>{''.join(rows)}</tbody></table>{errs}"
