@@ -12,9 +12,12 @@ each partition starts. Totals are the same bits as ``calculate(ddf.compute(), pr
 each partition returns its per-key block sums (blocks of
 :data:`~ghgcalc.results.BLOCK_ROWS` row numbers that lie wholly inside it) and the raw
 (key, quantity) rows of the blocks it shares with its neighbours, and the client adds them
-in block order (:class:`~ghgcalc.results.KeySums`). Breakdowns (``totals(by=...)``) are
-summed per partition and then across partitions: equal to pandas to about 1e-15, not
-bit for bit.
+in block order (:class:`~ghgcalc.results.KeySums`). Each partition also returns its
+:class:`~ghgcalc.core.results.PieceSums` (per-(group, key) sums of the quantities for the groups
+of ``facility`` and ``period``, exact sums of the printed quantities), so that breakdowns
+(``totals(by=...)``: equal to pandas to about 1e-15, not bit for bit; a column other than the key
+columns, facility and period costs one more pass), :meth:`~ghgcalc.core.results.AggregatedResult.select_group`
+and :func:`~ghgcalc.reconcile` (the same entries as in memory) work without the rows.
 
 Bad rows: with ``on_error="raise"`` (the default) :class:`~ghgcalc.errors.ActivityDataError`
 is raised when the totals or the errors are first computed (listing every bad row), not at

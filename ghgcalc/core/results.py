@@ -452,7 +452,7 @@ class CellSums:
         self.columns: set[str] = set()
         self.index: dict[tuple[Any, ...], int] = {}
         self.combos: list[tuple[Any, ...]] = []
-        self.combo_first: list[int] = []
+        self.combo_first = np.zeros(0, dtype=np.int64)
         self.key_first: list[int] = []
         self.cell_combo = np.zeros(0, dtype=np.int64)
         self.cell_key = np.zeros(0, dtype=np.int64)
@@ -489,16 +489,19 @@ class CellSums:
             raise GhgcalcError(f"the columns {', '.join(piece.by)} differ from those of the first piece "
                                f"({', '.join(self.present)})")
         self.columns.update(piece.columns)
-        cid = np.empty(len(piece.combos), dtype=np.int64)
-        for j, (lab, first) in enumerate(zip(piece.combos, piece.combo_first, strict=True)):
-            g = self.index.get(lab)
-            if g is None:
-                g = self.index[lab] = len(self.combos)
+        get = self.index.get
+        cid = np.fromiter((get(lab, -1) for lab in piece.combos), dtype=np.int64, count=len(piece.combos))
+        pfirst = np.asarray(piece.combo_first, dtype=np.int64)
+        seen = cid >= 0
+        if seen.any():   # groups met before: keep their first row
+            np.minimum.at(self.combo_first, cid[seen], pfirst[seen])
+        if not seen.all():   # new groups, numbered in order of first appearance
+            fresh = np.flatnonzero(~seen)
+            for j in fresh.tolist():
+                lab = piece.combos[j]
+                cid[j] = self.index[lab] = len(self.combos)
                 self.combos.append(lab)
-                self.combo_first.append(first)
-            elif first < self.combo_first[g]:
-                self.combo_first[g] = first
-            cid[j] = g
+            self.combo_first = np.concatenate([self.combo_first, pfirst[fresh]])
         gid = np.asarray(gid, dtype=np.int64)
         self.grow(int(gid.max()) + 1 if len(gid) else 0)
         for j, first in enumerate(piece.key_first):
@@ -1333,7 +1336,7 @@ class AggregatedResult(Result):
         j = cells.present.index(by)
         C = len(cells.combos)
         gi = {}
-        for c in sorted(range(C), key=lambda c: cells.combo_first[c]):
+        for c in np.argsort(cells.combo_first, kind="stable").tolist():
             gi.setdefault(cells.combos[c][j], len(gi))
         glab = np.array([gi[cells.combos[c][j]] for c in range(C)], dtype=np.int64)
         G = len(gi)
