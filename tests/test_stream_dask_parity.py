@@ -248,3 +248,17 @@ def test_exact_parts_equal_the_per_row_sums() -> None:
         assert st.metric_exact(m) == res.metric_exact(m)
     for fac in ("F0", "F3"):
         assert st.metric_exact("scope1_2", st.select_group(facility=fac)) == res.metric_exact("scope1_2", res.select_group(facility=fac))
+
+
+def test_streamed_with_bad_rows_collected_equals_in_memory(tmp_path: Path) -> None:
+    df = _multi()
+    df.loc[3, "quantity"] = "-1"
+    df.loc[20, "unit"] = "furlong"
+    df.loc[31, "carrier"] = "unobtainium"
+    src = tmp_path / "acts.csv"
+    df.to_csv(src, index=False)
+    mem = ghgcalc.calculate(src, PROFILE, DENOMS, on_error="collect")
+    st = ghgcalc.calculate(src, PROFILE, DENOMS, on_error="collect", chunk_rows=6)
+    assert sorted((e.row, e.column) for e in st.errors) == sorted((e.row, e.column) for e in mem.errors)
+    _assert_same(mem, st, _reported_multi(mem))
+    assert ghgcalc.disclosure_pack(st).meta["rows_computed"] == mem.rows_computed
