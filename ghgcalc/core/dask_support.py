@@ -27,7 +27,7 @@ is raised when the totals or the errors are first computed (listing every bad ro
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -255,3 +255,10 @@ def calculate_dask(activities: Any, method: Any, denominators: Mapping[str, Any]
     meta = sample.iloc[:0]
     r.rows = activities.map_partitions(_part_rows, offsets, prof, library, meta=meta, align_dataframes=False)
     return r
+
+
+if TYPE_CHECKING:   # checked by mypy: a Dask result is a Totals
+    from .results import Totals
+
+    def _dask_result_is_totals(r: DaskResult) -> Totals:
+        return r

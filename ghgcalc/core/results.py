@@ -1401,3 +1401,8 @@ def result_html(result: Result) -> str:
 
 def _esc(v: Any) -> str:
     return html.escape(str(v))
+
+
+if TYPE_CHECKING:   # checked by mypy: every kind of result is a Totals
+    def _every_result_is_totals(r: Result, a: AggregatedResult) -> tuple[Totals, Totals]:
+        return r, a
