@@ -43,7 +43,10 @@ def _multi() -> pd.DataFrame:
             p["quantity"] = [f"{Decimal(q.replace(',', '')) * scale:,}" if k % 2 else str(Decimal(q.replace(',', '')) * scale)
                              for k, q in enumerate(p["quantity"])]
             parts.append(p)
-    out = pd.concat(parts, ignore_index=True)
+    it = pd.DataFrame([{"carrier": "it_electricity", "quantity": q, "unit": "MWh", "facility": f, "period": p, "note": ""}
+                       for q, f, p in [("1,000,000.5", "Plant A", "2022-03"), ("2100000.25", "Plant A", "2022-09"),
+                                       ("900000", "HQ", "2022-09")]])
+    out = pd.concat([*parts[:3], it, *parts[3:]], ignore_index=True)   # data centres: PUE, CUE, WUE
     out.loc[5, "facility"] = ""
     return out
 
@@ -59,10 +62,12 @@ def _reported_multi(mem: Any) -> dict[str, Any]:
                               ("energy_total", "MWh", {"period": "2022-03"}),
                               ("energy_total", "MWh", {"period": "2022"}),
                               ("fresh_water", "m3", {"facility": "Plant B"}),
-                              ("scope1_2_per_capita", "t CO2e / person", {"facility": "Plant A"})]:
+                              ("scope1_2_per_capita", "t CO2e / person", {"facility": "Plant A"}),
+                              ("pue", "", {}), ("pue", "", {"facility": "Plant A"}), ("cue", "kg CO2e/kWh", {"period": "2022-09"}),
+                              ("wue", "L/kWh", {"facility": "HQ"})]:
         sel = mem.select_group(**grp)
         v, _, _, u = mem.metric_exact(metric, sel)
-        val = v * metric_conversion(u, unit)[0]
+        val = v * metric_conversion(u, unit)[0] if unit else v
         figs.append({"metric": metric, "value": f"{float(round_half_up(val, 2)):.2f}", "unit": unit, **grp})
     figs.append({"metric": "scope1_2", "value": "1234.56", "unit": "t CO2e", "facility": "Plant A"})   # differs
     figs.append({"metric": "scope1", "value": "1.00", "unit": "t CO2e", "facility": "Nowhere"})     # no row there

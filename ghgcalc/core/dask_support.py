@@ -215,10 +215,11 @@ class DaskResult(AggregatedResult):
         self._ensure()
         if by is None or by in self.cells.present or by not in self.cells.columns:
             return self.cells
+        # a column not summed in the first pass: one more pass with it (and facility, period)
         if by not in self._extra_cells:
             registry = {kt: i for i, kt in enumerate(self._key_tuples)}
-            extra = CellSums((by,))
-            for s in self._summaries((by,)):
+            extra = CellSums((by, *DEFAULT_BY))   # facility kept too: the data-centre ratios per group
+            for s in self._summaries((by, *DEFAULT_BY)):
                 if s["piece"] is not None:
                     extra.add(s["piece"], np.array([registry[kt] for kt in s["keys"]], dtype=np.intp))
             extra.grow(len(self._res))

@@ -23,7 +23,7 @@ import pandas as pd
 from ..errors import GhgcalcError, RowIssue, RowsNotKeptError, UnitError
 from .activities import categorical
 from .carriers import carrier_aliases, carriers, metric_definitions, normalize_key
-from .datacentre import RATIO_METRICS, ratio_exact, ratio_metric_ids, ratio_value, ratios_by_group
+from .datacentre import IT_CARRIER, RATIO_METRICS, datacentre_masks, ratio_exact, ratio_metric_ids, ratio_value, ratios_by_group
 from .metrics import EMISSION_METRICS, metric_specs, metric_unit
 from .resolution import MARKET_COLUMN, OUTPUT_COLUMNS, Resolution
 from .uncertainty import uncertainty as _uncertainty_of
@@ -1238,8 +1238,45 @@ class AggregatedResult(Result):
         return self.cells
 
     def metric_ids(self) -> list[str]:
-        base = self.base_metrics()   # no data-centre ratios: they need each row's facility
-        return base + [f"{m}_{d.suffix}" for d in self.denominators for m in base]
+        base = self.base_metrics()
+        out = base + [f"{m}_{d.suffix}" for d in self.denominators for m in base]
+        ratios = ratio_metric_ids(base)
+        if ratios and self._dc_entries(self._cells()) is not None:   # data-centre ratios: facilities kept
+            out += ratios
+        return out
+
+    def _dc_entries(self, cells: CellSums) -> tuple[np.ndarray, np.ndarray | None] | None:
+        """(is IT energy, facility code) per (group, key) cell; the facility None when the
+        data has no facility column (one data centre); None when the data has one but the
+        sums were not kept by facility (no data-centre ratios then)."""
+        it_key = np.array([c == IT_CARRIER for c in self._key_carrier], dtype=bool)
+        it = it_key[cells.cell_key] if len(it_key) else np.zeros(cells.n_cells, dtype=bool)
+        if "facility" in cells.present:
+            j = cells.present.index("facility")
+            fac_of_combo = pd.factorize(pd.Index([lab[j] for lab in cells.combos], dtype=object))[0]
+            return it, np.asarray(fac_of_combo, dtype=np.int64)[cells.cell_combo]
+        if "facility" in cells.columns:
+            return None
+        return it, None
+
+    def _dc_masks(self, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        cells = self._cells()
+        entries = self._dc_entries(cells)
+        if entries is None:
+            raise GhgcalcError("the data-centre ratios need the sums by facility: pass by=('facility', ...) to calculate_stream")
+        base = np.ones(cells.n_cells, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+        return datacentre_masks(base, entries[0], entries[1])
+
+    def metric_value(self, metric: str, mask: np.ndarray | None = None) -> tuple[float, str]:
+        if metric in RATIO_METRICS:
+            return ratio_value(self, metric, masks=self._dc_masks(mask))
+        return super().metric_value(metric, mask)
+
+    def metric_exact(self, metric: str, mask: np.ndarray | None = None
+                     ) -> tuple[Fraction | None, Fraction | None, Fraction | None, str]:
+        if metric in RATIO_METRICS:
+            return ratio_exact(self, metric, masks=self._dc_masks(mask))
+        return super().metric_exact(metric, mask)
 
     def _sums(self, mask: np.ndarray | None = None) -> np.ndarray:
         if mask is None:
@@ -1305,8 +1342,9 @@ class AggregatedResult(Result):
             out.append((row, text, decimal_of(text), wk / (den.value if den else Fraction(1))))
         return out
 
-    def _breakdown(self, by: str) -> tuple[np.ndarray, pd.Index]:
-        """Per-(group, key) sums and the groups (in order of first appearance) of a breakdown."""
+    def _breakdown(self, by: str) -> tuple[np.ndarray, pd.Index, CellSums, np.ndarray]:
+        """Per-(group, key) sums and the groups (in order of first appearance) of a breakdown,
+        with the cells and the group of each cell."""
         K = len(self._res)
         if by == "scope" or by in KEY_DERIVED_COLUMNS:
             if by == "scope":
@@ -1325,7 +1363,8 @@ class AggregatedResult(Result):
             out = np.zeros((len(gi), K))
             for k in present:
                 out[gi[labels[k]], k] = sums[k]
-            return out, pd.Index(list(gi), name=by)
+            gkey = np.array([gi.get(lab, 0) for lab in labels], dtype=np.int64)
+            return out, pd.Index(list(gi), name=by), self.cells, gkey[self.cells.cell_key]
         cells = self._cells(by)
         if by not in cells.present:
             if by in cells.columns or by in self.cells.columns:
@@ -1340,15 +1379,24 @@ class AggregatedResult(Result):
             gi.setdefault(cells.combos[c][j], len(gi))
         glab = np.array([gi[cells.combos[c][j]] for c in range(C)], dtype=np.int64)
         G = len(gi)
-        flat: np.ndarray = np.bincount(glab[cells.cell_combo] * K + cells.cell_key, weights=cells.sums, minlength=G * K)
-        return flat.reshape(G, K), pd.Index(list(gi), name=by)
+        gcell = glab[cells.cell_combo]
+        flat: np.ndarray = np.bincount(gcell * K + cells.cell_key, weights=cells.sums, minlength=G * K)
+        return flat.reshape(G, K), pd.Index(list(gi), name=by), cells, gcell
 
     def totals(self, by: str | None = None, denominators: Any = None) -> Any:
         if by is None:
             return super().totals()
         res = self if denominators is None else self.with_group_denominators(by, denominators)
-        sums, index = self._breakdown(by)
-        return res._frame_of_group_sums(sums, index)
+        sums, index, cells, gcell = self._breakdown(by)
+        df = res._frame_of_group_sums(sums, index)
+        ratios = [m for m in self.metric_ids() if m in RATIO_METRICS]
+        entries = self._dc_entries(cells) if ratios else None
+        if entries is not None:   # data-centre ratios per group, from the cells (as ratios_by_group from rows)
+            got = ratios_by_group(self, ratios, gcell, len(index), entries=(*entries, cells.cell_key, cells.sums))
+            for m, col in got.items():
+                df[m] = col
+                df.attrs["units"][m] = RATIO_METRICS[m].unit
+        return df
 
     def uncertainty(self, metric: str = "scope1_2", method: str = "approach2", *, n: int = 10_000, seed: int = 0,
                     confidence: float = 0.95, activity_uncertainty: Mapping[str, float] | None = None,

@@ -26,7 +26,8 @@ quantities (:func:`~ghgcalc.core.results.exact_sums`: each distinct text parsed 
 mantissas summed with ``bincount``). What it does not keep: the per-row frame (``result.rows`` is
 empty; write the rows with ``output=``); what needs it (``select_mask``, ``to_frame``,
 ``row_contributions`` beyond 1000 rows, ``uncertainty(by=...)``) raises
-:class:`~ghgcalc.errors.RowsNotKeptError`; the data-centre ratios (PUE, CUE, WUE) are not computed.
+:class:`~ghgcalc.errors.RowsNotKeptError`. The data-centre ratios (PUE, CUE, WUE) need the sums by
+facility (kept by default; not when ``by`` leaves facility out of a table that has it).
 
 CSV streaming finds the encoding, the delimiter and the header row (title rows above it
 skipped) in the first megabyte as the in-memory reader does, and reads every cell as text.
