@@ -466,6 +466,16 @@ class CellSums:
     def n_cells(self) -> int:
         return len(self.cell_combo)
 
+    def facility_codes(self) -> np.ndarray:
+        """The facility (a code) of each cell, when the groups have a facility (cached)."""
+        cached = self.__dict__.get("_facility_codes")
+        if cached is None or len(cached) != self.n_cells:
+            j = self.present.index("facility")
+            of_combo = pd.factorize(pd.Index([lab[j] for lab in self.combos], dtype=object))[0]
+            cached = self.__dict__["_facility_codes"] = np.asarray(of_combo, dtype=np.int64)[self.cell_combo]
+        out: np.ndarray = cached
+        return out
+
     def grow(self, n_keys: int) -> None:
         self.key_first.extend([2**62] * (n_keys - len(self.key_first)))
 
@@ -1249,15 +1259,13 @@ class AggregatedResult(Result):
         """(is IT energy, facility code) per (group, key) cell; the facility None when the
         data has no facility column (one data centre); None when the data has one but the
         sums were not kept by facility (no data-centre ratios then)."""
+        if "facility" in cells.columns and "facility" not in cells.present:
+            return None
         it_key = np.array([c == IT_CARRIER for c in self._key_carrier], dtype=bool)
         it = it_key[cells.cell_key] if len(it_key) else np.zeros(cells.n_cells, dtype=bool)
-        if "facility" in cells.present:
-            j = cells.present.index("facility")
-            fac_of_combo = pd.factorize(pd.Index([lab[j] for lab in cells.combos], dtype=object))[0]
-            return it, np.asarray(fac_of_combo, dtype=np.int64)[cells.cell_combo]
-        if "facility" in cells.columns:
-            return None
-        return it, None
+        if "facility" not in cells.present:
+            return it, None
+        return it, cells.facility_codes()
 
     def _dc_masks(self, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         cells = self._cells()
