@@ -17,10 +17,13 @@ import sys
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import ActivityDataError, GhgcalcError, InputError
+
+if TYPE_CHECKING:   # the result types: imported when used (``ghgcalc --help`` stays fast)
+    from .core.results import Totals
 
 EXIT_OK, EXIT_DIFFERS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -99,7 +102,7 @@ def cmd_example(args: argparse.Namespace) -> int:
     return EXIT_OK if rec.ok else EXIT_DIFFERS
 
 
-def _collect_exit(result: Any, on_error: str) -> int:
+def _collect_exit(result: Totals, on_error: str) -> int:
     """The exit code of a computed result: 2 when any input row was not computed (the partial
     results are written before), else 0. In collect mode one line on stderr counts the rows."""
     code = EXIT_BAD_INPUT if result.partial else EXIT_OK
@@ -143,9 +146,9 @@ def _calc_stream(args: argparse.Namespace) -> int:
     return _collect_exit(result, args.on_error)
 
 
-def _warn_dropped(result: Any) -> None:
+def _warn_dropped(result: Totals) -> None:
     """Spreadsheet total rows dropped because they equal the rows they total: a warning each."""
-    for w in getattr(result, "warnings", ()):
+    for w in result.warnings:
         print(f"ghgcalc: warning: {w}", file=sys.stderr)
 
 
@@ -251,9 +254,12 @@ def _uncertainty_text(unc: dict[str, Any]) -> str:
 def cmd_reconcile(args: argparse.Namespace) -> int:
     from .analysis.reconciliation import load_reported, reconcile
     from .core.calculation import calculate
+    from .core.streaming import DEFAULT_CHUNK_ROWS, should_stream
 
     reported = load_reported(args.reported)
-    result = calculate(args.activity, args.profile, _denoms(args.denominator))
+    # a large Parquet/CSV file is streamed: the reconciliation is the same (exact sums kept per group)
+    chunk_rows = DEFAULT_CHUNK_ROWS if should_stream(args.activity, None) else None
+    result = calculate(args.activity, args.profile, _denoms(args.denominator), chunk_rows=chunk_rows)
     rec = reconcile(result, reported)
     _print_reconciliation(rec, args.format)
     return EXIT_OK if rec.ok else EXIT_DIFFERS

@@ -229,3 +229,8 @@ def _kind_of(issue: RowIssue) -> type[_RowsOfOneKind] | None:
     if _NO_FACTOR.search(issue.reason):
         return MissingFactorError
     return None
+
+
+class RowsNotKeptError(GhgcalcError):
+    """A question about individual rows asked of a streamed or Dask result, which keeps
+    per-group sums rather than the rows (the message says what to do instead)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -161,10 +162,18 @@ def test_breakdown_ratios_equal_the_masked_values() -> None:
                 assert (got != got and want != want) or got == pytest.approx(want, rel=1e-12), (by, g, m)
 
 
-def test_streamed_result_has_no_ratios_but_keeps_the_it_energy(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_streamed_result_has_the_ratios_and_the_it_energy(tmp_path) -> None:  # type: ignore[no-untyped-def]
     src = tmp_path / "dc.csv"
     pd.DataFrame(DC + OFFICE).to_csv(src, index=False)
     r = ghgcalc.calculate(src, "kuaishou-2022", chunk_rows=2)
     t = r.totals()
-    assert "pue" not in t and t["it_electricity"].magnitude == pytest.approx(740.7)
+    assert t["it_electricity"].magnitude == pytest.approx(740.7)
+    assert t["pue"].magnitude == pytest.approx(10000 / 7407)
+    mem = ghgcalc.calculate(src, "kuaishou-2022")
+    got, want = r.totals(by="facility")[["pue", "cue", "wue"]], mem.totals(by="facility")[["pue", "cue", "wue"]]
+    assert list(got.index) == list(want.index)
+    np.testing.assert_allclose(got.to_numpy(dtype=float), want.to_numpy(dtype=float), rtol=1e-12, equal_nan=True)
+    # without the sums by facility, no ratios (a facility's data centre cannot be told apart)
+    st = ghgcalc.core.streaming.calculate_stream(src, "kuaishou-2022", chunk_rows=2, by=("period",), progress=False)
+    assert "pue" not in st.totals() and "pue" not in st.kpis()["metric"].tolist()
     assert ghgcalc.calculate(src, "kuaishou-2022").totals()["pue"].magnitude == pytest.approx(10000 / 7407)

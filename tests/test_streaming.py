@@ -153,7 +153,9 @@ def test_stream_keeps_no_rows_and_says_so(tmp_path: Path) -> None:
     st = ghgcalc.calculate(src, PROFILE, chunk_rows=30)
     assert st.rows.empty and st.rows_computed == 100
     with pytest.raises(GhgcalcError, match="per-row results"):
-        st.totals(by="facility")
+        st.to_frame()
+    with pytest.raises(GhgcalcError, match="select_group"):
+        st.select_mask(facility="F1")
     assert st.kpis()["metric"].tolist() == ghgcalc.calculate(src, PROFILE).kpis()["metric"].tolist()
 
 

@@ -28,7 +28,7 @@ from ..core.carriers import carriers
 from ..core.datacentre import IT_CARRIER, RATIO_METRICS, canonical_metric
 from ..core.factors import FactorRow
 from ..core.metrics import metric_specs
-from ..core.results import Result
+from ..core.results import ROWS_KEPT, Totals
 from ..core.units import conversion_factor, metric_conversion, parse_unit
 from ..errors import ReportedFiguresError, UnitError
 from ..printed import decimals_of, exact, format_at, format_general, half_unit, parse_decimal, round_half_up
@@ -184,7 +184,7 @@ class Reconciliation:
         return reconciliation_html(self)
 
 
-def _unit_factor(result: Result, metric: str, from_unit: str, to_unit: str) -> tuple[Fraction, str | None]:
+def _unit_factor(result: Totals, metric: str, from_unit: str, to_unit: str) -> tuple[Fraction, str | None]:
     """Exact factor from the metric's unit to the printed one; for water, through the
     carrier's density where mass and volume meet (recorded in the note)."""
     if not to_unit or to_unit in ("dimensionless", "1"):
@@ -208,14 +208,15 @@ def _unit_factor(result: Result, metric: str, from_unit: str, to_unit: str) -> t
         raise
 
 
-def reconcile(result: Result, reported: str | Path | Mapping[str, Any] | ReportedFigures,
+def reconcile(result: Totals, reported: str | Path | Mapping[str, Any] | ReportedFigures,
               denominators: Mapping[str, Any] | None = None) -> Reconciliation:
     """Compare a recomputation with reported figures at their printed precision.
 
     Parameters
     ----------
-    result : Result
-        From :func:`ghgcalc.calculate`.
+    result : Totals
+        From :func:`ghgcalc.calculate`: in memory, streamed (``chunk_rows``) or over a Dask
+        DataFrame; the entries are the same for each.
     reported : path, dict or ReportedFigures
         YAML as in contract section 5; its ``denominators`` are used for intensities the
         result does not already have.
@@ -232,7 +233,7 @@ def reconcile(result: Result, reported: str | Path | Mapping[str, Any] | Reporte
     return Reconciliation(entries)
 
 
-def _one(result: Result, fig: ReportedFigure) -> dict[str, Any]:
+def _one(result: Totals, fig: ReportedFigure) -> dict[str, Any]:
     out: dict[str, Any] = {"metric": fig.metric}
     for k in ("carrier", "facility", "period"):
         if getattr(fig, k) is not None:
@@ -254,7 +255,7 @@ def _one(result: Result, fig: ReportedFigure) -> dict[str, Any]:
         return out
     mask = None
     if fig.carrier is not None or fig.facility is not None or fig.period is not None:
-        mask = result.select_mask(fig.carrier, fig.facility, fig.period)
+        mask = result.select_group(fig.carrier, fig.facility, fig.period)
         if not mask.any():
             out["reason"] = "no computed row in that group"
             return out
@@ -305,7 +306,7 @@ def _known_metric(metric: str) -> bool:
     return metric.split("_per_")[0] in metric_specs()
 
 
-def _explain_difference(result: Result, fig: ReportedFigure, mask: Any, total: Fraction, t_lo: Fraction, t_hi: Fraction) -> str:
+def _explain_difference(result: Totals, fig: ReportedFigure, mask: Any, total: Fraction, t_lo: Fraction, t_hi: Fraction) -> str:
     """Which single factor or input value would reproduce the printed figure."""
     parts: list[str] = []
     contrib = result.contributions(fig.metric, mask)
@@ -333,7 +334,7 @@ def _explain_difference(result: Result, fig: ReportedFigure, mask: Any, total: F
         options.append((change - (1 if fit else 0), text))
     options.sort(key=lambda t: t[0])
     parts.extend(t for _, t in options[:2])
-    rows = result.row_contributions(fig.metric, mask) if len(result.rows) <= 1000 else []
+    rows = result.row_contributions(fig.metric, mask) if result.rows_computed <= ROWS_KEPT else []
     best: tuple[Fraction, str] | None = None
     for label, text, q, per in rows:
         rest = total - q * per
@@ -350,7 +351,7 @@ def _explain_difference(result: Result, fig: ReportedFigure, mask: Any, total: F
     return "; or ".join(parts)
 
 
-def _shipped_alternatives(result: Result, row: FactorRow, lo: Fraction, hi: Fraction | None) -> list[str]:
+def _shipped_alternatives(result: Totals, row: FactorRow, lo: Fraction, hi: Fraction | None) -> list[str]:
     out = []
     for r in result.method.library.select(carrier=row.carrier, kind=row.kind):
         if r.id == row.id or (row.gas and r.gas != row.gas) or r.unit != row.unit:

@@ -12,9 +12,12 @@ each partition starts. Totals are the same bits as ``calculate(ddf.compute(), pr
 each partition returns its per-key block sums (blocks of
 :data:`~ghgcalc.results.BLOCK_ROWS` row numbers that lie wholly inside it) and the raw
 (key, quantity) rows of the blocks it shares with its neighbours, and the client adds them
-in block order (:class:`~ghgcalc.results.KeySums`). Breakdowns (``totals(by=...)``) are
-summed per partition and then across partitions: equal to pandas to about 1e-15, not
-bit for bit.
+in block order (:class:`~ghgcalc.results.KeySums`). Each partition also returns its
+:class:`~ghgcalc.core.results.PieceSums` (per-(group, key) sums of the quantities for the groups
+of ``facility`` and ``period``, exact sums of the printed quantities), so that breakdowns
+(``totals(by=...)``: equal to pandas to about 1e-15, not bit for bit; a column other than the key
+columns, facility and period costs one more pass), :meth:`~ghgcalc.core.results.AggregatedResult.select_group`
+and :func:`~ghgcalc.reconcile` (the same entries as in memory) work without the rows.
 
 Bad rows: with ``on_error="raise"`` (the default) :class:`~ghgcalc.errors.ActivityDataError`
 is raised when the totals or the errors are first computed (listing every bad row), not at
@@ -24,13 +27,13 @@ is raised when the totals or the errors are first computed (listing every bad ro
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ActivityDataError, RowIssue
-from .results import BLOCK_ROWS, KeySums, Result, group_codes, normalize_denominators
+from .results import BLOCK_ROWS, AggregatedResult, CellSums, KeySums, Result, normalize_denominators
 
 __all__ = ["DaskResult", "calculate_dask"]
 
@@ -66,7 +69,7 @@ def _part_summary(pdf: pd.DataFrame, offset: int, profile: Any, library: Any, by
     errors = [RowIssue(row=None if e.row is None else int(e.row) + offset, column=e.column, value=e.value, reason=e.reason,
                        hint=e.hint) for e in res.errors]
     out: dict[str, Any] = {"n": len(pdf), "errors": errors, "computed": len(res.rows), "keys": [], "blocks": [],
-                           "head": None, "tail": None, "groups": {}}
+                           "head": None, "tail": None, "piece": None}
     if len(res.rows) == 0:
         return out
     keys = res.__dict__.get("_keys")
@@ -88,16 +91,20 @@ def _part_summary(pdf: pd.DataFrame, offset: int, profile: Any, library: Any, by
         else:
             out["blocks"].append((int(blk[i0]), np.bincount(k[i0:i1], weights=q[i0:i1], minlength=K),
                                   np.bincount(k[i0:i1], minlength=K)))
-    for col in by:
-        codes, groups = group_codes(res.rows[col])   # missing or blank labels: one "(none)" group
-        sums = res._group_sums(codes, len(groups))
-        out["groups"][col] = (list(groups), sums)
+    out["piece"] = res.piece_sums(by, offset)   # per-(group, key) sums, exact sums of the printed quantities
     return out
 
 
-class DaskResult(Result):
+#: the carried columns whose groups are summed in the first pass (others: one more pass each)
+DEFAULT_BY = ("facility", "period")
+
+
+class DaskResult(AggregatedResult):
     """A result over a Dask DataFrame: ``rows`` is a lazy Dask DataFrame of the per-row
-    results; totals, KPIs, breakdowns and errors are computed on first use (and cached)."""
+    results; totals, KPIs, breakdowns, exact values for reconciliation and errors are
+    computed from per-partition sums on first use (and cached)."""
+
+    _rows_advice = "select on the lazy result.rows (a Dask DataFrame) or compute_rows() instead"
 
     def __init__(self) -> None:
         super().__init__()
@@ -108,8 +115,7 @@ class DaskResult(Result):
         self._on_error = "raise"
         self._done = False
         self._errors_list: list[RowIssue] = []
-        self._group_cache: dict[str, tuple[np.ndarray, pd.Index]] = {}
-        self._key_tuples: list[tuple[Any, ...]] = []
+        self._extra_cells: dict[str, CellSums] = {}
 
     # errors are known once the partitions are summarised
     @property
@@ -134,13 +140,14 @@ class DaskResult(Result):
     def _ensure(self) -> None:
         if self._done:
             return
-        self._ingest(self._summaries(()))
+        self._ingest(self._summaries(DEFAULT_BY))
 
     def _ingest(self, summaries: list[dict[str, Any]]) -> None:
         from .method import resolve_keys
 
         registry: dict[tuple[Any, ...], int] = {}
         ks = KeySums()
+        cells = CellSums(DEFAULT_BY)
         errors: list[RowIssue] = []
         computed = 0
         key_rows: list[tuple[Any, ...]] = []
@@ -168,6 +175,8 @@ class DaskResult(Result):
             if s["tail"] is not None:
                 k, q, rows = s["tail"]
                 ks.add(gid[k], q, rows=rows)
+            if s["piece"] is not None:
+                cells.add(s["piece"], gid)
         cols = ["carrier", "unit", "year", "region", "scope_override", "instrument"]
         width = max((len(kt) for kt in key_rows), default=5)
         keys = pd.DataFrame(key_rows, columns=cols[:width]) if key_rows else pd.DataFrame(columns=cols[:5])
@@ -176,6 +185,8 @@ class DaskResult(Result):
         self._key_carrier = [str(c) for c in keys["carrier"].tolist()]
         self._key_tuples = key_rows
         ks.grow(len(self._res))
+        cells.grow(len(self._res))
+        self.cells = cells
         self._key_totals = ks.result()
         self._rows_computed = computed
         errors.sort(key=lambda e: (e.row if e.row is not None else -1))
@@ -198,37 +209,26 @@ class DaskResult(Result):
         self._ensure()
         return super().rows_computed
 
-    def _sums(self, mask: np.ndarray | None = None) -> np.ndarray:
-        if mask is not None:
-            raise NotImplementedError("masks over a Dask result: select on result.rows instead")
-        return self.key_totals()[0]
+    def _cells(self, by: str | None = None) -> CellSums:
+        """The (group, key) sums; for a breakdown by a column not summed in the first pass,
+        one more pass over the partitions (cached)."""
+        self._ensure()
+        if by is None or by in self.cells.present or by not in self.cells.columns:
+            return self.cells
+        # a column not summed in the first pass: one more pass with it (and facility, period)
+        if by not in self._extra_cells:
+            registry = {kt: i for i, kt in enumerate(self._key_tuples)}
+            extra = CellSums((by, *DEFAULT_BY))   # facility kept too: the data-centre ratios per group
+            for s in self._summaries((by, *DEFAULT_BY)):
+                if s["piece"] is not None:
+                    extra.add(s["piece"], np.array([registry[kt] for kt in s["keys"]], dtype=np.intp))
+            extra.grow(len(self._res))
+            self._extra_cells[by] = extra
+        return self._extra_cells[by]
 
     def totals(self, by: str | None = None, denominators: Any = None) -> Any:
-        if by is None:
-            return super().totals()
-        if denominators is not None:
-            return self.with_group_denominators(by, denominators).totals(by)
         self._ensure()
-        if by not in self._group_cache:
-            summaries = self._summaries((by,))
-            regs: dict[Any, int] = {}
-            registry = {kt: i for i, kt in enumerate(self._key_tuples)}
-            parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-            for s in summaries:
-                if by not in s["groups"]:
-                    continue
-                groups, sums = s["groups"][by]
-                gidx = np.array([regs.setdefault(g, len(regs)) for g in groups], dtype=np.intp)
-                kidx = np.array([registry[kt] for kt in s["keys"]], dtype=np.intp)
-                parts.append((gidx, kidx, sums))
-            total = np.zeros((len(regs), len(self._res)))
-            for gidx, kidx, sums in parts:  # partitions in order
-                total[np.ix_(gidx, kidx)] += sums
-            self._group_cache[by] = (total, pd.Index(list(regs), name=by))
-        # the per-(group, key) sums are cached, not the frame: a copy with other group
-        # denominators (with_group_denominators) shares the cache and divides by its own
-        total, index = self._group_cache[by]
-        return self._frame_of_group_sums(total, index)
+        return super().totals(by, denominators)
 
     def compute_rows(self) -> pd.DataFrame:
         """The per-row results as one pandas DataFrame (``result.rows.compute()``)."""
@@ -256,3 +256,10 @@ def calculate_dask(activities: Any, method: Any, denominators: Mapping[str, Any]
     meta = sample.iloc[:0]
     r.rows = activities.map_partitions(_part_rows, offsets, prof, library, meta=meta, align_dataframes=False)
     return r
+
+
+if TYPE_CHECKING:   # checked by mypy: a Dask result is a Totals
+    from .results import Totals
+
+    def _dask_result_is_totals(r: DaskResult) -> Totals:
+        return r

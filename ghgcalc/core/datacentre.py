@@ -40,7 +40,8 @@ from .units import conversion_factor
 if TYPE_CHECKING:
     from .results import Result
 
-__all__ = ["IT_CARRIER", "RATIO_METRICS", "RatioMetric", "canonical_metric", "ratio_exact", "ratio_metric_ids", "ratio_value"]
+__all__ = ["IT_CARRIER", "RATIO_METRICS", "RatioMetric", "canonical_metric", "datacentre_masks", "ratio_exact", "ratio_metric_ids",
+           "ratio_value", "ratios_by_group"]
 
 #: carrier id of the IT equipment energy rows
 IT_CARRIER = "it_electricity"
@@ -96,11 +97,7 @@ def _masks(result: Result, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndar
     n = len(result.rows)
     base = np.ones(n, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
     it_all, codes = _row_keys(result)
-    it = base & it_all
-    if codes is None:
-        return base, it
-    dc = np.isin(codes, np.unique(codes[it]))
-    return base & dc, it
+    return datacentre_masks(base, it_all, codes)
 
 
 def _row_keys(result: Result) -> tuple[np.ndarray, np.ndarray | None]:
@@ -119,10 +116,22 @@ def _factor(metric: RatioMetric, num_unit: str, den_unit: str) -> Fraction:
     return conversion_factor(f"({num_unit}) / ({den_unit})", metric.unit or "dimensionless")
 
 
-def ratio_value(result: Result, metric: str, mask: np.ndarray | None = None) -> tuple[float, str]:
-    """A data-centre metric as a float in its unit (NaN where there is no IT energy)."""
+def datacentre_masks(base: np.ndarray, it_all: np.ndarray, facility: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(numerator mask, IT energy mask) within ``base``, from what is an IT energy entry and
+    each entry's facility code (None: the organisation is one data centre); the entries are
+    rows in memory, (group, key) cells of a streamed or Dask result."""
+    it = base & it_all
+    if facility is None:
+        return base, it
+    return base & np.isin(facility, np.unique(facility[it])), it
+
+
+def ratio_value(result: Result, metric: str, mask: np.ndarray | None = None,
+                masks: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[float, str]:
+    """A data-centre metric as a float in its unit (NaN where there is no IT energy);
+    ``masks``: the (numerator, IT energy) selections, when ``result`` makes its own."""
     spec = RATIO_METRICS[metric]
-    num_mask, it_mask = _masks(result, mask)
+    num_mask, it_mask = _masks(result, mask) if masks is None else masks
     num, nu = result.metric_value(spec.numerator, num_mask)
     den, du = result.metric_value(IT_CARRIER, it_mask)
     if not den or den != den:
@@ -130,11 +139,12 @@ def ratio_value(result: Result, metric: str, mask: np.ndarray | None = None) -> 
     return num / den * float(_factor(spec, nu, du)), spec.unit
 
 
-def ratio_exact(result: Result, metric: str, mask: np.ndarray | None = None
+def ratio_exact(result: Result, metric: str, mask: np.ndarray | None = None,
+                masks: tuple[np.ndarray, np.ndarray] | None = None
                 ) -> tuple[Fraction | None, Fraction | None, Fraction | None, str]:
     """(exact value, interval low, interval high, unit) from the printed inputs."""
     spec = RATIO_METRICS[metric]
-    num_mask, it_mask = _masks(result, mask)
+    num_mask, it_mask = _masks(result, mask) if masks is None else masks
     n, nlo, nhi, nu = result.metric_exact(spec.numerator, num_mask)
     d, dlo, dhi, du = result.metric_exact(IT_CARRIER, it_mask)
     if n is None or nlo is None or nhi is None or not d or not dlo or not dhi:
@@ -143,23 +153,27 @@ def ratio_exact(result: Result, metric: str, mask: np.ndarray | None = None
     return n / d * k, nlo / dhi * k, nhi / dlo * k, spec.unit
 
 
-def ratios_by_group(result: Result, metrics: list[str], codes: np.ndarray, n_groups: int) -> dict[str, np.ndarray]:
+def ratios_by_group(result: Result, metrics: list[str], codes: np.ndarray, n_groups: int,
+                    entries: tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray] | None = None
+                    ) -> dict[str, np.ndarray]:
     """Data-centre metrics per group of a breakdown (``codes``: group of each row), in one
     pass each: within each group, the numerator counts the rows of the facilities that have
-    IT energy rows in that group. NaN for a group without IT energy."""
-    it, fac = _row_keys(result)
+    IT energy rows in that group. NaN for a group without IT energy. ``entries``: (is IT
+    energy, facility code or None, key, quantity) of the (group, key) cells of a streamed or
+    Dask result instead of the rows."""
+    it, fac = _row_keys(result) if entries is None else entries[:2]
+    inv, q = (result._inv, result._q) if entries is None else entries[2:]
     fac = np.zeros(len(it), dtype=np.int64) if fac is None else np.asarray(fac, dtype=np.int64)
     n_fac = int(fac.max()) + 1 if len(fac) else 1
     pair = codes.astype(np.int64) * n_fac + fac
     has_it = np.bincount(pair, weights=it, minlength=n_groups * n_fac) > 0
     in_dc = has_it[pair]
-    q = result._q
-    den = np.bincount(codes, weights=result._key_weights_float(IT_CARRIER)[result._inv] * q * it, minlength=n_groups)
+    den = np.bincount(codes, weights=result._key_weights_float(IT_CARRIER)[inv] * q * it, minlength=n_groups)
     ok = den > 0
     out: dict[str, np.ndarray] = {}
     for metric in metrics:
         spec = RATIO_METRICS[metric]
-        num = np.bincount(codes, weights=result._key_weights_float(spec.numerator)[result._inv] * q * in_dc, minlength=n_groups)
+        num = np.bincount(codes, weights=result._key_weights_float(spec.numerator)[inv] * q * in_dc, minlength=n_groups)
         k = float(_factor(spec, result._metric_unit(spec.numerator), result._metric_unit(IT_CARRIER)))
         out[metric] = np.where(ok, num / np.where(ok, den, 1.0) * k, np.nan)
     return out

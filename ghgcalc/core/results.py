@@ -14,17 +14,17 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
 
-from ..errors import GhgcalcError, RowIssue, UnitError
+from ..errors import GhgcalcError, RowIssue, RowsNotKeptError, UnitError
 from ..printed import exact as decimal_of
 from ..printed import half_unit, parse_decimal
 from .activities import categorical
 from .carriers import carrier_aliases, carriers, metric_definitions, normalize_key
-from .datacentre import RATIO_METRICS, ratio_exact, ratio_metric_ids, ratio_value, ratios_by_group
+from .datacentre import IT_CARRIER, RATIO_METRICS, datacentre_masks, ratio_exact, ratio_metric_ids, ratio_value, ratios_by_group
 from .metrics import emission_metrics, metric_specs, metric_unit
 from .resolution import MARKET_COLUMN, OUTPUT_COLUMNS, Resolution
 from .uncertainty import uncertainty as _uncertainty_of
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .activities import ActivityTable
     from .method import Method
 
-__all__ = ["Denominator", "Result", "decimal_of", "normalize_denominators"]
+__all__ = ["CellSums", "Denominator", "PieceSums", "Result", "Totals", "decimal_of", "exact_sums", "normalize_denominators"]
 
 
 @dataclass(frozen=True)
@@ -241,6 +241,298 @@ class KeySums:
         """(per-key sums, per-key row counts); the held-back block is added first."""
         self._flush()
         return self.acc + self.comp, self.count
+
+
+#: printed quantities with at most this many digits are summed as int64 mantissas; longer
+#: ones (and exponents, non-ASCII digits) through :func:`decimal_of` one distinct text at a time
+_FAST_DIGITS = 17
+_PART_BITS = 21
+_PART_MASK = (1 << _PART_BITS) - 1
+#: rows per exact bincount slice: parts below 2**21 summed over at most 2**30 rows stay below 2**53
+_SLICE_ROWS = 1 << 30
+
+
+def _plain_label(v: Any) -> Any:
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _text_mantissas(texts: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For distinct printed quantities: (M, e, fast) with the value ``M / 10**e`` and half its
+    last printed digit ``5 / 10**e`` (``M`` = 10 × the signed digits, ``e`` = decimals + 1),
+    for the texts that are plain decimals (``-?digits[.digits]``, as the reader leaves them)
+    of at most 17 digits (``fast``); parsed in pyarrow, with the semantics of
+    :func:`decimal_of` and the half-ulp of the printed text. Other texts go the slow way."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(texts)
+    try:
+        arr = pa.array(texts, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = pa.array([str(t) for t in texts], type=pa.string())
+    ok = np.asarray(pc.fill_null(pc.match_substring_regex(arr, r"^-?[0-9]+(\.[0-9]*)?$"), False), dtype=bool)
+    length = np.asarray(pc.fill_null(pc.utf8_length(arr), 0), dtype=np.int64)
+    dot = np.asarray(pc.fill_null(pc.find_substring(arr, "."), -1), dtype=np.int64)
+    neg = np.asarray(pc.fill_null(pc.starts_with(arr, "-"), False), dtype=bool)
+    ok &= length - (dot >= 0) - neg <= _FAST_DIGITS
+    m = np.zeros(n, dtype=np.int64)
+    e = np.zeros(n, dtype=np.int64)
+    if ok.any():
+        d = np.asarray(pc.cast(pc.replace_substring(pc.filter(arr, pa.array(ok)), ".", ""), pa.int64()), dtype=np.int64)
+        m[ok] = d * 10
+        e[ok] = np.where(dot[ok] < 0, 0, length[ok] - dot[ok] - 1) + 1
+    return m, e, ok
+
+
+@dataclass
+class ExactSums:
+    """Exact sums of printed quantities per cell (an integer per row: a key, or a (group, key)
+    pair), kept as integers: for each (cell, decimals ``e``) pair, the sums of the mantissas
+    ``M`` (value ``M / 10**e``) and of ``max(M - 5, 0)`` (the low ends of the rounding
+    intervals) as three 21-bit parts each, and the row count (the high ends are ``M + 5``).
+    The parts are float64 sums of integers below 2**21, exact while a cell has fewer than
+    2**32 rows. Texts too long or unusual for this (more than 17 digits, exponents) are kept
+    as exact fractions per cell in ``slow``."""
+
+    cell: np.ndarray
+    e: np.ndarray
+    stats: np.ndarray
+    slow: dict[int, list[Fraction]]
+    #: each (cell, decimals) pair appears once (summed in one slice of rows)
+    unique: bool = True
+
+    @staticmethod
+    def empty() -> ExactSums:
+        return ExactSums(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((0, 7)), {})
+
+    def by_group(self, group_of_cell: np.ndarray, keep: np.ndarray | None = None) -> dict[int, list[Fraction]]:
+        """Per group: ``[Σ x, Σ lo, Σ hi]`` as fractions, over the cells in ``keep`` (a mask
+        over cells); the integer parts are summed per (group, decimals) first, so Python
+        integers are made once per (group, decimals), never per row or per cell."""
+        sel = np.ones(len(self.cell), dtype=bool) if keep is None else keep[self.cell]
+        grp = group_of_cell[self.cell[sel]].astype(np.int64)
+        out: dict[int, list[Fraction]] = {}
+        if len(grp):
+            g, gu = pd.factorize(grp * 32 + self.e[sel])
+            st = self.stats[sel]
+            cols = [np.rint(np.bincount(g, weights=st[:, j], minlength=len(gu))).astype(np.int64).tolist() for j in range(7)]
+            for j, key in enumerate(np.asarray(gu, dtype=np.int64).tolist()):
+                grp_j, ex = divmod(key, 32)
+                den = 10**ex
+                mx = cols[0][j] + (cols[1][j] << _PART_BITS) + (cols[2][j] << (2 * _PART_BITS))
+                ml = cols[3][j] + (cols[4][j] << _PART_BITS) + (cols[5][j] << (2 * _PART_BITS))
+                acc = out.setdefault(grp_j, [Fraction(0), Fraction(0), Fraction(0)])
+                acc[0] += Fraction(mx, den)
+                acc[1] += Fraction(ml, den)
+                acc[2] += Fraction(mx + 5 * cols[6][j], den)
+        for cell, vals in self.slow.items():
+            if keep is None or keep[cell]:
+                acc = out.setdefault(int(group_of_cell[cell]), [Fraction(0), Fraction(0), Fraction(0)])
+                for i in range(3):
+                    acc[i] += vals[i]
+        return out
+
+
+def exact_sums(cells: np.ndarray, texts: np.ndarray | None, q: np.ndarray) -> ExactSums:
+    """The :class:`ExactSums` of rows in ``cells``: ``x`` the decimal of each row's printed
+    quantity (``texts``; the float's shortest repr without them) and ``h`` half its last
+    printed digit (an input printed as ``300.638`` stands for [300.6375, 300.6385)); per cell
+    ``Σ x``, ``Σ max(x - h, 0)`` and ``Σ (x + h)``.
+
+    Vectorised: each distinct text is parsed once (pyarrow), and the integer mantissas are
+    summed per (cell, decimals) with ``bincount`` on 21-bit parts."""
+    if len(cells) == 0:
+        return ExactSums.empty()
+    if texts is None:
+        codes, uq = pd.factorize(q)
+        uniques: Any = [repr(float(v)) for v in uq]
+    else:
+        codes, uq = pd.factorize(texts, use_na_sentinel=False)
+        uniques = uq
+    codes = codes.astype(np.intp, copy=False)
+    m, e, ok = _text_mantissas(uniques)
+    row_ok = ok[codes]
+    all_fast = bool(row_ok.all())
+    fast = slice(None) if all_fast else np.flatnonzero(row_ok)
+    c_f, t_f = cells[fast].astype(np.int64), codes[fast]
+    out_cell, out_e, out_stats = [], [], []
+    for i0 in range(0, len(c_f), _SLICE_ROWS):
+        c, t = c_f[i0:i0 + _SLICE_ROWS], t_f[i0:i0 + _SLICE_ROWS]
+        g, gu = pd.factorize(c * 32 + e[t])
+        G = len(gu)
+        mx = m[t]
+        cols = []
+        for arr in (mx, np.maximum(mx - 5, 0)):
+            cols += [np.bincount(g, weights=((arr >> sh) & _PART_MASK).astype(np.float64), minlength=G)
+                     for sh in (0, _PART_BITS)]
+            cols.append(np.bincount(g, weights=(arr >> (2 * _PART_BITS)).astype(np.float64), minlength=G))
+        cols.append(np.bincount(g, minlength=G).astype(np.float64))
+        gu = np.asarray(gu, dtype=np.int64)
+        out_cell.append(gu // 32)
+        out_e.append(gu % 32)
+        out_stats.append(np.stack(cols, axis=1))
+    slow: dict[int, list[Fraction]] = {}
+    if not all_fast:   # long or unusual texts: one exact parse per distinct text
+        rows = np.flatnonzero(~row_ok)
+        nu = len(uniques)
+        pairs, counts = np.unique(cells[rows].astype(np.int64) * nu + codes[rows], return_counts=True)
+        parsed: dict[int, tuple[Fraction, Fraction, Fraction]] = {}
+        for p, k in zip(pairs.tolist(), counts.tolist(), strict=True):
+            cell, t_ = divmod(p, nu)
+            if t_ not in parsed:
+                d = parse_decimal(str(uniques[t_]))
+                x, h = Fraction(d), half_unit(d)
+                parsed[t_] = (x, max(x - h, Fraction(0)), x + h)
+            acc = slow.setdefault(cell, [Fraction(0), Fraction(0), Fraction(0)])
+            for i, v in enumerate(parsed[t_]):
+                acc[i] += k * v
+    if not out_cell:
+        return ExactSums(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((0, 7)), slow)
+    return ExactSums(np.concatenate(out_cell), np.concatenate(out_e), np.concatenate(out_stats), slow, len(out_cell) == 1)
+
+
+#: a streamed or Dask result keeps its computed rows' printed quantities (for the per-row
+#: explanation of a reconciliation) while it has at most this many; reconcile explains by row up to it
+ROWS_KEPT = 1000
+
+#: breakdown columns that are functions of the activity key: position in the key tuple
+KEY_DERIVED_COLUMNS = {"carrier": 0, "unit": 1, "year": 2, "region": 3, "scope_override": 4, "instrument": 5}
+
+
+@dataclass
+class PieceSums:
+    """What one streamed chunk or one Dask partition adds to the breakdowns and the exact sums.
+    A group is one combination of the values of the ``by`` columns; a cell is a (group, key)
+    pair that has rows. Per cell: the quantity sum and the :class:`ExactSums` of the printed
+    quantities; the first input row of each group and key (the order of a breakdown's groups)."""
+
+    by: tuple[str, ...]
+    columns: tuple[str, ...]
+    combos: list[tuple[Any, ...]]
+    combo_first: list[int]
+    key_first: list[int]
+    cell_combo: np.ndarray
+    cell_key: np.ndarray
+    sums: np.ndarray
+    exact: ExactSums
+    rows: list[tuple[int, str, int]] | None
+
+
+#: cells are numbered by ``group << _KEY_BITS | key``
+_KEY_BITS = 24
+
+
+class CellSums:
+    """Per-(group, key) sums over a whole stream or Dask DataFrame (see :class:`PieceSums`),
+    pieces added in row order, their local groups, keys and cells mapped to global numbers
+    (vectorised: a hash index of the cells, ``np.add.at`` of the per-cell sums)."""
+
+    def __init__(self, by: Sequence[str]) -> None:
+        self.by = tuple(by)
+        self.present: tuple[str, ...] = ()
+        self.columns: set[str] = set()
+        self.index: dict[tuple[Any, ...], int] = {}
+        self.combos: list[tuple[Any, ...]] = []
+        self.combo_first = np.zeros(0, dtype=np.int64)
+        self.key_first: list[int] = []
+        self.cell_combo = np.zeros(0, dtype=np.int64)
+        self.cell_key = np.zeros(0, dtype=np.int64)
+        self._cell_index = pd.Index(np.zeros(0, dtype=np.int64))
+        self.sums = np.zeros(0)
+        self._stats: dict[int, np.ndarray] = {}
+        self._slow: dict[int, list[Fraction]] = {}
+        self.rows: list[tuple[int, str, int]] | None = []
+
+    @property
+    def n_cells(self) -> int:
+        return len(self.cell_combo)
+
+    def facility_codes(self) -> np.ndarray:
+        """The facility (a code) of each cell, when the groups have a facility (cached)."""
+        cached = self.__dict__.get("_facility_codes")
+        if cached is None or len(cached) != self.n_cells:
+            j = self.present.index("facility")
+            of_combo = pd.factorize(pd.Index([lab[j] for lab in self.combos], dtype=object))[0]
+            cached = self.__dict__["_facility_codes"] = np.asarray(of_combo, dtype=np.int64)[self.cell_combo]
+        out: np.ndarray = cached
+        return out
+
+    def grow(self, n_keys: int) -> None:
+        self.key_first.extend([2**62] * (n_keys - len(self.key_first)))
+
+    def exact(self) -> ExactSums:
+        cells, es, stats = [], [], []
+        for e, arr in sorted(self._stats.items()):
+            used = np.flatnonzero(arr[: self.n_cells, 6])
+            cells.append(used)
+            es.append(np.full(len(used), e, dtype=np.int64))
+            stats.append(arr[used])
+        if not cells:
+            return ExactSums(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((0, 7)), self._slow)
+        return ExactSums(np.concatenate(cells).astype(np.int64), np.concatenate(es), np.concatenate(stats), self._slow)
+
+    def add(self, piece: PieceSums, gid: np.ndarray) -> None:
+        if not piece.combos:
+            return
+        if not self.combos:
+            self.present = piece.by
+        elif piece.by != self.present:
+            raise GhgcalcError(f"the columns {', '.join(piece.by)} differ from those of the first piece "
+                               f"({', '.join(self.present)})")
+        self.columns.update(piece.columns)
+        get = self.index.get
+        cid = np.fromiter((get(lab, -1) for lab in piece.combos), dtype=np.int64, count=len(piece.combos))
+        pfirst = np.asarray(piece.combo_first, dtype=np.int64)
+        seen = cid >= 0
+        if seen.any():   # groups met before: keep their first row
+            np.minimum.at(self.combo_first, cid[seen], pfirst[seen])
+        if not seen.all():   # new groups, numbered in order of first appearance
+            fresh = np.flatnonzero(~seen)
+            for j in fresh.tolist():
+                lab = piece.combos[j]
+                cid[j] = self.index[lab] = len(self.combos)
+                self.combos.append(lab)
+            self.combo_first = np.concatenate([self.combo_first, pfirst[fresh]])
+        gid = np.asarray(gid, dtype=np.int64)
+        self.grow(int(gid.max()) + 1 if len(gid) else 0)
+        for j, first in enumerate(piece.key_first):
+            k = int(gid[j])
+            if first < self.key_first[k]:
+                self.key_first[k] = first
+        gcombo, gkey = cid[piece.cell_combo], gid[piece.cell_key]
+        code = (gcombo << _KEY_BITS) | gkey
+        at = self._cell_index.get_indexer(code)
+        new = at < 0
+        if new.any():
+            n0 = self.n_cells
+            at[new] = n0 + np.arange(int(new.sum()))
+            self.cell_combo = np.concatenate([self.cell_combo, gcombo[new]])
+            self.cell_key = np.concatenate([self.cell_key, gkey[new]])
+            self.sums = np.concatenate([self.sums, np.zeros(int(new.sum()))])
+            self._cell_index = pd.Index((self.cell_combo << _KEY_BITS) | self.cell_key)
+        self.sums[at] += piece.sums
+        ex = piece.exact
+        for e in np.unique(ex.e).tolist():
+            sel = ex.e == e
+            arr = self._stats.get(e)
+            if arr is None or len(arr) < self.n_cells:
+                grown = np.zeros((max(self.n_cells, 2 * (0 if arr is None else len(arr))), 7))
+                if arr is not None:
+                    grown[: len(arr)] = arr
+                arr = self._stats[e] = grown
+            if ex.unique:   # distinct cells: a plain fancy-index add
+                arr[at[ex.cell[sel]]] += ex.stats[sel]
+            else:
+                np.add.at(arr, at[ex.cell[sel]], ex.stats[sel])
+        for cell, vals in ex.slow.items():
+            acc = self._slow.setdefault(int(at[cell]), [Fraction(0), Fraction(0), Fraction(0)])
+            for i in range(3):
+                acc[i] += vals[i]
+        if self.rows is not None:
+            if piece.rows is None or len(self.rows) + len(piece.rows) > ROWS_KEPT:
+                self.rows = None
+            else:
+                self.rows.extend((r, t, int(at[c])) for r, t, c in piece.rows)
 
 
 class Result:
@@ -502,20 +794,56 @@ class Result:
         return cache[ck]  # type: ignore[no-any-return]
 
     def _exact_parts_uncached(self, mask: np.ndarray | None) -> tuple[list[Fraction], list[Fraction], list[Fraction]]:
-        idx = np.arange(len(self._q)) if mask is None else np.flatnonzero(mask)
         K = len(self._res)
+        inv = self._inv if mask is None else self._inv[mask]
+        texts = self._qtext if mask is None or self._qtext is None else self._qtext[mask]
+        q = self._q if mask is None else self._q[mask]
         s = [Fraction(0)] * K
         lo = [Fraction(0)] * K
         hi = [Fraction(0)] * K
-        for i in idx:
-            k = int(self._inv[i])
-            text = self._qtext[i] if self._qtext is not None else repr(float(self._q[i]))
-            d = parse_decimal(str(text))
-            x, h = Fraction(d), half_unit(d)
-            s[k] += x
-            lo[k] += max(x - h, Fraction(0))
-            hi[k] += x + h
+        for k, (x, xl, xh) in exact_sums(inv, texts, q).by_group(np.arange(K)).items():
+            s[k], lo[k], hi[k] = x, xl, xh
         return s, lo, hi
+
+    def piece_sums(self, by: Sequence[str], offset: int = 0) -> PieceSums:
+        """This result's contribution to a stream or a Dask DataFrame (:class:`PieceSums`),
+        its rows numbered from ``offset``; groups of the ``by`` columns it has."""
+        cols = tuple(c for c in by if c in self.rows.columns)
+        columns = tuple(map(str, self.rows.columns))
+        n, K = len(self._q), len(self._res)
+        rownum = (np.arange(n, dtype=np.int64) if self._row_numbers is None else self._row_numbers) + offset
+        if n == 0:
+            z = np.zeros(0, dtype=np.int64)
+            return PieceSums(cols, columns, [], [], [], z, z, np.zeros(0), ExactSums.empty(), [])
+        parts = [group_codes(self.rows[c]) for c in cols]
+        if not parts:
+            codes = np.zeros(n, dtype=np.intp)
+        elif len(parts) == 1:
+            codes = parts[0][0]
+        elif int(np.prod(np.array([max(len(lab), 1) for _, lab in parts], dtype=object))) < 2**62:
+            combined = np.zeros(n, dtype=np.int64)
+            for cds, lab in parts:
+                combined *= max(len(lab), 1)
+                combined += cds
+            codes = pd.factorize(combined)[0].astype(np.intp, copy=False)
+        else:
+            codes = pd.factorize(pd.MultiIndex.from_arrays([c for c, _ in parts]))[0].astype(np.intp, copy=False)
+        _, first = np.unique(codes, return_index=True)
+        firsts = [np.asarray(lab, dtype=object)[cds[first]].tolist() for cds, lab in parts]   # labels of each group
+        combos = list(zip(*firsts, strict=True)) if parts else [()]
+        cell, cu = pd.factorize(codes.astype(np.int64) * K + self._inv)
+        cu = np.asarray(cu, dtype=np.int64)
+        sums = np.bincount(cell, weights=self._q, minlength=len(cu))
+        present, kfirst = np.unique(self._inv, return_index=True)
+        key_first = [2**62] * K
+        for k, i in zip(present.tolist(), kfirst.tolist(), strict=True):
+            key_first[k] = int(rownum[i])
+        rows = None
+        if n <= ROWS_KEPT:
+            texts = self._qtext if self._qtext is not None else [repr(float(x)) for x in self._q]
+            rows = [(int(rownum[i]), str(texts[i]), int(cell[i])) for i in range(n)]
+        return PieceSums(cols, columns, combos, [int(rownum[i]) for i in first.tolist()], key_first, cu // K, cu % K,
+                         sums, exact_sums(cell, self._qtext, self._q), rows)
 
     def metric_exact(self, metric: str, mask: np.ndarray | None = None) -> tuple[Fraction | None, Fraction | None, Fraction | None, str]:
         """(exact value, interval low, interval high, unit) of a metric from the printed inputs.
@@ -810,6 +1138,13 @@ class Result:
             mask &= (per == str(period)) | (yr == str(period))
         return mask
 
+    def select_group(self, carrier: str | None = None, facility: str | None = None, period: str | None = None) -> np.ndarray:
+        """The selection of one group of a breakdown (a carrier, a facility, a period or a
+        combination), for ``metric_value``, ``metric_exact`` and ``contributions`` of this
+        result: a mask over the computed rows here, over the (group, key) sums of a streamed
+        or Dask result. ``period`` matches the period or its year."""
+        return self.select_mask(carrier, facility, period)
+
     def with_denominators(self, denominators: Mapping[str, Any] | None) -> Result:
         """A copy of this result with more intensity denominators (existing names win)."""
         import copy
@@ -827,6 +1162,238 @@ class Result:
 
     def __repr__(self) -> str:
         return f"<ghgcalc.Result profile={self.profile.id!r} rows={len(self.rows)} errors={len(self.errors)}>"
+
+
+@runtime_checkable
+class Totals(Protocol):
+    """What every result of :func:`ghgcalc.calculate` offers, whether the rows were computed
+    in memory (:class:`Result`), streamed from a file (:class:`~ghgcalc.core.streaming.StreamResult`)
+    or summed over a Dask DataFrame (:class:`~ghgcalc.core.dask_support.DaskResult`): totals,
+    breakdowns, KPIs, exact values for reconciliation and group selections. Reconciliation,
+    the disclosure pack and the CLI are written against this."""
+
+    method: Method
+    denominators: list[Denominator]
+    errors: list[RowIssue]
+    warnings: list[RowIssue]
+    n_input_rows: int
+    input_info: dict[str, Any]
+
+    @property
+    def profile(self) -> Any: ...
+    @property
+    def data_version(self) -> str | None: ...
+    @property
+    def rows_computed(self) -> int: ...
+    @property
+    def partial(self) -> bool: ...
+    def metric_ids(self) -> list[str]: ...
+    def base_metrics(self) -> list[str]: ...
+    def denominator_of(self, metric: str) -> Denominator | None: ...
+    def metric_value(self, metric: str, mask: np.ndarray | None = None) -> tuple[float, str]: ...
+    def metric_exact(self, metric: str, mask: np.ndarray | None = None
+                     ) -> tuple[Fraction | None, Fraction | None, Fraction | None, str]: ...
+    def contributions(self, metric: str, mask: np.ndarray | None = None) -> dict[str, tuple[Fraction, int]]: ...
+    def row_contributions(self, metric: str, mask: np.ndarray | None = None) -> list[tuple[int, str, Fraction, Fraction]]: ...
+    def totals(self, by: str | None = None, denominators: Any = None) -> Any: ...
+    def kpis(self, language: str = "en") -> pd.DataFrame: ...
+    def unavailable(self) -> dict[str, list[str]]: ...
+    def unavailable_reasons(self) -> dict[str, str]: ...
+    def factors_used(self) -> list[Any]: ...
+    def select_group(self, carrier: str | None = None, facility: str | None = None,
+                     period: str | None = None) -> np.ndarray: ...
+    def with_denominators(self, denominators: Mapping[str, Any] | None) -> Totals: ...
+
+
+class AggregatedResult(Result):
+    """A result that keeps sums rather than rows (streamed chunks, Dask partitions): totals
+    per key (:class:`KeySums`, the same bits as in memory), per-(group, key) sums for the
+    breakdowns and exact per-(group, key) sums of the printed quantities for reconciliation
+    (:class:`CellSums`). A selection (:meth:`select_group`) is a mask over the (group, key)
+    cells. What needs the rows themselves raises :class:`~ghgcalc.errors.RowsNotKeptError`."""
+
+    #: what the subclass tells a user who asks for the rows
+    _rows_advice = "compute the table in memory"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells = CellSums(())
+        self._key_tuples: list[tuple[Any, ...]] = []
+
+    def _not_kept(self, what: str) -> RowsNotKeptError:
+        return RowsNotKeptError(f"{what} needs the per-row results, which a {type(self).__name__} does not keep; "
+                                f"{self._rows_advice}")
+
+    def _cells(self, by: str | None = None) -> CellSums:
+        """The (group, key) sums; ``by``: sums that have that column among their groups."""
+        return self.cells
+
+    def metric_ids(self) -> list[str]:
+        base = self.base_metrics()
+        out = base + [f"{m}_{d.suffix}" for d in self.denominators for m in base]
+        ratios = ratio_metric_ids(base)
+        if ratios and self._dc_entries(self._cells()) is not None:   # data-centre ratios: facilities kept
+            out += ratios
+        return out
+
+    def _dc_entries(self, cells: CellSums) -> tuple[np.ndarray, np.ndarray | None] | None:
+        """(is IT energy, facility code) per (group, key) cell; the facility None when the
+        data has no facility column (one data centre); None when the data has one but the
+        sums were not kept by facility (no data-centre ratios then)."""
+        if "facility" in cells.columns and "facility" not in cells.present:
+            return None
+        it_key = np.array([c == IT_CARRIER for c in self._key_carrier], dtype=bool)
+        it = it_key[cells.cell_key] if len(it_key) else np.zeros(cells.n_cells, dtype=bool)
+        if "facility" not in cells.present:
+            return it, None
+        return it, cells.facility_codes()
+
+    def _dc_masks(self, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        cells = self._cells()
+        entries = self._dc_entries(cells)
+        if entries is None:
+            raise GhgcalcError("the data-centre ratios need the sums by facility: pass by=('facility', ...) to calculate_stream")
+        base = np.ones(cells.n_cells, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+        return datacentre_masks(base, entries[0], entries[1])
+
+    def metric_value(self, metric: str, mask: np.ndarray | None = None) -> tuple[float, str]:
+        if metric in RATIO_METRICS:
+            return ratio_value(self, metric, masks=self._dc_masks(mask))
+        return super().metric_value(metric, mask)
+
+    def metric_exact(self, metric: str, mask: np.ndarray | None = None
+                     ) -> tuple[Fraction | None, Fraction | None, Fraction | None, str]:
+        if metric in RATIO_METRICS:
+            return ratio_exact(self, metric, masks=self._dc_masks(mask))
+        return super().metric_exact(metric, mask)
+
+    def _sums(self, mask: np.ndarray | None = None) -> np.ndarray:
+        if mask is None:
+            return self.key_totals()[0]
+        cells = self._cells()
+        sel = np.asarray(mask, dtype=bool)
+        out: np.ndarray = np.bincount(cells.cell_key[sel], weights=cells.sums[sel], minlength=len(self._res))
+        return out
+
+    def _exact_parts_uncached(self, mask: np.ndarray | None) -> tuple[list[Fraction], list[Fraction], list[Fraction]]:
+        cells = self._cells()
+        n = len(self._res)
+        s, lo, hi = [Fraction(0)] * n, [Fraction(0)] * n, [Fraction(0)] * n
+        keep = None if mask is None else np.asarray(mask, dtype=bool)
+        for k, (x, xl, xh) in cells.exact().by_group(cells.cell_key, keep).items():
+            s[k], lo[k], hi[k] = x, xl, xh
+        return s, lo, hi
+
+    def select_group(self, carrier: str | None = None, facility: str | None = None, period: str | None = None) -> np.ndarray:
+        cells = self._cells()
+        K = len(self._res)
+        keys = np.ones(K, dtype=bool)
+        if carrier is not None:
+            cid = carrier_aliases().get(normalize_key(carrier), carrier)
+            keys &= np.array([str(c) == cid for c in self._key_carrier], dtype=bool)
+        mask = keys[cells.cell_key]
+        if facility is not None:
+            mask &= self._group_hit(cells, "facility", facility)[cells.cell_combo]
+        if period is not None:   # the period, or its year (as in memory)
+            year = np.array([len(kt) > 2 and str(kt[2]) == str(period) for kt in self._key_tuples], dtype=bool)
+            mask &= self._group_hit(cells, "period", period)[cells.cell_combo] | year[cells.cell_key]
+        out: np.ndarray = mask
+        return out
+
+    def _group_hit(self, cells: CellSums, col: str, want: str) -> np.ndarray:
+        if col in cells.present:
+            j = cells.present.index(col)
+            return np.array([str(lab[j]) == str(want) for lab in cells.combos], dtype=bool)
+        if col in cells.columns:
+            raise GhgcalcError(f"a {col} group: the sums were not kept by {col}; pass by=(..., {col!r}) to "
+                               "calculate_stream (by default facility and period are kept)")
+        return np.zeros(len(cells.combos), dtype=bool)
+
+    def select_mask(self, carrier: str | None = None, facility: str | None = None, period: str | None = None) -> np.ndarray:
+        raise RowsNotKeptError(f"select_mask needs the per-row results, which a {type(self).__name__} does not keep; "
+                               "use select_group(carrier=..., facility=..., period=...), which metric_value, "
+                               "metric_exact and contributions of this result accept")
+
+    def row_contributions(self, metric: str, mask: np.ndarray | None = None) -> list[tuple[int, str, Fraction, Fraction]]:
+        cells = self._cells()
+        if cells.rows is None:
+            raise self._not_kept(f"row_contributions (kept up to {ROWS_KEPT} computed rows, this result has "
+                                 f"{self.rows_computed})")
+        if metric in RATIO_METRICS:
+            return []
+        base, den = self._split(metric)
+        w, _ = self._key_weights(base)
+        out = []
+        for row, text, cell in cells.rows:
+            wk = w[int(cells.cell_key[cell])]
+            if not wk or (mask is not None and not mask[cell]):
+                continue
+            out.append((row, text, decimal_of(text), wk / (den.value if den else Fraction(1))))
+        return out
+
+    def _breakdown(self, by: str) -> tuple[np.ndarray, pd.Index, CellSums, np.ndarray]:
+        """Per-(group, key) sums and the groups (in order of first appearance) of a breakdown,
+        with the cells and the group of each cell."""
+        K = len(self._res)
+        if by == "scope" or by in KEY_DERIVED_COLUMNS:
+            if by == "scope":
+                raw: list[Any] = [res.scope for res in self._res]
+            else:
+                pos = KEY_DERIVED_COLUMNS[by]
+                raw = [kt[pos] if pos < len(kt) else None for kt in self._key_tuples]
+            labels = [NO_GROUP if is_blank_label(v) else _plain_label(v) for v in raw]
+            sums, counts = self.key_totals()
+            firsts = self.cells.key_first + [2**62] * (K - len(self.cells.key_first))
+            present = [k for k in range(K) if counts[k]]
+            order = sorted(present, key=lambda k: firsts[k])
+            gi: dict[Any, int] = {}
+            for k in order:
+                gi.setdefault(labels[k], len(gi))
+            out = np.zeros((len(gi), K))
+            for k in present:
+                out[gi[labels[k]], k] = sums[k]
+            gkey = np.array([gi.get(lab, 0) for lab in labels], dtype=np.int64)
+            return out, pd.Index(list(gi), name=by), self.cells, gkey[self.cells.cell_key]
+        cells = self._cells(by)
+        if by not in cells.present:
+            if by in cells.columns or by in self.cells.columns:
+                raise GhgcalcError(f"totals(by={by!r}): a {type(self).__name__} keeps the sums of the groups of "
+                                   f"{', '.join(self.cells.present) or 'no column'} (and of the key columns: carrier, "
+                                   f"scope, year, region, unit); pass by=({by!r}, ...) to calculate_stream")
+            raise KeyError(f"no column {by!r} in the results (have: {', '.join(sorted(self.cells.columns))})")
+        j = cells.present.index(by)
+        C = len(cells.combos)
+        gi = {}
+        for c in np.argsort(cells.combo_first, kind="stable").tolist():
+            gi.setdefault(cells.combos[c][j], len(gi))
+        glab = np.array([gi[cells.combos[c][j]] for c in range(C)], dtype=np.int64)
+        G = len(gi)
+        gcell = glab[cells.cell_combo]
+        flat: np.ndarray = np.bincount(gcell * K + cells.cell_key, weights=cells.sums, minlength=G * K)
+        return flat.reshape(G, K), pd.Index(list(gi), name=by), cells, gcell
+
+    def totals(self, by: str | None = None, denominators: Any = None) -> Any:
+        if by is None:
+            return super().totals()
+        res = self if denominators is None else self.with_group_denominators(by, denominators)
+        sums, index, cells, gcell = self._breakdown(by)
+        df = res._frame_of_group_sums(sums, index)
+        ratios = [m for m in self.metric_ids() if m in RATIO_METRICS]
+        entries = self._dc_entries(cells) if ratios else None
+        if entries is not None:   # data-centre ratios per group, from the cells (as ratios_by_group from rows)
+            got = ratios_by_group(self, ratios, gcell, len(index), entries=(*entries, cells.cell_key, cells.sums))
+            for m, col in got.items():
+                df[m] = col
+                df.attrs["units"][m] = RATIO_METRICS[m].unit
+        return df
+
+    def uncertainty(self, metric: str = "scope1_2", method: str = "approach2", *, n: int = 10_000, seed: int = 0,
+                    confidence: float = 0.95, activity_uncertainty: Mapping[str, float] | None = None,
+                    by: str | None = None) -> Any:
+        if by is not None:
+            raise self._not_kept(f"uncertainty(by={by!r})")
+        return super().uncertainty(metric, method, n=n, seed=seed, confidence=confidence,
+                                   activity_uncertainty=activity_uncertainty)
 
 
 def _per(unit: str, den: Denominator) -> str:
@@ -860,7 +1427,7 @@ def result_html(result: Result) -> str:
         more = f"<li>… {len(result.errors) - 20} more</li>" if len(result.errors) > 20 else ""
         errs = f"<p><b>{len(result.errors)} row(s) not computed (partial totals):</b></p><ul>{items}{more}</ul>"
     return (f"<div><p><b>ghgcalc result</b> — profile <code>{_esc(prof.id)}</code> {_esc(getattr(prof, 'title', '') or '')}; "
-            f"{len(result.rows)} of {result.n_input_rows} input rows computed; GWP {_esc(getattr(prof, 'gwp_set', ''))}, "
+            f"{result.rows_computed} of {result.n_input_rows} input rows computed; GWP {_esc(getattr(prof, 'gwp_set', ''))}, "
             f"energy basis {_esc(getattr(prof, 'energy_basis', ''))}</p>"
             "<table><thead><tr><th>HKEX</th><th>metric</th><th>label</th><th>繁體</th><th>简体</th><th>value</th><th>unit</th>"
             f"</tr></thead><tbody>{''.join(rows)}</tbody></table>{errs}"
@@ -871,3 +1438,8 @@ def result_html(result: Result) -> str:
 
 def _esc(v: Any) -> str:
     return html.escape(str(v))
+
+
+if TYPE_CHECKING:   # checked by mypy: every kind of result is a Totals
+    def _every_result_is_totals(r: Result, a: AggregatedResult) -> tuple[Totals, Totals]:
+        return r, a

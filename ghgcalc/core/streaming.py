@@ -15,11 +15,19 @@ activity file is a ``.parquet``/``.csv``/``.tsv`` larger than :data:`STREAM_THRE
 (256 MiB); in Python, ``ghgcalc.calculate(path, profile, chunk_rows=N)`` or
 :func:`calculate_stream`.
 
-What a streamed result has: ``totals()``, ``kpis()``, ``metric_ids()``, ``metric_value()``,
-``errors`` (every bad row, row numbers counted over the whole file), ``n_input_rows``,
-``rows_computed`` and ``rows_accounted``. What it does not keep: the per-row frame
-(``result.rows`` is empty; write the rows with ``output=``), breakdowns (``totals(by=...)``)
-and the per-row printed digits that reconciliation needs; those raise a clear error.
+What a streamed result has (:class:`~ghgcalc.core.results.Totals`, as an in-memory result):
+``totals()``, breakdowns ``totals(by=...)`` by the key columns (carrier, scope, year, region,
+unit) and by the columns named in ``by`` (default: facility and period), ``kpis()``,
+``metric_ids()``, ``metric_value()``, ``metric_exact()`` and ``select_group()``, so that
+:func:`~ghgcalc.reconcile` gives the same entries as in memory; ``errors`` (every bad row, row
+numbers counted over the whole file), ``n_input_rows``, ``rows_computed`` and ``rows_accounted``.
+Each chunk adds per-(group, key) quantity sums and exact per-(group, key) sums of the printed
+quantities (:func:`~ghgcalc.core.results.exact_sums`: each distinct text parsed once, integer
+mantissas summed with ``bincount``). What it does not keep: the per-row frame (``result.rows`` is
+empty; write the rows with ``output=``); what needs it (``select_mask``, ``to_frame``,
+``row_contributions`` beyond 1000 rows, ``uncertainty(by=...)``) raises
+:class:`~ghgcalc.errors.RowsNotKeptError`. The data-centre ratios (PUE, CUE, WUE) need the sums by
+facility (kept by default; not when ``by`` leaves facility out of a table that has it).
 
 CSV streaming finds the encoding, the delimiter and the header row (title rows above it
 skipped) in the first megabyte as the in-memory reader does, and reads every cell as text.
@@ -35,13 +43,13 @@ import sys
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ActivityDataError, GhgcalcError, InputError, RowIssue
-from .results import KeySums, Result
+from ..errors import ActivityDataError, InputError, RowIssue
+from .results import AggregatedResult, CellSums, KeySums
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "STREAM_THRESHOLD_BYTES", "StreamResult", "calculate_stream", "should_stream"]
 
@@ -69,34 +77,24 @@ def should_stream(path: Any, chunk_rows: int | None) -> bool:
     return size > STREAM_THRESHOLD_BYTES
 
 
-class StreamResult(Result):
-    """The result of a streamed calculation: totals and errors over the whole input, no
-    per-row frame (see the module docstring)."""
+#: the columns a stream keeps per-group sums of, when present (besides the key columns)
+DEFAULT_BY = ("facility", "period")
+
+
+class StreamResult(AggregatedResult):
+    """The result of a streamed calculation: totals, breakdowns (``totals(by=...)``), KPIs,
+    exact values for :func:`~ghgcalc.reconcile` and errors over the whole input, from sums
+    kept chunk by chunk; no per-row frame (``rows`` is empty; see the module docstring)."""
+
+    _rows_advice = "compute the table in memory (without chunk_rows) or write the rows with output="
 
     def __init__(self) -> None:
         super().__init__()
         self._rows_computed = 0
         self.chunks = 0
 
-    def _no_rows(self, what: str) -> GhgcalcError:
-        return GhgcalcError(f"{what} needs the per-row results, which a streamed calculation does not keep; "
-                            "compute the table in memory (without chunk_rows) or write the rows with output=")
-
-    def totals(self, by: str | None = None, denominators: Any = None) -> Any:
-        if by is not None:
-            raise self._no_rows(f"totals(by={by!r})")
-        return super().totals()
-
-    def _sums(self, mask: np.ndarray | None = None) -> np.ndarray:
-        if mask is not None:
-            raise self._no_rows("a subset of the rows")
-        return self.key_totals()[0]
-
-    def _exact_parts(self, mask: np.ndarray | None) -> Any:
-        raise self._no_rows("exact reconciliation")
-
-    def select_mask(self, carrier: str | None = None, facility: str | None = None, period: str | None = None) -> np.ndarray:
-        raise self._no_rows("a breakdown")
+    def to_frame(self) -> pd.DataFrame:
+        raise self._not_kept("to_frame()")
 
     def __repr__(self) -> str:
         return (f"<ghgcalc.StreamResult profile={self.profile.id!r} rows_in={self.n_input_rows} "
@@ -334,6 +332,7 @@ def calculate_stream(
     output_format: str | None = None,
     progress: bool | None = None,
     library: Any = None,
+    by: tuple[str, ...] | list[str] | None = None,
 ) -> StreamResult:
     """Compute a Parquet or CSV file chunk by chunk with bounded memory.
 
@@ -353,6 +352,10 @@ def calculate_stream(
         Where to write the per-row results, chunk by chunk: ``.parquet`` or CSV.
     progress : bool, optional
         A progress line on stderr; default: when stderr is a terminal.
+    by : columns, optional
+        The carried columns whose groups ``totals(by=...)`` and reconciliation of a figure
+        naming a group can use (default: ``facility`` and ``period``, when present). The key
+        columns (``carrier``, ``scope``, ``year``, ``region``, ``unit``) always can.
 
     Returns
     -------
@@ -402,9 +405,11 @@ def calculate_stream(
     result.denominators = normalize_denominators(denominators)
     result.source, result.encoding = label, enc
     keysums = KeySums()
+    cells = CellSums(DEFAULT_BY if by is None else tuple(by))
     registry: dict[tuple[Any, ...], int] = {}
     resolutions: list[Any] = []
     key_carrier: list[str] = []
+    key_tuples: list[tuple[Any, ...]] = []
     offset = 0
     blank_rows = 0
     ok_run = False
@@ -429,6 +434,7 @@ def calculate_stream(
                     g = registry.get(kt)
                     if g is None:
                         g = registry[kt] = len(resolutions)
+                        key_tuples.append(kt)
                         resolutions.append(part._res[j])
                         key_carrier.append(part._key_carrier[j])
                     gid[j] = g
@@ -437,6 +443,7 @@ def calculate_stream(
                     keysums.add(global_keys, part._q, start=offset)
                 else:
                     keysums.add(global_keys, part._q, rows=part._row_numbers + offset)
+                cells.add(part.piece_sums(cells.by, offset), gid)
                 result._rows_computed = result.rows_computed + len(part.rows)
                 if writer is not None:
                     rows = part.rows
@@ -463,6 +470,9 @@ def calculate_stream(
         if not ok_run and isinstance(output, (str, Path)):
             Path(output).unlink(missing_ok=True)
     keysums.grow(len(resolutions))
+    cells.grow(len(resolutions))
+    result.cells = cells
+    result._key_tuples = key_tuples
     result._res = resolutions
     result._key_carrier = key_carrier
     result._key_totals = keysums.result()
@@ -473,3 +483,10 @@ def calculate_stream(
         result.errors.sort(key=lambda x: (x.row if x.row is not None else -1))
         raise ActivityDataError(result.errors)
     return result
+
+
+if TYPE_CHECKING:   # checked by mypy: a streamed result is a Totals
+    from .results import Totals
+
+    def _stream_result_is_totals(r: StreamResult) -> Totals:
+        return r

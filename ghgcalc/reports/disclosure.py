@@ -362,7 +362,7 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
         "periods": ", ".join(map(str, years)),
         "source": result.source or "",
         "rows_in": result.n_input_rows,
-        "rows_computed": len(result.rows),
+        "rows_computed": result.rows_computed,
         "rows_not_computed": len(result.errors),
         "gwp_set": getattr(prof, "gwp_set", ""),
         "energy_basis": getattr(prof, "energy_basis", ""),

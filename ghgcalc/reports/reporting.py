@@ -12,14 +12,14 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from ..core.results import Result
+from ..core.results import Result, Totals
 from ..io.exports import CSV_LINE_END, safe_cell
 from ..printed import as_float
 
 __all__ = ["kpi_table_text", "result_json", "safe_cell", "totals_json", "write_rows"]
 
 
-def totals_json(result: Result) -> dict[str, Any]:
+def totals_json(result: Totals) -> dict[str, Any]:
     out: dict[str, Any] = {}
     reasons = result.unavailable_reasons()
     for m in result.metric_ids():
@@ -32,7 +32,7 @@ def totals_json(result: Result) -> dict[str, Any]:
     return out
 
 
-def result_json(result: Result) -> dict[str, Any]:
+def result_json(result: Totals) -> dict[str, Any]:
     """The ``calc --format json`` object (contract section 3)."""
     prof = result.profile.model_dump(exclude={"base_dir"})
     prof["data_version"] = result.data_version
@@ -41,7 +41,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "profile": prof,
         "factors": [f.public_dict() for f in result.factors_used()],
         "errors": [e.as_dict() for e in result.errors],
-        "warnings": [w.as_dict() for w in getattr(result, "warnings", [])],
+        "warnings": [w.as_dict() for w in result.warnings],
         "rows_in": result.n_input_rows,
         "rows_computed": result.rows_computed,
         "partial": result.partial,
@@ -81,7 +81,7 @@ def write_rows(result: Result, path: str | Path | TextIO, fmt: str) -> None:
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def kpi_table_text(result: Result) -> str:
+def kpi_table_text(result: Totals) -> str:
     kp = result.kpis()
     lines = [f"{'metric':34} {'value':>20}  {'unit':22} label"]
     for r in kp.itertuples(index=False):
