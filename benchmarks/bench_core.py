@@ -250,7 +250,7 @@ def check_equal(g: dict[str, Any], n: dict[str, Any], rtol: float = 1e-12) -> No
     rows = g["result"].rows
     for c in OUT_COLS:
         a, b = rows[c].to_numpy(dtype="float64"), n["rows"][c]
-        if not np.allclose(a, b, rtol=rtol, atol=0.0):
+        if not np.allclose(a, b, rtol=rtol, atol=0.0, equal_nan=True):  # NaN: a gas the method does not count
             raise AssertionError(f"per-row {c} differs from numpy")
     if not np.array_equal(rows["scope"].to_numpy(), n["rows"]["scope"]):
         raise AssertionError("per-row scope differs from numpy")
