@@ -139,8 +139,7 @@ def _market_ids(pid: str) -> set[str]:
     return {i for s in specs for refs in [s.residual or [], *s.instrument_factors.values()] for i in refs}
 
 
-@pytest.mark.parametrize("pid", [pytest.param(p, marks=pytest.mark.xfail(reason=_TIES[p], strict=True)) if p in _TIES else p
-                                 for p in sorted(builtin_profiles())])
+@pytest.mark.parametrize("pid", sorted(builtin_profiles()))
 def test_explain_ranks_the_profile_first_on_its_own_output(pid: str) -> None:
     prof = load_profile(pid)
     rows = _rows(pid)
@@ -155,5 +154,10 @@ def test_explain_ranks_the_profile_first_on_its_own_output(pid: str) -> None:
     skip = _market_ids(pid)  # market-based Scope 2 is not searched by explain
     used = {f for ids in res.rows["factor_ids"] for f in str(ids).split(";") if f and lib.get(f).kind != "gwp" and f not in skip}
     best = {f for f in ex.methods[0].factor_ids if lib.get(f).kind != "gwp"}
-    assert best == used, (sorted(used - best), sorted(best - used))
+    if pid in _TIES:
+        # a tie the printed figures cannot break (the same values in two documents or tables):
+        # the profile's own factors are ranked equal first, named as the best method's equivalents
+        assert best != used and (used - best) <= set(ex.methods[0].equivalent_ids), (sorted(used - best), sorted(best - used))
+    else:
+        assert best == used, (sorted(used - best), sorted(best - used))
     assert ghgcalc.calculate(rows, ex.best_profile()).totals()["scope1_2"].m == pytest.approx(res.totals()["scope1_2"].m)

@@ -322,10 +322,13 @@ class MethodCandidate:
     notes: list[str]
     factor_ids: list[str]
     entries: list[dict[str, Any]] = field(default_factory=list)
+    #: factors that reproduce every figure equally in place of the chosen ones (a tie the
+    #: printed figures cannot break: same values in two documents, or two tables printing one value)
+    equivalent_ids: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"profile": self.profile, "explains": self.explains, "factors": self.factor_ids, "notes": self.notes,
-                "statuses": self.statuses}
+                "statuses": self.statuses, "equivalent_factors": self.equivalent_ids}
 
 
 @dataclass
@@ -970,7 +973,7 @@ class _Search:
         verified = 0
         for _score, si, doms, explained in found:
             st = settings[si]
-            prof, ids, notes = self._profile(st, doms)
+            prof, ids, notes, equivalents = self._profile(st, doms)
             key = (*sorted(ids), st.basis, prof["gwp_set"] if "CO2 only: the GWP set does not change any figure" not in notes else "")
             if key in seen:
                 continue
@@ -991,7 +994,7 @@ class _Search:
             same_for_report.add(sig)
             methods.append(MethodCandidate(profile=prof, explains=[_label(rep.reported[i]) for i in explained],
                                            statuses={_label(f): e["status"] for f, e in zip(rep.reported, entries, strict=False)},
-                                           notes=notes, factor_ids=ids, entries=entries))
+                                           notes=notes, factor_ids=ids, entries=entries, equivalent_ids=equivalents))
             kept.append((si, doms, explained))
             if len(methods) >= 5 or verified >= 20:
                 break
@@ -1166,9 +1169,13 @@ class _Search:
         return list(dict.fromkeys(ids))
 
     # -- a whole method as a profile ------------------------------------------------------
-    def _profile(self, st: _Setting, doms: Mapping[int, set[int]]) -> tuple[dict[str, Any], list[str], list[str]]:
+    def _profile(self, st: _Setting, doms: Mapping[int, set[int]]) -> tuple[dict[str, Any], list[str], list[str], list[str]]:
+        """The whole method as a profile dict, its factor ids, its notes, and the ids of the
+        factors that reproduce every figure equally in place of the chosen ones (the same
+        figures to the printed digits: the report cannot tell them apart)."""
         cars: dict[str, dict[str, Any]] = {}
         notes: list[str] = []
+        equivalents: list[str] = []
         ids: list[str] = []
         regions: set[str] = set()
         nonco2 = bool(self.direct_gases - {"CO2", "CO2e"})
@@ -1210,6 +1217,7 @@ class _Search:
                 notes.append(f"{var.carrier} {var.facet}: no reported figure depends on it; {', '.join(opt.ids)} chosen by preference")
             elif d is not None and len(d) > 1:
                 alts = sorted({i for o in d for i in self._used_ids(var.options[o])} - set(self._used_ids(opt)))
+                equivalents.extend(alts)
                 if alts:
                     notes.append(f"{var.carrier} {var.facet}: equally reproduced with {', '.join(alts[:6])}{' ...' if len(alts) > 6 else ''}")
         prof: dict[str, Any] = {
@@ -1240,7 +1248,7 @@ class _Search:
         notes = [n for n in notes if not n.endswith(" is unverified against its source")]
         if unverified:
             notes.append(f"not yet checked against their source text (review_status unverified): {', '.join(dict.fromkeys(unverified))}")
-        return prof, list(dict.fromkeys(ids)), list(dict.fromkeys(notes))
+        return prof, list(dict.fromkeys(ids)), list(dict.fromkeys(notes)), list(dict.fromkeys(equivalents))
 
     def _used_ids(self, opt: Option) -> list[str]:
         """The factor ids an option uses on this data (for a family: the members its rows pick)."""
