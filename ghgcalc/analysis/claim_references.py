@@ -9,9 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from itertools import permutations
 from typing import Any
 
+from ..core.chain import carbon_to_co2, conversion_paths
 from ..core.factors import FactorLibrary, FactorRow, default_library
 from ..core.method import method_for
 from ..core.profiles import load_profile
@@ -97,7 +97,7 @@ def _bases(rows: Iterable[FactorRow]) -> list[_Base]:
     for cc in ccs:
         for of in ofs:
             if _coherent([cc, of]):
-                out.append(_Base((cc, of), cc.quantity * of.quantity * parse_unit("carbon_to_co2"), "CO2"))
+                out.append(_Base((cc, of), carbon_to_co2(cc, of), "CO2"))
     return out
 
 
@@ -133,26 +133,28 @@ def _coherent(rows: Sequence[FactorRow]) -> bool:
 
 
 def _chains(bases: Sequence[_Base], bridges: Sequence[FactorRow], mass: str, per: str) -> list[ReferenceFactor]:
-    """Each base alone, or times one or two bridging rows (heating value, coal
-    equivalent, density), that comes out in ``mass gas / per`` (IPCC 2006 Vol. 2 ch. 1
-    eq. 1.1: emissions = fuel x NCV x EF)."""
+    """Each base alone, or times one or two bridging rows of different kinds (heating value,
+    coal equivalent, density), that comes out in ``mass gas / per`` (IPCC 2006 Vol. 2 ch. 1
+    eq. 1.1: emissions = fuel x NCV x EF): every such path, by the core's own path search
+    (:func:`ghgcalc.core.chain.conversion_paths`), each row of one publisher for one fuel."""
     out: list[ReferenceFactor] = []
     for b in bases:
-        v = factor_value(b, [], mass, per)
-        if v is not None:
-            out.append(ReferenceFactor(b.id, v, b.rows))
+        target = f"{mass} {b.gas} / ({per})"
+        alone = factor_value(b, [], mass, per)
+        if alone is not None:
+            out.append(ReferenceFactor(b.id, alone, b.rows))
             continue
-        for n in (1, 2):
-            for combo in permutations(bridges, n):
-                if n == 2 and (combo[0].kind == combo[1].kind or combo[0].id > combo[1].id):
-                    continue
-                if not _coherent([*b.rows, *combo]):
-                    continue
-                for signs in ([1], [-1]) if n == 1 else ([1, 1], [1, -1], [-1, 1], [-1, -1]):
-                    v = factor_value(b, list(zip(combo, signs, strict=True)), mass, per)
-                    if v is not None:
-                        rid = " × ".join([b.id, *(c.id if sg > 0 else f"1/{c.id}" for c, sg in zip(combo, signs, strict=True))])
-                        out.append(ReferenceFactor(rid, v, (*b.rows, *combo)))
+
+        def allow(rows: Sequence[FactorRow], b: _Base = b) -> bool:
+            return len({r.kind for r in rows}) == len(rows) and _coherent([*b.rows, *rows])
+
+        by_id = {r.id: r for r in bridges}
+        for value, chain in conversion_paths(b.quantity, target, bridges, max_steps=2, allow=allow):
+            if not chain:
+                continue
+            rows = [by_id[i] for i in chain]
+            rid = " × ".join([b.id, *(i if sg > 0 else f"1/{i}" for i, sg in chain.items())])
+            out.append(ReferenceFactor(rid, value, (*b.rows, *rows)))
     return out
 
 

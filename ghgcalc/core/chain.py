@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -29,9 +29,11 @@ __all__ = [
     "Chain",
     "EditionError",
     "carbon_content_chain",
+    "carbon_to_co2",
     "choose_edition",
     "co2e_chain",
     "conversion_path",
+    "conversion_paths",
     "emission_chain",
     "region_depth",
     "year_distance",
@@ -163,19 +165,37 @@ def conversion_path(start: Any, target_unit: str, convs: Sequence[FactorRow]) ->
 
 
 def _path_search(start: Any, target_unit: str, convs: Sequence[FactorRow]) -> Chain | None:
+    return next(conversion_paths(start, target_unit, convs), None)
+
+
+def conversion_paths(start: Any, target_unit: str, convs: Sequence[FactorRow], *, max_steps: int | None = None,
+                     allow: Callable[[Sequence[FactorRow]], bool] | None = None) -> Iterator[Chain]:
+    """Every way of multiplying the pint quantity ``start`` by conversions (each at most once,
+    × or ÷; at most ``max_steps`` of them; only combinations ``allow`` accepts) that reaches
+    the dimension of ``target_unit``, fewest conversions first, in the order given: the
+    magnitude in ``target_unit`` and ``{conversion id: ±1}``. :func:`conversion_path` is the
+    first of them (what a calculation applies); a search over every edition (the claims
+    check's official factors) takes them all."""
     target = parse_unit(target_unit)
     tdims = _dims(target)
-    for n in range(len(convs) + 1):
+    top = len(convs) if max_steps is None else min(max_steps, len(convs))
+    for n in range(top + 1):
         for combo in itertools.combinations(range(len(convs)), n):
+            rows = [convs[idx] for idx in combo]
+            if allow is not None and not allow(rows):
+                continue
             for signs in itertools.product((1, -1), repeat=n):
                 q = start
-                for idx, s in zip(combo, signs, strict=True):
-                    q = q * convs[idx].quantity if s == 1 else q / convs[idx].quantity
+                for row, sg in zip(rows, signs, strict=True):
+                    q = q * row.quantity if sg == 1 else q / row.quantity
                 if _dims(q) == tdims:
-                    mag = (q / target).to("dimensionless").magnitude
-                    chain = {convs[idx].id: s for idx, s in zip(combo, signs, strict=True)}
-                    return Fraction(mag), chain
-    return None
+                    yield Fraction((q / target).to("dimensionless").magnitude), {r.id: sg for r, sg in zip(rows, signs, strict=True)}
+
+
+def carbon_to_co2(carbon_content: FactorRow, oxidation_rate: FactorRow) -> Any:
+    """CO2 per unit of fuel energy by the carbon content method, GB/T 32151.1-2015 formula
+    (3): ``CC × OF × 44/12`` (the 44/12 is ``carbon_to_co2`` in ghgcalc/data/units.txt)."""
+    return carbon_content.quantity * oxidation_rate.quantity * parse_unit("carbon_to_co2")
 
 
 def emission_chain(activity: Any, row: FactorRow, convs: Sequence[FactorRow]) -> Chain | None:
@@ -191,8 +211,7 @@ def carbon_content_chain(activity: Any, carbon_content: FactorRow, oxidation_rat
     """Tonnes of CO2 per ``activity`` by the carbon content method, GB/T 32151.1-2015
     formula (3): ``activity × NCV × CC × OF × 44/12`` (the 44/12 is ``carbon_to_co2`` in
     ghgcalc/data/units.txt); None when no conversion fits."""
-    q = activity * carbon_content.quantity * oxidation_rate.quantity * parse_unit("carbon_to_co2")
-    found = conversion_path(q, "t CO2", convs)
+    found = conversion_path(activity * carbon_to_co2(carbon_content, oxidation_rate), "t CO2", convs)
     return None if found is None else (found[0], {carbon_content.id: 1, oxidation_rate.id: 1, **found[1]})
 
 
