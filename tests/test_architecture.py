@@ -124,3 +124,13 @@ def test_layers_import_only_downward() -> None:
     assert upward == []
     # the base modules import no layer
     assert not {t for t in graph["ghgcalc.errors"] if _layer(t) is not None}
+
+
+def test_tests_import_no_private_name() -> None:
+    """Tests use public names (issue "One core", Part B): no ``from ghgcalc... import _x``."""
+    found = []
+    for p in sorted(Path(__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ghgcalc"):
+                found += [f"{p.name}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+    assert found == []

@@ -11,9 +11,8 @@ import pytest
 
 import ghgcalc
 from ghgcalc.core.carriers import carriers
+from ghgcalc.core.chain import EditionError, choose_edition
 from ghgcalc.core.factors import FactorRow, default_library
-from ghgcalc.core.method import Method, _Unresolvable
-from ghgcalc.core.profiles import load_profile
 from ghgcalc.errors import ActivityDataError
 
 LIB = default_library()
@@ -45,23 +44,19 @@ def _region(r: FactorRow) -> str:
     return "CN" if r.region is None or r.region.upper() == "GLOBAL" else r.region
 
 
-STRICT = Method.from_profile(load_profile({"id": "m", "reporting_year": 2022}))
-LENIENT = Method.from_profile(load_profile({"id": "m", "reporting_year": 2022, "edition_mismatch": "record"}))
-
-
 @pytest.mark.parametrize("key", sorted(SERIES))
 def test_selection_raises_or_records_for_every_series(key: str) -> None:
     rows = SERIES[key]
     year, nearest = _outside(rows)
     assert not any(r.covers_year(year) for r in rows)
-    strict, lenient = STRICT, LENIENT
-    with pytest.raises(_Unresolvable) as info:
-        strict._choose(rows, year, _region(rows[0]), "what")
+    # the one edition choice calculate, explain and claims call (edition_mismatch = "error" / "record")
+    with pytest.raises(EditionError) as info:
+        choose_edition(rows, year, _region(rows[0]), what="what", mismatch="error")
     assert info.value.column == "period"
     for r in rows:
         assert f"{r.id} (data years {r.years_text()}" in info.value.reason
     assert f"data year {year}" in info.value.reason
-    row, note = lenient._choose(rows, year, _region(rows[0]), "what")
+    row, note = choose_edition(rows, year, _region(rows[0]), what="what", mismatch="record")
     assert row is nearest
     assert note is not None and f"{nearest.id} is published for data years {nearest.years_text()}, used for data year {year}" in note
 

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import ghgcalc
-from ghgcalc.analysis.explanation import ExplainedFigure, Explanation, _combine, explain
+from ghgcalc.analysis.explanation import ExplainedFigure, Explanation, combine, explain
 from ghgcalc.analysis.reconciliation import round_half_up
 from ghgcalc.core.factors import default_library
 from ghgcalc.errors import GhgcalcError
@@ -213,13 +213,13 @@ def test_combine_exact_window_both_search_paths() -> None:
     assert brute, "the window must contain some sums for the test to mean anything"
     import ghgcalc.analysis.explanation as gx
 
-    old = gx._DIRECT_LIMIT
+    old = gx.DIRECT_LIMIT
     try:
-        assert sorted(_combine(vals, lo, hi)) == brute  # outer sums (216,000 > limit? no: direct)
-        gx._DIRECT_LIMIT = 10  # force meet-in-the-middle
-        assert sorted(_combine(vals, lo, hi)) == brute
+        assert sorted(combine(vals, lo, hi)) == brute  # outer sums (216,000 > limit? no: direct)
+        gx.DIRECT_LIMIT = 10  # force meet-in-the-middle
+        assert sorted(combine(vals, lo, hi)) == brute
     finally:
-        gx._DIRECT_LIMIT = old
+        gx.DIRECT_LIMIT = old
 
 
 def test_cli_explain_json_and_exit_codes(example_dir: Path, tmp_path: Path) -> None:

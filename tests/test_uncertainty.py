@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from ghgcalc import calculate
 from ghgcalc.cli import main
-from ghgcalc.core.uncertainty import InputRange, _simulate, _Structure, factor_range
+from ghgcalc.core.uncertainty import InputRange, MetricStructure, factor_range, simulate
 from ghgcalc.errors import FactorError, GhgcalcError
 
 # Synthetic test factors (not real data): values and ranges chosen so the propagation can be
@@ -163,8 +163,8 @@ def test_approach2_asymmetric_range_follows_its_skew(tmp_path: Path) -> None:
 
 def test_single_factor_percentiles_are_the_printed_range() -> None:
     # one input with range -20 % / +50 %: the 2.5th/97.5th percentiles of the draws are the bounds
-    st_ = _Structure(value=1.0, unit="t", weights=np.array([1.0]), chains=[{"f": 1}], carriers=set())
-    sims = _simulate(st_, [InputRange("f", 0.2, 0.5, False)], 40_000, 3)
+    st_ = MetricStructure(value=1.0, unit="t", weights=np.array([1.0]), chains=[{"f": 1}], carriers=set())
+    sims = simulate(st_, [InputRange("f", 0.2, 0.5, False)], 40_000, 3)
     lo, med, hi = np.quantile(sims, [0.025, 0.5, 0.975])
     # SE of a tail quantile here: sqrt(.975*.025/40000)/phi(1.96)*sigma = 0.0134 sigma (sigma = 0.2/1.96 or 0.5/1.96)
     assert lo == pytest.approx(0.8, abs=4 * 0.0134 * 0.2 / 1.96)
@@ -173,8 +173,8 @@ def test_single_factor_percentiles_are_the_printed_range() -> None:
 
 
 def test_draws_are_never_negative() -> None:
-    st_ = _Structure(value=1.0, unit="t", weights=np.array([1.0]), chains=[{"f": -1}], carriers=set())
-    sims = _simulate(st_, [InputRange("f", 0.9, 2.0, False)], 20_000, 0)  # sigma- = 0.46: P(draw <= 0) = 1.5 %
+    st_ = MetricStructure(value=1.0, unit="t", weights=np.array([1.0]), chains=[{"f": -1}], carriers=set())
+    sims = simulate(st_, [InputRange("f", 0.9, 2.0, False)], 20_000, 0)  # sigma- = 0.46: P(draw <= 0) = 1.5 %
     assert np.isfinite(sims).all() and (sims > 0).all()
 
 
@@ -231,7 +231,7 @@ def test_factor_outside_its_range_is_an_error(tmp_path: Path) -> None:
 
 # -- invariants ----------------------------------------------------------------------------------
 @st.composite
-def structures(draw: st.DrawFn) -> tuple[_Structure, list[InputRange]]:
+def structures(draw: st.DrawFn) -> tuple[MetricStructure, list[InputRange]]:
     k = draw(st.integers(1, 3))
     inputs = []
     for i in range(k):
@@ -246,16 +246,16 @@ def structures(draw: st.DrawFn) -> tuple[_Structure, list[InputRange]]:
         chains.append({f"f{i}": signs[i] for i in members})
         weights.append(draw(st.floats(0.001, 1e6)))
     w = np.array(weights)
-    return _Structure(value=float(w.sum()), unit="t", weights=w, chains=chains, carriers=set()), inputs
+    return MetricStructure(value=float(w.sum()), unit="t", weights=w, chains=chains, carriers=set()), inputs
 
 
 @given(structures(), st.integers(0, 2**32 - 1))
-def test_interval_contains_the_central_value(s: tuple[_Structure, list[InputRange]], seed: int) -> None:
+def test_interval_contains_the_central_value(s: tuple[MetricStructure, list[InputRange]], seed: int) -> None:
     # each input is on the low side of its median with probability ~1/2, so with at most 3
     # inputs (each entering every term with the same sign) the total is below its central
     # value with probability >= 1/8 and above it with probability >= 1/8: far inside 2.5-97.5 %
     st_, inputs = s
-    sims = _simulate(st_, inputs, 2000, seed)
+    sims = simulate(st_, inputs, 2000, seed)
     lo, hi = np.quantile(sims, [0.025, 0.975])
     assert lo <= st_.value * (1 + 1e-9) and hi >= st_.value * (1 - 1e-9)
 
@@ -344,7 +344,7 @@ def test_streamed_result_gives_the_same_interval(example_dir: Path) -> None:
 
 
 def test_terms_add_up_to_every_metric(tmp_path: Path, example_dir: Path) -> None:
-    from ghgcalc.core.uncertainty import _structure
+    from ghgcalc.core.uncertainty import metric_structure
 
     mine = calculate(rows(("diesel", 100, "t", "A"), ("electricity", 1000, "MWh", "B")),
                      profile(tmp_path, emission=("t-co2", "t-ch4")), denominators={"headcount": 7})
@@ -353,7 +353,7 @@ def test_terms_add_up_to_every_metric(tmp_path: Path, example_dir: Path) -> None
         for m in r.metric_ids():
             if math.isnan(r.metric_value(m)[0]):
                 continue  # n/a: a gas the method does not count
-            st_ = _structure(r, m, None, {})
+            st_ = metric_structure(r, m, None, {})
             assert float(st_.weights.sum()) == pytest.approx(st_.value, rel=1e-12, abs=1e-12), m
 
 

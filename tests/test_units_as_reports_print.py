@@ -306,10 +306,10 @@ def test_an_electricity_label_naming_its_supplier_gives_the_row_its_region(label
 def test_a_region_column_wins_over_the_supplier_in_the_label_and_districts_name_no_supplier() -> None:
     import pandas as pd
 
-    from ghgcalc.core.activities import _label_region
+    from ghgcalc.core.activities import label_region
 
     df = pd.DataFrame({"carrier": ["Electricity (CLP)"], "quantity": ["1000"], "unit": ["kWh"], "period": [2023],
                        "region": ["HK Electric"]})
     assert str(ghgcalc.calculate(df, "hk-utilities-2023").rows["factor_ids"].iloc[0]) == "hk-hkelectric-2023"
-    assert _label_region("Kowloon office electricity") is None          # a place, not a company
-    assert _label_region("Electricity (CLP and HK Electric)") is None   # two companies: no guess
+    assert label_region("Kowloon office electricity") is None          # a place, not a company
+    assert label_region("Electricity (CLP and HK Electric)") is None   # two companies: no guess

@@ -56,7 +56,7 @@ from .reconciliation import (
     reconcile,
 )
 
-__all__ = ["MAX_SEARCH", "Candidate", "ExplainedFigure", "Explanation", "MethodCandidate", "explain"]
+__all__ = ["DIRECT_LIMIT", "MAX_SEARCH", "Candidate", "ExplainedFigure", "Explanation", "MethodCandidate", "combine", "explain"]
 
 #: how many candidates each figure lists (reproducing ones first, then the nearest others)
 MAX_CANDIDATES = 6
@@ -64,7 +64,7 @@ MAX_CANDIDATES = 6
 #: kept while figures are combined into whole methods; past it the search is cut and says so
 MAX_SEARCH = 200
 #: above this many combinations the search switches from outer sums to meet-in-the-middle
-_DIRECT_LIMIT = 200_000
+DIRECT_LIMIT = 200_000
 #: at most this many reproducing combinations are kept per figure and global setting
 _MAX_SOLUTIONS = 2_000
 #: the output columns whose factors explain searches (market-based Scope 2 depends on the
@@ -896,7 +896,7 @@ class _Search:
                 return relevant, [], True
             keys = sorted(distinct)
             classes.append((vi, keys, [distinct[k] for k in keys]))
-        combos = _combine([c[1] for c in classes], fg.lo - const, fg.hi - const)
+        combos = combine([c[1] for c in classes], fg.lo - const, fg.hi - const)
         exact = True
         if not combos and fg.qty_lo != fg.qty_hi:
             combos = self._consistent(fg, st, const, classes)
@@ -926,7 +926,7 @@ class _Search:
                 bl.append((min(los) if los else Fraction(0), max(his) if his else Fraction(0)))
             widen += max(h - lo for lo, h in bl)
             bounds.append(bl)
-        cands = _combine([c[1] for c in classes], fg.lo - const - widen, fg.hi - const + widen)
+        cands = combine([c[1] for c in classes], fg.lo - const - widen, fg.hi - const + widen)
         out = []
         for combo in cands:
             s_lo = c_lo + sum((bounds[j][k][0] for j, k in enumerate(combo)), Fraction(0))
@@ -1386,7 +1386,7 @@ def _label(fig: ReportedFigure) -> str:
     return " ".join(parts)
 
 
-def _combine(values: Sequence[Sequence[Fraction]], lo: Fraction, hi: Fraction) -> list[tuple[int, ...]]:
+def combine(values: Sequence[Sequence[Fraction]], lo: Fraction, hi: Fraction) -> list[tuple[int, ...]]:
     """Index tuples (one per list) whose sum lies in [lo, hi), exactly; the lists are sorted.
 
     Float sums screen the candidates (with a margin far above float error) and every hit is
@@ -1406,7 +1406,7 @@ def _combine(values: Sequence[Sequence[Fraction]], lo: Fraction, hi: Fraction) -
     sizes = [len(f) for f in floats]
     total = int(np.prod(sizes, dtype=np.float64))
     hits: list[tuple[int, ...]] = []
-    if total <= _DIRECT_LIMIT:
+    if total <= DIRECT_LIMIT:
         acc = floats[0]
         for f in floats[1:]:
             acc = np.add.outer(acc, f).ravel()

@@ -40,8 +40,7 @@ from .carriers import billing_units, carrier_aliases, carriers, column_words, la
 from .profiles import Profile
 from .units import dims_of, gas_of, parse_unit, restated_unit
 
-__all__ = ["MERGE_COLUMN", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "RawTable", "canonical_column", "find_header_row",
-           "read_activities", "read_raw", "read_table"]
+__all__ = ["MERGE_COLUMN", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "RawTable", "canonical_column", "find_header_row", "label_region", "read_activities", "read_raw", "read_table"]
 
 
 @dataclass
@@ -312,7 +311,7 @@ def _supplier_patterns(carrier: str = "electricity") -> tuple[tuple[str, re.Patt
     return tuple(out)
 
 
-def _label_region(label: str, carrier: str = "electricity") -> str | None:
+def label_region(label: str, carrier: str = "electricity") -> str | None:
     """The supply area of the supplier a carrier label names (an electricity label naming a Hong
     Kong power company), else None."""
     text = unicodedata.normalize("NFKC", label)
@@ -945,7 +944,7 @@ def _region_column(df: pd.DataFrame, profile: Profile, car: _Carriers) -> tuple[
         region = categorical(rcodes, [str(u).strip() or profile.region or "" for u in runiq])
     else:
         region = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[profile.region or ""])
-    u_supplier = np.array([_label_region(str(u), str(c)) if c in supplier_areas() else None
+    u_supplier = np.array([label_region(str(u), str(c)) if c in supplier_areas() else None
                            for u, c in zip(car.uniques, car.resolved, strict=True)], dtype=object)
     u_has = np.array([x is not None for x in u_supplier], dtype=bool)
     has_supplier = u_has[car.codes]

@@ -76,7 +76,7 @@ from .metrics import metric_specs
 if TYPE_CHECKING:
     from .results import Result
 
-__all__ = ["InputRange", "Uncertainty", "uncertainty"]
+__all__ = ["InputRange", "MetricStructure", "Uncertainty", "metric_structure", "simulate", "uncertainty"]
 
 Method = Literal["approach1", "approach2"]
 #: z of the 97.5th percentile of the standard normal (the 95 % ranges' half-width in σ)
@@ -177,7 +177,7 @@ def _finite(x: float) -> float | None:
 
 # -- the structure of a metric ---------------------------------------------------------------
 @dataclass
-class _Structure:
+class MetricStructure:
     value: float
     unit: str
     weights: np.ndarray  # per term: Σ over keys of quantity × coefficient (÷ denominator)
@@ -204,7 +204,7 @@ def _activity_map(result: Result, activity: Mapping[str, float] | None) -> dict[
     return out
 
 
-def _structure(result: Result, metric: str, mask: np.ndarray | None, activity: Mapping[str, float]) -> _Structure:
+def metric_structure(result: Result, metric: str, mask: np.ndarray | None, activity: Mapping[str, float]) -> MetricStructure:
     if metric not in result.metric_ids():
         raise GhgcalcError(f"unknown metric {metric!r} for this result (have: {', '.join(result.metric_ids())})")
     value, unit = result.metric_value(metric, mask)
@@ -231,7 +231,7 @@ def _structure(result: Result, metric: str, mask: np.ndarray | None, activity: M
             key = tuple(sorted(ch.items()))
             grouped[key] = grouped.get(key, 0.0) + float(c) * float(sums[k]) * scale
     chains = [dict(k) for k in grouped]
-    return _Structure(value=value, unit=unit, weights=np.array(list(grouped.values()), dtype=float), chains=chains,
+    return MetricStructure(value=value, unit=unit, weights=np.array(list(grouped.values()), dtype=float), chains=chains,
                       carriers=carriers)
 
 
@@ -265,7 +265,7 @@ def factor_range(row: Any) -> InputRange | None:
                       reading=f"{coverage} % interval")
 
 
-def _inputs(result: Result, st: _Structure, activity: Mapping[str, float]) -> tuple[list[InputRange], list[str]]:
+def _inputs(result: Result, st: MetricStructure, activity: Mapping[str, float]) -> tuple[list[InputRange], list[str]]:
     ids = sorted({i for ch in st.chains for i in ch})
     ranged: list[InputRange] = []
     exact: list[str] = []
@@ -282,7 +282,7 @@ def _inputs(result: Result, st: _Structure, activity: Mapping[str, float]) -> tu
     return ranged, exact
 
 
-def _sensitivities(st: _Structure, inputs: list[InputRange]) -> np.ndarray:
+def _sensitivities(st: MetricStructure, inputs: list[InputRange]) -> np.ndarray:
     """First-order sensitivity of the total to a relative change of each input:
     ``S_i = Σ_terms weight × exponent``."""
     col = {r.id: j for j, r in enumerate(inputs)}
@@ -316,7 +316,7 @@ def _draws(inputs: list[InputRange], n: int, rng: np.random.Generator) -> np.nda
     raise GhgcalcError("Monte Carlo: could not draw positive factor values (a range reaching far below zero?)")
 
 
-def _simulate(st: _Structure, inputs: list[InputRange], n: int, seed: int) -> np.ndarray:
+def simulate(st: MetricStructure, inputs: list[InputRange], n: int, seed: int) -> np.ndarray:
     """``n`` simulated totals: Σ_terms weight × Π_inputs draw^exponent (vectorised, in blocks)."""
     rng = np.random.default_rng(seed)
     if not inputs:
@@ -337,7 +337,7 @@ def _simulate(st: _Structure, inputs: list[InputRange], n: int, seed: int) -> np
 
 def _one(result: Result, metric: str, method: Method, n: int, seed: int, confidence: float,
          activity: dict[str, float], mask: np.ndarray | None) -> Uncertainty:
-    st = _structure(result, metric, mask, activity)
+    st = metric_structure(result, metric, mask, activity)
     inputs, exact = _inputs(result, st, activity)
     sens = _sensitivities(st, inputs)
     var_parts = (sens * np.array([r.half_width for r in inputs])) ** 2 if inputs else np.zeros(0)
@@ -364,7 +364,7 @@ def _one(result: Result, metric: str, method: Method, n: int, seed: int, confide
         n_out: int | None = None
         seed_out: int | None = None
     else:
-        sims = _simulate(st, inputs, n, seed)
+        sims = simulate(st, inputs, n, seed)
         lo_q, hi_q = (1 - confidence) / 2, (1 + confidence) / 2
         lower, upper = (float(x) for x in np.quantile(sims, [lo_q, hi_q]))
         mean, median = float(sims.mean()), float(np.median(sims))
