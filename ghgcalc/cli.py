@@ -108,7 +108,9 @@ def _collect_exit(result: Totals, on_error: str) -> int:
     code = EXIT_BAD_INPUT if result.partial else EXIT_OK
     if on_error == "collect":
         n_in, done = result.n_input_rows, result.rows_computed
-        print(f"ghgcalc: {n_in} rows in, {done} computed, {n_in - done} in error (exit {code})", file=sys.stderr)
+        dropped = len({w.row for w in getattr(result, "warnings", ()) if w.row is not None})
+        also = f", {dropped} total row(s) dropped (equal to their parts)" if dropped else ""
+        print(f"ghgcalc: {n_in} rows in, {done} computed, {n_in - done - dropped} in error{also} (exit {code})", file=sys.stderr)
     return code
 
 

@@ -216,3 +216,12 @@ def test_merged_cells_visible_in_cli_json(tmp_path: Path) -> None:
     r = run("calc", str(_merged_book(tmp_path)), "--profile", PROFILE, "--format", "json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["input"]["merged_cells_filled"] == 5
+
+
+def test_cli_collect_counts_a_dropped_total_row_apart_from_errors(tmp_path: Path) -> None:
+    # the total row equals its parts (100.5 + 200.25): dropped with a warning, not an error
+    p = _csv(tmp_path, TWO_ROWS + "外購電力,300.75,兆瓦時,合计\n外購電力,abc,兆瓦時,廠區C\n")
+    r = run("calc", str(p), "--profile", PROFILE, "--on-error", "collect", "--format", "json")
+    assert r.returncode == 2, r.stderr  # the bad quantity was not computed
+    assert "4 rows in, 2 computed, 1 in error, 1 total row(s) dropped" in r.stderr
+    assert "line 4" in r.stderr and "dropped, not added" in r.stderr
