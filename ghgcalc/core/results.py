@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -865,21 +865,36 @@ class Result:
             unit = _per(unit, den)
         return val, vlo, vhi, unit
 
+    def split_metric(self, metric: str) -> tuple[str, Denominator | None]:
+        """(base metric, its denominator or None): ``scope1_per_capita`` -> (``scope1``, headcount)."""
+        return self._split(metric)
+
+    def quantity_sums(self, mask: np.ndarray | None = None) -> np.ndarray:
+        """Per-key sums of the quantities (all computed rows, or those in ``mask``)."""
+        return self._sums(mask)
+
+    def counted_keys(self, base: str, sums: Sequence[Any] | np.ndarray) -> Iterator[tuple[int, Resolution, str, Fraction]]:
+        """The keys a base metric sums (:func:`~ghgcalc.core.metrics.metric_specs`) with a
+        non-zero quantity sum and coefficient: (key, resolution, carrier, coefficient). The
+        one loop behind :meth:`contributions` and the uncertainty structure."""
+        col, pred = metric_specs()[base]
+        for k, (res, carrier) in enumerate(zip(self._res, self._key_carrier, strict=True)):
+            if res.category == "error" or not pred(res, carrier) or not sums[k]:
+                continue
+            coef = res.coef.get(col)
+            if coef:
+                yield k, res, carrier, coef
+
     def contributions(self, metric: str, mask: np.ndarray | None = None) -> dict[str, tuple[Fraction, int]]:
         """Per factor id: the exact part of the metric that scales with that factor, and the
         exponent with which it enters (+1 multiplied, -1 divided). Empty for the data-centre ratios."""
         if metric in RATIO_METRICS:
             return {}
         base, den = self._split(metric)
-        col, pred = metric_specs()[base]
+        col = metric_specs()[base][0]
         s, _, _ = self._exact_parts(mask)
         out: dict[str, tuple[Fraction, int]] = {}
-        for k, (res, carrier) in enumerate(zip(self._res, self._key_carrier, strict=True)):
-            if res.category == "error" or not pred(res, carrier) or not s[k]:
-                continue
-            coef = res.coef.get(col)
-            if not coef:
-                continue
+        for k, res, _carrier, coef in self.counted_keys(base, s):
             part = coef * s[k] / (den.value if den else 1)
             for fid, e in res.chains.get(col, {}).items():
                 prev = out.get(fid, (Fraction(0), e))

@@ -210,18 +210,13 @@ def metric_structure(result: Result, metric: str, mask: np.ndarray | None, activ
     value, unit = result.metric_value(metric, mask)
     if math.isnan(value):
         raise GhgcalcError(f"metric {metric!r} is not computed for every row (see method_notes), so it has no uncertainty")
-    base, den = result._split(metric)
-    col, pred = metric_specs()[base]
-    sums = result._sums(mask)
+    base, den = result.split_metric(metric)
+    col = metric_specs()[base][0]
+    sums = result.quantity_sums(mask)
     scale = 1.0 / float(den.value) if den is not None else 1.0
     grouped: dict[tuple[tuple[str, int], ...], float] = {}
     carriers: set[str] = set()
-    for k, (res, carrier) in enumerate(zip(result._res, result._key_carrier, strict=True)):
-        if res.category == "error" or not pred(res, carrier) or not sums[k]:
-            continue
-        coef = res.coef.get(col)
-        if not coef:
-            continue
+    for k, res, carrier, coef in result.counted_keys(base, sums):
         carriers.add(carrier)
         terms = res.terms.get(col) or [(coef, res.chains.get(col, {}))]
         for c, chain in terms:
