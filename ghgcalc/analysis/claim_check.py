@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..core.factors import FactorLibrary, default_library
+from ..core.profiles import load_profile
 from ..core.units import parse_unit
 from ..errors import InputError
 from .claim_mentions import Claim, Mention, find_mentions, pair_claims
@@ -363,8 +364,6 @@ def _check_text(
     year_source = "given"
     prof = None
     if profile is not None:
-        from ..core.profiles import load_profile
-
         prof = load_profile(profile)
     if year is None and prof is not None:
         year, year_source = prof.reporting_year, f"profile {prof.id}"

@@ -11,6 +11,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
+from ..core.carriers import carriers
 from ..core.chain import carbon_to_co2, conversion_paths
 from ..core.factors import FactorLibrary, FactorRow, default_library
 from ..core.method import method_for
@@ -191,8 +192,6 @@ def claim_uses(carrier: str, kind: str) -> tuple[str, ...]:
         return ("conversion",)
     if kind != "emission":
         return ("combustion",)
-    from ..core.carriers import carriers
-
     ctype = getattr(carriers().get(carrier), "type", None)
     if ctype in ("electricity", "heat") or carrier in ("electricity", "heat", "steam"):
         return GRID_CLAIM_USES

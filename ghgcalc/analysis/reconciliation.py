@@ -13,7 +13,6 @@ status.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -31,6 +30,7 @@ from ..core.metrics import metric_specs
 from ..core.results import ROWS_KEPT, Totals
 from ..core.units import conversion_factor, metric_conversion, parse_unit
 from ..errors import ReportedFiguresError, UnitError
+from ..io.exports import html_text
 from ..printed import decimals_of, exact, format_at, format_general, half_unit, parse_decimal, round_half_up
 
 __all__ = ["STATUSES", "Reconciliation", "ReportedFigure", "ReportedFigures", "load_reported", "reconcile", "round_half_up"]
@@ -366,15 +366,11 @@ def reconciliation_html(rec: Reconciliation) -> str:
     rows = []
     for e in rec.entries:
         group = " ".join(f"{k}={e[k]}" for k in ("carrier", "facility", "period") if k in e)
-        rows.append(f"<tr><td><code>{_esc(e['metric'])}</code> {_esc(group)}</td><td style='text-align:right'>{_esc(e['reported'])}</td>"
-                    f"<td style='text-align:right'>{_esc(e['recomputed'] if e['recomputed'] is not None else '—')}</td>"
-                    f"<td>{_esc(e['unit'])}</td><td class='status-{_esc(e['status'])}'>{_esc(e['status'])}</td><td>{_esc(e['reason'])}</td></tr>")
+        rows.append(f"<tr><td><code>{html_text(e['metric'])}</code> {html_text(group)}</td><td style='text-align:right'>{html_text(e['reported'])}</td>"
+                    f"<td style='text-align:right'>{html_text(e['recomputed'] if e['recomputed'] is not None else '—')}</td>"
+                    f"<td>{html_text(e['unit'])}</td><td class='status-{html_text(e['status'])}'>{html_text(e['status'])}</td><td>{html_text(e['reason'])}</td></tr>")
     c = rec.counts()
     summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in c.items())
-    return ("<div><p><b>ghgcalc reconciliation</b> — " + _esc(summary) + "</p><table><thead><tr><th>metric</th><th>reported</th>"
+    return ("<div><p><b>ghgcalc reconciliation</b> — " + html_text(summary) + "</p><table><thead><tr><th>metric</th><th>reported</th>"
             "<th>recomputed</th><th>unit</th><th>status</th><th>reason</th></tr></thead><tbody>" + "".join(rows)
             + "</tbody></table></div>")
-
-
-def _esc(v: Any) -> str:
-    return html.escape(str(v))

@@ -38,6 +38,7 @@ from ..io.readers import (
 from ..printed import GROUPED_NUMBER, SEPARATORS, exact, plain
 from .carriers import billing_units, carrier_aliases, carriers, column_words, label_qualifiers, normalize_key
 from .profiles import Profile
+from .regions import region_names, supplier_areas
 from .units import dims_of, gas_of, parse_unit, restated_unit
 
 __all__ = ["MERGE_COLUMN", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "RawTable", "canonical_column", "find_header_row", "label_region", "read_activities", "read_raw", "read_table"]
@@ -298,8 +299,6 @@ def _supplier_patterns(carrier: str = "electricity") -> tuple[tuple[str, re.Patt
     name by its supplier (``supplier_areas`` in ``regions.yaml``: the Hong Kong power companies,
     HK-CLP and HK-HKE): the company names only, not the district names (``districts`` there: a
     label "Kowloon office" names a place)."""
-    from .regions import region_names, supplier_areas
-
     out = []
     for code in supplier_areas().get(carrier, ()):
         names = [a for a in region_names(code) if "(" not in a and "（" not in a]
@@ -934,8 +933,6 @@ def _region_column(df: pd.DataFrame, profile: Profile, car: _Carriers) -> tuple[
     never invented), then the supply area an electricity label names ("Electricity (CLP)") on
     rows that give none. No issues here: unknown codes are the core's to judge. Returns the
     region and the factorized column (for the total-row check)."""
-    from .regions import supplier_areas
-
     n = len(df)
     factorized = None
     if "region" in df.columns:

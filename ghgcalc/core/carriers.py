@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ..io.data import column_words, load_yaml, normalize_key
+from ..io.data import carrier_alias_map, column_words, load_yaml, normalize_key
 
 __all__ = ["BillingUnit", "Carrier", "billing_units", "carrier_aliases", "carriers", "column_words", "label_qualifiers", "load_yaml", "metric_definitions", "normalize_key"]
 
@@ -58,12 +58,9 @@ def carriers() -> dict[str, Carrier]:
 
 @lru_cache(maxsize=1)
 def carrier_aliases() -> dict[str, str]:
-    """Folded alias -> carrier id (ids themselves included)."""
-    out: dict[str, str] = {}
-    for cid, c in carriers().items():
-        for a in [cid, *c.aliases, *c.labels.values()]:
-            out.setdefault(normalize_key(a), cid)
-    return out
+    """Folded alias -> carrier id (ids themselves included): the words of carriers.yaml
+    (:func:`ghgcalc.io.data.carrier_alias_map`, which the readers use too)."""
+    return carrier_alias_map()
 
 
 @lru_cache(maxsize=1)

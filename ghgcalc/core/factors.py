@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, fie
 
 from ..errors import FactorError, UnitError
 from ..printed import digits, parse_decimal, parse_printed
+from .carriers import carriers
 from .units import GAS_DIMENSIONS, dims_of, parse_unit
 
 __all__ = [
@@ -95,8 +96,6 @@ def infer_use(kind: str, carrier: str | None) -> str:
         return "conversion"
     if kind != "emission" or carrier is None:
         return "combustion"
-    from .carriers import carriers
-
     ctype = getattr(carriers().get(carrier), "type", None)
     if ctype in ("electricity", "heat") or carrier in ("electricity", "heat", "steam"):
         return "grid_location"

@@ -381,12 +381,14 @@ class Method:
         convs = self._pick_conversions(method, carrier, year, region, notes)
         coef: dict[str, Fraction | None] = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
         chains: dict[str, dict[str, int]] = {c: {} for c in OUTPUT_COLUMNS}
+        missing: dict[str, str] = {}
         gas_coefs = self._gas_chains(method, carrier, activity, unit, convs, year, region, notes)
-        self._gas_columns(shipped, method, scope, gas_coefs, coef, chains, notes)
+        self._gas_columns(shipped, method, scope, gas_coefs, coef, chains, missing, notes)
         terms = self._apply_gwp(carrier, activity, unit, convs, year, region, scope, inst, instrument, gas_coefs, coef, chains, notes)
-        mwh_ids = self._energy(method, shipped, carrier, activity, unit, convs, year, region, coef, chains, notes)
+        mwh_ids = self._energy(method, shipped, carrier, activity, unit, convs, year, region, coef, chains, missing, notes)
         used, notes = self._provenance(chains, mwh_ids, notes)
-        return Resolution(category="energy", scope=scope, coef=coef, chains=chains, factor_ids=used, notes=tuple(notes), terms=terms)
+        return Resolution(category="energy", scope=scope, coef=coef, chains=chains, factor_ids=used, notes=tuple(notes), terms=terms,
+                          missing=missing)
 
     # -- stages of :meth:`_resolve` ---------------------------------------------------------
     def _scope(self, carrier: str, shipped: Carrier | None, method: CarrierMethod | None, scope_override: int) -> int:
@@ -413,12 +415,14 @@ class Method:
         used: dict[str, None] = {}
         coef: dict[str, Fraction | None] = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
         chains: dict[str, dict[str, int]] = {c: {} for c in OUTPUT_COLUMNS}
+        missing: dict[str, str] = {}
         conv = Fraction((activity / parse_unit(f"t {gas}")).to("dimensionless").magnitude)
         if gas == "CO2e":
             coef["co2e_t"] = conv
             if shipped is None or shipped.type != "fugitive":  # a refrigerant release holds no CO2, CH4 or N2O
                 for col in GAS_COLUMN.values():
-                    coef[col] = None  # a CO2e figure does not say how much of it is CO2, CH4 or N2O
+                    coef[col] = None
+                    missing[col] = "a direct emission entry in CO2e does not say how much of it is CO2, CH4 or N2O"
         else:
             gwp = self.gwp_row(gas)
             used[gwp.id] = None
@@ -432,7 +436,8 @@ class Method:
             coef[MARKET_COLUMN], chains[MARKET_COLUMN] = coef["co2e_t"], dict(chains["co2e_t"])
             if scope == 2:
                 dnotes.append("market-based = the entry as given")
-        return Resolution(category="direct", scope=scope, coef=coef, chains=chains, factor_ids=tuple(used), notes=tuple(dnotes))
+        return Resolution(category="direct", scope=scope, coef=coef, chains=chains, factor_ids=tuple(used), notes=tuple(dnotes),
+                          missing=missing)
 
     def _resource(self, carrier: str, shipped: Carrier, method: CarrierMethod | None, activity: Any, unit: str, year: int,
                   region: str) -> Resolution:
@@ -507,8 +512,9 @@ class Method:
 
     def _gas_columns(self, shipped: Carrier | None, method: CarrierMethod, scope: int,
                      gas_coefs: Mapping[str, tuple[Fraction, dict[str, int]]], coef: dict[str, Fraction | None],
-                     chains: dict[str, dict[str, int]], notes: list[str]) -> None:
-        """The per-gas columns: a gas without a factor is n/a (never 0), biogenic CO2 is 0."""
+                     chains: dict[str, dict[str, int]], missing: dict[str, str], notes: list[str]) -> None:
+        """The per-gas columns: a gas without a factor is n/a (never 0, its reason in
+        ``missing``), biogenic CO2 is 0."""
         none_on_purpose = method.emission is not None and not method.emission and not method.refs("carbon_content")
         for g, col in GAS_COLUMN.items():
             if g in gas_coefs:
@@ -519,8 +525,11 @@ class Method:
             elif not none_on_purpose:
                 coef[col] = None  # not counted by this method: n/a, never 0 (contract section 8)
         uncounted = [g for g, col in GAS_COLUMN.items() if coef[col] is None]
-        if uncounted and not none_on_purpose and scope == 1:  # the per-gas metrics are Scope 1's
-            notes.append(gases_not_counted_note(uncounted, gas_coefs))
+        if uncounted and not none_on_purpose:
+            why = gases_not_counted_note(uncounted, gas_coefs)
+            missing.update(dict.fromkeys((GAS_COLUMN[g] for g in uncounted), why))
+            if scope == 1:  # the per-gas metrics are Scope 1's
+                notes.append(why)
 
     def _apply_gwp(self, carrier: str, activity: Any, unit: str, convs: Sequence[FactorRow], year: int, region: str, scope: int,
                    inst: str | None, instrument: Any, gas_coefs: Mapping[str, tuple[Fraction, dict[str, int]]],
@@ -542,8 +551,9 @@ class Method:
 
     def _energy(self, method: CarrierMethod, shipped: Carrier | None, carrier: str, activity: Any, unit: str,
                 convs: Sequence[FactorRow], year: int, region: str, coef: dict[str, Fraction | None],
-                chains: dict[str, dict[str, int]], notes: list[str]) -> tuple[str, ...]:
-        """Energy in MWh and tce by the profile's energy basis (GB/T 2589-2020 for tce); returns
+                chains: dict[str, dict[str, int]], missing: dict[str, str], notes: list[str]) -> tuple[str, ...]:
+        """Energy in MWh and tce by the profile's energy basis (GB/T 2589-2020 for tce; a column
+        left uncounted gets its reason in ``missing``); returns
         the id of the electricity coefficient that turned tce into MWh, if one did."""
         crow = self._pick(method.refs("coal_equivalent"), carrier, "coal_equivalent", year, region, f"{carrier} coal equivalent", notes)
         tce: tuple[Fraction, dict[str, int]] | None = None
@@ -562,8 +572,9 @@ class Method:
         found = conversion_path(activity, "MWh", convs)
         if found is None and _no_heating_value_on_purpose(method):
             coef["energy_mwh"] = None
-            notes.append(f"energy not computed: heating_value = [] in the profile says on purpose that {carrier} has no "
-                         f"heating value here (e.g. a per-litre method without one); set one to count its energy")
+            missing["energy_mwh"] = (f"energy not computed: heating_value = [] in the profile says on purpose that {carrier} has no "
+                                     f"heating value here (e.g. a per-litre method without one); set one to count its energy")
+            notes.append(missing["energy_mwh"])
         elif found is None:
             raise _Unresolvable("unit", f"cannot express {carrier} in {unit!r} as energy: the profile gives no heating value "
                                 "that fits", f"set heating_value under [carriers.{carrier}], or heating_value = [] to say "
@@ -574,7 +585,8 @@ class Method:
             coef["energy_tce"], chains["energy_tce"] = tce
         else:
             coef["energy_tce"] = None
-            notes.append("no coal_equivalent in the profile: tce not computed")
+            missing["energy_tce"] = "no coal_equivalent in the profile: tce not computed"
+            notes.append(missing["energy_tce"])
         return ()
 
     def _mwh_of_tce(self, shipped: Carrier | None, carrier: str, activity: Any, unit: str, tce: tuple[Fraction, dict[str, int]],

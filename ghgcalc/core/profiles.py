@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import FactorError, ProfileError, UnitError
 from ..printed import digits
+from .carriers import carriers
 from .factors import USES, FactorLibrary, FactorRow, calver_key, default_library, factors_dir, load_table, release_library
 from .units import GAS_DIMENSIONS, dims_of, parse_unit
 
@@ -422,8 +423,6 @@ _SCOPE1_USES = ("combustion", "fugitive", "direct")
 
 
 def _carrier_scope(profile: Profile, carrier: str | None) -> int | None:
-    from .carriers import carriers
-
     method = profile.carriers.get(carrier) if carrier else None
     if method is not None and method.scope:
         return method.scope
@@ -554,8 +553,6 @@ def dimension_problem(unit: str, kind: str) -> str | None:
 def _energy_only_problem(unit: str, carrier: str, profile: Profile) -> str | None:
     """Electricity is always measured as energy: without a heating value or density in the
     profile, an emission factor per mass or volume could never apply to it."""
-    from .carriers import carriers
-
     shipped = carriers().get(carrier)
     method = profile.carriers.get(carrier)
     if shipped is None or shipped.type != "electricity" or (method and (method.heating_value or method.density)):

@@ -45,3 +45,6 @@ class Resolution:
     #: a column that is a sum of products (``co2e_t`` over gases): each product's exact
     #: coefficient and factor chain; a column not listed is the one product (coef, chains)
     terms: dict[str, list[tuple[Fraction, dict[str, int]]]] = field(default_factory=dict)
+    #: why a column has no coefficient (``None`` in ``coef``: a gas the method does not count,
+    #: energy not counted on purpose, no coal equivalent): n/a with this reason, never 0
+    missing: dict[str, str] = field(default_factory=dict)

@@ -8,7 +8,6 @@ available in exact arithmetic (from the printed digits of the inputs) and as int
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import GhgcalcError, RowIssue, RowsNotKeptError, UnitError
+from ..io.exports import html_text
 from ..printed import exact as decimal_of
 from ..printed import half_unit, parse_decimal
 from .activities import categorical
@@ -117,12 +117,6 @@ def normalize_denominators(denominators: Mapping[str, Any] | None) -> list[Denom
         out.append(Denominator(name=str(name), value=val, unit=str(unit), text=text))
     return out
 
-
-#: words that pick, from a row's notes, the reason a metric family has no value on that row
-_REASON_WORDS: dict[str, tuple[str, ...]] = {
-    "co2": ("not counted",), "ch4": ("not counted",), "n2o": ("not counted",),
-    "energy": ("energy not computed", "heating value"), "tce": ("tce not computed", "coal_equivalent", "coal equivalent"),
-}
 
 #: breakdowns whose groups share the organisation's denominators (parts of one organisation-year)
 _SHARED_DENOMINATOR_COLUMNS = frozenset({"carrier", "scope"})
@@ -1093,15 +1087,9 @@ class Result:
         for m, cars in self.unavailable().items():
             base, _den = self._split(m)
             w, _u = self._key_weights(base)
-            words = _REASON_WORDS.get(base.rsplit("_", 1)[-1] if base.startswith("scope1_") else
-                                      ("tce" if base.endswith("_tce") else "energy" if base.startswith("energy") else ""), ())
-            notes: dict[str, None] = {}
-            for k in present:
-                if w[k] is None:
-                    for n in self._res[k].notes:
-                        if any(wd in n for wd in words):
-                            notes[n] = None
-            why = "; ".join(notes) if notes else "their method gives no coefficient for it (see the rows' method_notes)"
+            col = metric_specs()[base][0]
+            reasons = dict.fromkeys(self._res[k].missing[col] for k in present if w[k] is None and col in self._res[k].missing)
+            why = "; ".join(reasons) if reasons else "their method gives no coefficient for it (see the rows' method_notes)"
             out[m] = f"not available: rows of {', '.join(cars)} carry no value for it ({why})"
         return out
 
@@ -1429,30 +1417,26 @@ def result_html(result: Result) -> str:
     kp = result.kpis()
     rows = []
     for r in kp.to_dict("records"):
-        rows.append(f"<tr><td>{_esc(r['hkex_kpi'] if r['hkex_kpi'] == r['hkex_kpi'] else '')}</td><td><code>{_esc(r['metric'])}</code></td>"
-                    f"<td>{_esc(r['label'])}</td><td>{_esc(r['label_zh_hant'])}</td><td>{_esc(r['label_zh_hans'])}</td>"
-                    f'<td style="text-align:right">{_esc(r["value"])}</td><td>{_esc(r["unit"])}</td></tr>')
+        rows.append(f"<tr><td>{html_text(r['hkex_kpi'] if r['hkex_kpi'] == r['hkex_kpi'] else '')}</td><td><code>{html_text(r['metric'])}</code></td>"
+                    f"<td>{html_text(r['label'])}</td><td>{html_text(r['label_zh_hant'])}</td><td>{html_text(r['label_zh_hans'])}</td>"
+                    f'<td style="text-align:right">{html_text(r["value"])}</td><td>{html_text(r["unit"])}</td></tr>')
     prof = result.profile
-    facts = "".join(f"<tr><td><code>{_esc(f.id)}</code></td><td>{_esc(f.value)} {_esc(f.unit)}</td><td>{_esc(f.publisher)}</td>"
-                    f"<td>{_esc(f.document)}</td><td>{_esc(f.reference)}</td><td>{_esc(f.review_status)}</td></tr>"
+    facts = "".join(f"<tr><td><code>{html_text(f.id)}</code></td><td>{html_text(f.value)} {html_text(f.unit)}</td><td>{html_text(f.publisher)}</td>"
+                    f"<td>{html_text(f.document)}</td><td>{html_text(f.reference)}</td><td>{html_text(f.review_status)}</td></tr>"
                     for f in result.factors_used())
     errs = ""
     if result.errors:
-        items = "".join(f"<li>{_esc(str(e))}</li>" for e in result.errors[:20])
+        items = "".join(f"<li>{html_text(str(e))}</li>" for e in result.errors[:20])
         more = f"<li>… {len(result.errors) - 20} more</li>" if len(result.errors) > 20 else ""
         errs = f"<p><b>{len(result.errors)} row(s) not computed (partial totals):</b></p><ul>{items}{more}</ul>"
-    return (f"<div><p><b>ghgcalc result</b> — profile <code>{_esc(prof.id)}</code> {_esc(getattr(prof, 'title', '') or '')}; "
-            f"{result.rows_computed} of {result.n_input_rows} input rows computed; GWP {_esc(getattr(prof, 'gwp_set', ''))}, "
-            f"energy basis {_esc(getattr(prof, 'energy_basis', ''))}</p>"
+    return (f"<div><p><b>ghgcalc result</b> — profile <code>{html_text(prof.id)}</code> {html_text(getattr(prof, 'title', '') or '')}; "
+            f"{result.rows_computed} of {result.n_input_rows} input rows computed; GWP {html_text(getattr(prof, 'gwp_set', ''))}, "
+            f"energy basis {html_text(getattr(prof, 'energy_basis', ''))}</p>"
             "<table><thead><tr><th>HKEX</th><th>metric</th><th>label</th><th>繁體</th><th>简体</th><th>value</th><th>unit</th>"
             f"</tr></thead><tbody>{''.join(rows)}</tbody></table>{errs}"
             "<details><summary>factors used (" + str(len(result.factors_used())) + ")</summary><table><thead><tr><th>id</th>"
             "<th>value</th><th>publisher</th><th>document</th><th>reference</th><th>review</th></tr></thead>"
             f"<tbody>{facts}</tbody></table></details></div>")
-
-
-def _esc(v: Any) -> str:
-    return html.escape(str(v))
 
 
 if TYPE_CHECKING:   # checked by mypy: every kind of result is a Totals

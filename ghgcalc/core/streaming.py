@@ -49,7 +49,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ActivityDataError, InputError, RowIssue
-from .results import AggregatedResult, CellSums, KeySums
+from ..io.exports import CSV_LINE_END, safe_cell
+from ..io.readers import csv_records, detect_encoding, header_names, maybe_header_below, sniff_text
+from .activities import read_activities
+from .compute import compute
+from .method import method_for
+from .profiles import load_profile
+from .results import AggregatedResult, CellSums, KeySums, Totals, normalize_denominators
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "STREAM_THRESHOLD_BYTES", "StreamResult", "calculate_stream", "should_stream"]
 
@@ -107,8 +113,6 @@ def _detect_encoding(path: Path) -> str:
         head = f.read(1 << 20)
     if b"\n" in head and len(head) == 1 << 20:
         head = head[: head.rfind(b"\n") + 1]
-    from ..io.readers import detect_encoding
-
     return detect_encoding(head, str(path))   # as the in-memory reader decides (Big5 is not GB18030)
 
 
@@ -123,8 +127,6 @@ def _csv_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None
     encoding, size in bytes, line of the first row under the header)."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
-
-    from ..io.readers import csv_records, header_names, sniff_text
 
     enc = _detect_encoding(path)
     with path.open("rb") as f:
@@ -214,8 +216,6 @@ def _in_memory_table(source: Any) -> pd.DataFrame | None:
     if not isinstance(source, pd.DataFrame):
         raise InputError(f"chunk_rows streams a Parquet/CSV path, a DataFrame or a list of dicts, not "
                          f"{type(source).__name__}", column="chunk_rows", value=type(source).__name__)
-    from ..io.readers import maybe_header_below
-
     frame, _ = maybe_header_below(source)
     return frame.reset_index(drop=True)
 
@@ -249,8 +249,6 @@ class _RowWriter:
         self._first = True
 
     def write(self, rows: pd.DataFrame) -> None:
-        from ..io.exports import CSV_LINE_END, safe_cell
-
         if self.fmt == "csv":
             df = rows.copy()
             for c in df.columns:
@@ -363,11 +361,6 @@ def calculate_stream(
         Totals identical (same bits) to ``calculate(source, profile).totals()``, every
         row error with its row number in the whole file, no per-row frame.
     """
-    from .activities import read_activities
-    from .compute import compute
-    from .method import method_for
-    from .profiles import load_profile
-
     if on_error not in ("raise", "collect"):
         raise ValueError("on_error must be 'raise' or 'collect'")
     if chunk_rows < 1:
@@ -400,8 +393,6 @@ def calculate_stream(
 
     result = StreamResult()
     result.method = method
-    from .results import normalize_denominators
-
     result.denominators = normalize_denominators(denominators)
     result.source, result.encoding = label, enc
     keysums = KeySums()
@@ -486,7 +477,5 @@ def calculate_stream(
 
 
 if TYPE_CHECKING:   # checked by mypy: a streamed result is a Totals
-    from .results import Totals
-
     def _stream_result_is_totals(r: StreamResult) -> Totals:
         return r

@@ -24,6 +24,7 @@ import pint
 
 from ..errors import UnitError
 from ..printed import exact
+from .carriers import billing_units
 
 __all__ = [
     "GAS_DIMENSIONS",
@@ -300,8 +301,6 @@ def parse_unit(text: str) -> Any:
     if not isinstance(text, str) or not text.strip():
         raise UnitError("empty unit", value=text, column="unit")
     if _BARE_UNIT_WORD.match(text):   # pint would read "unit" as micro-nit, a luminance
-        from .carriers import billing_units
-
         units = "; ".join(f"a {b.name} is {b.size}: write {b.unit} (or the MJ)" for b in billing_units().values())
         raise UnitError("'unit' alone is not a unit of measure", value=text, column="unit",
                         hint=f"{units}; for other fuels give kg, L or m³")

@@ -9,7 +9,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["carrier_words", "column_words", "load_yaml", "normalize_key"]
+__all__ = ["carrier_alias_map", "carrier_words", "column_words", "load_yaml", "normalize_key"]
 
 
 def normalize_key(text: str) -> str:
@@ -35,12 +35,18 @@ def column_words() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def carrier_words() -> frozenset[str]:
-    """Every carrier id, alias and label of ``ghgcalc/data/carriers.yaml``, folded: the words
-    a reader counts to tell a well-decoded table from a mis-decoded one (the core's
-    :func:`ghgcalc.core.carriers.carrier_aliases` maps the same words to carrier ids)."""
-    out: set[str] = set()
+def carrier_alias_map() -> dict[str, str]:
+    """Every carrier id, alias and label of ``ghgcalc/data/carriers.yaml``, folded, -> the
+    carrier id (the first carrier to name a word keeps it)."""
+    out: dict[str, str] = {}
     for cid, spec in load_yaml("carriers.yaml")["carriers"].items():
         for a in [cid, *(spec.get("aliases") or []), *(spec.get("labels") or {}).values()]:
-            out.add(normalize_key(str(a)))
-    return frozenset(out)
+            out.setdefault(normalize_key(str(a)), cid)
+    return out
+
+
+@lru_cache(maxsize=1)
+def carrier_words() -> frozenset[str]:
+    """The folded words of :func:`carrier_alias_map`: what a reader counts to tell a
+    well-decoded table from a mis-decoded one."""
+    return frozenset(carrier_alias_map())

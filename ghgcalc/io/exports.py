@@ -6,10 +6,11 @@ Exports never turn a cell into a live spreadsheet formula: text starting with ``
 
 from __future__ import annotations
 
+import html
 import unicodedata
 from typing import Any
 
-__all__ = ["CSV_LINE_END", "safe_cell"]
+__all__ = ["CSV_LINE_END", "html_text", "safe_cell"]
 
 #: CSV exports end lines with CRLF (RFC 4180), so that a cell holding a lone carriage return
 #: is quoted (Python's csv writer quotes the characters of the line terminator) and cannot
@@ -32,3 +33,8 @@ def safe_cell(v: Any) -> Any:
     if folded.startswith(_FORMULA_START):
         return "'" + v
     return v
+
+
+def html_text(v: Any) -> str:
+    """A value as HTML text (``&``, ``<``, ``>`` and quotes escaped), for the notebook displays."""
+    return html.escape(str(v))

@@ -41,12 +41,13 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..analysis.reconciliation import reconciliation_html
+from ..analysis.reconciliation import read_yaml_document, reconciliation_html
 from ..core.carriers import carriers, metric_definitions
 from ..core.datacentre import IT_CARRIER, RATIO_METRICS
 from ..core.results import NO_GROUP, Denominator, group_codes, is_blank_label, normalize_denominators, result_html
 from ..core.units import conversion_factor
 from ..errors import GhgcalcError
+from ..io.exports import safe_cell
 from ..printed import parse_printed
 
 if TYPE_CHECKING:
@@ -101,8 +102,6 @@ def load_targets(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
         denominators:                               # other years' denominators (optional)
           2021: {headcount: 25000}
     """
-    from ..analysis.reconciliation import read_yaml_document
-
     data = read_yaml_document(source, GhgcalcError, "targets ")
     if not isinstance(data, Mapping) or not isinstance(data.get("targets"), list):
         raise GhgcalcError("targets: expected a mapping with base_year and a list 'targets'")
@@ -749,8 +748,6 @@ def write_xlsx(pack: DisclosurePack, path: Path, lang: str = "all", pngs: Mappin
     import io
 
     from openpyxl.drawing.image import Image
-
-    from ..io.exports import safe_cell
 
     def safe(df: pd.DataFrame) -> pd.DataFrame:
         out = df[_columns(df, lang)].copy()
