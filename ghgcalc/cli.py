@@ -66,6 +66,25 @@ def _confidence(text: str) -> float:
     return c
 
 
+def _write_text(path: str | Path, text: str) -> None:
+    """A text output written whole or not at all (a temporary file beside it, renamed)."""
+    from .io.exports import atomic_path
+
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def _progress(args: argparse.Namespace) -> Any:
+    """The progress bar of a long run: a callback drawing on stderr when it is a terminal and
+    ``--quiet`` is not given; None otherwise (nothing is printed to a pipe or a log). One per
+    command, closed by :func:`main` whatever happens."""
+    from .io.progress import terminal_progress
+
+    if "progress_bar" not in vars(args):
+        args.progress_bar = terminal_progress(bool(getattr(args, "quiet", False)))
+    return args.progress_bar
+
+
 def _example_dir() -> Path:
     return Path(str(resources.files("ghgcalc"))) / "data" / "examples" / "kuaishou-2022"
 
@@ -131,7 +150,7 @@ def _calc_stream(args: argparse.Namespace) -> int:
         rows_out = out or sys.stdout
     result = calculate_stream(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error,
                               chunk_rows=args.chunk_rows or DEFAULT_CHUNK_ROWS, output=rows_out,
-                              progress=False if args.quiet else None)
+                              progress=_progress(args))
     if fmt == "csv" and rows_out is not None and not out:
         if result.errors:  # the bad rows are listed too, so every input row is accounted for
             print(f"ghgcalc: {len(result.errors)} problem(s), rows not computed (partial totals):", file=sys.stderr)
@@ -142,7 +161,7 @@ def _calc_stream(args: argparse.Namespace) -> int:
     if fmt != "json" and result.errors:
         text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + "\n".join(f"  - {e}" for e in result.errors)
     if out and rows_out is None:
-        Path(out).write_text(text + "\n", encoding="utf-8")
+        _write_text(out, text + "\n")
     else:
         print(text)
     return _collect_exit(result, args.on_error)
@@ -162,13 +181,14 @@ def cmd_calc(args: argparse.Namespace) -> int:
     if should_stream(args.activity, getattr(args, "chunk_rows", None)):
         return _calc_stream(args)
     _check_uncertainty_format(args)
-    result = calculate(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error)
+    result = calculate(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error,
+                       progress=_progress(args))
     _warn_dropped(result)
     fmt = args.format
     if fmt in ("csv", "xlsx"):
         if fmt == "xlsx" and not args.output:
             raise GhgcalcError("--format xlsx needs -o FILE.xlsx")
-        write_rows(result, args.output if args.output else sys.stdout, fmt)
+        write_rows(result, args.output if args.output else sys.stdout, fmt, progress=_progress(args))
         if result.errors:  # the bad rows are listed too, so every input row is accounted for
             print(f"ghgcalc: {len(result.errors)} problem(s), rows not computed (partial totals):", file=sys.stderr)
             for e in result.errors:
@@ -178,7 +198,7 @@ def cmd_calc(args: argparse.Namespace) -> int:
         if fmt == "table" and result.errors:
             text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + "\n".join(f"  - {e}" for e in result.errors)
         if args.output:
-            Path(args.output).write_text(text + "\n", encoding="utf-8")
+            _write_text(args.output, text + "\n")
         else:
             print(text)
     return _collect_exit(result, args.on_error)
@@ -194,7 +214,7 @@ def _with_uncertainty(result: Any, args: argparse.Namespace, text: str) -> str:
     if not getattr(args, "uncertainty", None):
         return text
     unc = _uncertainty_section(result, args.uncertainty, args.seed, args.draws, args.activity_uncertainty or [],
-                               confidence=args.confidence)
+                               confidence=args.confidence, progress=_progress(args))
     if args.format == "json":
         from .reports.reporting import dumps
 
@@ -205,9 +225,11 @@ def _with_uncertainty(result: Any, args: argparse.Namespace, text: str) -> str:
 
 
 def _uncertainty_section(result: Any, method: str, seed: int, draws: int, activity_items: Sequence[str],
-                         confidence: float = 0.95) -> dict[str, Any]:
-    """``calc --uncertainty``: the interval of every emission and energy total (JSON section)."""
+                         confidence: float = 0.95, progress: Any = None) -> dict[str, Any]:
+    """``calc --uncertainty``: the interval of every emission and energy total (JSON section);
+    ``progress`` is told after each total."""
     from .core.uncertainty import uncertainty
+    from .io.progress import ProgressEvent
 
     activity: dict[str, float] = {}
     for it in activity_items:
@@ -219,12 +241,18 @@ def _uncertainty_section(result: Any, method: str, seed: int, draws: int, activi
 
     metrics = {}
     exact: dict[str, None] = {}
-    for m in result.base_metrics():
+    todo = result.base_metrics()
+    if progress is not None:
+        progress(ProgressEvent("uncertainty", 0, len(todo), "totals", final=not todo))
+    for i, m in enumerate(todo):
         try:
             u = uncertainty(result, m, method, n=draws, seed=seed,  # type: ignore[arg-type]
                             activity_uncertainty=activity, confidence=confidence)
         except GhgcalcError:
             continue  # a metric not computed for every row (tce without coefficients) has no interval
+        finally:
+            if progress is not None:
+                progress(ProgressEvent("uncertainty", i + 1, len(todo), "totals", final=i + 1 == len(todo)))
         d = u.to_dict()
         exact.update(dict.fromkeys(u.exact_factors))
         metrics[m] = {k: d[k] for k in ("value", "lower", "upper", "mean", "rel_minus", "rel_plus", "unit", "exact_factors",
@@ -261,7 +289,8 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     reported = load_reported(args.reported)
     # a large Parquet/CSV file is streamed: the reconciliation is the same (exact sums kept per group)
     chunk_rows = DEFAULT_CHUNK_ROWS if should_stream(args.activity, None) else None
-    result = calculate(args.activity, args.profile, _denoms(args.denominator), chunk_rows=chunk_rows)
+    result = calculate(args.activity, args.profile, _denoms(args.denominator), chunk_rows=chunk_rows,
+                       progress=_progress(args) if chunk_rows else None)
     rec = reconcile(result, reported)
     _print_reconciliation(rec, args.format)
     return EXIT_OK if rec.ok else EXIT_DIFFERS
@@ -314,7 +343,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         text = ex.best_profile_toml()
         if text is None:
             raise GhgcalcError("no whole method reproduces any figure: nothing to write")
-        Path(args.write_profile).write_text(text, encoding="utf-8")
+        _write_text(args.write_profile, text)
     if args.format == "json":
         print(json.dumps(ex.to_list(), ensure_ascii=False, indent=2))
         return EXIT_OK if ex.ok else EXIT_DIFFERS
@@ -495,7 +524,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--chunk-rows", type=int, metavar="N",
                    help="stream the file in chunks of N rows (bounded memory; Parquet/CSV files over 256 MiB are streamed "
                         "in chunks of 1,000,000 rows without asking); per-row results go to -o FILE.csv|FILE.parquet")
-    c.add_argument("--quiet", action="store_true", help="no progress bar on stderr while streaming")
+    c.add_argument("--quiet", action="store_true", help="no progress bar on stderr (shown only on a terminal: while a file "
+                                                       "is streamed, the rows are written, the uncertainty is computed)")
     c.set_defaults(func=cmd_calc)
 
     r = sub.add_parser("reconcile", help="compare a recomputation with reported figures at their printed precision")
@@ -504,6 +534,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--profile", required=True)
     r.add_argument("--denominator", action="append", metavar="NAME=N")
     r.add_argument("--format", choices=["table", "json"], default="table")
+    r.add_argument("--quiet", action="store_true", help="no progress bar on stderr (shown only on a terminal, while a large "
+                                                       "file is streamed)")
     r.set_defaults(func=cmd_reconcile)
 
     x = sub.add_parser("explain", help="search the shipped factors for the choices that reproduce each reported figure")
@@ -578,12 +610,22 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _run(args: argparse.Namespace) -> int:
+    """Run the command; its progress bar (if it drew one) closed before anything else is printed."""
+    try:
+        code: int = args.func(args)
+        return code
+    finally:
+        bar = vars(args).get("progress_bar")
+        if bar is not None:
+            bar.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        code: int = args.func(args)
-        return code
+        return _run(args)
     except ActivityDataError as exc:
         print(f"ghgcalc: bad input: {len(exc.issues)} problem(s) (line: the line of the file or the sheet's row "
               "number; row: numbered from 0 at the first row under the header):", file=sys.stderr)

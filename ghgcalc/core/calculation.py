@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import GhgcalcError
+from ..io.progress import ProgressEvent
 from .activities import read_activities
 from .compute import compute
 from .factors import FactorLibrary
@@ -32,6 +33,7 @@ def calculate(
     on_error: str = "raise",
     library: FactorLibrary | None = None,
     chunk_rows: int | None = None,
+    progress: Any = None,
 ) -> Any:
     """Compute emissions and energy for an activity table under a methodology profile.
 
@@ -52,6 +54,10 @@ def calculate(
         chunks of this many rows (bounded memory; see
         :func:`ghgcalc.core.streaming.calculate_stream`): the totals are the same bits, the
         result keeps no per-row frame.
+    progress : callable, optional
+        Called with a :class:`~ghgcalc.io.progress.ProgressEvent`: with ``chunk_rows`` after
+        each chunk (see :func:`~ghgcalc.core.streaming.calculate_stream`); in memory after
+        each of its two steps (reading and checking the table, computing it).
 
     Returns
     -------
@@ -63,12 +69,20 @@ def calculate(
         raise ValueError("on_error must be 'raise' or 'collect'")
     prof = load_profile(profile)
     if chunk_rows is not None:
-        return calculate_stream(activities, prof, denominators, on_error=on_error, chunk_rows=chunk_rows, library=library)
+        return calculate_stream(activities, prof, denominators, on_error=on_error, chunk_rows=chunk_rows, library=library,
+                                progress=progress)
     method = method_for(prof, library)
     if _is_dask(activities):
         return _calculate_dask(activities, method, denominators, on_error=on_error, library=library)
+    if progress is not None:
+        progress(ProgressEvent("calc", 0, 2, "steps"))
     table = read_activities(activities, prof)
-    return compute(table, method, denominators, on_error=on_error)
+    if progress is not None:
+        progress(ProgressEvent("calc", 1, 2, "steps"))
+    result = compute(table, method, denominators, on_error=on_error)
+    if progress is not None:
+        progress(ProgressEvent("calc", 2, 2, "steps", final=True))
+    return result
 
 
 def _is_dask(obj: Any) -> bool:

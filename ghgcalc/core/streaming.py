@@ -8,7 +8,10 @@ and keeps only what the totals need: per-key sums of the quantities
 same bits as the in-memory run of the same file), per-key row counts, the resolutions of
 the keys met so far, and the row errors with their global row numbers. Memory is bounded by
 the chunk size, whatever the size of the file. Per-row results can be written chunk by chunk
-to a CSV or Parquet file.
+to a CSV or Parquet file, under a temporary name renamed when the run completes
+(:func:`~ghgcalc.io.exports.atomic_path`). Progress is reported to a callback
+(:class:`~ghgcalc.io.progress.ProgressEvent`: rows of a Parquet file or table, bytes of a CSV
+file), which the command line draws as a progress bar.
 
 When it kicks in: ``ghgcalc calc`` streams when ``--chunk-rows N`` is given, or when the
 activity file is a ``.parquet``/``.csv``/``.tsv`` larger than :data:`STREAM_THRESHOLD_BYTES`
@@ -37,11 +40,10 @@ see every cell first); such a column is carried through empty.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
-import sys
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -49,7 +51,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ActivityDataError, InputError, RowIssue
-from ..io.exports import CSV_LINE_END, safe_cell
+from ..io.exports import CSV_LINE_END, atomic_path, safe_cell, safe_column
+from ..io.progress import ProgressCallback, ProgressEvent, terminal_progress
 from ..io.readers import csv_records, detect_encoding, header_names, maybe_header_below, sniff_text
 from .activities import read_activities
 from .compute import compute
@@ -64,6 +67,8 @@ DEFAULT_CHUNK_ROWS = 1_000_000
 #: files larger than this are streamed by ``ghgcalc calc`` without being asked
 STREAM_THRESHOLD_BYTES = 256 * 2**20
 _STREAM_SUFFIXES = (".parquet", ".pq", ".csv", ".tsv")
+#: bytes of CSV text parsed per block (pyarrow's default)
+_CSV_BLOCK_BYTES = 1 << 20
 
 
 def should_stream(path: Any, chunk_rows: int | None) -> bool:
@@ -122,9 +127,16 @@ def _renumber(issue: RowIssue, offset: int, first_line: int | None) -> RowIssue:
     return dataclasses.replace(issue, row=row, line=first_line + row if first_line is not None and row is not None else None)
 
 
-def _csv_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None, str, int, int | None]:
-    """Record batches of a CSV/TSV file, every column as text; (batches, rows or None,
-    encoding, size in bytes, line of the first row under the header)."""
+#: (record batches, rows in all or None, encoding or None, size in bytes, line of the first
+#: row under the header or None, for a CSV the bytes done after so many rows, else None)
+_Batches = tuple[Iterator[Any], int | None, str | None, int, int | None, Callable[[int], int] | None]
+
+
+def _csv_batches(path: Path, chunk_rows: int) -> _Batches:
+    """Record batches of a CSV/TSV file, every column as text (see :data:`_Batches`). The
+    progress in bytes: the rows done times the bytes per row of the first megabyte, never
+    beyond the reader's position in the file (which runs ahead of the rows by the blocks it
+    has read ahead)."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
@@ -142,15 +154,23 @@ def _csv_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None
     header = header_names(recs[idx][0]) if len(recs) > idx else []
     if not header:
         raise InputError("the activity file has no table in it", value=str(path))
-    read = pcsv.ReadOptions(encoding=enc, block_size=1 << 24, use_threads=True, skip_rows=line + 1, column_names=header)
+    # blocks of 1 MiB: the reader parses ahead up to a few dozen blocks in the background, so the
+    # block size bounds that read-ahead (memory) and how far the position (progress) runs ahead
+    read = pcsv.ReadOptions(encoding=enc, block_size=_CSV_BLOCK_BYTES, use_threads=True, skip_rows=line + 1, column_names=header)
     # empty lines stay rows (all cells empty): the reader then skips them as blank rows
     # while they keep their place in the row numbering, as in memory
     parse = pcsv.ParseOptions(delimiter=delim, ignore_empty_lines=False)
     conv = pcsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False,
                                quoted_strings_can_be_null=False)
+    lines = head.split(b"\n")[line + 1:]
+    if len(head) == 1 << 20:   # the last line may be cut off
+        lines = lines[:-1]
+    row_bytes = (sum(map(len, lines)) + len(lines)) / max(len(lines), 1)
+    raw = pa.OSFile(str(path))   # its position: the bytes the reader has taken so far
     try:
-        reader = pcsv.open_csv(path, read_options=read, parse_options=parse, convert_options=conv)
+        reader = pcsv.open_csv(raw, read_options=read, parse_options=parse, convert_options=conv)
     except Exception as exc:  # pyarrow raises ArrowInvalid and friends
+        raw.close()
         raise InputError(f"cannot read as CSV: {exc}", value=str(path)) from None
 
     def gen() -> Iterator[Any]:
@@ -158,11 +178,16 @@ def _csv_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None
             yield from reader
         except Exception as exc:
             raise InputError(f"cannot read as CSV: {exc}", value=str(path)) from None
+        finally:
+            raw.close()
 
-    return gen(), None, enc, path.stat().st_size, line + 2   # the line of the first row under the header
+    def bytes_done(rows: int) -> int:
+        return int(min(rows * row_bytes, path.stat().st_size if raw.closed else raw.tell()))
+
+    return gen(), None, enc, path.stat().st_size, line + 2, bytes_done   # line: the first row under the header
 
 
-def _parquet_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None, None, int, int | None]:
+def _parquet_batches(path: Path, chunk_rows: int) -> _Batches:
     """Record batches of a Parquet file, or of the files of a Parquet dataset directory (in
     ``pyarrow.dataset``'s file order), one row group at a time: no read-ahead or pre-buffering
     of the whole file, so memory stays at about one chunk."""
@@ -180,7 +205,7 @@ def _parquet_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | 
         for h in handles:
             yield from h.iter_batches(batch_size=chunk_rows, use_threads=True)
 
-    return gen(), total, None, 0, None
+    return gen(), total, None, 0, None, None   # rows in all from the files' metadata
 
 
 def _rebatch(batches: Iterator[Any], chunk_rows: int) -> Iterator[pd.DataFrame]:
@@ -238,25 +263,46 @@ def _to_pandas(t: Any) -> pd.DataFrame:
 
 
 # -- output -----------------------------------------------------------------------------
-class _RowWriter:
-    """Per-row results appended chunk by chunk to a CSV (text, formula-safe) or Parquet file."""
+def _parquet_column(s: pd.Series) -> Any:
+    """A result column as an Arrow array: numbers and booleans as they are, anything else as
+    text (``str`` of each distinct value, missing values null), decided per distinct value."""
+    import pyarrow as pa
 
-    def __init__(self, target: str | Path | TextIO, fmt: str) -> None:
-        self.target, self.fmt = target, fmt
+    if pd.api.types.is_bool_dtype(s.dtype) or (pd.api.types.is_numeric_dtype(s.dtype) and not isinstance(s.dtype, pd.CategoricalDtype)):
+        return pa.array(s.to_numpy())
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    texts = pa.array([str(v) for v in uniques], type=pa.string())
+    return texts.take(pa.array(codes, mask=codes < 0))
+
+
+class _RowWriter:
+    """Per-row results appended chunk by chunk to a CSV (text, formula-safe) or Parquet file.
+
+    A file is written under a temporary name (:func:`~ghgcalc.io.exports.atomic_path`, entered
+    on ``stack`` at the first write) and renamed when ``stack`` closes normally; an exception
+    removes it. No rows written: no file."""
+
+    def __init__(self, target: str | Path | TextIO, fmt: str, stack: contextlib.ExitStack) -> None:
+        self.target, self.fmt, self.stack = target, fmt, stack
         self._pq: Any = None
         self._schema: Any = None
         self._fh: TextIO | None = None
         self._first = True
 
+    def _open_path(self) -> Path:
+        path = self.stack.enter_context(atomic_path(self.target))  # type: ignore[arg-type]  # a path (checked by the caller)
+        self.stack.callback(self.close)   # closed before the rename (the stack unwinds last in, first out)
+        return path
+
     def write(self, rows: pd.DataFrame) -> None:
         if self.fmt == "csv":
-            df = rows.copy()
+            df = rows.copy(deep=False)
             for c in df.columns:
                 if df[c].dtype == object or isinstance(df[c].dtype, (pd.CategoricalDtype, pd.StringDtype)):
-                    df[c] = df[c].astype(object).map(safe_cell)
+                    df[c] = safe_column(df[c])
             if self._fh is None:
                 self._fh = self.target if not isinstance(self.target, (str, Path)) else \
-                    open(self.target, "w", encoding="utf-8", newline="")
+                    open(self._open_path(), "w", encoding="utf-8", newline="")  # closed by close()
             df.columns = pd.Index([safe_cell(str(c)) for c in df.columns], dtype=object)
             df.to_csv(self._fh, header=self._first, index_label="row", lineterminator=CSV_LINE_END)
         else:
@@ -264,18 +310,10 @@ class _RowWriter:
             import pyarrow.parquet as pq
 
             df = rows.reset_index(names="row")
-            arrays = {}
-            for c in df.columns:
-                s = df[c]
-                if pd.api.types.is_bool_dtype(s.dtype) or (pd.api.types.is_numeric_dtype(s.dtype) and not isinstance(s.dtype, pd.CategoricalDtype)):
-                    arrays[c] = pa.array(s.to_numpy())
-                else:
-                    arrays[c] = pa.array(s.astype(object).where(s.notna(), None).map(lambda v: v if v is None else str(v)).tolist(),
-                                         type=pa.string())
-            t = pa.table(arrays)
+            t = pa.table({c: _parquet_column(df[c]) for c in df.columns})
             if self._pq is None:
                 self._schema = t.schema
-                self._pq = pq.ParquetWriter(str(self.target), self._schema)
+                self._pq = pq.ParquetWriter(str(self._open_path()), self._schema)
             else:
                 t = t.select(self._schema.names).cast(self._schema)
             self._pq.write_table(t)
@@ -284,38 +322,30 @@ class _RowWriter:
     def close(self) -> None:
         if self._pq is not None:
             self._pq.close()
+            self._pq = None
         if self._fh is not None and isinstance(self.target, (str, Path)):
             self._fh.close()
+        self._fh = None
 
 
-class _Progress:
-    """A one-line progress report on stderr (only on a terminal, unless forced)."""
+def _release_arrow_memory() -> None:
+    """Give the memory Arrow's pool holds for reuse back to the system (mimalloc, pyarrow's
+    default pool on Linux, otherwise keeps the buffers of every chunk read and written)."""
+    import pyarrow as pa
 
-    def __init__(self, enabled: bool, total_rows: int | None, total_bytes: int) -> None:
-        self.enabled, self.total_rows, self.total_bytes = enabled, total_rows, total_bytes
-        self.t0 = time.perf_counter()
+    pa.default_memory_pool().release_unused()
 
-    def update(self, rows: int, bytes_done: int | None = None) -> None:
-        if not self.enabled:
-            return
-        el = max(time.perf_counter() - self.t0, 1e-9)
-        if self.total_rows:
-            frac = rows / self.total_rows
-        elif self.total_bytes and bytes_done is not None:
-            frac = bytes_done / self.total_bytes
-        else:
-            frac = None
-        bar = ""
-        if frac is not None:
-            n = int(30 * min(frac, 1.0))
-            bar = f"[{'#' * n}{'.' * (30 - n)}] {100 * min(frac, 1.0):5.1f}% "
-        sys.stderr.write(f"\r{bar}{rows:,} rows, {rows / el:,.0f} rows/s")
-        sys.stderr.flush()
 
-    def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
+def _progress_callback(progress: ProgressCallback | bool | None) -> ProgressCallback | None:
+    """``progress`` as a callback: True is the command line's terminal bar on stderr
+    (:func:`~ghgcalc.io.progress.terminal_progress`), False or None no progress."""
+    if progress is None or progress is False:
+        return None
+    if progress is True:
+        return terminal_progress(force=True)
+    if not callable(progress):
+        raise TypeError(f"progress must be a callable taking a ProgressEvent, True or None, not {type(progress).__name__}")
+    return progress
 
 
 # -- the stream ---------------------------------------------------------------------------
@@ -328,7 +358,7 @@ def calculate_stream(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     output: str | Path | TextIO | None = None,
     output_format: str | None = None,
-    progress: bool | None = None,
+    progress: ProgressCallback | bool | None = None,
     library: Any = None,
     by: tuple[str, ...] | list[str] | None = None,
 ) -> StreamResult:
@@ -342,14 +372,20 @@ def calculate_stream(
         positions in the whole table, as in memory).
     profile, denominators, on_error, library
         As for :func:`ghgcalc.calculate`. With ``on_error="raise"`` the whole file is read
-        and :class:`~ghgcalc.errors.ActivityDataError` lists every bad row (and a partly
-        written ``output`` file is removed).
+        and :class:`~ghgcalc.errors.ActivityDataError` lists every bad row (and no ``output``
+        file is written).
     chunk_rows : int
         Rows per chunk (memory grows with it; 1e6 rows is about 100-200 MB).
     output : path or text stream, optional
-        Where to write the per-row results, chunk by chunk: ``.parquet`` or CSV.
-    progress : bool, optional
-        A progress line on stderr; default: when stderr is a terminal.
+        Where to write the per-row results, chunk by chunk: ``.parquet`` or CSV. A path is
+        written under a temporary name beside it (``.rows.parquet.tmp-1a2b3c4d``) and renamed
+        to ``output`` when the run completes; a run that fails or is stopped leaves no file
+        under that name.
+    progress : callable, True or None, optional
+        Called with a :class:`~ghgcalc.io.progress.ProgressEvent` after each chunk (rows
+        done of the rows in all for Parquet files and tables in memory, bytes read of the
+        file's size for CSV). True: a progress bar on stderr
+        (:func:`~ghgcalc.io.progress.terminal_progress`). Default: none.
     by : columns, optional
         The carried columns whose groups ``totals(by=...)`` and reconciliation of a figure
         naming a group can use (default: ``facility`` and ``period``, when present). The key
@@ -378,18 +414,18 @@ def calculate_stream(
         chunks: Iterator[pd.DataFrame] = _frame_chunks(frame, chunk_rows)
         total, enc, nbytes, label, fmt_in = len(frame), None, 0, "<DataFrame>", "dataframe"
         first_line: int | None = None
+        position: Callable[[int], int] | None = None
     else:
         suffix = path.suffix.lower()
         if path.is_dir() or suffix in (".parquet", ".pq"):
-            batches, total, enc, nbytes, first_line = _parquet_batches(path, chunk_rows)
+            batches, total, enc, nbytes, first_line, position = _parquet_batches(path, chunk_rows)
         elif suffix in (".csv", ".tsv", ".txt"):
-            batches, total, enc, nbytes, first_line = _csv_batches(path, chunk_rows)
+            batches, total, enc, nbytes, first_line, position = _csv_batches(path, chunk_rows)
         else:
             raise InputError("streaming reads .parquet, .csv or .tsv files", value=str(source))
         chunks, label, fmt_in = _rebatch(batches, chunk_rows), str(path), "parquet" if enc is None else "csv"
     fmt = output_format or ("parquet" if isinstance(output, (str, Path)) and str(output).lower().endswith((".parquet", ".pq")) else "csv")
-    writer = _RowWriter(output, fmt) if output is not None else None
-    bar = _Progress(sys.stderr.isatty() if progress is None else progress, total, nbytes)
+    report = _progress_callback(progress)
 
     result = StreamResult()
     result.method = method
@@ -403,8 +439,25 @@ def calculate_stream(
     key_tuples: list[tuple[Any, ...]] = []
     offset = 0
     blank_rows = 0
-    ok_run = False
-    try:
+    closed = False
+
+    def tell(final: bool = False, complete: bool = False) -> None:
+        """A progress event after a chunk; the last one (``final``) once, also when the run fails."""
+        nonlocal closed
+        if report is None or closed:
+            return
+        closed = final
+        if position is not None:   # a CSV file: bytes read of its size
+            done = nbytes if complete else min(position(offset), nbytes)
+            report(ProgressEvent("calc", done, nbytes, "B", rows=offset, final=final))
+        else:
+            report(ProgressEvent("calc", offset, total, "rows", final=final))
+
+    # the output file (if a path) is written under a temporary name, renamed when the stack
+    # closes normally and removed when anything below raises (bad rows with on_error="raise" too)
+    with contextlib.ExitStack() as stack:
+        stack.callback(tell, final=True)   # the progress closed whatever happens (a no-op after the last event)
+        writer = _RowWriter(output, fmt, stack) if output is not None else None
         for chunk in chunks:
             n = len(chunk)
             chunk.index = pd.RangeIndex(n)
@@ -440,26 +493,25 @@ def calculate_stream(
                     rows = part.rows
                     rows.index = rows.index + offset
                     writer.write(rows)
+                    del rows
             offset += n
             blank_rows += len(table.blank_rows)  # all-empty rows are skipped, not input rows
             result.chunks += 1
-            bar.update(offset)
+            tell()
             # pandas objects in reference cycles keep whole chunks alive until the cyclic
             # collector runs, which it does by object counts, not bytes: collect now
             del chunk, table, part
             gc.collect()
+            _release_arrow_memory()
         else:
             result.n_input_rows = offset - blank_rows
         result.input_info = {"source": label, "format": fmt_in, "encoding": enc,
                              "streamed": True, "chunks": result.chunks, "rows": result.n_input_rows,
                              "blank_rows_skipped": blank_rows}
-        ok_run = True
-    finally:
-        bar.close()
-        if writer is not None:
-            writer.close()
-        if not ok_run and isinstance(output, (str, Path)):
-            Path(output).unlink(missing_ok=True)
+        if result.errors and on_error == "raise":   # raised inside the stack: no output file
+            result.errors.sort(key=lambda x: (x.row if x.row is not None else -1))
+            raise ActivityDataError(result.errors)
+        tell(final=True, complete=True)
     keysums.grow(len(resolutions))
     cells.grow(len(resolutions))
     result.cells = cells
@@ -468,11 +520,6 @@ def calculate_stream(
     result._key_carrier = key_carrier
     result._key_totals = keysums.result()
     result.rows = pd.DataFrame()
-    if result.errors and on_error == "raise":
-        if isinstance(output, (str, Path)):
-            Path(output).unlink(missing_ok=True)
-        result.errors.sort(key=lambda x: (x.row if x.row is not None else -1))
-        raise ActivityDataError(result.errors)
     return result
 
 

@@ -1,16 +1,30 @@
-"""Exports at the edge of the library: cells written to CSV and XLSX made inert.
+"""Exports at the edge of the library: cells written to CSV and XLSX made inert, files
+written whole or not at all.
 
 Exports never turn a cell into a live spreadsheet formula: text starting with ``=``, ``+``,
 ``-``, ``@``, tab or carriage return is prefixed with an apostrophe (OWASP, "CSV Injection").
+
+Every file ghgcalc writes goes through :func:`atomic_path`: it is written under a temporary
+name in the same folder and renamed to the name asked for (:func:`os.replace`, atomic on
+POSIX and Windows within one file system) only once it is complete. A run that fails, or is
+killed, never leaves a partial file under that name that looks like a finished one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
+import os
+import secrets
 import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-__all__ = ["CSV_LINE_END", "html_text", "safe_cell"]
+import numpy as np
+import pandas as pd
+
+__all__ = ["CSV_LINE_END", "TEMP_MARK", "atomic_path", "html_text", "safe_cell", "safe_column"]
 
 #: CSV exports end lines with CRLF (RFC 4180), so that a cell holding a lone carriage return
 #: is quoted (Python's csv writer quotes the characters of the line terminator) and cannot
@@ -38,3 +52,57 @@ def safe_cell(v: Any) -> Any:
 def html_text(v: Any) -> str:
     """A value as HTML text (``&``, ``<``, ``>`` and quotes escaped), for the notebook displays."""
     return html.escape(str(v))
+
+
+def safe_column(s: pd.Series) -> pd.Series:
+    """A text (object, string or categorical) column with :func:`safe_cell` applied to each
+    distinct value once (codes from :func:`pandas.factorize`), missing values kept missing.
+    The column itself when no value needed a change."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    values = list(uniques)
+    safe = [safe_cell(v) for v in values]
+    if all(a is b for a, b in zip(values, safe, strict=True)):
+        return s
+    table = np.empty(len(safe) + 1, dtype=object)
+    table[:-1] = safe
+    table[-1] = None   # code -1: a missing value
+    return pd.Series(table[codes], index=s.index, name=s.name, dtype=object)
+
+
+#: the part of a temporary file's name that says it is one (``.rows.csv.tmp-1a2b3c4d``)
+TEMP_MARK = ".tmp-"
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary path beside ``target`` to write to; renamed to ``target`` when the block
+    ends normally, removed when it raises.
+
+    The temporary file is ``.<name>.tmp-<8 hex digits>`` in the folder of ``target`` (the
+    same file system, so the rename is atomic: :func:`os.replace`), created empty with the
+    permissions a new file gets (mode 0o666 less the umask) so the finished file has them
+    too. Writers that choose a format by the file name must be told the format (the
+    temporary name does not end in ``.csv``, ``.xlsx``, ...).
+    """
+    dest = Path(target)
+    folder = dest.parent
+    for _ in range(100):
+        tmp = folder / f".{dest.name}{TEMP_MARK}{secrets.token_hex(4)}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        break
+    else:   # pragma: no cover - 100 collisions of 32 random bits
+        raise FileExistsError(f"no free temporary name beside {dest}")
+    try:
+        yield tmp
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    try:
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -47,7 +47,7 @@ from ..core.datacentre import IT_CARRIER, RATIO_METRICS
 from ..core.results import NO_GROUP, Denominator, group_codes, is_blank_label, normalize_denominators, result_html
 from ..core.units import conversion_factor
 from ..errors import GhgcalcError
-from ..io.exports import safe_cell
+from ..io.exports import atomic_path, safe_cell
 from ..printed import parse_printed
 
 if TYPE_CHECKING:
@@ -809,9 +809,11 @@ def report(result: Result, path: str | Path, *, lang: str = "all", reporting_yea
     try:
         if fmt in ("html", "htm"):
             svgs = {k: to_svg(f, f"c{i}") for i, (k, f) in enumerate(figs.items())}
-            p.write_text(render_html(pack, lang, svgs), encoding="utf-8")
+            with atomic_path(p) as tmp:   # every file under a temporary name, renamed when complete
+                tmp.write_text(render_html(pack, lang, svgs), encoding="utf-8")
         elif fmt == "xlsx":
-            write_xlsx(pack, p, lang, {k: to_png(f) for k, f in figs.items()})
+            with atomic_path(p) as tmp:
+                write_xlsx(pack, tmp, lang, {k: to_png(f) for k, f in figs.items()})
         else:
             img_dir = p.with_name(p.stem + "_charts")
             images: dict[str, str] = {}
@@ -819,10 +821,12 @@ def report(result: Result, path: str | Path, *, lang: str = "all", reporting_yea
                 img_dir.mkdir(parents=True, exist_ok=True)
             for k, f in figs.items():
                 fp = img_dir / f"{k}.png"
-                fp.write_bytes(to_png(f))
+                with atomic_path(fp) as tmp:
+                    tmp.write_bytes(to_png(f))
                 written.append(fp)
                 images[k] = f"{img_dir.name}/{fp.name}"
-            p.write_text(render_markdown(pack, lang, images), encoding="utf-8")
+            with atomic_path(p) as tmp:
+                tmp.write_text(render_markdown(pack, lang, images), encoding="utf-8")
     finally:
         close(figs)
     return written

@@ -6,6 +6,7 @@ Exports never turn a cell into a live spreadsheet formula: text starting with ``
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any, TextIO
@@ -13,7 +14,8 @@ from typing import Any, TextIO
 import pandas as pd
 
 from ..core.results import Result, Totals
-from ..io.exports import CSV_LINE_END, safe_cell
+from ..io.exports import CSV_LINE_END, atomic_path, safe_cell, safe_column
+from ..io.progress import ProgressCallback, ProgressEvent
 from ..printed import as_float
 
 __all__ = ["kpi_table_text", "result_json", "safe_cell", "totals_json", "write_rows"]
@@ -54,31 +56,52 @@ def dumps(obj: Any) -> str:
 
 
 def _export_frame(result: Result) -> pd.DataFrame:
-    df = result.rows.copy()
+    df = result.rows.copy(deep=False)
     for c in df.columns:
         if df[c].dtype == object or isinstance(df[c].dtype, (pd.CategoricalDtype, pd.StringDtype)):
-            df[c] = df[c].astype(object).map(safe_cell)
+            df[c] = safe_column(df[c])   # each distinct text once
     df.columns = pd.Index([safe_cell(str(c)) for c in df.columns], dtype=object)
     return df
 
 
-def write_rows(result: Result, path: str | Path | TextIO, fmt: str) -> None:
-    """Write the per-row results (CSV) or the rows, totals, factors and errors (XLSX)."""
+#: rows written per piece (one progress event each)
+WRITE_ROWS = 100_000
+
+
+def write_rows(result: Result, path: str | Path | TextIO, fmt: str, progress: ProgressCallback | None = None) -> None:
+    """Write the per-row results (CSV) or the rows, totals, factors and errors (XLSX).
+
+    A path is written under a temporary name beside it and renamed when complete
+    (:func:`~ghgcalc.io.exports.atomic_path`). The rows go out :data:`WRITE_ROWS` at a time,
+    each piece reported to ``progress`` (a :class:`~ghgcalc.io.progress.ProgressEvent`)."""
+    if fmt not in ("csv", "xlsx"):
+        raise ValueError(f"unknown format {fmt!r}")
     df = _export_frame(result)
-    if fmt == "csv":
-        df.to_csv(path, index_label="row", encoding="utf-8", lineterminator=CSV_LINE_END)
-        return
-    if fmt == "xlsx":
+    n = len(df)
+
+    def pieces() -> Any:
+        for a in range(0, max(n, 1), WRITE_ROWS):
+            yield a, df.iloc[a:a + WRITE_ROWS]
+            if progress is not None:
+                done = min(a + WRITE_ROWS, n)
+                progress(ProgressEvent("write rows", done, n, "rows", final=done >= n))
+
+    with contextlib.ExitStack() as stack:
+        target = stack.enter_context(atomic_path(path)) if isinstance(path, (str, Path)) else path
+        if fmt == "csv":
+            fh = stack.enter_context(open(target, "w", encoding="utf-8", newline="")) if isinstance(target, Path) else target
+            for a, piece in pieces():
+                piece.to_csv(fh, header=a == 0, index_label="row", lineterminator=CSV_LINE_END)
+            return
         kp = result.kpis()
         factors = pd.DataFrame([f.public_dict() for f in result.factors_used()])
         errors = pd.DataFrame([e.as_dict() for e in result.errors], columns=["row", "line", "column", "value", "reason", "hint"])
-        with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        with pd.ExcelWriter(target, engine="openpyxl") as xw:
             kp.map(safe_cell).to_excel(xw, sheet_name="kpis", index=False)
-            df.to_excel(xw, sheet_name="rows", index_label="row")
+            for a, piece in pieces():   # one sheet, written piece by piece under its header row
+                piece.to_excel(xw, sheet_name="rows", index_label="row", header=a == 0, startrow=a + 1 if a else 0)
             factors.map(safe_cell).to_excel(xw, sheet_name="factors", index=False)
             errors.map(safe_cell).to_excel(xw, sheet_name="errors", index=False)
-        return
-    raise ValueError(f"unknown format {fmt!r}")
 
 
 def kpi_table_text(result: Totals) -> str:
