@@ -8,16 +8,24 @@ totals are computed on demand from small per-partition summaries.
 
 Row numbers are global (the position of the row in the whole DataFrame), as for pandas:
 ``calculate`` counts the rows of each partition once (``map_partitions(len)``) to know where
-each partition starts. Totals are the same bits as ``calculate(ddf.compute(), profile)``:
-each partition returns its per-key block sums (blocks of
-:data:`~ghgcalc.results.BLOCK_ROWS` row numbers that lie wholly inside it) and the raw
-(key, quantity) rows of the blocks it shares with its neighbours, and the client adds them
-in block order (:class:`~ghgcalc.results.KeySums`). Each partition also returns its
-:class:`~ghgcalc.core.results.PieceSums` (per-(group, key) sums of the quantities for the groups
-of ``facility`` and ``period``, exact sums of the printed quantities), so that breakdowns
-(``totals(by=...)``: equal to pandas to about 1e-15, not bit for bit; a column other than the key
-columns, facility and period costs one more pass), :meth:`~ghgcalc.core.results.AggregatedResult.select_group`
-and :func:`~ghgcalc.reconcile` (the same entries as in memory) work without the rows.
+each partition starts. Totals are the same bits as ``calculate(ddf.compute(), profile)``: the
+per-key quantity sums are taken per block of :data:`~ghgcalc.results.BLOCK_ROWS` input rows, in
+row order, and added in block order (:class:`~ghgcalc.results.KeySums`), wherever the rows are:
+
+* on the workers, each partition sums the blocks that lie wholly inside it (``bincount`` per
+  key) and keeps the rows of the (at most two) blocks it shares with its neighbours;
+* on the workers, one task per shared block sums its rows from the partitions that share it,
+  in row order (the rows move between workers, never to the client);
+* on the client, the per-key sums of every block (a few numbers per key and block) are added
+  in block order.
+
+Each partition also returns its :class:`~ghgcalc.core.results.PieceSums` (per-(group, key) sums
+of the quantities for the groups of ``facility`` and ``period``, exact sums of the printed
+quantities), so that breakdowns (``totals(by=...)``: equal to pandas to about 1e-15, not bit for
+bit; a column other than the key columns, facility and period costs one more pass),
+:meth:`~ghgcalc.core.results.AggregatedResult.select_group`, :func:`~ghgcalc.reconcile`, the KPIs
+and the uncertainty (also ``uncertainty(by=...)``) work without the rows. What reaches the client
+grows with the number of keys, groups and blocks, not with the number of rows.
 
 Bad rows: with ``on_error="raise"`` (the default) :class:`~ghgcalc.errors.ActivityDataError`
 is raised when the totals or the errors are first computed (listing every bad row), not at
@@ -31,27 +39,33 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from dask.base import compute as dask_compute
+from dask.delayed import delayed
 
 from ..errors import ActivityDataError, RowIssue
-from .results import BLOCK_ROWS, AggregatedResult, CellSums, KeySums, Result, normalize_denominators
+from . import results
+from .activities import read_activities
+from .compute import compute
+from .method import method_for, resolve_keys
+from .results import AggregatedResult, CellSums, KeySums, Result, normalize_denominators
 
 __all__ = ["DaskResult", "calculate_dask"]
 
 
 def _part_result(pdf: pd.DataFrame, profile: Any, library: Any) -> Result:
-    from .activities import read_activities
-    from .compute import compute
-    from .method import method_for
-
     pdf = pdf.reset_index(drop=True)
     table = read_activities(pdf, profile)
     res: Result = compute(table, method_for(profile, library), None, on_error="collect")
     return res
 
 
-def _part_rows(pdf: pd.DataFrame, offsets: list[int], profile: Any, library: Any, partition_info: Any = None) -> pd.DataFrame:
-    """Per-row results of one partition, indexed by global row number."""
+def _part_rows(pdf: pd.DataFrame, offsets: list[int], profile: Any, library: Any, meta: pd.DataFrame | None = None,
+               partition_info: Any = None) -> pd.DataFrame:
+    """Per-row results of one partition, indexed by global row number (an empty partition,
+    common after a filter: ``meta``, no rows)."""
     num = partition_info["number"] if partition_info else 0
+    if len(pdf) == 0 and meta is not None:
+        return meta.copy()
     res = _part_result(pdf, profile, library)
     rows = res.rows
     if len(rows.columns) == 0:  # nothing computed (e.g. a missing column): an empty frame
@@ -63,36 +77,85 @@ def _part_rows(pdf: pd.DataFrame, offsets: list[int], profile: Any, library: Any
     return rows
 
 
-def _part_summary(pdf: pd.DataFrame, offset: int, profile: Any, library: Any, by: tuple[str, ...]) -> dict[str, Any]:
-    """What the totals need from one partition: keys, block sums, edge rows, errors, groups."""
+#: the rows of one partition in a block it shares with a neighbour: (key code, quantity, input row)
+_EdgeRows = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _part_summary(pdf: pd.DataFrame, offset: int, profile: Any, library: Any, by: tuple[str, ...], block_rows: int,
+                  skip_empty: bool = True) -> tuple[dict[str, Any], list[tuple[Any, ...]], dict[int, _EdgeRows]]:
+    """What the totals need from one partition, computed where the partition is:
+
+    (summary, keys, edge rows). The summary (sent to the client): input rows, errors, rows
+    computed, per-key sums and counts of each block of ``block_rows`` input rows that lies
+    wholly inside the partition, the :class:`PieceSums` of the groups of ``by``. The keys: the
+    partition's (carrier, unit, year, region, ...) keys, numbered as its key codes. The edge
+    rows (left on the worker, for :func:`_edge_block`): per block shared with a neighbour, the
+    key code, quantity and input row of each of its rows here. An empty partition adds
+    nothing (``skip_empty``; a DataFrame with no rows at all is an empty table, as in pandas)."""
+    n = len(pdf)
+    if n == 0 and skip_empty:   # an empty partition (common after a filter) adds nothing
+        return {"n": 0, "errors": [], "computed": 0, "blocks": [], "piece": None}, [], {}
     res = _part_result(pdf, profile, library)
     errors = [RowIssue(row=None if e.row is None else int(e.row) + offset, column=e.column, value=e.value, reason=e.reason,
                        hint=e.hint) for e in res.errors]
-    out: dict[str, Any] = {"n": len(pdf), "errors": errors, "computed": len(res.rows), "keys": [], "blocks": [],
-                           "head": None, "tail": None, "piece": None}
+    out: dict[str, Any] = {"n": n, "errors": errors, "computed": len(res.rows), "blocks": [], "piece": None}
+    edges: dict[int, _EdgeRows] = {}
     if len(res.rows) == 0:
-        return out
-    keys = res.__dict__.get("_keys")
-    assert keys is not None
-    out["keys"] = list(keys.itertuples(index=False, name=None))
+        return out, [], edges
+    key_frame = res.__dict__.get("_keys")
+    assert key_frame is not None
+    keys = list(key_frame.itertuples(index=False, name=None))
     k, q = res._inv, res._q
     rows = (np.arange(len(k), dtype=np.int64) if res._row_numbers is None else res._row_numbers) + offset
-    blk = rows // BLOCK_ROWS
+    blk = rows // block_rows
     cut = np.flatnonzero(np.diff(blk)) + 1
     bounds = [0, *cut.tolist(), len(k)]
     K = len(keys)
     for j in range(len(bounds) - 1):
         i0, i1 = bounds[j], bounds[j + 1]
-        piece = (k[i0:i1].copy(), q[i0:i1].copy(), rows[i0:i1].copy())
-        if j == 0:
-            out["head"] = piece
-        elif j == len(bounds) - 2:
-            out["tail"] = piece
-        else:
-            out["blocks"].append((int(blk[i0]), np.bincount(k[i0:i1], weights=q[i0:i1], minlength=K),
+        b = int(blk[i0])
+        if b * block_rows >= offset and (b + 1) * block_rows <= offset + n:   # every row of the block is here
+            out["blocks"].append((b, np.bincount(k[i0:i1], weights=q[i0:i1], minlength=K),
                                   np.bincount(k[i0:i1], minlength=K)))
+        else:
+            edges[b] = (k[i0:i1].copy(), np.asarray(q[i0:i1], dtype=np.float64).copy(), rows[i0:i1].copy())
     out["piece"] = res.piece_sums(by, offset)   # per-(group, key) sums, exact sums of the printed quantities
-    return out
+    return out, keys, edges
+
+
+def _edge_block(block: int, parts: list[tuple[list[tuple[Any, ...]], dict[int, _EdgeRows]]]
+                ) -> tuple[int, list[tuple[Any, ...]], np.ndarray, np.ndarray]:
+    """The per-key sums and counts of a block shared by neighbouring partitions, from their
+    edge rows (``parts``: (keys, edge rows) of each, in partition order, so the rows are in
+    input order and each key's sum is the same bits as in memory): (block, keys, sums, counts)."""
+    registry: dict[tuple[Any, ...], int] = {}
+    codes, qs = [], []
+    for keys, edges in parts:
+        piece = edges.get(block)
+        if piece is None:
+            continue
+        local = np.array([registry.setdefault(kt, len(registry)) for kt in keys], dtype=np.intp)
+        codes.append(local[piece[0]])
+        qs.append(piece[1])
+    K = len(registry)
+    if not codes:
+        return block, [], np.zeros(0), np.zeros(0, dtype=np.int64)
+    k = np.concatenate(codes)
+    q = np.concatenate(qs)
+    return block, list(registry), np.bincount(k, weights=q, minlength=K), np.bincount(k, minlength=K)
+
+
+def _shared_blocks(offsets: list[int], lengths: list[int], block_rows: int) -> dict[int, list[int]]:
+    """Block -> the partitions that share it (a block not wholly inside one partition)."""
+    shared: dict[int, list[int]] = {}
+    for i, (lo, n) in enumerate(zip(offsets, lengths, strict=True)):
+        if n == 0:
+            continue
+        hi = lo + n
+        for b in sorted({lo // block_rows, (hi - 1) // block_rows}):
+            if not (b * block_rows >= lo and (b + 1) * block_rows <= hi):
+                shared.setdefault(b, []).append(i)
+    return shared
 
 
 #: the carried columns whose groups are summed in the first pass (others: one more pass each)
@@ -110,6 +173,7 @@ class DaskResult(AggregatedResult):
         super().__init__()
         self._ddf: Any = None
         self._offsets: list[int] = []
+        self._lengths: list[int] = []
         self._profile: Any = None
         self._library: Any = None
         self._on_error = "raise"
@@ -127,56 +191,70 @@ class DaskResult(AggregatedResult):
     def errors(self, value: list[RowIssue]) -> None:
         self._errors_list = list(value)
 
-    def _summaries(self, by: tuple[str, ...]) -> list[dict[str, Any]]:
-        from dask.base import compute
-        from dask.delayed import delayed
-
+    def _tasks(self, by: tuple[str, ...]) -> tuple[list[Any], list[Any], list[Any], int]:
+        """The lazy (summary, keys, edge rows) of every partition, and the block size (read
+        here, on the client, so the workers and the client cut the same blocks)."""
+        block_rows = results.BLOCK_ROWS
         parts = self._ddf.to_delayed()
-        tasks = [delayed(_part_summary)(p, off, self._profile, self._library, by)
-                 for p, off in zip(parts, self._offsets, strict=True)]
-        out: tuple[dict[str, Any], ...] = compute(*tasks)  # type: ignore[no-untyped-call]
-        return list(out)
+        any_rows = sum(self._lengths) > 0   # no rows at all: the first partition says the table is empty
+        tasks = [delayed(_part_summary, nout=3)(p, off, self._profile, self._library, by, block_rows, any_rows or i > 0)
+                 for i, (p, off) in enumerate(zip(parts, self._offsets, strict=True))]
+        return [t[0] for t in tasks], [t[1] for t in tasks], [t[2] for t in tasks], block_rows
+
+    def _summaries(self, by: tuple[str, ...]) -> list[dict[str, Any]]:
+        """The partitions' summaries only (a further breakdown column: no totals needed)."""
+        summaries, keys, _, _ = self._tasks(by)
+        out = dask_compute(*summaries, *keys)  # type: ignore[no-untyped-call]
+        n = len(summaries)
+        return [{**s, "keys": k} for s, k in zip(out[:n], out[n:], strict=True)]
 
     def _ensure(self) -> None:
         if self._done:
             return
-        self._ingest(self._summaries(DEFAULT_BY))
+        summaries, keys, edges, block_rows = self._tasks(DEFAULT_BY)
+        shared = _shared_blocks(self._offsets, self._lengths, block_rows)
+        edge_tasks = [delayed(_edge_block)(b, [(keys[i], edges[i]) for i in parts]) for b, parts in sorted(shared.items())]
+        out = dask_compute(*summaries, *keys, *edge_tasks)  # type: ignore[no-untyped-call]
+        n = len(summaries)
+        self._ingest([{**s, "keys": k} for s, k in zip(out[:n], out[n:2 * n], strict=True)], list(out[2 * n:]))
 
-    def _ingest(self, summaries: list[dict[str, Any]]) -> None:
-        from .method import resolve_keys
-
+    def _ingest(self, summaries: list[dict[str, Any]], edge_sums: list[tuple[int, list[tuple[Any, ...]], np.ndarray, np.ndarray]]
+                ) -> None:
+        """Combine on the client: keys numbered in order of first appearance, block sums added
+        in block order (:class:`KeySums`), cells (:class:`CellSums`), errors."""
         registry: dict[tuple[Any, ...], int] = {}
-        ks = KeySums()
         cells = CellSums(DEFAULT_BY)
         errors: list[RowIssue] = []
         computed = 0
         key_rows: list[tuple[Any, ...]] = []
-        for s in summaries:
-            errors.extend(s["errors"])
-            computed += s["computed"]
+
+        def gids(keys: list[tuple[Any, ...]]) -> np.ndarray:
             ids = []
-            for kt in s["keys"]:
+            for kt in keys:
                 g = registry.get(kt)
                 if g is None:
                     g = registry[kt] = len(key_rows)
                     key_rows.append(kt)
                 ids.append(g)
-            gid = np.array(ids, dtype=np.intp)
-            ks.grow(len(registry))
-            if s["head"] is not None:
-                k, q, rows = s["head"]
-                ks.add(gid[k], q, rows=rows)
-            for b, vec, cnt in s["blocks"]:
-                full = np.zeros(len(registry))
-                full_n = np.zeros(len(registry), dtype=np.int64)
-                full[gid] = vec
-                full_n[gid] = cnt
-                ks.add_block(b, full, full_n)
-            if s["tail"] is not None:
-                k, q, rows = s["tail"]
-                ks.add(gid[k], q, rows=rows)
+            return np.array(ids, dtype=np.intp)
+
+        blocks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []   # (block, key ids, sums, counts)
+        for s in summaries:
+            errors.extend(s["errors"])
+            computed += s["computed"]
+            gid = gids(s["keys"])
+            blocks.extend((b, gid, vec, cnt) for b, vec, cnt in s["blocks"])
             if s["piece"] is not None:
                 cells.add(s["piece"], gid)
+        blocks.extend((b, gids(kts), vec, cnt) for b, kts, vec, cnt in edge_sums)
+        K = len(key_rows)
+        ks = KeySums(K)
+        for b, gid, vec, cnt in sorted(blocks, key=lambda x: x[0]):
+            full = np.zeros(K)
+            full_n = np.zeros(K, dtype=np.int64)
+            full[gid] = vec
+            full_n[gid] = cnt
+            ks.add_block(b, full, full_n)
         cols = ["carrier", "unit", "year", "region", "scope_override", "instrument"]
         width = max((len(kt) for kt in key_rows), default=5)
         keys = pd.DataFrame(key_rows, columns=cols[:width]) if key_rows else pd.DataFrame(columns=cols[:5])
@@ -249,12 +327,13 @@ def calculate_dask(activities: Any, method: Any, denominators: Mapping[str, Any]
     r.method = method
     r.denominators = normalize_denominators(denominators)
     r.n_input_rows = int(sum(lengths))
-    r._ddf, r._offsets, r._profile, r._library, r._on_error = activities, offsets, prof, library, on_error
+    r._ddf, r._offsets, r._lengths, r._profile, r._library, r._on_error = activities, offsets, lengths, prof, library, on_error
     # meta of the per-row results: the pipeline run on the first rows
-    head = activities.head(min(lengths[0], 50) if lengths else 0, npartitions=1, compute=True) if lengths else activities._meta
+    n_head = min(sum(lengths), 50)   # from the first partitions that have rows
+    head = activities.head(n_head, npartitions=-1, compute=True) if n_head else activities._meta
     sample = _part_rows(head, [0], prof, library)
     meta = sample.iloc[:0]
-    r.rows = activities.map_partitions(_part_rows, offsets, prof, library, meta=meta, align_dataframes=False)
+    r.rows = activities.map_partitions(_part_rows, offsets, prof, library, meta, meta=meta, align_dataframes=False)
     return r
 
 

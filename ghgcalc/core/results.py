@@ -1058,6 +1058,16 @@ class Result:
         return _uncertainty_of(self, metric, method, n=n, seed=seed, confidence=confidence,  # type: ignore[arg-type]
                            activity_uncertainty=activity_uncertainty, by=by)
 
+    def groups_of(self, by: str) -> tuple[np.ndarray, pd.Index]:
+        """The groups of a column as a breakdown has them (:func:`group_codes`: in order of
+        first appearance, blanks one group :data:`NO_GROUP`): (the group of each row, as a code,
+        the groups); a mask ``codes == g`` selects a group for :meth:`metric_value` and the
+        uncertainty (``uncertainty(by=...)``)."""
+        if by not in self.rows.columns:
+            raise KeyError(f"no column {by!r} in the results (have: {', '.join(self.rows.columns)})")
+        codes, groups = group_codes(self.rows[by])
+        return codes, pd.Index(groups, name=by)
+
     def unavailable(self) -> dict[str, list[str]]:
         """Metrics with no value (NaN) and the carriers whose computed rows carry none for
         them (a fuel whose profile says ``heating_value = []``: no energy), so that a
@@ -1390,13 +1400,13 @@ class AggregatedResult(Result):
                 df.attrs["units"][m] = RATIO_METRICS[m].unit
         return df
 
-    def uncertainty(self, metric: str = "scope1_2", method: str = "approach2", *, n: int = 10_000, seed: int = 0,
-                    confidence: float = 0.95, activity_uncertainty: Mapping[str, float] | None = None,
-                    by: str | None = None) -> Any:
-        if by is not None:
-            raise self._not_kept(f"uncertainty(by={by!r})")
-        return super().uncertainty(metric, method, n=n, seed=seed, confidence=confidence,
-                                   activity_uncertainty=activity_uncertainty)
+    def groups_of(self, by: str) -> tuple[np.ndarray, pd.Index]:
+        """The groups of a breakdown, in order of first appearance: (the group of each
+        (group, key) cell, the groups); a mask ``codes == g`` over the cells selects a group,
+        as :meth:`select_group` does, so ``uncertainty(by=...)`` needs no rows."""
+        self.key_totals()   # a Dask result sums its partitions first
+        _, index, _, gcell = self._breakdown(by)
+        return gcell, index
 
 
 def _per(unit: str, den: Denominator) -> str:

@@ -22,13 +22,14 @@ What a streamed result has (:class:`~ghgcalc.core.results.Totals`, as an in-memo
 ``totals()``, breakdowns ``totals(by=...)`` by the key columns (carrier, scope, year, region,
 unit) and by the columns named in ``by`` (default: facility and period), ``kpis()``,
 ``metric_ids()``, ``metric_value()``, ``metric_exact()`` and ``select_group()``, so that
-:func:`~ghgcalc.reconcile` gives the same entries as in memory; ``errors`` (every bad row, row
+:func:`~ghgcalc.reconcile` gives the same entries as in memory; ``uncertainty()``, also by a
+group (``uncertainty(by="facility")``, from the per-(group, key) sums); ``errors`` (every bad row, row
 numbers counted over the whole file), ``n_input_rows``, ``rows_computed`` and ``rows_accounted``.
 Each chunk adds per-(group, key) quantity sums and exact per-(group, key) sums of the printed
 quantities (:func:`~ghgcalc.core.results.exact_sums`: each distinct text parsed once, integer
 mantissas summed with ``bincount``). What it does not keep: the per-row frame (``result.rows`` is
 empty; write the rows with ``output=``); what needs it (``select_mask``, ``to_frame``,
-``row_contributions`` beyond 1000 rows, ``uncertainty(by=...)``) raises
+``row_contributions`` beyond 1000 rows) raises
 :class:`~ghgcalc.errors.RowsNotKeptError`. The data-centre ratios (PUE, CUE, WUE) need the sums by
 facility (kept by default; not when ``by`` leaves facility out of a table that has it).
 

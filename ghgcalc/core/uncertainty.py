@@ -401,8 +401,10 @@ def uncertainty(
         Per carrier (id or alias), the relative half-width of the activity data's 95 %
         interval (``{"electricity": 0.02}``); carriers not named are exact.
     by : str, optional
-        A column of ``result.rows``: one interval per group (each group computed on its own,
-        with the same seed), as a DataFrame.
+        A column of the results (``carrier``, ``facility``, ``period``, ...): one interval per
+        group (each group computed on its own, with the same seed), as a DataFrame. Streamed
+        and Dask results give it from their per-(group, key) sums
+        (:meth:`~ghgcalc.core.results.Result.groups_of`).
 
     Returns
     -------
@@ -420,9 +422,7 @@ def uncertainty(
     activity = _activity_map(result, activity_uncertainty)
     if by is None:
         return _one(result, metric, method, int(n), int(seed), confidence, activity, None)
-    if by not in result.rows.columns:
-        raise KeyError(f"no column {by!r} in the results (have: {', '.join(result.rows.columns)})")
-    codes, groups = pd.factorize(result.rows[by], use_na_sentinel=False)
+    codes, groups = result.groups_of(by)
     recs = []
     exact: dict[str, None] = {}
     for g in range(len(groups)):
@@ -430,7 +430,7 @@ def uncertainty(
         exact.update(dict.fromkeys(u.exact_factors))
         recs.append({"value": u.value, "mean": u.mean, "lower": u.lower, "upper": u.upper,
                      "rel_minus": u.rel_minus, "rel_plus": u.rel_plus})
-    df = pd.DataFrame.from_records(recs, index=pd.Index(groups, name=by),
+    df = pd.DataFrame.from_records(recs, index=groups,
                                    columns=["value", "mean", "lower", "upper", "rel_minus", "rel_plus"])
     df.attrs.update({"metric": metric, "unit": result.metric_value(metric)[1], "method": method, "confidence": confidence,
                      "n": n if method == "approach2" else None, "seed": seed if method == "approach2" else None,
