@@ -321,7 +321,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         targets = [*spec["targets"], *targets]
         for y, dens in spec["denominators_by_period"].items():
             by_period[int(y)] = {**dict(dens), **by_period.get(int(y), {})}
-    result = calculate(args.activity, args.profile, now, on_error=args.on_error)
+    result = calculate(args.activity, args.profile, now, on_error=args.on_error, progress=_progress(args))
     _warn_dropped(result)
     written = report(result, args.output, lang=args.lang, reporting_year=args.reporting_year, base_year=base_year,
                      targets=targets, denominators_by_period=by_period)
@@ -338,7 +338,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from .analysis.explanation import explain
 
     ex = explain(args.activity, args.reported, profile=args.profile, year=args.year, region=args.region,
-                 denominators=_denoms(args.denominator), max_candidates=max(1, args.candidates), max_search=args.max_search)
+                 denominators=_denoms(args.denominator), max_candidates=max(1, args.candidates), max_search=args.max_search,
+                 progress=_progress(args))
     if args.write_profile:
         text = ex.best_profile_toml()
         if text is None:
@@ -523,7 +524,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="relative 95 %% half-width of a carrier's activity data, e.g. electricity=0.02 (default: exact)")
     c.add_argument("--chunk-rows", type=int, metavar="N",
                    help="stream the file in chunks of N rows (bounded memory; Parquet/CSV files over 256 MiB are streamed "
-                        "in chunks of 1,000,000 rows without asking); per-row results go to -o FILE.csv|FILE.parquet")
+                        "in chunks of 250,000 rows without asking); per-row results go to -o FILE.csv|FILE.parquet")
     c.add_argument("--quiet", action="store_true", help="no progress bar on stderr (shown only on a terminal: while a file "
                                                        "is streamed, the rows are written, the uncertainty is computed)")
     c.set_defaults(func=cmd_calc)
@@ -551,6 +552,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep at most N partial methods while combining figures into whole methods (default 200); "
                         "when the cap cuts the search, the output says so (a note per figure, 'notes' in JSON)")
     x.add_argument("--write-profile", metavar="FILE.toml", help="write the best whole method as a profile")
+    x.add_argument("--quiet", action="store_true", help="no progress bar on stderr (shown only on a terminal)")
     x.set_defaults(func=cmd_explain)
 
     rp = sub.add_parser("report", help="write the disclosure pack (HKEX KPIs, breakdowns, charts, factor sources)",
@@ -567,6 +569,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--targets", metavar="TARGETS.yaml", help="base_year, targets and other years' denominators from a YAML file")
     rp.add_argument("--on-error", choices=["raise", "collect"], default="raise", help=_COLLECT_HELP)
     rp.add_argument("-o", "--output", required=True, help="FILE.html, FILE.xlsx or FILE.md (charts as PNG beside it)")
+    rp.add_argument("--quiet", action="store_true", help="no progress bar on stderr (shown only on a terminal)")
     rp.set_defaults(func=cmd_report)
 
     f = sub.add_parser("factors", help="list, show or verify the shipped factor data")

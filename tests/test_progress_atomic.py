@@ -302,3 +302,34 @@ def test_a_killed_stream_leaves_no_file_that_looks_finished(tmp_path: Path) -> N
     back = pd.read_csv(out, index_col="row")
     assert back.index.tolist() == list(range(n)) and res.rows_computed == n
     assert math.isclose(back["co2e_t"].sum(), res.totals()["scope1_2"].magnitude, rel_tol=1e-9)
+
+
+def test_cli_report_writes_whole_files_and_draws_a_bar_on_a_terminal(acts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("matplotlib")
+    md = tmp_path / "pack.md"
+    assert main(["report", str(acts), "--profile", PROFILE, "-o", str(md)]) == 0
+    assert capsys.readouterr().err == ""   # not a terminal: no bar
+    charts = sorted(p.name for p in (tmp_path / "pack_charts").iterdir())
+    assert md.read_text(encoding="utf-8").count("pack_charts/") == len(charts) > 0
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    html = tmp_path / "pack.html"
+    assert main(["report", str(acts), "--profile", PROFILE, "-o", str(html)]) == 0
+    assert "calc: 100%|" in capsys.readouterr().err and html.read_text(encoding="utf-8").rstrip().endswith("</html>")
+    assert main(["report", str(acts), "--profile", PROFILE, "-o", str(html), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+    assert _leftovers(tmp_path) == [] and _leftovers(tmp_path / "pack_charts") == []
+
+
+def test_cli_explain_draws_a_bar_on_a_terminal_and_writes_the_profile_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], example_dir: Path) -> None:
+    argv = ["explain", str(example_dir / "activity.csv"), str(example_dir / "reported.yaml"), "--format", "json"]
+    prof = tmp_path / "best.toml"
+    assert main([*argv, "--write-profile", str(prof)]) == 0
+    assert capsys.readouterr().err == "" and prof.read_text(encoding="utf-8").startswith("id = ")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "explain: 100%|" in err and "settings/s" in err
+    assert main([*argv, "--quiet"]) == 0
+    assert capsys.readouterr().err == "" and _leftovers(tmp_path) == []

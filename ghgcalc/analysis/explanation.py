@@ -48,6 +48,7 @@ from ..core.resolution import Resolution
 from ..core.results import normalize_denominators
 from ..core.units import gas_of, metric_conversion, parse_unit
 from ..errors import ActivityDataError, FactorError, GhgcalcError, UnitError
+from ..io.progress import ProgressCallback, ProgressEvent
 from ..printed import decimals_of, exact, format_at, format_general, half_unit, parse_decimal
 from .reconciliation import (
     ReportedFigure,
@@ -511,6 +512,7 @@ def explain(
     library: FactorLibrary | None = None,
     max_candidates: int = MAX_CANDIDATES,
     max_search: int = MAX_SEARCH,
+    progress: ProgressCallback | None = None,
 ) -> Explanation:
     """Find the factor choices that reproduce each reported figure.
 
@@ -537,6 +539,9 @@ def explain(
         At most this many partial methods are kept while the figures are combined into whole
         methods (default :data:`MAX_SEARCH`, 200). When the cap cuts the search, the
         Explanation says so (``truncated``, ``notes``, and a note on each searched figure).
+    progress : callable, optional
+        Called with a :class:`~ghgcalc.io.progress.ProgressEvent` after each setting searched
+        (a combination of energy basis and GWP set).
 
     Returns
     -------
@@ -563,7 +568,7 @@ def explain(
     searcher = _Search(lib, table, yr, region or "CN", dens)
     if isinstance(activities, (str, Path)) or type(activities).__name__ == "DataFrame":
         searcher.source = activities   # re-readable (a stream is read once: its rows keep the default region)
-    return searcher.run(rep, profile, max_candidates, max_search)
+    return searcher.run(rep, profile, max_candidates, max_search, progress)
 
 
 class _Search:
@@ -936,7 +941,8 @@ class _Search:
         return out
 
     # -- the whole run ---------------------------------------------------------------------
-    def run(self, rep: ReportedFigures, profile: Any, max_candidates: int, max_search: int = MAX_SEARCH) -> Explanation:
+    def run(self, rep: ReportedFigures, profile: Any, max_candidates: int, max_search: int = MAX_SEARCH,
+            progress: ProgressCallback | None = None) -> Explanation:
         figs: list[_Figure | str] = [self.figure(f) for f in rep.reported]
         searchable = [i for i, f in enumerate(figs) if isinstance(f, _Figure)]
         found: list[tuple[tuple[Any, ...], int, dict[int, set[int]], list[int]]] = []
@@ -944,6 +950,8 @@ class _Search:
         settings = self.settings()
         truncated = False
         for si, st in enumerate(settings):
+            if progress is not None:
+                progress(ProgressEvent("explain", si, len(settings), "settings"))
             sols: dict[int, list[dict[int, set[int]]]] = {}
             for i in searchable:
                 fg = figs[i]
@@ -960,6 +968,8 @@ class _Search:
             for doms, explained in partials:
                 n_exact = sum(1 for i in explained if per_fig[(si, i)][2])
                 found.append((self._score(doms, explained, st, n_exact), si, doms, explained))
+        if progress is not None:
+            progress(ProgressEvent("explain", len(settings), len(settings), "settings", final=True))
         found.sort(key=lambda m: m[0])
         figures = [ExplainedFigure(rep.reported[i]) for i in range(len(figs))]
         for i, f in enumerate(figs):

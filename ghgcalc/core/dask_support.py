@@ -329,8 +329,9 @@ def calculate_dask(activities: Any, method: Any, denominators: Mapping[str, Any]
     r.n_input_rows = int(sum(lengths))
     r._ddf, r._offsets, r._lengths, r._profile, r._library, r._on_error = activities, offsets, lengths, prof, library, on_error
     # meta of the per-row results: the pipeline run on the first rows
-    n_head = min(sum(lengths), 50)   # from the first partitions that have rows
-    head = activities.head(n_head, npartitions=-1, compute=True) if n_head else activities._meta
+    first = next((i for i, n in enumerate(lengths) if n), None)   # the first partition with rows (one is computed)
+    head = activities.partitions[first].head(min(lengths[first], 50), npartitions=1, compute=True) if first is not None \
+        else activities._meta
     sample = _part_rows(head, [0], prof, library)
     meta = sample.iloc[:0]
     r.rows = activities.map_partitions(_part_rows, offsets, prof, library, meta, meta=meta, align_dataframes=False)
