@@ -57,7 +57,9 @@ def calculate(
     progress : callable, optional
         Called with a :class:`~ghgcalc.io.progress.ProgressEvent`: with ``chunk_rows`` after
         each chunk (see :func:`~ghgcalc.core.streaming.calculate_stream`); in memory after
-        each of its two steps (reading and checking the table, computing it).
+        each of its two steps (reading and checking the table, computing it). A Dask
+        DataFrame reports through Dask (the ``distributed`` dashboard, or
+        ``dask.diagnostics.ProgressBar`` on the local scheduler).
 
     Returns
     -------
