@@ -24,9 +24,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import pydantic
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
 from ..errors import FactorError, UnitError
+from ..io.cache import cached, content_key
 from ..printed import digits, parse_decimal, parse_printed
 from .carriers import carriers
 from .units import GAS_DIMENSIONS, dims_of, parse_unit
@@ -485,14 +487,30 @@ class FactorLibrary:
         return rows[0]
 
 
-def load_directory(root: Path, *, require_use: bool = False) -> FactorLibrary:
+def load_directory(root: Path, *, require_use: bool = False, cache: bool = False) -> FactorLibrary:
     """Every factor row in the tables (CSV/YAML) under ``root`` (``profiles/`` excluded),
     labelled with the data version of ``root/manifest.json`` when there is one.
-    ``require_use``: every row must name its ``use`` (the shipped tables do)."""
-    rows: list[FactorRow] = []
-    for p in _data_files(root):
-        rel = p.relative_to(root).as_posix()
-        rows.extend(parse_table(p.read_text(encoding="utf-8-sig"), rel, p.suffix.lower().lstrip("."), require_use=require_use))
+    ``require_use``: every row must name its ``use`` (the shipped tables do).
+
+    ``cache``: keep the validated rows in the user's cache folder (:mod:`ghgcalc.io.cache`),
+    keyed by the SHA-256 of every table's bytes and of the code that validates them, so that a
+    later process loads them without validating 1,000-odd rows again. Any change to a table or
+    to the validation is a new key: a stale entry cannot be read."""
+    texts = [(p.relative_to(root).as_posix(), p.read_bytes()) for p in _data_files(root)]
+
+    def parse() -> list[FactorRow]:
+        rows: list[FactorRow] = []
+        for rel, data in texts:
+            rows.extend(parse_table(data.decode("utf-8-sig"), rel, rel.rsplit(".", 1)[-1].lower(), require_use=require_use))
+        return rows
+
+    if cache:
+        here = Path(__file__)
+        key = content_key([pydantic.VERSION.encode(), str(require_use).encode(), *(r.encode() + b"\0" + d for r, d in texts)],
+                          code=[here, here.with_name("units.py"), here.with_name("carriers.py"), here.parent.parent / "data" / "units.txt"])
+        rows = cached("factors", key, parse, lambda v: isinstance(v, list) and all(isinstance(r, FactorRow) for r in v))
+    else:
+        rows = parse()
     return FactorLibrary(rows, data_version=manifest_version(root))
 
 
@@ -508,7 +526,7 @@ def manifest_version(root: Path) -> str | None:
 @lru_cache(maxsize=1)
 def default_library() -> FactorLibrary:
     """Every shipped factor row (loaded on first use, then cached); each must name its ``use``."""
-    return load_directory(factors_dir(), require_use=True)
+    return load_directory(factors_dir(), require_use=True, cache=True)
 
 
 #: the files the manifest covers: tables, profiles, the changelog and the release snapshots
