@@ -30,6 +30,24 @@ EXPECTED: dict[str, dict[str, tuple[str, str, str | None, str]]] = {
                    "'Electricity: UK') = 5,686.76 kg"),
         "energy_indirect": ("27463", "reproduced", "27463", "printed in kWh: no conversion"),
     },
+    # City of Lino Lakes, Minnesota (US), council packet of 11 Aug 2025: EPA Simplified GHG
+    # Emissions Calculator, Scope 2 sheet, MROW row; factors of the EPA GHG Emission Factors Hub
+    # 2021 (Table 6, eGRID2019), pinned from a case-local table
+    "us-linolakes-egrid2019": {
+        "energy_indirect": ("1717201", "reproduced", "1717201", "printed in kWh: no conversion"),
+    },
+}
+
+# Figures the contract says reconcile compares but ghgcalc 2026.12 does not yet: a Scope figure
+# printed as a mass of CO2 alone (issue 15 item 7). Today such an entry ends "differs: cannot
+# compare: cannot convert 't CO2e' ... to 'lb CO2'"; the contract (section "Reported figures")
+# wants the scope's CO2 sum compared, which reproduces the printed digits.
+PENDING_CO2_ONLY: dict[str, dict[str, tuple[str, str, str, str]]] = {
+    "us-linolakes-egrid2019": {
+        "scope2": ("1886173.6", "reproduced", "1886173.6",
+                   "1,717.201 MWh x 1098.4 lb CO2/MWh (EPA Hub 2021 Table 6, MROW, eGRID2019) "
+                   "= 1,886,173.58 lb CO2"),
+    },
 }
 
 
@@ -44,7 +62,7 @@ def test_case_reconciles_with_the_expected_statuses(name: str) -> None:
     result = ghgcalc.calculate(activity, str(profile))
     assert not result.errors, result.errors   # every transcribed activity row is read and used
     got = {e["metric"]: e for e in ghgcalc.reconcile(result, reported)}
-    assert set(got) == set(EXPECTED[name])
+    assert set(got) == set(EXPECTED[name]) | set(PENDING_CO2_ONLY.get(name, {}))
     for metric, (printed, status, recomputed, why) in EXPECTED[name].items():
         e = got[metric]
         assert e["reported"].replace(",", "") == printed, metric
@@ -92,3 +110,43 @@ def test_the_case_local_factor_table_carries_its_sources() -> None:
         assert str(r.valid_from) in (r.url or "") and str(r.valid_from) in (r.document or "")
         assert r.review_status == "verified"
         assert "Electricity: UK" in (r.reference or "")
+
+
+LB = 0.45359237e-3   # t per lb (international avoirdupois pound, exact since 1959)
+
+
+def test_the_mrow_rows_give_the_printed_pounds_of_each_gas() -> None:
+    """The three gas columns of the Lino Lakes sheet, from the computed row: CO2, CH4 and N2O
+    masses round to the printed 1,886,173.6 / 204.3 / 29.2 lb, each from its own Hub row."""
+    activity, _, profile = _case("us-linolakes-egrid2019")
+    result = ghgcalc.calculate(activity, str(profile))
+    assert not result.errors, result.errors
+    row = result.rows.iloc[0]
+    assert (row["carrier"], row["region"], int(row["scope"])) == ("electricity", "US-MROW", 2)
+    assert [round(row[c] / LB, 1) for c in ("co2_t", "ch4_t", "n2o_t")] == [1886173.6, 204.3, 29.2]
+    ids = str(row["factor_ids"]).split(";")
+    assert {f"us-epa-hub2021-egrid2019-mrow-{g}" for g in ("co2", "ch4", "n2o")} <= set(ids)
+
+
+def test_the_mrow_factors_are_the_hub_2021_row_and_say_so() -> None:
+    rows = load_table(CASES / "us-linolakes-egrid2019" / "us-epa-hub-2021-egrid2019.csv")
+    assert [(r.gas, r.value, r.unit) for r in rows] == [
+        ("CO2", "1098.4", "lb CO2/MWh"), ("CH4", "0.119", "lb CH4/MWh"), ("N2O", "0.017", "lb N2O/MWh")]
+    for r in rows:
+        assert (r.carrier, r.kind, r.use, r.region, r.review_status) == (
+            "electricity", "emission", "grid_location", "US-MROW", "verified")
+        assert "MROW (MRO West)" in (r.reference or "") and "eGRID2019" in (r.reference or "")
+        assert str(r.published) == "2021-09-15"
+        assert (r.url or "").startswith("https://www.epa.gov/")
+
+
+@pytest.mark.parametrize(("name", "metric"), [(n, m) for n, ms in sorted(PENDING_CO2_ONLY.items()) for m in ms])
+@pytest.mark.xfail(strict=True, reason="issue 15 item 7: a Scope figure printed as a CO2 mass is not yet "
+                                       "compared with the scope's CO2 sum ('cannot convert t CO2e to lb CO2')")
+def test_a_scope_figure_printed_as_co2_alone_reconciles(name: str, metric: str) -> None:
+    activity, reported, profile = _case(name)
+    got = {e["metric"]: e for e in ghgcalc.reconcile(ghgcalc.calculate(activity, str(profile)), reported)}
+    printed, status, recomputed, _why = PENDING_CO2_ONLY[name][metric]
+    assert got[metric]["reported"].replace(",", "") == printed
+    assert (got[metric]["status"], got[metric]["recomputed"]) == (status, recomputed), got[metric]
+
