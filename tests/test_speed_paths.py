@@ -74,6 +74,8 @@ def test_totals_are_the_same_bits_with_or_without_the_rows(categorical: bool) ->
     tot_lazy = {k: v.magnitude for k, v in lazy.totals().items()}
     by_lazy = lazy.totals(by="facility")
     by_carrier_lazy = lazy.totals(by="carrier")
+    by_period_lazy = lazy.totals(by="period")      # no period column: the reporting year
+    by_scope_lazy = lazy.totals(by="scope")
     built = ghgcalc.calculate(df, "kuaishou-2022")
     rows = built.rows                              # build the per-row frame first
     assert len(rows) == len(df) == built.rows_computed == lazy.rows_computed
@@ -83,6 +85,8 @@ def test_totals_are_the_same_bits_with_or_without_the_rows(categorical: bool) ->
         assert tot_lazy[k] == tot_built[k] or (np.isnan(tot_lazy[k]) and np.isnan(tot_built[k])), k
     pd.testing.assert_frame_equal(by_lazy, built.totals(by="facility"))
     pd.testing.assert_frame_equal(by_carrier_lazy, built.totals(by="carrier"))
+    pd.testing.assert_frame_equal(by_period_lazy, built.totals(by="period"))
+    pd.testing.assert_frame_equal(by_scope_lazy, built.totals(by="scope"))
     # and the per-row results add up to the totals
     assert np.isclose(rows.loc[rows["scope"] == 2, "co2e_t"].sum(), tot_lazy["scope2"], rtol=1e-12)
 

@@ -719,6 +719,12 @@ class Result:
     def group_column(self, by: str) -> pd.Series | pd.Categorical:
         """The values of column ``by`` over the computed rows (for breakdowns), without building
         ``rows`` when the column is a key column or a carried input column."""
+        if self._rows is None and self._input_column is not None:
+            col = self._input_column(by)
+            if col is not None:
+                return col
+            if by == "period":   # no period column: the rows' period is their data year
+                by = "year"
         if self._rows is None and self._keys is not None and by in ("carrier", "unit", "year", "region") and by in self._keys:
             vals = self._keys[by].tolist()
             if by == "year":
@@ -726,10 +732,6 @@ class Result:
             return categorical(self._inv, [str(v) for v in vals])
         if self._rows is None and by == "scope":
             return pd.Series(np.take(np.array([res.scope for res in self._res], dtype=np.int8), self._inv))
-        if self._rows is None and self._input_column is not None:
-            col = self._input_column(by)
-            if col is not None:
-                return col
         return self.rows[by]
 
     # -- basic facts ----------------------------------------------------------------
