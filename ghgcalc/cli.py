@@ -138,9 +138,11 @@ def _calc_stream(args: argparse.Namespace) -> int:
         rows_out = out
     elif fmt == "csv" and not args.by:
         rows_out = out or sys.stdout
+    # a breakdown by a carried column other than facility and period needs its group sums kept
+    keep = (args.by,) if args.by and args.by not in ("facility", "period", "carrier", "scope", "year", "region", "unit") else None
     result = calculate_stream(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error,
                               chunk_rows=args.chunk_rows or DEFAULT_CHUNK_ROWS, output=rows_out,
-                              progress=False if args.quiet else None)
+                              progress=False if args.quiet else None, by=keep)
     if args.by and fmt in ("csv", "parquet"):
         return _write_breakdown(result, args, fmt)
     if fmt == "csv" and rows_out is not None and not out:

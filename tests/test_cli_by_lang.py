@@ -196,3 +196,16 @@ def test_profiles_show_brief(capsys: pytest.CaptureFixture[str], pid: str) -> No
     assert len(out.splitlines()) < len(full.splitlines())
     js = json.loads(_run(capsys, "profiles", "show", pid, "--brief", "--format", "json")[1])
     assert js["id"] == prof.id and js["gwp_set"] == prof.gwp_set and list(js["carriers"]) == list(prof.carriers)
+
+
+@pytest.mark.parametrize("by", ["facility", "site_type", "carrier"])
+def test_streamed_breakdown_equals_in_memory(shapes: dict[str, tuple[Path, str]], capsys: pytest.CaptureFixture[str],
+                                             tmp_path: Path, by: str) -> None:
+    src, prof = shapes["mixed"]
+    mem, streamed = tmp_path / "mem.csv", tmp_path / "streamed.csv"
+    assert _run(capsys, "calc", str(src), "--profile", prof, "--by", by, "-o", str(mem))[0] == 0
+    assert _run(capsys, "calc", str(src), "--profile", prof, "--by", by, "--chunk-rows", "2", "--quiet", "-o", str(streamed))[0] == 0
+    assert streamed.read_text(encoding="utf-8") == mem.read_text(encoding="utf-8")
+    js = json.loads(_run(capsys, "calc", str(src), "--profile", prof, "--by", by, "--chunk-rows", "2", "--quiet",
+                         "--format", "json")[1])
+    assert js["breakdown"] == json.loads(_run(capsys, "calc", str(src), "--profile", prof, "--by", by, "--format", "json")[1])["breakdown"]
