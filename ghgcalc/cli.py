@@ -124,7 +124,7 @@ def _collect_exit(result: Totals, on_error: str) -> int:
 
 def _calc_stream(args: argparse.Namespace) -> int:
     """``calc`` on a file streamed in chunks (``--chunk-rows``, or a large Parquet/CSV file)."""
-    from .core.streaming import DEFAULT_CHUNK_ROWS, calculate_stream
+    from .core.streaming import DEFAULT_BY, DEFAULT_CHUNK_ROWS, calculate_stream
     from .reports.tables import output_format, suffix_format
 
     out = args.output
@@ -138,8 +138,8 @@ def _calc_stream(args: argparse.Namespace) -> int:
         rows_out = out
     elif fmt == "csv" and not args.by:
         rows_out = out or sys.stdout
-    # a breakdown by a carried column other than facility and period needs its group sums kept
-    keep = (args.by,) if args.by and args.by not in ("facility", "period", "carrier", "scope", "year", "region", "unit") else None
+    # a breakdown by a column other than facility and period needs its group sums kept too
+    keep = (*DEFAULT_BY, args.by) if args.by and args.by not in DEFAULT_BY else None
     result = calculate_stream(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error,
                               chunk_rows=args.chunk_rows or DEFAULT_CHUNK_ROWS, output=rows_out,
                               progress=False if args.quiet else None, by=keep)
