@@ -66,6 +66,14 @@ def _confidence(text: str) -> float:
     return c
 
 
+def _language(text: str) -> str:
+    """An argparse type: a label language, ``en``, ``zh_hans`` or ``zh_hant`` (``zh-Hant`` too)."""
+    lang = text.strip().lower().replace("-", "_")
+    if lang not in ("en", "zh_hans", "zh_hant"):
+        raise argparse.ArgumentTypeError(f"expected en, zh_hans or zh_hant, got {text!r}")
+    return lang
+
+
 def _example_dir() -> Path:
     return Path(str(resources.files("ghgcalc"))) / "data" / "examples" / "kuaishou-2022"
 
@@ -116,35 +124,73 @@ def _collect_exit(result: Totals, on_error: str) -> int:
 
 def _calc_stream(args: argparse.Namespace) -> int:
     """``calc`` on a file streamed in chunks (``--chunk-rows``, or a large Parquet/CSV file)."""
-    from .core.streaming import DEFAULT_CHUNK_ROWS, calculate_stream
-    from .reports.reporting import dumps, kpi_table_text, result_json
+    from .core.streaming import DEFAULT_BY, DEFAULT_CHUNK_ROWS, calculate_stream
+    from .reports.tables import output_format, suffix_format
 
-    fmt, out = args.format, args.output
+    out = args.output
+    fmt = args.format = output_format(out, args.format, rows_beside_summary=True)
     _check_uncertainty_format(args)
     if fmt == "xlsx":
         raise GhgcalcError("--format xlsx needs the whole table in memory; a streamed file writes its rows with "
                            "-o FILE.csv or -o FILE.parquet")
     rows_out: Any = None
-    if out and str(out).lower().endswith((".csv", ".parquet", ".pq")):
+    if not args.by and suffix_format(out) in ("csv", "parquet"):
         rows_out = out
-    elif fmt == "csv":
+    elif fmt == "csv" and not args.by:
         rows_out = out or sys.stdout
+    # a breakdown by a column other than facility and period needs its group sums kept too
+    keep = (*DEFAULT_BY, args.by) if args.by and args.by not in DEFAULT_BY else None
     result = calculate_stream(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error,
                               chunk_rows=args.chunk_rows or DEFAULT_CHUNK_ROWS, output=rows_out,
-                              progress=False if args.quiet else None)
+                              progress=False if args.quiet else None, by=keep)
+    if args.by and fmt in ("csv", "parquet"):
+        return _write_breakdown(result, args, fmt)
     if fmt == "csv" and rows_out is not None and not out:
-        if result.errors:  # the bad rows are listed too, so every input row is accounted for
-            print(f"ghgcalc: {len(result.errors)} problem(s), rows not computed (partial totals):", file=sys.stderr)
-            for e in result.errors:
-                print(f"  - {e}", file=sys.stderr)
+        _list_errors(result)
         return _collect_exit(result, args.on_error)
-    text = _with_uncertainty(result, args, dumps(result_json(result)) if fmt == "json" else kpi_table_text(result))
-    if fmt != "json" and result.errors:
-        text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + "\n".join(f"  - {e}" for e in result.errors)
+    text = _summary_text(result, args, "json" if fmt == "json" else "table")
     if out and rows_out is None:
         Path(out).write_text(text + "\n", encoding="utf-8")
     else:
         print(text)
+    return _collect_exit(result, args.on_error)
+
+
+def _list_errors(result: Totals) -> None:
+    """The rows not computed, on stderr, beside a table written to a file or stdout."""
+    if result.errors:  # the bad rows are listed too, so every input row is accounted for
+        print(f"ghgcalc: {len(result.errors)} problem(s), rows not computed (partial totals):", file=sys.stderr)
+        for e in result.errors:
+            print(f"  - {e}", file=sys.stderr)
+
+
+def _summary_text(result: Totals, args: argparse.Namespace, fmt: str) -> str:
+    """The ``calc`` summary as JSON or as the KPI table (labels in ``--lang``), with the
+    ``--by`` breakdown and the ``--uncertainty`` section."""
+    from .reports.reporting import dumps, kpi_table_text, result_json
+    from .reports.tables import breakdown_json, breakdown_text
+
+    if fmt == "json":
+        obj = result_json(result)
+        if args.by:
+            obj["breakdown"] = breakdown_json(result, args.by)
+        return _with_uncertainty(result, args, dumps(obj))
+    text = kpi_table_text(result, args.lang)
+    if args.by:
+        text += "\n\n" + breakdown_text(result, args.by, args.lang)
+    text = _with_uncertainty(result, args, text)
+    if result.errors:
+        text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + "\n".join(f"  - {e}" for e in result.errors)
+    return text
+
+
+def _write_breakdown(result: Totals, args: argparse.Namespace, fmt: str) -> int:
+    """``calc --by COLUMN`` with CSV or Parquet output: the file (or stdout, CSV) holds the
+    breakdown, one row per group and metric, instead of the per-row results."""
+    from .reports.tables import breakdown_frame, write_table
+
+    write_table(breakdown_frame(result, args.by), args.output or sys.stdout, fmt)
+    _list_errors(result)
     return _collect_exit(result, args.on_error)
 
 
@@ -157,26 +203,23 @@ def _warn_dropped(result: Totals) -> None:
 def cmd_calc(args: argparse.Namespace) -> int:
     from .core.calculation import calculate
     from .core.streaming import should_stream
-    from .reports.reporting import dumps, kpi_table_text, result_json, write_rows
+    from .reports.reporting import write_rows
+    from .reports.tables import breakdown_frame, output_format
 
     if should_stream(args.activity, getattr(args, "chunk_rows", None)):
         return _calc_stream(args)
+    fmt = args.format = output_format(args.output, args.format)
     _check_uncertainty_format(args)
     result = calculate(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error)
     _warn_dropped(result)
-    fmt = args.format
-    if fmt in ("csv", "xlsx"):
-        if fmt == "xlsx" and not args.output:
-            raise GhgcalcError("--format xlsx needs -o FILE.xlsx")
-        write_rows(result, args.output if args.output else sys.stdout, fmt)
-        if result.errors:  # the bad rows are listed too, so every input row is accounted for
-            print(f"ghgcalc: {len(result.errors)} problem(s), rows not computed (partial totals):", file=sys.stderr)
-            for e in result.errors:
-                print(f"  - {e}", file=sys.stderr)
+    if args.by and fmt in ("csv", "parquet"):
+        return _write_breakdown(result, args, fmt)
+    if fmt in ("csv", "xlsx", "parquet"):
+        sheets = {_sheet_name(args.by): breakdown_frame(result, args.by)} if args.by else None
+        write_rows(result, args.output if args.output else sys.stdout, fmt, sheets=sheets)
+        _list_errors(result)
     else:
-        text = _with_uncertainty(result, args, dumps(result_json(result)) if fmt == "json" else kpi_table_text(result))
-        if fmt == "table" and result.errors:
-            text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + "\n".join(f"  - {e}" for e in result.errors)
+        text = _summary_text(result, args, fmt)
         if args.output:
             Path(args.output).write_text(text + "\n", encoding="utf-8")
         else:
@@ -184,9 +227,15 @@ def cmd_calc(args: argparse.Namespace) -> int:
     return _collect_exit(result, args.on_error)
 
 
+def _sheet_name(by: str) -> str:
+    """The XLSX sheet of a breakdown: ``by_COLUMN``, without the characters Excel refuses in a
+    sheet name (``[]:*?/\\``), at most 31 characters."""
+    return ("by_" + "".join("_" if ch in "[]:*?/\\" else ch for ch in by))[:31]
+
+
 def _check_uncertainty_format(args: argparse.Namespace) -> None:
     if getattr(args, "uncertainty", None) and args.format not in ("table", "json"):
-        raise GhgcalcError("--uncertainty adds a section to --format table or json, not to the per-row csv/xlsx")
+        raise GhgcalcError("--uncertainty adds a section to --format table or json, not to the per-row csv/xlsx/parquet")
 
 
 def _with_uncertainty(result: Any, args: argparse.Namespace, text: str) -> str:
@@ -415,6 +464,8 @@ def cmd_profiles(args: argparse.Namespace) -> int:
             print(f"{pid:{width}} {p.title or ''}")
         return EXIT_OK
     prof = load_profile(args.id)
+    if args.brief:
+        return _profile_brief(prof, args.format)
     method = Method.from_profile(prof)
     if args.format == "json":
         print(json.dumps(prof.model_dump(exclude={"base_dir"}), ensure_ascii=False, indent=2))
@@ -434,7 +485,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
         print(f"\n[{cid}]" + (f" scope {cm.scope}" if cm.scope else "")
               + (f" region_level {cm.region_level}" if cm.region_level != "as_given" else "")
               + (f" allow_uses {', '.join(cm.allow_uses)}" if cm.allow_uses else ""))
-        for kind in ("emission", "heating_value", "carbon_content", "oxidation_rate", "coal_equivalent", "density"):
+        for kind in _PROFILE_KINDS:
             refs = cm.emission if kind == "emission" else cm.refs(kind)
             for ref in refs or []:
                 row = method.ref(ref, carrier=cid, kind=kind, key=f"carriers.{cid}.{kind}")
@@ -454,6 +505,28 @@ def cmd_profiles(args: argparse.Namespace) -> int:
         print(f"\nMWh from tce: {row.id} = {row.value} {row.unit}")
     for k, v in prof.notes.items():
         print(f"\nnote ({k}): {' '.join(v.split())}")
+    return EXIT_OK
+
+
+#: the factor kinds a profile pins per carrier, in the order ``profiles show`` lists them
+_PROFILE_KINDS = ("emission", "heating_value", "carbon_content", "oxidation_rate", "coal_equivalent", "density")
+
+
+def _profile_brief(prof: Any, fmt: str) -> int:
+    """``profiles show ID --brief``: id, title, year, region, GWP set, energy basis and one line
+    per carrier with the factor ids (or literal quantities) it pins, as the profile gives them."""
+    pins = {cid: {k: cm.refs(k) for k in _PROFILE_KINDS if cm.refs(k)} for cid, cm in prof.carriers.items()}
+    if fmt == "json":
+        print(json.dumps({"id": prof.id, "title": prof.title, "reporting_year": prof.reporting_year, "region": prof.region,
+                          "gwp_set": prof.gwp_set, "energy_basis": prof.energy_basis, "carriers": pins},
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{prof.id}: {prof.title or ''}\nyear {prof.reporting_year}  region {prof.region or '(none)'}  "
+          f"GWP set {prof.gwp_set}  energy basis {prof.energy_basis}")
+    width = max((len(c) for c in pins), default=0)
+    for cid, kinds in pins.items():
+        listed = "; ".join(f"{k} {', '.join(refs)}" for k, refs in kinds.items())
+        print(f"  {cid:{width}}  {listed or 'no factors (emission = [])'}")
     return EXIT_OK
 
 
@@ -480,8 +553,18 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("activity", help="activity table (CSV, XLSX, Parquet)")
     c.add_argument("--profile", required=True, help="built-in profile id or TOML file")
     c.add_argument("--denominator", action="append", metavar="NAME=N", help="intensity denominator, e.g. headcount=27402")
-    c.add_argument("--format", choices=["table", "json", "csv", "xlsx"], default="table")
-    c.add_argument("-o", "--output", help="write to this file")
+    c.add_argument("--format", choices=["table", "json", "csv", "xlsx", "parquet"],
+                   help="table (default), json, csv (per-row results), xlsx (KPIs, rows, factors, errors) or parquet "
+                        "(per-row results); with -o the file's suffix (.xlsx .csv .json .parquet) picks it, and a --format "
+                        "that contradicts the suffix is an error")
+    c.add_argument("-o", "--output", help="write to this file (.xlsx, .csv, .json, .parquet: that format; other suffixes: "
+                                          "the text table)")
+    c.add_argument("--by", metavar="COLUMN",
+                   help="also show every metric per group of COLUMN: facility, period, carrier, scope or any column of "
+                        "the input (json: key 'breakdown'; xlsx: sheet by_COLUMN; csv/parquet: the file holds the "
+                        "breakdown, one row per group and metric, instead of the per-row results)")
+    c.add_argument("--lang", type=_language, metavar="{en,zh_hans,zh_hant}",
+                   help="language of the table labels and headings (default: Traditional Chinese and English labels)")
     c.add_argument("--on-error", choices=["raise", "collect"], default="raise", help=_COLLECT_HELP)
     c.add_argument("--uncertainty", choices=["approach1", "approach2"],
                    help="interval of each total (95 %% unless --confidence) from the factors' ranges (IPCC 2006 Vol. 1 Ch. 3)")
@@ -574,6 +657,8 @@ def build_parser() -> argparse.ArgumentParser:
     psh = ps.add_parser("show")
     psh.add_argument("id")
     psh.add_argument("--format", choices=["table", "json"], default="table")
+    psh.add_argument("--brief", action="store_true",
+                     help="short form: id, title, year, region, GWP set, energy basis, one line per carrier with its factor ids")
     pr.set_defaults(func=cmd_profiles)
     return p
 

@@ -7,6 +7,7 @@ Exports never turn a cell into a live spreadsheet formula: text starting with ``
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -15,6 +16,7 @@ import pandas as pd
 from ..core.results import Result, Totals
 from ..io.exports import CSV_LINE_END, safe_cell
 from ..printed import as_float
+from .tables import kpi_text, write_parquet_rows
 
 __all__ = ["kpi_table_text", "result_json", "safe_cell", "totals_json", "write_rows"]
 
@@ -62,8 +64,13 @@ def _export_frame(result: Result) -> pd.DataFrame:
     return df
 
 
-def write_rows(result: Result, path: str | Path | TextIO, fmt: str) -> None:
-    """Write the per-row results (CSV) or the rows, totals, factors and errors (XLSX)."""
+def write_rows(result: Result, path: str | Path | TextIO, fmt: str, sheets: Mapping[str, pd.DataFrame] | None = None) -> None:
+    """Write the per-row results (CSV, Parquet) or the rows, totals, factors and errors (XLSX;
+    ``sheets``: more sheets by name, e.g. a breakdown). Numbers stay numbers; text a
+    spreadsheet would read as a formula is made inert."""
+    if fmt == "parquet":
+        write_parquet_rows(result.rows, path if isinstance(path, (str, Path)) else str(path))
+        return
     df = _export_frame(result)
     if fmt == "csv":
         df.to_csv(path, index_label="row", encoding="utf-8", lineterminator=CSV_LINE_END)
@@ -72,24 +79,21 @@ def write_rows(result: Result, path: str | Path | TextIO, fmt: str) -> None:
         kp = result.kpis()
         factors = pd.DataFrame([f.public_dict() for f in result.factors_used()])
         errors = pd.DataFrame([e.as_dict() for e in result.errors], columns=["row", "line", "column", "value", "reason", "hint"])
-        with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        # a binary handle, not the path: pandas refuses a suffix in capitals (``R.XLSX``) or none
+        with open(path, "wb") if isinstance(path, (str, Path)) else path as fh, pd.ExcelWriter(fh, engine="openpyxl") as xw:
             kp.map(safe_cell).to_excel(xw, sheet_name="kpis", index=False)
             df.to_excel(xw, sheet_name="rows", index_label="row")
             factors.map(safe_cell).to_excel(xw, sheet_name="factors", index=False)
             errors.map(safe_cell).to_excel(xw, sheet_name="errors", index=False)
+            for name, frame in (sheets or {}).items():
+                out = frame.map(safe_cell)
+                out.columns = pd.Index([safe_cell(str(c)) for c in out.columns], dtype=object)
+                out.to_excel(xw, sheet_name=name[:31], index=False)
         return
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def kpi_table_text(result: Totals) -> str:
-    kp = result.kpis()
-    lines = [f"{'metric':34} {'value':>20}  {'unit':22} label"]
-    for r in kp.itertuples(index=False):
-        v = "n/a" if r.value != r.value else f"{r.value:,.4f}"
-        lines.append(f"{r.metric:34} {v:>20}  {r.unit:22} {r.label_zh_hant} / {r.label}")
-    by_reason: dict[str, list[str]] = {}
-    for m, why in result.unavailable_reasons().items():
-        by_reason.setdefault(why, []).append(m)
-    for why, ms in by_reason.items():
-        lines.append(f"n/a: {', '.join(ms)}: {why}")
-    return "\n".join(lines)
+def kpi_table_text(result: Totals, lang: str | None = None) -> str:
+    """The ``calc`` KPI table (:func:`ghgcalc.reports.tables.kpi_text`): labels in ``lang``,
+    or Traditional Chinese and English side by side."""
+    return kpi_text(result, lang)
