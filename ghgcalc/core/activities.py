@@ -37,8 +37,9 @@ from ..io.readers import (
 )
 from ..printed import GROUPED_NUMBER, SEPARATORS, exact, plain
 from .carriers import billing_units, carrier_aliases, carriers, column_words, label_qualifiers, normalize_key
+from .labels import LabelReading, label_words, read_label
 from .profiles import Profile
-from .regions import region_names, supplier_areas
+from .regions import canonical_instrument, region_names, supplier_areas
 from .units import dims_of, gas_of, parse_unit, restated_unit
 
 __all__ = ["MERGE_COLUMN", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "RawTable", "canonical_column", "find_header_row", "label_region", "read_activities", "read_raw", "read_table"]
@@ -72,13 +73,16 @@ class ActivityTable:
     #: rows not computed and not in error: spreadsheet total rows that provably equal the rows
     #: they total, dropped (never added) with a warning each
     warnings: list[RowIssue] = field(default_factory=list)
+    #: carrier label as given -> {"carrier": id, "how": "id" | "alias" | "profile" | "words" | "gas" | ...,
+    #: "ignored": [qualifier words and units set aside], "instrument": id named by the label}
+    carrier_labels: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def input_info(self) -> dict[str, Any]:
         """How the input was read, for reports (``calc --format json`` key ``input``)."""
         return {"source": self.source, "format": self.format, "encoding": self.encoding, "delimiter": self.delimiter,
                 "header_row": self.header_row, "sheet": self.sheet, "rows": self.n_input_rows,
                 "blank_rows_skipped": len(self.blank_rows), "merged_cells_filled": self.merged_cells_filled,
-                "total_rows_dropped": len(self.warnings)}
+                "total_rows_dropped": len(self.warnings), "carrier_labels": self.carrier_labels}
 
     @property
     def first_line(self) -> int | None:
@@ -747,6 +751,10 @@ class _Carriers:
     label_gas: np.ndarray
     empty: np.ndarray
     unknown: np.ndarray
+    #: per distinct spelling: how it was read ("id", "alias", "profile", "words", "gas") and the
+    #: word reading of a label that is not an id or alias (:func:`ghgcalc.core.labels.read_label`)
+    how: list[str | None] = field(default_factory=list)
+    readings: list[LabelReading | None] = field(default_factory=list)
 
 
 @dataclass
@@ -796,19 +804,40 @@ def _carrier_column(col: pd.Series, profile: Profile) -> _Carriers:
 
     resolved: list[str | None] = []
     label_gases: list[str | None] = []
+    hows: list[str | None] = []
+    readings: list[LabelReading | None] = []
+    profile_words = {label_words(c): c for c in profile.carriers}
     for u in uniques:
         k = normalize_key(str(u))
-        cid = lookup(k) or _carrier_from_parts(str(u), lookup) or _carrier_with_qualifiers(k, lookup)
+        cid = lookup(k)
+        how, reading = _how_exact(k, cid, aliases), None
+        if cid is None and k:   # read by its words (ghgcalc.core.labels); the older part readers if it names nothing
+            reading = read_label(str(u), profile_words)
+            cid = reading.carrier
+            if reading.kind == "unknown":
+                cid = _carrier_from_parts(str(u), lookup) or _carrier_with_qualifiers(k, lookup)
+            how = "words" if cid else None
         fugitive_or_none = cid is None or (cid in carriers() and carriers()[cid].type == "fugitive")
         fug = _fugitive_label(str(u), lookup) if fugitive_or_none and k else None
         if fug is not None:
-            cid = fug[0]
+            cid, how = fug[0], "gas"
         label_gases.append(fug[1] if fug is not None else None)
         resolved.append(cid or (None if not k else f"?{u}"))
+        hows.append(how)
+        readings.append(reading)
     u_empty = np.array([c is None for c in resolved], dtype=bool)
     u_unknown = np.array([isinstance(c, str) and c.startswith("?") for c in resolved], dtype=bool)
     return _Carriers(codes=codes, uniques=uniques, resolved=resolved, ids=np.array(resolved, dtype=object)[codes],
-                     label_gas=np.array(label_gases, dtype=object)[codes], empty=u_empty[codes], unknown=u_unknown[codes])
+                     label_gas=np.array(label_gases, dtype=object)[codes], empty=u_empty[codes], unknown=u_unknown[codes],
+                     how=hows, readings=readings)
+
+
+def _how_exact(key: str, cid: str | None, aliases: dict[str, str]) -> str | None:
+    """How a label that is a carrier name as it stands was read: its id, an alias of
+    carriers.yaml, or a carrier the profile defines."""
+    if cid is None:
+        return None
+    return "id" if key == normalize_key(cid) else "alias" if key in aliases else "profile"
 
 
 def _quantity_column(col: pd.Series, delimiter: str | None) -> tuple[np.ndarray, pd.Series | None, np.ndarray, list[RowIssue]]:
@@ -910,10 +939,13 @@ def _check_carriers(car: _Carriers, units: _Units, scope_override: np.ndarray, c
             car.ids[accepted] = np.array([str(c)[1:] for c in car.resolved], dtype=object)[car.codes[accepted]]
         refused = car.unknown & ~accepted
         for i in np.flatnonzero(refused):
+            reading = car.readings[car.codes[i]] if car.readings else None
             issues.append(RowIssue(
-                row=_row_label(col.index[i]), column="carrier", value=plain(col.iloc[i]), reason="unknown carrier",
-                hint=f"use a shipped carrier ({', '.join(list(carriers())[:8])}, ...), a Chinese label such as 外購電力, "
-                     "define it under [carriers] in the profile, or give a GHG-mass unit and a scope for a direct emission entry",
+                row=_row_label(col.index[i]), column="carrier", value=plain(col.iloc[i]),
+                reason=reading.reason if reading is not None and reading.reason else "unknown carrier",
+                hint=reading.hint if reading is not None and reading.hint else
+                f"use a shipped carrier ({', '.join(list(carriers())[:8])}, ...), a Chinese label such as 外購電力, "
+                "define it under [carriers] in the profile, or give a GHG-mass unit and a scope for a direct emission entry",
             ))
         bad |= refused
     for i in np.flatnonzero(car.empty):
@@ -957,6 +989,70 @@ def _instrument_column(df: pd.DataFrame) -> pd.Series | None:
     """Stage 9: the contractual instrument as given. Not judged here: which instruments a
     market-based method accepts is the core's (``canonical_instrument``, the profile)."""
     return df["instrument"] if "instrument" in df.columns else None
+
+
+def _label_instruments(car: _Carriers, instrument: pd.Series | None, index: pd.Index
+                       ) -> tuple[pd.Series | None, np.ndarray, list[RowIssue]]:
+    """Stage 9b: the instrument a carrier label names ("Electricity (PPA)", "绿电") goes on its
+    rows whose instrument cell is empty (a cell naming another instrument is an error); a label
+    that says renewable without naming one ("Renewable electricity") needs an instrument on the
+    row, or the row is an error: never counted as plain grid electricity (``label_flags`` in
+    carriers.yaml; GHG Protocol Scope 2 Guidance, 2015, ch. 6). Per distinct label and cell."""
+    n = len(car.codes)
+    bad = np.zeros(n, dtype=bool)
+    issues: list[RowIssue] = []
+    u_inst = [r.instrument if r is not None and r.kind == "resolved" else None for r in car.readings]
+    u_needs = [r if r is not None and r.kind == "needs_instrument" else None for r in car.readings]
+    if not any(u_inst) and not any(u_needs):
+        return instrument, bad, issues
+    cells = instrument if instrument is not None else pd.Series([None] * n, index=index, dtype=object)
+    icodes, iuniq = _factorize(cells)
+    u_blank = blank_cell(pd.Series(iuniq, dtype=object))
+    # per distinct cell: its instrument id, "none" for an empty cell, None for one no instrument names
+    canon = ["none" if b else canonical_instrument(u) for u, b in zip(iuniq, u_blank, strict=True)]
+    rows = np.flatnonzero(np.array([u_inst[c] is not None or u_needs[c] is not None for c in range(len(u_inst))], dtype=bool)[car.codes])
+    pair_u, pair_of_row = np.unique(car.codes[rows] * (len(iuniq) + 1) + icodes[rows], return_inverse=True)
+    values = cells.to_numpy(dtype=object, na_value=None).copy()
+    for p, pair in enumerate(pair_u.tolist()):   # decided once per (label, instrument cell)
+        c, k = divmod(pair, len(iuniq) + 1)
+        want, needs, given = u_inst[c], u_needs[c], canon[k]
+        these = rows[pair_of_row == p]
+        if want is not None and (bool(u_blank[k]) or given == want):
+            values[these] = want
+            continue
+        if want is not None and given is not None:
+            reason, hint, column = (f"the carrier label names instrument {want!r} but the instrument column says {given!r}",
+                                    "keep one: the label's instrument or the column's", "instrument")
+        elif needs is not None and given == "none":
+            reason, hint, column = str(needs.reason), needs.hint, "carrier"
+        else:
+            continue            # an instrument no alias names: the core says so for the row
+        bad[these] = True
+        for i in these:
+            issues.append(RowIssue(row=_row_label(index[i]), column=column,
+                                   value=plain(cells.iloc[i] if column == "instrument" else car.uniques[c]), reason=reason, hint=hint))
+    out = pd.Series(values, index=cells.index, dtype=object)
+    return out, bad, issues
+
+
+def _carrier_labels(car: _Carriers) -> dict[str, dict[str, Any]]:
+    """Label as given -> its carrier and how it was read, for ``input.carrier_labels``; a label
+    accepted as the name of a direct emission entry says so. Unread and empty labels are left
+    out (their rows are in error)."""
+    out: dict[str, dict[str, Any]] = {}
+    for j, (u, how) in enumerate(zip(car.uniques, car.how or [None] * len(car.uniques), strict=True)):
+        reading = car.readings[j] if car.readings else None
+        cid = car.resolved[j]
+        if how is not None and cid is not None:
+            rec = reading.record() if how == "words" and reading is not None and reading.carrier == cid else {"carrier": cid, "how": how}
+            if reading is not None and reading.kind == "needs_instrument":
+                rec["needs"] = "instrument"
+            out[str(u)] = rec
+        elif isinstance(cid, str) and cid.startswith("?"):
+            rows = car.ids[car.codes == j]
+            if len(rows) and not str(rows[0]).startswith("?"):
+                out[str(u)] = {"carrier": str(rows[0]), "how": "direct emission entry (the label names it)"}
+    return out
 
 
 def _total_row_stage(df: pd.DataFrame, car: _Carriers, units: _Units, q: np.ndarray, qtext: pd.Series | None,
@@ -1041,14 +1137,14 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     cbad, c_issues = _check_carriers(car, units, scope_override, df["carrier"])
     years, ybad, y_issues = _period_column(df, profile)
     region, rfact = _region_column(df, profile, car)
-    instrument = _instrument_column(df)
-    issues += q_issues + u_issues + s_issues + c_issues + y_issues
-    bad = qbad | ubad | sbad | cbad | ybad
+    instrument, ibad, i_issues = _label_instruments(car, _instrument_column(df), df.index)
+    issues += q_issues + u_issues + s_issues + c_issues + y_issues + i_issues
+    bad = qbad | ubad | sbad | cbad | ybad | ibad
     factorized = {"carrier": (car.codes, car.uniques), **({"region": rfact} if rfact is not None else {})}
     total, warnings = _total_row_stage(df, car, units, q, qtext, bad, issues, factorized)
     bad |= total
     out = _assemble(df, car, q, qtext, units, years, region, scope_override, instrument, bad)
-    table = ActivityTable(frame=out, issues=issues, n_input_rows=len(df), warnings=warnings, **meta)
+    table = ActivityTable(frame=out, issues=issues, n_input_rows=len(df), warnings=warnings, carrier_labels=_carrier_labels(car), **meta)
     table.number_lines(issues)
     table.number_lines(warnings)
     return table
