@@ -40,7 +40,7 @@ from .carriers import billing_units, carrier_aliases, carriers, column_words, la
 from .labels import LabelReading, label_words, read_label
 from .profiles import Profile
 from .regions import canonical_instrument, region_names, supplier_areas
-from .units import dims_of, gas_of, parse_unit, restated_unit
+from .units import apply_unit_choices, dims_of, gas_of, parse_unit, restated_unit, unit_choices
 
 __all__ = ["MERGE_COLUMN", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "RawTable", "canonical_column", "find_header_row", "label_region", "read_activities", "read_raw", "read_table"]
 
@@ -76,13 +76,17 @@ class ActivityTable:
     #: carrier label as given -> {"carrier": id, "how": "id" | "alias" | "profile" | "words" | "gas" | ...,
     #: "ignored": [qualifier words and units set aside], "instrument": id named by the label}
     carrier_labels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: unit as given -> the unit it was read as by the profile's [units] choice ("Therms" ->
+    #: therm_EC), with the choice, the unit's size and its source
+    unit_choices: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def input_info(self) -> dict[str, Any]:
         """How the input was read, for reports (``calc --format json`` key ``input``)."""
         return {"source": self.source, "format": self.format, "encoding": self.encoding, "delimiter": self.delimiter,
                 "header_row": self.header_row, "sheet": self.sheet, "rows": self.n_input_rows,
                 "blank_rows_skipped": len(self.blank_rows), "merged_cells_filled": self.merged_cells_filled,
-                "total_rows_dropped": len(self.warnings), "carrier_labels": self.carrier_labels}
+                "total_rows_dropped": len(self.warnings), "carrier_labels": self.carrier_labels,
+                "unit_choices": self.unit_choices}
 
     @property
     def first_line(self) -> int | None:
@@ -858,6 +862,7 @@ def _unit_column(col: pd.Series, car: _Carriers, index: pd.Index, prior_bad: np.
     unit_ok = np.zeros(len(uuniques), dtype=bool)
     unit_text = np.empty(len(uuniques), dtype=object)
     unit_err: dict[int, str] = {}
+    unit_hint: dict[int, str] = {}   # a hint of the unit's own (which therm)
     for j, u in enumerate(uuniques):
         s = unicodedata.normalize("NFKC", str(u)).strip() if not isinstance(u, str) else u.strip()
         unit_text[j] = _bilingual_unit(str(u).strip())
@@ -869,15 +874,42 @@ def _unit_column(col: pd.Series, car: _Carriers, index: pd.Index, prior_bad: np.
                 unit_ok[j] = True
         except InputError as exc:
             unit_err[j] = exc.reason if s else "empty unit"
+            if s and exc.hint and "[units]" in exc.hint:
+                unit_hint[j] = exc.hint
         if not unit_ok[j]:
             unit_text[j] = ""   # its rows are bad: the core never resolves a unit it cannot use
     for i in np.flatnonzero(~unit_ok[ucodes]):
         issues.append(RowIssue(row=_row_label(index[i]), column="unit", value=unit_col.iloc[i], reason=unit_err[int(ucodes[i])],
-                               hint="e.g. MWh, kWh, 萬千瓦時, GJ, t, 噸, m**3, 立方米, L, scf, btu"))
+                               hint=unit_hint.get(int(ucodes[i]), "e.g. MWh, kWh, 萬千瓦時, GJ, t, 噸, m**3, 立方米, L, scf, btu")))
     units = _Units(col=unit_col, codes=ucodes, text=unit_text, ok=unit_ok)
     bad |= ~unit_ok[ucodes]
     du_bad, du_issues = _billing_unit_check(units, uuniques, car.ids, index, bad | prior_bad)
     return units, bad | du_bad, issues + du_issues
+
+
+def _unit_choice_column(col: pd.Series, profile: Profile) -> tuple[pd.Series, dict[str, dict[str, Any]]]:
+    """Stage 4a: units whose size is a national convention, read by the profile's ``[units]``
+    choice ("Therms" -> therm_EC with ``therm = "ec"``; ghgcalc/data/unit_choices.yaml), once per
+    distinct spelling; the rewritten unit is what the rows show. Without a choice the spelling is
+    left as it is, and :func:`~ghgcalc.core.units.parse_unit` asks for one. Returns the column and
+    what was chosen for which spelling."""
+    chosen = profile.units.chosen()
+    if not chosen:
+        return col, {}
+    codes, uniq = _factorize(col)
+    new = [apply_unit_choices(u, chosen) if isinstance(u, str) else None for u in uniq]
+    if not any(new):
+        return col, {}
+    record: dict[str, dict[str, Any]] = {}
+    for u, n in zip(uniq, new, strict=True):
+        if n is None:
+            continue
+        for name, option in chosen.items():
+            spec = unit_choices()[name].options[option]
+            if spec["unit"] in n:
+                record[str(u)] = {"unit": n, "choice": f"{name} = {option!r}", "size": spec["size"], "source": spec["source"]}
+    values = np.array([n if n is not None else u for u, n in zip(uniq, new, strict=True)], dtype=object)
+    return pd.Series(values[codes], index=col.index, dtype=object), record
 
 
 def _billing_unit_check(units: _Units, uuniques: Sequence[Any], carrier_ids: np.ndarray, index: pd.Index, bad: np.ndarray
@@ -1132,7 +1164,8 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
         return early
     car = _carrier_column(df["carrier"], profile)
     q, qtext, qbad, q_issues = _quantity_column(df["quantity"], meta["delimiter"])
-    units, ubad, u_issues = _unit_column(df["unit"], car, df.index, qbad)
+    unit_in, unit_record = _unit_choice_column(df["unit"], profile)
+    units, ubad, u_issues = _unit_column(unit_in, car, df.index, qbad)
     scope_override, sbad, s_issues = _scope_column(df)
     cbad, c_issues = _check_carriers(car, units, scope_override, df["carrier"])
     years, ybad, y_issues = _period_column(df, profile)
@@ -1144,7 +1177,8 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     total, warnings = _total_row_stage(df, car, units, q, qtext, bad, issues, factorized)
     bad |= total
     out = _assemble(df, car, q, qtext, units, years, region, scope_override, instrument, bad)
-    table = ActivityTable(frame=out, issues=issues, n_input_rows=len(df), warnings=warnings, carrier_labels=_carrier_labels(car), **meta)
+    table = ActivityTable(frame=out, issues=issues, n_input_rows=len(df), warnings=warnings, carrier_labels=_carrier_labels(car),
+                          unit_choices=unit_record, **meta)
     table.number_lines(issues)
     table.number_lines(warnings)
     return table
