@@ -44,6 +44,23 @@ def _denoms(items: Sequence[str] | None) -> dict[str, str]:
     return out
 
 
+def _labelled_denoms(items: Sequence[str] | None, labels: Sequence[str] | None) -> dict[str, Any]:
+    """``--denominator`` values with the ``--denominator-label NAME.LANG=TEXT`` labels of their names
+    (LANG: en, zh_hant, zh_hans, or all)."""
+    out: dict[str, Any] = dict(_denoms(items))
+    for it in labels or []:
+        key, eq, text = it.partition("=")
+        name, dot, lang = key.strip().rpartition(".")
+        if not eq or not dot or not name or not text.strip():
+            raise GhgcalcError(f"--denominator-label expects NAME.LANG=TEXT (LANG: en, zh_hant, zh_hans or all), got {it!r}")
+        if name not in out:
+            raise GhgcalcError(f"--denominator-label {it!r}: no --denominator {name}=... to label")
+        v = out[name]
+        out[name] = {"value": v["value"], "labels": {**v["labels"], lang: text.strip()}} if isinstance(v, dict) else \
+            {"value": v, "labels": {lang: text.strip()}}
+    return out
+
+
 def _positive_int(text: str) -> int:
     """An argparse type: a whole number of at least 1."""
     try:
@@ -129,7 +146,8 @@ def _calc_stream(args: argparse.Namespace) -> int:
         rows_out = out
     elif fmt == "csv":
         rows_out = out or sys.stdout
-    result = calculate_stream(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error,
+    result = calculate_stream(args.activity, args.profile, _labelled_denoms(args.denominator, args.denominator_label),
+                              on_error=args.on_error,
                               chunk_rows=args.chunk_rows or DEFAULT_CHUNK_ROWS, output=rows_out,
                               progress=False if args.quiet else None)
     if fmt == "csv" and rows_out is not None and not out:
@@ -162,7 +180,8 @@ def cmd_calc(args: argparse.Namespace) -> int:
     if should_stream(args.activity, getattr(args, "chunk_rows", None)):
         return _calc_stream(args)
     _check_uncertainty_format(args)
-    result = calculate(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error)
+    result = calculate(args.activity, args.profile, _labelled_denoms(args.denominator, args.denominator_label),
+                       on_error=args.on_error)
     _warn_dropped(result)
     fmt = args.format
     if fmt in ("csv", "xlsx"):
@@ -479,7 +498,12 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("calc", help="compute results for an activity table", epilog=_EXIT_CODES)
     c.add_argument("activity", help="activity table (CSV, XLSX, Parquet)")
     c.add_argument("--profile", required=True, help="built-in profile id or TOML file")
-    c.add_argument("--denominator", action="append", metavar="NAME=N", help="intensity denominator, e.g. headcount=27402")
+    c.add_argument("--denominator", action="append", metavar="NAME=N",
+                   help="intensity denominator, e.g. headcount=27402, floor_area=\"50,000 m²\", revenue=\"RMB 1.2 billion\", "
+                        "revenue=\"£10m\"")
+    c.add_argument("--denominator-label", action="append", metavar="NAME.LANG=TEXT",
+                   help="the denominator's name in the KPI labels, LANG en, zh_hant, zh_hans or all "
+                        "(default: ghgcalc's words for common names, else NAME)")
     c.add_argument("--format", choices=["table", "json", "csv", "xlsx"], default="table")
     c.add_argument("-o", "--output", help="write to this file")
     c.add_argument("--on-error", choices=["raise", "collect"], default="raise", help=_COLLECT_HELP)

@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from ..errors import InputError
-from .carriers import carriers, label_qualifiers, load_yaml, normalize_key
+from .carriers import carriers, load_yaml
 from .regions import instruments
 from .units import dims_of
 

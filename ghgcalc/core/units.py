@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from fractions import Fraction
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from typing import Any
 
@@ -167,7 +167,7 @@ _CHINESE_GASES: tuple[tuple[str, str], ...] = (
 _CO2E_SPELLING = re.compile(r"CO2[\s-]*(?:eq(?:uivalents?|uiv)?\.?|e)(?![A-Za-z0-9])", re.I)
 # currencies printed with a symbol (HK$, RMB¥, US$); pint cannot read "$"
 _CURRENCY_SYMBOL = ((re.compile(r"HK\$"), " HKD "), (re.compile(r"US\$"), " USD "),
-                    (re.compile(r"(?:RMB|CN)?[¥￥]"), " CNY "))
+                    (re.compile(r"(?:RMB|CN)?[¥￥]"), " CNY "), (re.compile(r"£"), " GBP "), (re.compile(r"€"), " EUR "))
 # "萬元營業收入" (10^4 yuan of revenue): the words after the currency name the denominator, not a unit
 _REVENUE_WORDS = re.compile(r"(?<=元|幣|币)\s*(?:營業收入|营业收入|營業額|营业额|總收入|总收入|收入|產值|产值)")
 # per employee as Chinese reports print it: "/人", "/名員工", "/每名僱員", "/每位員工"
@@ -180,7 +180,7 @@ _SQUARE_CUBE = re.compile(r"(?<![A-Za-z])(km|cm|mm|m|ft)([23])(?![0-9])")
 # "t CO2e/RMB 10,000" as 10,000 t CO2e per RMB)
 _GROUPED_NUMBER = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # a number glued to a currency code ("RMB10000", "HKD1000"): two tokens
-_CODE_NUMBER = re.compile(r"(?<![A-Za-z])(CNY|RMB|HKD|USD)\s*(\d+)(?![\d.])")
+_CODE_NUMBER = re.compile(r"(?<![A-Za-z])(CNY|RMB|HKD|USD|GBP|EUR)\s*(\d+)(?![\d.])")
 # English words reports print between a mass and its gas or coal equivalent ("tonnes of CO2e",
 # "Tonne of CO2 equivalent", "tonnes of carbon dioxide equivalent", "tonnes of standard coal")
 _ENGLISH_GASES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -216,7 +216,7 @@ _SQ_FOOT = re.compile(r"(?<![A-Za-z])sq\.?\s*(?:ft|feet|foot)\b\.?", re.I)
 _ENGLISH_REVENUE_WORDS = re.compile(
     r"\b(?:(?:of|in)\s+)?(?:sales\s+revenue|operating\s+revenue|revenue|turnover|output\s+value|operating\s+income|income)\b",
     re.I)
-_CURRENCY_TOKEN = re.compile(r"(?<![A-Za-z])(?:HKD|CNY|USD|RMB|yuan)(?![A-Za-z])|元|港元")
+_CURRENCY_TOKEN = re.compile(r"(?<![A-Za-z])(?:HKD|CNY|USD|RMB|GBP|EUR|yuan)(?![A-Za-z])|元|港元")
 # thousands of a denominator: "kg/HK$'000" is kg per thousand HK$, not a thousand kg per HK$
 _PER_THOUSAND_AFTER = re.compile(r"/\s*([A-Za-z\u4e00-\u9fff]\w*(?:\*\*\d+)?)\s*['’‘]000s?(?!\d)")
 _PER_THOUSAND_BEFORE = re.compile(r"/\s*(?:['’‘]000s?|thousands?)\s+([A-Za-z\u4e00-\u9fff]\w*(?:\*\*\d+)?)")
@@ -307,6 +307,10 @@ def _unchosen(text: str) -> UnitChoice | None:
     return None
 
 
+def _chosen_spelling(ch: UnitChoice, option: str, m: re.Match[str]) -> str:
+    return ch.unit_for(m.group(1), option)
+
+
 def apply_unit_choices(text: str, choices: dict[str, str]) -> str | None:
     """The unit with its bare conventional spellings replaced by the profile's choice
     (``{"therm": "ec"}``: "Therms" -> ``therm_EC``); None when the text spells none or the
@@ -319,7 +323,7 @@ def apply_unit_choices(text: str, choices: dict[str, str]) -> str | None:
         option = choices.get(name)
         if option is None or not ch.bare.search(s):
             continue
-        s = ch.bare.sub(lambda m, ch=ch, option=option: ch.unit_for(m.group(1), option), s)
+        s = ch.bare.sub(partial(_chosen_spelling, ch, option), s)
         changed = True
     return s.strip() if changed else None
 
