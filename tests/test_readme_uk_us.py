@@ -26,7 +26,7 @@ def test_the_readme_shows_both_examples() -> None:
 @pytest.mark.parametrize("command", sorted(EXAMPLES))
 def test_readme_example_runs_as_printed(command: str, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(ROOT)
-    assert main(shlex.split(command) + ["--format", "json"]) == 0
+    assert main([*shlex.split(command), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     for line in EXAMPLES[command].splitlines():
         metric, value, unit = re.match(r"([a-z0-9_]+) +([\d,.]+) +(\S+(?: \S+)?)", line).groups()  # type: ignore[union-attr]
