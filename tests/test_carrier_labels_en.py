@@ -205,3 +205,29 @@ def test_qualifier_words_around_electricity_never_change_the_carrier(words: list
     label = " ".join([*words[:1], name, *words[1:]])
     r = read_label(label)
     assert (r.kind, r.carrier) == ("resolved", "electricity"), label
+
+
+def test_label_data_names_real_carriers_and_instruments() -> None:
+    from ghgcalc.core.carriers import carriers, load_yaml
+    from ghgcalc.core.regions import instruments
+
+    data = load_yaml("carriers.yaml")
+    known = set(carriers())
+    assert all(c in known and set(cs) <= known for c, cs in data["label_covers"].items())
+    assert all(set(cs) <= known and len(cs) >= 2 for cs in data["label_ambiguous"].values())
+    assert data["label_instruments"]["carrier"] in known
+    assert set(data["label_instruments"]["instruments"]) <= set(instruments()) - {"onsite", "none"}
+    types = {"fuel", "electricity", "heat", "resource", "fugitive"}
+    for flag in data["label_flags"].values():
+        assert set(flag["types"]) <= types and flag["needs"] in ("instrument", "never") and flag["reason"] and flag["hint"]
+    assert all(set(q["types"]) <= types for q in data["label_qualifiers"])
+
+
+def test_a_streamed_file_records_its_labels_over_all_chunks(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    body = "carrier,quantity,unit\n" + "Grid supplied electricity,1,MWh\n" * 3 + "Petrol for company vehicles,10,L\nGas oil,10,L\n"
+    (tmp_path / "a.csv").write_text(body, encoding="utf-8")
+    r = ghgcalc.calculate(tmp_path / "a.csv", PROFILE, chunk_rows=2)
+    labels = r.input_info["carrier_labels"]
+    assert r.input_info["streamed"] is True
+    assert {k: v["carrier"] for k, v in labels.items()} == {"Grid supplied electricity": "electricity",
+                                                           "Petrol for company vehicles": "gasoline", "Gas oil": "diesel"}

@@ -142,3 +142,13 @@ def test_calc_cli_with_therms_and_a_profile_choice(tmp_path, capsys) -> None:  #
                                      encoding="utf-8")
     assert main(["calc", str(tmp_path / "gas.csv"), "--profile", str(tmp_path / "q.toml")]) == 2
     assert "[units] therm" in capsys.readouterr().err
+
+
+def test_unit_choice_data_agrees_with_units_txt() -> None:
+    from ghgcalc.core.units import unit_choices
+
+    therm = unit_choices()["therm"]
+    assert set(therm.options) == {"us", "ec"}
+    for spec in therm.options.values():
+        assert conversion_factor(spec["unit"], spec["size"]) == 1
+    assert set(therm.qualifiers.values()) == set(therm.options)
