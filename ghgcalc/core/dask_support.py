@@ -68,9 +68,9 @@ def _part_summary(pdf: pd.DataFrame, offset: int, profile: Any, library: Any, by
     res = _part_result(pdf, profile, library)
     errors = [RowIssue(row=None if e.row is None else int(e.row) + offset, column=e.column, value=e.value, reason=e.reason,
                        hint=e.hint) for e in res.errors]
-    out: dict[str, Any] = {"n": len(pdf), "errors": errors, "computed": len(res.rows), "keys": [], "blocks": [],
+    out: dict[str, Any] = {"n": len(pdf), "errors": errors, "computed": res.rows_computed, "keys": [], "blocks": [],
                            "head": None, "tail": None, "piece": None}
-    if len(res.rows) == 0:
+    if res.rows_computed == 0:
         return out
     keys = res.__dict__.get("_keys")
     assert keys is not None

@@ -32,7 +32,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..errors import FactorError, InputError, ProfileError
@@ -44,7 +43,7 @@ from .regions import canonical_instrument, canonical_region, grid_of, instrument
 from .resolution import GAS_COLUMN, MARKET_COLUMN, OUTPUT_COLUMNS, Resolution
 from .units import dims_of, gas_of, parse_unit, unit_notes
 
-__all__ = ["Method", "gases_not_counted_note", "key_codes", "method_for", "resolve_keys"]
+__all__ = ["Method", "gases_not_counted_note", "method_for", "resolve_keys"]
 
 class _Unresolvable(Exception):
     def __init__(self, column: str, reason: str, hint: str | None = None) -> None:
@@ -718,67 +717,6 @@ def _shipped_parameter_hint(rows: Sequence[FactorRow], carrier: str) -> str:
     shown = ", ".join(f"{r.kind} {r.id} ({years(r)}, {r.review_status})" for r in rows[:6])
     more = f" and {len(rows) - 6} more (ghgcalc factors list --carrier {carrier})" if len(rows) > 6 else ""
     return f"; shipped rows a profile can pin for {carrier!r}: {shown}{more}"
-
-
-#: the columns that make an activity key (plus ``instrument`` when the table has one)
-KEY_COLUMNS = ("carrier", "unit", "year", "region", "scope_override")
-
-
-def _column_codes(col: pd.Series) -> tuple[np.ndarray, Any]:
-    """Integer codes (intp) and distinct values of one key column; a categorical column gives
-    its codes without hashing, missing values become one more value (``None``)."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        codes = col.cat.codes.to_numpy()
-        cats = col.cat.categories
-        if len(codes) and codes.min() < 0:
-            codes = np.where(codes < 0, len(cats), codes)
-            return codes.astype(np.intp, copy=False), np.array([*cats, None], dtype=object)
-        return codes.astype(np.intp), cats
-    values = col.to_numpy() if pd.api.types.is_integer_dtype(col.dtype) else None
-    if values is not None and len(values):
-        lo, hi = int(values.min()), int(values.max())
-        if hi - lo < 4096:  # small integer range (years, scope overrides): offsets, no hashing
-            codes = values.astype(np.intp)
-            codes -= lo
-            return codes, np.arange(lo, hi + 1)
-    codes, uniq = pd.factorize(col, use_na_sentinel=False)
-    return codes.astype(np.intp, copy=False), uniq
-
-
-def key_codes(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Integer code per row for its (carrier, unit, year, region, scope_override[, instrument]), and the keys.
-
-    One pass per column (codes, no strings), then the codes are combined into one integer;
-    the keys actually present are numbered in the order of that integer (a dense table when
-    the product of the distinct counts is small, a hash otherwise)."""
-    cols = list(KEY_COLUMNS) + (["instrument"] if "instrument" in frame.columns else [])
-    n = len(frame)
-    parts = [_column_codes(frame[c]) for c in cols]
-    sizes = [max(len(u), 1) for _, u in parts]
-    size = int(np.prod(np.array(sizes, dtype=object)))  # exact (no int64 overflow)
-    if size < 2**62:
-        combined = np.zeros(n, dtype=np.intp)
-        for (codes, _), m in zip(parts, sizes, strict=True):
-            combined *= m
-            combined += codes
-        if size <= 4 * n + (1 << 20):
-            present = np.flatnonzero(np.bincount(combined, minlength=size))
-            kid = np.full(size, -1, dtype=np.intp)
-            kid[present] = np.arange(len(present), dtype=np.intp)
-            inv = kid[combined]
-        else:
-            inv_, uniq = pd.factorize(combined)
-            present, inv = np.asarray(uniq, dtype=np.intp), inv_.astype(np.intp, copy=False)
-        del combined
-        digits = np.unravel_index(present, sizes)
-    else:  # astronomically many combinations: factorize the rows' tuples instead
-        tup = pd.MultiIndex.from_arrays([c for c, _ in parts])
-        inv_, uniq_t = pd.factorize(tup)
-        inv = inv_.astype(np.intp, copy=False)
-        digits = tuple(np.asarray(uniq_t.get_level_values(i), dtype=np.intp) for i in range(len(cols)))
-    keys = pd.DataFrame({c: np.asarray(u, dtype=object)[d] if len(u) else np.array([None] * len(d), dtype=object)
-                         for c, (_, u), d in zip(cols, parts, digits, strict=True)})
-    return inv, keys
 
 
 def gases_not_counted_note(gases: Sequence[str], counted: Mapping[str, Any]) -> str:

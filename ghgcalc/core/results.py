@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -195,6 +195,14 @@ class KeySums:
         self.comp += np.where(big, (acc - t) + part, (part - t) + acc)
         self.acc = t
 
+    def _block(self, k: np.ndarray, q: np.ndarray) -> None:
+        """Add one whole block: its per-key sums (in row order) and row counts. The block's
+        codes are widened to ``intp`` here, while they are in cache (``bincount`` casts any
+        other integer type anyway, more slowly)."""
+        k = k.astype(np.intp, copy=False)
+        self._combine(np.bincount(k, weights=q, minlength=self.n_keys))
+        self.count += np.bincount(k, minlength=self.n_keys)
+
     def _flush(self) -> None:
         if not self._pending:
             return
@@ -203,7 +211,7 @@ class KeySums:
         else:
             k = np.concatenate([p[0] for p in self._pending])
             q = np.concatenate([p[1] for p in self._pending])
-        self._combine(np.bincount(k, weights=q, minlength=self.n_keys))
+        self._block(k, q)
         self._pending = []
         self._pending_block = -1
 
@@ -215,7 +223,6 @@ class KeySums:
             return
         if int(keys.max()) >= self.n_keys:
             self.grow(int(keys.max()) + 1)
-        self.count += np.bincount(keys, minlength=self.n_keys)
         B = BLOCK_ROWS
         if rows is None:
             first, last = start // B, (start + n - 1) // B
@@ -237,7 +244,7 @@ class KeySums:
                 self._pending.append((keys[i0:i1], q[i0:i1]))
                 self._flush()
             else:
-                self._combine(np.bincount(keys[i0:i1], weights=q[i0:i1], minlength=self.n_keys))
+                self._block(keys[i0:i1], q[i0:i1])
 
     def add_block(self, block: int, sums: np.ndarray, counts: np.ndarray) -> None:
         """A whole block's per-key sums and row counts, summed elsewhere (a Dask partition
@@ -566,7 +573,13 @@ class Result:
     """
 
     def __init__(self) -> None:
-        self.rows: pd.DataFrame = pd.DataFrame()
+        self._rows: pd.DataFrame | None = pd.DataFrame()
+        #: builds ``rows`` on first access (the calculation itself needs only per-key sums)
+        self._rows_builder: Callable[[], pd.DataFrame] | None = None
+        #: the columns ``rows`` has (known without building it), and a carried input column
+        #: of the computed rows (``facility``, ``period``, any extra column)
+        self._row_columns: list[Any] | None = None
+        self._input_column: Callable[[str], pd.Series | None] | None = None
         self.errors: list[RowIssue] = []
         #: rows neither computed nor in error: spreadsheet total rows that provably equal the
         #: rows they total, dropped (never added), each with its line and why
@@ -578,7 +591,9 @@ class Result:
         self.encoding: str | None = None
         #: how the input was read (format, encoding, delimiter, header row, blank rows skipped)
         self.input_info: dict[str, Any] = {}
-        self._inv = np.zeros(0, dtype=np.int64)
+        self._inv_codes: np.ndarray | None = np.zeros(0, dtype=np.int64)
+        #: computes ``_inv`` (each computed row's key) on first use: totals need only the per-key sums
+        self._inv_fn: Callable[[], np.ndarray] | None = None
         self._q = np.zeros(0)
         self._qtext: np.ndarray | None = None
         self._res: list[Resolution] = []
@@ -604,55 +619,138 @@ class Result:
         r.input_info = table.input_info()
         return r
 
+    @property
+    def _inv(self) -> np.ndarray:
+        """Each computed row's key (its index in ``_res``), built on first use."""
+        if self._inv_codes is None:
+            assert self._inv_fn is not None
+            self._inv_codes = self._inv_fn()
+            self._inv_fn = None
+        return self._inv_codes
+
+    @_inv.setter
+    def _inv(self, value: np.ndarray) -> None:
+        self._inv_codes, self._inv_fn = value, None
+
     @classmethod
-    def build(cls, frame: pd.DataFrame, ok: np.ndarray, inv: np.ndarray, resolutions: list[Resolution],
-              method: Method, denominators: Mapping[str, Any] | None, issues: list[RowIssue],
-              table: ActivityTable, keys: pd.DataFrame | None = None) -> Result:
-        """Per-row results as ``quantity × coefficient[key]`` (one ``take`` and one multiply
-        per output column, float64), provenance as key-indexed categoricals."""
+    def build(cls, table: ActivityTable, ok: np.ndarray | None, inv: np.ndarray | Callable[[], np.ndarray],
+              resolutions: list[Resolution], method: Method, denominators: Mapping[str, Any] | None,
+              issues: list[RowIssue], keys: pd.DataFrame | None = None,
+              key_totals: tuple[np.ndarray, np.ndarray] | None = None) -> Result:
+        """A result over the computed rows of ``table`` (``ok``: those rows; None: every row),
+        each with key code ``inv`` into ``resolutions``. Totals need only the per-key sums of the
+        quantities; the per-row frame (``rows``: ``quantity × coefficient[key]``, one ``take``
+        and one multiply per output column, provenance as key-indexed categoricals) is built
+        on first access."""
         r = cls.empty(method, denominators, issues, table)
-        all_ok = bool(ok.all())
-        sub = frame if all_ok else frame[ok]
-        inv_ok = inv if all_ok else inv[ok]
-        q = sub["quantity"].to_numpy(dtype="float64")
-        K = len(resolutions)
-        out_cols = [c for c in OUTPUT_COLUMNS if not (c == MARKET_COLUMN and method.profile.market_based is None)]
-        coef = np.zeros((len(out_cols), K))
-        for k, res in enumerate(resolutions):
-            for j, col in enumerate(out_cols):
-                x = res.coef.get(col)
-                if col == "amount":
-                    coef[j, k] = float(x or 0) if res.category == "resource" else np.nan
-                else:
-                    coef[j, k] = np.nan if x is None else float(x)
-        outputs: dict[str, Any] = {}
-        for j, col in enumerate(out_cols):
-            arr = np.take(coef[j], inv_ok)
-            arr *= q
-            outputs[col] = arr
-        outputs["amount_unit"] = categorical(inv_ok, [res.amount_unit for res in resolutions])
-        outputs["scope"] = np.take(np.array([res.scope for res in resolutions], dtype=np.int8), inv_ok)
-        outputs["factor_ids"] = categorical(inv_ok, [";".join(res.factor_ids) for res in resolutions])
-        outputs["method_notes"] = categorical(inv_ok, ["; ".join(res.notes) for res in resolutions])
-        outputs["profile"] = pd.Categorical.from_codes(np.zeros(len(q), dtype=np.int8), categories=[method.profile.id])
-        base = sub.drop(columns=["_bad"])
-        for c in outputs:
-            if c in base.columns:
-                base = base.drop(columns=[c])
-        r.rows = pd.concat([base, pd.DataFrame(outputs, index=base.index, copy=False)], axis=1)
-        r._inv = inv_ok
+        q_all = table.quantity
+        assert q_all is not None and table.index is not None
+        index = table.index
+        if callable(inv):   # each computed row's key, computed when first needed
+            r._inv_codes, r._inv_fn = None, inv
+        else:
+            r._inv = inv if ok is None else inv[ok]
+        r._key_totals = key_totals
+        if ok is None:
+            q = q_all
+            dense = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+            r._row_numbers = None if dense else np.asarray(index, dtype=np.int64)
+            r._qtext = table.quantity_text
+        else:
+            q = q_all[ok]
+            r._row_numbers = np.asarray(index, dtype=np.int64)[ok]
+            r._qtext = table.quantity_text[ok] if table.quantity_text is not None else None
         r._q = q
-        r._row_numbers = None if all_ok and isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 \
-            and frame.index.step == 1 else np.asarray(sub.index, dtype=np.int64)
-        r._qtext = sub["quantity_text"].to_numpy(dtype=object) if "quantity_text" in sub.columns else None
         r._res = resolutions
         r._keys = keys
         if keys is not None:
             r._key_carrier = [str(c) for c in keys["carrier"].tolist()]
-        else:
-            r._key_carrier = [str(c) for c in pd.Series(frame["carrier"].to_numpy(dtype=object)).groupby(inv).first()
-                              .reindex(range(K)).tolist()]
+        out_cols = [c for c in OUTPUT_COLUMNS if not (c == MARKET_COLUMN and method.profile.market_based is None)]
+        extra = ["amount_unit", "scope", "factor_ids", "method_notes", "profile"]
+        base_cols = [c for c in table.columns if c != "_bad" and c not in out_cols and c not in extra]
+        r._row_columns = [*base_cols, *out_cols, *extra]
+        r._rows = None
+
+        def carried(name: str) -> pd.Series | None:
+            if table.column is None or name in ("carrier", "unit", "quantity", "region", "year", "scope_override", "_bad") \
+                    or name not in (table.source_columns or ()):
+                return None
+            col = table.column(name)
+            return col if ok is None else col[ok]
+
+        def rows() -> pd.DataFrame:
+            inv_ok = r._inv
+            frame = table.frame
+            sub = frame if ok is None else frame[ok]
+            K = len(resolutions)
+            coef = np.zeros((len(out_cols), K))
+            for k, res in enumerate(resolutions):
+                for j, col in enumerate(out_cols):
+                    x = res.coef.get(col)
+                    if col == "amount":
+                        coef[j, k] = float(x or 0) if res.category == "resource" else np.nan
+                    else:
+                        coef[j, k] = np.nan if x is None else float(x)
+            outputs: dict[str, Any] = {}
+            for j, col in enumerate(out_cols):
+                arr = np.take(coef[j], inv_ok)
+                arr *= q
+                outputs[col] = arr
+            outputs["amount_unit"] = categorical(inv_ok, [res.amount_unit for res in resolutions])
+            outputs["scope"] = np.take(np.array([res.scope for res in resolutions], dtype=np.int8), inv_ok)
+            outputs["factor_ids"] = categorical(inv_ok, [";".join(res.factor_ids) for res in resolutions])
+            outputs["method_notes"] = categorical(inv_ok, ["; ".join(res.notes) for res in resolutions])
+            outputs["profile"] = pd.Categorical.from_codes(np.zeros(len(q), dtype=np.int8), categories=[method.profile.id])
+            base = sub.drop(columns=["_bad", *(c for c in outputs if c in sub.columns)])
+            return pd.concat([base, pd.DataFrame(outputs, index=base.index, copy=False)], axis=1)
+
+        r._rows_builder = rows
+        r._input_column = carried
         return r
+
+    def row_numbers(self) -> np.ndarray:
+        """The input row number of each computed row."""
+        if self._row_numbers is not None:
+            return self._row_numbers
+        if self._rows is not None and len(self._rows) == len(self._q) and len(self._rows):
+            return np.asarray(self._rows.index, dtype=np.int64)
+        return np.arange(len(self._q), dtype=np.int64)
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """Every computed input row with its results and provenance (built on first access)."""
+        if self._rows is None:
+            self._rows = self._rows_builder() if self._rows_builder is not None else pd.DataFrame()
+            self._rows_builder = None
+        return self._rows
+
+    @rows.setter
+    def rows(self, value: pd.DataFrame) -> None:
+        self._rows = value
+        self._rows_builder = None
+        self._row_columns = None
+
+    def row_columns(self) -> list[Any]:
+        """The columns of ``rows``, without building it."""
+        if self._rows is None and self._row_columns is not None:
+            return list(self._row_columns)
+        return list(self.rows.columns)
+
+    def group_column(self, by: str) -> pd.Series | pd.Categorical:
+        """The values of column ``by`` over the computed rows (for breakdowns), without building
+        ``rows`` when the column is a key column or a carried input column."""
+        if self._rows is None and self._keys is not None and by in ("carrier", "unit", "year", "region") and by in self._keys:
+            vals = self._keys[by].tolist()
+            if by == "year":
+                return pd.Series(np.take(np.asarray(vals, dtype=np.int64), self._inv))
+            return categorical(self._inv, [str(v) for v in vals])
+        if self._rows is None and by == "scope":
+            return pd.Series(np.take(np.array([res.scope for res in self._res], dtype=np.int8), self._inv))
+        if self._rows is None and self._input_column is not None:
+            col = self._input_column(by)
+            if col is not None:
+                return col
+        return self.rows[by]
 
     # -- basic facts ----------------------------------------------------------------
     @property
@@ -672,7 +770,9 @@ class Result:
     @property
     def rows_computed(self) -> int:
         """How many input rows were computed (``len(rows)``; counted for a streamed result)."""
-        return len(self.rows) if self._rows_computed is None else self._rows_computed
+        if self._rows_computed is not None:
+            return self._rows_computed
+        return len(self._q) if self._rows is None else len(self.rows)
 
     @property
     def rows_accounted(self) -> bool:
@@ -745,7 +845,7 @@ class Result:
 
     def metric_ids(self) -> list[str]:
         base = self.base_metrics()
-        return base + [f"{m}_{d.suffix}" for d in self.denominators for m in base] + ratio_metric_ids(base, self.rows)
+        return base + [f"{m}_{d.suffix}" for d in self.denominators for m in base] + (ratio_metric_ids(base, self.rows) if IT_CARRIER in base else [])
 
     def _split(self, metric: str) -> tuple[str, Denominator | None]:
         if metric in RATIO_METRICS:
@@ -822,14 +922,15 @@ class Result:
     def piece_sums(self, by: Sequence[str], offset: int = 0) -> PieceSums:
         """This result's contribution to a stream or a Dask DataFrame (:class:`PieceSums`),
         its rows numbered from ``offset``; groups of the ``by`` columns it has."""
-        cols = tuple(c for c in by if c in self.rows.columns)
-        columns = tuple(map(str, self.rows.columns))
+        have = self.row_columns()
+        cols = tuple(c for c in by if c in have)
+        columns = tuple(map(str, have))
         n, K = len(self._q), len(self._res)
         rownum = (np.arange(n, dtype=np.int64) if self._row_numbers is None else self._row_numbers) + offset
         if n == 0:
             z = np.zeros(0, dtype=np.int64)
             return PieceSums(cols, columns, [], [], [], z, z, np.zeros(0), ExactSums.empty(), [])
-        parts = [group_codes(self.rows[c]) for c in cols]
+        parts = [group_codes(self.group_column(c)) for c in cols]
         if not parts:
             codes = np.zeros(n, dtype=np.intp)
         elif len(parts) == 1:
@@ -951,10 +1052,11 @@ class Result:
                 v, u = self.metric_value(m)
                 out[m] = Q_(v, u) if u else Q_(v, "dimensionless")
             return out
-        if by not in self.rows.columns:
-            raise KeyError(f"no column {by!r} in the results (have: {', '.join(self.rows.columns)})")
+        have = self.row_columns()
+        if by not in have:
+            raise KeyError(f"no column {by!r} in the results (have: {', '.join(map(str, have))})")
         res = self if denominators is None else self.with_group_denominators(by, denominators)
-        codes, groups = group_codes(res.rows[by])
+        codes, groups = group_codes(res.group_column(by))
         return res._group_frame(codes, pd.Index(groups, name=by))
 
     def with_group_denominators(self, by: str, denominators: Any) -> Result:
@@ -1183,7 +1285,7 @@ class Result:
         return result_html(self)
 
     def __repr__(self) -> str:
-        return f"<ghgcalc.Result profile={self.profile.id!r} rows={len(self.rows)} errors={len(self.errors)}>"
+        return f"<ghgcalc.Result profile={self.profile.id!r} rows={self.rows_computed} errors={len(self.errors)}>"
 
 
 @runtime_checkable

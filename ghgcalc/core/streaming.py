@@ -419,7 +419,7 @@ def calculate_stream(
                 break
             result.errors.extend(_renumber(e, offset, first_line) for e in part.errors if e.row is not None)
             result.warnings.extend(_renumber(w, offset, first_line) for w in part.warnings if w.row is not None)
-            if len(part.rows):
+            if part.rows_computed:
                 keys = part.__dict__.get("_keys")
                 assert keys is not None
                 gid = np.empty(len(keys), dtype=np.intp)
@@ -437,7 +437,7 @@ def calculate_stream(
                 else:
                     keysums.add(global_keys, part._q, rows=part._row_numbers + offset)
                 cells.add(part.piece_sums(cells.by, offset), gid)
-                result._rows_computed = result.rows_computed + len(part.rows)
+                result._rows_computed = result.rows_computed + part.rows_computed
                 if writer is not None:
                     rows = part.rows
                     rows.index = rows.index + offset

@@ -140,11 +140,18 @@ def exact_registry() -> pint.UnitRegistry[Any]:
 
 def Q_(value: Any, unit: str) -> Any:
     """A Quantity in the public registry, with the unit spelled as reports print it."""
+    return value * _unit_quantity(unit, id(registry()))
+
+
+@lru_cache(maxsize=1024)
+def _unit_quantity(unit: str, registry_id: int) -> Any:
+    """One of ``unit`` (parsed once per spelling and registry; a Quantity is never changed in
+    place here: ``value * q`` makes a new one)."""
     reg = registry()
     q = reg.parse_expression(normalize_unit_text(unit))
     if not isinstance(q, reg.Quantity):
         q = reg.Quantity(1, q)
-    return value * q
+    return q
 
 
 _BARE_UNIT_WORD = re.compile(r"^\s*[(（]?\s*(?:units?|單位|单位)\s*[)）]?\s*$", re.I)
