@@ -443,6 +443,9 @@ def cmd_profiles(args: argparse.Namespace) -> int:
           f"GWP set: {prof.gwp_set}  energy basis: {prof.energy_basis}")
     if prof.allow_uses:
         print(f"allow_uses: {', '.join(prof.allow_uses)} (rows of these uses may be pinned for any purpose)")
+    chosen = prof.units.chosen()
+    print("units: " + (", ".join(f"{k} = {v!r}" for k, v in chosen.items()) if chosen else
+                       "no [units] choice (a bare 'therm' in the data is an error that asks which)"))
     pin = f" (pinned by factor_data_version = {prof.factor_data_version!r})" if prof.factor_data_version else ""
     print(f"factor data version: {method.library.data_version}{pin}")
     if prof.extends:
