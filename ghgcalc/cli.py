@@ -44,6 +44,23 @@ def _denoms(items: Sequence[str] | None) -> dict[str, str]:
     return out
 
 
+def _labelled_denoms(items: Sequence[str] | None, labels: Sequence[str] | None) -> dict[str, Any]:
+    """``--denominator`` values with the ``--denominator-label NAME.LANG=TEXT`` labels of their names
+    (LANG: en, zh_hant, zh_hans, or all)."""
+    out: dict[str, Any] = dict(_denoms(items))
+    for it in labels or []:
+        key, eq, text = it.partition("=")
+        name, dot, lang = key.strip().rpartition(".")
+        if not eq or not dot or not name or not text.strip():
+            raise GhgcalcError(f"--denominator-label expects NAME.LANG=TEXT (LANG: en, zh_hant, zh_hans or all), got {it!r}")
+        if name not in out:
+            raise GhgcalcError(f"--denominator-label {it!r}: no --denominator {name}=... to label")
+        v = out[name]
+        out[name] = {"value": v["value"], "labels": {**v["labels"], lang: text.strip()}} if isinstance(v, dict) else \
+            {"value": v, "labels": {lang: text.strip()}}
+    return out
+
+
 def _positive_int(text: str) -> int:
     """An argparse type: a whole number of at least 1."""
     try:
@@ -140,7 +157,8 @@ def _calc_stream(args: argparse.Namespace) -> int:
         rows_out = out or sys.stdout
     # a breakdown by a column other than facility and period needs its group sums kept too
     keep = (*DEFAULT_BY, args.by) if args.by and args.by not in DEFAULT_BY else None
-    result = calculate_stream(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error,
+    result = calculate_stream(args.activity, args.profile, _labelled_denoms(args.denominator, args.denominator_label),
+                              on_error=args.on_error,
                               chunk_rows=args.chunk_rows or DEFAULT_CHUNK_ROWS, output=rows_out,
                               progress=False if args.quiet else None, by=keep)
     if args.by and fmt in ("csv", "parquet"):
@@ -210,7 +228,8 @@ def cmd_calc(args: argparse.Namespace) -> int:
         return _calc_stream(args)
     fmt = args.format = output_format(args.output, args.format)
     _check_uncertainty_format(args)
-    result = calculate(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error)
+    result = calculate(args.activity, args.profile, _labelled_denoms(args.denominator, args.denominator_label),
+                       on_error=args.on_error)
     _warn_dropped(result)
     if args.by and fmt in ("csv", "parquet"):
         return _write_breakdown(result, args, fmt)
@@ -475,6 +494,9 @@ def cmd_profiles(args: argparse.Namespace) -> int:
           f"GWP set: {prof.gwp_set}  energy basis: {prof.energy_basis}")
     if prof.allow_uses:
         print(f"allow_uses: {', '.join(prof.allow_uses)} (rows of these uses may be pinned for any purpose)")
+    chosen = prof.units.chosen()
+    print("units: " + (", ".join(f"{k} = {v!r}" for k, v in chosen.items()) if chosen else
+                       "no [units] choice (a bare 'therm' in the data is an error that asks which)"))
     pin = f" (pinned by factor_data_version = {prof.factor_data_version!r})" if prof.factor_data_version else ""
     print(f"factor data version: {method.library.data_version}{pin}")
     if prof.extends:
@@ -552,7 +574,12 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("calc", help="compute results for an activity table", epilog=_EXIT_CODES)
     c.add_argument("activity", help="activity table (CSV, XLSX, Parquet)")
     c.add_argument("--profile", required=True, help="built-in profile id or TOML file")
-    c.add_argument("--denominator", action="append", metavar="NAME=N", help="intensity denominator, e.g. headcount=27402")
+    c.add_argument("--denominator", action="append", metavar="NAME=N",
+                   help="intensity denominator, e.g. headcount=27402, floor_area=\"50,000 m²\", revenue=\"RMB 1.2 billion\", "
+                        "revenue=\"£10m\"")
+    c.add_argument("--denominator-label", action="append", metavar="NAME.LANG=TEXT",
+                   help="the denominator's name in the KPI labels, LANG en, zh_hant, zh_hans or all "
+                        "(default: ghgcalc's words for common names, else NAME)")
     c.add_argument("--format", choices=["table", "json", "csv", "xlsx", "parquet"],
                    help="table (default), json, csv (per-row results), xlsx (KPIs, rows, factors, errors) or parquet "
                         "(per-row results); with -o the file's suffix (.xlsx .csv .json .parquet) picks it, and a --format "

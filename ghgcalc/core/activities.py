@@ -38,9 +38,10 @@ from ..io.readers import (
 from ..printed import GROUPED_NUMBER, SEPARATORS, exact, plain
 from .carriers import billing_units, carrier_aliases, carriers, column_words, label_qualifiers, normalize_key
 from .keys import KEY_COLUMNS, KeyPart, KeySpace, key_space, small_codes
+from .labels import LabelReading, label_words, read_label
 from .profiles import Profile
-from .regions import region_names, supplier_areas
-from .units import dims_of, gas_of, parse_unit, restated_unit
+from .regions import canonical_instrument, region_names, supplier_areas
+from .units import apply_unit_choices, dims_of, gas_of, parse_unit, restated_unit, unit_choices
 
 __all__ = ["MERGE_COLUMN", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "RawTable", "canonical_column", "find_header_row", "frame_columns", "label_region", "read_activities", "read_raw", "read_table"]
 
@@ -77,6 +78,12 @@ class ActivityTable:
     #: rows not computed and not in error: spreadsheet total rows that provably equal the rows
     #: they total, dropped (never added) with a warning each
     warnings: list[RowIssue] = field(default_factory=list)
+    #: carrier label as given -> {"carrier": id, "how": "id" | "alias" | "profile" | "words" | "gas" | ...,
+    #: "ignored": [qualifier words and units set aside], "instrument": id named by the label}
+    carrier_labels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: unit as given -> the unit it was read as by the profile's [units] choice ("Therms" ->
+    #: therm_EC), with the choice, the unit's size and its source
+    unit_choices: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: per row: the quantity (float64) and whether the row has a problem (None: no row has one)
     quantity: np.ndarray | None = None
     bad: np.ndarray | None = None
@@ -124,7 +131,8 @@ class ActivityTable:
         return {"source": self.source, "format": self.format, "encoding": self.encoding, "delimiter": self.delimiter,
                 "header_row": self.header_row, "sheet": self.sheet, "rows": self.n_input_rows,
                 "blank_rows_skipped": len(self.blank_rows), "merged_cells_filled": self.merged_cells_filled,
-                "total_rows_dropped": len(self.warnings)}
+                "total_rows_dropped": len(self.warnings), "carrier_labels": self.carrier_labels,
+                "unit_choices": self.unit_choices}
 
     @property
     def first_line(self) -> int | None:
@@ -850,6 +858,10 @@ class _Carriers:
     #: per distinct spelling: empty; unknown (before any direct entry was accepted)
     u_empty: np.ndarray
     u_unknown: np.ndarray
+    #: per distinct spelling: how it was read ("id", "alias", "profile", "words", "gas") and the
+    #: word reading of a label that is not an id or alias (:func:`ghgcalc.core.labels.read_label`)
+    how: list[str | None] = field(default_factory=list)
+    readings: list[LabelReading | None] = field(default_factory=list)
 
     def row_ids(self) -> np.ndarray:
         """The carrier id of each row (object array; for messages and the assembled frame)."""
@@ -925,18 +937,39 @@ def _carrier_column(carrier: tuple[np.ndarray, list[Any]], profile: Profile) -> 
 
     resolved: list[str | None] = []
     label_gases: list[str | None] = []
+    hows: list[str | None] = []
+    readings: list[LabelReading | None] = []
+    profile_words = {label_words(c): c for c in profile.carriers}
     for u in uniques:
         k = normalize_key(str(u)) if not (u is None or (isinstance(u, float) and u != u)) else ""
-        cid = (lookup(k) or _carrier_from_parts(str(u), lookup) or _carrier_with_qualifiers(k, lookup)) if k else None
+        cid = lookup(k) if k else None
+        how, reading = _how_exact(k, cid, aliases), None
+        if cid is None and k:   # read by its words (ghgcalc.core.labels); the older part readers if it names nothing
+            reading = read_label(str(u), profile_words)
+            cid = reading.carrier
+            if reading.kind == "unknown":
+                cid = _carrier_from_parts(str(u), lookup) or _carrier_with_qualifiers(k, lookup)
+            how = "words" if cid else None
         fugitive_or_none = cid is None or (cid in carriers() and carriers()[cid].type == "fugitive")
         fug = _fugitive_label(str(u), lookup) if fugitive_or_none and k else None
         if fug is not None:
-            cid = fug[0]
+            cid, how = fug[0], "gas"
         label_gases.append(fug[1] if fug is not None else None)
         resolved.append(cid or (None if not k else f"?{u}"))
+        hows.append(how)
+        readings.append(reading)
     u_empty = np.array([c is None for c in resolved], dtype=bool)
     u_unknown = np.array([isinstance(c, str) and c.startswith("?") for c in resolved], dtype=bool)
-    return _Carriers(codes=codes, uniques=uniques, resolved=resolved, gas=label_gases, u_empty=u_empty, u_unknown=u_unknown)
+    return _Carriers(codes=codes, uniques=uniques, resolved=resolved, gas=label_gases, u_empty=u_empty, u_unknown=u_unknown,
+                     how=hows, readings=readings)
+
+
+def _how_exact(key: str, cid: str | None, aliases: dict[str, str]) -> str | None:
+    """How a label that is a carrier name as it stands was read: its id, an alias of
+    carriers.yaml, or a carrier the profile defines."""
+    if cid is None:
+        return None
+    return "id" if key == normalize_key(cid) else "alias" if key in aliases else "profile"
 
 
 def _quantity_column(col: pd.Series, delimiter: str | None) -> tuple[np.ndarray, pd.Series | None, np.ndarray | None, list[RowIssue]]:
@@ -958,6 +991,7 @@ def _unit_column(col: pd.Series, car: _Carriers, index: pd.Index, prior_bad: np.
     unit_ok = np.zeros(len(uuniques), dtype=bool)
     unit_text = np.empty(len(uuniques), dtype=object)
     unit_err: dict[int, str] = {}
+    unit_hint: dict[int, str] = {}   # a hint of the unit's own (which therm)
     for j, u in enumerate(uuniques):
         s = unicodedata.normalize("NFKC", str(u)).strip() if not isinstance(u, str) else u.strip()
         unit_text[j] = _bilingual_unit(str(u).strip())
@@ -969,6 +1003,8 @@ def _unit_column(col: pd.Series, car: _Carriers, index: pd.Index, prior_bad: np.
                 unit_ok[j] = True
         except InputError as exc:
             unit_err[j] = exc.reason if s else "empty unit"
+            if s and exc.hint and "[units]" in exc.hint:
+                unit_hint[j] = exc.hint
         if not unit_ok[j]:
             unit_text[j] = ""   # its rows are bad: the core never resolves a unit it cannot use
     units = _Units(codes=ucodes, values=uuniques, text=unit_text, ok=unit_ok)
@@ -976,10 +1012,36 @@ def _unit_column(col: pd.Series, car: _Carriers, index: pd.Index, prior_bad: np.
     if not_ok is not None:
         for i in np.flatnonzero(not_ok):
             issues.append(RowIssue(row=_row_label(index[i]), column="unit", value=plain(uuniques[int(ucodes[i])]),
-                                   reason=unit_err[int(ucodes[i])], hint="e.g. MWh, kWh, 萬千瓦時, GJ, t, 噸, m**3, 立方米, L, scf, btu"))
+                                   reason=unit_err[int(ucodes[i])],
+                                   hint=unit_hint.get(int(ucodes[i]), "e.g. MWh, kWh, 萬千瓦時, GJ, t, 噸, m**3, 立方米, L, scf, btu")))
     bad = _or(bad, not_ok)
     du_bad, du_issues = _billing_unit_check(units, car, index, _or(bad, prior_bad))
     return units, _or(bad, du_bad), issues + du_issues
+
+
+def _unit_choice_column(col: pd.Series, profile: Profile) -> tuple[pd.Series, dict[str, dict[str, Any]]]:
+    """Stage 4a: units whose size is a national convention, read by the profile's ``[units]``
+    choice ("Therms" -> therm_EC with ``therm = "ec"``; ghgcalc/data/unit_choices.yaml), once per
+    distinct spelling; the rewritten unit is what the rows show. Without a choice the spelling is
+    left as it is, and :func:`~ghgcalc.core.units.parse_unit` asks for one. Returns the column and
+    what was chosen for which spelling."""
+    chosen = profile.units.chosen()
+    if not chosen:
+        return col, {}
+    codes, uniq = _factorize(col)
+    new = [apply_unit_choices(u, chosen) if isinstance(u, str) else None for u in uniq]
+    if not any(new):
+        return col, {}
+    record: dict[str, dict[str, Any]] = {}
+    for u, n in zip(uniq, new, strict=True):
+        if n is None:
+            continue
+        for name, option in chosen.items():
+            spec = unit_choices()[name].options[option]
+            if spec["unit"] in n:
+                record[str(u)] = {"unit": n, "choice": f"{name} = {option!r}", "size": spec["size"], "source": spec["source"]}
+    values = np.array([n if n is not None else u for u, n in zip(uniq, new, strict=True)], dtype=object)
+    return pd.Series(values[codes], index=col.index, dtype=object), record
 
 
 def _billing_unit_check(units: _Units, car: _Carriers, index: pd.Index, bad: np.ndarray | None
@@ -1051,10 +1113,13 @@ def _check_carriers(car: _Carriers, units: _Units, scope: KeyPart, col: pd.Serie
             car.resolved[j] = str(car.resolved[j])[1:]
         refused = unknown & ~accepted
         for i in np.flatnonzero(refused):
+            reading = car.readings[car.codes[i]] if car.readings else None
             issues.append(RowIssue(
-                row=_row_label(col.index[i]), column="carrier", value=plain(col.iloc[i]), reason="unknown carrier",
-                hint=f"use a shipped carrier ({', '.join(list(carriers())[:8])}, ...), a Chinese label such as 外購電力, "
-                     "define it under [carriers] in the profile, or give a GHG-mass unit and a scope for a direct emission entry",
+                row=_row_label(col.index[i]), column="carrier", value=plain(col.iloc[i]),
+                reason=reading.reason if reading is not None and reading.reason else "unknown carrier",
+                hint=reading.hint if reading is not None and reading.hint else
+                f"use a shipped carrier ({', '.join(list(carriers())[:8])}, ...), a Chinese label such as 外購電力, "
+                "define it under [carriers] in the profile, or give a GHG-mass unit and a scope for a direct emission entry",
             ))
         bad = refused
     empty = car.rows(car.u_empty)
@@ -1112,6 +1177,68 @@ def _instrument_column(df: pd.DataFrame) -> KeyPart | None:
         return None
     codes, uniq = pd.factorize(df["instrument"], use_na_sentinel=False)
     return KeyPart(small_codes(codes, len(uniq)), list(uniq))
+
+
+def _label_instruments(car: _Carriers, instrument: pd.Series | None, index: pd.Index
+                       ) -> tuple[pd.Series | None, np.ndarray | None, list[RowIssue]]:
+    """Stage 9b: the instrument a carrier label names ("Electricity (PPA)", "绿电") goes on its
+    rows whose instrument cell is empty (a cell naming another instrument is an error); a label
+    that says renewable without naming one ("Renewable electricity") needs an instrument on the
+    row, or the row is an error: never counted as plain grid electricity (``label_flags`` in
+    carriers.yaml; GHG Protocol Scope 2 Guidance, 2015, ch. 6). Per distinct label and cell."""
+    n = len(car.codes)
+    issues: list[RowIssue] = []
+    u_inst = [r.instrument if r is not None and r.kind == "resolved" else None for r in car.readings]
+    u_needs = [r if r is not None and r.kind == "needs_instrument" else None for r in car.readings]
+    if not any(u_inst) and not any(u_needs):
+        return None, None, issues
+    bad = np.zeros(n, dtype=bool)
+    cells = instrument if instrument is not None else pd.Series([None] * n, index=index, dtype=object)
+    icodes, iuniq = _factorize(cells)
+    u_blank = blank_cell(pd.Series(iuniq, dtype=object))
+    # per distinct cell: its instrument id, "none" for an empty cell, None for one no instrument names
+    canon = ["none" if b else canonical_instrument(u) for u, b in zip(iuniq, u_blank, strict=True)]
+    rows = np.flatnonzero(np.array([u_inst[c] is not None or u_needs[c] is not None for c in range(len(u_inst))], dtype=bool)[car.codes])
+    pair_u, pair_of_row = np.unique(car.codes[rows] * (len(iuniq) + 1) + icodes[rows], return_inverse=True)
+    values = cells.to_numpy(dtype=object, na_value=None).copy()
+    for p, pair in enumerate(pair_u.tolist()):   # decided once per (label, instrument cell)
+        c, k = divmod(pair, len(iuniq) + 1)
+        want, needs, given = u_inst[c], u_needs[c], canon[k]
+        these = rows[pair_of_row == p]
+        if want is not None and (bool(u_blank[k]) or given == want):
+            values[these] = want
+            continue
+        if want is not None and given is not None:
+            reason, hint, column = (f"the carrier label names instrument {want!r} but the instrument column says {given!r}",
+                                    "keep one: the label's instrument or the column's", "instrument")
+        elif needs is not None and given == "none":
+            reason, hint, column = str(needs.reason), needs.hint, "carrier"
+        else:
+            continue            # an instrument no alias names: the core says so for the row
+        bad[these] = True
+        for i in these:
+            issues.append(RowIssue(row=_row_label(index[i]), column=column,
+                                   value=plain(cells.iloc[i] if column == "instrument" else car.uniques[c]), reason=reason, hint=hint))
+    out = pd.Series(values, index=cells.index, dtype=object)
+    return out, (bad if bad.any() else None), issues
+
+
+def _carrier_labels(car: _Carriers) -> dict[str, dict[str, Any]]:
+    """Label as given -> its carrier and how it was read, for ``input.carrier_labels``; a label
+    accepted as the name of a direct emission entry says so. Unread and empty labels are left
+    out (their rows are in error)."""
+    out: dict[str, dict[str, Any]] = {}
+    for j, (u, how) in enumerate(zip(car.uniques, car.how or [None] * len(car.uniques), strict=True)):
+        reading = car.readings[j] if car.readings else None
+        cid = car.resolved[j]
+        if how is not None and cid is not None:
+            rec = reading.record() if how == "words" and reading is not None and reading.carrier == cid else {"carrier": cid, "how": how}
+            if reading is not None and reading.kind == "needs_instrument":
+                rec["needs"] = "instrument"
+            out[str(u)] = rec
+        elif car.u_unknown[j] and isinstance(cid, str) and not cid.startswith("?"):
+            out[str(u)] = {"carrier": cid, "how": "direct emission entry (the label names it)"}
+    return out
 
 
 def _total_row_stage(df: pd.DataFrame, car: _Carriers, units: _Units, q: np.ndarray, qtext: pd.Series | None,
@@ -1216,14 +1343,18 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
         return early
     car = _carrier_column(carrier, profile)
     q, qtext, qbad, q_issues = _quantity_column(df["quantity"], meta["delimiter"])
-    units, ubad, u_issues = _unit_column(df["unit"], car, df.index, qbad)
+    unit_in, unit_record = _unit_choice_column(df["unit"], profile)
+    units, ubad, u_issues = _unit_column(unit_in, car, df.index, qbad)
     scope, sbad, s_issues = _scope_column(df)
     cbad, c_issues = _check_carriers(car, units, scope, df["carrier"])
     years, ybad, y_issues = _period_column(df, profile)
     region, rfact = _region_column(df, profile, car)
+    inst_col, ibad, i_issues = _label_instruments(car, df["instrument"] if "instrument" in df.columns else None, df.index)
+    if inst_col is not None:   # instruments named by carrier labels ("Electricity (PPA)") are on their rows
+        df = df.assign(instrument=inst_col)
     instrument = _instrument_column(df)
-    issues += q_issues + u_issues + s_issues + c_issues + y_issues
-    bad = _or(_or(_or(qbad, ubad), _or(sbad, cbad)), ybad)
+    issues += q_issues + u_issues + s_issues + c_issues + y_issues + i_issues
+    bad = _or(_or(_or(qbad, ubad), _or(sbad, cbad)), _or(ybad, ibad))
     factorized = {"carrier": (car.codes, car.uniques), **({"region": rfact} if rfact is not None else {})}
     total, warnings = _total_row_stage(df, car, units, q, qtext, bad, issues, factorized)
     bad = _or(bad, total)
@@ -1237,7 +1368,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     table = ActivityTable(issues=issues, n_input_rows=len(df), warnings=warnings, quantity=q, bad=bad, keys=keys,
                           index=df.index, quantity_text=qtext.to_numpy(dtype=object) if qtext is not None else None,
                           build=lambda: _assemble(df, car, q, qtext, units, keys, bad), source_columns=list(df.columns),
-                          column=df.__getitem__, **meta)
+                          column=df.__getitem__, carrier_labels=_carrier_labels(car), unit_choices=unit_record, **meta)
     table.number_lines(issues)
     table.number_lines(warnings)
     return table

@@ -41,7 +41,7 @@ from .factors import FactorLibrary, FactorRow
 from .profiles import CarrierMethod, MarketBased, MarketMethod, Profile, profile_library, resolve_ref, use_allowance
 from .regions import canonical_instrument, canonical_region, grid_of, instruments, regions, split_grids
 from .resolution import GAS_COLUMN, MARKET_COLUMN, OUTPUT_COLUMNS, Resolution
-from .units import dims_of, gas_of, parse_unit
+from .units import dims_of, gas_of, parse_unit, unit_notes
 
 __all__ = ["Method", "gases_not_counted_note", "method_for", "resolve_keys"]
 
@@ -376,6 +376,7 @@ class Method:
         if scope != 2:
             self._no_instrument(inst, instrument, f"is Scope {scope}")
         notes: list[str] = [f"profile note: {method.note}"] if method.note else []  # e.g. why a gas is left out on purpose
+        notes += unit_notes(unit)   # which therm, an energy on the gross calorific basis
         region = self._region(region, method, carrier, notes)
         convs = self._pick_conversions(method, carrier, year, region, notes)
         coef: dict[str, Fraction | None] = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
@@ -576,7 +577,8 @@ class Method:
             notes.append(missing["energy_mwh"])
         elif found is None:
             raise _Unresolvable("unit", f"cannot express {carrier} in {unit!r} as energy: the profile gives no heating value "
-                                "that fits", f"set heating_value under [carriers.{carrier}], or heating_value = [] to say "
+                                "that fits", _gross_hint(carrier) if "[gross_calorific_value]" in _dims_or_empty(unit) else
+                                f"set heating_value under [carriers.{carrier}], or heating_value = [] to say "
                                 "on purpose that its energy is not computed")
         else:
             coef["energy_mwh"], chains["energy_mwh"] = found
@@ -623,6 +625,8 @@ def _conversion_hint(carrier: str, unit: str, convs: Sequence[FactorRow]) -> str
     shipped table supplies for liquid fuels (densities vary by grade and temperature:
     the supplier's specification gives it), else a heating value."""
     d = _dims_or_empty(unit)
+    if "[gross_calorific_value]" in d:
+        return _gross_hint(carrier)
     volume, mass = {"[length]": 3}, {"[mass]": 1}
     per_mass = any(_dims_or_empty(f"({c.unit}) * kg") == {"[length]": 2, "[time]": -2, "[mass]": 1} for c in convs)
     per_volume = any(_dims_or_empty(f"({c.unit}) * m^3") == {"[length]": 2, "[time]": -2, "[mass]": 1} for c in convs)
@@ -633,6 +637,15 @@ def _conversion_hint(carrier: str, unit: str, convs: Sequence[FactorRow]) -> str
                 f"{'t' if d == volume else 'm^3'}")
     return (f"set heating_value (or density) under [carriers.{carrier}] so the activity becomes heat, "
             "or use a unit the factor accepts")
+
+
+def _gross_hint(carrier: str) -> str:
+    """What to do with an energy on the gross calorific basis ("kWh (gross CV)") that meets a
+    factor or heating value per net-basis energy (units.txt gross_cv): never mixed silently."""
+    return (f"the row is an energy on the gross calorific value basis (gross CV) and the factor is not: pin a factor per "
+            f"gross-CV energy under [carriers.{carrier}] (the UK government factors print 'kg CO2e/kWh (Gross CV)'), or a "
+            f"gross-to-net conversion as its heating_value (e.g. \"<net/gross> kWh/(kWh gross_cv)\" from your source), "
+            f"or give the energy on the net basis ('kWh (net CV)')")
 
 
 def _dims_or_empty(unit: str) -> dict[str, Fraction]:

@@ -24,7 +24,7 @@ from .factors import USES, FactorLibrary, FactorRow, calver_key, default_library
 from .units import GAS_DIMENSIONS, dims_of, parse_unit
 
 __all__ = [
-    "CarrierMethod", "MarketBased", "MarketMethod", "Profile", "builtin_profiles", "is_literal", "load_profile", "pin_purpose",
+    "CarrierMethod", "MarketBased", "MarketMethod", "Profile", "UnitChoices", "builtin_profiles", "is_literal", "load_profile", "pin_purpose",
 ]
 
 _LITERAL = re.compile(r"^\s*[-+]?(\d[\d,_]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s+\S")
@@ -132,6 +132,21 @@ class MarketBased(MarketMethod):
         return None
 
 
+class UnitChoices(BaseModel):
+    """The ``[units]`` section: how a unit whose size is a national convention is read
+    (``ghgcalc/data/unit_choices.yaml``). ``therm``: ``"us"`` (the US therm, 105.4804 MJ) or
+    ``"ec"`` (the EC/UK therm, 105.506 MJ); unset: a bare "therm" in the data is an error that
+    asks, because the right one depends on who billed the gas (NIST SP 811, Appendix B.8)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    therm: Literal["us", "ec"] | None = None
+
+    def chosen(self) -> dict[str, str]:
+        """Unit name -> option, for the choices made."""
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
 class Profile(BaseModel):
     """A methodology profile (contract section 7)."""
 
@@ -154,6 +169,8 @@ class Profile(BaseModel):
     factor_data_version: str | None = None
     carriers: dict[str, CarrierMethod] = Field(default_factory=dict)
     market_based: MarketBased | None = None
+    #: how units whose size is a convention are read ([units] therm = "us" | "ec")
+    units: UnitChoices = Field(default_factory=UnitChoices)
     notes: dict[str, str] = Field(default_factory=dict)
     #: factor uses every carrier may pin although they do not serve the purpose (see
     #: :attr:`CarrierMethod.allow_uses`); empty: a pinned row must serve its purpose
@@ -254,7 +271,7 @@ def _read_profile_data(profile: str | Path | Mapping[str, Any], relative_to: Pat
 
 
 #: keys merged entry by entry when a profile extends another; every other key is replaced
-_MERGED_KEYS = ("gwp", "notes")
+_MERGED_KEYS = ("gwp", "notes", "units")
 
 
 def _extend(data: dict[str, Any], name: str, base_dir: Path | None, seen: tuple[str, ...]) -> tuple[dict[str, Any], list[str]]:
@@ -511,6 +528,8 @@ def resolve_ref(ref: str, *, profile: Profile, library: FactorLibrary, carrier: 
 _ENERGY = {"[length]": Fraction(2), "[mass]": Fraction(1), "[time]": Fraction(-2)}
 _PER_ACTIVITY = {  # what a factor may be "per": one unit of energy, mass or volume of the activity
     "energy": {k: -v for k, v in _ENERGY.items()},
+    # energy on the gross calorific value basis (units.txt gross_cv: "kg CO2e/kWh (Gross CV)")
+    "gross_energy": {**{k: -v for k, v in _ENERGY.items()}, "[gross_calorific_value]": Fraction(-1)},
     "mass": {"[mass]": Fraction(-1)},
     "volume": {"[length]": Fraction(-3)},
 }

@@ -25,6 +25,7 @@ from ..printed import half_unit, parse_decimal
 from .activities import categorical
 from .carriers import carrier_aliases, carriers, metric_definitions, normalize_key
 from .datacentre import IT_CARRIER, RATIO_METRICS, datacentre_masks, ratio_exact, ratio_metric_ids, ratio_value, ratios_by_group
+from .denominators import LANGUAGES, denominator_labels, split_denominator
 from .metrics import emission_metrics, metric_specs, metric_unit
 from .resolution import MARKET_COLUMN, OUTPUT_COLUMNS, Resolution
 from .uncertainty import uncertainty as _uncertainty_of
@@ -43,6 +44,8 @@ class Denominator:
     value: Fraction
     unit: str
     text: str | None = None
+    #: the denominator's name in the KPI labels, by language, as the caller gave it (else metrics.yaml, else its name)
+    labels: tuple[tuple[str, str], ...] = ()
 
     @property
     def suffix(self) -> str:
@@ -92,14 +95,19 @@ def normalize_denominators(denominators: Mapping[str, Any] | None) -> list[Denom
     for name, v in (denominators or {}).items():
         unit = "person" if name == "headcount" else ""
         text = None
+        labels: tuple[tuple[str, str], ...] = ()
         if isinstance(v, Mapping):
             unit = str(v.get("unit", unit) or "")
+            labels = _given_labels(str(name), v.get("labels", v.get("label")))
             v = v.get("value")
         elif isinstance(v, tuple) and len(v) == 2:
             v, unit = v
         elif hasattr(v, "magnitude") and hasattr(v, "units"):
             unit = format(v.units, "~") if str(v.units) != "dimensionless" else ""
             v = v.magnitude
+        if isinstance(v, str) and (cur := split_denominator(v)) is not None:   # "RMB 1.2 billion", "£10m"
+            v, unit = cur
+            _check_denominator_unit(str(name), unit)
         if isinstance(v, str):
             m = _NUMBER_THEN_UNIT.match(v)
             if m and m.group(2):  # "567.89 RMB million", "25000 m2": a number with its unit
@@ -114,8 +122,20 @@ def normalize_denominators(denominators: Mapping[str, Any] | None) -> list[Denom
             raise GhgcalcError(f"denominator {name!r} must be > 0, got {v!r}")
         if unit in ("dimensionless", "1"):
             unit = ""
-        out.append(Denominator(name=str(name), value=val, unit=str(unit), text=text))
+        out.append(Denominator(name=str(name), value=val, unit=str(unit), text=text, labels=labels))
     return out
+
+
+def _given_labels(name: str, given: Any) -> tuple[tuple[str, str], ...]:
+    """A denominator's labels as the caller gave them: one text for every language, or a
+    mapping language -> text (languages: ``en``, ``zh_hant``, ``zh_hans``)."""
+    if given is None:
+        return ()
+    if isinstance(given, str):
+        return tuple((lang, given) for lang in LANGUAGES)
+    if not isinstance(given, Mapping) or any(k not in LANGUAGES for k in given):
+        raise GhgcalcError(f"denominator {name!r}: labels must map a language ({', '.join(LANGUAGES)}) to a text, got {given!r}")
+    return tuple((str(k), str(t)) for k, t in given.items())
 
 
 #: breakdowns whose groups share the organisation's denominators (parts of one organisation-year)
@@ -1222,10 +1242,9 @@ class Result:
                     lab = {"en": f"{lab['en']} per employee", "zh_hant": f"人均{lab['zh_hant']}",
                            "zh_hans": f"人均{lab['zh_hans']}", "hkex": lab.get("hkex")}
                 else:
-                    dl = defs.get("intensity", {}).get("denominators", {}).get(den.name, {})
-                    lab = {"en": f"{lab['en']} per {dl.get('en', den.name)}",
-                           "zh_hant": f"{lab['zh_hant']}（每{dl.get('zh_hant', den.name)}）",
-                           "zh_hans": f"{lab['zh_hans']}（每{dl.get('zh_hans', den.name)}）", "hkex": lab.get("hkex")}
+                    dl = denominator_labels(den.name, dict(den.labels))
+                    lab = {"en": f"{lab['en']} per {dl['en']}", "zh_hant": f"{lab['zh_hant']}（每{dl['zh_hant']}）",
+                           "zh_hans": f"{lab['zh_hans']}（每{dl['zh_hans']}）", "hkex": lab.get("hkex")}
             recs.append({"metric": m, "value": v, "unit": u, "label": lab[lang], "label_en": lab["en"],
                          "label_zh_hant": lab["zh_hant"], "label_zh_hans": lab["zh_hans"], "hkex_kpi": lab.get("hkex")})
         return pd.DataFrame.from_records(recs, columns=["metric", "value", "unit", "label", "label_en", "label_zh_hant",

@@ -403,6 +403,8 @@ def calculate_stream(
     key_tuples: list[tuple[Any, ...]] = []
     offset = 0
     blank_rows = 0
+    carrier_labels: dict[str, Any] = {}   # how each distinct label / unit was read, over all chunks
+    unit_read: dict[str, Any] = {}
     ok_run = False
     try:
         for chunk in chunks:
@@ -442,6 +444,8 @@ def calculate_stream(
                     writer.write(rows)
             offset += n
             blank_rows += len(table.blank_rows)  # all-empty rows are skipped, not input rows
+            carrier_labels.update(table.carrier_labels)
+            unit_read.update(table.unit_choices)
             result.chunks += 1
             bar.update(offset)
             # pandas objects in reference cycles keep whole chunks alive until the cyclic
@@ -452,7 +456,7 @@ def calculate_stream(
             result.n_input_rows = offset - blank_rows
         result.input_info = {"source": label, "format": fmt_in, "encoding": enc,
                              "streamed": True, "chunks": result.chunks, "rows": result.n_input_rows,
-                             "blank_rows_skipped": blank_rows}
+                             "blank_rows_skipped": blank_rows, "carrier_labels": carrier_labels, "unit_choices": unit_read}
         ok_run = True
     finally:
         bar.close()
