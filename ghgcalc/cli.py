@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .errors import ActivityDataError, GhgcalcError, InputError
+from .errors import ActivityDataError, GhgcalcError, InputError, RowIssue, grouped_lines
 
 if TYPE_CHECKING:   # the result types: imported when used (``ghgcalc --help`` stays fast)
     from .core.results import Totals
@@ -42,6 +42,27 @@ def _denoms(items: Sequence[str] | None) -> dict[str, str]:
         k, v = it.split("=", 1)
         out[k.strip()] = v.strip()
     return out
+
+
+def _problems(issues: Sequence[RowIssue]) -> str:
+    """The problems, one line each; a problem repeated over many rows once, with its lines."""
+    return "\n".join(f"  - {line}" for line in grouped_lines(issues))
+
+
+def _profile(args: argparse.Namespace) -> Any:
+    """The ``--profile`` argument, with ``--columns HEADER=COLUMN,...`` added to its ``[input]
+    columns`` (the option wins over the profile's own mapping)."""
+    given = getattr(args, "columns", None)
+    if not given:
+        return args.profile
+    from .core.profiles import load_profile
+    from .io.headers import parse_column_mapping
+
+    return load_profile(args.profile).with_columns(parse_column_mapping(given))
+
+
+_COLUMNS_HELP = ("which header is which column, where the header words do not tell (they win over them): "
+                 "e.g. --columns 能源品种=carrier,消耗量=quantity (repeatable; a profile's [input] columns does the same)")
 
 
 def _positive_int(text: str) -> int:
@@ -129,18 +150,17 @@ def _calc_stream(args: argparse.Namespace) -> int:
         rows_out = out
     elif fmt == "csv":
         rows_out = out or sys.stdout
-    result = calculate_stream(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error,
+    result = calculate_stream(args.activity, _profile(args), _denoms(args.denominator), on_error=args.on_error,
                               chunk_rows=args.chunk_rows or DEFAULT_CHUNK_ROWS, output=rows_out,
                               progress=False if args.quiet else None)
     if fmt == "csv" and rows_out is not None and not out:
         if result.errors:  # the bad rows are listed too, so every input row is accounted for
             print(f"ghgcalc: {len(result.errors)} problem(s), rows not computed (partial totals):", file=sys.stderr)
-            for e in result.errors:
-                print(f"  - {e}", file=sys.stderr)
+            print(_problems(result.errors), file=sys.stderr)
         return _collect_exit(result, args.on_error)
     text = _with_uncertainty(result, args, dumps(result_json(result)) if fmt == "json" else kpi_table_text(result))
     if fmt != "json" and result.errors:
-        text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + "\n".join(f"  - {e}" for e in result.errors)
+        text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + _problems(result.errors)
     if out and rows_out is None:
         Path(out).write_text(text + "\n", encoding="utf-8")
     else:
@@ -162,7 +182,7 @@ def cmd_calc(args: argparse.Namespace) -> int:
     if should_stream(args.activity, getattr(args, "chunk_rows", None)):
         return _calc_stream(args)
     _check_uncertainty_format(args)
-    result = calculate(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error)
+    result = calculate(args.activity, _profile(args), _denoms(args.denominator), on_error=args.on_error)
     _warn_dropped(result)
     fmt = args.format
     if fmt in ("csv", "xlsx"):
@@ -171,12 +191,11 @@ def cmd_calc(args: argparse.Namespace) -> int:
         write_rows(result, args.output if args.output else sys.stdout, fmt)
         if result.errors:  # the bad rows are listed too, so every input row is accounted for
             print(f"ghgcalc: {len(result.errors)} problem(s), rows not computed (partial totals):", file=sys.stderr)
-            for e in result.errors:
-                print(f"  - {e}", file=sys.stderr)
+            print(_problems(result.errors), file=sys.stderr)
     else:
         text = _with_uncertainty(result, args, dumps(result_json(result)) if fmt == "json" else kpi_table_text(result))
         if fmt == "table" and result.errors:
-            text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + "\n".join(f"  - {e}" for e in result.errors)
+            text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + _problems(result.errors)
         if args.output:
             Path(args.output).write_text(text + "\n", encoding="utf-8")
         else:
@@ -261,7 +280,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     reported = load_reported(args.reported)
     # a large Parquet/CSV file is streamed: the reconciliation is the same (exact sums kept per group)
     chunk_rows = DEFAULT_CHUNK_ROWS if should_stream(args.activity, None) else None
-    result = calculate(args.activity, args.profile, _denoms(args.denominator), chunk_rows=chunk_rows)
+    result = calculate(args.activity, _profile(args), _denoms(args.denominator), chunk_rows=chunk_rows)
     rec = reconcile(result, reported)
     _print_reconciliation(rec, args.format)
     return EXIT_OK if rec.ok else EXIT_DIFFERS
@@ -292,7 +311,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         targets = [*spec["targets"], *targets]
         for y, dens in spec["denominators_by_period"].items():
             by_period[int(y)] = {**dict(dens), **by_period.get(int(y), {})}
-    result = calculate(args.activity, args.profile, now, on_error=args.on_error)
+    result = calculate(args.activity, _profile(args), now, on_error=args.on_error)
     _warn_dropped(result)
     written = report(result, args.output, lang=args.lang, reporting_year=args.reporting_year, base_year=base_year,
                      targets=targets, denominators_by_period=by_period)
@@ -300,8 +319,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"wrote {w}")
     if result.errors:
         print(f"{len(result.errors)} row(s) not computed (partial totals; listed in the report):", file=sys.stderr)
-        for e in result.errors:
-            print(f"  - {e}", file=sys.stderr)
+        print(_problems(result.errors), file=sys.stderr)
     return _collect_exit(result, args.on_error)
 
 
@@ -483,6 +501,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=["table", "json", "csv", "xlsx"], default="table")
     c.add_argument("-o", "--output", help="write to this file")
     c.add_argument("--on-error", choices=["raise", "collect"], default="raise", help=_COLLECT_HELP)
+    c.add_argument("--columns", action="append", metavar="HEADER=COLUMN,...", help=_COLUMNS_HELP)
     c.add_argument("--uncertainty", choices=["approach1", "approach2"],
                    help="interval of each total (95 %% unless --confidence) from the factors' ranges (IPCC 2006 Vol. 1 Ch. 3)")
     c.add_argument("--confidence", type=_confidence, default=0.95, metavar="C",
@@ -504,6 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--profile", required=True)
     r.add_argument("--denominator", action="append", metavar="NAME=N")
     r.add_argument("--format", choices=["table", "json"], default="table")
+    r.add_argument("--columns", action="append", metavar="HEADER=COLUMN,...", help=_COLUMNS_HELP)
     r.set_defaults(func=cmd_reconcile)
 
     x = sub.add_parser("explain", help="search the shipped factors for the choices that reproduce each reported figure")
@@ -534,6 +554,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--target", action="append", metavar="METRIC=CHANGE%@YEAR", help="e.g. scope1_2=-30%%@2030 (repeatable)")
     rp.add_argument("--targets", metavar="TARGETS.yaml", help="base_year, targets and other years' denominators from a YAML file")
     rp.add_argument("--on-error", choices=["raise", "collect"], default="raise", help=_COLLECT_HELP)
+    rp.add_argument("--columns", action="append", metavar="HEADER=COLUMN,...", help=_COLUMNS_HELP)
     rp.add_argument("-o", "--output", required=True, help="FILE.html, FILE.xlsx or FILE.md (charts as PNG beside it)")
     rp.set_defaults(func=cmd_report)
 
@@ -587,8 +608,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ActivityDataError as exc:
         print(f"ghgcalc: bad input: {len(exc.issues)} problem(s) (line: the line of the file or the sheet's row "
               "number; row: numbered from 0 at the first row under the header):", file=sys.stderr)
-        for issue in exc.issues:
-            print(f"  - {issue}", file=sys.stderr)
+        print(_problems(exc.issues), file=sys.stderr)
         return EXIT_BAD_INPUT
     except (GhgcalcError, InputError) as exc:
         print(f"ghgcalc: error: {exc}", file=sys.stderr)

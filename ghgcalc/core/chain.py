@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Literal
 
-from ..errors import GhgcalcError
+from ..errors import GhgcalcError, few
 from .factors import FactorRow
 from .units import parse_unit
 
@@ -77,7 +77,9 @@ def _region_of(row: FactorRow) -> str:
 
 
 def _ids(cands: Sequence[FactorRow]) -> str:
-    return ", ".join(f"{r.id} (data years {r.years_text()}, {r.region or 'any region'})" for r in cands)
+    """The candidates of a message: a few, then how many more (``ghgcalc profiles show`` lists them)."""
+    return few((f"{r.id} (data years {r.years_text()}, {r.region or 'any region'})" for r in cands),
+               more="ghgcalc profiles show lists them all")
 
 
 def choose_edition(cands: Sequence[FactorRow], year: int, region: str, *, what: str,

@@ -409,6 +409,9 @@ def calculate_stream(
             n = len(chunk)
             chunk.index = pd.RangeIndex(n)
             table = read_activities(chunk, prof)
+            if table.wide is not None:   # its rows would be numbered per chunk of the wide table: read it whole
+                raise InputError("a wide table (one column per year) is read whole, not streamed in chunks",
+                                 value=label, hint="run without --chunk-rows / chunk_rows (a KPI table is small)")
             part = compute(table, method, None, on_error="collect")
             whole = [e for e in part.errors if e.row is None]
             if whole:  # a problem with the table itself (a missing column): the same in every chunk
