@@ -287,7 +287,10 @@ def _read_excel(raw: bytes, src: str, sheet: str | int | None, columns: ColumnMa
         raise InputError("not an Excel workbook: a zip archive without a workbook inside", value=src)
     def read(which: str | int | None) -> Any:
         try:
-            return pd.read_excel(io.BytesIO(raw), sheet_name=which, header=None, dtype=object, engine="openpyxl")
+            # a cell's text is kept as written ("N/A", "NA", "null": a "not reported" the core reports, never
+            # pandas' missing value); only an empty cell is missing
+            return pd.read_excel(io.BytesIO(raw), sheet_name=which, header=None, dtype=object, engine="openpyxl",
+                                 keep_default_na=False, na_values=[""])
         except Exception as exc:  # openpyxl, zipfile and XML parsers raise many unrelated types
             raise InputError(f"cannot read the Excel workbook ({type(exc).__name__}: {exc})", value=src,
                              hint="open it in Excel and save it again as .xlsx, or export the sheet as CSV") from None
