@@ -278,3 +278,13 @@ def test_xlsx_bytes_with_header_words_in_a_later_sheet(tmp_path: Path) -> None:
     res = ghgcalc.calculate(tmp_path / "b.xlsx", PROFILE)
     assert res.input_info["sheet"] == "數據"
     assert res.rows[["carrier", "quantity"]].values.tolist() == [["diesel", 2.5]]
+
+
+def test_streamed_csv_uses_the_mapping_to_find_its_header(tmp_path: Path) -> None:
+    """A CSV streamed in chunks finds its header row below title rows by the profile's mapping
+    too, and numbers its problems on the file's lines."""
+    path = _csv(tmp_path / "t.csv", UNKNOWN_HEADS, [*UNKNOWN_ROWS, ["柴油", "x", "吨", "丙公司"]])
+    prof = load_profile(PROFILE).with_columns({"物料名称": "carrier", "本期耗量": "quantity", "计量": "unit"})
+    res = ghgcalc.calculate(path, prof, chunk_rows=2, on_error="collect")
+    assert res.rows_computed == 2
+    assert [(e.line, e.row, e.column, e.header) for e in res.errors] == [(6, 2, "quantity", "本期耗量")]

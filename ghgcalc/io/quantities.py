@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..printed import SEPARATORS
 from .data import load_yaml
@@ -56,21 +58,46 @@ class PrintedQuantities:
     bracket_negative: np.ndarray
 
 
+#: a text that may hold a word, a dash or a bracket: a character outside those of a plain
+#: number (digits, point, comma, sign, exponent, the separators), or no digit at all
+_MAYBE_PRINTED = "[^0-9.,+\\-eE\\s'_\u2018\u2019]|^[^0-9]*$"   # RE2 syntax (Arrow): the quotes as characters
+
+
+def _maybe_printed(t: pd.Series) -> np.ndarray:
+    """Which texts need reading (:data:`_MAYBE_PRINTED`): one regex pass in Arrow's C++ kernels
+    over the distinct texts (a column of a million distinct plain numbers costs a fraction of a
+    second), so the word patterns run on the few that are not plain numbers."""
+    arr = pa.array(t, type=pa.string(), from_pandas=True)
+    hit = pc.fill_null(pc.match_substring_regex(arr, _MAYBE_PRINTED), True)
+    out: np.ndarray = hit.to_numpy(zero_copy_only=False).astype(bool)
+    return out
+
+
 def read_printed_quantities(texts: pd.Series) -> PrintedQuantities:
     """Read the distinct texts of a quantity column (already NFKC-folded and stripped).
 
-    Vectorised over the distinct values (pandas string methods); a table's column has few.
-    """
+    Vectorised over the distinct values: one Arrow regex pass finds the texts that are not
+    plain numbers, and pandas string methods read only those."""
+    n = len(texts)
+    exponent = np.zeros(n, dtype=np.int64)
+    nr = np.zeros(n, dtype=bool)
+    neg = np.zeros(n, dtype=bool)
+    cand = np.flatnonzero(_maybe_printed(texts)) if n else np.zeros(0, dtype=np.intp)
+    if not len(cand):
+        return PrintedQuantities(number=texts, exponent=exponent, not_reported=nr, bracket_negative=neg)
     not_reported, multiplier, negative, mult = _patterns()
-    t = texts.astype(object).where(texts.notna(), "").astype(str)
-    nr = t.str.casefold().isin(not_reported).to_numpy(dtype=bool)
-    neg = t.str.fullmatch(negative).to_numpy(dtype=bool) & ~nr
+    sub = texts.iloc[cand]
+    t = sub.astype(object).where(sub.notna(), "").astype(str)
+    s_nr = t.str.casefold().isin(not_reported).to_numpy(dtype=bool)
+    s_neg = t.str.fullmatch(negative).to_numpy(dtype=bool) & ~s_nr
     found = t.str.extract(multiplier)
-    has = found["number"].notna().to_numpy(dtype=bool) & ~nr & ~neg
-    number = t.where(~has, found["number"].fillna("").str.strip())
-    exponent = np.zeros(len(t), dtype=np.int64)
+    has = found["number"].notna().to_numpy(dtype=bool) & ~s_nr & ~s_neg
+    number = texts.copy()
     if has.any():
-        exponent[has] = found["word"][has].str.casefold().map(mult).to_numpy(dtype=np.int64)
+        number.iloc[cand[has]] = found["number"][has].str.strip().to_numpy(dtype=object)
+        exponent[cand[has]] = found["word"][has].str.casefold().map(mult).to_numpy(dtype=np.int64)
+    nr[cand] = s_nr
+    neg[cand] = s_neg
     return PrintedQuantities(number=number, exponent=exponent, not_reported=nr, bracket_negative=neg)
 
 
