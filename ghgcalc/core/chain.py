@@ -121,7 +121,8 @@ def choose_edition(cands: Sequence[FactorRow], year: int, region: str, *, what: 
                        f"used for data year {year} (edition_mismatch = 'record')")
         raise EditionError("period", f"{what}: no factor in the profile covers data year {year}, and two editions are "
                            f"equally near (candidates: {_ids(cands)})", "pin the edition to use for that data year")
-    raise EditionError("period", f"{what}: no factor in the profile covers data year {year} (candidates: {_ids(cands)})",
+    nearest = sorted(cands, key=lambda r: year_distance(r, year))     # the editions nearest the data year first
+    raise EditionError("period", f"{what}: no factor in the profile covers data year {year} (candidates: {_ids(nearest)})",
                        "pin a factor published for that data year, or set edition_mismatch = 'record' in the profile")
 
 
