@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .errors import ActivityDataError, GhgcalcError, InputError
+from .errors import ActivityDataError, GhgcalcError, InputError, RowIssue, grouped_lines
 
 if TYPE_CHECKING:   # the result types: imported when used (``ghgcalc --help`` stays fast)
     from .core.results import Totals
@@ -59,6 +59,27 @@ def _labelled_denoms(items: Sequence[str] | None, labels: Sequence[str] | None) 
         out[name] = {"value": v["value"], "labels": {**v["labels"], lang: text.strip()}} if isinstance(v, dict) else \
             {"value": v, "labels": {lang: text.strip()}}
     return out
+
+
+def _problems(issues: Sequence[RowIssue]) -> str:
+    """The problems, one line each; a problem repeated over many rows once, with its lines."""
+    return "\n".join(f"  - {line}" for line in grouped_lines(issues))
+
+
+def _profile(args: argparse.Namespace) -> Any:
+    """The ``--profile`` argument, with ``--columns HEADER=COLUMN,...`` added to its ``[input]
+    columns`` (the option wins over the profile's own mapping)."""
+    given = getattr(args, "columns", None)
+    if not given:
+        return args.profile
+    from .core.profiles import load_profile
+    from .io.headers import parse_column_mapping
+
+    return load_profile(args.profile).with_columns(parse_column_mapping(given))
+
+
+_COLUMNS_HELP = ("which header is which column, where the header words do not tell (they win over them): "
+                 "e.g. --columns 能源品种=carrier,消耗量=quantity (repeatable; a profile's [input] columns does the same)")
 
 
 def _positive_int(text: str) -> int:
@@ -157,7 +178,7 @@ def _calc_stream(args: argparse.Namespace) -> int:
         rows_out = out or sys.stdout
     # a breakdown by a column other than facility and period needs its group sums kept too
     keep = (*DEFAULT_BY, args.by) if args.by and args.by not in DEFAULT_BY else None
-    result = calculate_stream(args.activity, args.profile, _labelled_denoms(args.denominator, args.denominator_label),
+    result = calculate_stream(args.activity, _profile(args), _labelled_denoms(args.denominator, args.denominator_label),
                               on_error=args.on_error,
                               chunk_rows=args.chunk_rows or DEFAULT_CHUNK_ROWS, output=rows_out,
                               progress=False if args.quiet else None, by=keep)
@@ -178,8 +199,7 @@ def _list_errors(result: Totals) -> None:
     """The rows not computed, on stderr, beside a table written to a file or stdout."""
     if result.errors:  # the bad rows are listed too, so every input row is accounted for
         print(f"ghgcalc: {len(result.errors)} problem(s), rows not computed (partial totals):", file=sys.stderr)
-        for e in result.errors:
-            print(f"  - {e}", file=sys.stderr)
+        print(_problems(result.errors), file=sys.stderr)
 
 
 def _summary_text(result: Totals, args: argparse.Namespace, fmt: str) -> str:
@@ -198,7 +218,7 @@ def _summary_text(result: Totals, args: argparse.Namespace, fmt: str) -> str:
         text += "\n\n" + breakdown_text(result, args.by, args.lang)
     text = _with_uncertainty(result, args, text)
     if result.errors:
-        text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + "\n".join(f"  - {e}" for e in result.errors)
+        text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + _problems(result.errors)
     return text
 
 
@@ -228,7 +248,7 @@ def cmd_calc(args: argparse.Namespace) -> int:
         return _calc_stream(args)
     fmt = args.format = output_format(args.output, args.format)
     _check_uncertainty_format(args)
-    result = calculate(args.activity, args.profile, _labelled_denoms(args.denominator, args.denominator_label),
+    result = calculate(args.activity, _profile(args), _labelled_denoms(args.denominator, args.denominator_label),
                        on_error=args.on_error)
     _warn_dropped(result)
     if args.by and fmt in ("csv", "parquet"):
@@ -329,7 +349,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     reported = load_reported(args.reported)
     # a large Parquet/CSV file is streamed: the reconciliation is the same (exact sums kept per group)
     chunk_rows = DEFAULT_CHUNK_ROWS if should_stream(args.activity, None) else None
-    result = calculate(args.activity, args.profile, _denoms(args.denominator), chunk_rows=chunk_rows)
+    result = calculate(args.activity, _profile(args), _denoms(args.denominator), chunk_rows=chunk_rows)
     rec = reconcile(result, reported)
     _print_reconciliation(rec, args.format)
     return EXIT_OK if rec.ok else EXIT_DIFFERS
@@ -360,7 +380,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         targets = [*spec["targets"], *targets]
         for y, dens in spec["denominators_by_period"].items():
             by_period[int(y)] = {**dict(dens), **by_period.get(int(y), {})}
-    result = calculate(args.activity, args.profile, now, on_error=args.on_error)
+    result = calculate(args.activity, _profile(args), now, on_error=args.on_error)
     _warn_dropped(result)
     written = report(result, args.output, lang=args.lang, reporting_year=args.reporting_year, base_year=base_year,
                      targets=targets, denominators_by_period=by_period)
@@ -368,8 +388,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"wrote {w}")
     if result.errors:
         print(f"{len(result.errors)} row(s) not computed (partial totals; listed in the report):", file=sys.stderr)
-        for e in result.errors:
-            print(f"  - {e}", file=sys.stderr)
+        print(_problems(result.errors), file=sys.stderr)
     return _collect_exit(result, args.on_error)
 
 
@@ -593,6 +612,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", type=_language, metavar="{en,zh_hans,zh_hant}",
                    help="language of the table labels and headings (default: Traditional Chinese and English labels)")
     c.add_argument("--on-error", choices=["raise", "collect"], default="raise", help=_COLLECT_HELP)
+    c.add_argument("--columns", action="append", metavar="HEADER=COLUMN,...", help=_COLUMNS_HELP)
     c.add_argument("--uncertainty", choices=["approach1", "approach2"],
                    help="interval of each total (95 %% unless --confidence) from the factors' ranges (IPCC 2006 Vol. 1 Ch. 3)")
     c.add_argument("--confidence", type=_confidence, default=0.95, metavar="C",
@@ -614,6 +634,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--profile", required=True)
     r.add_argument("--denominator", action="append", metavar="NAME=N")
     r.add_argument("--format", choices=["table", "json"], default="table")
+    r.add_argument("--columns", action="append", metavar="HEADER=COLUMN,...", help=_COLUMNS_HELP)
     r.set_defaults(func=cmd_reconcile)
 
     x = sub.add_parser("explain", help="search the shipped factors for the choices that reproduce each reported figure")
@@ -644,6 +665,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--target", action="append", metavar="METRIC=CHANGE%@YEAR", help="e.g. scope1_2=-30%%@2030 (repeatable)")
     rp.add_argument("--targets", metavar="TARGETS.yaml", help="base_year, targets and other years' denominators from a YAML file")
     rp.add_argument("--on-error", choices=["raise", "collect"], default="raise", help=_COLLECT_HELP)
+    rp.add_argument("--columns", action="append", metavar="HEADER=COLUMN,...", help=_COLUMNS_HELP)
     rp.add_argument("-o", "--output", required=True, help="FILE.html, FILE.xlsx or FILE.md (charts as PNG beside it)")
     rp.set_defaults(func=cmd_report)
 
@@ -699,8 +721,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ActivityDataError as exc:
         print(f"ghgcalc: bad input: {len(exc.issues)} problem(s) (line: the line of the file or the sheet's row "
               "number; row: numbered from 0 at the first row under the header):", file=sys.stderr)
-        for issue in exc.issues:
-            print(f"  - {issue}", file=sys.stderr)
+        print(_problems(exc.issues), file=sys.stderr)
         return EXIT_BAD_INPUT
     except (GhgcalcError, InputError) as exc:
         print(f"ghgcalc: error: {exc}", file=sys.stderr)

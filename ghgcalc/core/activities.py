@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -20,21 +20,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, RowIssue
+from ..errors import InputError, RowIssue, few
 from ..io.data import load_yaml
+from ..io.headers import HeaderMap, map_headers
+from ..io.quantities import read_printed_quantities, scaled_text
 from ..io.readers import (
-    HEADER_SCAN_ROWS,
     MERGE_COLUMN,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     RawTable,
     blank_cell,
     canonical_column,
-    column_aliases,
     find_header_row,
     read_raw,
     read_table,
 )
+from ..io.wide import head_text, melt_wide
 from ..printed import GROUPED_NUMBER, SEPARATORS, exact, plain
 from .carriers import billing_units, carrier_aliases, carriers, column_words, label_qualifiers, normalize_key
 from .keys import KEY_COLUMNS, KeyPart, KeySpace, key_space, small_codes
@@ -78,6 +79,18 @@ class ActivityTable:
     #: rows not computed and not in error: spreadsheet total rows that provably equal the rows
     #: they total, dropped (never added) with a warning each
     warnings: list[RowIssue] = field(default_factory=list)
+    #: which header became which contract column (header -> column), and the reverse where the
+    #: header is not the column's name (column -> header, for messages)
+    columns: dict[str, str] = field(default_factory=dict)
+    column_headers: dict[str, str] = field(default_factory=dict)
+    #: the 1-based line of each row (by row number) where it is not the line under the header
+    #: plus the row number: a wide table's rows (the line of their indicator row), a CSV whose
+    #: quoted cells hold line breaks
+    row_lines: np.ndarray | None = None
+    #: a wide table's rows: the head of each row's year column (the column a person finds the
+    #: cell in); and how the table was turned into rows
+    quantity_heads: np.ndarray | None = None
+    wide: dict[str, Any] | None = None
     #: carrier label as given -> {"carrier": id, "how": "id" | "alias" | "profile" | "words" | "gas" | ...,
     #: "ignored": [qualifier words and units set aside], "instrument": id named by the label}
     carrier_labels: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -108,7 +121,7 @@ class ActivityTable:
         return self.frame_
 
     @property
-    def columns(self) -> list[Any]:
+    def frame_column_names(self) -> list[Any]:
         """The frame's columns (without building it)."""
         if self.frame_ is None and self.source_columns is not None:
             return frame_columns(self.source_columns, self.quantity_text is not None)
@@ -128,11 +141,14 @@ class ActivityTable:
 
     def input_info(self) -> dict[str, Any]:
         """How the input was read, for reports (``calc --format json`` key ``input``)."""
-        return {"source": self.source, "format": self.format, "encoding": self.encoding, "delimiter": self.delimiter,
+        info = {"source": self.source, "format": self.format, "encoding": self.encoding, "delimiter": self.delimiter,
                 "header_row": self.header_row, "sheet": self.sheet, "rows": self.n_input_rows,
                 "blank_rows_skipped": len(self.blank_rows), "merged_cells_filled": self.merged_cells_filled,
                 "total_rows_dropped": len(self.warnings), "carrier_labels": self.carrier_labels,
-                "unit_choices": self.unit_choices}
+                "unit_choices": self.unit_choices, "columns": dict(self.columns)}
+        if self.wide is not None:
+            info["wide"] = dict(self.wide)
+        return info
 
     @property
     def first_line(self) -> int | None:
@@ -143,13 +159,23 @@ class ActivityTable:
         return None
 
     def number_lines(self, issues: Sequence[RowIssue]) -> None:
-        """Set ``line`` on the issues about one row (the line a person finds it on)."""
+        """Set ``line`` on the issues about one row (the line a person finds it on: the CSV
+        line or the sheet's row number, title rows, header and blank rows counted; a wide
+        table's rows are on their indicator row's line), and ``header`` where the column's head
+        in the file is not its contract name (a wide table's quantity: its year column)."""
         first = self.first_line
-        if first is None:
-            return
         for issue in issues:
-            if issue.row is not None and issue.line is None:
-                issue.line = first + issue.row
+            if issue.row is not None and issue.line is None and 0 <= issue.row:
+                if self.row_lines is not None and issue.row < len(self.row_lines):
+                    issue.line = int(self.row_lines[issue.row])
+                elif first is not None:
+                    issue.line = first + issue.row
+            if issue.header is None and issue.column is not None:
+                if (issue.column == "quantity" and self.quantity_heads is not None and issue.row is not None
+                        and 0 <= issue.row < len(self.quantity_heads)):
+                    issue.header = str(self.quantity_heads[issue.row])
+                else:
+                    issue.header = self.column_headers.get(issue.column)
 
 
 def _fold(s: str) -> str:
@@ -165,55 +191,15 @@ def _scope_words() -> tuple[str, dict[str, int]]:
     return prefix, {str(k): int(v) for k, v in spec["values"].items()}
 
 
-def _rename_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[RowIssue]]:
-    """Map headers to the standard columns. Two headers that are the same text, or that
-    both name one required column (``quantity`` and ``數量``), are an error: which one
-    holds the numbers would be a guess. For an optional column the exact name wins over
-    an alias (then the first alias); the other header is carried through under its name."""
-    issues: list[RowIssue] = []
-    names = [str(c) for c in df.columns]
-    seen: dict[str, list[str]] = {}
-    for c in names:
-        seen.setdefault(unicodedata.normalize("NFKC", c).strip().casefold(), []).append(c)
-    dups = [v for v in seen.values() if len(v) > 1]
-    for group in dups:
-        issues.append(RowIssue(row=None, column=group[0], value=group, reason="duplicate column header",
-                               hint="give each column a distinct header; ghgcalc does not guess which one holds the data"))
-    canon_of = {c: canonical_column(c) for c in df.columns}
-    for req in REQUIRED_COLUMNS:
-        holders = [str(c) for c in df.columns if canon_of[c] == req]
-        if len(holders) > 1 and not any(set(holders) <= set(g) for g in dups):
-            issues.append(RowIssue(row=None, column=req, value=holders, reason=f"more than one column reads as {req!r}",
-                                   hint=f"keep one of {holders} (or rename the others); ghgcalc does not guess which one holds the data"))
-    mapping: dict[Any, str] = {}
-    taken: set[str] = set()
-    # exact canonical names win over aliases
-    for c in df.columns:
-        k = _fold(str(c))
-        if k in column_aliases() and k not in taken:
-            mapping[c] = k
-            taken.add(k)
-    for c in df.columns:
-        if c in mapping:
-            continue
-        canon = canon_of[c]
-        if canon and canon not in taken:
-            mapping[c] = canon
-            taken.add(canon)
-    renamed = {k: v for k, v in mapping.items() if k != v}
-    out = df.rename(columns=renamed) if renamed and not dups else df
-    # a KPI table as reports print it, one column per year ("Indicator, Unit, 2022, 2023"):
-    # say so, rather than only that the quantity column is missing
-    year_cols = [n for n in names if canon_of.get(n) is None and _year_pattern().match(unicodedata.normalize("NFKC", n).translate(_CN_DIGITS))]
-    for req in REQUIRED_COLUMNS:
-        if req not in taken:
-            hint = (f"an activity table needs the columns carrier, quantity, unit (looked for a header in the first "
-                    f"{HEADER_SCAN_ROWS} rows)")
-            if req == "quantity" and year_cols and "period" not in taken:
-                hint = (f"the table has one column per year ({', '.join(year_cols[:4])}): give one row per year instead, "
-                        f"with the columns carrier, quantity, unit, period (e.g. pandas DataFrame.melt)")
-            issues.append(RowIssue(row=None, column=req, value=names, reason=f"required column {req!r} is missing", hint=hint))
-    return out, issues
+def _rename_columns(df: pd.DataFrame, columns: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, list[RowIssue], HeaderMap]:
+    """Map headers to the standard columns (:func:`ghgcalc.io.headers.map_headers`: the header
+    words of columns.yaml, the user's ``columns`` mapping first). Two headers that are the same
+    text, or that both name one column (``quantity`` and ``數量``), are an error: which one
+    holds the data would be a guess. A wide table's year columns are listed, not renamed."""
+    hm = map_headers(list(df.columns), columns)
+    has_dups = any(i.reason == "duplicate column header" for i in hm.issues)
+    out = df.rename(columns=hm.rename_map()) if not has_dups else df
+    return out, list(hm.issues), hm
 
 
 #: how many rows at the top of a sheet are searched for the header row
@@ -299,7 +285,11 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
     thousands separators (``,``, spaces, ``'``, ``_``) are accepted only when they group
     the digits in threes, so ``1,23`` or ``1.234,5`` is an error rather than a silently
     different number. NaN, infinities, overflow and values above :data:`MAX_QUANTITY`
-    are errors, as are negatives."""
+    are errors, as are negatives. As reports print them (:mod:`ghgcalc.io.quantities`,
+    words in ghgcalc/data/quantities.yaml): a counting word multiplies exactly (``1.2万`` is
+    12000, kept as the printed text ``1.2E+4`` so its precision stays the thousand); a dash or
+    ``N/A`` is "not reported", an error, never 0; ``(1,234)`` is an accounting negative, an
+    error that says so."""
     n = len(col)
     bad = np.zeros(n, dtype=bool)
     if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
@@ -322,6 +312,9 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
         u_isnum = np.fromiter((isinstance(v, _NUM_TYPES) and not isinstance(v, bool) for v in uniq), dtype=bool, count=len(uniq))
         u = pd.Series(uniq, dtype=object)
         norm = u.where(~u_isnum, "").astype(str).str.normalize("NFKC").str.strip()
+        printed = read_printed_quantities(norm)
+        special = _printed_reasons(norm, printed)
+        norm = printed.number
         clean = norm.str.replace(SEPARATORS, "", regex=True)
         has_sep = (clean != norm).to_numpy(dtype=bool)   # a separator was removed: check its grouping
         grouped_ok = np.ones(len(norm), dtype=bool)
@@ -329,12 +322,17 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
             grouped_ok[has_sep] = norm[has_sep].str.fullmatch(GROUPED_NUMBER).to_numpy(dtype=bool)
             if comma_ambiguous:
                 grouped_ok[has_sep] &= ~norm[has_sep].str.contains(",", regex=False).to_numpy(dtype=bool)
+        scaled = printed.exponent != 0
+        if scaled.any():   # per distinct value: the exact text of the number times its counting word
+            for j in np.flatnonzero(scaled & grouped_ok):
+                clean.iloc[j] = scaled_text(str(clean.iloc[j]), int(printed.exponent[j])) or clean.iloc[j] + "?"
         if u_isnum.any():
             clean[u_isnum] = [repr(float(v)) for v in uniq[u_isnum]]
         uq = np.array(pd.to_numeric(clean.where(clean != "", None), errors="coerce").to_numpy(dtype="float64", na_value=np.nan))
         if u_isnum.any():
             uq[u_isnum] = uniq[u_isnum].astype("float64")
         u_bad = ~np.isfinite(uq) | ~grouped_ok | (np.abs(np.nan_to_num(uq, nan=0.0)) > MAX_QUANTITY)
+        u_bad |= printed.not_reported | printed.bracket_negative
         # missing cells (code -1) read as empty text
         uq_all = np.append(uq, np.nan)
         clean_all = np.append(clean.to_numpy(dtype=object), "")
@@ -348,8 +346,11 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
             if c < 0:
                 issues.append(RowIssue(row=_row_label(col.index[i]), column="quantity", value=None, reason="empty quantity"))
                 continue
-            reason, hint = _quantity_reason(uniq[c], str(clean.iloc[c]) if not u_isnum[c] else repr(uniq[c]), float(uq[c]),
-                                            bool(grouped_ok[c]), comma_ambiguous)
+            if c in special:
+                reason, hint = special[c]
+            else:
+                reason, hint = _quantity_reason(uniq[c], str(clean.iloc[c]) if not u_isnum[c] else repr(uniq[c]), float(uq[c]),
+                                                bool(grouped_ok[c]), comma_ambiguous)
             issues.append(RowIssue(row=_row_label(col.index[i]), column="quantity", value=None if reason == "empty quantity" else plain(raw),
                                    reason=reason, hint=hint))
         bad |= u_bad_all[codes]
@@ -359,6 +360,20 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
                                hint="activity quantities are >= 0; a correction is a separate, documented adjustment"))
     bad |= neg
     return q, text, bad
+
+
+def _printed_reasons(texts: pd.Series, printed: Any) -> dict[int, tuple[str, str | None]]:
+    """Why a distinct quantity text that reports print is not a quantity: a dash or N/A (not
+    reported) or an accounting negative in parentheses; by the position of the distinct value."""
+    out: dict[int, tuple[str, str | None]] = {}
+    for j in np.flatnonzero(printed.not_reported).tolist():
+        out[j] = (f"not reported ({texts.iloc[j]})",
+                  "a dash or N/A in a quantity cell says no figure was reported; ghgcalc never reads it as 0: give "
+                  "the figure, or leave the row out")
+    for j in np.flatnonzero(printed.bracket_negative).tolist():
+        out[j] = ("quantity is negative (accounting notation: a number in parentheses)",
+                  "activity quantities are >= 0; a correction is a separate, documented adjustment")
+    return out
 
 
 def _row_label(label: Any) -> int | None:
@@ -896,17 +911,19 @@ def _or(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
     return out
 
 
-def _read_table(source: Any, sheet: str | int | None
+def _read_table(source: Any, sheet: str | int | None, columns: Mapping[str, str] | None = None
                 ) -> tuple[pd.DataFrame, dict[str, Any], list[RowIssue], ActivityTable | None, tuple[np.ndarray, list[Any]]]:
     """Stage 1: read the source (format, encoding, header row), map the headers to the standard
-    columns and drop blank rows. Returns the frame, how it was read (``blank_rows`` included),
-    the issues so far and the carrier column's codes and distinct values; or, when there is
-    nothing to validate, the finished (empty) table."""
-    raw = read_raw(source, sheet=sheet)
+    columns (``columns``: the user's own mapping, which wins), drop blank rows, and turn a wide
+    table (one column per year) into rows. Returns the frame, how it was read (``blank_rows``
+    included), the issues so far and the carrier column's codes and distinct values; or, when there is nothing to validate, the finished
+    (empty) table."""
+    raw = read_raw(source, sheet=sheet, columns=columns)
     df = raw.frame
     meta: dict[str, Any] = {"source": raw.source, "encoding": raw.encoding, "format": raw.format, "delimiter": raw.delimiter,
                             "header_row": raw.header_row, "sheet": raw.sheet, "merged_cells_filled": raw.merged_cells_filled}
-    df, issues = _rename_columns(df)
+    df, issues, hm = _rename_columns(df, columns)
+    meta["columns"], meta["column_headers"] = hm.record(), hm.header_of()
     none: tuple[np.ndarray, list[Any]] = (np.zeros(0, dtype=np.int8), [])
     if issues:
         return df, meta, issues, ActivityTable(frame_=df.iloc[0:0], issues=issues, n_input_rows=len(df), **meta), none
@@ -918,10 +935,33 @@ def _read_table(source: Any, sheet: str | int | None
     if blank is not None and meta["blank_rows"]:
         df = df[~blank]
         carrier = (carrier[0][~blank], carrier[1])
+    meta["row_lines"] = raw.lines
+    if hm.wide:
+        df = _widen_to_rows(df, raw, hm, meta)
+        carrier = _factorize(df["carrier"])    # the rows were remade: one per indicator and year
     if len(df) == 0:
         issues.append(RowIssue(row=None, column=None, value=raw.source, reason="the activity table has no rows"))
         return df, meta, issues, ActivityTable(frame_=df, issues=issues, n_input_rows=0, **meta), none
     return df, meta, issues, None, carrier
+
+
+def _widen_to_rows(df: pd.DataFrame, raw: RawTable, hm: HeaderMap, meta: dict[str, Any]) -> pd.DataFrame:
+    """A wide KPI table (``指标 | 单位 | 2021 | 2022``) as one row per indicator and year
+    (:func:`ghgcalc.io.wide.melt_wide`), recorded in ``meta``: its year columns, and for each new
+    row the line of its indicator row and the head of its year column."""
+    wt = melt_wide(df, hm.year_columns)
+    labels = df.index.to_numpy()[wt.source_rows]          # the row numbers of the table as read
+    if raw.lines is not None:
+        meta["row_lines"] = raw.lines[labels]
+    elif raw.first_line is not None:
+        meta["row_lines"] = (labels + raw.first_line).astype(np.int64)
+    meta["quantity_heads"] = wt.year_heads
+    record = hm.record()
+    meta["wide"] = {"year_columns": [head_text(c) for c in hm.year_columns],
+                    "indicator_column": next((h for h, c in record.items() if c == "carrier"), None),
+                    "unit_column": next((h for h, c in record.items() if c == "unit"), None),
+                    "table_rows": len(df), "rows": len(wt.frame)}
+    return wt.frame
 
 
 def _carrier_column(carrier: tuple[np.ndarray, list[Any]], profile: Profile) -> _Carriers:
@@ -1118,7 +1158,7 @@ def _check_carriers(car: _Carriers, units: _Units, scope: KeyPart, col: pd.Serie
                 row=_row_label(col.index[i]), column="carrier", value=plain(col.iloc[i]),
                 reason=reading.reason if reading is not None and reading.reason else "unknown carrier",
                 hint=reading.hint if reading is not None and reading.hint else
-                f"use a shipped carrier ({', '.join(list(carriers())[:8])}, ...), a Chinese label such as 外購電力, "
+                f"use a shipped carrier ({few(carriers(), more='ghgcalc factors list')}), a Chinese label such as 外購電力, "
                 "define it under [carriers] in the profile, or give a GHG-mass unit and a scope for a direct emission entry",
             ))
         bad = refused
@@ -1338,7 +1378,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     codes (:class:`~ghgcalc.core.keys.KeyPart`), its bad rows and its issues; then total rows.
     The frame (:func:`_assemble`) is built only when asked for.
     """
-    df, meta, issues, early, carrier = _read_table(source, sheet)
+    df, meta, issues, early, carrier = _read_table(source, sheet, profile.input.columns)
     if early is not None:
         return early
     car = _carrier_column(carrier, profile)

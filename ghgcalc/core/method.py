@@ -34,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import FactorError, InputError, ProfileError
+from ..errors import FEW, FactorError, InputError, ProfileError, few
 from .carriers import Carrier, carriers
 from .chain import EditionError, carbon_content_chain, choose_edition, co2e_chain, conversion_path, emission_chain
 from .factors import FactorLibrary, FactorRow
@@ -120,7 +120,7 @@ class Method:
                 self._checked(ref, carrier=cid, kind="emission", key=f"{prefix}.residual[{i}]")
             for inst, refs in spec.instrument_factors.items():
                 if canonical_instrument(inst) != inst:
-                    raise ProfileError(f"unknown instrument {inst!r} (known: {', '.join(instruments())})",
+                    raise ProfileError(f"unknown instrument {inst!r} (known: {few(instruments(), more='ghgcalc/data/instruments.yaml')})",
                                        key=f"{prefix}.instrument_factors.{inst}", profile=p.id)
                 for i, ref in enumerate(refs):
                     self._checked(ref, carrier=cid, kind="emission",
@@ -328,7 +328,7 @@ class Method:
         inst = canonical_instrument(instrument)
         if inst is None:
             raise _Unresolvable("instrument", f"unknown instrument {instrument!r}",
-                                f"use one of {', '.join(instruments())} (or a label such as 绿证, 绿电交易, PPA)")
+                                f"use one of {few(instruments(), more='ghgcalc/data/instruments.yaml')} (or a label such as 绿证, 绿电交易, PPA)")
         spec = mb.for_carrier(carrier)
         if spec is None:
             if inst != "none":
@@ -714,9 +714,9 @@ def _shipped_parameter_hint(rows: Sequence[FactorRow], carrier: str) -> str:
             return "any year"
         return f"{r.valid_from or '...'}-{r.valid_to or '...'}"
 
-    shown = ", ".join(f"{r.kind} {r.id} ({years(r)}, {r.review_status})" for r in rows[:6])
-    more = f" and {len(rows) - 6} more (ghgcalc factors list --carrier {carrier})" if len(rows) > 6 else ""
-    return f"; shipped rows a profile can pin for {carrier!r}: {shown}{more}"
+    shown = few((f"{r.kind} {r.id} ({years(r)}, {r.review_status})" for r in rows), FEW,
+                more=f"ghgcalc factors list --carrier {carrier}")
+    return f"; shipped rows a profile can pin for {carrier!r}: {shown}"
 
 
 def gases_not_counted_note(gases: Sequence[str], counted: Mapping[str, Any]) -> str:

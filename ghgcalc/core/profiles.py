@@ -17,14 +17,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..errors import FactorError, ProfileError, UnitError
+from ..errors import FactorError, InputError, ProfileError, UnitError
+from ..io.headers import parse_column_mapping
 from ..printed import digits
 from .carriers import carriers
 from .factors import USES, FactorLibrary, FactorRow, calver_key, default_library, factors_dir, load_table, release_library
 from .units import GAS_DIMENSIONS, dims_of, parse_unit
 
 __all__ = [
-    "CarrierMethod", "MarketBased", "MarketMethod", "Profile", "UnitChoices", "builtin_profiles", "is_literal", "load_profile", "pin_purpose",
+    "CarrierMethod", "InputOptions", "MarketBased", "MarketMethod", "Profile", "UnitChoices", "builtin_profiles", "is_literal", "load_profile", "pin_purpose",
 ]
 
 _LITERAL = re.compile(r"^\s*[-+]?(\d[\d,_]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s+\S")
@@ -147,6 +148,29 @@ class UnitChoices(BaseModel):
         return {k: v for k, v in self.model_dump().items() if v is not None}
 
 
+class InputOptions(BaseModel):
+    """The ``[input]`` section: how the activity tables this profile is used with are read.
+
+    ``columns`` maps a header of the table to a contract column (``{"能源品种" = "carrier",
+    "耗电量" = "quantity"}``); it wins over the header words of ghgcalc/data/columns.yaml, and a
+    header it names that a table lacks is an error for that table (the mapping is never
+    ignored silently). The command line's ``--columns`` adds to it and wins."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    columns: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _columns(cls, v: Any) -> Any:
+        if isinstance(v, Mapping):
+            try:
+                return parse_column_mapping({str(k): str(x) for k, x in v.items()})
+            except InputError as exc:
+                raise ValueError(exc.reason + (f" ({exc.hint})" if exc.hint else "")) from None
+        return v
+
+
 class Profile(BaseModel):
     """A methodology profile (contract section 7)."""
 
@@ -179,6 +203,8 @@ class Profile(BaseModel):
     #: file): its settings and per-carrier factors apply unless this profile sets them
     #: (:func:`load_profile`); recorded as given
     extends: str | None = None
+    #: how activity tables are read (``[input] columns``: header -> contract column)
+    input: InputOptions = Field(default_factory=InputOptions)
     # set by the loader, not by the file
     base_dir: str | None = Field(default=None, exclude=True)
     #: factor tables of the profiles extended, as absolute paths already checked against
@@ -187,6 +213,15 @@ class Profile(BaseModel):
 
     def method(self, carrier: str) -> CarrierMethod | None:
         return self.carriers.get(carrier)
+
+    def with_columns(self, columns: Mapping[str, str]) -> Profile:
+        """This profile with more header mappings (``--columns``), which win over its own
+        (an entry of its own for the same column or header is replaced)."""
+        if not columns:
+            return self
+        given = parse_column_mapping(columns)
+        keep = {h: c for h, c in self.input.columns.items() if c not in given.values() and h not in given}
+        return self.model_copy(update={"input": InputOptions(columns={**keep, **given})})
 
     @field_validator("allow_uses", mode="before")
     @classmethod

@@ -667,7 +667,7 @@ class Result:
             r._key_carrier = [str(c) for c in keys["carrier"].tolist()]
         out_cols = [c for c in OUTPUT_COLUMNS if not (c == MARKET_COLUMN and method.profile.market_based is None)]
         extra = ["amount_unit", "scope", "factor_ids", "method_notes", "profile"]
-        base_cols = [c for c in table.columns if c != "_bad" and c not in out_cols and c not in extra]
+        base_cols = [c for c in table.frame_column_names if c != "_bad" and c not in out_cols and c not in extra]
         r._row_columns = [*base_cols, *out_cols, *extra]
         r._rows = None
 

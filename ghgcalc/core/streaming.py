@@ -122,7 +122,8 @@ def _renumber(issue: RowIssue, offset: int, first_line: int | None) -> RowIssue:
     return dataclasses.replace(issue, row=row, line=first_line + row if first_line is not None and row is not None else None)
 
 
-def _csv_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None, str, int, int | None]:
+def _csv_batches(path: Path, chunk_rows: int, columns: Mapping[str, str] | None = None
+                 ) -> tuple[Iterator[Any], int | None, str, int, int | None]:
     """Record batches of a CSV/TSV file, every column as text; (batches, rows or None,
     encoding, size in bytes, line of the first row under the header)."""
     import pyarrow as pa
@@ -137,7 +138,7 @@ def _csv_batches(path: Path, chunk_rows: int) -> tuple[Iterator[Any], int | None
     if not text.strip():
         raise InputError("the activity file is empty", value=str(path))
     # delimiter and header row found as the in-memory reader finds them (title rows skipped)
-    _, delim, idx, line = sniff_text(text, path.suffix.lower())
+    _, delim, idx, line = sniff_text(text, path.suffix.lower(), columns)   # the profile's header mapping tells the header too
     recs = csv_records(text, delim, idx + 1)
     header = header_names(recs[idx][0]) if len(recs) > idx else []
     if not header:
@@ -383,7 +384,7 @@ def calculate_stream(
         if path.is_dir() or suffix in (".parquet", ".pq"):
             batches, total, enc, nbytes, first_line = _parquet_batches(path, chunk_rows)
         elif suffix in (".csv", ".tsv", ".txt"):
-            batches, total, enc, nbytes, first_line = _csv_batches(path, chunk_rows)
+            batches, total, enc, nbytes, first_line = _csv_batches(path, chunk_rows, prof.input.columns)
         else:
             raise InputError("streaming reads .parquet, .csv or .tsv files", value=str(source))
         chunks, label, fmt_in = _rebatch(batches, chunk_rows), str(path), "parquet" if enc is None else "csv"
@@ -411,6 +412,9 @@ def calculate_stream(
             n = len(chunk)
             chunk.index = pd.RangeIndex(n)
             table = read_activities(chunk, prof)
+            if table.wide is not None:   # its rows would be numbered per chunk of the wide table: read it whole
+                raise InputError("a wide table (one column per year) is read whole, not streamed in chunks",
+                                 value=label, hint="run without --chunk-rows / chunk_rows (a KPI table is small)")
             part = compute(table, method, None, on_error="collect")
             whole = [e for e in part.errors if e.row is None]
             if whole:  # a problem with the table itself (a missing column): the same in every chunk
