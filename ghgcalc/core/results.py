@@ -273,8 +273,33 @@ _PART_MASK = (1 << _PART_BITS) - 1
 _SLICE_ROWS = 1 << 30
 
 
+def _object_array(values: Any) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
+
+
 def _plain_label(v: Any) -> Any:
     return v.item() if isinstance(v, np.generic) else v
+
+
+def float_texts(values: np.ndarray) -> np.ndarray:
+    """``repr(float(v))`` of each value (the shortest text that reads back as the same float,
+    which is the precision a float quantity is taken at), vectorised: pyarrow's shortest
+    round-trip text, with ".0" on whole numbers as Python writes them; values of 1e14 and more,
+    which pyarrow writes with an exponent where Python does not, through ``repr``. An exponent
+    may be written ``e-7`` where Python writes ``e-07``: the same decimal."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pc.cast(pa.array(values, type=pa.float64()), pa.string())
+    whole = pc.match_substring_regex(arr, r"^-?[0-9]+$")
+    arr = pc.if_else(whole, pc.binary_join_element_wise(arr, pa.scalar(".0"), ""), arr)
+    out: np.ndarray = np.asarray(arr.to_numpy(zero_copy_only=False), dtype=object)
+    big = np.flatnonzero(~(np.abs(values) < 1e14))
+    if len(big):
+        out[big] = [repr(float(v)) for v in values[big]]
+    return out
 
 
 def _text_mantissas(texts: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -366,7 +391,7 @@ def exact_sums(cells: np.ndarray, texts: np.ndarray | None, q: np.ndarray) -> Ex
         return ExactSums.empty()
     if texts is None:
         codes, uq = pd.factorize(q)
-        uniques: Any = [repr(float(v)) for v in uq]
+        uniques: Any = float_texts(np.asarray(uq, dtype=np.float64))
     else:
         codes, uq = pd.factorize(texts, use_na_sentinel=False)
         uniques = uq
@@ -429,7 +454,10 @@ class PieceSums:
 
     by: tuple[str, ...]
     columns: tuple[str, ...]
-    combos: list[tuple[Any, ...]]
+    #: per ``by`` column: each group's code into that column's distinct labels, and the labels
+    combo_codes: list[np.ndarray]
+    combo_labels: list[np.ndarray]
+    n_combos: int
     combo_first: list[int]
     key_first: list[int]
     cell_combo: np.ndarray
@@ -437,6 +465,13 @@ class PieceSums:
     sums: np.ndarray
     exact: ExactSums
     rows: list[tuple[int, str, int]] | None
+
+    @property
+    def combos(self) -> list[tuple[Any, ...]]:
+        """Each group's labels (one tuple per group)."""
+        if not self.combo_codes:
+            return [()] * self.n_combos
+        return list(zip(*(lab[c].tolist() for c, lab in zip(self.combo_codes, self.combo_labels, strict=True)), strict=True))
 
 
 #: cells are numbered by ``group << _KEY_BITS | key``
@@ -452,8 +487,13 @@ class CellSums:
         self.by = tuple(by)
         self.present: tuple[str, ...] = ()
         self.columns: set[str] = set()
-        self.index: dict[tuple[Any, ...], int] = {}
-        self.combos: list[tuple[Any, ...]] = []
+        #: per ``by`` column: its distinct labels (global numbering) and their hash index
+        self._labels: list[list[Any]] = [[] for _ in self.by]
+        self._label_index: list[pd.Index] = [pd.Index([], dtype=object) for _ in self.by]
+        #: per column: each group's label code; the groups' combined codes and their index
+        self._combo_cols: list[np.ndarray] = [np.zeros(0, dtype=np.int64) for _ in self.by]
+        self._combo_index = pd.Index(np.zeros(0, dtype=np.int64))
+        self._n_combos = 0
         self.combo_first = np.zeros(0, dtype=np.int64)
         self.key_first: list[int] = []
         self.cell_combo = np.zeros(0, dtype=np.int64)
@@ -468,12 +508,69 @@ class CellSums:
     def n_cells(self) -> int:
         return len(self.cell_combo)
 
+    @property
+    def combos(self) -> list[tuple[Any, ...]]:
+        """Each group's labels (one tuple per group, in the order groups were first met)."""
+        cached = self.__dict__.get("_combos")
+        if cached is None or len(cached) != self._n_combos:
+            labels = [_object_array(lab) for lab in self._labels]
+            cached = self.__dict__["_combos"] = (
+                list(zip(*(lab[c].tolist() for c, lab in zip(self._combo_cols, labels, strict=True)), strict=True))
+                if self.present else [()] * self._n_combos)
+        out: list[tuple[Any, ...]] = cached
+        return out
+
+    def combo_labels(self, column: str) -> tuple[np.ndarray, list[Any]]:
+        """(each group's code into the column's labels, the labels) for one ``by`` column."""
+        j = self.present.index(column)
+        return self._combo_cols[j], list(self._labels[j])
+
+    def _group_ids(self, piece: PieceSums) -> np.ndarray:
+        """The global number of each of the piece's groups (new groups numbered in order), by
+        hashing each column's labels and the groups' combined label codes: no Python per group."""
+        n = piece.n_combos
+        if not self.present:
+            if self._n_combos == 0:
+                self._n_combos = 1
+                self.combo_first = np.asarray(piece.combo_first[:1], dtype=np.int64)
+            else:
+                self.combo_first[0] = min(int(self.combo_first[0]), int(piece.combo_first[0]))
+            return np.zeros(n, dtype=np.int64)
+        combined = np.zeros(n, dtype=np.int64)
+        bits = 62 // len(self.present)   # each column's label code in its own bits of one int64
+        gcols = []
+        for j, (codes, labels) in enumerate(zip(piece.combo_codes, piece.combo_labels, strict=True)):
+            at = self._label_index[j].get_indexer(pd.Index(labels, dtype=object))
+            new = np.flatnonzero(at < 0)
+            if len(new):
+                at[new] = len(self._labels[j]) + np.arange(len(new))
+                self._labels[j].extend(labels[new].tolist())
+                self._label_index[j] = pd.Index(self._labels[j], dtype=object)
+            g = at[codes].astype(np.int64)
+            gcols.append(g)
+            if len(self._labels[j]) >= 1 << bits:
+                raise GhgcalcError(f"more than {1 << bits:,} distinct {self.present[j]!r} groups: keep fewer columns "
+                                   "(calculate_stream(by=...))")
+            combined = (combined << bits) | g
+        cid: np.ndarray = np.asarray(self._combo_index.get_indexer(combined), dtype=np.int64)
+        first = np.asarray(piece.combo_first, dtype=np.int64)
+        seen = cid >= 0
+        if seen.any():   # groups met before: keep their first row
+            np.minimum.at(self.combo_first, cid[seen], first[seen])
+        fresh = np.flatnonzero(~seen)
+        if len(fresh):   # new groups, numbered in order of first appearance
+            cid[fresh] = self._n_combos + np.arange(len(fresh))
+            self._n_combos += len(fresh)
+            self._combo_cols = [np.concatenate([old, g[fresh]]) for old, g in zip(self._combo_cols, gcols, strict=True)]
+            self.combo_first = np.concatenate([self.combo_first, first[fresh]])
+            self._combo_index = pd.Index(np.concatenate([np.asarray(self._combo_index, dtype=np.int64), combined[fresh]]))
+        return cid
+
     def facility_codes(self) -> np.ndarray:
         """The facility (a code) of each cell, when the groups have a facility (cached)."""
         cached = self.__dict__.get("_facility_codes")
         if cached is None or len(cached) != self.n_cells:
-            j = self.present.index("facility")
-            of_combo = pd.factorize(pd.Index([lab[j] for lab in self.combos], dtype=object))[0]
+            of_combo, _ = self.combo_labels("facility")
             cached = self.__dict__["_facility_codes"] = np.asarray(of_combo, dtype=np.int64)[self.cell_combo]
         out: np.ndarray = cached
         return out
@@ -493,27 +590,19 @@ class CellSums:
         return ExactSums(np.concatenate(cells).astype(np.int64), np.concatenate(es), np.concatenate(stats), self._slow)
 
     def add(self, piece: PieceSums, gid: np.ndarray) -> None:
-        if not piece.combos:
+        if not piece.n_combos:
             return
-        if not self.combos:
+        if not self._n_combos:
             self.present = piece.by
+            if len(self._labels) != len(piece.by):
+                self._labels = [[] for _ in piece.by]
+                self._label_index = [pd.Index([], dtype=object) for _ in piece.by]
+                self._combo_cols = [np.zeros(0, dtype=np.int64) for _ in piece.by]
         elif piece.by != self.present:
             raise GhgcalcError(f"the columns {', '.join(piece.by)} differ from those of the first piece "
                                f"({', '.join(self.present)})")
         self.columns.update(piece.columns)
-        get = self.index.get
-        cid = np.fromiter((get(lab, -1) for lab in piece.combos), dtype=np.int64, count=len(piece.combos))
-        pfirst = np.asarray(piece.combo_first, dtype=np.int64)
-        seen = cid >= 0
-        if seen.any():   # groups met before: keep their first row
-            np.minimum.at(self.combo_first, cid[seen], pfirst[seen])
-        if not seen.all():   # new groups, numbered in order of first appearance
-            fresh = np.flatnonzero(~seen)
-            for j in fresh.tolist():
-                lab = piece.combos[j]
-                cid[j] = self.index[lab] = len(self.combos)
-                self.combos.append(lab)
-            self.combo_first = np.concatenate([self.combo_first, pfirst[fresh]])
+        cid = self._group_ids(piece)
         gid = np.asarray(gid, dtype=np.int64)
         self.grow(int(gid.max()) + 1 if len(gid) else 0)
         for j, first in enumerate(piece.key_first):
@@ -931,7 +1020,7 @@ class Result:
         rownum = (np.arange(n, dtype=np.int64) if self._row_numbers is None else self._row_numbers) + offset
         if n == 0:
             z = np.zeros(0, dtype=np.int64)
-            return PieceSums(cols, columns, [], [], [], z, z, np.zeros(0), ExactSums.empty(), [])
+            return PieceSums(cols, columns, [], [], 0, [], [], z, z, np.zeros(0), ExactSums.empty(), [])
         parts = [group_codes(self.group_column(c)) for c in cols]
         if not parts:
             codes = np.zeros(n, dtype=np.intp)
@@ -946,8 +1035,8 @@ class Result:
         else:
             codes = pd.factorize(pd.MultiIndex.from_arrays([c for c, _ in parts]))[0].astype(np.intp, copy=False)
         _, first = np.unique(codes, return_index=True)
-        firsts = [np.asarray(lab, dtype=object)[cds[first]].tolist() for cds, lab in parts]   # labels of each group
-        combos = list(zip(*firsts, strict=True)) if parts else [()]
+        combo_codes = [np.asarray(cds[first], dtype=np.int64) for cds, _ in parts]     # each group's label, per column
+        combo_labels = [_object_array(lab) for _, lab in parts]
         cell, cu = pd.factorize(codes.astype(np.int64) * K + self._inv)
         cu = np.asarray(cu, dtype=np.int64)
         sums = np.bincount(cell, weights=self._q, minlength=len(cu))
@@ -959,8 +1048,8 @@ class Result:
         if n <= ROWS_KEPT:
             texts = self._qtext if self._qtext is not None else [repr(float(x)) for x in self._q]
             rows = [(int(rownum[i]), str(texts[i]), int(cell[i])) for i in range(n)]
-        return PieceSums(cols, columns, combos, [int(rownum[i]) for i in first.tolist()], key_first, cu // K, cu % K,
-                         sums, exact_sums(cell, self._qtext, self._q), rows)
+        return PieceSums(cols, columns, combo_codes, combo_labels, len(first), rownum[first].tolist(), key_first,
+                         cu // K, cu % K, sums, exact_sums(cell, self._qtext, self._q), rows)
 
     def metric_exact(self, metric: str, mask: np.ndarray | None = None) -> tuple[Fraction | None, Fraction | None, Fraction | None, str]:
         """(exact value, interval low, interval high, unit) of a metric from the printed inputs.
@@ -1428,8 +1517,10 @@ class AggregatedResult(Result):
 
     def _group_hit(self, cells: CellSums, col: str, want: str) -> np.ndarray:
         if col in cells.present:
-            j = cells.present.index(col)
-            return np.array([str(lab[j]) == str(want) for lab in cells.combos], dtype=bool)
+            codes, labels = cells.combo_labels(col)
+            hit = np.array([str(lab) == str(want) for lab in labels], dtype=bool)   # per distinct label
+            out: np.ndarray = np.take(hit, codes) if len(hit) else np.zeros(len(codes), dtype=bool)
+            return out
         if col in cells.columns:
             raise GhgcalcError(f"a {col} group: the sums were not kept by {col}; pass by=(..., {col!r}) to "
                                "calculate_stream (by default facility and period are kept)")
@@ -1487,12 +1578,16 @@ class AggregatedResult(Result):
                                    f"{', '.join(self.cells.present) or 'no column'} (and of the key columns: carrier, "
                                    f"scope, year, region, unit); pass by=({by!r}, ...) to calculate_stream")
             raise KeyError(f"no column {by!r} in the results (have: {', '.join(sorted(self.cells.columns))})")
-        j = cells.present.index(by)
-        C = len(cells.combos)
-        gi = {}
-        for c in np.argsort(cells.combo_first, kind="stable").tolist():
-            gi.setdefault(cells.combos[c][j], len(gi))
-        glab = np.array([gi[cells.combos[c][j]] for c in range(C)], dtype=np.int64)
+        lcodes, llabels = cells.combo_labels(by)
+        # groups numbered by the first row of any of their (group, key) cells, as in memory
+        first_of_label = np.full(len(llabels), 2**62, dtype=np.int64)
+        np.minimum.at(first_of_label, lcodes, cells.combo_first)
+        by_first = np.argsort(first_of_label, kind="stable")
+        by_first = by_first[first_of_label[by_first] < 2**62]
+        rank = np.full(len(llabels), -1, dtype=np.int64)
+        rank[by_first] = np.arange(len(by_first))
+        glab = rank[lcodes]
+        gi = {llabels[i]: r for r, i in enumerate(by_first.tolist())}
         G = len(gi)
         gcell = glab[cells.cell_combo]
         flat: np.ndarray = np.bincount(gcell * K + cells.cell_key, weights=cells.sums, minlength=G * K)
