@@ -82,7 +82,7 @@ def _print_reconciliation(rec: Any, fmt: str, title: str | None = None) -> None:
         group = "".join(f" [{k}={e[k]}]" for k in ("carrier", "facility", "period") if k in e)
         rc = e["recomputed"] if e["recomputed"] is not None else "—"
         print(f"{(e['metric'] + group):32} {e['reported']:>14} {rc:>14}  {e['unit']:16} {mark[e['status']]}")
-        if e["reason"] and e["status"] != "reproduced":
+        if e["reason"]:   # a reproduced figure's reason says how its printed unit was read
             print(f"{'':34}{e['reason']}")
     c = rec.counts()
     print(f"\n{c['reproduced']} reproduced, {c['consistent']} consistent, {c['differs']} differs, {c['not_recomputed']} not recomputed")

@@ -36,17 +36,18 @@ from typing import Any
 import numpy as np
 
 from ..core.activities import ActivityTable, read_activities
+from ..core.bridge import bridge_printed_unit
 from ..core.carriers import carrier_aliases, carriers, normalize_key
 from ..core.chain import EditionError, carbon_content_chain, choose_edition, conversion_path, emission_chain
 from ..core.compute import compute
 from ..core.factors import FactorLibrary, FactorRow, default_library
 from ..core.method import Method
-from ..core.metrics import metric_specs, metric_unit
+from ..core.metrics import metric_specs
 from ..core.profiles import Profile, load_profile
 from ..core.regions import canonical_region, grid_of
 from ..core.resolution import Resolution
 from ..core.results import normalize_denominators
-from ..core.units import gas_of, metric_conversion, parse_unit
+from ..core.units import gas_of, parse_unit
 from ..errors import ActivityDataError, FactorError, GhgcalcError, UnitError
 from ..printed import decimals_of, exact, format_at, format_general, half_unit, parse_decimal
 from .reconciliation import (
@@ -474,6 +475,8 @@ class _Figure:
     den: Fraction
     qty: dict[tuple[str, str, int, int, str], Fraction]  # (carrier, unit, scope, year, region) -> exact quantity
 
+    #: how the printed unit was read (compared with a variant of the metric: ``scope2_co2``, ``energy_indirect_tce``)
+    note: str | None = None
     qty_lo: dict[tuple[str, str, int, int, str], Fraction] = field(default_factory=dict)
     qty_hi: dict[tuple[str, str, int, int, str], Fraction] = field(default_factory=dict)
 
@@ -719,19 +722,22 @@ class _Search:
             if metric.endswith(suf) and metric[: -len(suf)] in metric_specs():
                 metric, den = metric[: -len(suf)], d
                 break
+        bridge_note = None
+        if metric in metric_specs():
+            try:
+                bridge = bridge_printed_unit(metric, fig.unit, den.unit if den is not None and den.unit else "")
+            except UnitError as exc:
+                return f"cannot compare units: {exc.reason}"
+            if bridge.stand_in:
+                return f"{bridge.note}, under a CO2e heading with no {bridge.gas}-only sum: not searched"
+            metric, bridge_note = bridge.metric, bridge.note
         if metric not in cols:
             if metric in metric_specs() and metric_specs()[metric][0] != "amount":
                 return "market-based figures depend on the contractual instruments, not searched (see the best method's recomputation)"
             return "its value does not depend on factor choices (see the best method's recomputation)" if metric in metric_specs() \
                 else "not a metric ghgcalc computes (no input behind it)"
         col, scopes, cats = cols[metric]
-        canon = metric_unit(metric)
-        if den is not None:
-            canon = f"({canon}) / ({den.unit})" if den.unit else canon
-        try:
-            kconv, _gas_note = metric_conversion(canon, fig.unit or "dimensionless")
-        except UnitError as exc:
-            return f"cannot compare units: {exc.reason}"
+        kconv = bridge.factor
         printed_dec = parse_decimal(fig.value)
         printed = Fraction(printed_dec)
         decimals = decimals_of(printed_dec)
@@ -749,7 +755,7 @@ class _Search:
             width[k] = width.get(k, Fraction(0)) + self.row_half[i]
         if not qty:
             return "no input behind this figure in the activity data"
-        fg = _Figure(fig, metric, col, scopes, cats, lo, hi, printed, int(decimals), kconv, dv, qty)
+        fg = _Figure(fig, metric, col, scopes, cats, lo, hi, printed, int(decimals), kconv, dv, qty, note=bridge_note)
         fg.qty_lo = {k: max(q - width[k], Fraction(0)) for k, q in qty.items()}
         fg.qty_hi = {k: q + width[k] for k, q in qty.items()}
         return fg
@@ -780,7 +786,7 @@ class _Search:
             if self._is_direct(u):
                 if "direct" not in fg.categories or energy_col:
                     continue
-                val = self._direct(u, fg.column, gwp)
+                val = self._direct(u, fg.column, gwp, _c)
                 if val is None:
                     return None
                 const += q * val
@@ -838,8 +844,13 @@ class _Search:
     def _is_direct(unit: str) -> bool:
         return gas_of(unit) is not None
 
-    def _direct(self, unit: str, column: str, gwp: dict[str, Fraction] | None) -> Fraction | None:
+    def _direct(self, unit: str, column: str, gwp: dict[str, Fraction] | None, carrier: str = "") -> Fraction | None:
         gas = str(gas_of(unit))
+        if gas == "CO2e" and column in ("co2_t", "ch4_t", "n2o_t"):
+            # as the engine (core.method): an entry in CO2e does not say how much of it is each gas,
+            # except a refrigerant release, which holds none of them
+            car = carriers().get(carrier)
+            return Fraction(0) if car is not None and car.type == "fugitive" else None
         conv = Fraction((parse_unit(unit) / parse_unit(f"t {gas}")).to("dimensionless").magnitude)
         if column == "co2e_t":
             if gas == "CO2e" or gas == "CO2":
@@ -873,6 +884,8 @@ class _Search:
                     total += c.gases[g] * gwp[g]
             return total
         gas = {"co2_t": "CO2", "ch4_t": "CH4", "n2o_t": "N2O"}[column]
+        if gas == "CO2" and "CO2" not in c.gases and "CO2e" in c.gases:
+            return None   # a CO2e factor says nothing of the CO2 in it (the engine's co2_t is n/a then)
         return c.gases.get(gas, Fraction(0))
 
     # -- combination search --------------------------------------------------------------
@@ -966,6 +979,8 @@ class _Search:
             if isinstance(f, str):
                 figures[i].searched = False
                 figures[i].reason = f
+            elif f.note:
+                figures[i].notes.append(f.note)
         methods: list[MethodCandidate] = []
         kept: list[tuple[int, dict[int, set[int]], list[int]]] = []
         seen: set[tuple[str, ...]] = set()
