@@ -552,7 +552,8 @@ def explain(
     lib = library or default_library()
     rep = load_reported(reported)
     yr = year or rep.reporting_year
-    base = Profile(id="explain", reporting_year=yr or 1, region=region or "CN", edition_mismatch="record")
+    periods = _period_settings(profile)
+    base = Profile(id="explain", reporting_year=yr or 1, region=region or "CN", edition_mismatch="record", **periods)
     table = read_activities(activities, base)
     if table.issues:
         raise ActivityDataError(table.issues)
@@ -564,9 +565,25 @@ def explain(
         yr = years[0]
     dens = normalize_denominators({**rep.denominators, **(denominators or {})})
     searcher = _Search(lib, table, yr, region or "CN", dens)
+    searcher.periods = periods
     if isinstance(activities, (str, Path)) or type(activities).__name__ == "DataFrame":
         searcher.source = activities   # re-readable (a stream is read once: its rows keep the default region)
-    return searcher.run(rep, profile, max_candidates, max_search)
+    out = searcher.run(rep, profile, max_candidates, max_search)
+    if table.periods:
+        read = ", ".join(f"{k} -> {v}" for k, v in list(table.periods["read"].items())[:6])
+        out.notes.append(f"periods read as data years by {table.periods['rule']}: {read}")
+    return out
+
+
+def _period_settings(profile: Any) -> dict[str, Any]:
+    """The period settings (``period_year``, ``fiscal_year_start_month``, ``fiscal_year_label``)
+    of the profile the report says it used, which the search reads the periods by and every
+    method it proposes keeps (ghgcalc.core.periods); the defaults without one."""
+    if profile is None:
+        return {}
+    prof = load_profile(profile)
+    keys = ("period_year", "fiscal_year_start_month", "fiscal_year_label")
+    return {k: getattr(prof, k) for k in keys if k in prof.model_fields_set}
 
 
 class _Search:
@@ -576,6 +593,8 @@ class _Search:
         self.year = year
         self.region = region
         self.dens = dens
+        #: the period settings the table was read by, kept in every method proposed
+        self.periods: dict[str, Any] = {}
         #: the activity data as given (re-read when a method's profile sets another default region)
         self.source: Any = None
         #: tables re-read from ``source``, by what reading takes from a profile (see :meth:`_table_for`)
@@ -1239,6 +1258,7 @@ class _Search:
             "id": "explained", "title": "Method found by ghgcalc explain", "reporting_year": self.year,
             "region": sorted(regions)[0] if len(regions) == 1 else self.region,
             "gwp_set": (st.gwp_set if nonco2 else None) or "AR5", "energy_basis": st.basis, "edition_mismatch": "record",
+            **self.periods,
         }
         if st.mwh_row is not None:
             prof["mwh_coal_equivalent"] = st.mwh_row.id

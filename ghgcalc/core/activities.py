@@ -37,6 +37,7 @@ from ..io.readers import (
 )
 from ..printed import GROUPED_NUMBER, SEPARATORS, exact, plain
 from .carriers import billing_units, carrier_aliases, carriers, column_words, label_qualifiers, normalize_key
+from .periods import CN_DIGITS, PeriodRule, period_span, year_in_words, year_pattern
 from .profiles import Profile
 from .regions import region_names, supplier_areas
 from .units import dims_of, gas_of, parse_unit, restated_unit
@@ -72,13 +73,16 @@ class ActivityTable:
     #: rows not computed and not in error: spreadsheet total rows that provably equal the rows
     #: they total, dropped (never added) with a warning each
     warnings: list[RowIssue] = field(default_factory=list)
+    #: financial years and other periods that are not a calendar year, and the data year each
+    #: took under the profile's ``period_year`` (``{"rule": ..., "read": {text: year}}``; empty: none)
+    periods: dict[str, Any] = field(default_factory=dict)
 
     def input_info(self) -> dict[str, Any]:
         """How the input was read, for reports (``calc --format json`` key ``input``)."""
         return {"source": self.source, "format": self.format, "encoding": self.encoding, "delimiter": self.delimiter,
                 "header_row": self.header_row, "sheet": self.sheet, "rows": self.n_input_rows,
                 "blank_rows_skipped": len(self.blank_rows), "merged_cells_filled": self.merged_cells_filled,
-                "total_rows_dropped": len(self.warnings)}
+                "total_rows_dropped": len(self.warnings), **({"periods": self.periods} if self.periods else {})}
 
     @property
     def first_line(self) -> int | None:
@@ -318,52 +322,17 @@ def label_region(label: str, carrier: str = "electricity") -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-@lru_cache(maxsize=1)
 def _year_pattern() -> re.Pattern[str]:
-    """A period starts with its year, optionally after a fiscal-year word (``period.fiscal_prefixes``
-    in columns.yaml: "FY2019/20", "財年2020"): "2019/20" and "FY2019/20" are both data year 2019,
-    the year the period starts in."""
-    words = "|".join(re.escape(str(w)) for w in column_words()["period"]["fiscal_prefixes"])
-    return re.compile(rf"^\s*(?:{words})?\s*(\d{{4}})", re.IGNORECASE)
+    """A period starts with its year, optionally after a fiscal-year word (:func:`~ghgcalc.core.periods.year_pattern`)."""
+    return year_pattern()
 
 
-#: year digits as Hong Kong reports print them in Chinese column heads ("二零二零年" = 2020)
-_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
-_MONTHS = {m: i for i, ms in enumerate((("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-                                        ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-                                        ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-                                        ("dec", "december")), start=1) for m in ms}
-#: periods written in words, as report column heads print them: "Year 2021", "Year ended 31
-#: December 2021", "截至2021年12月31日止年度", "31 December 2021", "1 April 2020 to 31 March 2021"
-_YEAR_WORD = re.compile(r"^\s*(?:calendar\s+)?year\s+(\d{4})\b", re.I)
-_YEAR_ENDED = re.compile(r"^\s*(?:for\s+the\s+)?(?:financial\s+|fiscal\s+)?years?\s+ended\s+(?:(\d{1,2})\s+([A-Za-z]+)\.?|([A-Za-z]+)\.?\s+(\d{1,2}))\s*,?\s+(\d{4})\b", re.I)
-_CN_YEAR_ENDED = re.compile(r"^\s*截至\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*\d{1,2}\s*日\s*止")
-_WRITTEN_DATE = re.compile(r"^\s*(?:(\d{1,2})\s+([A-Za-z]+)\.?|([A-Za-z]+)\.?\s+(\d{1,2}))\s*,?\s+(\d{4})\b")
+_CN_DIGITS = CN_DIGITS
 
 
 def _year_in_words(s: str) -> int | None:
-    """The data year of a period written in words, else None. A period that ends on a date
-    (a year ended ...) is the year it starts in, as "2019/20" is 2019: "year ended 31 December
-    2021" is 2021, "year ended 31 March 2021" (April 2020 - March 2021) is 2020. A period that
-    starts with a written date is that date's year."""
-    m = _YEAR_WORD.match(s)
-    if m:
-        return int(m.group(1))
-    m = _YEAR_ENDED.match(s)
-    if m:
-        month = _MONTHS.get((m.group(2) or m.group(3) or "").lower())
-        if month is None:
-            return None
-        y = int(m.group(5))
-        return y if month == 12 else y - 1
-    m = _CN_YEAR_ENDED.match(s)
-    if m:
-        y, month = int(m.group(1)), int(m.group(2))
-        return y if month == 12 else y - 1
-    m = _WRITTEN_DATE.match(s)
-    if m and (m.group(2) or m.group(3) or "").lower() in _MONTHS:
-        return int(m.group(5))
-    return None
+    """The year a period written in words starts in (:func:`~ghgcalc.core.periods.year_in_words`)."""
+    return year_in_words(s)
 
 
 def _parse_years(col: pd.Series | None, default: int, n: int, index: pd.Index, issues: list[RowIssue]) -> tuple[np.ndarray, np.ndarray]:
@@ -921,11 +890,49 @@ def _check_carriers(car: _Carriers, units: _Units, scope_override: np.ndarray, c
     return bad | car.empty, issues
 
 
-def _period_column(df: pd.DataFrame, profile: Profile) -> tuple[np.ndarray, np.ndarray, list[RowIssue]]:
-    """Stage 7: the data year of each row (the profile's reporting year when no period is given)."""
+def _period_column(df: pd.DataFrame, profile: Profile) -> tuple[np.ndarray, np.ndarray, list[RowIssue], dict[str, int]]:
+    """Stage 7: the data year of each row (the profile's reporting year when no period is given),
+    financial years mapped by the profile's ``period_year`` (:func:`_period_rule`)."""
     issues: list[RowIssue] = []
     years, bad = _parse_years(df["period"] if "period" in df.columns else None, profile.reporting_year, len(df), df.index, issues)
-    return years, bad, issues
+    read = _period_rule(df["period"] if "period" in df.columns else None, years, bad, PeriodRule.of(profile), issues)
+    return years, bad, issues, read
+
+
+def _period_rule(col: pd.Series | None, years: np.ndarray, bad: np.ndarray, rule: PeriodRule, issues: list[RowIssue]) -> dict[str, int]:
+    """The data year of each distinct period text that is not a plain calendar year, by the
+    profile's rule (:class:`~ghgcalc.core.periods.PeriodRule`), broadcast to its rows (``years``
+    and ``bad`` updated in place); a period the rule cannot map is an issue naming the setting
+    it needs. Returns the periods read (text -> data year), for ``input_info``. Numbers and
+    dates are calendar years and months: nothing to map."""
+    if col is None or pd.api.types.is_datetime64_any_dtype(col.dtype) or (
+            pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype)):
+        return {}
+    codes, uniques = pd.factorize(col.astype(object).where(col.notna(), ""), use_na_sentinel=False)
+    read: dict[str, int] = {}
+    mapped = np.full(len(uniques), -1, dtype=np.int64)
+    why: dict[int, str] = {}
+    for j, u in enumerate(uniques):
+        if not isinstance(u, str) or not u.strip() or u.strip().isdigit():
+            continue
+        text = unicodedata.normalize("NFKC", u)
+        got = rule.data_year(text)
+        if isinstance(got, str):
+            why[j] = got
+        elif got is not None:
+            mapped[j] = got
+            span = period_span(text, rule.fiscal_year_start_month)
+            if span is not None and span.fiscal:
+                read[u.strip()] = got
+    rows_mapped = mapped[codes]
+    use = (rows_mapped >= 0) & ~bad
+    years[use] = rows_mapped[use]
+    for j, reason in why.items():
+        for i in np.flatnonzero((codes == j) & ~bad):
+            issues.append(RowIssue(row=_row_label(col.index[i]), column="period", value=plain(col.iloc[i]), reason=reason,
+                                   hint=f"the profile sets {rule.describe()}"))
+            bad[i] = True
+    return read
 
 
 def _region_column(df: pd.DataFrame, profile: Profile, car: _Carriers) -> tuple[pd.Categorical, tuple[np.ndarray, list[Any]] | None]:
@@ -1039,7 +1046,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     units, ubad, u_issues = _unit_column(df["unit"], car, df.index, qbad)
     scope_override, sbad, s_issues = _scope_column(df)
     cbad, c_issues = _check_carriers(car, units, scope_override, df["carrier"])
-    years, ybad, y_issues = _period_column(df, profile)
+    years, ybad, y_issues, periods_read = _period_column(df, profile)
     region, rfact = _region_column(df, profile, car)
     instrument = _instrument_column(df)
     issues += q_issues + u_issues + s_issues + c_issues + y_issues
@@ -1049,6 +1056,8 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     bad |= total
     out = _assemble(df, car, q, qtext, units, years, region, scope_override, instrument, bad)
     table = ActivityTable(frame=out, issues=issues, n_input_rows=len(df), warnings=warnings, **meta)
+    if periods_read:
+        table.periods = {"rule": PeriodRule.of(profile).describe(), "read": periods_read}
     table.number_lines(issues)
     table.number_lines(warnings)
     return table

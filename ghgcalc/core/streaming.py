@@ -403,6 +403,7 @@ def calculate_stream(
     key_tuples: list[tuple[Any, ...]] = []
     offset = 0
     blank_rows = 0
+    periods: dict[str, Any] = {}   # financial years read and the data year each took (every chunk's)
     ok_run = False
     try:
         for chunk in chunks:
@@ -442,6 +443,8 @@ def calculate_stream(
                     writer.write(rows)
             offset += n
             blank_rows += len(table.blank_rows)  # all-empty rows are skipped, not input rows
+            if table.periods:
+                periods = {"rule": table.periods["rule"], "read": {**periods.get("read", {}), **table.periods["read"]}}
             result.chunks += 1
             bar.update(offset)
             # pandas objects in reference cycles keep whole chunks alive until the cyclic
@@ -452,7 +455,7 @@ def calculate_stream(
             result.n_input_rows = offset - blank_rows
         result.input_info = {"source": label, "format": fmt_in, "encoding": enc,
                              "streamed": True, "chunks": result.chunks, "rows": result.n_input_rows,
-                             "blank_rows_skipped": blank_rows}
+                             "blank_rows_skipped": blank_rows, **({"periods": periods} if periods else {})}
         ok_run = True
     finally:
         bar.close()
