@@ -511,7 +511,7 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("reported", help="reported figures (YAML)")
     x.add_argument("--profile", help="the method the report says it used: evaluated beside the candidates")
     x.add_argument("--year", type=int, help="the report's data year (default: the YAML's reporting_year)")
-    x.add_argument("--region", help="the rows' default region (default CN)")
+    x.add_argument("--region", help="the rows' default region (default: none; rows without one are searched with the factors of every region)")
     x.add_argument("--denominator", action="append", metavar="NAME=N")
     x.add_argument("--format", choices=["table", "json"], default="table")
     x.add_argument("--candidates", type=int, default=6, help="candidates listed per figure (default 6)")

@@ -529,7 +529,9 @@ def explain(
         candidates (a footnote's factor that does not reproduce a figure shows up here).
     year, region : optional
         The report's data year and the rows' default region (default: the YAML's
-        ``reporting_year``, the data's single period, and ``CN``).
+        ``reporting_year``, the data's single period; no region: rows without one are
+        searched with the factors of every region, as the engine applies pinned factors by
+        period, contract section 8).
     denominators : mapping, optional
         Extra intensity denominators (win over the YAML's).
     library : FactorLibrary, optional
@@ -553,7 +555,8 @@ def explain(
     rep = load_reported(reported)
     yr = year or rep.reporting_year
     periods = _period_settings(profile)
-    base = Profile(id="explain", reporting_year=yr or 1, region=region or "CN", edition_mismatch="record", **periods)
+    # no region is invented (contract section 8): rows without one take the factors' by period
+    base = Profile(id="explain", reporting_year=yr or 1, region=region or None, edition_mismatch="record", **periods)
     table = read_activities(activities, base)
     if table.issues:
         raise ActivityDataError(table.issues)
@@ -564,7 +567,7 @@ def explain(
             raise GhgcalcError("cannot tell the report's data year: give year= (--year) or reporting_year in the YAML")
         yr = years[0]
     dens = normalize_denominators({**rep.denominators, **(denominators or {})})
-    searcher = _Search(lib, table, yr, region or "CN", dens)
+    searcher = _Search(lib, table, yr, region or "", dens)
     searcher.periods = periods
     if isinstance(activities, (str, Path)) or type(activities).__name__ == "DataFrame":
         searcher.source = activities   # re-readable (a stream is read once: its rows keep the default region)
@@ -1245,7 +1248,7 @@ class _Search:
                 entry["coal_equivalent"] = opt.coal_equivalent.id
             ids.extend(self._used_ids(opt))  # a family: the members its rows pick, as the engine records them
             for r in () if opt.family else opt.rows:
-                if r.region and r.region.upper() not in ("GLOBAL", "CN") and not r.covers_region(self.region):
+                if r.region and r.region.upper() != "GLOBAL" and not r.covers_region(self.region):
                     regions.add(r.region)
             if free:
                 notes.append(f"{var.carrier} {var.facet}: no reported figure depends on it; {', '.join(opt.ids)} chosen by preference")
@@ -1256,14 +1259,19 @@ class _Search:
                     notes.append(f"{var.carrier} {var.facet}: equally reproduced with {', '.join(alts[:6])}{' ...' if len(alts) > 6 else ''}")
         prof: dict[str, Any] = {
             "id": "explained", "title": "Method found by ghgcalc explain", "reporting_year": self.year,
-            "region": sorted(regions)[0] if len(regions) == 1 else self.region,
+            # rows without a region take the pinned factors by period: no region is set for them
+            "region": (sorted(regions)[0] if len(regions) == 1 else self.region) if self.region else None,
             "gwp_set": (st.gwp_set if nonco2 else None) or "AR5", "energy_basis": st.basis, "edition_mismatch": "record",
             **self.periods,
         }
         if st.mwh_row is not None:
             prof["mwh_coal_equivalent"] = st.mwh_row.id
             ids.append(st.mwh_row.id)
-        if len(regions) > 1:
+        if not self.region and not self.region_given:
+            if regions:
+                notes.append(f"region assumed: the rows give no region, and this method applies the factors of "
+                             f"{', '.join(sorted(regions))} to them (by period); check that the report's operations are there")
+        elif len(regions) > 1:
             notes.append(f"factors of several regions ({', '.join(sorted(regions))}) applied to rows of region {self.region}")
         elif regions and not self.region_given:
             notes.append(f"region assumed: the rows give no region other than {self.region}, and this method puts every row "
