@@ -73,7 +73,7 @@ _MAX_SOLUTIONS = 2_000
 _SEARCHED_COLUMNS = ("co2e_t", "co2_t", "ch4_t", "n2o_t", "energy_mwh", "energy_tce")
 #: factor kinds that act on emissions only (an energy figure's candidate does not list them)
 _EMISSION_KINDS = frozenset({"emission", "gwp", "carbon_content", "oxidation_rate"})
-_STATUS_RANK = {"verified": 0, "derived": 1, "user-supplied": 2, "unverified": 3}
+_STATUS_RANK = {"verified": 0, "derived": 1, "user-supplied": 2, "unverified": 3, "placeholder": 4}
 
 
 # ---------------------------------------------------------------------------------------
@@ -1177,6 +1177,8 @@ class _Search:
                              f"used for data year {', '.join(map(str, off))}")
             if r.review_status == "unverified":
                 notes.append(f"{fid} is unverified against its source")
+            elif r.review_status == "placeholder":
+                notes.append(f"{fid} is a placeholder (seen only in a secondary source): check it before relying on it")
             if r.notes and "avoided" in r.notes.lower():
                 notes.append(f"{fid}: {r.notes}")
         return notes

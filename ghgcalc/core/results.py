@@ -542,7 +542,8 @@ class Result:
     errors : list of RowIssue
         The rows that could not be computed (``on_error="collect"``), with the reason.
     warnings : list of RowIssue
-        Spreadsheet total rows dropped because they provably equal the rows they total.
+        Spreadsheet total rows dropped because they provably equal the rows they total; and
+        (row None, column ``factor``) each placeholder factor used (:func:`ghgcalc.calculate`).
     """
 
     def __init__(self) -> None:

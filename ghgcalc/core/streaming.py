@@ -53,6 +53,7 @@ from ..io.exports import CSV_LINE_END, safe_cell
 from ..io.readers import csv_records, detect_encoding, header_names, maybe_header_below, sniff_text
 from .activities import read_activities
 from .compute import compute
+from .factors import placeholder_warnings
 from .method import method_for
 from .profiles import load_profile
 from .results import AggregatedResult, CellSums, KeySums, Totals, normalize_denominators
@@ -471,6 +472,7 @@ def calculate_stream(
     result._key_carrier = key_carrier
     result._key_totals = keysums.result()
     result.rows = pd.DataFrame()
+    result.warnings.extend(placeholder_warnings(result.factors_used()))
     if result.errors and on_error == "raise":
         if isinstance(output, (str, Path)):
             Path(output).unlink(missing_ok=True)
