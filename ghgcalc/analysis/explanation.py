@@ -698,7 +698,8 @@ class _Search:
         if not self.region_given or opt.family:
             return True
         regions = set(self.row_region) if all_rows else {r for (_u, _y, r) in self.keys_of.get(opt.carrier, set())}
-        return all(row.covers_region(reg) for row in opt.rows for reg in regions)
+        # a row without a region takes a pinned factor of any one region by period (core.chain.choose_edition)
+        return all(row.covers_region(reg) for row in opt.rows for reg in regions if reg)
 
     def coef(self, vi: int, oi: int, unit: str, year: int, region: str) -> _Coef | None:
         var = self.vars[vi]
@@ -1274,7 +1275,8 @@ class _Search:
                 notes.append(f"region assumed: the rows give no region, and this method applies the factors of "
                              f"{', '.join(sorted(regions))} to them (by period); check that the report's operations are there")
         elif len(regions) > 1:
-            notes.append(f"factors of several regions ({', '.join(sorted(regions))}) applied to rows of region {self.region}")
+            where = f"rows of region {self.region}" if self.region else "the rows"
+            notes.append(f"factors of several regions ({', '.join(sorted(regions))}) applied to {where}")
         elif regions and not self.region_given:
             notes.append(f"region assumed: the rows give no region other than {self.region}, and this method puts every row "
                          f"in {next(iter(regions))} (its factor's region); check that the report's operations are there")
