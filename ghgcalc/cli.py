@@ -128,7 +128,7 @@ def _print_reconciliation(rec: Any, fmt: str, title: str | None = None) -> None:
         group = "".join(f" [{k}={e[k]}]" for k in ("carrier", "facility", "period") if k in e)
         rc = e["recomputed"] if e["recomputed"] is not None else "—"
         print(f"{(e['metric'] + group):32} {e['reported']:>14} {rc:>14}  {e['unit']:16} {mark[e['status']]}")
-        if e["reason"] and e["status"] != "reproduced":
+        if e["reason"]:   # a reproduced figure's reason says how its printed unit was read
             print(f"{'':34}{e['reason']}")
     c = rec.counts()
     print(f"\n{c['reproduced']} reproduced, {c['consistent']} consistent, {c['differs']} differs, {c['not_recomputed']} not recomputed")
@@ -182,6 +182,7 @@ def _calc_stream(args: argparse.Namespace) -> int:
                               on_error=args.on_error,
                               chunk_rows=args.chunk_rows or DEFAULT_CHUNK_ROWS, output=rows_out,
                               progress=False if args.quiet else None, by=keep)
+    _warn_dropped(result)
     if args.by and fmt in ("csv", "parquet"):
         return _write_breakdown(result, args, fmt)
     if fmt == "csv" and rows_out is not None and not out:
@@ -233,7 +234,8 @@ def _write_breakdown(result: Totals, args: argparse.Namespace, fmt: str) -> int:
 
 
 def _warn_dropped(result: Totals) -> None:
-    """Spreadsheet total rows dropped because they equal the rows they total: a warning each."""
+    """The result's warnings on stderr: spreadsheet total rows dropped because they equal the
+    rows they total, and placeholder factors used (figures provisional)."""
     for w in result.warnings:
         print(f"ghgcalc: warning: {w}", file=sys.stderr)
 
@@ -411,9 +413,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def _factors_summary(lib: Any, fmt: str) -> int:
     """Rows per source table (``factors/<source>/<table>``) and review status, with totals."""
-    from .core.factors import data_version
+    from .core.factors import REVIEW_STATUSES, data_version
 
-    statuses = ("verified", "derived", "unverified")
+    statuses = REVIEW_STATUSES
     counts: dict[str, dict[str, int]] = {}
     for r in lib.select():
         src = r.source_file or "(no file)"
@@ -434,6 +436,7 @@ def _factors_summary(lib: Any, fmt: str) -> int:
 
 def cmd_factors(args: argparse.Namespace) -> int:
     from .core.factors import data_version, default_library, factors_dir, snapshot_versions, unreleased_changes, verify
+    from .core.regions import canonical_region
 
     if args.factors_cmd == "diff":
         return cmd_factors_diff(args)
@@ -463,15 +466,17 @@ def cmd_factors(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.factors_cmd == "summary":
         return _factors_summary(lib, args.format)
-    rows = lib.select(carrier=args.carrier, kind=args.kind, region=args.region, year=args.year)
+    # a region lists its sub-regions too (HK: the supply areas HK-CLP, HK-HKE), by its code or a name (香港, CLP)
+    region = canonical_region(args.region) if args.region else None
+    rows = lib.select(carrier=args.carrier, kind=args.kind, region=region, year=args.year, within=True)
     if args.status:
         rows = [r for r in rows if r.review_status == args.status]
     if args.format == "json":
         print(json.dumps([r.public_dict() for r in rows], ensure_ascii=False, indent=2))
     else:
-        print(f"{'id':46} {'value':>10} {'unit':18} {'years':10} {'status':10} document")
+        print(f"{'id':46} {'value':>10} {'unit':18} {'years':10} {'status':11} document")
         for r in rows:
-            print(f"{r.id:46} {r.value:>10} {r.unit:18} {r.years_text():10} {r.review_status:10} {(r.document or '')[:60]}")
+            print(f"{r.id:46} {r.value:>10} {r.unit:18} {r.years_text():10} {r.review_status:11} {(r.document or '')[:60]}")
         print(f"\n{len(rows)} row(s); data version {data_version()}")
     return EXIT_OK
 
@@ -491,6 +496,7 @@ def cmd_factors_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
+    from .core.carriers import carriers
     from .core.method import Method
     from .core.profiles import builtin_profiles, load_profile
 
@@ -522,6 +528,10 @@ def cmd_profiles(args: argparse.Namespace) -> int:
         print(f"extends: {prof.extends} (its settings and factors, with this profile's own on top)")
     if prof.description:
         print(prof.description.strip())
+    if not any(c.type == "fuel" for cid, c in carriers().items() if cid in prof.carriers):
+        print("\nScope 1 fuels: none pinned. A row of a fuel (diesel, petrol, LPG, natural gas ...) is an error under this "
+              "profile" + (": see note (fuels) for what to do." if "fuels" in prof.notes else
+                           f"; pin its factors in your own profile, e.g. with extends = \"{prof.id}\" and [carriers.diesel]."))
     for cid, cm in prof.carriers.items():
         print(f"\n[{cid}]" + (f" scope {cm.scope}" if cm.scope else "")
               + (f" region_level {cm.region_level}" if cm.region_level != "as_given" else "")
@@ -642,7 +652,7 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("reported", help="reported figures (YAML)")
     x.add_argument("--profile", help="the method the report says it used: evaluated beside the candidates")
     x.add_argument("--year", type=int, help="the report's data year (default: the YAML's reporting_year)")
-    x.add_argument("--region", help="the rows' default region (default CN)")
+    x.add_argument("--region", help="the rows' default region (default: none; rows without one are searched with the factors of every region)")
     x.add_argument("--denominator", action="append", metavar="NAME=N")
     x.add_argument("--format", choices=["table", "json"], default="table")
     x.add_argument("--candidates", type=int, default=6, help="candidates listed per figure (default 6)")
@@ -676,7 +686,8 @@ def build_parser() -> argparse.ArgumentParser:
     fl.add_argument("--kind")
     fl.add_argument("--region")
     fl.add_argument("--year", type=int)
-    fl.add_argument("--status", choices=["verified", "derived", "unverified"], help="only rows of this review status")
+    # the statuses of core.factors.REVIEW_STATUSES, spelt out so the parser loads no library module
+    fl.add_argument("--status", choices=["verified", "derived", "unverified", "placeholder"], help="only rows of this review status")
     fl.add_argument("--format", choices=["table", "json"], default="table")
     fsum = fs.add_parser("summary", help="rows per source table and review status")
     fsum.add_argument("--format", choices=["table", "json"], default="table")

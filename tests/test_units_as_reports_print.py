@@ -208,7 +208,8 @@ def test_a_ghg_figure_printed_in_bare_tonnes_is_a_mass_of_co2e() -> None:
     """HKEX KPI tables print "Scope 2 Energy indirect emissions | tonnes" (2021062100702 p.34,
     2022052701869 p.37) and "Indirect emissions (Scope II) ... ton" (2021040104835 p.69): the KPI
     is a GHG figure, so the bare mass is of CO2e; reconcile says so in the reason. It was
-    "cannot compare" (and explain found nothing). An energy figure in tonnes stays an error."""
+    "cannot compare" (and explain found nothing). An energy figure in tonnes stays uncompared
+    (not_recomputed: a unit that cannot be bridged never "differs", contract section 8)."""
     import pandas as pd
 
     activity = pd.DataFrame({"carrier": ["Total Electricity consumption"], "quantity": ["57071"], "unit": ["kWh"], "period": [2021]})
@@ -219,7 +220,7 @@ def test_a_ghg_figure_printed_in_bare_tonnes_is_a_mass_of_co2e() -> None:
         {"metric": "scope2", "value": "33.2", "unit": "噸"},
         {"metric": "energy_total", "value": "57.1", "unit": "tonnes"}]}
     got = list(ghgcalc.reconcile(result, reported))
-    assert [e["status"] for e in got] == ["reproduced", "reproduced", "reproduced", "differs"]
+    assert [e["status"] for e in got] == ["reproduced", "reproduced", "reproduced", "not_recomputed"]
     assert all("names no gas: read as a mass of CO2e" in e["reason"] for e in got[:3])
     assert "cannot compare" in got[3]["reason"]
     ex = ghgcalc.explain(activity, reported)

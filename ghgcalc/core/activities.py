@@ -40,6 +40,7 @@ from ..printed import GROUPED_NUMBER, SEPARATORS, exact, plain
 from .carriers import billing_units, carrier_aliases, carriers, column_words, label_qualifiers, normalize_key
 from .keys import KEY_COLUMNS, KeyPart, KeySpace, key_space, small_codes
 from .labels import LabelReading, label_words, read_label
+from .periods import CN_DIGITS, PeriodRule, period_span, year_in_words, year_pattern
 from .profiles import Profile
 from .regions import canonical_instrument, region_names, supplier_areas
 from .units import apply_unit_choices, dims_of, gas_of, parse_unit, restated_unit, unit_choices
@@ -138,6 +139,9 @@ class ActivityTable:
         """Each row's key as one integer (:func:`~ghgcalc.core.keys.key_space`)."""
         assert self.keys is not None
         return key_space(list(self.keys.items()), self.n_rows)
+    #: financial years and other periods that are not a calendar year, and the data year each
+    #: took under the profile's ``period_year`` (``{"rule": ..., "read": {text: year}}``; empty: none)
+    periods: dict[str, Any] = field(default_factory=dict)
 
     def input_info(self) -> dict[str, Any]:
         """How the input was read, for reports (``calc --format json`` key ``input``)."""
@@ -145,7 +149,8 @@ class ActivityTable:
                 "header_row": self.header_row, "sheet": self.sheet, "rows": self.n_input_rows,
                 "blank_rows_skipped": len(self.blank_rows), "merged_cells_filled": self.merged_cells_filled,
                 "total_rows_dropped": len(self.warnings), "carrier_labels": self.carrier_labels,
-                "unit_choices": self.unit_choices, "columns": dict(self.columns)}
+                "unit_choices": self.unit_choices, "columns": dict(self.columns),
+                **({"periods": self.periods} if self.periods else {})}
         if self.wide is not None:
             info["wide"] = dict(self.wide)
         return info
@@ -408,52 +413,17 @@ def label_region(label: str, carrier: str = "electricity") -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-@lru_cache(maxsize=1)
 def _year_pattern() -> re.Pattern[str]:
-    """A period starts with its year, optionally after a fiscal-year word (``period.fiscal_prefixes``
-    in columns.yaml: "FY2019/20", "財年2020"): "2019/20" and "FY2019/20" are both data year 2019,
-    the year the period starts in."""
-    words = "|".join(re.escape(str(w)) for w in column_words()["period"]["fiscal_prefixes"])
-    return re.compile(rf"^\s*(?:{words})?\s*(\d{{4}})", re.IGNORECASE)
+    """A period starts with its year, optionally after a fiscal-year word (:func:`~ghgcalc.core.periods.year_pattern`)."""
+    return year_pattern()
 
 
-#: year digits as Hong Kong reports print them in Chinese column heads ("二零二零年" = 2020)
-_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
-_MONTHS = {m: i for i, ms in enumerate((("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-                                        ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-                                        ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-                                        ("dec", "december")), start=1) for m in ms}
-#: periods written in words, as report column heads print them: "Year 2021", "Year ended 31
-#: December 2021", "截至2021年12月31日止年度", "31 December 2021", "1 April 2020 to 31 March 2021"
-_YEAR_WORD = re.compile(r"^\s*(?:calendar\s+)?year\s+(\d{4})\b", re.I)
-_YEAR_ENDED = re.compile(r"^\s*(?:for\s+the\s+)?(?:financial\s+|fiscal\s+)?years?\s+ended\s+(?:(\d{1,2})\s+([A-Za-z]+)\.?|([A-Za-z]+)\.?\s+(\d{1,2}))\s*,?\s+(\d{4})\b", re.I)
-_CN_YEAR_ENDED = re.compile(r"^\s*截至\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*\d{1,2}\s*日\s*止")
-_WRITTEN_DATE = re.compile(r"^\s*(?:(\d{1,2})\s+([A-Za-z]+)\.?|([A-Za-z]+)\.?\s+(\d{1,2}))\s*,?\s+(\d{4})\b")
+_CN_DIGITS = CN_DIGITS
 
 
 def _year_in_words(s: str) -> int | None:
-    """The data year of a period written in words, else None. A period that ends on a date
-    (a year ended ...) is the year it starts in, as "2019/20" is 2019: "year ended 31 December
-    2021" is 2021, "year ended 31 March 2021" (April 2020 - March 2021) is 2020. A period that
-    starts with a written date is that date's year."""
-    m = _YEAR_WORD.match(s)
-    if m:
-        return int(m.group(1))
-    m = _YEAR_ENDED.match(s)
-    if m:
-        month = _MONTHS.get((m.group(2) or m.group(3) or "").lower())
-        if month is None:
-            return None
-        y = int(m.group(5))
-        return y if month == 12 else y - 1
-    m = _CN_YEAR_ENDED.match(s)
-    if m:
-        y, month = int(m.group(1)), int(m.group(2))
-        return y if month == 12 else y - 1
-    m = _WRITTEN_DATE.match(s)
-    if m and (m.group(2) or m.group(3) or "").lower() in _MONTHS:
-        return int(m.group(5))
-    return None
+    """The year a period written in words starts in (:func:`~ghgcalc.core.periods.year_in_words`)."""
+    return year_in_words(s)
 
 
 def _year_of_text(u: Any) -> float:
@@ -469,12 +439,12 @@ def _year_of_text(u: Any) -> float:
 
 
 def _parse_years(col: pd.Series | None, default: int, n: int, index: pd.Index, issues: list[RowIssue]
-                 ) -> tuple[KeyPart, np.ndarray | None]:
+                 ) -> tuple[KeyPart, np.ndarray | None, list[Any] | None]:
     """The data year of each row as a key column (codes into the distinct years), and the rows
     whose period is not a year or a date (None: none). Text and categorical periods are read
     once per distinct value; numbers and dates per row, vectorised."""
     if col is None:
-        return KeyPart(None, [default]), None
+        return KeyPart(None, [default]), None, None
     if pd.api.types.is_datetime64_any_dtype(col.dtype) or (
             pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype)):
         years = (col.dt.year if pd.api.types.is_datetime64_any_dtype(col.dtype) else col).to_numpy(dtype="float64", na_value=np.nan)
@@ -484,6 +454,7 @@ def _parse_years(col: pd.Series | None, default: int, n: int, index: pd.Index, i
         lo, hi = (int(yrs.min()), int(yrs.max())) if len(yrs) else (default, default)
         part = KeyPart(small_codes(yrs - lo, hi - lo + 1), list(range(lo, hi + 1)))
         bad = invalid if invalid.any() else None
+        uniques: list[Any] | None = None
     else:
         codes, uniques = _factorize(col)
         parsed = np.array([_year_of_text(u) for u in uniques], dtype="float64")
@@ -495,7 +466,7 @@ def _parse_years(col: pd.Series | None, default: int, n: int, index: pd.Index, i
     for i in np.flatnonzero(invalid) if bad is not None else ():
         issues.append(RowIssue(row=_row_label(index[i]), column="period", value=plain(col.iloc[i]), reason="period is not a year or a date",
                                hint="use a year (2022) or a date/month (2022-03)"))
-    return part, bad
+    return part, bad, uniques
 
 
 #: bounds of the number written in a unit (``10^4 t``, ``'000 kWh``): beyond them a coefficient
@@ -1169,11 +1140,52 @@ def _check_carriers(car: _Carriers, units: _Units, scope: KeyPart, col: pd.Serie
     return _or(bad, empty), issues
 
 
-def _period_column(df: pd.DataFrame, profile: Profile) -> tuple[KeyPart, np.ndarray | None, list[RowIssue]]:
-    """Stage 7: the data year of each row (the profile's reporting year when no period is given)."""
+def _period_column(df: pd.DataFrame, profile: Profile) -> tuple[KeyPart, np.ndarray | None, list[RowIssue], dict[str, int]]:
+    """Stage 7: the data year of each row (the profile's reporting year when no period is given),
+    financial years mapped by the profile's ``period_year`` (:func:`_period_rule`)."""
     issues: list[RowIssue] = []
-    years, bad = _parse_years(df["period"] if "period" in df.columns else None, profile.reporting_year, len(df), df.index, issues)
-    return years, bad, issues
+    col = df["period"] if "period" in df.columns else None
+    years, bad, uniques = _parse_years(col, profile.reporting_year, len(df), df.index, issues)
+    if col is None or uniques is None or years.codes is None:   # numbers and dates: calendar years and months
+        return years, bad, issues, {}
+    years, bad, read = _period_rule(col, years, uniques, bad, PeriodRule.of(profile), issues)
+    return years, bad, issues, read
+
+
+def _period_rule(col: pd.Series, years: KeyPart, uniques: list[Any], bad: np.ndarray | None, rule: PeriodRule,
+                 issues: list[RowIssue]) -> tuple[KeyPart, np.ndarray | None, dict[str, int]]:
+    """The data year of each distinct period text that is not a plain calendar year, by the
+    profile's rule (:class:`~ghgcalc.core.periods.PeriodRule`), set on that distinct value of
+    ``years`` (codes into ``uniques``); a period the rule cannot map is an issue naming the
+    setting it needs (its rows are bad). Returns the years, the bad rows and the periods read
+    (text -> data year), for ``input_info``."""
+    assert years.codes is not None
+    read: dict[str, int] = {}
+    values = list(years.values)
+    why: dict[int, str] = {}
+    for j, u in enumerate(uniques):
+        if not isinstance(u, str) or not u.strip() or u.strip().isdigit():
+            continue
+        text = unicodedata.normalize("NFKC", u)
+        got = rule.data_year(text)
+        if isinstance(got, str):
+            why[j] = got
+        elif got is not None:
+            values[j] = int(got)
+            span = period_span(text, rule.fiscal_year_start_month)
+            if span is not None and span.fiscal:
+                read[u.strip()] = int(got)
+    if why:
+        u_bad = np.zeros(len(uniques), dtype=bool)
+        u_bad[list(why)] = True
+        rows = np.take(u_bad, years.codes)
+        if bad is not None:
+            rows &= ~bad
+        for i in np.flatnonzero(rows):
+            issues.append(RowIssue(row=_row_label(col.index[i]), column="period", value=plain(col.iloc[i]),
+                                   reason=why[int(years.codes[i])], hint=f"the profile sets {rule.describe()}"))
+        bad = _or(bad, rows)
+    return KeyPart(years.codes, values), bad, read
 
 
 def _region_column(df: pd.DataFrame, profile: Profile, car: _Carriers) -> tuple[KeyPart, tuple[np.ndarray, list[Any]] | None]:
@@ -1387,7 +1399,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     units, ubad, u_issues = _unit_column(unit_in, car, df.index, qbad)
     scope, sbad, s_issues = _scope_column(df)
     cbad, c_issues = _check_carriers(car, units, scope, df["carrier"])
-    years, ybad, y_issues = _period_column(df, profile)
+    years, ybad, y_issues, periods_read = _period_column(df, profile)
     region, rfact = _region_column(df, profile, car)
     inst_col, ibad, i_issues = _label_instruments(car, df["instrument"] if "instrument" in df.columns else None, df.index)
     if inst_col is not None:   # instruments named by carrier labels ("Electricity (PPA)") are on their rows
@@ -1409,6 +1421,8 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
                           index=df.index, quantity_text=qtext.to_numpy(dtype=object) if qtext is not None else None,
                           build=lambda: _assemble(df, car, q, qtext, units, keys, bad), source_columns=list(df.columns),
                           column=df.__getitem__, carrier_labels=_carrier_labels(car), unit_choices=unit_record, **meta)
+    if periods_read:
+        table.periods = {"rule": PeriodRule.of(profile).describe(), "read": periods_read}
     table.number_lines(issues)
     table.number_lines(warnings)
     return table

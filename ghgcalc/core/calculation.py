@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import GhgcalcError
 from .activities import read_activities
 from .compute import compute
-from .factors import FactorLibrary
+from .factors import FactorLibrary, placeholder_warnings
 from .method import Method, method_for
 from .profiles import Profile, load_profile
 from .streaming import calculate_stream
@@ -68,7 +68,9 @@ def calculate(
     if _is_dask(activities):
         return _calculate_dask(activities, method, denominators, on_error=on_error, library=library)
     table = read_activities(activities, prof)
-    return compute(table, method, denominators, on_error=on_error)
+    result = compute(table, method, denominators, on_error=on_error)
+    result.warnings.extend(placeholder_warnings(result.factors_used()))   # a streamed result has them too
+    return result
 
 
 def _is_dask(obj: Any) -> bool:

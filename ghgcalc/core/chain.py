@@ -129,6 +129,8 @@ def choose_edition(cands: Sequence[FactorRow], year: int, region: str, *, what: 
 def _choose_without_region(cands: Sequence[FactorRow], year: int, *, what: str,
                            mismatch: Literal["error", "record"]) -> tuple[FactorRow, str | None]:
     regs = sorted({_region_of(r) for r in cands})
+    if not regs:
+        raise EditionError("period", f"{what}: no factor in the profile covers data year {year}")
     if len(regs) > 1:
         few = ", ".join(f"{r.id} ({r.region or 'any region'})" for r in cands[:3]) + (", ..." if len(cands) > 3 else "")
         raise EditionError("region", f"{what}: the row gives no region, and the profile pins factors for "

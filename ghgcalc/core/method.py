@@ -475,6 +475,9 @@ class Method:
         if method is not None:
             return method
         hint = f"add [carriers.{carrier}] with its factors to the profile"
+        gap = self._gap_note(carrier, shipped)
+        if gap:
+            hint += f"; the profile's note: {gap.strip().rstrip('.')}"
         scope_hint = scope_override or (shipped.scope if shipped is not None else None)
         params = _shipped_parameters(self.library, carrier, int(scope_hint) if scope_hint else None)
         if not any(r.kind in ("emission", "carbon_content") for r in params):   # no CO2 factor, no carbon content
@@ -485,6 +488,17 @@ class Method:
         else:
             hint += _shipped_parameter_hint(params, carrier)
         raise _Unresolvable("carrier", f"the profile {self.profile.id!r} gives no factors for carrier {carrier!r}", hint)
+
+    def _gap_note(self, carrier: str, shipped: Carrier | None) -> str | None:
+        """What the profile itself says of a carrier it leaves out: its note for the carrier, or
+        for a fuel its ``fuels`` note (a built-in profile states its gaps there, e.g. the Hong
+        Kong profiles: no EPD/EMSD fuel factors shipped, and the ``extends`` recipe)."""
+        notes = self.profile.notes
+        if carrier in notes:
+            return notes[carrier]
+        if shipped is not None and shipped.type == "fuel":
+            return notes.get("fuels")
+        return None
 
     def _pick_conversions(self, method: CarrierMethod, carrier: str, year: int, region: str, notes: list[str]) -> list[FactorRow]:
         """The heating value and density for (year, region), when the profile gives them."""
@@ -714,7 +728,7 @@ def _shipped_parameter_hint(rows: Sequence[FactorRow], carrier: str) -> str:
             return "any year"
         return f"{r.valid_from or '...'}-{r.valid_to or '...'}"
 
-    shown = few((f"{r.kind} {r.id} ({years(r)}, {r.review_status})" for r in rows), FEW,
+    shown = few((f"{r.kind} {r.id} ({r.region or 'any region'}, {years(r)}, {r.review_status})" for r in rows), FEW,
                 more=f"ghgcalc factors list --carrier {carrier}")
     return f"; shipped rows a profile can pin for {carrier!r}: {shown}"
 

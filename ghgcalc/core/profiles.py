@@ -189,6 +189,14 @@ class Profile(BaseModel):
     mwh_coal_equivalent: str | None = None
     factor_tables: list[str] = Field(default_factory=list)
     edition_mismatch: Literal["error", "record"] = "error"
+    #: the data year of a period that is not a calendar year (a financial year "2023/24",
+    #: "year ended 31 March 2024"): the year it starts in, ends in, or holds most of its months
+    #: in (ghgcalc.core.periods); recorded under ``input.periods`` of the result
+    period_year: Literal["start", "end", "most_months"] = "start"
+    #: the month (1-12) a financial year written without months ("2023/24", "FY2023") starts in
+    fiscal_year_start_month: int | None = Field(default=None, ge=1, le=12)
+    #: which year a one-year fiscal label ("FY2023") names: its start or its end year (conventions differ)
+    fiscal_year_label: Literal["start", "end"] | None = None
     #: pin the factor data version (CalVer, ``factors/manifest.json``); see :func:`pinned_library`
     factor_data_version: str | None = None
     carriers: dict[str, CarrierMethod] = Field(default_factory=dict)

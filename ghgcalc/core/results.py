@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .activities import ActivityTable
     from .method import Method
 
-__all__ = ["CellSums", "Denominator", "PieceSums", "Result", "Totals", "decimal_of", "exact_sums", "normalize_denominators"]
+__all__ = ["CellSums", "Denominator", "PieceSums", "Result", "Totals", "decimal_of", "exact_sums", "intensity_unit", "normalize_denominators"]
 
 
 @dataclass(frozen=True)
@@ -658,7 +658,8 @@ class Result:
     errors : list of RowIssue
         The rows that could not be computed (``on_error="collect"``), with the reason.
     warnings : list of RowIssue
-        Spreadsheet total rows dropped because they provably equal the rows they total.
+        Spreadsheet total rows dropped because they provably equal the rows they total; and
+        (row None, column ``factor``) each placeholder factor used (:func:`ghgcalc.calculate`).
     """
 
     def __init__(self) -> None:
@@ -1409,6 +1410,9 @@ class Totals(Protocol):
     def metric_exact(self, metric: str, mask: np.ndarray | None = None
                      ) -> tuple[Fraction | None, Fraction | None, Fraction | None, str]: ...
     def contributions(self, metric: str, mask: np.ndarray | None = None) -> dict[str, tuple[Fraction, int]]: ...
+    def split_metric(self, metric: str) -> tuple[str, Denominator | None]: ...
+    def quantity_sums(self, mask: np.ndarray | None = None) -> np.ndarray: ...
+    def counted_keys(self, base: str, sums: Sequence[Any] | np.ndarray) -> Iterator[tuple[int, Resolution, str, Fraction]]: ...
     def row_contributions(self, metric: str, mask: np.ndarray | None = None) -> list[tuple[int, str, Fraction, Fraction]]: ...
     def totals(self, by: str | None = None, denominators: Any = None) -> Any: ...
     def kpis(self, language: str = "en") -> pd.DataFrame: ...
@@ -1618,10 +1622,17 @@ class AggregatedResult(Result):
 
 
 def _per(unit: str, den: Denominator) -> str:
-    if not den.unit:
+    return intensity_unit(unit, den.unit)
+
+
+def intensity_unit(unit: str, per_unit: str) -> str:
+    """The unit of a metric in ``unit`` per a denominator in ``per_unit`` (``unit`` itself for a
+    denominator given as a bare number); the denominator's unit is bracketed only when it
+    holds an operator or a space (``HK$'000`` parses bare, not bracketed)."""
+    if not per_unit:
         return unit
     u = f"({unit})" if "/" in unit else unit
-    d = f"({den.unit})" if any(ch in den.unit for ch in "/* ") else den.unit
+    d = f"({per_unit})" if any(ch in per_unit for ch in "/* ") else per_unit
     return f"{u} / {d}"
 
 

@@ -53,6 +53,7 @@ from ..io.exports import CSV_LINE_END, safe_cell
 from ..io.readers import csv_records, detect_encoding, header_names, maybe_header_below, sniff_text
 from .activities import read_activities
 from .compute import compute
+from .factors import placeholder_warnings
 from .method import method_for
 from .profiles import load_profile
 from .results import AggregatedResult, CellSums, KeySums, Totals, normalize_denominators
@@ -406,6 +407,7 @@ def calculate_stream(
     blank_rows = 0
     carrier_labels: dict[str, Any] = {}   # how each distinct label / unit was read, over all chunks
     unit_read: dict[str, Any] = {}
+    periods: dict[str, Any] = {}   # financial years read and the data year each took (every chunk's)
     ok_run = False
     try:
         for chunk in chunks:
@@ -450,6 +452,8 @@ def calculate_stream(
             blank_rows += len(table.blank_rows)  # all-empty rows are skipped, not input rows
             carrier_labels.update(table.carrier_labels)
             unit_read.update(table.unit_choices)
+            if table.periods:
+                periods = {"rule": table.periods["rule"], "read": {**periods.get("read", {}), **table.periods["read"]}}
             result.chunks += 1
             bar.update(offset)
             # pandas objects in reference cycles keep whole chunks alive until the cyclic
@@ -460,7 +464,8 @@ def calculate_stream(
             result.n_input_rows = offset - blank_rows
         result.input_info = {"source": label, "format": fmt_in, "encoding": enc,
                              "streamed": True, "chunks": result.chunks, "rows": result.n_input_rows,
-                             "blank_rows_skipped": blank_rows, "carrier_labels": carrier_labels, "unit_choices": unit_read}
+                             "blank_rows_skipped": blank_rows, "carrier_labels": carrier_labels, "unit_choices": unit_read,
+                             **({"periods": periods} if periods else {})}
         ok_run = True
     finally:
         bar.close()
@@ -476,6 +481,7 @@ def calculate_stream(
     result._key_carrier = key_carrier
     result._key_totals = keysums.result()
     result.rows = pd.DataFrame()
+    result.warnings.extend(placeholder_warnings(result.factors_used()))
     if result.errors and on_error == "raise":
         if isinstance(output, (str, Path)):
             Path(output).unlink(missing_ok=True)

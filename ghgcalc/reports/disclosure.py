@@ -342,6 +342,9 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
                      "breakdowns by carrier, facility and period need the table in memory")
     if result.partial:
         notes.insert(0, f"{len(result.errors)} input row(s) were not computed; the totals are partial (see '{text['errors']['en']}')")
+    for w in result.warnings:   # placeholder factors used: the figures are provisional
+        if w.row is None and w.column == "factor":
+            notes.insert(0, f"warning: {w.reason}" + (f"; {w.hint}" if w.hint else ""))
 
     chart_data: dict[str, Any] = {
         "scope": {name: vals.get(k, ry)[0] for k, name in (("scope1", "Scope 1"), ("scope2", "Scope 2"),
