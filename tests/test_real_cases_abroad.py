@@ -42,7 +42,9 @@ EXPECTED: dict[str, dict[str, tuple[str, str, str | None, str]]] = {
 # printed as a mass of CO2 alone (issue 15 item 7). Today such an entry ends "differs: cannot
 # compare: cannot convert 't CO2e' ... to 'lb CO2'"; the contract (section "Reported figures")
 # wants the scope's CO2 sum compared, which reproduces the printed digits.
-PENDING_CO2_ONLY: dict[str, dict[str, tuple[str, str, str, str]]] = {
+#: Scope figures printed as a mass of CO2 alone (lb CO2): compared with the scope's CO2 sum
+#: (issue 15 item 7, ghgcalc.core.bridge)
+CO2_ONLY: dict[str, dict[str, tuple[str, str, str, str]]] = {
     "us-linolakes-egrid2019": {
         "scope2": ("1886173.6", "reproduced", "1886173.6",
                    "1,717.201 MWh x 1098.4 lb CO2/MWh (EPA Hub 2021 Table 6, MROW, eGRID2019) "
@@ -62,7 +64,7 @@ def test_case_reconciles_with_the_expected_statuses(name: str) -> None:
     result = ghgcalc.calculate(activity, str(profile))
     assert not result.errors, result.errors   # every transcribed activity row is read and used
     got = {e["metric"]: e for e in ghgcalc.reconcile(result, reported)}
-    assert set(got) == set(EXPECTED[name]) | set(PENDING_CO2_ONLY.get(name, {}))
+    assert set(got) == set(EXPECTED[name]) | set(CO2_ONLY.get(name, {}))
     for metric, (printed, status, recomputed, why) in EXPECTED[name].items():
         e = got[metric]
         assert e["reported"].replace(",", "") == printed, metric
@@ -140,13 +142,11 @@ def test_the_mrow_factors_are_the_hub_2021_row_and_say_so() -> None:
         assert (r.url or "").startswith("https://www.epa.gov/")
 
 
-@pytest.mark.parametrize(("name", "metric"), [(n, m) for n, ms in sorted(PENDING_CO2_ONLY.items()) for m in ms])
-@pytest.mark.xfail(strict=True, reason="issue 15 item 7: a Scope figure printed as a CO2 mass is not yet "
-                                       "compared with the scope's CO2 sum ('cannot convert t CO2e to lb CO2')")
+@pytest.mark.parametrize(("name", "metric"), [(n, m) for n, ms in sorted(CO2_ONLY.items()) for m in ms])
 def test_a_scope_figure_printed_as_co2_alone_reconciles(name: str, metric: str) -> None:
     activity, reported, profile = _case(name)
     got = {e["metric"]: e for e in ghgcalc.reconcile(ghgcalc.calculate(activity, str(profile)), reported)}
-    printed, status, recomputed, _why = PENDING_CO2_ONLY[name][metric]
+    printed, status, recomputed, _why = CO2_ONLY[name][metric]
     assert got[metric]["reported"].replace(",", "") == printed
     assert (got[metric]["status"], got[metric]["recomputed"]) == (status, recomputed), got[metric]
 
