@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .errors import ActivityDataError, GhgcalcError, InputError
+from .errors import ActivityDataError, GhgcalcError, InputError, RowIssue, grouped_lines
 
 if TYPE_CHECKING:   # the result types: imported when used (``ghgcalc --help`` stays fast)
     from .core.results import Totals
@@ -42,6 +42,44 @@ def _denoms(items: Sequence[str] | None) -> dict[str, str]:
         k, v = it.split("=", 1)
         out[k.strip()] = v.strip()
     return out
+
+
+def _labelled_denoms(items: Sequence[str] | None, labels: Sequence[str] | None) -> dict[str, Any]:
+    """``--denominator`` values with the ``--denominator-label NAME.LANG=TEXT`` labels of their names
+    (LANG: en, zh_hant, zh_hans, or all)."""
+    out: dict[str, Any] = dict(_denoms(items))
+    for it in labels or []:
+        key, eq, text = it.partition("=")
+        name, dot, lang = key.strip().rpartition(".")
+        if not eq or not dot or not name or not text.strip():
+            raise GhgcalcError(f"--denominator-label expects NAME.LANG=TEXT (LANG: en, zh_hant, zh_hans or all), got {it!r}")
+        if name not in out:
+            raise GhgcalcError(f"--denominator-label {it!r}: no --denominator {name}=... to label")
+        v = out[name]
+        out[name] = {"value": v["value"], "labels": {**v["labels"], lang: text.strip()}} if isinstance(v, dict) else \
+            {"value": v, "labels": {lang: text.strip()}}
+    return out
+
+
+def _problems(issues: Sequence[RowIssue]) -> str:
+    """The problems, one line each; a problem repeated over many rows once, with its lines."""
+    return "\n".join(f"  - {line}" for line in grouped_lines(issues))
+
+
+def _profile(args: argparse.Namespace) -> Any:
+    """The ``--profile`` argument, with ``--columns HEADER=COLUMN,...`` added to its ``[input]
+    columns`` (the option wins over the profile's own mapping)."""
+    given = getattr(args, "columns", None)
+    if not given:
+        return args.profile
+    from .core.profiles import load_profile
+    from .io.headers import parse_column_mapping
+
+    return load_profile(args.profile).with_columns(parse_column_mapping(given))
+
+
+_COLUMNS_HELP = ("which header is which column, where the header words do not tell (they win over them): "
+                 "e.g. --columns 能源品种=carrier,消耗量=quantity (repeatable; a profile's [input] columns does the same)")
 
 
 def _positive_int(text: str) -> int:
@@ -85,6 +123,14 @@ def _progress(args: argparse.Namespace) -> Any:
     return args.progress_bar
 
 
+def _language(text: str) -> str:
+    """An argparse type: a label language, ``en``, ``zh_hans`` or ``zh_hant`` (``zh-Hant`` too)."""
+    lang = text.strip().lower().replace("-", "_")
+    if lang not in ("en", "zh_hans", "zh_hant"):
+        raise argparse.ArgumentTypeError(f"expected en, zh_hans or zh_hant, got {text!r}")
+    return lang
+
+
 def _example_dir() -> Path:
     return Path(str(resources.files("ghgcalc"))) / "data" / "examples" / "kuaishou-2022"
 
@@ -101,7 +147,7 @@ def _print_reconciliation(rec: Any, fmt: str, title: str | None = None) -> None:
         group = "".join(f" [{k}={e[k]}]" for k in ("carrier", "facility", "period") if k in e)
         rc = e["recomputed"] if e["recomputed"] is not None else "—"
         print(f"{(e['metric'] + group):32} {e['reported']:>14} {rc:>14}  {e['unit']:16} {mark[e['status']]}")
-        if e["reason"] and e["status"] != "reproduced":
+        if e["reason"]:   # a reproduced figure's reason says how its printed unit was read
             print(f"{'':34}{e['reason']}")
     c = rec.counts()
     print(f"\n{c['reproduced']} reproduced, {c['consistent']} consistent, {c['differs']} differs, {c['not_recomputed']} not recomputed")
@@ -135,31 +181,33 @@ def _collect_exit(result: Totals, on_error: str) -> int:
 
 def _calc_stream(args: argparse.Namespace) -> int:
     """``calc`` on a file streamed in chunks (``--chunk-rows``, or a large Parquet/CSV file)."""
-    from .core.streaming import DEFAULT_CHUNK_ROWS, calculate_stream
-    from .reports.reporting import dumps, kpi_table_text, result_json
+    from .core.streaming import DEFAULT_BY, DEFAULT_CHUNK_ROWS, calculate_stream
+    from .reports.tables import output_format, suffix_format
 
-    fmt, out = args.format, args.output
+    out = args.output
+    fmt = args.format = output_format(out, args.format, rows_beside_summary=True)
     _check_uncertainty_format(args)
     if fmt == "xlsx":
         raise GhgcalcError("--format xlsx needs the whole table in memory; a streamed file writes its rows with "
                            "-o FILE.csv or -o FILE.parquet")
     rows_out: Any = None
-    if out and str(out).lower().endswith((".csv", ".parquet", ".pq")):
+    if not args.by and suffix_format(out) in ("csv", "parquet"):
         rows_out = out
-    elif fmt == "csv":
+    elif fmt == "csv" and not args.by:
         rows_out = out or sys.stdout
-    result = calculate_stream(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error,
+    # a breakdown by a column other than facility and period needs its group sums kept too
+    keep = (*DEFAULT_BY, args.by) if args.by and args.by not in DEFAULT_BY else None
+    result = calculate_stream(args.activity, _profile(args), _labelled_denoms(args.denominator, args.denominator_label),
+                              on_error=args.on_error,
                               chunk_rows=args.chunk_rows or DEFAULT_CHUNK_ROWS, output=rows_out,
-                              progress=_progress(args))
+                              progress=_progress(args), by=keep)
+    _warn_dropped(result)
+    if args.by and fmt in ("csv", "parquet"):
+        return _write_breakdown(result, args, fmt)
     if fmt == "csv" and rows_out is not None and not out:
-        if result.errors:  # the bad rows are listed too, so every input row is accounted for
-            print(f"ghgcalc: {len(result.errors)} problem(s), rows not computed (partial totals):", file=sys.stderr)
-            for e in result.errors:
-                print(f"  - {e}", file=sys.stderr)
+        _list_errors(result)
         return _collect_exit(result, args.on_error)
-    text = _with_uncertainty(result, args, dumps(result_json(result)) if fmt == "json" else kpi_table_text(result))
-    if fmt != "json" and result.errors:
-        text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + "\n".join(f"  - {e}" for e in result.errors)
+    text = _summary_text(result, args, "json" if fmt == "json" else "table")
     if out and rows_out is None:
         _write_text(out, text + "\n")
     else:
@@ -167,8 +215,46 @@ def _calc_stream(args: argparse.Namespace) -> int:
     return _collect_exit(result, args.on_error)
 
 
+def _list_errors(result: Totals) -> None:
+    """The rows not computed, on stderr, beside a table written to a file or stdout."""
+    if result.errors:  # the bad rows are listed too, so every input row is accounted for
+        print(f"ghgcalc: {len(result.errors)} problem(s), rows not computed (partial totals):", file=sys.stderr)
+        print(_problems(result.errors), file=sys.stderr)
+
+
+def _summary_text(result: Totals, args: argparse.Namespace, fmt: str) -> str:
+    """The ``calc`` summary as JSON or as the KPI table (labels in ``--lang``), with the
+    ``--by`` breakdown and the ``--uncertainty`` section."""
+    from .reports.reporting import dumps, kpi_table_text, result_json
+    from .reports.tables import breakdown_json, breakdown_text
+
+    if fmt == "json":
+        obj = result_json(result)
+        if args.by:
+            obj["breakdown"] = breakdown_json(result, args.by)
+        return _with_uncertainty(result, args, dumps(obj))
+    text = kpi_table_text(result, args.lang)
+    if args.by:
+        text += "\n\n" + breakdown_text(result, args.by, args.lang)
+    text = _with_uncertainty(result, args, text)
+    if result.errors:
+        text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + _problems(result.errors)
+    return text
+
+
+def _write_breakdown(result: Totals, args: argparse.Namespace, fmt: str) -> int:
+    """``calc --by COLUMN`` with CSV or Parquet output: the file (or stdout, CSV) holds the
+    breakdown, one row per group and metric, instead of the per-row results."""
+    from .reports.tables import breakdown_frame, write_table
+
+    write_table(breakdown_frame(result, args.by), args.output or sys.stdout, fmt)
+    _list_errors(result)
+    return _collect_exit(result, args.on_error)
+
+
 def _warn_dropped(result: Totals) -> None:
-    """Spreadsheet total rows dropped because they equal the rows they total: a warning each."""
+    """The result's warnings on stderr: spreadsheet total rows dropped because they equal the
+    rows they total, and placeholder factors used (figures provisional)."""
     for w in result.warnings:
         print(f"ghgcalc: warning: {w}", file=sys.stderr)
 
@@ -176,27 +262,24 @@ def _warn_dropped(result: Totals) -> None:
 def cmd_calc(args: argparse.Namespace) -> int:
     from .core.calculation import calculate
     from .core.streaming import should_stream
-    from .reports.reporting import dumps, kpi_table_text, result_json, write_rows
+    from .reports.reporting import write_rows
+    from .reports.tables import breakdown_frame, output_format
 
     if should_stream(args.activity, getattr(args, "chunk_rows", None)):
         return _calc_stream(args)
+    fmt = args.format = output_format(args.output, args.format)
     _check_uncertainty_format(args)
-    result = calculate(args.activity, args.profile, _denoms(args.denominator), on_error=args.on_error,
-                       progress=_progress(args))
+    result = calculate(args.activity, _profile(args), _labelled_denoms(args.denominator, args.denominator_label),
+                       on_error=args.on_error, progress=_progress(args))
     _warn_dropped(result)
-    fmt = args.format
-    if fmt in ("csv", "xlsx"):
-        if fmt == "xlsx" and not args.output:
-            raise GhgcalcError("--format xlsx needs -o FILE.xlsx")
-        write_rows(result, args.output if args.output else sys.stdout, fmt, progress=_progress(args))
-        if result.errors:  # the bad rows are listed too, so every input row is accounted for
-            print(f"ghgcalc: {len(result.errors)} problem(s), rows not computed (partial totals):", file=sys.stderr)
-            for e in result.errors:
-                print(f"  - {e}", file=sys.stderr)
+    if args.by and fmt in ("csv", "parquet"):
+        return _write_breakdown(result, args, fmt)
+    if fmt in ("csv", "xlsx", "parquet"):
+        sheets = {_sheet_name(args.by): breakdown_frame(result, args.by)} if args.by else None
+        write_rows(result, args.output if args.output else sys.stdout, fmt, sheets=sheets, progress=_progress(args))
+        _list_errors(result)
     else:
-        text = _with_uncertainty(result, args, dumps(result_json(result)) if fmt == "json" else kpi_table_text(result))
-        if fmt == "table" and result.errors:
-            text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + "\n".join(f"  - {e}" for e in result.errors)
+        text = _summary_text(result, args, fmt)
         if args.output:
             _write_text(args.output, text + "\n")
         else:
@@ -204,9 +287,15 @@ def cmd_calc(args: argparse.Namespace) -> int:
     return _collect_exit(result, args.on_error)
 
 
+def _sheet_name(by: str) -> str:
+    """The XLSX sheet of a breakdown: ``by_COLUMN``, without the characters Excel refuses in a
+    sheet name (``[]:*?/\\``), at most 31 characters."""
+    return ("by_" + "".join("_" if ch in "[]:*?/\\" else ch for ch in by))[:31]
+
+
 def _check_uncertainty_format(args: argparse.Namespace) -> None:
     if getattr(args, "uncertainty", None) and args.format not in ("table", "json"):
-        raise GhgcalcError("--uncertainty adds a section to --format table or json, not to the per-row csv/xlsx")
+        raise GhgcalcError("--uncertainty adds a section to --format table or json, not to the per-row csv/xlsx/parquet")
 
 
 def _with_uncertainty(result: Any, args: argparse.Namespace, text: str) -> str:
@@ -289,7 +378,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     reported = load_reported(args.reported)
     # a large Parquet/CSV file is streamed: the reconciliation is the same (exact sums kept per group)
     chunk_rows = DEFAULT_CHUNK_ROWS if should_stream(args.activity, None) else None
-    result = calculate(args.activity, args.profile, _denoms(args.denominator), chunk_rows=chunk_rows,
+    result = calculate(args.activity, _profile(args), _denoms(args.denominator), chunk_rows=chunk_rows,
                        progress=_progress(args) if chunk_rows else None)
     rec = reconcile(result, reported)
     _print_reconciliation(rec, args.format)
@@ -321,7 +410,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         targets = [*spec["targets"], *targets]
         for y, dens in spec["denominators_by_period"].items():
             by_period[int(y)] = {**dict(dens), **by_period.get(int(y), {})}
-    result = calculate(args.activity, args.profile, now, on_error=args.on_error, progress=_progress(args))
+    result = calculate(args.activity, _profile(args), now, on_error=args.on_error, progress=_progress(args))
     _warn_dropped(result)
     written = report(result, args.output, lang=args.lang, reporting_year=args.reporting_year, base_year=base_year,
                      targets=targets, denominators_by_period=by_period)
@@ -329,8 +418,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"wrote {w}")
     if result.errors:
         print(f"{len(result.errors)} row(s) not computed (partial totals; listed in the report):", file=sys.stderr)
-        for e in result.errors:
-            print(f"  - {e}", file=sys.stderr)
+        print(_problems(result.errors), file=sys.stderr)
     return _collect_exit(result, args.on_error)
 
 
@@ -354,9 +442,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def _factors_summary(lib: Any, fmt: str) -> int:
     """Rows per source table (``factors/<source>/<table>``) and review status, with totals."""
-    from .core.factors import data_version
+    from .core.factors import REVIEW_STATUSES, data_version
 
-    statuses = ("verified", "derived", "unverified")
+    statuses = REVIEW_STATUSES
     counts: dict[str, dict[str, int]] = {}
     for r in lib.select():
         src = r.source_file or "(no file)"
@@ -377,6 +465,7 @@ def _factors_summary(lib: Any, fmt: str) -> int:
 
 def cmd_factors(args: argparse.Namespace) -> int:
     from .core.factors import data_version, default_library, factors_dir, snapshot_versions, unreleased_changes, verify
+    from .core.regions import canonical_region
 
     if args.factors_cmd == "diff":
         return cmd_factors_diff(args)
@@ -406,15 +495,17 @@ def cmd_factors(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.factors_cmd == "summary":
         return _factors_summary(lib, args.format)
-    rows = lib.select(carrier=args.carrier, kind=args.kind, region=args.region, year=args.year)
+    # a region lists its sub-regions too (HK: the supply areas HK-CLP, HK-HKE), by its code or a name (香港, CLP)
+    region = canonical_region(args.region) if args.region else None
+    rows = lib.select(carrier=args.carrier, kind=args.kind, region=region, year=args.year, within=True)
     if args.status:
         rows = [r for r in rows if r.review_status == args.status]
     if args.format == "json":
         print(json.dumps([r.public_dict() for r in rows], ensure_ascii=False, indent=2))
     else:
-        print(f"{'id':46} {'value':>10} {'unit':18} {'years':10} {'status':10} document")
+        print(f"{'id':46} {'value':>10} {'unit':18} {'years':10} {'status':11} document")
         for r in rows:
-            print(f"{r.id:46} {r.value:>10} {r.unit:18} {r.years_text():10} {r.review_status:10} {(r.document or '')[:60]}")
+            print(f"{r.id:46} {r.value:>10} {r.unit:18} {r.years_text():10} {r.review_status:11} {(r.document or '')[:60]}")
         print(f"\n{len(rows)} row(s); data version {data_version()}")
     return EXIT_OK
 
@@ -434,6 +525,7 @@ def cmd_factors_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
+    from .core.carriers import carriers
     from .core.method import Method
     from .core.profiles import builtin_profiles, load_profile
 
@@ -445,6 +537,8 @@ def cmd_profiles(args: argparse.Namespace) -> int:
             print(f"{pid:{width}} {p.title or ''}")
         return EXIT_OK
     prof = load_profile(args.id)
+    if args.brief:
+        return _profile_brief(prof, args.format)
     method = Method.from_profile(prof)
     if args.format == "json":
         print(json.dumps(prof.model_dump(exclude={"base_dir"}), ensure_ascii=False, indent=2))
@@ -454,17 +548,24 @@ def cmd_profiles(args: argparse.Namespace) -> int:
           f"GWP set: {prof.gwp_set}  energy basis: {prof.energy_basis}")
     if prof.allow_uses:
         print(f"allow_uses: {', '.join(prof.allow_uses)} (rows of these uses may be pinned for any purpose)")
+    chosen = prof.units.chosen()
+    print("units: " + (", ".join(f"{k} = {v!r}" for k, v in chosen.items()) if chosen else
+                       "no [units] choice (a bare 'therm' in the data is an error that asks which)"))
     pin = f" (pinned by factor_data_version = {prof.factor_data_version!r})" if prof.factor_data_version else ""
     print(f"factor data version: {method.library.data_version}{pin}")
     if prof.extends:
         print(f"extends: {prof.extends} (its settings and factors, with this profile's own on top)")
     if prof.description:
         print(prof.description.strip())
+    if not any(c.type == "fuel" for cid, c in carriers().items() if cid in prof.carriers):
+        print("\nScope 1 fuels: none pinned. A row of a fuel (diesel, petrol, LPG, natural gas ...) is an error under this "
+              "profile" + (": see note (fuels) for what to do." if "fuels" in prof.notes else
+                           f"; pin its factors in your own profile, e.g. with extends = \"{prof.id}\" and [carriers.diesel]."))
     for cid, cm in prof.carriers.items():
         print(f"\n[{cid}]" + (f" scope {cm.scope}" if cm.scope else "")
               + (f" region_level {cm.region_level}" if cm.region_level != "as_given" else "")
               + (f" allow_uses {', '.join(cm.allow_uses)}" if cm.allow_uses else ""))
-        for kind in ("emission", "heating_value", "carbon_content", "oxidation_rate", "coal_equivalent", "density"):
+        for kind in _PROFILE_KINDS:
             refs = cm.emission if kind == "emission" else cm.refs(kind)
             for ref in refs or []:
                 row = method.ref(ref, carrier=cid, kind=kind, key=f"carriers.{cid}.{kind}")
@@ -484,6 +585,28 @@ def cmd_profiles(args: argparse.Namespace) -> int:
         print(f"\nMWh from tce: {row.id} = {row.value} {row.unit}")
     for k, v in prof.notes.items():
         print(f"\nnote ({k}): {' '.join(v.split())}")
+    return EXIT_OK
+
+
+#: the factor kinds a profile pins per carrier, in the order ``profiles show`` lists them
+_PROFILE_KINDS = ("emission", "heating_value", "carbon_content", "oxidation_rate", "coal_equivalent", "density")
+
+
+def _profile_brief(prof: Any, fmt: str) -> int:
+    """``profiles show ID --brief``: id, title, year, region, GWP set, energy basis and one line
+    per carrier with the factor ids (or literal quantities) it pins, as the profile gives them."""
+    pins = {cid: {k: cm.refs(k) for k in _PROFILE_KINDS if cm.refs(k)} for cid, cm in prof.carriers.items()}
+    if fmt == "json":
+        print(json.dumps({"id": prof.id, "title": prof.title, "reporting_year": prof.reporting_year, "region": prof.region,
+                          "gwp_set": prof.gwp_set, "energy_basis": prof.energy_basis, "carriers": pins},
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{prof.id}: {prof.title or ''}\nyear {prof.reporting_year}  region {prof.region or '(none)'}  "
+          f"GWP set {prof.gwp_set}  energy basis {prof.energy_basis}")
+    width = max((len(c) for c in pins), default=0)
+    for cid, kinds in pins.items():
+        listed = "; ".join(f"{k} {', '.join(refs)}" for k, refs in kinds.items())
+        print(f"  {cid:{width}}  {listed or 'no factors (emission = [])'}")
     return EXIT_OK
 
 
@@ -509,10 +632,26 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("calc", help="compute results for an activity table", epilog=_EXIT_CODES)
     c.add_argument("activity", help="activity table (CSV, XLSX, Parquet)")
     c.add_argument("--profile", required=True, help="built-in profile id or TOML file")
-    c.add_argument("--denominator", action="append", metavar="NAME=N", help="intensity denominator, e.g. headcount=27402")
-    c.add_argument("--format", choices=["table", "json", "csv", "xlsx"], default="table")
-    c.add_argument("-o", "--output", help="write to this file")
+    c.add_argument("--denominator", action="append", metavar="NAME=N",
+                   help="intensity denominator, e.g. headcount=27402, floor_area=\"50,000 m²\", revenue=\"RMB 1.2 billion\", "
+                        "revenue=\"£10m\"")
+    c.add_argument("--denominator-label", action="append", metavar="NAME.LANG=TEXT",
+                   help="the denominator's name in the KPI labels, LANG en, zh_hant, zh_hans or all "
+                        "(default: ghgcalc's words for common names, else NAME)")
+    c.add_argument("--format", choices=["table", "json", "csv", "xlsx", "parquet"],
+                   help="table (default), json, csv (per-row results), xlsx (KPIs, rows, factors, errors) or parquet "
+                        "(per-row results); with -o the file's suffix (.xlsx .csv .json .parquet) picks it, and a --format "
+                        "that contradicts the suffix is an error")
+    c.add_argument("-o", "--output", help="write to this file (.xlsx, .csv, .json, .parquet: that format; other suffixes: "
+                                          "the text table)")
+    c.add_argument("--by", metavar="COLUMN",
+                   help="also show every metric per group of COLUMN: facility, period, carrier, scope or any column of "
+                        "the input (json: key 'breakdown'; xlsx: sheet by_COLUMN; csv/parquet: the file holds the "
+                        "breakdown, one row per group and metric, instead of the per-row results)")
+    c.add_argument("--lang", type=_language, metavar="{en,zh_hans,zh_hant}",
+                   help="language of the table labels and headings (default: Traditional Chinese and English labels)")
     c.add_argument("--on-error", choices=["raise", "collect"], default="raise", help=_COLLECT_HELP)
+    c.add_argument("--columns", action="append", metavar="HEADER=COLUMN,...", help=_COLUMNS_HELP)
     c.add_argument("--uncertainty", choices=["approach1", "approach2"],
                    help="interval of each total (95 %% unless --confidence) from the factors' ranges (IPCC 2006 Vol. 1 Ch. 3)")
     c.add_argument("--confidence", type=_confidence, default=0.95, metavar="C",
@@ -535,6 +674,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--profile", required=True)
     r.add_argument("--denominator", action="append", metavar="NAME=N")
     r.add_argument("--format", choices=["table", "json"], default="table")
+    r.add_argument("--columns", action="append", metavar="HEADER=COLUMN,...", help=_COLUMNS_HELP)
     r.add_argument("--quiet", action="store_true", help="no progress bar on stderr (shown only on a terminal, while a large "
                                                        "file is streamed)")
     r.set_defaults(func=cmd_reconcile)
@@ -544,7 +684,7 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("reported", help="reported figures (YAML)")
     x.add_argument("--profile", help="the method the report says it used: evaluated beside the candidates")
     x.add_argument("--year", type=int, help="the report's data year (default: the YAML's reporting_year)")
-    x.add_argument("--region", help="the rows' default region (default CN)")
+    x.add_argument("--region", help="the rows' default region (default: none; rows without one are searched with the factors of every region)")
     x.add_argument("--denominator", action="append", metavar="NAME=N")
     x.add_argument("--format", choices=["table", "json"], default="table")
     x.add_argument("--candidates", type=int, default=6, help="candidates listed per figure (default 6)")
@@ -568,6 +708,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--target", action="append", metavar="METRIC=CHANGE%@YEAR", help="e.g. scope1_2=-30%%@2030 (repeatable)")
     rp.add_argument("--targets", metavar="TARGETS.yaml", help="base_year, targets and other years' denominators from a YAML file")
     rp.add_argument("--on-error", choices=["raise", "collect"], default="raise", help=_COLLECT_HELP)
+    rp.add_argument("--columns", action="append", metavar="HEADER=COLUMN,...", help=_COLUMNS_HELP)
     rp.add_argument("-o", "--output", required=True, help="FILE.html, FILE.xlsx or FILE.md (charts as PNG beside it)")
     rp.add_argument("--quiet", action="store_true", help="no progress bar on stderr (shown only on a terminal)")
     rp.set_defaults(func=cmd_report)
@@ -579,7 +720,8 @@ def build_parser() -> argparse.ArgumentParser:
     fl.add_argument("--kind")
     fl.add_argument("--region")
     fl.add_argument("--year", type=int)
-    fl.add_argument("--status", choices=["verified", "derived", "unverified"], help="only rows of this review status")
+    # the statuses of core.factors.REVIEW_STATUSES, spelt out so the parser loads no library module
+    fl.add_argument("--status", choices=["verified", "derived", "unverified", "placeholder"], help="only rows of this review status")
     fl.add_argument("--format", choices=["table", "json"], default="table")
     fsum = fs.add_parser("summary", help="rows per source table and review status")
     fsum.add_argument("--format", choices=["table", "json"], default="table")
@@ -609,6 +751,8 @@ def build_parser() -> argparse.ArgumentParser:
     psh = ps.add_parser("show")
     psh.add_argument("id")
     psh.add_argument("--format", choices=["table", "json"], default="table")
+    psh.add_argument("--brief", action="store_true",
+                     help="short form: id, title, year, region, GWP set, energy basis, one line per carrier with its factor ids")
     pr.set_defaults(func=cmd_profiles)
     return p
 
@@ -632,8 +776,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ActivityDataError as exc:
         print(f"ghgcalc: bad input: {len(exc.issues)} problem(s) (line: the line of the file or the sheet's row "
               "number; row: numbered from 0 at the first row under the header):", file=sys.stderr)
-        for issue in exc.issues:
-            print(f"  - {issue}", file=sys.stderr)
+        print(_problems(exc.issues), file=sys.stderr)
         return EXIT_BAD_INPUT
     except (GhgcalcError, InputError) as exc:
         print(f"ghgcalc: error: {exc}", file=sys.stderr)

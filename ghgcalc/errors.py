@@ -2,15 +2,19 @@
 
 Every error about user input names where it happened (row, column, value) and why, so that
 an analyst can fix the spreadsheet without reading a traceback. ``row`` is the 0-based
-position in the activity table as read (the first row under the header is row 0); ``line``,
-when the table came from a file, is the line a person finds it on: in a CSV the line number in
-an editor (the header's line counted), in an XLSX sheet the sheet's own row number.
+position in the activity table as read (the first row under the header is row 0; in a wide
+table turned into rows, the position among those rows); ``line``, when the table came from a
+file, is the line a person finds it on: in a CSV the line number in an editor (the header's
+line counted), in an XLSX sheet the sheet's own row number. ``header`` is the column's head in
+the file where it is not the contract's name (``消耗量`` for ``quantity``; the year column of a
+wide table). A problem that repeats over many rows is listed once with its lines
+(:func:`grouped_lines`), while ``ActivityDataError.issues`` keeps one issue per row.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +37,9 @@ class RowIssue:
     #: the line of a CSV file, or the row number of an XLSX sheet (1-based, header and any
     #: title rows counted); None for a DataFrame or when the issue is not about one row
     line: int | None = None
+    #: the column's head in the file where it differs from ``column`` (``"消耗量"`` for
+    #: ``quantity``, ``"2022"`` for the quantity of a wide table's 2022 column)
+    header: str | None = None
 
     def __post_init__(self) -> None:
         if self.row is not None:
@@ -48,12 +55,22 @@ class RowIssue:
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
-            where.append(f"column {self.column!r}")
+            where.append(self._column_text())
         loc = ", ".join(where) if where else "input"
-        text = f"{loc}: {self.reason} (value: {self.value!r})"
+        return f"{loc}: {self._what()}"
+
+    def _column_text(self) -> str:
+        head = f" ({self.header!r})" if self.header is not None and self.header != self.column else ""
+        return f"column {self.column!r}{head}"
+
+    def _what(self) -> str:
+        text = f"{self.reason} (value: {self.value!r})"
         if self.hint:
             text += f"; hint: {self.hint}"
         return text
+
+    def _same_problem(self) -> tuple[Any, ...]:
+        return (self.column, self.header, self.reason, repr(self.value), self.hint)
 
     def as_dict(self) -> dict[str, Any]:
         value = self.value
@@ -66,7 +83,77 @@ class RowIssue:
             "value": value,
             "reason": self.reason,
             "hint": self.hint,
+            "header": self.header,
         }
+
+
+#: how many candidates a message lists before "and N more"
+FEW = 5
+
+
+def few(items: Iterable[Any], limit: int = FEW, more: str | None = None) -> str:
+    """At most ``limit`` items, comma-separated, then "and N more" (with ``more``, e.g. a
+    command that lists them all): a message names a few candidates, never thirty."""
+    seq = [str(x) for x in items]
+    shown = ", ".join(seq[:limit])
+    if len(seq) <= limit:
+        return shown
+    rest = f" and {len(seq) - limit} more"
+    return f"{shown}{rest}" + (f" ({more})" if more else "")
+
+
+def number_ranges(numbers: Iterable[int], limit: int = 12) -> str:
+    """``[3, 5, 9, 10, 11, 12, 13, 14]`` -> ``"3, 5, 9–14"``; after ``limit`` runs, ``", ..."``."""
+    nums = sorted(set(numbers))
+    runs: list[str] = []
+    i = 0
+    while i < len(nums):
+        j = i
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        runs.append(str(nums[i]) if i == j else f"{nums[i]}\u2013{nums[j]}")
+        i = j + 1
+    return ", ".join(runs[:limit]) + (", ..." if len(runs) > limit else "")
+
+
+def grouped_lines(issues: Sequence[RowIssue], limit: int | None = None) -> list[str]:
+    """The issues as message lines, one per problem: issues with the same column, reason,
+    value and hint on several rows become one line listing the lines (or rows, for a
+    DataFrame): ``"lines 3, 5, 9–14, rows 1, 3, 7–12 (8 rows), column 'unit': unknown unit (value:
+    'kwhh')"``.
+    Problems keep the order of their first row; ``limit``: at most that many lines, then
+    "... and N more problem(s)"."""
+    groups: dict[tuple[Any, ...], list[RowIssue]] = {}
+    order: list[tuple[Any, ...] | int] = []
+    for k, issue in enumerate(issues):
+        if issue.row is None:
+            order.append(k)
+            continue
+        key = issue._same_problem()
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(issue)
+    out: list[str] = []
+    for entry in order:
+        if isinstance(entry, int):
+            out.append(str(issues[entry]))
+            continue
+        members = groups[entry]
+        if len(members) == 1:
+            out.append(str(members[0]))
+            continue
+        first = members[0]
+        lines = [m.line for m in members if m.line is not None]
+        rows = f"rows {number_ranges(int(m.row) for m in members if m.row is not None)} ({len(members)} rows)"
+        one_line = len(set(lines)) == 1      # the years of one row of a wide table
+        where = (f"line{'' if one_line else 's'} {number_ranges(lines)}, {rows}" if len(lines) == len(members) else rows)
+        if first.column is not None:
+            where += f", {first._column_text()}"
+        out.append(f"{where}: {first._what()}")
+    if limit is not None and len(out) > limit:
+        return [*out[:limit], f"... and {len(out) - limit} more problem(s)"]
+    return out
 
 
 class InputError(GhgcalcError, ValueError):
@@ -132,9 +219,8 @@ class ActivityDataError(GhgcalcError, ValueError):
     def __init__(self, issues: Sequence[RowIssue]) -> None:
         self.issues = list(issues)
         head = f"{len(self.issues)} problem(s) in the activity data"
-        body = "\n".join(f"  - {issue}" for issue in self.issues[:50])
-        more = f"\n  ... and {len(self.issues) - 50} more" if len(self.issues) > 50 else ""
-        super().__init__(f"{head}:\n{body}{more}")
+        body = "\n".join(f"  - {line}" for line in grouped_lines(self.issues, limit=50))
+        super().__init__(f"{head}:\n{body}")
 
 
 class ProfileError(GhgcalcError, ValueError):

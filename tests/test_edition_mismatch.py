@@ -11,9 +11,9 @@ import pytest
 
 import ghgcalc
 from ghgcalc.core.carriers import carriers
-from ghgcalc.core.chain import EditionError, choose_edition
+from ghgcalc.core.chain import EditionError, choose_edition, year_distance
 from ghgcalc.core.factors import FactorRow, default_library
-from ghgcalc.errors import ActivityDataError
+from ghgcalc.errors import FEW, ActivityDataError
 
 LIB = default_library()
 KINDS = ("emission", "heating_value", "coal_equivalent", "density", "carbon_content", "oxidation_rate")
@@ -53,8 +53,12 @@ def test_selection_raises_or_records_for_every_series(key: str) -> None:
     with pytest.raises(EditionError) as info:
         choose_edition(rows, year, _region(rows[0]), what="what", mismatch="error")
     assert info.value.column == "period"
-    for r in rows:
+    # the editions nearest the data year, at most five, then how many more (issue 15, item 5)
+    for r in sorted(rows, key=lambda r: year_distance(r, year))[:FEW]:
         assert f"{r.id} (data years {r.years_text()}" in info.value.reason
+    assert info.value.reason.count(" (data years ") == min(len(rows), FEW)
+    if len(rows) > FEW:
+        assert f" and {len(rows) - FEW} more (" in info.value.reason
     assert f"data year {year}" in info.value.reason
     row, note = choose_edition(rows, year, _region(rows[0]), what="what", mismatch="record")
     assert row is nearest

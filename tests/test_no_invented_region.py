@@ -54,10 +54,16 @@ def test_several_pinned_regions_and_no_region_is_an_error() -> None:
 
 def test_an_unknown_region_is_an_error_with_a_did_you_mean() -> None:
     with pytest.raises(ActivityDataError) as exc:
-        ghgcalc.calculate([{"carrier": "electricity", "quantity": "10", "unit": "MWh", "region": "United Kingdom"}],
+        ghgcalc.calculate([{"carrier": "electricity", "quantity": "10", "unit": "MWh", "region": "Atlantis"}],
                           "cn-mee-nbs-2023-national")
     issue = _issue(exc)
-    assert issue.column == "region" and "unknown region 'United Kingdom'" in issue.reason
+    assert issue.column == "region" and "unknown region 'Atlantis'" in issue.reason
+    # a known place outside the shipped factors (regions.yaml: TW, GB, US, SG) is no unknown region,
+    # but no factor of this profile covers it: still an error, never a fallback to CN
+    with pytest.raises(ActivityDataError) as exc:
+        ghgcalc.calculate([{"carrier": "electricity", "quantity": "10", "unit": "MWh", "region": "United Kingdom"}],
+                          "cn-mee-nbs-2023-national")
+    assert "no factor in the profile applies to region 'GB'" in _issue(exc).reason
     with pytest.raises(ActivityDataError) as exc:
         ghgcalc.calculate([{"carrier": "electricity", "quantity": "10", "unit": "MWh", "region": "CN-GDX"}],
                           "cn-mee-nbs-2023-national")

@@ -16,7 +16,7 @@ SPELLINGS = [
     ("噸標準煤", "kgce", 1000), ("吨标准煤", "tce", 1), ("'000 kWh", "MWh", 1), ("thousand kWh", "MWh", 1), ("MWh'000", "GWh", 1),
     ("10^4 t CO2e", "t CO2e", 10000), ("10⁴ t", "t", 10000), ("tCO2e", "kg CO2e", 1000), ("GJ", "MWh", Fraction(5, 18)),
     ("GJ/(10^4 m^3)", "MJ/m**3", Fraction(1, 10)), ("GJ/10^4Nm3", "MJ/m**3", Fraction(1, 10)), ("噸╱人", "kg/person", 1000),
-    ("千克╱人", "kg/person", 1), ("therm", "btu", 100000), ("mmbtu", "btu", 1000000), ("scf", "ft**3", 1),
+    ("千克╱人", "kg/person", 1), ("therm (EC)", "MJ", Fraction("105.506")), ("mmbtu", "btu", 1000000), ("scf", "ft**3", 1),
 ]
 
 

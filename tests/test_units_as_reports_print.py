@@ -208,7 +208,8 @@ def test_a_ghg_figure_printed_in_bare_tonnes_is_a_mass_of_co2e() -> None:
     """HKEX KPI tables print "Scope 2 Energy indirect emissions | tonnes" (2021062100702 p.34,
     2022052701869 p.37) and "Indirect emissions (Scope II) ... ton" (2021040104835 p.69): the KPI
     is a GHG figure, so the bare mass is of CO2e; reconcile says so in the reason. It was
-    "cannot compare" (and explain found nothing). An energy figure in tonnes stays an error."""
+    "cannot compare" (and explain found nothing). An energy figure in tonnes stays uncompared
+    (not_recomputed: a unit that cannot be bridged never "differs", contract section 8)."""
     import pandas as pd
 
     activity = pd.DataFrame({"carrier": ["Total Electricity consumption"], "quantity": ["57071"], "unit": ["kWh"], "period": [2021]})
@@ -219,7 +220,7 @@ def test_a_ghg_figure_printed_in_bare_tonnes_is_a_mass_of_co2e() -> None:
         {"metric": "scope2", "value": "33.2", "unit": "噸"},
         {"metric": "energy_total", "value": "57.1", "unit": "tonnes"}]}
     got = list(ghgcalc.reconcile(result, reported))
-    assert [e["status"] for e in got] == ["reproduced", "reproduced", "reproduced", "differs"]
+    assert [e["status"] for e in got] == ["reproduced", "reproduced", "reproduced", "not_recomputed"]
     assert all("names no gas: read as a mass of CO2e" in e["reason"] for e in got[:3])
     assert "cannot compare" in got[3]["reason"]
     ex = ghgcalc.explain(activity, reported)
@@ -273,19 +274,18 @@ def test_a_hong_kong_island_row_takes_hk_electrics_factor() -> None:
     assert [str(x) for x in rows["factor_ids"]] == ["hk-hkelectric-2023", "hk-clp-2023"]
 
 
-def test_a_table_with_one_column_per_year_says_how_to_give_it() -> None:
-    """A KPI table transcribed as printed ("Indicator, Unit, 2020, 2021") has no quantity
-    column: the error says the years are columns and what shape to give instead."""
+def test_a_table_with_one_column_per_year_is_read_one_row_per_year() -> None:
+    """A KPI table transcribed as printed ("Indicator, Unit, 2020, 2021") was refused with a
+    hint (issue 14); it is now read one row per year (issue 15, item 3; tests/test_wide_tables.py):
+    2021 is computed with the 2021 grid factor, 2020, which the profile has no factor for, is an
+    error on its own row, never dropped."""
     import pandas as pd
 
-    from ghgcalc.errors import ActivityDataError
-
     wide = pd.DataFrame({"Indicator": ["Electricity consumption"], "Unit": ["MW·h"], "2020": [15313], "2021": [29032]})
-    with pytest.raises(ActivityDataError) as exc:
-        ghgcalc.calculate(wide, "cn-mee-ets-2021")
-    issue = next(i for i in exc.value.issues if i.column == "quantity")
-    assert "one column per year (2020, 2021)" in (issue.hint or "")
-    assert not any(i.column == "carrier" for i in exc.value.issues)      # "Indicator" is the carrier column
+    res = ghgcalc.calculate(wide, "cn-mee-ets-2021", on_error="collect")
+    assert res.rows[["carrier", "quantity", "year"]].values.tolist() == [["electricity", 29032.0, 2021]]
+    assert [(e.row, e.column, e.value) for e in res.errors] == [(0, "period", "2020")]
+    assert res.input_info["wide"]["year_columns"] == ["2020", "2021"]
 
 
 @pytest.mark.parametrize(("label", "region", "factor"), [

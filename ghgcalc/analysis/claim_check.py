@@ -48,6 +48,7 @@ from typing import Any, Literal
 
 from ..core.factors import FactorLibrary, default_library
 from ..core.profiles import load_profile
+from ..core.regions import region_within
 from ..core.units import parse_unit
 from ..errors import InputError
 from .claim_mentions import Claim, Mention, find_mentions, pair_claims
@@ -397,8 +398,7 @@ def _within(row_region: str | None, region: str | None) -> bool:
     """Whether a factor row's region lies in ``region`` (any when None; GLOBAL rows always)."""
     if region is None or row_region is None or row_region.upper() == "GLOBAL":
         return True
-    own, want = row_region.upper(), region.upper()
-    return own == want or own.startswith(want + "-")
+    return region_within(row_region, region)
 
 
 def check_claims(

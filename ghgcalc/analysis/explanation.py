@@ -36,17 +36,18 @@ from typing import Any
 import numpy as np
 
 from ..core.activities import ActivityTable, read_activities
+from ..core.bridge import bridge_printed_unit
 from ..core.carriers import carrier_aliases, carriers, normalize_key
 from ..core.chain import EditionError, carbon_content_chain, choose_edition, conversion_path, emission_chain
 from ..core.compute import compute
 from ..core.factors import FactorLibrary, FactorRow, default_library
 from ..core.method import Method
-from ..core.metrics import metric_specs, metric_unit
+from ..core.metrics import metric_specs
 from ..core.profiles import Profile, load_profile
 from ..core.regions import canonical_region, grid_of
 from ..core.resolution import Resolution
 from ..core.results import normalize_denominators
-from ..core.units import gas_of, metric_conversion, parse_unit
+from ..core.units import gas_of, parse_unit
 from ..errors import ActivityDataError, FactorError, GhgcalcError, UnitError
 from ..io.progress import ProgressCallback, ProgressEvent
 from ..printed import decimals_of, exact, format_at, format_general, half_unit, parse_decimal
@@ -73,7 +74,7 @@ _MAX_SOLUTIONS = 2_000
 _SEARCHED_COLUMNS = ("co2e_t", "co2_t", "ch4_t", "n2o_t", "energy_mwh", "energy_tce")
 #: factor kinds that act on emissions only (an energy figure's candidate does not list them)
 _EMISSION_KINDS = frozenset({"emission", "gwp", "carbon_content", "oxidation_rate"})
-_STATUS_RANK = {"verified": 0, "derived": 1, "user-supplied": 2, "unverified": 3}
+_STATUS_RANK = {"verified": 0, "derived": 1, "user-supplied": 2, "unverified": 3, "placeholder": 4}
 
 
 # ---------------------------------------------------------------------------------------
@@ -475,6 +476,8 @@ class _Figure:
     den: Fraction
     qty: dict[tuple[str, str, int, int, str], Fraction]  # (carrier, unit, scope, year, region) -> exact quantity
 
+    #: how the printed unit was read (compared with a variant of the metric: ``scope2_co2``, ``energy_indirect_tce``)
+    note: str | None = None
     qty_lo: dict[tuple[str, str, int, int, str], Fraction] = field(default_factory=dict)
     qty_hi: dict[tuple[str, str, int, int, str], Fraction] = field(default_factory=dict)
 
@@ -528,7 +531,9 @@ def explain(
         candidates (a footnote's factor that does not reproduce a figure shows up here).
     year, region : optional
         The report's data year and the rows' default region (default: the YAML's
-        ``reporting_year``, the data's single period, and ``CN``).
+        ``reporting_year``, the data's single period; no region: rows without one are
+        searched with the factors of every region, as the engine applies pinned factors by
+        period, contract section 8).
     denominators : mapping, optional
         Extra intensity denominators (win over the YAML's).
     library : FactorLibrary, optional
@@ -554,7 +559,9 @@ def explain(
     lib = library or default_library()
     rep = load_reported(reported)
     yr = year or rep.reporting_year
-    base = Profile(id="explain", reporting_year=yr or 1, region=region or "CN", edition_mismatch="record")
+    periods = _period_settings(profile)
+    # no region is invented (contract section 8): rows without one take the factors' by period
+    base = Profile(id="explain", reporting_year=yr or 1, region=region or None, edition_mismatch="record", **periods)
     table = read_activities(activities, base)
     if table.issues:
         raise ActivityDataError(table.issues)
@@ -565,10 +572,26 @@ def explain(
             raise GhgcalcError("cannot tell the report's data year: give year= (--year) or reporting_year in the YAML")
         yr = years[0]
     dens = normalize_denominators({**rep.denominators, **(denominators or {})})
-    searcher = _Search(lib, table, yr, region or "CN", dens)
+    searcher = _Search(lib, table, yr, region or "", dens)
+    searcher.periods = periods
     if isinstance(activities, (str, Path)) or type(activities).__name__ == "DataFrame":
         searcher.source = activities   # re-readable (a stream is read once: its rows keep the default region)
-    return searcher.run(rep, profile, max_candidates, max_search, progress)
+    out = searcher.run(rep, profile, max_candidates, max_search, progress)
+    if table.periods:
+        read = ", ".join(f"{k} -> {v}" for k, v in list(table.periods["read"].items())[:6])
+        out.notes.append(f"periods read as data years by {table.periods['rule']}: {read}")
+    return out
+
+
+def _period_settings(profile: Any) -> dict[str, Any]:
+    """The period settings (``period_year``, ``fiscal_year_start_month``, ``fiscal_year_label``)
+    of the profile the report says it used, which the search reads the periods by and every
+    method it proposes keeps (ghgcalc.core.periods); the defaults without one."""
+    if profile is None:
+        return {}
+    prof = load_profile(profile)
+    keys = ("period_year", "fiscal_year_start_month", "fiscal_year_label")
+    return {k: getattr(prof, k) for k in keys if k in prof.model_fields_set}
 
 
 class _Search:
@@ -578,6 +601,8 @@ class _Search:
         self.year = year
         self.region = region
         self.dens = dens
+        #: the period settings the table was read by, kept in every method proposed
+        self.periods: dict[str, Any] = {}
         #: the activity data as given (re-read when a method's profile sets another default region)
         self.source: Any = None
         #: tables re-read from ``source``, by what reading takes from a profile (see :meth:`_table_for`)
@@ -678,7 +703,8 @@ class _Search:
         if not self.region_given or opt.family:
             return True
         regions = set(self.row_region) if all_rows else {r for (_u, _y, r) in self.keys_of.get(opt.carrier, set())}
-        return all(row.covers_region(reg) for row in opt.rows for reg in regions)
+        # a row without a region takes a pinned factor of any one region by period (core.chain.choose_edition)
+        return all(row.covers_region(reg) for row in opt.rows for reg in regions if reg)
 
     def coef(self, vi: int, oi: int, unit: str, year: int, region: str) -> _Coef | None:
         var = self.vars[vi]
@@ -724,19 +750,22 @@ class _Search:
             if metric.endswith(suf) and metric[: -len(suf)] in metric_specs():
                 metric, den = metric[: -len(suf)], d
                 break
+        bridge_note = None
+        if metric in metric_specs():
+            try:
+                bridge = bridge_printed_unit(metric, fig.unit, den.unit if den is not None and den.unit else "")
+            except UnitError as exc:
+                return f"cannot compare units: {exc.reason}"
+            if bridge.stand_in:
+                return f"{bridge.note}, under a CO2e heading with no {bridge.gas}-only sum: not searched"
+            metric, bridge_note = bridge.metric, bridge.note
         if metric not in cols:
             if metric in metric_specs() and metric_specs()[metric][0] != "amount":
                 return "market-based figures depend on the contractual instruments, not searched (see the best method's recomputation)"
             return "its value does not depend on factor choices (see the best method's recomputation)" if metric in metric_specs() \
                 else "not a metric ghgcalc computes (no input behind it)"
         col, scopes, cats = cols[metric]
-        canon = metric_unit(metric)
-        if den is not None:
-            canon = f"({canon}) / ({den.unit})" if den.unit else canon
-        try:
-            kconv, _gas_note = metric_conversion(canon, fig.unit or "dimensionless")
-        except UnitError as exc:
-            return f"cannot compare units: {exc.reason}"
+        kconv = bridge.factor
         printed_dec = parse_decimal(fig.value)
         printed = Fraction(printed_dec)
         decimals = decimals_of(printed_dec)
@@ -754,7 +783,7 @@ class _Search:
             width[k] = width.get(k, Fraction(0)) + self.row_half[i]
         if not qty:
             return "no input behind this figure in the activity data"
-        fg = _Figure(fig, metric, col, scopes, cats, lo, hi, printed, int(decimals), kconv, dv, qty)
+        fg = _Figure(fig, metric, col, scopes, cats, lo, hi, printed, int(decimals), kconv, dv, qty, note=bridge_note)
         fg.qty_lo = {k: max(q - width[k], Fraction(0)) for k, q in qty.items()}
         fg.qty_hi = {k: q + width[k] for k, q in qty.items()}
         return fg
@@ -785,7 +814,7 @@ class _Search:
             if self._is_direct(u):
                 if "direct" not in fg.categories or energy_col:
                     continue
-                val = self._direct(u, fg.column, gwp)
+                val = self._direct(u, fg.column, gwp, _c)
                 if val is None:
                     return None
                 const += q * val
@@ -843,8 +872,13 @@ class _Search:
     def _is_direct(unit: str) -> bool:
         return gas_of(unit) is not None
 
-    def _direct(self, unit: str, column: str, gwp: dict[str, Fraction] | None) -> Fraction | None:
+    def _direct(self, unit: str, column: str, gwp: dict[str, Fraction] | None, carrier: str = "") -> Fraction | None:
         gas = str(gas_of(unit))
+        if gas == "CO2e" and column in ("co2_t", "ch4_t", "n2o_t"):
+            # as the engine (core.method): an entry in CO2e does not say how much of it is each gas,
+            # except a refrigerant release, which holds none of them
+            car = carriers().get(carrier)
+            return Fraction(0) if car is not None and car.type == "fugitive" else None
         conv = Fraction((parse_unit(unit) / parse_unit(f"t {gas}")).to("dimensionless").magnitude)
         if column == "co2e_t":
             if gas == "CO2e" or gas == "CO2":
@@ -878,6 +912,8 @@ class _Search:
                     total += c.gases[g] * gwp[g]
             return total
         gas = {"co2_t": "CO2", "ch4_t": "CH4", "n2o_t": "N2O"}[column]
+        if gas == "CO2" and "CO2" not in c.gases and "CO2e" in c.gases:
+            return None   # a CO2e factor says nothing of the CO2 in it (the engine's co2_t is n/a then)
         return c.gases.get(gas, Fraction(0))
 
     # -- combination search --------------------------------------------------------------
@@ -976,6 +1012,8 @@ class _Search:
             if isinstance(f, str):
                 figures[i].searched = False
                 figures[i].reason = f
+            elif f.note:
+                figures[i].notes.append(f.note)
         methods: list[MethodCandidate] = []
         kept: list[tuple[int, dict[int, set[int]], list[int]]] = []
         seen: set[tuple[str, ...]] = set()
@@ -1150,6 +1188,8 @@ class _Search:
                              f"used for data year {', '.join(map(str, off))}")
             if r.review_status == "unverified":
                 notes.append(f"{fid} is unverified against its source")
+            elif r.review_status == "placeholder":
+                notes.append(f"{fid} is a placeholder (seen only in a secondary source): check it before relying on it")
             if r.notes and "avoided" in r.notes.lower():
                 notes.append(f"{fid}: {r.notes}")
         return notes
@@ -1221,7 +1261,7 @@ class _Search:
                 entry["coal_equivalent"] = opt.coal_equivalent.id
             ids.extend(self._used_ids(opt))  # a family: the members its rows pick, as the engine records them
             for r in () if opt.family else opt.rows:
-                if r.region and r.region.upper() not in ("GLOBAL", "CN") and not r.covers_region(self.region):
+                if r.region and r.region.upper() != "GLOBAL" and not r.covers_region(self.region):
                     regions.add(r.region)
             if free:
                 notes.append(f"{var.carrier} {var.facet}: no reported figure depends on it; {', '.join(opt.ids)} chosen by preference")
@@ -1232,14 +1272,21 @@ class _Search:
                     notes.append(f"{var.carrier} {var.facet}: equally reproduced with {', '.join(alts[:6])}{' ...' if len(alts) > 6 else ''}")
         prof: dict[str, Any] = {
             "id": "explained", "title": "Method found by ghgcalc explain", "reporting_year": self.year,
-            "region": sorted(regions)[0] if len(regions) == 1 else self.region,
+            # rows without a region take the pinned factors by period: no region is set for them
+            "region": (sorted(regions)[0] if len(regions) == 1 else self.region) if self.region else None,
             "gwp_set": (st.gwp_set if nonco2 else None) or "AR5", "energy_basis": st.basis, "edition_mismatch": "record",
+            **self.periods,
         }
         if st.mwh_row is not None:
             prof["mwh_coal_equivalent"] = st.mwh_row.id
             ids.append(st.mwh_row.id)
-        if len(regions) > 1:
-            notes.append(f"factors of several regions ({', '.join(sorted(regions))}) applied to rows of region {self.region}")
+        if not self.region and not self.region_given:
+            if regions:
+                notes.append(f"region assumed: the rows give no region, and this method applies the factors of "
+                             f"{', '.join(sorted(regions))} to them (by period); check that the report's operations are there")
+        elif len(regions) > 1:
+            where = f"rows of region {self.region}" if self.region else "the rows"
+            notes.append(f"factors of several regions ({', '.join(sorted(regions))}) applied to {where}")
         elif regions and not self.region_given:
             notes.append(f"region assumed: the rows give no region other than {self.region}, and this method puts every row "
                          f"in {next(iter(regions))} (its factor's region); check that the report's operations are there")

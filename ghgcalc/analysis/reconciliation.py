@@ -23,15 +23,15 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..core.carriers import carriers
+from ..core.bridge import Bridge, all_of_gas, bridge_printed_unit
 from ..core.datacentre import IT_CARRIER, RATIO_METRICS, canonical_metric
 from ..core.factors import FactorRow
 from ..core.metrics import metric_specs
 from ..core.results import ROWS_KEPT, Totals
-from ..core.units import conversion_factor, metric_conversion, parse_unit
+from ..core.units import parse_unit
 from ..errors import ReportedFiguresError, UnitError
 from ..io.exports import html_text
-from ..printed import decimals_of, exact, format_at, format_general, half_unit, parse_decimal, round_half_up
+from ..printed import decimals_of, format_at, format_general, half_unit, parse_decimal, round_half_up
 
 __all__ = ["STATUSES", "Reconciliation", "ReportedFigure", "ReportedFigures", "load_reported", "reconcile", "round_half_up"]
 
@@ -184,30 +184,6 @@ class Reconciliation:
         return reconciliation_html(self)
 
 
-def _unit_factor(result: Totals, metric: str, from_unit: str, to_unit: str) -> tuple[Fraction, str | None]:
-    """Exact factor from the metric's unit to the printed one; for water, through the
-    carrier's density where mass and volume meet (recorded in the note)."""
-    if not to_unit or to_unit in ("dimensionless", "1"):
-        to_unit = "dimensionless"
-    if not from_unit:
-        from_unit = "dimensionless"
-    try:
-        return metric_conversion(from_unit, to_unit)
-    except UnitError:
-        base = metric.split("_per_")[0]
-        c = carriers().get(base)
-        if c is None or c.density is None:
-            raise
-        dens = exact(str(c.density["value"]))
-        du = c.density["unit"]
-        for expr, k in ((f"({from_unit}) * ({du})", dens), (f"({from_unit}) / ({du})", 1 / dens)):
-            try:
-                return conversion_factor(expr, to_unit) * k, f"converted with the conventional water density {c.density['value']} {du}"
-            except UnitError:
-                continue
-        raise
-
-
 def reconcile(result: Totals, reported: str | Path | Mapping[str, Any] | ReportedFigures,
               denominators: Mapping[str, Any] | None = None) -> Reconciliation:
     """Compare a recomputation with reported figures at their printed precision.
@@ -244,7 +220,20 @@ def _one(result: Totals, fig: ReportedFigure) -> dict[str, Any]:
     p = Fraction(printed)
     half = half_unit(printed)
     metric = canonical_metric(fig.metric)
-    if metric not in result.metric_ids():
+    bridge: Bridge | UnitError | None = None
+    compared = metric
+    try:
+        base, den = result.split_metric(metric)
+    except KeyError:
+        base, den = "", None
+    if base:
+        try:
+            bridge = bridge_printed_unit(base, fig.unit, den.unit if den is not None else "")
+            compared = bridge.metric + metric[len(base):]
+        except UnitError as exc:
+            bridge = exc
+    ids = result.metric_ids()
+    if metric not in ids and compared not in ids:
         out["reason"] = ("no input behind this figure in the activity data" if _known_metric(metric)
                          else "not a metric ghgcalc computes (no input behind it)")
         if metric in RATIO_METRICS:
@@ -253,27 +242,26 @@ def _one(result: Totals, fig: ReportedFigure) -> dict[str, Any]:
         if fig.metric.endswith("_per_capita") and not any(d.name == "headcount" for d in result.denominators):
             out["reason"] = "no headcount denominator given"
         return out
+    if not isinstance(bridge, Bridge):
+        reason = bridge.reason if isinstance(bridge, UnitError) else f"no unit bridge for {metric}"
+        out["reason"] = f"cannot compare: {reason}"
+        if den is not None and not den.unit:
+            shown = den.text or format(float(den.value), "g")
+            out["reason"] += (f"; the denominator {den.name!r} was given as a bare number: give its unit too, "
+                              f"e.g. denominators: {{{den.name}: {{value: {shown}, unit: ...}}}}")
+        return out
     mask = None
     if fig.carrier is not None or fig.facility is not None or fig.period is not None:
         mask = result.select_group(fig.carrier, fig.facility, fig.period)
         if not mask.any():
             out["reason"] = "no computed row in that group"
             return out
-    val, lo, hi, unit = result.metric_exact(metric, mask)
-    if val is None or lo is None or hi is None:
-        out["reason"] = "some rows lack the factor this metric needs (e.g. no coal_equivalent under the heating_value basis)"
+    got = _bridged_value(result, metric, compared, bridge, fig.unit, mask)
+    if isinstance(got, str):
+        out["reason"] = got
         return out
-    try:
-        kconv, note = _unit_factor(result, metric, unit, fig.unit)
-    except UnitError as exc:
-        out["reason"] = f"cannot compare: {exc.reason}"
-        den = result.denominator_of(metric)
-        if den is not None and not den.unit:
-            shown = den.text or format(float(den.value), "g")
-            out["reason"] += (f"; the denominator {den.name!r} was given as a bare number: give its unit too, "
-                              f"e.g. denominators: {{{den.name}: {{value: {shown}, unit: ...}}}}")
-        out["status"] = "differs"
-        return out
+    val, lo, hi, compared, note = got
+    kconv = bridge.factor
     v = val * kconv
     rounded = round_half_up(v, decimals)
     out["recomputed"] = format_at(rounded, decimals)
@@ -295,11 +283,53 @@ def _one(result: Totals, fig: ReportedFigure) -> dict[str, Any]:
     msg = f"recomputed {out['recomputed']} vs printed {fig.value} {fig.unit}: differs by {float(diff):+.6g}"
     if rel is not None:
         msg += f" ({float(rel):+.3g} %)"
-    expl = _explain_difference(result, fig.model_copy(update={"metric": metric}), mask, val, (p - half) / kconv, (p + half) / kconv)
+    expl = _explain_difference(result, fig.model_copy(update={"metric": compared}), mask, val, (p - half) / kconv, (p + half) / kconv)
     if expl:
         msg += "; " + expl
     out["reason"] = "; ".join([msg, *notes])
     return out
+
+
+def _bridged_value(result: Totals, metric: str, compared: str, bridge: Bridge, printed_unit: str, mask: Any
+                   ) -> tuple[Fraction, Fraction, Fraction, str, str | None] | str:
+    """(value, interval low, high, the metric it is, the note for the reason) of the metric a
+    printed figure is compared with (:func:`~ghgcalc.core.bridge.bridge_printed_unit`), or why
+    it cannot be recomputed. A figure printed in a mass of one gas under a CO2e heading is
+    compared with that gas's sum, or with the CO2e total where every factor behind it is a
+    factor of that gas (:func:`~ghgcalc.core.bridge.all_of_gas`), and the note says which."""
+    base = metric.split("_per_")[0] if metric not in metric_specs() else metric
+    note = bridge.note
+    if bridge.gas is not None and bridge.gas != "CO2e" and base in metric_specs():
+        whole, same, other = all_of_gas(result, metric, bridge.gas, mask)
+        if whole:
+            note = (f"printed in {printed_unit!r}, a mass of {bridge.gas}: every factor behind {base} is a {bridge.gas} factor "
+                    f"({_few(same)}), so it is compared with its total (all {bridge.gas})")
+            if bridge.stand_in:
+                compared = metric
+        elif bridge.stand_in:
+            return (f"printed in {printed_unit!r}, a mass of {bridge.gas}, but {base} is a CO2e figure and not every factor "
+                    f"behind it is a {bridge.gas} factor ({_few(other)}), and the method has no {bridge.gas}-only sum of it: "
+                    f"cannot compare")
+    elif bridge.stand_in:
+        return f"cannot compare: {bridge.note}"
+    val, lo, hi, _unit = result.metric_exact(compared, mask)
+    if val is None or lo is None or hi is None:
+        if bridge.gas is not None and bridge.metric != base:
+            _whole, _same, other = all_of_gas(result, metric, bridge.gas, mask)
+            return (f"printed in {printed_unit!r}, a mass of {bridge.gas}, but the method does not count the {bridge.gas} of "
+                    f"{base} apart ({bridge.metric} is n/a: {_missing(result, bridge.metric)}) and not every factor behind "
+                    f"it is a {bridge.gas} factor ({_few(other)}): cannot compare")
+        return "some rows lack the factor this metric needs (e.g. no coal_equivalent under the heating_value basis)" + (
+            f"; {note}" if note else "")
+    return val, lo, hi, compared, note
+
+
+def _few(items: list[str], n: int = 3) -> str:
+    return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
+
+
+def _missing(result: Totals, base: str) -> str:
+    return result.unavailable_reasons().get(base) or "some rows carry no value for it"
 
 
 def _known_metric(metric: str) -> bool:

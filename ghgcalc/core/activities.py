@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -20,28 +20,32 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, RowIssue
+from ..errors import InputError, RowIssue, few
 from ..io.data import load_yaml
+from ..io.headers import HeaderMap, map_headers
+from ..io.quantities import read_printed_quantities, scaled_text
 from ..io.readers import (
-    HEADER_SCAN_ROWS,
     MERGE_COLUMN,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     RawTable,
     blank_cell,
     canonical_column,
-    column_aliases,
     find_header_row,
     read_raw,
     read_table,
 )
+from ..io.wide import head_text, melt_wide
 from ..printed import GROUPED_NUMBER, SEPARATORS, exact, plain
 from .carriers import billing_units, carrier_aliases, carriers, column_words, label_qualifiers, normalize_key
+from .keys import KEY_COLUMNS, KeyPart, KeySpace, key_space, small_codes
+from .labels import LabelReading, label_words, read_label
+from .periods import CN_DIGITS, PeriodRule, period_span, year_in_words, year_pattern
 from .profiles import Profile
-from .regions import region_names, supplier_areas
-from .units import dims_of, gas_of, parse_unit, restated_unit
+from .regions import canonical_instrument, region_names, supplier_areas
+from .units import apply_unit_choices, dims_of, gas_of, parse_unit, restated_unit, unit_choices
 
-__all__ = ["MERGE_COLUMN", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "RawTable", "canonical_column", "find_header_row", "label_region", "read_activities", "read_raw", "read_table"]
+__all__ = ["MERGE_COLUMN", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "RawTable", "canonical_column", "find_header_row", "frame_columns", "label_region", "read_activities", "read_raw", "read_table"]
 
 
 @dataclass
@@ -53,9 +57,13 @@ class ActivityTable:
     ``unit``, ``period``, ``year``, ``region``, ``scope_override``, ``facility``,
     ``instrument`` and every extra column; its index is the input row number.
     ``issues`` lists every bad cell found while reading.
+
+    The calculation itself does not need ``frame``: it reads ``quantity``, ``bad`` and the key
+    columns as codes (``keys``), so the frame is assembled only when someone asks for it
+    (``result.rows``, an error message, ``explain``).
     """
 
-    frame: pd.DataFrame
+    frame_: pd.DataFrame | None = None
     issues: list[RowIssue] = field(default_factory=list)
     source: str | None = None
     encoding: str | None = None
@@ -72,13 +80,80 @@ class ActivityTable:
     #: rows not computed and not in error: spreadsheet total rows that provably equal the rows
     #: they total, dropped (never added) with a warning each
     warnings: list[RowIssue] = field(default_factory=list)
+    #: which header became which contract column (header -> column), and the reverse where the
+    #: header is not the column's name (column -> header, for messages)
+    columns: dict[str, str] = field(default_factory=dict)
+    column_headers: dict[str, str] = field(default_factory=dict)
+    #: the 1-based line of each row (by row number) where it is not the line under the header
+    #: plus the row number: a wide table's rows (the line of their indicator row), a CSV whose
+    #: quoted cells hold line breaks
+    row_lines: np.ndarray | None = None
+    #: a wide table's rows: the head of each row's year column (the column a person finds the
+    #: cell in); and how the table was turned into rows
+    quantity_heads: np.ndarray | None = None
+    wide: dict[str, Any] | None = None
+    #: carrier label as given -> {"carrier": id, "how": "id" | "alias" | "profile" | "words" | "gas" | ...,
+    #: "ignored": [qualifier words and units set aside], "instrument": id named by the label}
+    carrier_labels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: unit as given -> the unit it was read as by the profile's [units] choice ("Therms" ->
+    #: therm_EC), with the choice, the unit's size and its source
+    unit_choices: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: per row: the quantity (float64) and whether the row has a problem (None: no row has one)
+    quantity: np.ndarray | None = None
+    bad: np.ndarray | None = None
+    #: the key columns as codes (:data:`~ghgcalc.core.keys.KEY_COLUMNS`, and ``instrument``)
+    keys: dict[str, KeyPart] | None = None
+    #: the input row numbers (the frame's index)
+    index: pd.Index | None = None
+    #: printed digits of the quantities, when they were given as text (per row, object)
+    quantity_text: np.ndarray | None = None
+    build: Callable[[], pd.DataFrame] | None = None
+    #: the input's columns after the header mapping (for :attr:`columns`)
+    source_columns: list[Any] | None = None
+    #: a column of the input as given (renamed), for the computed rows' carried columns
+    column: Callable[[str], pd.Series] | None = None
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The validated frame (assembled on first use)."""
+        if self.frame_ is None:
+            self.frame_ = self.build() if self.build is not None else pd.DataFrame()
+            self.build = None
+        return self.frame_
+
+    @property
+    def frame_column_names(self) -> list[Any]:
+        """The frame's columns (without building it)."""
+        if self.frame_ is None and self.source_columns is not None:
+            return frame_columns(self.source_columns, self.quantity_text is not None)
+        return list(self.frame.columns)
+
+    @property
+    def n_rows(self) -> int:
+        """Rows in the validated table (blank rows skipped)."""
+        if self.quantity is not None:
+            return len(self.quantity)
+        return len(self.frame)
+
+    def key_space(self) -> KeySpace:
+        """Each row's key as one integer (:func:`~ghgcalc.core.keys.key_space`)."""
+        assert self.keys is not None
+        return key_space(list(self.keys.items()), self.n_rows)
+    #: financial years and other periods that are not a calendar year, and the data year each
+    #: took under the profile's ``period_year`` (``{"rule": ..., "read": {text: year}}``; empty: none)
+    periods: dict[str, Any] = field(default_factory=dict)
 
     def input_info(self) -> dict[str, Any]:
         """How the input was read, for reports (``calc --format json`` key ``input``)."""
-        return {"source": self.source, "format": self.format, "encoding": self.encoding, "delimiter": self.delimiter,
+        info = {"source": self.source, "format": self.format, "encoding": self.encoding, "delimiter": self.delimiter,
                 "header_row": self.header_row, "sheet": self.sheet, "rows": self.n_input_rows,
                 "blank_rows_skipped": len(self.blank_rows), "merged_cells_filled": self.merged_cells_filled,
-                "total_rows_dropped": len(self.warnings)}
+                "total_rows_dropped": len(self.warnings), "carrier_labels": self.carrier_labels,
+                "unit_choices": self.unit_choices, "columns": dict(self.columns),
+                **({"periods": self.periods} if self.periods else {})}
+        if self.wide is not None:
+            info["wide"] = dict(self.wide)
+        return info
 
     @property
     def first_line(self) -> int | None:
@@ -89,13 +164,23 @@ class ActivityTable:
         return None
 
     def number_lines(self, issues: Sequence[RowIssue]) -> None:
-        """Set ``line`` on the issues about one row (the line a person finds it on)."""
+        """Set ``line`` on the issues about one row (the line a person finds it on: the CSV
+        line or the sheet's row number, title rows, header and blank rows counted; a wide
+        table's rows are on their indicator row's line), and ``header`` where the column's head
+        in the file is not its contract name (a wide table's quantity: its year column)."""
         first = self.first_line
-        if first is None:
-            return
         for issue in issues:
-            if issue.row is not None and issue.line is None:
-                issue.line = first + issue.row
+            if issue.row is not None and issue.line is None and 0 <= issue.row:
+                if self.row_lines is not None and issue.row < len(self.row_lines):
+                    issue.line = int(self.row_lines[issue.row])
+                elif first is not None:
+                    issue.line = first + issue.row
+            if issue.header is None and issue.column is not None:
+                if (issue.column == "quantity" and self.quantity_heads is not None and issue.row is not None
+                        and 0 <= issue.row < len(self.quantity_heads)):
+                    issue.header = str(self.quantity_heads[issue.row])
+                else:
+                    issue.header = self.column_headers.get(issue.column)
 
 
 def _fold(s: str) -> str:
@@ -111,54 +196,15 @@ def _scope_words() -> tuple[str, dict[str, int]]:
     return prefix, {str(k): int(v) for k, v in spec["values"].items()}
 
 
-def _rename_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[RowIssue]]:
-    """Map headers to the standard columns. Two headers that are the same text, or that
-    both name one required column (``quantity`` and ``數量``), are an error: which one
-    holds the numbers would be a guess. For an optional column the exact name wins over
-    an alias (then the first alias); the other header is carried through under its name."""
-    issues: list[RowIssue] = []
-    names = [str(c) for c in df.columns]
-    seen: dict[str, list[str]] = {}
-    for c in names:
-        seen.setdefault(unicodedata.normalize("NFKC", c).strip().casefold(), []).append(c)
-    dups = [v for v in seen.values() if len(v) > 1]
-    for group in dups:
-        issues.append(RowIssue(row=None, column=group[0], value=group, reason="duplicate column header",
-                               hint="give each column a distinct header; ghgcalc does not guess which one holds the data"))
-    canon_of = {c: canonical_column(c) for c in df.columns}
-    for req in REQUIRED_COLUMNS:
-        holders = [str(c) for c in df.columns if canon_of[c] == req]
-        if len(holders) > 1 and not any(set(holders) <= set(g) for g in dups):
-            issues.append(RowIssue(row=None, column=req, value=holders, reason=f"more than one column reads as {req!r}",
-                                   hint=f"keep one of {holders} (or rename the others); ghgcalc does not guess which one holds the data"))
-    mapping: dict[Any, str] = {}
-    taken: set[str] = set()
-    # exact canonical names win over aliases
-    for c in df.columns:
-        k = _fold(str(c))
-        if k in column_aliases() and k not in taken:
-            mapping[c] = k
-            taken.add(k)
-    for c in df.columns:
-        if c in mapping:
-            continue
-        canon = canon_of[c]
-        if canon and canon not in taken:
-            mapping[c] = canon
-            taken.add(canon)
-    out = df.rename(columns=mapping) if not dups else df
-    # a KPI table as reports print it, one column per year ("Indicator, Unit, 2022, 2023"):
-    # say so, rather than only that the quantity column is missing
-    year_cols = [n for n in names if canon_of.get(n) is None and _year_pattern().match(unicodedata.normalize("NFKC", n).translate(_CN_DIGITS))]
-    for req in REQUIRED_COLUMNS:
-        if req not in taken:
-            hint = (f"an activity table needs the columns carrier, quantity, unit (looked for a header in the first "
-                    f"{HEADER_SCAN_ROWS} rows)")
-            if req == "quantity" and year_cols and "period" not in taken:
-                hint = (f"the table has one column per year ({', '.join(year_cols[:4])}): give one row per year instead, "
-                        f"with the columns carrier, quantity, unit, period (e.g. pandas DataFrame.melt)")
-            issues.append(RowIssue(row=None, column=req, value=names, reason=f"required column {req!r} is missing", hint=hint))
-    return out, issues
+def _rename_columns(df: pd.DataFrame, columns: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, list[RowIssue], HeaderMap]:
+    """Map headers to the standard columns (:func:`ghgcalc.io.headers.map_headers`: the header
+    words of columns.yaml, the user's ``columns`` mapping first). Two headers that are the same
+    text, or that both name one column (``quantity`` and ``數量``), are an error: which one
+    holds the data would be a guess. A wide table's year columns are listed, not renamed."""
+    hm = map_headers(list(df.columns), columns)
+    has_dups = any(i.reason == "duplicate column header" for i in hm.issues)
+    out = df.rename(columns=hm.rename_map()) if not has_dups else df
+    return out, list(hm.issues), hm
 
 
 #: how many rows at the top of a sheet are searched for the header row
@@ -174,16 +220,34 @@ def categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
 
 def _factorize(col: pd.Series) -> tuple[np.ndarray, list[Any]]:
     """Codes and distinct values of a column, missing values folded into ``""`` (a
-    categorical column gives its own codes and categories: no hashing)."""
+    categorical column gives its own codes and categories: no hashing, no copy)."""
     if isinstance(col.dtype, pd.CategoricalDtype):
-        codes, uniq = col.cat.codes.to_numpy().astype(np.intp), list(col.cat.categories)
+        codes, uniq = col.cat.codes.to_numpy(), list(col.cat.categories)
     else:
         codes, uniques = pd.factorize(col, use_na_sentinel=True)
-        uniq = [u for u in uniques]
-    if (codes < 0).any():
-        codes = np.where(codes < 0, len(uniq), codes)
+        codes = small_codes(codes, len(uniques) + 1)
+        uniq = list(uniques)
+    if len(codes) and codes.min() < 0:
+        codes = np.where(codes < 0, len(uniq), small_codes(codes, len(uniq) + 1))
         uniq.append("")
     return codes, uniq
+
+
+def _distinct_values(col: pd.Series) -> list[Any] | None:
+    """The distinct values of a categorical column (its categories, without reading the rows),
+    else None."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return list(col.cat.categories)
+    return None
+
+
+def _rows_where(u_mask: np.ndarray, codes: np.ndarray) -> np.ndarray | None:
+    """The rows whose value (``codes``) is flagged in the per-distinct ``u_mask``; None when no
+    distinct value is flagged (no pass over the rows)."""
+    if not u_mask.any():
+        return None
+    out: np.ndarray = np.take(u_mask, codes)
+    return out
 
 
 _NOT_FINITE_WORDS = frozenset({"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"})
@@ -226,12 +290,18 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
     thousands separators (``,``, spaces, ``'``, ``_``) are accepted only when they group
     the digits in threes, so ``1,23`` or ``1.234,5`` is an error rather than a silently
     different number. NaN, infinities, overflow and values above :data:`MAX_QUANTITY`
-    are errors, as are negatives."""
+    are errors, as are negatives. As reports print them (:mod:`ghgcalc.io.quantities`,
+    words in ghgcalc/data/quantities.yaml): a counting word multiplies exactly (``1.2万`` is
+    12000, kept as the printed text ``1.2E+4`` so its precision stays the thousand); a dash or
+    ``N/A`` is "not reported", an error, never 0; ``(1,234)`` is an accounting negative, an
+    error that says so."""
     n = len(col)
     bad = np.zeros(n, dtype=bool)
     if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
-        q = col.to_numpy(dtype="float64", na_value=np.nan)
+        q = col.to_numpy() if col.dtype == np.float64 else col.to_numpy(dtype="float64", na_value=np.nan)
         text = None
+        if len(q) and bool(np.min(q) >= 0) and bool(np.max(q) <= MAX_QUANTITY):   # NaN propagates: fails both
+            return q, None, bad
         invalid = ~np.isfinite(q) | (np.abs(q) > MAX_QUANTITY)
         for i in np.flatnonzero(invalid):
             v = plain(col.iloc[i])
@@ -247,6 +317,9 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
         u_isnum = np.fromiter((isinstance(v, _NUM_TYPES) and not isinstance(v, bool) for v in uniq), dtype=bool, count=len(uniq))
         u = pd.Series(uniq, dtype=object)
         norm = u.where(~u_isnum, "").astype(str).str.normalize("NFKC").str.strip()
+        printed = read_printed_quantities(norm)
+        special = _printed_reasons(norm, printed)
+        norm = printed.number
         clean = norm.str.replace(SEPARATORS, "", regex=True)
         has_sep = (clean != norm).to_numpy(dtype=bool)   # a separator was removed: check its grouping
         grouped_ok = np.ones(len(norm), dtype=bool)
@@ -254,12 +327,17 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
             grouped_ok[has_sep] = norm[has_sep].str.fullmatch(GROUPED_NUMBER).to_numpy(dtype=bool)
             if comma_ambiguous:
                 grouped_ok[has_sep] &= ~norm[has_sep].str.contains(",", regex=False).to_numpy(dtype=bool)
+        scaled = printed.exponent != 0
+        if scaled.any():   # per distinct value: the exact text of the number times its counting word
+            for j in np.flatnonzero(scaled & grouped_ok):
+                clean.iloc[j] = scaled_text(str(clean.iloc[j]), int(printed.exponent[j])) or clean.iloc[j] + "?"
         if u_isnum.any():
             clean[u_isnum] = [repr(float(v)) for v in uniq[u_isnum]]
         uq = np.array(pd.to_numeric(clean.where(clean != "", None), errors="coerce").to_numpy(dtype="float64", na_value=np.nan))
         if u_isnum.any():
             uq[u_isnum] = uniq[u_isnum].astype("float64")
         u_bad = ~np.isfinite(uq) | ~grouped_ok | (np.abs(np.nan_to_num(uq, nan=0.0)) > MAX_QUANTITY)
+        u_bad |= printed.not_reported | printed.bracket_negative
         # missing cells (code -1) read as empty text
         uq_all = np.append(uq, np.nan)
         clean_all = np.append(clean.to_numpy(dtype=object), "")
@@ -273,8 +351,11 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
             if c < 0:
                 issues.append(RowIssue(row=_row_label(col.index[i]), column="quantity", value=None, reason="empty quantity"))
                 continue
-            reason, hint = _quantity_reason(uniq[c], str(clean.iloc[c]) if not u_isnum[c] else repr(uniq[c]), float(uq[c]),
-                                            bool(grouped_ok[c]), comma_ambiguous)
+            if c in special:
+                reason, hint = special[c]
+            else:
+                reason, hint = _quantity_reason(uniq[c], str(clean.iloc[c]) if not u_isnum[c] else repr(uniq[c]), float(uq[c]),
+                                                bool(grouped_ok[c]), comma_ambiguous)
             issues.append(RowIssue(row=_row_label(col.index[i]), column="quantity", value=None if reason == "empty quantity" else plain(raw),
                                    reason=reason, hint=hint))
         bad |= u_bad_all[codes]
@@ -284,6 +365,20 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
                                hint="activity quantities are >= 0; a correction is a separate, documented adjustment"))
     bad |= neg
     return q, text, bad
+
+
+def _printed_reasons(texts: pd.Series, printed: Any) -> dict[int, tuple[str, str | None]]:
+    """Why a distinct quantity text that reports print is not a quantity: a dash or N/A (not
+    reported) or an accounting negative in parentheses; by the position of the distinct value."""
+    out: dict[int, tuple[str, str | None]] = {}
+    for j in np.flatnonzero(printed.not_reported).tolist():
+        out[j] = (f"not reported ({texts.iloc[j]})",
+                  "a dash or N/A in a quantity cell says no figure was reported; ghgcalc never reads it as 0: give "
+                  "the figure, or leave the row out")
+    for j in np.flatnonzero(printed.bracket_negative).tolist():
+        out[j] = ("quantity is negative (accounting notation: a number in parentheses)",
+                  "activity quantities are >= 0; a correction is a separate, documented adjustment")
+    return out
 
 
 def _row_label(label: Any) -> int | None:
@@ -318,84 +413,60 @@ def label_region(label: str, carrier: str = "electricity") -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-@lru_cache(maxsize=1)
 def _year_pattern() -> re.Pattern[str]:
-    """A period starts with its year, optionally after a fiscal-year word (``period.fiscal_prefixes``
-    in columns.yaml: "FY2019/20", "財年2020"): "2019/20" and "FY2019/20" are both data year 2019,
-    the year the period starts in."""
-    words = "|".join(re.escape(str(w)) for w in column_words()["period"]["fiscal_prefixes"])
-    return re.compile(rf"^\s*(?:{words})?\s*(\d{{4}})", re.IGNORECASE)
+    """A period starts with its year, optionally after a fiscal-year word (:func:`~ghgcalc.core.periods.year_pattern`)."""
+    return year_pattern()
 
 
-#: year digits as Hong Kong reports print them in Chinese column heads ("二零二零年" = 2020)
-_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
-_MONTHS = {m: i for i, ms in enumerate((("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-                                        ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-                                        ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-                                        ("dec", "december")), start=1) for m in ms}
-#: periods written in words, as report column heads print them: "Year 2021", "Year ended 31
-#: December 2021", "截至2021年12月31日止年度", "31 December 2021", "1 April 2020 to 31 March 2021"
-_YEAR_WORD = re.compile(r"^\s*(?:calendar\s+)?year\s+(\d{4})\b", re.I)
-_YEAR_ENDED = re.compile(r"^\s*(?:for\s+the\s+)?(?:financial\s+|fiscal\s+)?years?\s+ended\s+(?:(\d{1,2})\s+([A-Za-z]+)\.?|([A-Za-z]+)\.?\s+(\d{1,2}))\s*,?\s+(\d{4})\b", re.I)
-_CN_YEAR_ENDED = re.compile(r"^\s*截至\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*\d{1,2}\s*日\s*止")
-_WRITTEN_DATE = re.compile(r"^\s*(?:(\d{1,2})\s+([A-Za-z]+)\.?|([A-Za-z]+)\.?\s+(\d{1,2}))\s*,?\s+(\d{4})\b")
+_CN_DIGITS = CN_DIGITS
 
 
 def _year_in_words(s: str) -> int | None:
-    """The data year of a period written in words, else None. A period that ends on a date
-    (a year ended ...) is the year it starts in, as "2019/20" is 2019: "year ended 31 December
-    2021" is 2021, "year ended 31 March 2021" (April 2020 - March 2021) is 2020. A period that
-    starts with a written date is that date's year."""
-    m = _YEAR_WORD.match(s)
-    if m:
-        return int(m.group(1))
-    m = _YEAR_ENDED.match(s)
-    if m:
-        month = _MONTHS.get((m.group(2) or m.group(3) or "").lower())
-        if month is None:
-            return None
-        y = int(m.group(5))
-        return y if month == 12 else y - 1
-    m = _CN_YEAR_ENDED.match(s)
-    if m:
-        y, month = int(m.group(1)), int(m.group(2))
-        return y if month == 12 else y - 1
-    m = _WRITTEN_DATE.match(s)
-    if m and (m.group(2) or m.group(3) or "").lower() in _MONTHS:
-        return int(m.group(5))
-    return None
+    """The year a period written in words starts in (:func:`~ghgcalc.core.periods.year_in_words`)."""
+    return year_in_words(s)
 
 
-def _parse_years(col: pd.Series | None, default: int, n: int, index: pd.Index, issues: list[RowIssue]) -> tuple[np.ndarray, np.ndarray]:
-    bad = np.zeros(n, dtype=bool)
+def _year_of_text(u: Any) -> float:
+    """The data year of one distinct period cell (NaN when empty, -1 when not a year)."""
+    s = unicodedata.normalize("NFKC", str(u))
+    if hasattr(u, "year") and not isinstance(u, str):
+        return float(u.year)
+    if not s.strip() or (isinstance(u, float) and u != u):
+        return float("nan")
+    m = _year_pattern().match(s.translate(_CN_DIGITS))
+    worded = None if m else _year_in_words(s)
+    return float(m.group(1)) if m else float(worded) if worded is not None else -1.0
+
+
+def _parse_years(col: pd.Series | None, default: int, n: int, index: pd.Index, issues: list[RowIssue]
+                 ) -> tuple[KeyPart, np.ndarray | None, list[Any] | None]:
+    """The data year of each row as a key column (codes into the distinct years), and the rows
+    whose period is not a year or a date (None: none). Text and categorical periods are read
+    once per distinct value; numbers and dates per row, vectorised."""
     if col is None:
-        return np.full(n, default, dtype=np.int64), bad
-    if pd.api.types.is_datetime64_any_dtype(col.dtype):
-        years = col.dt.year.to_numpy(dtype="float64", na_value=np.nan)
-    elif pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
-        years = col.to_numpy(dtype="float64", na_value=np.nan)
+        return KeyPart(None, [default]), None, None
+    if pd.api.types.is_datetime64_any_dtype(col.dtype) or (
+            pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype)):
+        years = (col.dt.year if pd.api.types.is_datetime64_any_dtype(col.dtype) else col).to_numpy(dtype="float64", na_value=np.nan)
+        years = np.where(np.isnan(years), default, years)
+        invalid = (years < 1900) | (years > 2200) | (years != np.floor(years))
+        yrs = np.where(invalid, default, years).astype(np.int64)
+        lo, hi = (int(yrs.min()), int(yrs.max())) if len(yrs) else (default, default)
+        part = KeyPart(small_codes(yrs - lo, hi - lo + 1), list(range(lo, hi + 1)))
+        bad = invalid if invalid.any() else None
+        uniques: list[Any] | None = None
     else:
-        codes, uniques = pd.factorize(col.astype(object).where(col.notna(), ""), use_na_sentinel=False)
-        parsed = np.empty(len(uniques), dtype="float64")
-        for j, u in enumerate(uniques):
-            s = unicodedata.normalize("NFKC", str(u))
-            if hasattr(u, "year") and not isinstance(u, str):
-                parsed[j] = float(u.year)
-            elif not s.strip():
-                parsed[j] = np.nan
-            else:
-                m = _year_pattern().match(s.translate(_CN_DIGITS))
-                worded = None if m else _year_in_words(s)
-                parsed[j] = float(m.group(1)) if m else float(worded) if worded is not None else -1.0
-        years = parsed[codes]
-    empty = np.isnan(years)
-    years = np.where(empty, default, years)
-    invalid = (years < 1900) | (years > 2200) | (years != np.floor(years))
-    for i in np.flatnonzero(invalid):
+        codes, uniques = _factorize(col)
+        parsed = np.array([_year_of_text(u) for u in uniques], dtype="float64")
+        parsed = np.where(np.isnan(parsed), default, parsed)
+        u_invalid = (parsed < 1900) | (parsed > 2200) | (parsed != np.floor(parsed))
+        part = KeyPart(codes, [int(default if bad_u else y) for y, bad_u in zip(parsed, u_invalid, strict=True)])
+        bad = _rows_where(u_invalid, codes)
+        invalid = bad if bad is not None else np.zeros(0, dtype=bool)
+    for i in np.flatnonzero(invalid) if bad is not None else ():
         issues.append(RowIssue(row=_row_label(index[i]), column="period", value=plain(col.iloc[i]), reason="period is not a year or a date",
                                hint="use a year (2022) or a date/month (2022-03)"))
-    bad |= invalid
-    return np.where(invalid, default, years).astype(np.int64), bad
+    return part, bad, uniques
 
 
 #: bounds of the number written in a unit (``10^4 t``, ``'000 kWh``): beyond them a coefficient
@@ -530,60 +601,81 @@ def _fugitive_label(text: str, lookup: Any) -> tuple[str, str] | None:
     return carrier_id, gases.pop()
 
 
-def _carrier_units(carrier_ids: np.ndarray, label_gas: np.ndarray, unit_col: pd.Series, df_index: pd.Index,
-                   issues: list[RowIssue]) -> tuple[pd.Series, np.ndarray]:
+def _carrier_units(car: _Carriers, ucodes: np.ndarray, uuniques: list[Any], df_index: pd.Index,
+                   issues: list[RowIssue]) -> tuple[np.ndarray, list[Any], np.ndarray | None]:
     """Units that the row's carrier gives a meaning: a Towngas row in ``units`` is in
     towngas_unit (``unit_aliases`` in carriers.yaml); a row whose carrier label names a
     refrigerant gas and whose unit is a bare mass is a mass of that gas (``kg`` -> ``kg R-410A``).
     The rewritten unit is what the row's results show; a unit naming another gas than the
-    label is an error. Per distinct (carrier, gas, unit), so large tables pay little."""
-    bad = np.zeros(len(unit_col), dtype=bool)
+    label is an error. Decided per distinct (carrier spelling, unit spelling) pair and
+    broadcast by codes. Returns the unit codes and values (rewritten units appended) and the
+    bad rows (None: none)."""
     aliased = {cid: {normalize_key(k): v for k, v in c.unit_aliases.items()} for cid, c in carriers().items() if c.unit_aliases}
-    has_gas = np.array([g is not None for g in label_gas], dtype=bool)
-    cand = has_gas | np.isin(carrier_ids.astype(str), list(aliased))
-    if not cand.any():
-        return unit_col, bad
+    u_cand = np.array([g is not None or str(cid) in aliased for g, cid in zip(car.gas, car.resolved, strict=True)], dtype=bool)
+    cand = _rows_where(u_cand, car.codes)
+    if cand is None or not cand.any():
+        return ucodes, uuniques, None
     idx = np.flatnonzero(cand)
-    units = unit_col.astype(object)
-    new: dict[tuple[str, str | None, str], tuple[str | None, str | None]] = {}
-    out = units.copy()
-    for i in idx:
-        cid, g, u = str(carrier_ids[i]), label_gas[i], units.iloc[i]
+    nu = max(len(uuniques), 1)
+    pair = car.codes[idx].astype(np.int64) * nu + ucodes[idx]
+    upair, pinv = np.unique(pair, return_inverse=True)
+    values = list(uuniques)
+    where = {v: j for j, v in enumerate(values) if isinstance(v, str)}
+    new_code = np.empty(len(upair), dtype=np.int64)
+    reasons: list[tuple[str, str] | None] = []
+    for j, pc in enumerate(upair.tolist()):
+        ci, ui = divmod(int(pc), nu)
+        cid, g, u = str(car.resolved[ci]), car.gas[ci], uuniques[ui]
         text = "" if u is None or (isinstance(u, float) and u != u) else str(u).strip()
-        key = (cid, g, text)
-        if key not in new:
-            rewritten: str | None = None
-            reason: str | None = None
-            if g is None:
-                rewritten = aliased.get(cid, {}).get(normalize_key(text.strip("()（）[]【】 ")))
-            else:
-                try:
-                    d = dims_of(text)
-                    ug = gas_of(text)
-                except InputError:
-                    d, ug = {}, None
-                if d == {"[mass]": 1}:
-                    rewritten = f"{text} {g}"
-                elif ug is not None and ug != g and ug not in _NOT_REFRIGERANT_GASES:  # t CO2e: already converted
-                    reason = f"the carrier names {g} but the unit is a mass of {ug}"
-            new[key] = (rewritten, reason)
-        rewritten, reason = new[key]
+        rewritten: str | None = None
+        reason: tuple[str, str] | None = None
+        if g is None:
+            rewritten = aliased.get(cid, {}).get(normalize_key(text.strip("()（）[]【】 ")))
+        else:
+            try:
+                d = dims_of(text)
+                ug = gas_of(text)
+            except InputError:
+                d, ug = {}, None
+            if d == {"[mass]": 1}:
+                rewritten = f"{text} {g}"
+            elif ug is not None and ug != g and ug not in _NOT_REFRIGERANT_GASES:  # t CO2e: already converted
+                reason = (f"the carrier names {g} but the unit is a mass of {ug}",
+                          f"give the mass of {g} (e.g. kg), or name the gas in the carrier column to match")
         if rewritten is not None:
-            out.iloc[i] = rewritten
-        elif reason is not None:
-            issues.append(RowIssue(row=_row_label(df_index[i]), column="unit", value=plain(u), reason=reason,
-                                   hint=f"give the mass of {g} (e.g. kg), or name the gas in the carrier column to match"))
-            bad[i] = True
-    return out, bad
+            if rewritten not in where:
+                where[rewritten] = len(values)
+                values.append(rewritten)
+            new_code[j] = where[rewritten]
+        else:
+            new_code[j] = ui
+        reasons.append(reason)
+    out = ucodes.astype(np.int64)
+    out[idx] = new_code[pinv]
+    p_bad = np.array([r is not None for r in reasons], dtype=bool)
+    bad: np.ndarray | None = None
+    if p_bad.any():
+        bad = np.zeros(len(ucodes), dtype=bool)
+        bad_rows = idx[p_bad[pinv]]
+        bad[bad_rows] = True
+        for i, jp in zip(bad_rows.tolist(), pinv[p_bad[pinv]].tolist(), strict=True):
+            reason_hint = reasons[jp]
+            assert reason_hint is not None
+            issues.append(RowIssue(row=_row_label(df_index[i]), column="unit", value=plain(uuniques[int(ucodes[i])]),
+                                   reason=reason_hint[0], hint=reason_hint[1]))
+    return small_codes(out, len(values)), values, bad
 
 
-def _blank_rows(df: pd.DataFrame) -> np.ndarray | None:
+def _blank_rows(df: pd.DataFrame, carrier: tuple[np.ndarray, list[Any]]) -> np.ndarray | None:
     """Rows whose every cell is empty (Excel's trailing rows, blank lines): not data, skipped
-    and counted. Checked only where the carrier cell is empty, so clean tables pay little."""
-    if "carrier" not in df.columns or len(df) == 0:
+    and counted. Checked only where the carrier cell is empty (``carrier``: the carrier
+    column's codes and distinct values), so clean tables pay one look at the distinct values."""
+    if len(df) == 0:
         return None
-    cand = blank_cell(df["carrier"])
-    if not cand.any():
+    codes, uniq = carrier
+    blank_u = np.array([u is None or (isinstance(u, float) and u != u) or not str(u).strip() for u in uniq], dtype=bool)
+    cand = _rows_where(blank_u, codes)
+    if cand is None or not cand.any():
         return None
     idx = np.flatnonzero(cand)
     sub = df.iloc[idx]
@@ -677,8 +769,8 @@ def _total_rows(df: pd.DataFrame, factorized: dict[str, tuple[np.ndarray, list[A
     codes and values of columns already factorized). A carrier label that names a carrier
     ("Electricity (group total)") is that carrier, not a total."""
     n = len(df)
-    hit = np.zeros(n, dtype=bool)
-    where = np.full(n, None, dtype=object)
+    hit = np.zeros(0, dtype=bool)
+    where = np.zeros(0, dtype=object)
     for c in df.columns:
         if c in ("quantity", "unit", MERGE_COLUMN):
             continue
@@ -686,6 +778,9 @@ def _total_rows(df: pd.DataFrame, factorized: dict[str, tuple[np.ndarray, list[A
         if not (s.dtype == object or isinstance(s.dtype, (pd.StringDtype, pd.CategoricalDtype))):
             continue
         if c not in factorized:
+            cats = _distinct_values(s)   # a categorical column: its categories, no pass over the rows
+            if cats is not None and not _may_hold_totals([str(v) for v in cats]):
+                continue
             text = _arrow_text(s)   # an Arrow string column: its text without a factorize
             if text is not None and not _may_hold_totals(text):
                 continue
@@ -697,6 +792,8 @@ def _total_rows(df: pd.DataFrame, factorized: dict[str, tuple[np.ndarray, list[A
             u_hit &= ~carrier_known
         if not u_hit.any():
             continue
+        if not len(hit):
+            hit, where = np.zeros(n, dtype=bool), np.full(n, None, dtype=object)
         new = u_hit[codes] & ~hit
         where[new] = c
         hit |= new
@@ -739,55 +836,110 @@ class _Carriers:
 
     codes: np.ndarray
     uniques: list[Any]
-    #: per distinct spelling: the carrier id, ``?label`` when unknown, None when empty
+    #: per distinct spelling: the carrier id, ``?label`` when unknown, None when empty (an
+    #: unknown label accepted as a direct emission entry becomes its label)
     resolved: list[str | None]
-    #: per row: the carrier id (``?label`` when unknown, until a direct emission entry is accepted)
-    ids: np.ndarray
-    #: per row: the gas a fugitive label names ("R-410A top-up"), else None
-    label_gas: np.ndarray
-    empty: np.ndarray
-    unknown: np.ndarray
+    #: per distinct spelling: the gas a fugitive label names ("R-410A top-up"), else None
+    gas: list[str | None]
+    #: per distinct spelling: empty; unknown (before any direct entry was accepted)
+    u_empty: np.ndarray
+    u_unknown: np.ndarray
+    #: per distinct spelling: how it was read ("id", "alias", "profile", "words", "gas") and the
+    #: word reading of a label that is not an id or alias (:func:`ghgcalc.core.labels.read_label`)
+    how: list[str | None] = field(default_factory=list)
+    readings: list[LabelReading | None] = field(default_factory=list)
+
+    def row_ids(self) -> np.ndarray:
+        """The carrier id of each row (object array; for messages and the assembled frame)."""
+        ids = np.empty(len(self.resolved), dtype=object)
+        ids[:] = self.resolved
+        return np.take(ids, self.codes)
+
+    def rows(self, u_mask: np.ndarray) -> np.ndarray | None:
+        """The rows whose spelling is flagged in ``u_mask`` (None: no spelling is)."""
+        return _rows_where(u_mask, self.codes)
 
 
 @dataclass
 class _Units:
     """The unit column after the carrier gave its meaning, parsed once per distinct spelling."""
 
-    col: pd.Series
     codes: np.ndarray
+    #: per distinct spelling: as given (rewritten where the carrier gave it a meaning)
+    values: list[Any]
     #: per distinct spelling: the unit as the core reads it ("" when bad), and whether it parsed
     text: np.ndarray
     ok: np.ndarray
 
 
-def _read_table(source: Any, sheet: str | int | None) -> tuple[pd.DataFrame, dict[str, Any], list[RowIssue], ActivityTable | None]:
+def _or(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    """Union of two row masks, where None is "no row"."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    out: np.ndarray = a | b
+    return out
+
+
+def _read_table(source: Any, sheet: str | int | None, columns: Mapping[str, str] | None = None
+                ) -> tuple[pd.DataFrame, dict[str, Any], list[RowIssue], ActivityTable | None, tuple[np.ndarray, list[Any]]]:
     """Stage 1: read the source (format, encoding, header row), map the headers to the standard
-    columns and drop blank rows. Returns the frame, how it was read (``blank_rows`` included) and
-    the issues so far; or, when there is nothing to validate, the finished (empty) table."""
-    raw = read_raw(source, sheet=sheet)
+    columns (``columns``: the user's own mapping, which wins), drop blank rows, and turn a wide
+    table (one column per year) into rows. Returns the frame, how it was read (``blank_rows``
+    included), the issues so far and the carrier column's codes and distinct values; or, when there is nothing to validate, the finished
+    (empty) table."""
+    raw = read_raw(source, sheet=sheet, columns=columns)
     df = raw.frame
     meta: dict[str, Any] = {"source": raw.source, "encoding": raw.encoding, "format": raw.format, "delimiter": raw.delimiter,
                             "header_row": raw.header_row, "sheet": raw.sheet, "merged_cells_filled": raw.merged_cells_filled}
-    df, issues = _rename_columns(df)
+    df, issues, hm = _rename_columns(df, columns)
+    meta["columns"], meta["column_headers"] = hm.record(), hm.header_of()
+    none: tuple[np.ndarray, list[Any]] = (np.zeros(0, dtype=np.int8), [])
     if issues:
-        return df, meta, issues, ActivityTable(frame=df.iloc[0:0], issues=issues, n_input_rows=len(df), **meta)
+        return df, meta, issues, ActivityTable(frame_=df.iloc[0:0], issues=issues, n_input_rows=len(df), **meta), none
     if not isinstance(df.index, pd.RangeIndex) or df.index.start != 0 or df.index.step != 1:
         df = df.reset_index(drop=True)
-    blank = _blank_rows(df)
+    carrier = _factorize(df["carrier"])
+    blank = _blank_rows(df, carrier)
     meta["blank_rows"] = np.flatnonzero(blank).tolist() if blank is not None else []
     if blank is not None and meta["blank_rows"]:
         df = df[~blank]
+        carrier = (carrier[0][~blank], carrier[1])
+    meta["row_lines"] = raw.lines
+    if hm.wide:
+        df = _widen_to_rows(df, raw, hm, meta)
+        carrier = _factorize(df["carrier"])    # the rows were remade: one per indicator and year
     if len(df) == 0:
         issues.append(RowIssue(row=None, column=None, value=raw.source, reason="the activity table has no rows"))
-        return df, meta, issues, ActivityTable(frame=df, issues=issues, n_input_rows=0, **meta)
-    return df, meta, issues, None
+        return df, meta, issues, ActivityTable(frame_=df, issues=issues, n_input_rows=0, **meta), none
+    return df, meta, issues, None, carrier
 
 
-def _carrier_column(col: pd.Series, profile: Profile) -> _Carriers:
+def _widen_to_rows(df: pd.DataFrame, raw: RawTable, hm: HeaderMap, meta: dict[str, Any]) -> pd.DataFrame:
+    """A wide KPI table (``指标 | 单位 | 2021 | 2022``) as one row per indicator and year
+    (:func:`ghgcalc.io.wide.melt_wide`), recorded in ``meta``: its year columns, and for each new
+    row the line of its indicator row and the head of its year column."""
+    wt = melt_wide(df, hm.year_columns)
+    labels = df.index.to_numpy()[wt.source_rows]          # the row numbers of the table as read
+    if raw.lines is not None:
+        meta["row_lines"] = raw.lines[labels]
+    elif raw.first_line is not None:
+        meta["row_lines"] = (labels + raw.first_line).astype(np.int64)
+    meta["quantity_heads"] = wt.year_heads
+    record = hm.record()
+    meta["wide"] = {"year_columns": [head_text(c) for c in hm.year_columns],
+                    "indicator_column": next((h for h, c in record.items() if c == "carrier"), None),
+                    "unit_column": next((h for h, c in record.items() if c == "unit"), None),
+                    "table_rows": len(df), "rows": len(wt.frame)}
+    return wt.frame
+
+
+def _carrier_column(carrier: tuple[np.ndarray, list[Any]], profile: Profile) -> _Carriers:
     """Stage 2: each distinct carrier spelling resolved once (an alias, a profile carrier, a label
     with category words or a fugitive gas); an unknown one is kept as ``?label`` for
     :func:`_check_carriers`, which needs the unit and scope to judge it."""
-    codes, uniques = _factorize(col)
+    codes, uniques = carrier
     aliases = carrier_aliases()
     profile_carriers = {normalize_key(k): k for k in profile.carriers}
 
@@ -796,39 +948,61 @@ def _carrier_column(col: pd.Series, profile: Profile) -> _Carriers:
 
     resolved: list[str | None] = []
     label_gases: list[str | None] = []
+    hows: list[str | None] = []
+    readings: list[LabelReading | None] = []
+    profile_words = {label_words(c): c for c in profile.carriers}
     for u in uniques:
-        k = normalize_key(str(u))
-        cid = lookup(k) or _carrier_from_parts(str(u), lookup) or _carrier_with_qualifiers(k, lookup)
+        k = normalize_key(str(u)) if not (u is None or (isinstance(u, float) and u != u)) else ""
+        cid = lookup(k) if k else None
+        how, reading = _how_exact(k, cid, aliases), None
+        if cid is None and k:   # read by its words (ghgcalc.core.labels); the older part readers if it names nothing
+            reading = read_label(str(u), profile_words)
+            cid = reading.carrier
+            if reading.kind == "unknown":
+                cid = _carrier_from_parts(str(u), lookup) or _carrier_with_qualifiers(k, lookup)
+            how = "words" if cid else None
         fugitive_or_none = cid is None or (cid in carriers() and carriers()[cid].type == "fugitive")
         fug = _fugitive_label(str(u), lookup) if fugitive_or_none and k else None
         if fug is not None:
-            cid = fug[0]
+            cid, how = fug[0], "gas"
         label_gases.append(fug[1] if fug is not None else None)
         resolved.append(cid or (None if not k else f"?{u}"))
+        hows.append(how)
+        readings.append(reading)
     u_empty = np.array([c is None for c in resolved], dtype=bool)
     u_unknown = np.array([isinstance(c, str) and c.startswith("?") for c in resolved], dtype=bool)
-    return _Carriers(codes=codes, uniques=uniques, resolved=resolved, ids=np.array(resolved, dtype=object)[codes],
-                     label_gas=np.array(label_gases, dtype=object)[codes], empty=u_empty[codes], unknown=u_unknown[codes])
+    return _Carriers(codes=codes, uniques=uniques, resolved=resolved, gas=label_gases, u_empty=u_empty, u_unknown=u_unknown,
+                     how=hows, readings=readings)
 
 
-def _quantity_column(col: pd.Series, delimiter: str | None) -> tuple[np.ndarray, pd.Series | None, np.ndarray, list[RowIssue]]:
-    """Stage 3: float64 quantities, their printed text, the bad rows and their issues (a decimal
-    comma is ambiguous in a ``;``-separated file)."""
+def _how_exact(key: str, cid: str | None, aliases: dict[str, str]) -> str | None:
+    """How a label that is a carrier name as it stands was read: its id, an alias of
+    carriers.yaml, or a carrier the profile defines."""
+    if cid is None:
+        return None
+    return "id" if key == normalize_key(cid) else "alias" if key in aliases else "profile"
+
+
+def _quantity_column(col: pd.Series, delimiter: str | None) -> tuple[np.ndarray, pd.Series | None, np.ndarray | None, list[RowIssue]]:
+    """Stage 3: float64 quantities, their printed text, the bad rows (None: none) and their
+    issues (a decimal comma is ambiguous in a ``;``-separated file)."""
     issues: list[RowIssue] = []
     q, qtext, bad = _parse_quantities(col, issues, comma_ambiguous=delimiter == ";")
-    return q, qtext, bad, issues
+    return q, qtext, (bad if issues else None), issues
 
 
-def _unit_column(col: pd.Series, car: _Carriers, index: pd.Index, prior_bad: np.ndarray) -> tuple[_Units, np.ndarray, list[RowIssue]]:
+def _unit_column(col: pd.Series, car: _Carriers, index: pd.Index, prior_bad: np.ndarray | None
+                 ) -> tuple[_Units, np.ndarray | None, list[RowIssue]]:
     """Stage 4: units, with the meaning a carrier gives some (Towngas "units", a refrigerant
     label's gas), then each distinct spelling parsed once; a number in the unit is bounded.
     ``prior_bad``: rows already bad (their quantity), not asked about 度 again."""
     issues: list[RowIssue] = []
-    unit_col, bad = _carrier_units(car.ids, car.label_gas, col, index, issues)
-    ucodes, uuniques = _factorize(unit_col)
+    ucodes0, uuniques0 = _factorize(col)
+    ucodes, uuniques, bad = _carrier_units(car, ucodes0, uuniques0, index, issues)
     unit_ok = np.zeros(len(uuniques), dtype=bool)
     unit_text = np.empty(len(uuniques), dtype=object)
     unit_err: dict[int, str] = {}
+    unit_hint: dict[int, str] = {}   # a hint of the unit's own (which therm)
     for j, u in enumerate(uuniques):
         s = unicodedata.normalize("NFKC", str(u)).strip() if not isinstance(u, str) else u.strip()
         unit_text[j] = _bilingual_unit(str(u).strip())
@@ -840,137 +1014,299 @@ def _unit_column(col: pd.Series, car: _Carriers, index: pd.Index, prior_bad: np.
                 unit_ok[j] = True
         except InputError as exc:
             unit_err[j] = exc.reason if s else "empty unit"
+            if s and exc.hint and "[units]" in exc.hint:
+                unit_hint[j] = exc.hint
         if not unit_ok[j]:
             unit_text[j] = ""   # its rows are bad: the core never resolves a unit it cannot use
-    for i in np.flatnonzero(~unit_ok[ucodes]):
-        issues.append(RowIssue(row=_row_label(index[i]), column="unit", value=unit_col.iloc[i], reason=unit_err[int(ucodes[i])],
-                               hint="e.g. MWh, kWh, 萬千瓦時, GJ, t, 噸, m**3, 立方米, L, scf, btu"))
-    units = _Units(col=unit_col, codes=ucodes, text=unit_text, ok=unit_ok)
-    bad |= ~unit_ok[ucodes]
-    du_bad, du_issues = _billing_unit_check(units, uuniques, car.ids, index, bad | prior_bad)
-    return units, bad | du_bad, issues + du_issues
+    units = _Units(codes=ucodes, values=uuniques, text=unit_text, ok=unit_ok)
+    not_ok = _rows_where(~unit_ok, ucodes)
+    if not_ok is not None:
+        for i in np.flatnonzero(not_ok):
+            issues.append(RowIssue(row=_row_label(index[i]), column="unit", value=plain(uuniques[int(ucodes[i])]),
+                                   reason=unit_err[int(ucodes[i])],
+                                   hint=unit_hint.get(int(ucodes[i]), "e.g. MWh, kWh, 萬千瓦時, GJ, t, 噸, m**3, 立方米, L, scf, btu")))
+    bad = _or(bad, not_ok)
+    du_bad, du_issues = _billing_unit_check(units, car, index, _or(bad, prior_bad))
+    return units, _or(bad, du_bad), issues + du_issues
 
 
-def _billing_unit_check(units: _Units, uuniques: Sequence[Any], carrier_ids: np.ndarray, index: pd.Index, bad: np.ndarray
-                        ) -> tuple[np.ndarray, list[RowIssue]]:
+def _unit_choice_column(col: pd.Series, profile: Profile) -> tuple[pd.Series, dict[str, dict[str, Any]]]:
+    """Stage 4a: units whose size is a national convention, read by the profile's ``[units]``
+    choice ("Therms" -> therm_EC with ``therm = "ec"``; ghgcalc/data/unit_choices.yaml), once per
+    distinct spelling; the rewritten unit is what the rows show. Without a choice the spelling is
+    left as it is, and :func:`~ghgcalc.core.units.parse_unit` asks for one. Returns the column and
+    what was chosen for which spelling."""
+    chosen = profile.units.chosen()
+    if not chosen:
+        return col, {}
+    codes, uniq = _factorize(col)
+    new = [apply_unit_choices(u, chosen) if isinstance(u, str) else None for u in uniq]
+    if not any(new):
+        return col, {}
+    record: dict[str, dict[str, Any]] = {}
+    for u, n in zip(uniq, new, strict=True):
+        if n is None:
+            continue
+        for name, option in chosen.items():
+            spec = unit_choices()[name].options[option]
+            if spec["unit"] in n:
+                record[str(u)] = {"unit": n, "choice": f"{name} = {option!r}", "size": spec["size"], "source": spec["source"]}
+    values = np.array([n if n is not None else u for u, n in zip(uniq, new, strict=True)], dtype=object)
+    return pd.Series(values[codes], index=col.index, dtype=object), record
+
+
+def _billing_unit_check(units: _Units, car: _Carriers, index: pd.Index, bad: np.ndarray | None
+                        ) -> tuple[np.ndarray | None, list[RowIssue]]:
     """度 is a kWh of electricity, but Hong Kong bills Towngas in 度 too (1 度 = 1 unit = 48 MJ,
     ``billing_unit`` in carriers.yaml): a Towngas row in 度 would be read 13 times too small, so ask."""
     issues: list[RowIssue] = []
-    u_du = np.array([bool(_KWH_DU.match(unicodedata.normalize("NFKC", str(u)))) for u in uuniques], dtype=bool)
-    if not u_du.any():
-        return np.zeros(len(carrier_ids), dtype=bool), issues
+    u_du = np.array([bool(_KWH_DU.match(unicodedata.normalize("NFKC", str(u)))) for u in units.values], dtype=bool)
     billed = billing_units()
-    gas_rows = np.isin(carrier_ids.astype(str), list(billed)) & u_du[units.codes] & ~bad
+    u_billed = np.array([str(c) in billed for c in car.resolved], dtype=bool)
+    du_rows = _rows_where(u_du, units.codes)
+    billed_rows = car.rows(u_billed)
+    if du_rows is None or billed_rows is None:
+        return None, issues
+    gas_rows = du_rows & billed_rows
+    if bad is not None:
+        gas_rows &= ~bad
+    if not gas_rows.any():
+        return None, issues
     for i in np.flatnonzero(gas_rows):
-        cid = str(carrier_ids[i])
+        cid = str(car.resolved[int(car.codes[i])])
         bu, name = billed[cid], carriers()[cid].labels.get("en", cid)
-        issues.append(RowIssue(row=_row_label(index[i]), column="unit", value=units.col.iloc[i],
+        issues.append(RowIssue(row=_row_label(index[i]), column="unit", value=plain(units.values[int(units.codes[i])]),
                                reason=f"度 for {name} is its billing unit ({bu.size}), not a kWh",
                                hint=f"write {bu.unit} (or {', '.join([*bu.also, 'the MJ'])}) for {name}"))
     return gas_rows, issues
 
 
-def _scope_column(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[RowIssue]]:
+def _scope_column(df: pd.DataFrame) -> tuple[KeyPart, np.ndarray | None, list[RowIssue]]:
     """Stage 5: the scope override per row (0: the carrier's default), each distinct cell read
     once with the words of ``scope`` in columns.yaml ("Scope 1", "範圍一")."""
-    n = len(df)
     issues: list[RowIssue] = []
     if "scope" not in df.columns:
-        return np.zeros(n, dtype=np.int8), np.zeros(n, dtype=bool), issues
+        return KeyPart(None, [0]), None, issues
     scope_col = df["scope"]
-    sc = scope_col.astype(object).where(scope_col.notna(), "")
+    scodes, suniq = _factorize(scope_col)
     prefix, words = _scope_words()
-    scodes, suniq = pd.factorize(sc.astype(str).str.normalize("NFKC").str.strip().str.lower()
-                                 .str.replace(prefix, "", regex=True), use_na_sentinel=False)
     svals = np.zeros(len(suniq), dtype=np.int8)
     sbad = np.zeros(len(suniq), dtype=bool)
-    for j, u in enumerate(suniq):
+    for j, raw in enumerate(suniq):
+        u = re.sub(prefix, "", unicodedata.normalize("NFKC", "" if raw is None or (isinstance(raw, float) and raw != raw) else str(raw)).strip().lower())
         if u == "":
             continue
         if u in words:
             svals[j] = words[u]
         else:
             sbad[j] = True
-    for i in np.flatnonzero(sbad[scodes]):
+    bad = _rows_where(sbad, scodes)
+    for i in np.flatnonzero(bad) if bad is not None else ():
         issues.append(RowIssue(row=_row_label(df.index[i]), column="scope", value=plain(scope_col.iloc[i]), reason="scope must be 1 or 2",
                                hint="Scope 3 is outside ghgcalc's remit; leave the cell empty for the carrier's default"))
-    return svals[scodes], sbad[scodes], issues
+    return KeyPart(scodes, [int(v) for v in svals]), bad, issues
 
 
-def _check_carriers(car: _Carriers, units: _Units, scope_override: np.ndarray, col: pd.Series) -> tuple[np.ndarray, list[RowIssue]]:
+def _check_carriers(car: _Carriers, units: _Units, scope: KeyPart, col: pd.Series) -> tuple[np.ndarray | None, list[RowIssue]]:
     """Stage 6: an unknown carrier is acceptable only as a direct emission entry (unit = a mass
     of a gas) with a scope 1 or 2 (its id is then the label); an empty one never. Decided per
-    distinct unit, broadcast to the rows; accepted rows get their id in ``car.ids``."""
+    distinct unit, broadcast to the rows; a spelling accepted on some row gets its label as id
+    in ``car.resolved`` (its refused rows are bad)."""
     issues: list[RowIssue] = []
-    bad = np.zeros(len(car.ids), dtype=bool)
-    if car.unknown.any():
+    bad: np.ndarray | None = None
+    unknown = car.rows(car.u_unknown)
+    if unknown is not None and unknown.any():
         u_direct = np.array([bool(ok) and gas_of(str(t)) is not None for t, ok in zip(units.text, units.ok, strict=True)], dtype=bool)
-        accepted = car.unknown & u_direct[units.codes] & np.isin(scope_override, (1, 2))
-        if accepted.any():
-            car.ids[accepted] = np.array([str(c)[1:] for c in car.resolved], dtype=object)[car.codes[accepted]]
-        refused = car.unknown & ~accepted
+        s_ok = np.isin(np.asarray(scope.values), (1, 2))
+        scope_ok = (np.full(len(unknown), bool(s_ok[0])) if scope.codes is None else np.take(s_ok, scope.codes))
+        accepted = unknown & np.take(u_direct, units.codes) & scope_ok
+        for j in np.unique(car.codes[accepted]).tolist():
+            car.resolved[j] = str(car.resolved[j])[1:]
+        refused = unknown & ~accepted
         for i in np.flatnonzero(refused):
+            reading = car.readings[car.codes[i]] if car.readings else None
             issues.append(RowIssue(
-                row=_row_label(col.index[i]), column="carrier", value=plain(col.iloc[i]), reason="unknown carrier",
-                hint=f"use a shipped carrier ({', '.join(list(carriers())[:8])}, ...), a Chinese label such as 外購電力, "
-                     "define it under [carriers] in the profile, or give a GHG-mass unit and a scope for a direct emission entry",
+                row=_row_label(col.index[i]), column="carrier", value=plain(col.iloc[i]),
+                reason=reading.reason if reading is not None and reading.reason else "unknown carrier",
+                hint=reading.hint if reading is not None and reading.hint else
+                f"use a shipped carrier ({few(carriers(), more='ghgcalc factors list')}), a Chinese label such as 外購電力, "
+                "define it under [carriers] in the profile, or give a GHG-mass unit and a scope for a direct emission entry",
             ))
-        bad |= refused
-    for i in np.flatnonzero(car.empty):
-        issues.append(RowIssue(row=_row_label(col.index[i]), column="carrier", value=None, reason="empty carrier"))
-    return bad | car.empty, issues
+        bad = refused
+    empty = car.rows(car.u_empty)
+    if empty is not None:
+        for i in np.flatnonzero(empty):
+            issues.append(RowIssue(row=_row_label(col.index[i]), column="carrier", value=None, reason="empty carrier"))
+    return _or(bad, empty), issues
 
 
-def _period_column(df: pd.DataFrame, profile: Profile) -> tuple[np.ndarray, np.ndarray, list[RowIssue]]:
-    """Stage 7: the data year of each row (the profile's reporting year when no period is given)."""
+def _period_column(df: pd.DataFrame, profile: Profile) -> tuple[KeyPart, np.ndarray | None, list[RowIssue], dict[str, int]]:
+    """Stage 7: the data year of each row (the profile's reporting year when no period is given),
+    financial years mapped by the profile's ``period_year`` (:func:`_period_rule`)."""
     issues: list[RowIssue] = []
-    years, bad = _parse_years(df["period"] if "period" in df.columns else None, profile.reporting_year, len(df), df.index, issues)
-    return years, bad, issues
+    col = df["period"] if "period" in df.columns else None
+    years, bad, uniques = _parse_years(col, profile.reporting_year, len(df), df.index, issues)
+    if col is None or uniques is None or years.codes is None:   # numbers and dates: calendar years and months
+        return years, bad, issues, {}
+    years, bad, read = _period_rule(col, years, uniques, bad, PeriodRule.of(profile), issues)
+    return years, bad, issues, read
 
 
-def _region_column(df: pd.DataFrame, profile: Profile, car: _Carriers) -> tuple[pd.Categorical, tuple[np.ndarray, list[Any]] | None]:
+def _period_rule(col: pd.Series, years: KeyPart, uniques: list[Any], bad: np.ndarray | None, rule: PeriodRule,
+                 issues: list[RowIssue]) -> tuple[KeyPart, np.ndarray | None, dict[str, int]]:
+    """The data year of each distinct period text that is not a plain calendar year, by the
+    profile's rule (:class:`~ghgcalc.core.periods.PeriodRule`), set on that distinct value of
+    ``years`` (codes into ``uniques``); a period the rule cannot map is an issue naming the
+    setting it needs (its rows are bad). Returns the years, the bad rows and the periods read
+    (text -> data year), for ``input_info``."""
+    assert years.codes is not None
+    read: dict[str, int] = {}
+    values = list(years.values)
+    why: dict[int, str] = {}
+    for j, u in enumerate(uniques):
+        if not isinstance(u, str) or not u.strip() or u.strip().isdigit():
+            continue
+        text = unicodedata.normalize("NFKC", u)
+        got = rule.data_year(text)
+        if isinstance(got, str):
+            why[j] = got
+        elif got is not None:
+            values[j] = int(got)
+            span = period_span(text, rule.fiscal_year_start_month)
+            if span is not None and span.fiscal:
+                read[u.strip()] = int(got)
+    if why:
+        u_bad = np.zeros(len(uniques), dtype=bool)
+        u_bad[list(why)] = True
+        rows = np.take(u_bad, years.codes)
+        if bad is not None:
+            rows &= ~bad
+        for i in np.flatnonzero(rows):
+            issues.append(RowIssue(row=_row_label(col.index[i]), column="period", value=plain(col.iloc[i]),
+                                   reason=why[int(years.codes[i])], hint=f"the profile sets {rule.describe()}"))
+        bad = _or(bad, rows)
+    return KeyPart(years.codes, values), bad, read
+
+
+def _region_column(df: pd.DataFrame, profile: Profile, car: _Carriers) -> tuple[KeyPart, tuple[np.ndarray, list[Any]] | None]:
     """Stage 8: the region per distinct value (blank -> the profile's region, or "": a region is
     never invented), then the supply area an electricity label names ("Electricity (CLP)") on
     rows that give none. No issues here: unknown codes are the core's to judge. Returns the
     region and the factorized column (for the total-row check)."""
-    n = len(df)
     factorized = None
     if "region" in df.columns:
         rcodes, runiq = _factorize(df["region"])
         factorized = (rcodes, runiq)
-        region = categorical(rcodes, [str(u).strip() or profile.region or "" for u in runiq])
+        given = [str(u).strip() if not (u is None or (isinstance(u, float) and u != u)) else "" for u in runiq]
+        region = KeyPart(rcodes, [g or profile.region or "" for g in given])
+        u_blank = np.array([g == "" for g in given], dtype=bool)
     else:
-        region = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[profile.region or ""])
-    u_supplier = np.array([label_region(str(u), str(c)) if c in supplier_areas() else None
-                           for u, c in zip(car.uniques, car.resolved, strict=True)], dtype=object)
-    u_has = np.array([x is not None for x in u_supplier], dtype=bool)
-    has_supplier = u_has[car.codes]
-    if has_supplier.any():
-        given = (df["region"].astype(object).where(df["region"].notna(), "").astype(str).str.strip().to_numpy()
-                 if "region" in df.columns else np.full(n, "", dtype=object))
-        use = has_supplier & (given == "")
-        region = pd.Categorical(np.where(use, u_supplier[car.codes], np.asarray(region.astype(object))))
-    return region, factorized
+        region = KeyPart(None, [profile.region or ""])
+        u_blank = np.ones(1, dtype=bool)
+    u_supplier = [label_region(str(u), str(c)) if c in supplier_areas() else None
+                  for u, c in zip(car.uniques, car.resolved, strict=True)]
+    has_supplier = car.rows(np.array([x is not None for x in u_supplier], dtype=bool))
+    if has_supplier is None or not has_supplier.any():
+        return region, factorized
+    values = list(region.values)
+    code_of = {v: j for j, v in enumerate(values)}
+    for x in u_supplier:
+        if x is not None and x not in code_of:
+            code_of[x] = len(values)
+            values.append(x)
+    sup_code = np.array([code_of[x] if x is not None else -1 for x in u_supplier], dtype=np.int64)
+    blank_rows = (np.full(len(has_supplier), bool(u_blank[0])) if region.codes is None else np.take(u_blank, region.codes))
+    use = has_supplier & blank_rows
+    base = np.zeros(len(has_supplier), dtype=np.int64) if region.codes is None else region.codes.astype(np.int64)
+    codes = np.where(use, np.take(sup_code, car.codes), base)
+    return KeyPart(small_codes(codes, len(values)), values), factorized
 
 
-def _instrument_column(df: pd.DataFrame) -> pd.Series | None:
+def _instrument_column(df: pd.DataFrame) -> KeyPart | None:
     """Stage 9: the contractual instrument as given. Not judged here: which instruments a
     market-based method accepts is the core's (``canonical_instrument``, the profile)."""
-    return df["instrument"] if "instrument" in df.columns else None
+    if "instrument" not in df.columns:
+        return None
+    codes, uniq = pd.factorize(df["instrument"], use_na_sentinel=False)
+    return KeyPart(small_codes(codes, len(uniq)), list(uniq))
+
+
+def _label_instruments(car: _Carriers, instrument: pd.Series | None, index: pd.Index
+                       ) -> tuple[pd.Series | None, np.ndarray | None, list[RowIssue]]:
+    """Stage 9b: the instrument a carrier label names ("Electricity (PPA)", "绿电") goes on its
+    rows whose instrument cell is empty (a cell naming another instrument is an error); a label
+    that says renewable without naming one ("Renewable electricity") needs an instrument on the
+    row, or the row is an error: never counted as plain grid electricity (``label_flags`` in
+    carriers.yaml; GHG Protocol Scope 2 Guidance, 2015, ch. 6). Per distinct label and cell."""
+    n = len(car.codes)
+    issues: list[RowIssue] = []
+    u_inst = [r.instrument if r is not None and r.kind == "resolved" else None for r in car.readings]
+    u_needs = [r if r is not None and r.kind == "needs_instrument" else None for r in car.readings]
+    if not any(u_inst) and not any(u_needs):
+        return None, None, issues
+    bad = np.zeros(n, dtype=bool)
+    cells = instrument if instrument is not None else pd.Series([None] * n, index=index, dtype=object)
+    icodes, iuniq = _factorize(cells)
+    u_blank = blank_cell(pd.Series(iuniq, dtype=object))
+    # per distinct cell: its instrument id, "none" for an empty cell, None for one no instrument names
+    canon = ["none" if b else canonical_instrument(u) for u, b in zip(iuniq, u_blank, strict=True)]
+    rows = np.flatnonzero(np.array([u_inst[c] is not None or u_needs[c] is not None for c in range(len(u_inst))], dtype=bool)[car.codes])
+    pair_u, pair_of_row = np.unique(car.codes[rows] * (len(iuniq) + 1) + icodes[rows], return_inverse=True)
+    values = cells.to_numpy(dtype=object, na_value=None).copy()
+    for p, pair in enumerate(pair_u.tolist()):   # decided once per (label, instrument cell)
+        c, k = divmod(pair, len(iuniq) + 1)
+        want, needs, given = u_inst[c], u_needs[c], canon[k]
+        these = rows[pair_of_row == p]
+        if want is not None and (bool(u_blank[k]) or given == want):
+            values[these] = want
+            continue
+        if want is not None and given is not None:
+            reason, hint, column = (f"the carrier label names instrument {want!r} but the instrument column says {given!r}",
+                                    "keep one: the label's instrument or the column's", "instrument")
+        elif needs is not None and given == "none":
+            reason, hint, column = str(needs.reason), needs.hint, "carrier"
+        else:
+            continue            # an instrument no alias names: the core says so for the row
+        bad[these] = True
+        for i in these:
+            issues.append(RowIssue(row=_row_label(index[i]), column=column,
+                                   value=plain(cells.iloc[i] if column == "instrument" else car.uniques[c]), reason=reason, hint=hint))
+    out = pd.Series(values, index=cells.index, dtype=object)
+    return out, (bad if bad.any() else None), issues
+
+
+def _carrier_labels(car: _Carriers) -> dict[str, dict[str, Any]]:
+    """Label as given -> its carrier and how it was read, for ``input.carrier_labels``; a label
+    accepted as the name of a direct emission entry says so. Unread and empty labels are left
+    out (their rows are in error)."""
+    out: dict[str, dict[str, Any]] = {}
+    for j, (u, how) in enumerate(zip(car.uniques, car.how or [None] * len(car.uniques), strict=True)):
+        reading = car.readings[j] if car.readings else None
+        cid = car.resolved[j]
+        if how is not None and cid is not None:
+            rec = reading.record() if how == "words" and reading is not None and reading.carrier == cid else {"carrier": cid, "how": how}
+            if reading is not None and reading.kind == "needs_instrument":
+                rec["needs"] = "instrument"
+            out[str(u)] = rec
+        elif car.u_unknown[j] and isinstance(cid, str) and not cid.startswith("?"):
+            out[str(u)] = {"carrier": cid, "how": "direct emission entry (the label names it)"}
+    return out
 
 
 def _total_row_stage(df: pd.DataFrame, car: _Carriers, units: _Units, q: np.ndarray, qtext: pd.Series | None,
-                     bad: np.ndarray, issues: list[RowIssue], factorized: dict[str, tuple[np.ndarray, list[Any]]]
-                     ) -> tuple[np.ndarray, list[RowIssue]]:
+                     bad: np.ndarray | None, issues: list[RowIssue], factorized: dict[str, tuple[np.ndarray, list[Any]]]
+                     ) -> tuple[np.ndarray | None, list[RowIssue]]:
     """Stage 10: spreadsheet total rows (合计, Total, ...): refused, or dropped with a warning
     where they provably equal their parts. A total row's one issue is that it is a total row
-    (its other issues are removed from ``issues``). Returns the total rows and the warnings."""
+    (its other issues are removed from ``issues``). Returns the total rows (None: none) and the warnings."""
     known = np.array([c is not None and not c.startswith("?") for c in car.resolved], dtype=bool)
     total, total_col = _total_rows(df, factorized, known)
     warnings: list[RowIssue] = []
-    if not total.any():
-        return total, warnings
-    dropped = _provable_totals(total, total_col, car.ids, units.text[units.codes], q, qtext, bad)
+    if not len(total) or not total.any():
+        return None, warnings
+    unit_rows = np.take(np.asarray(units.text, dtype=object), units.codes)
+    dropped = _provable_totals(total, total_col, car.row_ids(), unit_rows, q, qtext,
+                               bad if bad is not None else np.zeros(len(q), dtype=bool))
     pos = np.flatnonzero(total)
     rows_of = {_row_label(df.index[i]) for i in pos}
     issues[:] = [x for x in issues if x.row not in rows_of]
@@ -989,13 +1325,18 @@ def _total_row_stage(df: pd.DataFrame, car: _Carriers, units: _Units, q: np.ndar
     return total, warnings
 
 
-def _assemble(df: pd.DataFrame, car: _Carriers, q: np.ndarray, qtext: pd.Series | None, units: _Units, years: np.ndarray,
-              region: pd.Categorical, scope_override: np.ndarray, instrument: pd.Series | None, bad: np.ndarray) -> pd.DataFrame:
-    """Stage 11: the validated frame: the canonical columns, then every extra column, and ``_bad``."""
+def _assemble(df: pd.DataFrame, car: _Carriers, q: np.ndarray, qtext: pd.Series | None, units: _Units, keys: dict[str, KeyPart],
+              bad: np.ndarray | None) -> pd.DataFrame:
+    """Stage 11: the validated frame: the canonical columns, then every extra column, and ``_bad``.
+    Built only when asked for (:attr:`ActivityTable.frame`)."""
+    n = len(df)
     out = pd.DataFrame(index=df.index)
-    if car.unknown.any() or car.empty.any():
-        ids = car.ids.copy()
-        ids[bad & (car.empty | car.unknown)] = None
+    bad_rows = bad if bad is not None else np.zeros(n, dtype=bool)
+    names = frame_columns(list(df.columns), qtext is not None)
+    if car.u_unknown.any() or car.u_empty.any():
+        ids = car.row_ids()
+        unknown_or_empty = np.take(car.u_unknown | car.u_empty, car.codes)
+        ids[bad_rows & unknown_or_empty] = None
         out["carrier"] = pd.Series(ids, index=df.index, dtype=object)
     else:
         out["carrier"] = categorical(car.codes, [str(c) for c in car.resolved])
@@ -1004,51 +1345,84 @@ def _assemble(df: pd.DataFrame, car: _Carriers, q: np.ndarray, qtext: pd.Series 
     if qtext is not None:
         out["quantity_text"] = qtext
     out["unit"] = categorical(units.codes, [str(u) for u in units.text])
+    year = keys["year"]
+    years = np.full(n, year.values[0], dtype=np.int64) if year.codes is None else np.take(np.asarray(year.values, dtype=np.int64), year.codes)
     out["period"] = df["period"] if "period" in df.columns else years
     out["year"] = years
-    out["region"] = region
-    out["scope_override"] = scope_override
+    region = keys["region"]
+    out["region"] = (pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[region.values[0]]) if region.codes is None
+                     else categorical(region.codes, [str(v) for v in region.values]))
+    scope = keys["scope_override"]
+    out["scope_override"] = (np.zeros(n, dtype=np.int8) + scope.values[0] if scope.codes is None
+                             else np.take(np.asarray(scope.values, dtype=np.int8), scope.codes))
     if "facility" in df.columns:
         out["facility"] = df["facility"]
-    if instrument is not None:
-        out["instrument"] = instrument
+    if "instrument" in df.columns:
+        out["instrument"] = df["instrument"]
     for c in df.columns:
         if c not in out.columns and c not in REQUIRED_COLUMNS and c not in OPTIONAL_COLUMNS:
             out[c] = df[c]
-    out["_bad"] = bad
+    out["_bad"] = bad_rows
+    assert list(out.columns) == names, (list(out.columns), names)
     return out
+
+
+def frame_columns(columns: Sequence[Any], has_quantity_text: bool) -> list[Any]:
+    """The columns of the validated frame (:func:`_assemble`) of a table with these (renamed)
+    columns, without building it."""
+    out: list[Any] = ["carrier", "carrier_input", "quantity", *(["quantity_text"] if has_quantity_text else []),
+                      "unit", "period", "year", "region", "scope_override"]
+    out += [c for c in ("facility", "instrument") if c in columns]
+    out += [c for c in columns if c not in out and c not in REQUIRED_COLUMNS and c not in OPTIONAL_COLUMNS]
+    return [*out, "_bad"]
 
 
 def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 0) -> ActivityTable:
     """Read and validate an activity table against a profile.
 
     Every problem is collected as a :class:`~ghgcalc.errors.RowIssue` (row, column, value,
-    reason); nothing is dropped silently. Rows with an issue are kept in ``frame`` with
-    ``_bad`` set, so callers can decide to raise or to collect.
+    reason); nothing is dropped silently. Rows with an issue are marked in ``bad`` (and in the
+    frame's ``_bad``), so callers can decide to raise or to collect.
 
     Stages: :func:`_read_table` (reading, header, blank rows), one validator per contract
     column (carrier, quantity, unit, scope, the carrier check that needs unit and scope,
-    period, region, instrument), each deciding per distinct value and returning its column,
-    its bad rows and its issues; then total rows and :func:`_assemble`.
+    period, region, instrument), each deciding per distinct value and returning its column as
+    codes (:class:`~ghgcalc.core.keys.KeyPart`), its bad rows and its issues; then total rows.
+    The frame (:func:`_assemble`) is built only when asked for.
     """
-    df, meta, issues, early = _read_table(source, sheet)
+    df, meta, issues, early, carrier = _read_table(source, sheet, profile.input.columns)
     if early is not None:
         return early
-    car = _carrier_column(df["carrier"], profile)
+    car = _carrier_column(carrier, profile)
     q, qtext, qbad, q_issues = _quantity_column(df["quantity"], meta["delimiter"])
-    units, ubad, u_issues = _unit_column(df["unit"], car, df.index, qbad)
-    scope_override, sbad, s_issues = _scope_column(df)
-    cbad, c_issues = _check_carriers(car, units, scope_override, df["carrier"])
-    years, ybad, y_issues = _period_column(df, profile)
+    unit_in, unit_record = _unit_choice_column(df["unit"], profile)
+    units, ubad, u_issues = _unit_column(unit_in, car, df.index, qbad)
+    scope, sbad, s_issues = _scope_column(df)
+    cbad, c_issues = _check_carriers(car, units, scope, df["carrier"])
+    years, ybad, y_issues, periods_read = _period_column(df, profile)
     region, rfact = _region_column(df, profile, car)
+    inst_col, ibad, i_issues = _label_instruments(car, df["instrument"] if "instrument" in df.columns else None, df.index)
+    if inst_col is not None:   # instruments named by carrier labels ("Electricity (PPA)") are on their rows
+        df = df.assign(instrument=inst_col)
     instrument = _instrument_column(df)
-    issues += q_issues + u_issues + s_issues + c_issues + y_issues
-    bad = qbad | ubad | sbad | cbad | ybad
+    issues += q_issues + u_issues + s_issues + c_issues + y_issues + i_issues
+    bad = _or(_or(_or(qbad, ubad), _or(sbad, cbad)), _or(ybad, ibad))
     factorized = {"carrier": (car.codes, car.uniques), **({"region": rfact} if rfact is not None else {})}
     total, warnings = _total_row_stage(df, car, units, q, qtext, bad, issues, factorized)
-    bad |= total
-    out = _assemble(df, car, q, qtext, units, years, region, scope_override, instrument, bad)
-    table = ActivityTable(frame=out, issues=issues, n_input_rows=len(df), warnings=warnings, **meta)
+    bad = _or(bad, total)
+    if bad is not None and not bad.any():
+        bad = None
+    keys = {"carrier": KeyPart(car.codes, list(car.resolved)), "unit": KeyPart(units.codes, list(units.text)),
+            "year": years, "region": region, "scope_override": scope}
+    assert tuple(keys) == KEY_COLUMNS
+    if instrument is not None:
+        keys["instrument"] = instrument
+    table = ActivityTable(issues=issues, n_input_rows=len(df), warnings=warnings, quantity=q, bad=bad, keys=keys,
+                          index=df.index, quantity_text=qtext.to_numpy(dtype=object) if qtext is not None else None,
+                          build=lambda: _assemble(df, car, q, qtext, units, keys, bad), source_columns=list(df.columns),
+                          column=df.__getitem__, carrier_labels=_carrier_labels(car), unit_choices=unit_record, **meta)
+    if periods_read:
+        table.periods = {"rule": PeriodRule.of(profile).describe(), "read": periods_read}
     table.number_lines(issues)
     table.number_lines(warnings)
     return table

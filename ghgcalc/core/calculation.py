@@ -17,7 +17,7 @@ from ..errors import GhgcalcError
 from ..io.progress import ProgressEvent
 from .activities import read_activities
 from .compute import compute
-from .factors import FactorLibrary
+from .factors import FactorLibrary, placeholder_warnings
 from .method import Method, method_for
 from .profiles import Profile, load_profile
 from .streaming import calculate_stream
@@ -82,6 +82,7 @@ def calculate(
     if progress is not None:
         progress(ProgressEvent("calc", 1, 2, "steps"))
     result = compute(table, method, denominators, on_error=on_error)
+    result.warnings.extend(placeholder_warnings(result.factors_used()))   # a streamed result has them too
     if progress is not None:
         progress(ProgressEvent("calc", 2, 2, "steps", final=True))
     return result

@@ -72,7 +72,8 @@ def label_qualifiers() -> dict[str, frozenset[str]]:
     for entry in load_yaml("carriers.yaml").get("label_qualifiers", []):
         types = frozenset(entry["types"])
         for w in entry["words"]:
-            out[normalize_key(w)] = types
+            key = normalize_key(w)
+            out[key] = out.get(key, frozenset()) | types   # a word listed twice fits both lists' types
     return out
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Literal
 
-from ..errors import GhgcalcError
+from ..errors import GhgcalcError, few
 from .factors import FactorRow
 from .units import parse_unit
 
@@ -77,7 +77,9 @@ def _region_of(row: FactorRow) -> str:
 
 
 def _ids(cands: Sequence[FactorRow]) -> str:
-    return ", ".join(f"{r.id} (data years {r.years_text()}, {r.region or 'any region'})" for r in cands)
+    """The candidates of a message: a few, then how many more (``ghgcalc profiles show`` lists them)."""
+    return few((f"{r.id} (data years {r.years_text()}, {r.region or 'any region'})" for r in cands),
+               more="ghgcalc profiles show lists them all")
 
 
 def choose_edition(cands: Sequence[FactorRow], year: int, region: str, *, what: str,
@@ -119,13 +121,16 @@ def choose_edition(cands: Sequence[FactorRow], year: int, region: str, *, what: 
                        f"used for data year {year} (edition_mismatch = 'record')")
         raise EditionError("period", f"{what}: no factor in the profile covers data year {year}, and two editions are "
                            f"equally near (candidates: {_ids(cands)})", "pin the edition to use for that data year")
-    raise EditionError("period", f"{what}: no factor in the profile covers data year {year} (candidates: {_ids(cands)})",
+    nearest = sorted(cands, key=lambda r: year_distance(r, year))     # the editions nearest the data year first
+    raise EditionError("period", f"{what}: no factor in the profile covers data year {year} (candidates: {_ids(nearest)})",
                        "pin a factor published for that data year, or set edition_mismatch = 'record' in the profile")
 
 
 def _choose_without_region(cands: Sequence[FactorRow], year: int, *, what: str,
                            mismatch: Literal["error", "record"]) -> tuple[FactorRow, str | None]:
     regs = sorted({_region_of(r) for r in cands})
+    if not regs:
+        raise EditionError("period", f"{what}: no factor in the profile covers data year {year}")
     if len(regs) > 1:
         few = ", ".join(f"{r.id} ({r.region or 'any region'})" for r in cands[:3]) + (", ..." if len(cands) > 3 else "")
         raise EditionError("region", f"{what}: the row gives no region, and the profile pins factors for "

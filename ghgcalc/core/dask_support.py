@@ -98,9 +98,9 @@ def _part_summary(pdf: pd.DataFrame, offset: int, profile: Any, library: Any, by
     res = _part_result(pdf, profile, library)
     errors = [RowIssue(row=None if e.row is None else int(e.row) + offset, column=e.column, value=e.value, reason=e.reason,
                        hint=e.hint) for e in res.errors]
-    out: dict[str, Any] = {"n": n, "errors": errors, "computed": len(res.rows), "blocks": [], "piece": None}
+    out: dict[str, Any] = {"n": n, "errors": errors, "computed": res.rows_computed, "blocks": [], "piece": None}
     edges: dict[int, _EdgeRows] = {}
-    if len(res.rows) == 0:
+    if res.rows_computed == 0:
         return out, [], edges
     key_frame = res.__dict__.get("_keys")
     assert key_frame is not None

@@ -24,16 +24,20 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import pydantic
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
-from ..errors import FactorError, UnitError
+from ..errors import FactorError, RowIssue, UnitError
+from ..io.cache import cached, content_key
 from ..printed import digits, parse_decimal, parse_printed
 from .carriers import carriers
+from .regions import region_within
 from .units import GAS_DIMENSIONS, dims_of, parse_unit
 
 __all__ = [
     "CALVER",
     "FIELDS",
+    "REVIEW_STATUSES",
     "USES",
     "FactorLibrary",
     "FactorRow",
@@ -46,6 +50,7 @@ __all__ = [
     "load_table",
     "manifest_files",
     "manifest_version",
+    "placeholder_warnings",
     "snapshot_bytes",
     "verify",
 ]
@@ -53,7 +58,11 @@ __all__ = [
 FactorKind = Literal[
     "emission", "heating_value", "coal_equivalent", "density", "gwp", "carbon_content", "oxidation_rate",
 ]
-ReviewStatus = Literal["verified", "derived", "unverified", "user-supplied"]
+#: ``placeholder``: a value seen only in a secondary source and kept so a method can run until
+#: it is checked against its own document; a calculation that uses one warns (contract section 6)
+ReviewStatus = Literal["verified", "derived", "unverified", "placeholder", "user-supplied"]
+#: the review statuses of shipped rows, most trusted first
+REVIEW_STATUSES: tuple[str, ...] = ("verified", "derived", "unverified", "placeholder")
 
 #: what a factor row is for (its ``use`` column): a closed vocabulary, see :class:`FactorRow`
 USES: tuple[str, ...] = (
@@ -456,7 +465,11 @@ class FactorLibrary:
         year: int | None = None,
         gas: str | None = None,
         gwp_set: str | None = None,
+        within: bool = False,
     ) -> list[FactorRow]:
+        """The rows matching every filter given; ``region`` is the row's own region, or with
+        ``within`` that region and its sub-regions (:func:`~ghgcalc.core.regions.region_within`:
+        ``HK`` lists ``HK-CLP`` and ``HK-HKE`` too)."""
         out = []
         for r in self._rows.values():
             if carrier is not None and r.carrier != carrier:
@@ -467,7 +480,7 @@ class FactorLibrary:
                 continue
             if gwp_set is not None and (r.gwp_set or "").upper() != gwp_set.upper():
                 continue
-            if region is not None and (r.region or "").upper() != region.upper():
+            if region is not None and not (region_within(r.region, region) if within else (r.region or "").upper() == region.upper()):
                 continue
             if year is not None and not r.covers_year(year):
                 continue
@@ -485,14 +498,30 @@ class FactorLibrary:
         return rows[0]
 
 
-def load_directory(root: Path, *, require_use: bool = False) -> FactorLibrary:
+def load_directory(root: Path, *, require_use: bool = False, cache: bool = False) -> FactorLibrary:
     """Every factor row in the tables (CSV/YAML) under ``root`` (``profiles/`` excluded),
     labelled with the data version of ``root/manifest.json`` when there is one.
-    ``require_use``: every row must name its ``use`` (the shipped tables do)."""
-    rows: list[FactorRow] = []
-    for p in _data_files(root):
-        rel = p.relative_to(root).as_posix()
-        rows.extend(parse_table(p.read_text(encoding="utf-8-sig"), rel, p.suffix.lower().lstrip("."), require_use=require_use))
+    ``require_use``: every row must name its ``use`` (the shipped tables do).
+
+    ``cache``: keep the validated rows in the user's cache folder (:mod:`ghgcalc.io.cache`),
+    keyed by the SHA-256 of every table's bytes and of the code that validates them, so that a
+    later process loads them without validating 1,000-odd rows again. Any change to a table or
+    to the validation is a new key: a stale entry cannot be read."""
+    texts = [(p.relative_to(root).as_posix(), p.read_bytes()) for p in _data_files(root)]
+
+    def parse() -> list[FactorRow]:
+        rows: list[FactorRow] = []
+        for rel, data in texts:
+            rows.extend(parse_table(data.decode("utf-8-sig"), rel, rel.rsplit(".", 1)[-1].lower(), require_use=require_use))
+        return rows
+
+    if cache:
+        here = Path(__file__)
+        key = content_key([pydantic.VERSION.encode(), str(require_use).encode(), *(r.encode() + b"\0" + d for r, d in texts)],
+                          code=[here, here.with_name("units.py"), here.with_name("carriers.py"), here.parent.parent / "data" / "units.txt"])
+        rows = cached("factors", key, parse, lambda v: isinstance(v, list) and all(isinstance(r, FactorRow) for r in v))
+    else:
+        rows = parse()
     return FactorLibrary(rows, data_version=manifest_version(root))
 
 
@@ -508,7 +537,7 @@ def manifest_version(root: Path) -> str | None:
 @lru_cache(maxsize=1)
 def default_library() -> FactorLibrary:
     """Every shipped factor row (loaded on first use, then cached); each must name its ``use``."""
-    return load_directory(factors_dir(), require_use=True)
+    return load_directory(factors_dir(), require_use=True, cache=True)
 
 
 #: the files the manifest covers: tables, profiles, the changelog and the release snapshots
@@ -806,3 +835,23 @@ def unreleased_changes(root: Path | None = None) -> FactorDiff | None:
         return None
     current = default_library() if root == factors_dir() else load_directory(root)
     return diff_libraries(read_snapshot(snap), current, version, "current")
+
+
+def placeholder_warnings(rows: Iterable[FactorRow]) -> list[RowIssue]:
+    """A warning for each placeholder factor among ``rows`` (review_status ``placeholder``: a
+    value seen only in a secondary source, kept so a method can run; contract section 6), for
+    ``result.warnings``: its figures are provisional until the value is checked against its
+    own document, or replaced by the user's."""
+    out = []
+    for r in rows:
+        if r.review_status != "placeholder":
+            continue
+        where = f"region {r.region}, " if r.region else ""
+        out.append(RowIssue(
+            row=None, column="factor", value=r.id,
+            reason=(f"factor {r.id} ({r.value} {r.unit}, {where}data years {r.years_text()}) is a placeholder: seen only in "
+                    f"a secondary source, not checked against {r.document or 'its document'}; the figures that use it "
+                    f"are provisional"),
+            hint=("check the value against that document, or pin your own in the profile (a literal such as "
+                  f"\"{r.value} {r.unit}\", or a row of your own factor table)")))
+    return out

@@ -32,19 +32,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from ..errors import FactorError, InputError, ProfileError
+from ..errors import FEW, FactorError, InputError, ProfileError, few
 from .carriers import Carrier, carriers
 from .chain import EditionError, carbon_content_chain, choose_edition, co2e_chain, conversion_path, emission_chain
 from .factors import FactorLibrary, FactorRow
 from .profiles import CarrierMethod, MarketBased, MarketMethod, Profile, profile_library, resolve_ref, use_allowance
 from .regions import canonical_instrument, canonical_region, grid_of, instruments, regions, split_grids
 from .resolution import GAS_COLUMN, MARKET_COLUMN, OUTPUT_COLUMNS, Resolution
-from .units import dims_of, gas_of, parse_unit
+from .units import dims_of, gas_of, parse_unit, unit_notes
 
-__all__ = ["Method", "gases_not_counted_note", "key_codes", "method_for", "resolve_keys"]
+__all__ = ["Method", "gases_not_counted_note", "method_for", "resolve_keys"]
 
 class _Unresolvable(Exception):
     def __init__(self, column: str, reason: str, hint: str | None = None) -> None:
@@ -121,7 +120,7 @@ class Method:
                 self._checked(ref, carrier=cid, kind="emission", key=f"{prefix}.residual[{i}]")
             for inst, refs in spec.instrument_factors.items():
                 if canonical_instrument(inst) != inst:
-                    raise ProfileError(f"unknown instrument {inst!r} (known: {', '.join(instruments())})",
+                    raise ProfileError(f"unknown instrument {inst!r} (known: {few(instruments(), more='ghgcalc/data/instruments.yaml')})",
                                        key=f"{prefix}.instrument_factors.{inst}", profile=p.id)
                 for i, ref in enumerate(refs):
                     self._checked(ref, carrier=cid, kind="emission",
@@ -329,7 +328,7 @@ class Method:
         inst = canonical_instrument(instrument)
         if inst is None:
             raise _Unresolvable("instrument", f"unknown instrument {instrument!r}",
-                                f"use one of {', '.join(instruments())} (or a label such as 绿证, 绿电交易, PPA)")
+                                f"use one of {few(instruments(), more='ghgcalc/data/instruments.yaml')} (or a label such as 绿证, 绿电交易, PPA)")
         spec = mb.for_carrier(carrier)
         if spec is None:
             if inst != "none":
@@ -377,6 +376,7 @@ class Method:
         if scope != 2:
             self._no_instrument(inst, instrument, f"is Scope {scope}")
         notes: list[str] = [f"profile note: {method.note}"] if method.note else []  # e.g. why a gas is left out on purpose
+        notes += unit_notes(unit)   # which therm, an energy on the gross calorific basis
         region = self._region(region, method, carrier, notes)
         convs = self._pick_conversions(method, carrier, year, region, notes)
         coef: dict[str, Fraction | None] = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
@@ -475,6 +475,9 @@ class Method:
         if method is not None:
             return method
         hint = f"add [carriers.{carrier}] with its factors to the profile"
+        gap = self._gap_note(carrier, shipped)
+        if gap:
+            hint += f"; the profile's note: {gap.strip().rstrip('.')}"
         scope_hint = scope_override or (shipped.scope if shipped is not None else None)
         params = _shipped_parameters(self.library, carrier, int(scope_hint) if scope_hint else None)
         if not any(r.kind in ("emission", "carbon_content") for r in params):   # no CO2 factor, no carbon content
@@ -485,6 +488,17 @@ class Method:
         else:
             hint += _shipped_parameter_hint(params, carrier)
         raise _Unresolvable("carrier", f"the profile {self.profile.id!r} gives no factors for carrier {carrier!r}", hint)
+
+    def _gap_note(self, carrier: str, shipped: Carrier | None) -> str | None:
+        """What the profile itself says of a carrier it leaves out: its note for the carrier, or
+        for a fuel its ``fuels`` note (a built-in profile states its gaps there, e.g. the Hong
+        Kong profiles: no EPD/EMSD fuel factors shipped, and the ``extends`` recipe)."""
+        notes = self.profile.notes
+        if carrier in notes:
+            return notes[carrier]
+        if shipped is not None and shipped.type == "fuel":
+            return notes.get("fuels")
+        return None
 
     def _pick_conversions(self, method: CarrierMethod, carrier: str, year: int, region: str, notes: list[str]) -> list[FactorRow]:
         """The heating value and density for (year, region), when the profile gives them."""
@@ -577,7 +591,8 @@ class Method:
             notes.append(missing["energy_mwh"])
         elif found is None:
             raise _Unresolvable("unit", f"cannot express {carrier} in {unit!r} as energy: the profile gives no heating value "
-                                "that fits", f"set heating_value under [carriers.{carrier}], or heating_value = [] to say "
+                                "that fits", _gross_hint(carrier) if "[gross_calorific_value]" in _dims_or_empty(unit) else
+                                f"set heating_value under [carriers.{carrier}], or heating_value = [] to say "
                                 "on purpose that its energy is not computed")
         else:
             coef["energy_mwh"], chains["energy_mwh"] = found
@@ -624,6 +639,8 @@ def _conversion_hint(carrier: str, unit: str, convs: Sequence[FactorRow]) -> str
     shipped table supplies for liquid fuels (densities vary by grade and temperature:
     the supplier's specification gives it), else a heating value."""
     d = _dims_or_empty(unit)
+    if "[gross_calorific_value]" in d:
+        return _gross_hint(carrier)
     volume, mass = {"[length]": 3}, {"[mass]": 1}
     per_mass = any(_dims_or_empty(f"({c.unit}) * kg") == {"[length]": 2, "[time]": -2, "[mass]": 1} for c in convs)
     per_volume = any(_dims_or_empty(f"({c.unit}) * m^3") == {"[length]": 2, "[time]": -2, "[mass]": 1} for c in convs)
@@ -634,6 +651,15 @@ def _conversion_hint(carrier: str, unit: str, convs: Sequence[FactorRow]) -> str
                 f"{'t' if d == volume else 'm^3'}")
     return (f"set heating_value (or density) under [carriers.{carrier}] so the activity becomes heat, "
             "or use a unit the factor accepts")
+
+
+def _gross_hint(carrier: str) -> str:
+    """What to do with an energy on the gross calorific basis ("kWh (gross CV)") that meets a
+    factor or heating value per net-basis energy (units.txt gross_cv): never mixed silently."""
+    return (f"the row is an energy on the gross calorific value basis (gross CV) and the factor is not: pin a factor per "
+            f"gross-CV energy under [carriers.{carrier}] (the UK government factors print 'kg CO2e/kWh (Gross CV)'), or a "
+            f"gross-to-net conversion as its heating_value (e.g. \"<net/gross> kWh/(kWh gross_cv)\" from your source), "
+            f"or give the energy on the net basis ('kWh (net CV)')")
 
 
 def _dims_or_empty(unit: str) -> dict[str, Fraction]:
@@ -702,70 +728,9 @@ def _shipped_parameter_hint(rows: Sequence[FactorRow], carrier: str) -> str:
             return "any year"
         return f"{r.valid_from or '...'}-{r.valid_to or '...'}"
 
-    shown = ", ".join(f"{r.kind} {r.id} ({years(r)}, {r.review_status})" for r in rows[:6])
-    more = f" and {len(rows) - 6} more (ghgcalc factors list --carrier {carrier})" if len(rows) > 6 else ""
-    return f"; shipped rows a profile can pin for {carrier!r}: {shown}{more}"
-
-
-#: the columns that make an activity key (plus ``instrument`` when the table has one)
-KEY_COLUMNS = ("carrier", "unit", "year", "region", "scope_override")
-
-
-def _column_codes(col: pd.Series) -> tuple[np.ndarray, Any]:
-    """Integer codes (intp) and distinct values of one key column; a categorical column gives
-    its codes without hashing, missing values become one more value (``None``)."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        codes = col.cat.codes.to_numpy()
-        cats = col.cat.categories
-        if len(codes) and codes.min() < 0:
-            codes = np.where(codes < 0, len(cats), codes)
-            return codes.astype(np.intp, copy=False), np.array([*cats, None], dtype=object)
-        return codes.astype(np.intp), cats
-    values = col.to_numpy() if pd.api.types.is_integer_dtype(col.dtype) else None
-    if values is not None and len(values):
-        lo, hi = int(values.min()), int(values.max())
-        if hi - lo < 4096:  # small integer range (years, scope overrides): offsets, no hashing
-            codes = values.astype(np.intp)
-            codes -= lo
-            return codes, np.arange(lo, hi + 1)
-    codes, uniq = pd.factorize(col, use_na_sentinel=False)
-    return codes.astype(np.intp, copy=False), uniq
-
-
-def key_codes(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Integer code per row for its (carrier, unit, year, region, scope_override[, instrument]), and the keys.
-
-    One pass per column (codes, no strings), then the codes are combined into one integer;
-    the keys actually present are numbered in the order of that integer (a dense table when
-    the product of the distinct counts is small, a hash otherwise)."""
-    cols = list(KEY_COLUMNS) + (["instrument"] if "instrument" in frame.columns else [])
-    n = len(frame)
-    parts = [_column_codes(frame[c]) for c in cols]
-    sizes = [max(len(u), 1) for _, u in parts]
-    size = int(np.prod(np.array(sizes, dtype=object)))  # exact (no int64 overflow)
-    if size < 2**62:
-        combined = np.zeros(n, dtype=np.intp)
-        for (codes, _), m in zip(parts, sizes, strict=True):
-            combined *= m
-            combined += codes
-        if size <= 4 * n + (1 << 20):
-            present = np.flatnonzero(np.bincount(combined, minlength=size))
-            kid = np.full(size, -1, dtype=np.intp)
-            kid[present] = np.arange(len(present), dtype=np.intp)
-            inv = kid[combined]
-        else:
-            inv_, uniq = pd.factorize(combined)
-            present, inv = np.asarray(uniq, dtype=np.intp), inv_.astype(np.intp, copy=False)
-        del combined
-        digits = np.unravel_index(present, sizes)
-    else:  # astronomically many combinations: factorize the rows' tuples instead
-        tup = pd.MultiIndex.from_arrays([c for c, _ in parts])
-        inv_, uniq_t = pd.factorize(tup)
-        inv = inv_.astype(np.intp, copy=False)
-        digits = tuple(np.asarray(uniq_t.get_level_values(i), dtype=np.intp) for i in range(len(cols)))
-    keys = pd.DataFrame({c: np.asarray(u, dtype=object)[d] if len(u) else np.array([None] * len(d), dtype=object)
-                         for c, (_, u), d in zip(cols, parts, digits, strict=True)})
-    return inv, keys
+    shown = few((f"{r.kind} {r.id} ({r.region or 'any region'}, {years(r)}, {r.review_status})" for r in rows), FEW,
+                more=f"ghgcalc factors list --carrier {carrier}")
+    return f"; shipped rows a profile can pin for {carrier!r}: {shown}"
 
 
 def gases_not_counted_note(gases: Sequence[str], counted: Mapping[str, Any]) -> str:

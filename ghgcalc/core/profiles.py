@@ -17,14 +17,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..errors import FactorError, ProfileError, UnitError
+from ..errors import FactorError, InputError, ProfileError, UnitError
+from ..io.headers import parse_column_mapping
 from ..printed import digits
 from .carriers import carriers
 from .factors import USES, FactorLibrary, FactorRow, calver_key, default_library, factors_dir, load_table, release_library
 from .units import GAS_DIMENSIONS, dims_of, parse_unit
 
 __all__ = [
-    "CarrierMethod", "MarketBased", "MarketMethod", "Profile", "builtin_profiles", "is_literal", "load_profile", "pin_purpose",
+    "CarrierMethod", "InputOptions", "MarketBased", "MarketMethod", "Profile", "UnitChoices", "builtin_profiles", "is_literal", "load_profile", "pin_purpose",
 ]
 
 _LITERAL = re.compile(r"^\s*[-+]?(\d[\d,_]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s+\S")
@@ -132,6 +133,44 @@ class MarketBased(MarketMethod):
         return None
 
 
+class UnitChoices(BaseModel):
+    """The ``[units]`` section: how a unit whose size is a national convention is read
+    (``ghgcalc/data/unit_choices.yaml``). ``therm``: ``"us"`` (the US therm, 105.4804 MJ) or
+    ``"ec"`` (the EC/UK therm, 105.506 MJ); unset: a bare "therm" in the data is an error that
+    asks, because the right one depends on who billed the gas (NIST SP 811, Appendix B.8)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    therm: Literal["us", "ec"] | None = None
+
+    def chosen(self) -> dict[str, str]:
+        """Unit name -> option, for the choices made."""
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+class InputOptions(BaseModel):
+    """The ``[input]`` section: how the activity tables this profile is used with are read.
+
+    ``columns`` maps a header of the table to a contract column (``{"能源品种" = "carrier",
+    "耗电量" = "quantity"}``); it wins over the header words of ghgcalc/data/columns.yaml, and a
+    header it names that a table lacks is an error for that table (the mapping is never
+    ignored silently). The command line's ``--columns`` adds to it and wins."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    columns: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _columns(cls, v: Any) -> Any:
+        if isinstance(v, Mapping):
+            try:
+                return parse_column_mapping({str(k): str(x) for k, x in v.items()})
+            except InputError as exc:
+                raise ValueError(exc.reason + (f" ({exc.hint})" if exc.hint else "")) from None
+        return v
+
+
 class Profile(BaseModel):
     """A methodology profile (contract section 7)."""
 
@@ -150,10 +189,20 @@ class Profile(BaseModel):
     mwh_coal_equivalent: str | None = None
     factor_tables: list[str] = Field(default_factory=list)
     edition_mismatch: Literal["error", "record"] = "error"
+    #: the data year of a period that is not a calendar year (a financial year "2023/24",
+    #: "year ended 31 March 2024"): the year it starts in, ends in, or holds most of its months
+    #: in (ghgcalc.core.periods); recorded under ``input.periods`` of the result
+    period_year: Literal["start", "end", "most_months"] = "start"
+    #: the month (1-12) a financial year written without months ("2023/24", "FY2023") starts in
+    fiscal_year_start_month: int | None = Field(default=None, ge=1, le=12)
+    #: which year a one-year fiscal label ("FY2023") names: its start or its end year (conventions differ)
+    fiscal_year_label: Literal["start", "end"] | None = None
     #: pin the factor data version (CalVer, ``factors/manifest.json``); see :func:`pinned_library`
     factor_data_version: str | None = None
     carriers: dict[str, CarrierMethod] = Field(default_factory=dict)
     market_based: MarketBased | None = None
+    #: how units whose size is a convention are read ([units] therm = "us" | "ec")
+    units: UnitChoices = Field(default_factory=UnitChoices)
     notes: dict[str, str] = Field(default_factory=dict)
     #: factor uses every carrier may pin although they do not serve the purpose (see
     #: :attr:`CarrierMethod.allow_uses`); empty: a pinned row must serve its purpose
@@ -162,6 +211,8 @@ class Profile(BaseModel):
     #: file): its settings and per-carrier factors apply unless this profile sets them
     #: (:func:`load_profile`); recorded as given
     extends: str | None = None
+    #: how activity tables are read (``[input] columns``: header -> contract column)
+    input: InputOptions = Field(default_factory=InputOptions)
     # set by the loader, not by the file
     base_dir: str | None = Field(default=None, exclude=True)
     #: factor tables of the profiles extended, as absolute paths already checked against
@@ -170,6 +221,15 @@ class Profile(BaseModel):
 
     def method(self, carrier: str) -> CarrierMethod | None:
         return self.carriers.get(carrier)
+
+    def with_columns(self, columns: Mapping[str, str]) -> Profile:
+        """This profile with more header mappings (``--columns``), which win over its own
+        (an entry of its own for the same column or header is replaced)."""
+        if not columns:
+            return self
+        given = parse_column_mapping(columns)
+        keep = {h: c for h, c in self.input.columns.items() if c not in given.values() and h not in given}
+        return self.model_copy(update={"input": InputOptions(columns={**keep, **given})})
 
     @field_validator("allow_uses", mode="before")
     @classmethod
@@ -254,7 +314,7 @@ def _read_profile_data(profile: str | Path | Mapping[str, Any], relative_to: Pat
 
 
 #: keys merged entry by entry when a profile extends another; every other key is replaced
-_MERGED_KEYS = ("gwp", "notes")
+_MERGED_KEYS = ("gwp", "notes", "units")
 
 
 def _extend(data: dict[str, Any], name: str, base_dir: Path | None, seen: tuple[str, ...]) -> tuple[dict[str, Any], list[str]]:
@@ -511,6 +571,8 @@ def resolve_ref(ref: str, *, profile: Profile, library: FactorLibrary, carrier: 
 _ENERGY = {"[length]": Fraction(2), "[mass]": Fraction(1), "[time]": Fraction(-2)}
 _PER_ACTIVITY = {  # what a factor may be "per": one unit of energy, mass or volume of the activity
     "energy": {k: -v for k, v in _ENERGY.items()},
+    # energy on the gross calorific value basis (units.txt gross_cv: "kg CO2e/kWh (Gross CV)")
+    "gross_energy": {**{k: -v for k, v in _ENERGY.items()}, "[gross_calorific_value]": Fraction(-1)},
     "mass": {"[mass]": Fraction(-1)},
     "volume": {"[length]": Fraction(-3)},
 }

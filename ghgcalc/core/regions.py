@@ -16,7 +16,7 @@ from typing import Any
 
 from ..io.data import load_yaml, normalize_key
 
-__all__ = ["Region", "canonical_instrument", "canonical_region", "grid_of", "instruments", "region_names", "regions",
+__all__ = ["Region", "canonical_instrument", "canonical_region", "grid_of", "instruments", "region_names", "region_within", "regions",
            "split_grids", "supplier_areas"]
 
 
@@ -106,6 +106,17 @@ def canonical_region(text: str) -> str:
         bare = _admin_suffix().sub("", s)
         found = _region_aliases().get(normalize_key(bare)) if bare and bare != s else None
     return found or s
+
+
+def region_within(code: str | None, region: str) -> bool:
+    """Whether region ``code`` is ``region`` or lies inside it: the code hierarchy of
+    regions.yaml, a sub-region's code extending its parent's (``HK-CLP`` and ``HK-HKE`` in
+    ``HK``; ``CN-GD``, ``CN-NORTH`` in ``CN``). Codes compare case-insensitively; None (a
+    factor for any region) lies in none."""
+    if not code:
+        return False
+    own, want = code.upper(), region.upper()
+    return own == want or own.startswith(want + "-")
 
 
 def grid_of(code: str) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -25,6 +25,7 @@ from ..printed import half_unit, parse_decimal
 from .activities import categorical
 from .carriers import carrier_aliases, carriers, metric_definitions, normalize_key
 from .datacentre import IT_CARRIER, RATIO_METRICS, datacentre_masks, ratio_exact, ratio_metric_ids, ratio_value, ratios_by_group
+from .denominators import LANGUAGES, denominator_labels, split_denominator
 from .metrics import emission_metrics, metric_specs, metric_unit
 from .resolution import MARKET_COLUMN, OUTPUT_COLUMNS, Resolution
 from .uncertainty import uncertainty as _uncertainty_of
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from .activities import ActivityTable
     from .method import Method
 
-__all__ = ["CellSums", "Denominator", "PieceSums", "Result", "Totals", "decimal_of", "exact_sums", "normalize_denominators"]
+__all__ = ["CellSums", "Denominator", "PieceSums", "Result", "Totals", "decimal_of", "exact_sums", "intensity_unit", "normalize_denominators"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class Denominator:
     value: Fraction
     unit: str
     text: str | None = None
+    #: the denominator's name in the KPI labels, by language, as the caller gave it (else metrics.yaml, else its name)
+    labels: tuple[tuple[str, str], ...] = ()
 
     @property
     def suffix(self) -> str:
@@ -92,14 +95,19 @@ def normalize_denominators(denominators: Mapping[str, Any] | None) -> list[Denom
     for name, v in (denominators or {}).items():
         unit = "person" if name == "headcount" else ""
         text = None
+        labels: tuple[tuple[str, str], ...] = ()
         if isinstance(v, Mapping):
             unit = str(v.get("unit", unit) or "")
+            labels = _given_labels(str(name), v.get("labels", v.get("label")))
             v = v.get("value")
         elif isinstance(v, tuple) and len(v) == 2:
             v, unit = v
         elif hasattr(v, "magnitude") and hasattr(v, "units"):
             unit = format(v.units, "~") if str(v.units) != "dimensionless" else ""
             v = v.magnitude
+        if isinstance(v, str) and (cur := split_denominator(v)) is not None:   # "RMB 1.2 billion", "£10m"
+            v, unit = cur
+            _check_denominator_unit(str(name), unit)
         if isinstance(v, str):
             m = _NUMBER_THEN_UNIT.match(v)
             if m and m.group(2):  # "567.89 RMB million", "25000 m2": a number with its unit
@@ -114,8 +122,20 @@ def normalize_denominators(denominators: Mapping[str, Any] | None) -> list[Denom
             raise GhgcalcError(f"denominator {name!r} must be > 0, got {v!r}")
         if unit in ("dimensionless", "1"):
             unit = ""
-        out.append(Denominator(name=str(name), value=val, unit=str(unit), text=text))
+        out.append(Denominator(name=str(name), value=val, unit=str(unit), text=text, labels=labels))
     return out
+
+
+def _given_labels(name: str, given: Any) -> tuple[tuple[str, str], ...]:
+    """A denominator's labels as the caller gave them: one text for every language, or a
+    mapping language -> text (languages: ``en``, ``zh_hant``, ``zh_hans``)."""
+    if given is None:
+        return ()
+    if isinstance(given, str):
+        return tuple((lang, given) for lang in LANGUAGES)
+    if not isinstance(given, Mapping) or any(k not in LANGUAGES for k in given):
+        raise GhgcalcError(f"denominator {name!r}: labels must map a language ({', '.join(LANGUAGES)}) to a text, got {given!r}")
+    return tuple((str(k), str(t)) for k, t in given.items())
 
 
 #: breakdowns whose groups share the organisation's denominators (parts of one organisation-year)
@@ -175,6 +195,14 @@ class KeySums:
         self.comp += np.where(big, (acc - t) + part, (part - t) + acc)
         self.acc = t
 
+    def _block(self, k: np.ndarray, q: np.ndarray) -> None:
+        """Add one whole block: its per-key sums (in row order) and row counts. The block's
+        codes are widened to ``intp`` here, while they are in cache (``bincount`` casts any
+        other integer type anyway, more slowly)."""
+        k = k.astype(np.intp, copy=False)
+        self._combine(np.bincount(k, weights=q, minlength=self.n_keys))
+        self.count += np.bincount(k, minlength=self.n_keys)
+
     def _flush(self) -> None:
         if not self._pending:
             return
@@ -183,7 +211,7 @@ class KeySums:
         else:
             k = np.concatenate([p[0] for p in self._pending])
             q = np.concatenate([p[1] for p in self._pending])
-        self._combine(np.bincount(k, weights=q, minlength=self.n_keys))
+        self._block(k, q)
         self._pending = []
         self._pending_block = -1
 
@@ -195,7 +223,6 @@ class KeySums:
             return
         if int(keys.max()) >= self.n_keys:
             self.grow(int(keys.max()) + 1)
-        self.count += np.bincount(keys, minlength=self.n_keys)
         B = BLOCK_ROWS
         if rows is None:
             first, last = start // B, (start + n - 1) // B
@@ -217,7 +244,7 @@ class KeySums:
                 self._pending.append((keys[i0:i1], q[i0:i1]))
                 self._flush()
             else:
-                self._combine(np.bincount(keys[i0:i1], weights=q[i0:i1], minlength=self.n_keys))
+                self._block(keys[i0:i1], q[i0:i1])
 
     def add_block(self, block: int, sums: np.ndarray, counts: np.ndarray) -> None:
         """A whole block's per-key sums and row counts, summed elsewhere (a Dask partition
@@ -246,8 +273,33 @@ _PART_MASK = (1 << _PART_BITS) - 1
 _SLICE_ROWS = 1 << 30
 
 
+def _object_array(values: Any) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
+
+
 def _plain_label(v: Any) -> Any:
     return v.item() if isinstance(v, np.generic) else v
+
+
+def float_texts(values: np.ndarray) -> np.ndarray:
+    """``repr(float(v))`` of each value (the shortest text that reads back as the same float,
+    which is the precision a float quantity is taken at), vectorised: pyarrow's shortest
+    round-trip text, with ".0" on whole numbers as Python writes them; values of 1e14 and more,
+    which pyarrow writes with an exponent where Python does not, through ``repr``. An exponent
+    may be written ``e-7`` where Python writes ``e-07``: the same decimal."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pc.cast(pa.array(values, type=pa.float64()), pa.string())
+    whole = pc.match_substring_regex(arr, r"^-?[0-9]+$")
+    arr = pc.if_else(whole, pc.binary_join_element_wise(arr, pa.scalar(".0"), ""), arr)
+    out: np.ndarray = np.asarray(arr.to_numpy(zero_copy_only=False), dtype=object)
+    big = np.flatnonzero(~(np.abs(values) < 1e14))
+    if len(big):
+        out[big] = [repr(float(v)) for v in values[big]]
+    return out
 
 
 def _text_mantissas(texts: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -339,7 +391,7 @@ def exact_sums(cells: np.ndarray, texts: np.ndarray | None, q: np.ndarray) -> Ex
         return ExactSums.empty()
     if texts is None:
         codes, uq = pd.factorize(q)
-        uniques: Any = [repr(float(v)) for v in uq]
+        uniques: Any = float_texts(np.asarray(uq, dtype=np.float64))
     else:
         codes, uq = pd.factorize(texts, use_na_sentinel=False)
         uniques = uq
@@ -402,7 +454,10 @@ class PieceSums:
 
     by: tuple[str, ...]
     columns: tuple[str, ...]
-    combos: list[tuple[Any, ...]]
+    #: per ``by`` column: each group's code into that column's distinct labels, and the labels
+    combo_codes: list[np.ndarray]
+    combo_labels: list[np.ndarray]
+    n_combos: int
     combo_first: list[int]
     key_first: list[int]
     cell_combo: np.ndarray
@@ -410,6 +465,13 @@ class PieceSums:
     sums: np.ndarray
     exact: ExactSums
     rows: list[tuple[int, str, int]] | None
+
+    @property
+    def combos(self) -> list[tuple[Any, ...]]:
+        """Each group's labels (one tuple per group)."""
+        if not self.combo_codes:
+            return [()] * self.n_combos
+        return list(zip(*(lab[c].tolist() for c, lab in zip(self.combo_codes, self.combo_labels, strict=True)), strict=True))
 
 
 #: cells are numbered by ``group << _KEY_BITS | key``
@@ -425,8 +487,13 @@ class CellSums:
         self.by = tuple(by)
         self.present: tuple[str, ...] = ()
         self.columns: set[str] = set()
-        self.index: dict[tuple[Any, ...], int] = {}
-        self.combos: list[tuple[Any, ...]] = []
+        #: per ``by`` column: its distinct labels (global numbering) and their hash index
+        self._labels: list[list[Any]] = [[] for _ in self.by]
+        self._label_index: list[pd.Index] = [pd.Index([], dtype=object) for _ in self.by]
+        #: per column: each group's label code; the groups' combined codes and their index
+        self._combo_cols: list[np.ndarray] = [np.zeros(0, dtype=np.int64) for _ in self.by]
+        self._combo_index = pd.Index(np.zeros(0, dtype=np.int64))
+        self._n_combos = 0
         self.combo_first = np.zeros(0, dtype=np.int64)
         self.key_first: list[int] = []
         self.cell_combo = np.zeros(0, dtype=np.int64)
@@ -441,12 +508,69 @@ class CellSums:
     def n_cells(self) -> int:
         return len(self.cell_combo)
 
+    @property
+    def combos(self) -> list[tuple[Any, ...]]:
+        """Each group's labels (one tuple per group, in the order groups were first met)."""
+        cached = self.__dict__.get("_combos")
+        if cached is None or len(cached) != self._n_combos:
+            labels = [_object_array(lab) for lab in self._labels]
+            cached = self.__dict__["_combos"] = (
+                list(zip(*(lab[c].tolist() for c, lab in zip(self._combo_cols, labels, strict=True)), strict=True))
+                if self.present else [()] * self._n_combos)
+        out: list[tuple[Any, ...]] = cached
+        return out
+
+    def combo_labels(self, column: str) -> tuple[np.ndarray, list[Any]]:
+        """(each group's code into the column's labels, the labels) for one ``by`` column."""
+        j = self.present.index(column)
+        return self._combo_cols[j], list(self._labels[j])
+
+    def _group_ids(self, piece: PieceSums) -> np.ndarray:
+        """The global number of each of the piece's groups (new groups numbered in order), by
+        hashing each column's labels and the groups' combined label codes: no Python per group."""
+        n = piece.n_combos
+        if not self.present:
+            if self._n_combos == 0:
+                self._n_combos = 1
+                self.combo_first = np.asarray(piece.combo_first[:1], dtype=np.int64)
+            else:
+                self.combo_first[0] = min(int(self.combo_first[0]), int(piece.combo_first[0]))
+            return np.zeros(n, dtype=np.int64)
+        combined = np.zeros(n, dtype=np.int64)
+        bits = 62 // len(self.present)   # each column's label code in its own bits of one int64
+        gcols = []
+        for j, (codes, labels) in enumerate(zip(piece.combo_codes, piece.combo_labels, strict=True)):
+            at = self._label_index[j].get_indexer(pd.Index(labels, dtype=object))
+            new = np.flatnonzero(at < 0)
+            if len(new):
+                at[new] = len(self._labels[j]) + np.arange(len(new))
+                self._labels[j].extend(labels[new].tolist())
+                self._label_index[j] = pd.Index(self._labels[j], dtype=object)
+            g = at[codes].astype(np.int64)
+            gcols.append(g)
+            if len(self._labels[j]) >= 1 << bits:
+                raise GhgcalcError(f"more than {1 << bits:,} distinct {self.present[j]!r} groups: keep fewer columns "
+                                   "(calculate_stream(by=...))")
+            combined = (combined << bits) | g
+        cid: np.ndarray = np.asarray(self._combo_index.get_indexer(combined), dtype=np.int64)
+        first = np.asarray(piece.combo_first, dtype=np.int64)
+        seen = cid >= 0
+        if seen.any():   # groups met before: keep their first row
+            np.minimum.at(self.combo_first, cid[seen], first[seen])
+        fresh = np.flatnonzero(~seen)
+        if len(fresh):   # new groups, numbered in order of first appearance
+            cid[fresh] = self._n_combos + np.arange(len(fresh))
+            self._n_combos += len(fresh)
+            self._combo_cols = [np.concatenate([old, g[fresh]]) for old, g in zip(self._combo_cols, gcols, strict=True)]
+            self.combo_first = np.concatenate([self.combo_first, first[fresh]])
+            self._combo_index = pd.Index(np.concatenate([np.asarray(self._combo_index, dtype=np.int64), combined[fresh]]))
+        return cid
+
     def facility_codes(self) -> np.ndarray:
         """The facility (a code) of each cell, when the groups have a facility (cached)."""
         cached = self.__dict__.get("_facility_codes")
         if cached is None or len(cached) != self.n_cells:
-            j = self.present.index("facility")
-            of_combo = pd.factorize(pd.Index([lab[j] for lab in self.combos], dtype=object))[0]
+            of_combo, _ = self.combo_labels("facility")
             cached = self.__dict__["_facility_codes"] = np.asarray(of_combo, dtype=np.int64)[self.cell_combo]
         out: np.ndarray = cached
         return out
@@ -466,27 +590,19 @@ class CellSums:
         return ExactSums(np.concatenate(cells).astype(np.int64), np.concatenate(es), np.concatenate(stats), self._slow)
 
     def add(self, piece: PieceSums, gid: np.ndarray) -> None:
-        if not piece.combos:
+        if not piece.n_combos:
             return
-        if not self.combos:
+        if not self._n_combos:
             self.present = piece.by
+            if len(self._labels) != len(piece.by):
+                self._labels = [[] for _ in piece.by]
+                self._label_index = [pd.Index([], dtype=object) for _ in piece.by]
+                self._combo_cols = [np.zeros(0, dtype=np.int64) for _ in piece.by]
         elif piece.by != self.present:
             raise GhgcalcError(f"the columns {', '.join(piece.by)} differ from those of the first piece "
                                f"({', '.join(self.present)})")
         self.columns.update(piece.columns)
-        get = self.index.get
-        cid = np.fromiter((get(lab, -1) for lab in piece.combos), dtype=np.int64, count=len(piece.combos))
-        pfirst = np.asarray(piece.combo_first, dtype=np.int64)
-        seen = cid >= 0
-        if seen.any():   # groups met before: keep their first row
-            np.minimum.at(self.combo_first, cid[seen], pfirst[seen])
-        if not seen.all():   # new groups, numbered in order of first appearance
-            fresh = np.flatnonzero(~seen)
-            for j in fresh.tolist():
-                lab = piece.combos[j]
-                cid[j] = self.index[lab] = len(self.combos)
-                self.combos.append(lab)
-            self.combo_first = np.concatenate([self.combo_first, pfirst[fresh]])
+        cid = self._group_ids(piece)
         gid = np.asarray(gid, dtype=np.int64)
         self.grow(int(gid.max()) + 1 if len(gid) else 0)
         for j, first in enumerate(piece.key_first):
@@ -542,11 +658,18 @@ class Result:
     errors : list of RowIssue
         The rows that could not be computed (``on_error="collect"``), with the reason.
     warnings : list of RowIssue
-        Spreadsheet total rows dropped because they provably equal the rows they total.
+        Spreadsheet total rows dropped because they provably equal the rows they total; and
+        (row None, column ``factor``) each placeholder factor used (:func:`ghgcalc.calculate`).
     """
 
     def __init__(self) -> None:
-        self.rows: pd.DataFrame = pd.DataFrame()
+        self._rows: pd.DataFrame | None = pd.DataFrame()
+        #: builds ``rows`` on first access (the calculation itself needs only per-key sums)
+        self._rows_builder: Callable[[], pd.DataFrame] | None = None
+        #: the columns ``rows`` has (known without building it), and a carried input column
+        #: of the computed rows (``facility``, ``period``, any extra column)
+        self._row_columns: list[Any] | None = None
+        self._input_column: Callable[[str], pd.Series | None] | None = None
         self.errors: list[RowIssue] = []
         #: rows neither computed nor in error: spreadsheet total rows that provably equal the
         #: rows they total, dropped (never added), each with its line and why
@@ -558,7 +681,9 @@ class Result:
         self.encoding: str | None = None
         #: how the input was read (format, encoding, delimiter, header row, blank rows skipped)
         self.input_info: dict[str, Any] = {}
-        self._inv = np.zeros(0, dtype=np.int64)
+        self._inv_codes: np.ndarray | None = np.zeros(0, dtype=np.int64)
+        #: computes ``_inv`` (each computed row's key) on first use: totals need only the per-key sums
+        self._inv_fn: Callable[[], np.ndarray] | None = None
         self._q = np.zeros(0)
         self._qtext: np.ndarray | None = None
         self._res: list[Resolution] = []
@@ -584,55 +709,140 @@ class Result:
         r.input_info = table.input_info()
         return r
 
+    @property
+    def _inv(self) -> np.ndarray:
+        """Each computed row's key (its index in ``_res``), built on first use."""
+        if self._inv_codes is None:
+            assert self._inv_fn is not None
+            self._inv_codes = self._inv_fn()
+            self._inv_fn = None
+        return self._inv_codes
+
+    @_inv.setter
+    def _inv(self, value: np.ndarray) -> None:
+        self._inv_codes, self._inv_fn = value, None
+
     @classmethod
-    def build(cls, frame: pd.DataFrame, ok: np.ndarray, inv: np.ndarray, resolutions: list[Resolution],
-              method: Method, denominators: Mapping[str, Any] | None, issues: list[RowIssue],
-              table: ActivityTable, keys: pd.DataFrame | None = None) -> Result:
-        """Per-row results as ``quantity × coefficient[key]`` (one ``take`` and one multiply
-        per output column, float64), provenance as key-indexed categoricals."""
+    def build(cls, table: ActivityTable, ok: np.ndarray | None, inv: np.ndarray | Callable[[], np.ndarray],
+              resolutions: list[Resolution], method: Method, denominators: Mapping[str, Any] | None,
+              issues: list[RowIssue], keys: pd.DataFrame | None = None,
+              key_totals: tuple[np.ndarray, np.ndarray] | None = None) -> Result:
+        """A result over the computed rows of ``table`` (``ok``: those rows; None: every row),
+        each with key code ``inv`` into ``resolutions``. Totals need only the per-key sums of the
+        quantities; the per-row frame (``rows``: ``quantity × coefficient[key]``, one ``take``
+        and one multiply per output column, provenance as key-indexed categoricals) is built
+        on first access."""
         r = cls.empty(method, denominators, issues, table)
-        all_ok = bool(ok.all())
-        sub = frame if all_ok else frame[ok]
-        inv_ok = inv if all_ok else inv[ok]
-        q = sub["quantity"].to_numpy(dtype="float64")
-        K = len(resolutions)
-        out_cols = [c for c in OUTPUT_COLUMNS if not (c == MARKET_COLUMN and method.profile.market_based is None)]
-        coef = np.zeros((len(out_cols), K))
-        for k, res in enumerate(resolutions):
-            for j, col in enumerate(out_cols):
-                x = res.coef.get(col)
-                if col == "amount":
-                    coef[j, k] = float(x or 0) if res.category == "resource" else np.nan
-                else:
-                    coef[j, k] = np.nan if x is None else float(x)
-        outputs: dict[str, Any] = {}
-        for j, col in enumerate(out_cols):
-            arr = np.take(coef[j], inv_ok)
-            arr *= q
-            outputs[col] = arr
-        outputs["amount_unit"] = categorical(inv_ok, [res.amount_unit for res in resolutions])
-        outputs["scope"] = np.take(np.array([res.scope for res in resolutions], dtype=np.int8), inv_ok)
-        outputs["factor_ids"] = categorical(inv_ok, [";".join(res.factor_ids) for res in resolutions])
-        outputs["method_notes"] = categorical(inv_ok, ["; ".join(res.notes) for res in resolutions])
-        outputs["profile"] = pd.Categorical.from_codes(np.zeros(len(q), dtype=np.int8), categories=[method.profile.id])
-        base = sub.drop(columns=["_bad"])
-        for c in outputs:
-            if c in base.columns:
-                base = base.drop(columns=[c])
-        r.rows = pd.concat([base, pd.DataFrame(outputs, index=base.index, copy=False)], axis=1)
-        r._inv = inv_ok
+        q_all = table.quantity
+        assert q_all is not None and table.index is not None
+        index = table.index
+        if callable(inv):   # each computed row's key, computed when first needed
+            r._inv_codes, r._inv_fn = None, inv
+        else:
+            r._inv = inv if ok is None else inv[ok]
+        r._key_totals = key_totals
+        if ok is None:
+            q = q_all
+            dense = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+            r._row_numbers = None if dense else np.asarray(index, dtype=np.int64)
+            r._qtext = table.quantity_text
+        else:
+            q = q_all[ok]
+            r._row_numbers = np.asarray(index, dtype=np.int64)[ok]
+            r._qtext = table.quantity_text[ok] if table.quantity_text is not None else None
         r._q = q
-        r._row_numbers = None if all_ok and isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 \
-            and frame.index.step == 1 else np.asarray(sub.index, dtype=np.int64)
-        r._qtext = sub["quantity_text"].to_numpy(dtype=object) if "quantity_text" in sub.columns else None
         r._res = resolutions
         r._keys = keys
         if keys is not None:
             r._key_carrier = [str(c) for c in keys["carrier"].tolist()]
-        else:
-            r._key_carrier = [str(c) for c in pd.Series(frame["carrier"].to_numpy(dtype=object)).groupby(inv).first()
-                              .reindex(range(K)).tolist()]
+        out_cols = [c for c in OUTPUT_COLUMNS if not (c == MARKET_COLUMN and method.profile.market_based is None)]
+        extra = ["amount_unit", "scope", "factor_ids", "method_notes", "profile"]
+        base_cols = [c for c in table.frame_column_names if c != "_bad" and c not in out_cols and c not in extra]
+        r._row_columns = [*base_cols, *out_cols, *extra]
+        r._rows = None
+
+        def carried(name: str) -> pd.Series | None:
+            if table.column is None or name in ("carrier", "unit", "quantity", "region", "year", "scope_override", "_bad") \
+                    or name not in (table.source_columns or ()):
+                return None
+            col = table.column(name)
+            return col if ok is None else col[ok]
+
+        def rows() -> pd.DataFrame:
+            inv_ok = r._inv
+            frame = table.frame
+            sub = frame if ok is None else frame[ok]
+            K = len(resolutions)
+            coef = np.zeros((len(out_cols), K))
+            for k, res in enumerate(resolutions):
+                for j, col in enumerate(out_cols):
+                    x = res.coef.get(col)
+                    if col == "amount":
+                        coef[j, k] = float(x or 0) if res.category == "resource" else np.nan
+                    else:
+                        coef[j, k] = np.nan if x is None else float(x)
+            outputs: dict[str, Any] = {}
+            for j, col in enumerate(out_cols):
+                arr = np.take(coef[j], inv_ok)
+                arr *= q
+                outputs[col] = arr
+            outputs["amount_unit"] = categorical(inv_ok, [res.amount_unit for res in resolutions])
+            outputs["scope"] = np.take(np.array([res.scope for res in resolutions], dtype=np.int8), inv_ok)
+            outputs["factor_ids"] = categorical(inv_ok, [";".join(res.factor_ids) for res in resolutions])
+            outputs["method_notes"] = categorical(inv_ok, ["; ".join(res.notes) for res in resolutions])
+            outputs["profile"] = pd.Categorical.from_codes(np.zeros(len(q), dtype=np.int8), categories=[method.profile.id])
+            base = sub.drop(columns=["_bad", *(c for c in outputs if c in sub.columns)])
+            return pd.concat([base, pd.DataFrame(outputs, index=base.index, copy=False)], axis=1)
+
+        r._rows_builder = rows
+        r._input_column = carried
         return r
+
+    def row_numbers(self) -> np.ndarray:
+        """The input row number of each computed row."""
+        if self._row_numbers is not None:
+            return self._row_numbers
+        if self._rows is not None and len(self._rows) == len(self._q) and len(self._rows):
+            return np.asarray(self._rows.index, dtype=np.int64)
+        return np.arange(len(self._q), dtype=np.int64)
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """Every computed input row with its results and provenance (built on first access)."""
+        if self._rows is None:
+            self._rows = self._rows_builder() if self._rows_builder is not None else pd.DataFrame()
+            self._rows_builder = None
+        return self._rows
+
+    @rows.setter
+    def rows(self, value: pd.DataFrame) -> None:
+        self._rows = value
+        self._rows_builder = None
+        self._row_columns = None
+
+    def row_columns(self) -> list[Any]:
+        """The columns of ``rows``, without building it."""
+        if self._rows is None and self._row_columns is not None:
+            return list(self._row_columns)
+        return list(self.rows.columns)
+
+    def group_column(self, by: str) -> pd.Series | pd.Categorical:
+        """The values of column ``by`` over the computed rows (for breakdowns), without building
+        ``rows`` when the column is a key column or a carried input column."""
+        if self._rows is None and self._input_column is not None:
+            col = self._input_column(by)
+            if col is not None:
+                return col
+            if by == "period":   # no period column: the rows' period is their data year
+                by = "year"
+        if self._rows is None and self._keys is not None and by in ("carrier", "unit", "year", "region") and by in self._keys:
+            vals = self._keys[by].tolist()
+            if by == "year":
+                return pd.Series(np.take(np.asarray(vals, dtype=np.int64), self._inv))
+            return categorical(self._inv, [str(v) for v in vals])
+        if self._rows is None and by == "scope":
+            return pd.Series(np.take(np.array([res.scope for res in self._res], dtype=np.int8), self._inv))
+        return self.rows[by]
 
     # -- basic facts ----------------------------------------------------------------
     @property
@@ -652,7 +862,9 @@ class Result:
     @property
     def rows_computed(self) -> int:
         """How many input rows were computed (``len(rows)``; counted for a streamed result)."""
-        return len(self.rows) if self._rows_computed is None else self._rows_computed
+        if self._rows_computed is not None:
+            return self._rows_computed
+        return len(self._q) if self._rows is None else len(self.rows)
 
     @property
     def rows_accounted(self) -> bool:
@@ -725,7 +937,7 @@ class Result:
 
     def metric_ids(self) -> list[str]:
         base = self.base_metrics()
-        return base + [f"{m}_{d.suffix}" for d in self.denominators for m in base] + ratio_metric_ids(base, self.rows)
+        return base + [f"{m}_{d.suffix}" for d in self.denominators for m in base] + (ratio_metric_ids(base, self.rows) if IT_CARRIER in base else [])
 
     def _split(self, metric: str) -> tuple[str, Denominator | None]:
         if metric in RATIO_METRICS:
@@ -802,14 +1014,15 @@ class Result:
     def piece_sums(self, by: Sequence[str], offset: int = 0) -> PieceSums:
         """This result's contribution to a stream or a Dask DataFrame (:class:`PieceSums`),
         its rows numbered from ``offset``; groups of the ``by`` columns it has."""
-        cols = tuple(c for c in by if c in self.rows.columns)
-        columns = tuple(map(str, self.rows.columns))
+        have = self.row_columns()
+        cols = tuple(c for c in by if c in have)
+        columns = tuple(map(str, have))
         n, K = len(self._q), len(self._res)
         rownum = (np.arange(n, dtype=np.int64) if self._row_numbers is None else self._row_numbers) + offset
         if n == 0:
             z = np.zeros(0, dtype=np.int64)
-            return PieceSums(cols, columns, [], [], [], z, z, np.zeros(0), ExactSums.empty(), [])
-        parts = [group_codes(self.rows[c]) for c in cols]
+            return PieceSums(cols, columns, [], [], 0, [], [], z, z, np.zeros(0), ExactSums.empty(), [])
+        parts = [group_codes(self.group_column(c)) for c in cols]
         if not parts:
             codes = np.zeros(n, dtype=np.intp)
         elif len(parts) == 1:
@@ -823,8 +1036,8 @@ class Result:
         else:
             codes = pd.factorize(pd.MultiIndex.from_arrays([c for c, _ in parts]))[0].astype(np.intp, copy=False)
         _, first = np.unique(codes, return_index=True)
-        firsts = [np.asarray(lab, dtype=object)[cds[first]].tolist() for cds, lab in parts]   # labels of each group
-        combos = list(zip(*firsts, strict=True)) if parts else [()]
+        combo_codes = [np.asarray(cds[first], dtype=np.int64) for cds, _ in parts]     # each group's label, per column
+        combo_labels = [_object_array(lab) for _, lab in parts]
         cell, cu = pd.factorize(codes.astype(np.int64) * K + self._inv)
         cu = np.asarray(cu, dtype=np.int64)
         sums = np.bincount(cell, weights=self._q, minlength=len(cu))
@@ -836,8 +1049,8 @@ class Result:
         if n <= ROWS_KEPT:
             texts = self._qtext if self._qtext is not None else [repr(float(x)) for x in self._q]
             rows = [(int(rownum[i]), str(texts[i]), int(cell[i])) for i in range(n)]
-        return PieceSums(cols, columns, combos, [int(rownum[i]) for i in first.tolist()], key_first, cu // K, cu % K,
-                         sums, exact_sums(cell, self._qtext, self._q), rows)
+        return PieceSums(cols, columns, combo_codes, combo_labels, len(first), rownum[first].tolist(), key_first,
+                         cu // K, cu % K, sums, exact_sums(cell, self._qtext, self._q), rows)
 
     def metric_exact(self, metric: str, mask: np.ndarray | None = None) -> tuple[Fraction | None, Fraction | None, Fraction | None, str]:
         """(exact value, interval low, interval high, unit) of a metric from the printed inputs.
@@ -931,10 +1144,11 @@ class Result:
                 v, u = self.metric_value(m)
                 out[m] = Q_(v, u) if u else Q_(v, "dimensionless")
             return out
-        if by not in self.rows.columns:
-            raise KeyError(f"no column {by!r} in the results (have: {', '.join(self.rows.columns)})")
+        have = self.row_columns()
+        if by not in have:
+            raise KeyError(f"no column {by!r} in the results (have: {', '.join(map(str, have))})")
         res = self if denominators is None else self.with_group_denominators(by, denominators)
-        codes, groups = group_codes(res.rows[by])
+        codes, groups = group_codes(res.group_column(by))
         return res._group_frame(codes, pd.Index(groups, name=by))
 
     def with_group_denominators(self, by: str, denominators: Any) -> Result:
@@ -1128,10 +1342,9 @@ class Result:
                     lab = {"en": f"{lab['en']} per employee", "zh_hant": f"人均{lab['zh_hant']}",
                            "zh_hans": f"人均{lab['zh_hans']}", "hkex": lab.get("hkex")}
                 else:
-                    dl = defs.get("intensity", {}).get("denominators", {}).get(den.name, {})
-                    lab = {"en": f"{lab['en']} per {dl.get('en', den.name)}",
-                           "zh_hant": f"{lab['zh_hant']}（每{dl.get('zh_hant', den.name)}）",
-                           "zh_hans": f"{lab['zh_hans']}（每{dl.get('zh_hans', den.name)}）", "hkex": lab.get("hkex")}
+                    dl = denominator_labels(den.name, dict(den.labels))
+                    lab = {"en": f"{lab['en']} per {dl['en']}", "zh_hant": f"{lab['zh_hant']}（每{dl['zh_hant']}）",
+                           "zh_hans": f"{lab['zh_hans']}（每{dl['zh_hans']}）", "hkex": lab.get("hkex")}
             recs.append({"metric": m, "value": v, "unit": u, "label": lab[lang], "label_en": lab["en"],
                          "label_zh_hant": lab["zh_hant"], "label_zh_hans": lab["zh_hans"], "hkex_kpi": lab.get("hkex")})
         return pd.DataFrame.from_records(recs, columns=["metric", "value", "unit", "label", "label_en", "label_zh_hant",
@@ -1174,7 +1387,7 @@ class Result:
         return result_html(self)
 
     def __repr__(self) -> str:
-        return f"<ghgcalc.Result profile={self.profile.id!r} rows={len(self.rows)} errors={len(self.errors)}>"
+        return f"<ghgcalc.Result profile={self.profile.id!r} rows={self.rows_computed} errors={len(self.errors)}>"
 
 
 @runtime_checkable
@@ -1207,6 +1420,9 @@ class Totals(Protocol):
     def metric_exact(self, metric: str, mask: np.ndarray | None = None
                      ) -> tuple[Fraction | None, Fraction | None, Fraction | None, str]: ...
     def contributions(self, metric: str, mask: np.ndarray | None = None) -> dict[str, tuple[Fraction, int]]: ...
+    def split_metric(self, metric: str) -> tuple[str, Denominator | None]: ...
+    def quantity_sums(self, mask: np.ndarray | None = None) -> np.ndarray: ...
+    def counted_keys(self, base: str, sums: Sequence[Any] | np.ndarray) -> Iterator[tuple[int, Resolution, str, Fraction]]: ...
     def row_contributions(self, metric: str, mask: np.ndarray | None = None) -> list[tuple[int, str, Fraction, Fraction]]: ...
     def totals(self, by: str | None = None, denominators: Any = None) -> Any: ...
     def kpis(self, language: str = "en") -> pd.DataFrame: ...
@@ -1315,8 +1531,10 @@ class AggregatedResult(Result):
 
     def _group_hit(self, cells: CellSums, col: str, want: str) -> np.ndarray:
         if col in cells.present:
-            j = cells.present.index(col)
-            return np.array([str(lab[j]) == str(want) for lab in cells.combos], dtype=bool)
+            codes, labels = cells.combo_labels(col)
+            hit = np.array([str(lab) == str(want) for lab in labels], dtype=bool)   # per distinct label
+            out: np.ndarray = np.take(hit, codes) if len(hit) else np.zeros(len(codes), dtype=bool)
+            return out
         if col in cells.columns:
             raise GhgcalcError(f"a {col} group: the sums were not kept by {col}; pass by=(..., {col!r}) to "
                                "calculate_stream (by default facility and period are kept)")
@@ -1374,12 +1592,16 @@ class AggregatedResult(Result):
                                    f"{', '.join(self.cells.present) or 'no column'} (and of the key columns: carrier, "
                                    f"scope, year, region, unit); pass by=({by!r}, ...) to calculate_stream")
             raise KeyError(f"no column {by!r} in the results (have: {', '.join(sorted(self.cells.columns))})")
-        j = cells.present.index(by)
-        C = len(cells.combos)
-        gi = {}
-        for c in np.argsort(cells.combo_first, kind="stable").tolist():
-            gi.setdefault(cells.combos[c][j], len(gi))
-        glab = np.array([gi[cells.combos[c][j]] for c in range(C)], dtype=np.int64)
+        lcodes, llabels = cells.combo_labels(by)
+        # groups numbered by the first row of any of their (group, key) cells, as in memory
+        first_of_label = np.full(len(llabels), 2**62, dtype=np.int64)
+        np.minimum.at(first_of_label, lcodes, cells.combo_first)
+        by_first = np.argsort(first_of_label, kind="stable")
+        by_first = by_first[first_of_label[by_first] < 2**62]
+        rank = np.full(len(llabels), -1, dtype=np.int64)
+        rank[by_first] = np.arange(len(by_first))
+        glab = rank[lcodes]
+        gi = {llabels[i]: r for r, i in enumerate(by_first.tolist())}
         G = len(gi)
         gcell = glab[cells.cell_combo]
         flat: np.ndarray = np.bincount(gcell * K + cells.cell_key, weights=cells.sums, minlength=G * K)
@@ -1410,10 +1632,17 @@ class AggregatedResult(Result):
 
 
 def _per(unit: str, den: Denominator) -> str:
-    if not den.unit:
+    return intensity_unit(unit, den.unit)
+
+
+def intensity_unit(unit: str, per_unit: str) -> str:
+    """The unit of a metric in ``unit`` per a denominator in ``per_unit`` (``unit`` itself for a
+    denominator given as a bare number); the denominator's unit is bracketed only when it
+    holds an operator or a space (``HK$'000`` parses bare, not bracketed)."""
+    if not per_unit:
         return unit
     u = f"({unit})" if "/" in unit else unit
-    d = f"({den.unit})" if any(ch in den.unit for ch in "/* ") else den.unit
+    d = f"({per_unit})" if any(ch in per_unit for ch in "/* ") else per_unit
     return f"{u} / {d}"
 
 

@@ -57,6 +57,7 @@ from ..io.progress import ProgressCallback, ProgressEvent, terminal_progress
 from ..io.readers import csv_records, detect_encoding, header_names, maybe_header_below, sniff_text
 from .activities import read_activities
 from .compute import compute
+from .factors import placeholder_warnings
 from .method import method_for
 from .profiles import load_profile
 from .results import AggregatedResult, CellSums, KeySums, Totals, normalize_denominators
@@ -139,7 +140,7 @@ def _renumber(issue: RowIssue, offset: int, first_line: int | None) -> RowIssue:
 _Batches = tuple[Iterator[Any], int | None, str | None, int, int | None, Callable[[int], int] | None]
 
 
-def _csv_batches(path: Path, chunk_rows: int) -> _Batches:
+def _csv_batches(path: Path, chunk_rows: int, columns: Mapping[str, str] | None = None) -> _Batches:
     """Record batches of a CSV/TSV file, every column as text (see :data:`_Batches`). The
     progress in bytes: the rows done times the bytes per row of the first megabyte, never
     beyond the reader's position in the file (which runs ahead of the rows by the blocks it
@@ -156,7 +157,7 @@ def _csv_batches(path: Path, chunk_rows: int) -> _Batches:
     if not text.strip():
         raise InputError("the activity file is empty", value=str(path))
     # delimiter and header row found as the in-memory reader finds them (title rows skipped)
-    _, delim, idx, line = sniff_text(text, path.suffix.lower())
+    _, delim, idx, line = sniff_text(text, path.suffix.lower(), columns)   # the profile's header mapping tells the header too
     recs = csv_records(text, delim, idx + 1)
     header = header_names(recs[idx][0]) if len(recs) > idx else []
     if not header:
@@ -429,7 +430,7 @@ def calculate_stream(
         if path.is_dir() or suffix in (".parquet", ".pq"):
             batches, total, enc, nbytes, first_line, position = _parquet_batches(path, chunk_rows)
         elif suffix in (".csv", ".tsv", ".txt"):
-            batches, total, enc, nbytes, first_line, position = _csv_batches(path, chunk_rows)
+            batches, total, enc, nbytes, first_line, position = _csv_batches(path, chunk_rows, prof.input.columns)
         else:
             raise InputError("streaming reads .parquet, .csv or .tsv files", value=str(source))
         chunks, label, fmt_in = _rebatch(batches, chunk_rows), str(path), "parquet" if enc is None else "csv"
@@ -448,6 +449,9 @@ def calculate_stream(
     key_tuples: list[tuple[Any, ...]] = []
     offset = 0
     blank_rows = 0
+    carrier_labels: dict[str, Any] = {}   # how each distinct label / unit was read, over all chunks
+    unit_read: dict[str, Any] = {}
+    periods: dict[str, Any] = {}   # financial years read and the data year each took (every chunk's)
     closed = False
 
     def tell(final: bool = False, complete: bool = False) -> None:
@@ -471,6 +475,9 @@ def calculate_stream(
             n = len(chunk)
             chunk.index = pd.RangeIndex(n)
             table = read_activities(chunk, prof)
+            if table.wide is not None:   # its rows would be numbered per chunk of the wide table: read it whole
+                raise InputError("a wide table (one column per year) is read whole, not streamed in chunks",
+                                 value=label, hint="run without --chunk-rows / chunk_rows (a KPI table is small)")
             part = compute(table, method, None, on_error="collect")
             whole = [e for e in part.errors if e.row is None]
             if whole:  # a problem with the table itself (a missing column): the same in every chunk
@@ -479,7 +486,7 @@ def calculate_stream(
                 break
             result.errors.extend(_renumber(e, offset, first_line) for e in part.errors if e.row is not None)
             result.warnings.extend(_renumber(w, offset, first_line) for w in part.warnings if w.row is not None)
-            if len(part.rows):
+            if part.rows_computed:
                 keys = part.__dict__.get("_keys")
                 assert keys is not None
                 gid = np.empty(len(keys), dtype=np.intp)
@@ -497,7 +504,7 @@ def calculate_stream(
                 else:
                     keysums.add(global_keys, part._q, rows=part._row_numbers + offset)
                 cells.add(part.piece_sums(cells.by, offset), gid)
-                result._rows_computed = result.rows_computed + len(part.rows)
+                result._rows_computed = result.rows_computed + part.rows_computed
                 if writer is not None:
                     rows = part.rows
                     rows.index = rows.index + offset
@@ -505,6 +512,10 @@ def calculate_stream(
                     del rows
             offset += n
             blank_rows += len(table.blank_rows)  # all-empty rows are skipped, not input rows
+            carrier_labels.update(table.carrier_labels)
+            unit_read.update(table.unit_choices)
+            if table.periods:
+                periods = {"rule": table.periods["rule"], "read": {**periods.get("read", {}), **table.periods["read"]}}
             result.chunks += 1
             tell()
             # pandas objects in reference cycles keep whole chunks alive until the cyclic
@@ -516,7 +527,8 @@ def calculate_stream(
             result.n_input_rows = offset - blank_rows
         result.input_info = {"source": label, "format": fmt_in, "encoding": enc,
                              "streamed": True, "chunks": result.chunks, "rows": result.n_input_rows,
-                             "blank_rows_skipped": blank_rows}
+                             "blank_rows_skipped": blank_rows, "carrier_labels": carrier_labels, "unit_choices": unit_read,
+                             **({"periods": periods} if periods else {})}
         if result.errors and on_error == "raise":   # raised inside the stack: no output file
             result.errors.sort(key=lambda x: (x.row if x.row is not None else -1))
             raise ActivityDataError(result.errors)
@@ -529,6 +541,7 @@ def calculate_stream(
     result._key_carrier = key_carrier
     result._key_totals = keysums.result()
     result.rows = pd.DataFrame()
+    result.warnings.extend(placeholder_warnings(result.factors_used()))
     return result
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from fractions import Fraction
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from typing import Any
 
@@ -24,11 +24,13 @@ import pint
 
 from ..errors import UnitError
 from ..printed import exact
-from .carriers import billing_units
+from .carriers import billing_units, load_yaml
 
 __all__ = [
     "GAS_DIMENSIONS",
     "Q_",
+    "UnitChoice",
+    "apply_unit_choices",
     "conversion_factor",
     "dimensionality",
     "gas_of",
@@ -38,6 +40,8 @@ __all__ = [
     "parse_unit",
     "registry",
     "restated_unit",
+    "unit_choices",
+    "unit_notes",
 ]
 
 #: dimension name -> gas symbol for the greenhouse gases that are their own dimensions
@@ -136,11 +140,18 @@ def exact_registry() -> pint.UnitRegistry[Any]:
 
 def Q_(value: Any, unit: str) -> Any:
     """A Quantity in the public registry, with the unit spelled as reports print it."""
+    return value * _unit_quantity(unit, id(registry()))
+
+
+@lru_cache(maxsize=1024)
+def _unit_quantity(unit: str, registry_id: int) -> Any:
+    """One of ``unit`` (parsed once per spelling and registry; a Quantity is never changed in
+    place here: ``value * q`` makes a new one)."""
     reg = registry()
     q = reg.parse_expression(normalize_unit_text(unit))
     if not isinstance(q, reg.Quantity):
         q = reg.Quantity(1, q)
-    return value * q
+    return q
 
 
 _BARE_UNIT_WORD = re.compile(r"^\s*[(（]?\s*(?:units?|單位|单位)\s*[)）]?\s*$", re.I)
@@ -163,7 +174,7 @@ _CHINESE_GASES: tuple[tuple[str, str], ...] = (
 _CO2E_SPELLING = re.compile(r"CO2[\s-]*(?:eq(?:uivalents?|uiv)?\.?|e)(?![A-Za-z0-9])", re.I)
 # currencies printed with a symbol (HK$, RMB¥, US$); pint cannot read "$"
 _CURRENCY_SYMBOL = ((re.compile(r"HK\$"), " HKD "), (re.compile(r"US\$"), " USD "),
-                    (re.compile(r"(?:RMB|CN)?[¥￥]"), " CNY "))
+                    (re.compile(r"(?:RMB|CN)?[¥￥]"), " CNY "), (re.compile(r"£"), " GBP "), (re.compile(r"€"), " EUR "))
 # "萬元營業收入" (10^4 yuan of revenue): the words after the currency name the denominator, not a unit
 _REVENUE_WORDS = re.compile(r"(?<=元|幣|币)\s*(?:營業收入|营业收入|營業額|营业额|總收入|总收入|收入|產值|产值)")
 # per employee as Chinese reports print it: "/人", "/名員工", "/每名僱員", "/每位員工"
@@ -176,7 +187,7 @@ _SQUARE_CUBE = re.compile(r"(?<![A-Za-z])(km|cm|mm|m|ft)([23])(?![0-9])")
 # "t CO2e/RMB 10,000" as 10,000 t CO2e per RMB)
 _GROUPED_NUMBER = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # a number glued to a currency code ("RMB10000", "HKD1000"): two tokens
-_CODE_NUMBER = re.compile(r"(?<![A-Za-z])(CNY|RMB|HKD|USD)\s*(\d+)(?![\d.])")
+_CODE_NUMBER = re.compile(r"(?<![A-Za-z])(CNY|RMB|HKD|USD|GBP|EUR)\s*(\d+)(?![\d.])")
 # English words reports print between a mass and its gas or coal equivalent ("tonnes of CO2e",
 # "Tonne of CO2 equivalent", "tonnes of carbon dioxide equivalent", "tonnes of standard coal")
 _ENGLISH_GASES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -212,10 +223,129 @@ _SQ_FOOT = re.compile(r"(?<![A-Za-z])sq\.?\s*(?:ft|feet|foot)\b\.?", re.I)
 _ENGLISH_REVENUE_WORDS = re.compile(
     r"\b(?:(?:of|in)\s+)?(?:sales\s+revenue|operating\s+revenue|revenue|turnover|output\s+value|operating\s+income|income)\b",
     re.I)
-_CURRENCY_TOKEN = re.compile(r"(?<![A-Za-z])(?:HKD|CNY|USD|RMB|yuan)(?![A-Za-z])|元|港元")
+_CURRENCY_TOKEN = re.compile(r"(?<![A-Za-z])(?:HKD|CNY|USD|RMB|GBP|EUR|yuan)(?![A-Za-z])|元|港元")
 # thousands of a denominator: "kg/HK$'000" is kg per thousand HK$, not a thousand kg per HK$
 _PER_THOUSAND_AFTER = re.compile(r"/\s*([A-Za-z\u4e00-\u9fff]\w*(?:\*\*\d+)?)\s*['’‘]000s?(?!\d)")
 _PER_THOUSAND_BEFORE = re.compile(r"/\s*(?:['’‘]000s?|thousands?)\s+([A-Za-z\u4e00-\u9fff]\w*(?:\*\*\d+)?)")
+
+
+# US and UK spellings (issue 15): "short ton(s)"/"US ton" (2,000 lb) and "long ton"/"UK ton"
+# (2,240 lb) before the rule that reads a bare "ton" as the tonne; US and imperial gallons; cubic feet
+_SHORT_TON = re.compile(r"\b(?:short|US|U\.S\.)\s+tons?\b|\btons?\s*\(\s*(?:short|US|U\.S\.)\s*\)", re.I)
+_LONG_TON = re.compile(r"\b(?:long|UK|imperial)\s+tons?\b|\btons?\s*\(\s*(?:long|UK|imperial)\s*\)", re.I)
+_US_GALLON = re.compile(r"\b(?:US|U\.S\.)\s+(?:gal|gals|gallons?)\b\.?|\b(?:gal|gals|gallons?)\s*\(\s*(?:US|U\.S\.)\s*\)", re.I)
+_IMP_GALLON = re.compile(r"\b(?:imp|imperial|UK)\.?\s+(?:gal|gals|gallons?)\b\.?|\b(?:gal|gals|gallons?)\s*\(\s*(?:imp|imperial|UK)\.?\s*\)", re.I)
+_GALLON_WORD = re.compile(r"\b(?:gals|GAL|Gal|GALLONS?|Gallons?)\b")
+_CUBIC_FEET = re.compile(r"(?<![A-Za-z])(?:cubic\s+(?:feet|foot|ft)|cu\.?\s*(?:ft|feet|foot)\b\.?)", re.I)
+# the calorific basis of an energy ("kWh (Gross CV)", "MWh gross", "kWh HHV"; "kWh (net CV)", "kWh NCV"):
+# gross marks the energy (units.txt gross_cv); net is the basis energies are taken on (no mark)
+_CV_BASIS = re.compile(r"([A-Za-z]\w*)\s*[(]?\s*(?:(gross)(?:\s*(?:CV|calorific\s+value))?|(GCV|HHV)|(higher)\s+heating\s+value"
+                       r"|(net)(?:\s*(?:CV|calorific\s+value))?|(NCV|LHV)|(lower)\s+heating\s+value)\s*[)]?(?=\s*(?:$|[/*)]))", re.I)
+
+
+def _cv_basis(m: re.Match[str]) -> str:
+    gross = any(m.group(g) for g in (2, 3, 4))
+    return f"({m.group(1)} * gross_cv)" if gross else m.group(1)
+
+
+def _us_uk_spellings(s: str) -> str:
+    """US and UK unit spellings in any case (short ton, long ton, US gal, imp gal, cubic feet,
+    Therms qualified as US or EC, kWh (gross CV)) -> registry names."""
+    s = _SHORT_TON.sub(" short_ton ", s)
+    s = _LONG_TON.sub(" long_ton ", s)
+    s = _US_GALLON.sub(" gallon ", s)
+    s = _IMP_GALLON.sub(" imperial_gallon ", s)
+    s = _GALLON_WORD.sub("gallon", s)
+    s = _CUBIC_FEET.sub(" ft**3 ", s)
+    s = _qualified_therms(s)
+    s = _CV_BASIS.sub(_cv_basis, s)
+    return s
+
+
+class UnitChoice:
+    """A unit whose size is a convention (``ghgcalc/data/unit_choices.yaml``): its bare
+    spellings (-> multiple), the words that say which, and the options (registry unit, size,
+    source)."""
+
+    def __init__(self, name: str, spec: dict[str, Any]) -> None:
+        self.name = name
+        self.spellings: dict[str, int] = {str(k).lower(): int(v) for k, v in spec["spellings"].items()}
+        self.qualifiers: dict[str, str] = {str(k).lower(): str(v) for k, v in spec["qualifiers"].items()}
+        self.options: dict[str, dict[str, str]] = {str(k): {kk: str(vv) for kk, vv in v.items()} for k, v in spec["options"].items()}
+        words = "|".join(re.escape(w) for w in sorted(self.spellings, key=len, reverse=True))
+        quals = "|".join(re.escape(w) for w in sorted(self.qualifiers, key=len, reverse=True))
+        self.bare = re.compile(rf"(?<![A-Za-z0-9_])({words})(?![A-Za-z0-9_])", re.I)
+        self.qualified = re.compile(
+            rf"(?<![A-Za-z0-9_])(?:({quals})\s+({words})|({words})\s*\(\s*({quals})\s*\)|({words})\s+({quals}))(?![A-Za-z0-9_])", re.I)
+
+    def unit_for(self, spelling: str, option: str) -> str:
+        k = self.spellings[spelling.lower()]
+        unit = self.options[option]["unit"]
+        return unit if k == 1 else f"({k} * {unit})"
+
+    def describe(self) -> str:
+        return " or ".join(f"the {o.upper()} {self.name} ({v['size']})" for o, v in self.options.items())
+
+
+@lru_cache(maxsize=1)
+def unit_choices() -> dict[str, UnitChoice]:
+    """The units that need a choice (``ghgcalc/data/unit_choices.yaml``), by name."""
+    return {str(k): UnitChoice(str(k), v) for k, v in (load_yaml("unit_choices.yaml") or {}).items()}
+
+
+def _qualified_therms(s: str) -> str:
+    """"US therms", "therm (EC)", "Dth (US)" -> the registry unit of that option."""
+    for ch in unit_choices().values():
+        def sub(m: re.Match[str], ch: UnitChoice = ch) -> str:
+            q = next(g for g in (m.group(1), m.group(4), m.group(6)) if g)
+            w = next(g for g in (m.group(2), m.group(3), m.group(5)) if g)
+            return f" {ch.unit_for(w, ch.qualifiers[q.lower()])} "
+        s = ch.qualified.sub(sub, s)
+    return s
+
+
+def _unchosen(text: str) -> UnitChoice | None:
+    """The choice a unit needs: it spells a therm without saying which (after the qualified
+    spellings are read), else None."""
+    s = _qualified_therms(unicodedata.normalize("NFKC", text))
+    for ch in unit_choices().values():
+        if ch.bare.search(s):
+            return ch
+    return None
+
+
+def _chosen_spelling(ch: UnitChoice, option: str, m: re.Match[str]) -> str:
+    return ch.unit_for(m.group(1), option)
+
+
+def apply_unit_choices(text: str, choices: dict[str, str]) -> str | None:
+    """The unit with its bare conventional spellings replaced by the profile's choice
+    (``{"therm": "ec"}``: "Therms" -> ``therm_EC``); None when the text spells none or the
+    profile makes no choice for it (then :func:`parse_unit` asks)."""
+    if not isinstance(text, str):
+        return None
+    s = _qualified_therms(unicodedata.normalize("NFKC", text))
+    changed = False
+    for name, ch in unit_choices().items():
+        option = choices.get(name)
+        if option is None or not ch.bare.search(s):
+            continue
+        s = ch.bare.sub(partial(_chosen_spelling, ch, option), s)
+        changed = True
+    return s.strip() if changed else None
+
+
+def unit_notes(unit: str) -> list[str]:
+    """What a row's notes say about its unit: the therm it was read in (which one, its size,
+    the source) and an energy read on the gross calorific basis."""
+    notes = []
+    for ch in unit_choices().values():
+        for option, spec in ch.options.items():
+            if re.search(rf"(?<![A-Za-z0-9_]){re.escape(spec['unit'])}(?![A-Za-z0-9_])", unit):
+                notes.append(f"unit: {spec['unit']} is the {option.upper()} {ch.name}, {spec['size']} ({spec['source']})")
+    if "gross_cv" in normalize_unit_text(unit):
+        notes.append("unit: an energy on the gross calorific value basis (gross CV): only factors per gross-CV energy apply to it")
+    return notes
 
 
 def normalize_unit_text(text: str) -> str:
@@ -247,6 +377,7 @@ def normalize_unit_text(text: str) -> str:
     for pattern, gas in _ENGLISH_GASES:
         s = pattern.sub(gas, s)
     s = re.sub(r"\bten\s+thousand\b", "10000", s, flags=re.I)
+    s = _us_uk_spellings(s)
     s = _TON.sub("t", s)
     s = _PER_WORD.sub(" / ", s)
     s = _PER_CAPITA.sub("/person", s)
@@ -304,6 +435,13 @@ def parse_unit(text: str) -> Any:
         units = "; ".join(f"a {b.name} is {b.size}: write {b.unit} (or the MJ)" for b in billing_units().values())
         raise UnitError("'unit' alone is not a unit of measure", value=text, column="unit",
                         hint=f"{units}; for other fuels give kg, L or m³")
+    ch = _unchosen(text)
+    if ch is not None:
+        options = " or ".join(f'"{o}"' for o in ch.options)
+        named = " / ".join(o["unit"] for o in ch.options.values())
+        raise UnitError(f"{text.strip()!r} does not say which {ch.name}: {ch.describe()}", value=text, column="unit",
+                        hint=f"set [units] {ch.name} = {options} in the profile, or write {named} "
+                             f"('US therm', 'therm (EC)') in the unit column")
     same = restated_unit(text)
     if same is not None:
         return parse_unit(same)

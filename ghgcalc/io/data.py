@@ -9,6 +9,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from .cache import cached, content_key
+
 __all__ = ["carrier_alias_map", "carrier_words", "column_words", "load_yaml", "normalize_key"]
 
 
@@ -21,10 +23,15 @@ def normalize_key(text: str) -> str:
 def load_yaml(name: str) -> Any:
     """A shipped YAML file, read with libyaml's safe loader when PyYAML has it (the same
     safe schema as ``yaml.safe_load``, about ten times faster than the pure-Python one)."""
-    import yaml
+    data = resources.files("ghgcalc").joinpath(f"data/{name}").read_bytes()
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(resources.files("ghgcalc").joinpath(f"data/{name}").read_text(encoding="utf-8"), Loader=loader)
+    def parse() -> Any:
+        import yaml  # only when the cache has no entry for these bytes
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.load(data.decode("utf-8"), Loader=loader)
+
+    return cached(f"yaml-{name.replace('/', '_')}", content_key([data]), parse, lambda v: True)
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .data import carrier_words, column_words, normalize_key
+from .wide import year_of_head
 
 #: the contract's columns (contract section 1)
 REQUIRED_COLUMNS = ("carrier", "quantity", "unit")
@@ -42,8 +43,13 @@ __all__ = [
     "maybe_header_below",
     "read_raw",
     "read_table",
+    "record_lines",
     "sniff_text",
 ]
+
+#: a header -> contract column mapping given by the user (``--columns``, a profile's
+#: ``[input] columns``), which wins over the header words
+ColumnMap = Mapping[str, str]
 
 
 def column_aliases() -> dict[str, list[str]]:
@@ -60,21 +66,34 @@ def _alias_lookup() -> dict[str, str]:
 _HEADER_PARTS = re.compile(r"[()\[\]{}<>/|:;,、]+")
 
 
-def canonical_column(name: Any) -> str | None:
+_CJK_OR_NOT = re.compile(r"[\u3400-\u9fff]+|[^\u3400-\u9fff]+")
+
+
+def canonical_column(name: Any, columns: ColumnMap | None = None) -> str | None:
     """The standard column a header names (``"數量（噸）"`` -> ``quantity``), or None.
 
-    The header is folded (NFKC, case, spaces, ``_`` and ``-``) and compared with the
-    aliases; failing that, a bilingual or annotated header (``"數量 (Quantity)"``,
-    ``"Carrier："``) names a column when all its recognised parts agree on one."""
+    ``columns``, the user's own mapping (header -> column), is looked up first. Then the
+    header is folded (NFKC, case, spaces, ``_`` and ``-``) and compared with the header words
+    (``headers`` in columns.yaml); failing that, a bilingual or annotated header (``"數量
+    (Quantity)"``, ``"能源品种 Energy type"``, ``"Carrier："``) names a column when all its
+    recognised parts agree on one."""
     if name is None or (isinstance(name, float) and name != name):
         return None
     text = unicodedata.normalize("NFKC", str(name)).strip().strip(":*").strip()
-    canon = _alias_lookup().get(normalize_key(text))
+    key = normalize_key(text)
+    if columns:
+        given = {normalize_key(k): v for k, v in columns.items()}.get(key)
+        if given:
+            return given
+    canon = _alias_lookup().get(key)
     if canon:
         return canon
     parts = [p for p in _HEADER_PARTS.split(text) if p.strip()]
     if len(parts) < 2:
-        return None
+        # a Chinese header with its English beside it, no bracket between
+        parts = [p for p in _CJK_OR_NOT.findall(text) if p.strip(" .:-_")]
+        if len(parts) < 2:
+            return None
     found = {_alias_lookup().get(normalize_key(p)) for p in parts} - {None}
     return found.pop() if len(found) == 1 else None
 
@@ -82,17 +101,24 @@ def canonical_column(name: Any) -> str | None:
 HEADER_SCAN_ROWS = 20
 
 
-def _header_score(cells: Sequence[Any]) -> int:
-    """How many of the required columns a row of cells names."""
-    return len({canonical_column(c) for c in cells} & set(REQUIRED_COLUMNS))
+def _header_score(cells: Sequence[Any], columns: ColumnMap | None = None) -> int:
+    """How many of the required columns a row of cells names; the year heads of a wide KPI
+    table (``指标 | 单位 | 2021 | 2022``) stand for its quantities when no cell names them and
+    none names a period."""
+    found = {canonical_column(c, columns) for c in cells}
+    score = found & set(REQUIRED_COLUMNS)
+    if "quantity" not in found and "period" not in found and any(year_of_head(c) is not None for c in cells):
+        score.add("quantity")
+    return len(score)
 
 
-def find_header_row(rows: Sequence[Sequence[Any]]) -> tuple[int, int]:
+def find_header_row(rows: Sequence[Sequence[Any]], columns: ColumnMap | None = None) -> tuple[int, int]:
     """(index, score) of the first row among the first 20 that names the most required
-    columns (all three, ideally): title rows above the header are skipped."""
+    columns (all three, ideally): title rows above the header are skipped. ``columns``: the
+    user's own header mapping (:func:`canonical_column`)."""
     best, best_score = 0, 0
     for i, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
-        score = _header_score(cells)
+        score = _header_score(cells, columns)
         if score > best_score:
             best, best_score = i, score
             if score == len(REQUIRED_COLUMNS):
@@ -113,6 +139,18 @@ class RawTable:
     sheet: str | None = None
     #: cells of merged ranges (Excel) filled from the range's top-left cell
     merged_cells_filled: int = 0
+    #: the 1-based line of each row of ``frame`` (by position) where it is not simply the line
+    #: under the header plus the row number: a CSV whose quoted cells hold line breaks
+    lines: np.ndarray | None = None
+
+    @property
+    def first_line(self) -> int | None:
+        """The line (CSV) or sheet row (XLSX), 1-based, of the first row under the header
+        (header and title rows counted, as an editor or Excel numbers them); None for a
+        DataFrame or Parquet table."""
+        if self.format in ("csv", "xlsx") and self.header_row is not None:
+            return self.header_row + 2
+        return None
 
 
 def header_names(cells: Sequence[Any]) -> list[str]:
@@ -146,13 +184,13 @@ def _head_cells(df: pd.DataFrame) -> list[list[Any]]:
     return cells
 
 
-def _promote_header(df: pd.DataFrame, idx: int | None = None) -> tuple[pd.DataFrame, int]:
+def _promote_header(df: pd.DataFrame, idx: int | None = None, columns: ColumnMap | None = None) -> tuple[pd.DataFrame, int]:
     """Use the header row found among the first rows (``header=None`` reads), or row ``idx``:
     columns from its cells, data from the rows below it (index 0, 1, ... from the first of them).
     A column whose header and cells are all blank (Excel's trailing columns) is dropped."""
     head = _head_cells(df)
     if idx is None:
-        idx, _ = find_header_row(head)
+        idx, _ = find_header_row(head, columns)
     names = header_names(head[idx] if head else [])
     body = df.iloc[idx + 1:].reset_index(drop=True)
     body.columns = pd.Index(names, dtype=object)
@@ -160,14 +198,15 @@ def _promote_header(df: pd.DataFrame, idx: int | None = None) -> tuple[pd.DataFr
     return body.iloc[:, keep], idx
 
 
-def maybe_header_below(df: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
+def maybe_header_below(df: pd.DataFrame, columns: ColumnMap | None = None) -> tuple[pd.DataFrame, int | None]:
     """A DataFrame whose column names lack the required columns but whose first rows hold
     them (a sheet read with title rows above the header) gets its header from that row."""
-    if _header_score(list(df.columns)) == len(REQUIRED_COLUMNS) or len(df) == 0:
+    own = _header_score(list(df.columns), columns)
+    if own == len(REQUIRED_COLUMNS) or len(df) == 0:
         return df, None
     head = df.head(HEADER_SCAN_ROWS).astype(object).where(df.head(HEADER_SCAN_ROWS).notna(), "").values.tolist()
-    idx, score = find_header_row(head)
-    if score <= _header_score(list(df.columns)):
+    idx, score = find_header_row(head, columns)
+    if score <= own:
         return df, None
     body = df.iloc[idx + 1:].reset_index(drop=True)
     body.columns = pd.Index(header_names(head[idx]), dtype=object)
@@ -184,16 +223,17 @@ _EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 _PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
-def read_raw(source: Any, *, sheet: str | int | None = 0) -> RawTable:
+def read_raw(source: Any, *, sheet: str | int | None = 0, columns: ColumnMap | None = None) -> RawTable:
     """Read a DataFrame, list of dicts, CSV/TSV (any delimiter, encoding), Excel or
-    Parquet file into a :class:`RawTable` with its header found.
+    Parquet file into a :class:`RawTable` with its header found (``columns``: the user's own
+    header mapping, which also tells the header row).
 
     What a file is comes from its bytes (zip -> Excel, ``PAR1`` -> Parquet, else text), so a
     misnamed file is read for what it is and a binary or truncated one is a clean
     :class:`~ghgcalc.errors.InputError`, never a parser's own exception.
     """
     if isinstance(source, pd.DataFrame):
-        df, hdr = maybe_header_below(source)
+        df, hdr = maybe_header_below(source, columns)
         return RawTable(frame=df, header_row=hdr)
     if isinstance(source, (list, tuple)):
         try:
@@ -216,14 +256,14 @@ def read_raw(source: Any, *, sheet: str | int | None = 0) -> RawTable:
     if not raw.strip():
         raise InputError("the activity file is empty", value=src)
     if raw.startswith(b"PK\x03\x04") or suffix in _EXCEL_SUFFIXES:
-        return _read_excel(raw, src, sheet)
+        return _read_excel(raw, src, sheet, columns)
     if raw.startswith(b"PAR1") or suffix in _PARQUET_SUFFIXES:
-        return _read_parquet(raw, src)
+        return _read_parquet(raw, src, columns)
     for magic, what in _MAGIC:
         if raw.startswith(magic):
             hint = "save the sheet as .xlsx or CSV" if "xls" in what else "give a CSV, XLSX or Parquet table"
             raise InputError(f"not an activity table: the file is {what}", value=src, hint=hint)
-    return _read_text(raw, src, suffix)
+    return _read_text(raw, src, suffix, columns)
 
 
 def read_table(source: Any, *, sheet: str | int | None = 0) -> tuple[pd.DataFrame, str | None, str | None]:
@@ -232,7 +272,7 @@ def read_table(source: Any, *, sheet: str | int | None = 0) -> tuple[pd.DataFram
     return t.frame, t.source, t.encoding
 
 
-def _read_excel(raw: bytes, src: str, sheet: str | int | None) -> RawTable:
+def _read_excel(raw: bytes, src: str, sheet: str | int | None, columns: ColumnMap | None = None) -> RawTable:
     import io
     import zipfile
 
@@ -247,24 +287,27 @@ def _read_excel(raw: bytes, src: str, sheet: str | int | None) -> RawTable:
         raise InputError("not an Excel workbook: a zip archive without a workbook inside", value=src)
     def read(which: str | int | None) -> Any:
         try:
-            return pd.read_excel(io.BytesIO(raw), sheet_name=which, header=None, dtype=object, engine="openpyxl")
+            # a cell's text is kept as written ("N/A", "NA", "null": a "not reported" the core reports, never
+            # pandas' missing value); only an empty cell is missing
+            return pd.read_excel(io.BytesIO(raw), sheet_name=which, header=None, dtype=object, engine="openpyxl",
+                                 keep_default_na=False, na_values=[""])
         except Exception as exc:  # openpyxl, zipfile and XML parsers raise many unrelated types
             raise InputError(f"cannot read the Excel workbook ({type(exc).__name__}: {exc})", value=src,
                              hint="open it in Excel and save it again as .xlsx, or export the sheet as CSV") from None
 
     book = read(sheet)
     sheet_name = sheet if isinstance(sheet, str) else None
-    if sheet == 0 and _header_score_of(book) < len(REQUIRED_COLUMNS):
+    if sheet == 0 and _header_score_of(book, columns) < len(REQUIRED_COLUMNS):
         # the first sheet is a cover or notes page: take the first sheet that has the header
         for name, other in read(None).items():
-            if _header_score_of(other) == len(REQUIRED_COLUMNS):
+            if _header_score_of(other, columns) == len(REQUIRED_COLUMNS):
                 book, sheet_name = other, str(name)
                 break
     if book.shape[0] == 0:
         raise InputError("the Excel sheet is empty" + (f" ({sheet_name})" if sheet_name else ""), value=src)
-    idx, _ = find_header_row(_head_cells(book))
+    idx, _ = find_header_row(_head_cells(book), columns)
     book, filled = _fill_merged(raw, names, sheet_name if sheet_name is not None else sheet, book, idx)
-    df, idx = _promote_header(book, idx)
+    df, idx = _promote_header(book, idx, columns)
     n_filled = 0
     if filled is not None:
         body_filled = filled[idx + 1:, :]
@@ -336,12 +379,12 @@ def _filled_names(filled: np.ndarray, header: list[Any]) -> np.ndarray:
     return out
 
 
-def _header_score_of(sheet: pd.DataFrame) -> int:
+def _header_score_of(sheet: pd.DataFrame, columns: ColumnMap | None = None) -> int:
     head = sheet.head(HEADER_SCAN_ROWS).astype(object).where(sheet.head(HEADER_SCAN_ROWS).notna(), "").values.tolist()
-    return find_header_row(head)[1] if head else 0
+    return find_header_row(head, columns)[1] if head else 0
 
 
-def _read_parquet(raw: bytes, src: str) -> RawTable:
+def _read_parquet(raw: bytes, src: str, columns: ColumnMap | None = None) -> RawTable:
     import io
 
     try:
@@ -349,7 +392,7 @@ def _read_parquet(raw: bytes, src: str) -> RawTable:
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
         raise InputError(f"cannot read the Parquet file ({type(exc).__name__}: {exc})", value=src,
                          hint="the file may be truncated or not Parquet") from None
-    df, hdr = maybe_header_below(df)
+    df, hdr = maybe_header_below(df, columns)
     return RawTable(frame=df, source=src, format="parquet", header_row=hdr)
 
 
@@ -406,13 +449,13 @@ def csv_records(text: str, delimiter: str, limit: int) -> list[tuple[list[str], 
     return out
 
 
-def sniff_text(text: str, suffix: str) -> tuple[int, str, int, int]:
+def sniff_text(text: str, suffix: str, columns: ColumnMap | None = None) -> tuple[int, str, int, int]:
     """(score, delimiter, header record index, line the header starts on) for a text."""
     delims = ["\t", ",", ";", "|"] if suffix == ".tsv" else [",", "\t", ";", "|"]
     best = (-1, ",", 0, 0)
     for d in delims:
         recs = csv_records(text, d, HEADER_SCAN_ROWS + 40)
-        idx, score = find_header_row([r for r, _ in recs])
+        idx, score = find_header_row([r for r, _ in recs], columns)
         if score == 0:
             continue
         # recognised carriers and units in the rows below break ties between encodings
@@ -446,7 +489,7 @@ def detect_encoding(raw: bytes, source: str | None = None) -> str:
     return "utf-8" if best[1] == "utf-8-sig" else best[1]
 
 
-def _read_text(raw: bytes, src: str, suffix: str) -> RawTable:
+def _read_text(raw: bytes, src: str, suffix: str, columns: ColumnMap | None = None) -> RawTable:
     import io
 
     cands = _encodings(raw)
@@ -460,7 +503,7 @@ def _read_text(raw: bytes, src: str, suffix: str) -> RawTable:
         if _binary_text(text):
             binary += 1
             continue
-        score, delim, idx, line = sniff_text(text, suffix)
+        score, delim, idx, line = sniff_text(text, suffix, columns)
         if chosen is None or score > chosen[0]:
             chosen = (score, enc, text, delim, idx, line)
         if score >= len(REQUIRED_COLUMNS) * 1000 and enc in ("utf-8", "utf-8-sig", "utf-16", "utf-32"):
@@ -490,4 +533,35 @@ def _read_text(raw: bytes, src: str, suffix: str) -> RawTable:
     body.columns = pd.Index(names, dtype=object)
     keep = [j for j, c in enumerate(df.iloc[0].tolist()) if not (not str(c).strip() and blank_cell(body.iloc[:, j]).all())]
     body = body.iloc[:, keep]
-    return RawTable(frame=body, source=src, format="csv", encoding=enc, delimiter=delim, header_row=line)
+    lines = record_lines(text, line, len(body))
+    return RawTable(frame=body, source=src, format="csv", encoding=enc, delimiter=delim, header_row=line, lines=lines)
+
+
+def record_lines(text: str, header_line: int, n_rows: int) -> np.ndarray | None:
+    """The 1-based line each CSV record under the header starts on, when a quoted cell holds a
+    line break (so records and lines differ); None when every record is one line (then row
+    ``i`` is on line ``header_line + 2 + i``). ``header_line``: the 0-based line of the header.
+
+    Vectorised over the bytes: a line break ends a record where the quotes before it are
+    balanced (a doubled quote ``""`` inside a cell counts twice, so it keeps the balance)."""
+    if '"' not in text:
+        return None
+    b = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)   # '"' and '\n' never occur inside a UTF-8 sequence
+    newline = b == 0x0A
+    line_start = np.flatnonzero(newline)
+    if header_line > 0:
+        if header_line > len(line_start):
+            return None
+        b = b[line_start[header_line - 1] + 1:]
+        newline = b == 0x0A
+    quoted = (np.cumsum(b == 0x22) & 1).astype(bool)
+    if not (newline & quoted).any():
+        return None
+    ends = np.flatnonzero(newline & ~quoted)
+    # line (0-based, from the header) each record starts on: 0, then after each record's end
+    starts = np.concatenate(([0], np.cumsum(newline)[ends]))
+    body = starts[1:n_rows + 1]
+    if len(body) < n_rows:
+        return None
+    out: np.ndarray = (body + header_line + 1).astype(np.int64)
+    return out

@@ -44,6 +44,7 @@ from .. import __version__
 from ..analysis.reconciliation import read_yaml_document, reconciliation_html
 from ..core.carriers import carriers, metric_definitions
 from ..core.datacentre import IT_CARRIER, RATIO_METRICS
+from ..core.denominators import denominator_label
 from ..core.results import NO_GROUP, Denominator, group_codes, is_blank_label, normalize_denominators, result_html
 from ..core.units import conversion_factor
 from ..errors import GhgcalcError
@@ -341,6 +342,9 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
                      "breakdowns by carrier, facility and period need the table in memory")
     if result.partial:
         notes.insert(0, f"{len(result.errors)} input row(s) were not computed; the totals are partial (see '{text['errors']['en']}')")
+    for w in result.warnings:   # placeholder factors used: the figures are provisional
+        if w.row is None and w.column == "factor":
+            notes.insert(0, f"warning: {w.reason}" + (f"; {w.hint}" if w.hint else ""))
 
     chart_data: dict[str, Any] = {
         "scope": {name: vals.get(k, ry)[0] for k, name in (("scope1", "Scope 1"), ("scope2", "Scope 2"),
@@ -518,7 +522,7 @@ def _label(labels: dict[str, dict[str, str]], metric: str, base: str, den: str |
     per = metric_definitions().get("intensity", {}).get("per_capita" if den == "headcount" else "", {})
     if den == "headcount" and per:
         return f"{per[lang]}{b}" if lang != "en" else f"{b} {per['en']}"
-    name = metric_definitions().get("intensity", {}).get("denominators", {}).get(den, {}).get(lang, den)
+    name = denominator_label(den, lang)
     return f"{b} (per {name})" if lang == "en" else f"{b}（每{name}）"
 
 

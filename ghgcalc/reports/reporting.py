@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -17,6 +18,7 @@ from ..core.results import Result, Totals
 from ..io.exports import CSV_LINE_END, atomic_path, safe_cell, safe_column
 from ..io.progress import ProgressCallback, ProgressEvent
 from ..printed import as_float
+from .tables import kpi_text, write_parquet_rows
 
 __all__ = ["kpi_table_text", "result_json", "safe_cell", "totals_json", "write_rows"]
 
@@ -68,26 +70,32 @@ def _export_frame(result: Result) -> pd.DataFrame:
 WRITE_ROWS = 100_000
 
 
-def write_rows(result: Result, path: str | Path | TextIO, fmt: str, progress: ProgressCallback | None = None) -> None:
-    """Write the per-row results (CSV) or the rows, totals, factors and errors (XLSX).
+def write_rows(result: Result, path: str | Path | TextIO, fmt: str, sheets: Mapping[str, pd.DataFrame] | None = None,
+               progress: ProgressCallback | None = None) -> None:
+    """Write the per-row results (CSV, Parquet) or the rows, totals, factors and errors (XLSX;
+    ``sheets``: more sheets by name, e.g. a breakdown). Numbers stay numbers; text a
+    spreadsheet would read as a formula is made inert.
 
     A path is written under a temporary name beside it and renamed when complete
-    (:func:`~ghgcalc.io.exports.atomic_path`). The rows go out :data:`WRITE_ROWS` at a time,
-    each piece reported to ``progress`` (a :class:`~ghgcalc.io.progress.ProgressEvent`)."""
-    if fmt not in ("csv", "xlsx"):
+    (:func:`~ghgcalc.io.exports.atomic_path`). CSV and XLSX rows go out :data:`WRITE_ROWS` at
+    a time, each piece reported to ``progress`` (a :class:`~ghgcalc.io.progress.ProgressEvent`)."""
+    if fmt not in ("csv", "xlsx", "parquet"):
         raise ValueError(f"unknown format {fmt!r}")
-    df = _export_frame(result)
-    n = len(df)
-
-    def pieces() -> Any:
-        for a in range(0, max(n, 1), WRITE_ROWS):
-            yield a, df.iloc[a:a + WRITE_ROWS]
-            if progress is not None:
-                done = min(a + WRITE_ROWS, n)
-                progress(ProgressEvent("write rows", done, n, "rows", final=done >= n))
-
     with contextlib.ExitStack() as stack:
         target = stack.enter_context(atomic_path(path)) if isinstance(path, (str, Path)) else path
+        if fmt == "parquet":
+            write_parquet_rows(result.rows, target if isinstance(target, Path) else str(target))
+            return
+        df = _export_frame(result)
+        n = len(df)
+
+        def pieces() -> Any:
+            for a in range(0, max(n, 1), WRITE_ROWS):
+                yield a, df.iloc[a:a + WRITE_ROWS]
+                if progress is not None:
+                    done = min(a + WRITE_ROWS, n)
+                    progress(ProgressEvent("write rows", done, n, "rows", final=done >= n))
+
         if fmt == "csv":
             fh = stack.enter_context(open(target, "w", encoding="utf-8", newline="")) if isinstance(target, Path) else target
             for a, piece in pieces():
@@ -96,23 +104,20 @@ def write_rows(result: Result, path: str | Path | TextIO, fmt: str, progress: Pr
         kp = result.kpis()
         factors = pd.DataFrame([f.public_dict() for f in result.factors_used()])
         errors = pd.DataFrame([e.as_dict() for e in result.errors], columns=["row", "line", "column", "value", "reason", "hint"])
-        with pd.ExcelWriter(target, engine="openpyxl") as xw:
+        # a binary handle, not the path: pandas refuses a suffix in capitals (``R.XLSX``) or none (the temporary name)
+        with open(target, "wb") if isinstance(target, Path) else target as bh, pd.ExcelWriter(bh, engine="openpyxl") as xw:
             kp.map(safe_cell).to_excel(xw, sheet_name="kpis", index=False)
             for a, piece in pieces():   # one sheet, written piece by piece under its header row
                 piece.to_excel(xw, sheet_name="rows", index_label="row", header=a == 0, startrow=a + 1 if a else 0)
             factors.map(safe_cell).to_excel(xw, sheet_name="factors", index=False)
             errors.map(safe_cell).to_excel(xw, sheet_name="errors", index=False)
+            for name, frame in (sheets or {}).items():
+                out = frame.map(safe_cell)
+                out.columns = pd.Index([safe_cell(str(c)) for c in out.columns], dtype=object)
+                out.to_excel(xw, sheet_name=name[:31], index=False)
 
 
-def kpi_table_text(result: Totals) -> str:
-    kp = result.kpis()
-    lines = [f"{'metric':34} {'value':>20}  {'unit':22} label"]
-    for r in kp.itertuples(index=False):
-        v = "n/a" if r.value != r.value else f"{r.value:,.4f}"
-        lines.append(f"{r.metric:34} {v:>20}  {r.unit:22} {r.label_zh_hant} / {r.label}")
-    by_reason: dict[str, list[str]] = {}
-    for m, why in result.unavailable_reasons().items():
-        by_reason.setdefault(why, []).append(m)
-    for why, ms in by_reason.items():
-        lines.append(f"n/a: {', '.join(ms)}: {why}")
-    return "\n".join(lines)
+def kpi_table_text(result: Totals, lang: str | None = None) -> str:
+    """The ``calc`` KPI table (:func:`ghgcalc.reports.tables.kpi_text`): labels in ``lang``,
+    or Traditional Chinese and English side by side."""
+    return kpi_text(result, lang)
