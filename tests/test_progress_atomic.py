@@ -335,3 +335,19 @@ def test_cli_explain_draws_a_bar_on_a_terminal_and_writes_the_profile_whole(
     assert main(argv) == 0
     err = capsys.readouterr().err
     assert "explain: 100%|" in err and "settings/s" in err and _leftovers(tmp_path) == []
+
+
+def test_in_memory_and_streamed_parquet_rows_are_the_same(acts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from ghgcalc.io import exports
+
+    monkeypatch.setattr(exports, "PARQUET_SLICE_ROWS", 300)   # several row groups from one chunk too
+    mem, st = tmp_path / "mem.parquet", tmp_path / "st.parquet"
+    assert main(["calc", str(acts), "--profile", PROFILE, "-o", str(mem)]) == 0
+    assert main(["calc", str(acts), "--profile", PROFILE, "--chunk-rows", "700", "-o", str(st), "--quiet"]) == 0
+    capsys.readouterr()
+    a, b = pq.read_table(mem), pq.read_table(st)
+    assert a.schema.equals(b.schema) and a.num_rows == b.num_rows == 2000
+    assert pq.ParquetFile(mem).metadata.num_row_groups == 7
+    pd.testing.assert_frame_equal(a.to_pandas(), b.to_pandas())
+    assert _leftovers(tmp_path) == []

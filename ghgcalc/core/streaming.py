@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ActivityDataError, InputError, RowIssue
-from ..io.exports import CSV_LINE_END, atomic_path, safe_cell, safe_column
+from ..io.exports import CSV_LINE_END, ParquetRows, atomic_path, safe_cell, safe_column
 from ..io.progress import ProgressCallback, ProgressEvent, terminal_progress
 from ..io.readers import csv_records, detect_encoding, header_names, maybe_header_below, sniff_text
 from .activities import read_activities
@@ -65,16 +65,14 @@ from .results import AggregatedResult, CellSums, KeySums, Totals, normalize_deno
 __all__ = ["DEFAULT_CHUNK_ROWS", "STREAM_THRESHOLD_BYTES", "StreamResult", "calculate_stream", "should_stream"]
 
 #: rows per chunk when streaming: a chunk's working memory (reading, computing, its per-(group,
-#: key) sums, its rows written) is about 200-300 MB for typical tables, so that a streamed run
-#: stays below an in-memory run of the same file from a few million rows up (measured with
-#: ``benchmarks/bench_core.py`` batches: 2e6 rows, chunks of 250,000 rows, rows written to
-#: Parquet: 570 MB peak resident against 590 MB in memory; chunks of 1,000,000: 930 MB)
+#: key) sums, its rows written) is about 100-200 MB for typical tables, so that a streamed run
+#: stays below an in-memory run of the same file (measured with ``benchmarks/bench_core.py``
+#: batches, 2e6 rows written to Parquet: chunks of 250,000 rows 550 MB peak resident, chunks of
+#: 1,000,000 840 MB, in memory 720 MB)
 DEFAULT_CHUNK_ROWS = 250_000
 #: files larger than this are streamed by ``ghgcalc calc`` without being asked
 STREAM_THRESHOLD_BYTES = 256 * 2**20
 _STREAM_SUFFIXES = (".parquet", ".pq", ".csv", ".tsv")
-#: rows of per-row results converted to Arrow and written at a time (one Parquet row group each)
-_PARQUET_SLICE_ROWS = 1 << 17
 #: bytes of CSV text parsed per block (pyarrow's default)
 _CSV_BLOCK_BYTES = 1 << 20
 
@@ -271,18 +269,6 @@ def _to_pandas(t: Any) -> pd.DataFrame:
 
 
 # -- output -----------------------------------------------------------------------------
-def _parquet_column(s: pd.Series) -> Any:
-    """A result column as an Arrow array: numbers and booleans as they are, anything else as
-    text (``str`` of each distinct value, missing values null), decided per distinct value."""
-    import pyarrow as pa
-
-    if pd.api.types.is_bool_dtype(s.dtype) or (pd.api.types.is_numeric_dtype(s.dtype) and not isinstance(s.dtype, pd.CategoricalDtype)):
-        return pa.array(s.to_numpy())
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    texts = pa.array([str(v) for v in uniques], type=pa.string())
-    return texts.take(pa.array(codes, mask=codes < 0))
-
-
 class _RowWriter:
     """Per-row results appended chunk by chunk to a CSV (text, formula-safe) or Parquet file.
 
@@ -292,8 +278,7 @@ class _RowWriter:
 
     def __init__(self, target: str | Path | TextIO, fmt: str, stack: contextlib.ExitStack) -> None:
         self.target, self.fmt, self.stack = target, fmt, stack
-        self._pq: Any = None
-        self._schema: Any = None
+        self._pq: ParquetRows | None = None
         self._fh: TextIO | None = None
         self._first = True
 
@@ -314,19 +299,9 @@ class _RowWriter:
             df.columns = pd.Index([safe_cell(str(c)) for c in df.columns], dtype=object)
             df.to_csv(self._fh, header=self._first, index_label="row", lineterminator=CSV_LINE_END)
         else:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            for a in range(0, len(rows), _PARQUET_SLICE_ROWS):   # converted a slice at a time: less memory
-                df = rows.iloc[a:a + _PARQUET_SLICE_ROWS].reset_index(names="row")
-                t = pa.table({c: _parquet_column(df[c]) for c in df.columns})
-                if self._pq is None:
-                    self._schema = t.schema
-                    self._pq = pq.ParquetWriter(str(self._open_path()), self._schema)
-                else:
-                    t = t.select(self._schema.names).cast(self._schema)
-                self._pq.write_table(t)
-                del df, t
+            if self._pq is None:
+                self._pq = ParquetRows(self._open_path())
+            self._pq.write(rows.reset_index(names="row"))   # converted and written a slice at a time
         self._first = False
 
     def close(self) -> None:

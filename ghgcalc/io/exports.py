@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["CSV_LINE_END", "TEMP_MARK", "atomic_path", "html_text", "safe_cell", "safe_column"]
+__all__ = ["CSV_LINE_END", "TEMP_MARK", "ParquetRows", "atomic_path", "html_text", "parquet_column", "safe_cell", "safe_column"]
 
 #: CSV exports end lines with CRLF (RFC 4180), so that a cell holding a lone carriage return
 #: is quoted (Python's csv writer quotes the characters of the line terminator) and cannot
@@ -106,3 +106,52 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+#: rows converted to Arrow and written at a time (one Parquet row group each)
+PARQUET_SLICE_ROWS = 1 << 17
+
+
+def parquet_column(s: pd.Series) -> Any:
+    """A result column as an Arrow array: numbers and booleans as they are, anything else as
+    text (``str`` of each distinct value, decided once per distinct value; missing values null),
+    so a column mixing labels of several types (periods ``2022`` and ``"FY2023"``) has one type."""
+    import pyarrow as pa  # imported when a Parquet file is written: `import ghgcalc` stays light
+
+    if pd.api.types.is_bool_dtype(s.dtype) or (pd.api.types.is_numeric_dtype(s.dtype) and not isinstance(s.dtype, pd.CategoricalDtype)):
+        return pa.array(s.to_numpy())
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    texts = pa.array([str(v) for v in uniques], type=pa.string())
+    return texts.take(pa.array(codes, mask=codes < 0))
+
+
+class ParquetRows:
+    """Rows appended to a Parquet file, :data:`PARQUET_SLICE_ROWS` at a time (each slice
+    converted with :func:`parquet_column` and written as a row group, so the Arrow copy of a
+    large table is never whole in memory). The first slice fixes the schema; later ones are
+    cast to it. Write to a path from :func:`atomic_path`; :meth:`close` finishes the file."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = path
+        self._writer: Any = None
+        self._schema: Any = None
+
+    def write(self, frame: pd.DataFrame) -> None:
+        """Append ``frame``'s rows (its index is not written: put it in a column first)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        for a in range(0, max(len(frame), 1), PARQUET_SLICE_ROWS):   # an empty frame: the schema, no rows
+            part = frame.iloc[a:a + PARQUET_SLICE_ROWS]
+            t = pa.table({str(c): parquet_column(part[c]) for c in part.columns})
+            if self._writer is None:
+                self._schema = t.schema
+                self._writer = pq.ParquetWriter(str(self.path), self._schema)
+            else:
+                t = t.select(self._schema.names).cast(self._schema)
+            self._writer.write_table(t)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None

@@ -81,11 +81,11 @@ def write_rows(result: Result, path: str | Path | TextIO, fmt: str, sheets: Mapp
     a time, each piece reported to ``progress`` (a :class:`~ghgcalc.io.progress.ProgressEvent`)."""
     if fmt not in ("csv", "xlsx", "parquet"):
         raise ValueError(f"unknown format {fmt!r}")
+    if fmt == "parquet":   # written whole or not at all by write_parquet_rows itself
+        write_parquet_rows(result.rows, path if isinstance(path, (str, Path)) else str(path))
+        return
     with contextlib.ExitStack() as stack:
         target = stack.enter_context(atomic_path(path)) if isinstance(path, (str, Path)) else path
-        if fmt == "parquet":
-            write_parquet_rows(result.rows, target if isinstance(target, Path) else str(target))
-            return
         df = _export_frame(result)
         n = len(df)
 

@@ -21,7 +21,7 @@ import pandas as pd
 from ..core.carriers import carriers, metric_definitions
 from ..core.results import Totals
 from ..errors import GhgcalcError
-from ..io.exports import CSV_LINE_END, atomic_path, safe_cell, safe_column
+from ..io.exports import CSV_LINE_END, ParquetRows, atomic_path, safe_cell, safe_column
 from ..printed import as_float
 
 __all__ = ["LANGUAGES", "OUTPUT_SUFFIXES", "ROW_FORMATS", "breakdown_frame", "breakdown_json", "breakdown_text",
@@ -272,5 +272,12 @@ def _parquet_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_parquet_rows(rows: pd.DataFrame, path: str | Path) -> None:
     """The per-row results as Parquet, the 0-based input row number as column ``row`` (the
-    same layout as a streamed ``calc -o FILE.parquet``)."""
-    _parquet_frame(rows.reset_index(names="row")).to_parquet(str(path), index=False)
+    same layout and writer as a streamed ``calc -o FILE.parquet``: :class:`ParquetRows`, text
+    decided per distinct value, a slice of rows at a time), under a temporary name renamed when
+    complete."""
+    with atomic_path(path) as tmp:
+        out = ParquetRows(tmp)
+        try:
+            out.write(rows.reset_index(names="row"))
+        finally:
+            out.close()
