@@ -52,6 +52,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from harness import import_times, status_kib
 
 HERE = Path(__file__).resolve().parent
 PROFILE = str(HERE / "facilities.toml")
@@ -271,13 +272,6 @@ def timed(fn: Any, *args: Any) -> tuple[float, Any]:
     return time.perf_counter() - t0, out
 
 
-def _status_kib(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise RuntimeError(field)
-
-
 def _mem_child(impl: str, n: int, categorical: bool) -> None:
     """Subprocess: build the input, warm up, reset the peak RSS, run once, report."""
     import tracemalloc
@@ -289,9 +283,9 @@ def _mem_child(impl: str, n: int, categorical: bool) -> None:
     run_numpy(small, table)
     gc.collect()
     Path("/proc/self/clear_refs").write_text("5")
-    base = _status_kib("VmRSS")
+    base = status_kib("VmRSS")
     out = run_ghgcalc(df) if impl == "ghgcalc" else run_numpy(df, table)
-    peak = _status_kib("VmHWM")
+    peak = status_kib("VmHWM")
     del out
     gc.collect()
     tracemalloc.start()
@@ -306,31 +300,6 @@ def peak_memory(impl: str, n: int, categorical: bool) -> dict[str, float]:
     cmd = [sys.executable, __file__, "--_mem", impl, str(n), "cat" if categorical else "str"]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
-
-
-IMPORT_CALC = """
-import time
-t0 = time.perf_counter()
-import ghgcalc
-r = ghgcalc.calculate([
-    {"carrier": "electricity", "quantity": 100, "unit": "MWh"},
-    {"carrier": "diesel", "quantity": 1.5, "unit": "t"},
-    {"carrier": "natural_gas", "quantity": 2000, "unit": "m**3"},
-    {"carrier": "heat", "quantity": 30, "unit": "GJ"},
-], "kuaishou-2022")
-r.totals()
-print(time.perf_counter() - t0)
-"""
-IMPORT_PANDAS = "import time\nt0 = time.perf_counter()\nimport pandas\nprint(time.perf_counter() - t0)\n"
-
-
-def import_times(reps: int) -> tuple[list[float], list[float]]:
-    g, p = [], []
-    for _ in range(reps):
-        for code, acc in ((IMPORT_PANDAS, p), (IMPORT_CALC, g)):
-            out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
-            acc.append(float(out.strip().splitlines()[-1]))
-    return g, p
 
 
 def _fmt(ts: list[float]) -> str:

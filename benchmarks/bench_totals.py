@@ -46,6 +46,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from harness import import_times, status_kib
 
 PROFILE = "kuaishou-2022"
 MIX = [("electricity", "kWh"), ("electricity", "MWh"), ("diesel", "t"), ("diesel", "kg"),
@@ -95,17 +96,22 @@ def run_ghgcalc(df: pd.DataFrame) -> dict[str, float]:
             "energy_total": float(tot["energy_total"].to("MWh").magnitude)}
 
 
-def run_twin(df: pd.DataFrame, table: tuple[dict[tuple[str, str], np.ndarray], dict[tuple[str, str], int]]) -> dict[str, float]:
-    """codes -> lookup table -> multiply -> bincount by scope."""
-    coef, scope = table
+def key_codes(df: pd.DataFrame) -> tuple[np.ndarray, Any, Any]:
+    """The twins' (carrier, unit) key code per row: categorical codes, or ``pd.factorize``."""
     if isinstance(df["carrier"].dtype, pd.CategoricalDtype):
         cc, cu = df["carrier"].cat.codes.to_numpy(), df["carrier"].cat.categories
         uc, uu = df["unit"].cat.codes.to_numpy(), df["unit"].cat.categories
     else:
         cc, cu = pd.factorize(df["carrier"])
         uc, uu = pd.factorize(df["unit"])
+    return cc.astype(np.intp) * len(uu) + uc, cu, uu
+
+
+def run_twin(df: pd.DataFrame, table: tuple[dict[tuple[str, str], np.ndarray], dict[tuple[str, str], int]]) -> dict[str, float]:
+    """codes -> lookup table -> multiply -> bincount by scope."""
+    coef, scope = table
+    key, cu, uu = key_codes(df)
     nu = len(uu)
-    key = cc.astype(np.intp) * nu + uc
     size = len(cu) * nu
     tab = np.zeros((3, size))
     sc = np.zeros(size, dtype=np.intp)
@@ -128,14 +134,8 @@ def run_keysum_twin(df: pd.DataFrame, table: tuple[dict[tuple[str, str], np.ndar
     """The stricter twin: codes -> per-key sums of the quantities (one ``bincount``) -> each
     key's coefficients applied once (what ghgcalc does, without validation or provenance)."""
     coef, scope = table
-    if isinstance(df["carrier"].dtype, pd.CategoricalDtype):
-        cc, cu = df["carrier"].cat.codes.to_numpy(), df["carrier"].cat.categories
-        uc, uu = df["unit"].cat.codes.to_numpy(), df["unit"].cat.categories
-    else:
-        cc, cu = pd.factorize(df["carrier"])
-        uc, uu = pd.factorize(df["unit"])
+    key, cu, uu = key_codes(df)
     nu = len(uu)
-    key = cc.astype(np.intp) * nu + uc
     sums = np.bincount(key, weights=df["quantity"].to_numpy(), minlength=len(cu) * nu)
     s1 = s2 = en = 0.0
     for i, c in enumerate(cu):
@@ -175,13 +175,6 @@ def measure(n: int, categorical: bool, reps: int, table: Any, keysum: bool = Fal
     return times["g"], times["n"], times["k"]
 
 
-def _status_kib(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise RuntimeError(field)
-
-
 def _mem_child(impl: str, n: int, categorical: bool) -> None:
     """Subprocess: build the input, warm up, reset the peak RSS, run once, report MiB above the input."""
     df = make_batch(n, categorical)
@@ -191,9 +184,9 @@ def _mem_child(impl: str, n: int, categorical: bool) -> None:
     run_twin(small, table)
     gc.collect()
     Path("/proc/self/clear_refs").write_text("5")
-    base = _status_kib("VmRSS")
+    base = status_kib("VmRSS")
     out = run_ghgcalc(df) if impl == "ghgcalc" else run_twin(df, table)
-    peak = _status_kib("VmHWM")
+    peak = status_kib("VmHWM")
     del out
     print(json.dumps({"rss_mib": (peak - base) / 1024}))
 
@@ -202,36 +195,6 @@ def peak_memory(impl: str, n: int, categorical: bool) -> float:
     cmd = [sys.executable, __file__, "--_mem", impl, str(n), "cat" if categorical else "str"]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return float(json.loads(out.strip().splitlines()[-1])["rss_mib"])
-
-
-IMPORT_CALC = """
-import time
-t0 = time.perf_counter()
-import ghgcalc
-r = ghgcalc.calculate([
-    {"carrier": "electricity", "quantity": 100, "unit": "MWh"},
-    {"carrier": "diesel", "quantity": 1.5, "unit": "t"},
-    {"carrier": "natural_gas", "quantity": 2000, "unit": "m**3"},
-    {"carrier": "heat", "quantity": 30, "unit": "GJ"},
-], "kuaishou-2022")
-r.totals()
-print(time.perf_counter() - t0)
-"""
-IMPORT_PANDAS = "import time\nt0 = time.perf_counter()\nimport pandas\nprint(time.perf_counter() - t0)\n"
-
-
-def import_times(reps: int) -> tuple[list[float], list[float]]:
-    """Fresh processes, interleaved, after one warm-up of each (bytecode written, pint's and
-    ghgcalc's content-keyed caches filled: what every run after the first one sees)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    g: list[float] = []
-    p: list[float] = []
-    for rep in range(reps + 1):
-        for code, acc in ((IMPORT_PANDAS, p), (IMPORT_CALC, g)):
-            out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env).stdout
-            if rep:
-                acc.append(float(out.strip().splitlines()[-1]))
-    return g, p
 
 
 def _fmt(ts: list[float]) -> str:

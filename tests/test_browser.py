@@ -17,6 +17,9 @@ from test_report import EVIL, multi_year_rows, profile_for
 
 import ghgcalc
 
+#: a real browser per test: left out of the quick loop (``-m "not slow"``)
+pytestmark = pytest.mark.slow
+
 
 def _chromium() -> str:
     for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):

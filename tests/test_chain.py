@@ -139,6 +139,7 @@ def _market_ids(pid: str) -> set[str]:
     return {i for s in specs for refs in [s.residual or [], *s.instrument_factors.values()] for i in refs}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pid", sorted(builtin_profiles()))
 def test_explain_ranks_the_profile_first_on_its_own_output(pid: str) -> None:
     prof = load_profile(pid)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from cli_process import run
 
 from ghgcalc.analysis.claim_check import (
     check_claims,
@@ -250,12 +248,10 @@ def test_gb18030_file(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- CLI
 
-EXE = shutil.which("ghgcalc")
-CMD = [EXE] if EXE else [sys.executable, "-m", "ghgcalc.cli"]
 
 
 def test_cli_seed_exit_1_and_json() -> None:
-    p = subprocess.run([*CMD, "claims", str(SEED), "--format", "json"], capture_output=True, text=True, timeout=120)
+    p = run("claims", str(SEED), "--format", "json")
     assert p.returncode == 1, p.stderr
     data = json.loads(p.stdout)
     assert data["counts"]["flagged"] == 1

@@ -1,21 +1,14 @@
-"""The command line, run as the real console script."""
+"""The command line: ``ghgcalc.cli.main`` in process (tests/cli_process.py), and the installed
+console script itself in a subprocess for a handful of cases (``test_installed_console_script``)."""
 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
+import re
 from pathlib import Path
 
 import pytest
-
-EXE = shutil.which("ghgcalc")
-CMD = [EXE] if EXE else [sys.executable, "-m", "ghgcalc.cli"]
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CMD, *args], capture_output=True, text=True, timeout=120)
+from cli_process import run, run_console_script
 
 
 def test_example_exit_0_with_statuses() -> None:
@@ -109,3 +102,51 @@ def test_profiles_commands() -> None:
     assert "kuaishou-2022" in run("profiles", "list").stdout
     p = run("profiles", "show", "kuaishou-2022")
     assert p.returncode == 0 and "0.5810" in p.stdout   # the footnote discrepancy is documented
+
+
+def _console_cases(tmp: Path, example_dir: Path) -> dict[str, list[str]]:
+    bad = tmp / "bad.csv"
+    bad.write_text("carrier,quantity,unit\nelectricity,-5,MWh\nunobtainium,1,MWh\n", encoding="utf-8")
+    differs = tmp / "r.yaml"
+    differs.write_text('reported:\n  - {metric: scope2, value: "80.00", unit: 10^4 t CO2e}\n', encoding="utf-8")
+    big5 = tmp / "big5.csv"
+    big5.write_bytes("報告標題\n\n能源,數量,單位\n外購電力,\"1,000\",兆瓦時\n".encode("cp950"))
+    return {
+        "example": ["example"],
+        "bad-input": ["calc", str(bad), "--profile", "kuaishou-2022"],
+        "differs": ["reconcile", str(example_dir / "activity.csv"), str(differs), "--profile", "kuaishou-2022"],
+        "big5-json": ["calc", str(big5), "--profile", "kuaishou-2022", "--format", "json"],
+    }
+
+
+def _data_dir(text: str) -> str:
+    return re.sub(r"\S*?ghgcalc[/\\]data[/\\]", "<ghgcalc>/data/", text)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["example", "bad-input", "differs", "big5-json"])
+def test_installed_console_script(case: str, tmp_path: Path, example_dir: Path) -> None:
+    """The installed ``ghgcalc`` script in a real process: exit codes 0, 2 and 1, messages on
+    stderr without a traceback, non-ASCII output; and the same output as ``main`` in process
+    (what every other CLI test calls)."""
+    args = _console_cases(tmp_path, example_dir)[case]
+    p = run_console_script(*args)
+    assert "Traceback" not in p.stderr
+    inproc = run(*args)
+    # the script runs the installed package; in process, ghgcalc may be the source tree's
+    # (pyproject's pythonpath): where the bundled data lies is the only difference allowed
+    assert (p.returncode, _data_dir(p.stdout), _data_dir(p.stderr)) == \
+        (inproc.returncode, _data_dir(inproc.stdout), _data_dir(inproc.stderr))
+    if case == "example":
+        assert p.returncode == 0, p.stderr
+        assert "16 reproduced, 1 consistent, 0 differs, 1 not recomputed" in p.stdout
+    elif case == "bad-input":
+        assert p.returncode == 2 and p.stderr.startswith("ghgcalc: ")
+        assert "row 0, column 'quantity'" in p.stderr and "row 1, column 'carrier'" in p.stderr
+    elif case == "differs":
+        assert p.returncode == 1 and "DIFFERS" in p.stdout
+    else:
+        assert p.returncode == 0, p.stderr
+        out = json.loads(p.stdout)
+        assert out["input"]["encoding"] in ("cp950", "big5") and out["input"]["header_row"] == 2
+        assert out["totals"]["scope2"]["value"] == pytest.approx(1000 * 0.5703, rel=1e-12)

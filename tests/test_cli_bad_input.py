@@ -1,29 +1,22 @@
 """Bad input at the command line (issue 5): exit code 2, a message naming row, column,
 value and reason, and never a traceback. The catalogue is the one the API tests use
-(bad_inputs.py). Every case runs through the real ``ghgcalc`` console script in a
-subprocess (two at a time; about a second of start-up each), and through
-``ghgcalc.cli.main`` in process."""
+(bad_inputs.py). Every case runs through ``ghgcalc.cli.main`` in process, and through the
+installed console script's entry point (``console_scripts`` metadata, reading ``sys.argv``
+and exiting as the script does) in process too; a real console-script process is tested in
+tests/test_cli.py::test_installed_console_script."""
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bad_inputs import CASES, HEADER, PROFILE, Case
-
-EXE = shutil.which("ghgcalc")
-CMD = [EXE] if EXE else [sys.executable, "-m", "ghgcalc.cli"]
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CMD, *args], capture_output=True, text=True, timeout=180, cwd=cwd)
+from cli_process import run
 
 
 def _argv(case: Case, args: dict[str, Any]) -> list[str]:
@@ -33,7 +26,7 @@ def _argv(case: Case, args: dict[str, Any]) -> list[str]:
     return ["calc", str(args["activity"]), "--profile", str(args.get("profile", PROFILE)), *dens]
 
 
-#: every case runs through the real console script
+#: every case runs through the console script's entry point
 SUB_CASES = list(CASES)
 
 
@@ -76,21 +69,26 @@ def test_subprocess_cases_cover_each_kind() -> None:
     assert len(SUB_CASES) >= 60
 
 
-@pytest.fixture(scope="module")
-def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subprocess.CompletedProcess[str], Path]]:
-    jobs = []
-    for case in SUB_CASES:
-        d = tmp_path_factory.mktemp(case.id)
-        jobs.append((case.id, _argv(case, case.build(d)), d))
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        procs = list(pool.map(lambda j: run(*j[1], cwd=j[2]), jobs))
-    return {cid: (p, d) for (cid, _, d), p in zip(jobs, procs, strict=True)}
+def _console_entry() -> Any:
+    eps = [e for e in entry_points(group="console_scripts") if e.name == "ghgcalc"]
+    assert len(eps) == 1, "the ghgcalc console script is not installed (pip install '.[test]')"
+    (ep,) = eps
+    assert ep.value == "ghgcalc.cli:main"
+    return ep.load()
 
 
 @pytest.mark.parametrize("case", SUB_CASES, ids=[c.id for c in SUB_CASES])
-def test_console_script_exit_2_with_message_and_no_traceback(case: Case, outcomes: dict[str, Any]) -> None:
-    p, d = outcomes[case.id]
-    _check(case, p.returncode, p.stdout, p.stderr, d)
+def test_console_script_exit_2_with_message_and_no_traceback(case: Case, tmp_path: Path, capfd: pytest.CaptureFixture[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the generated ``ghgcalc`` script runs: ``sys.exit(main())`` with the arguments in
+    ``sys.argv``; output captured at the file descriptors."""
+    script = _console_entry()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["ghgcalc", *_argv(case, case.build(tmp_path))])
+    with pytest.raises(SystemExit) as exit_:
+        sys.exit(script())
+    cap = capfd.readouterr()
+    _check(case, exit_.value.code, cap.out, cap.err, tmp_path)
 
 
 def test_cli_collect_writes_good_rows_and_lists_bad_ones(tmp_path: Path) -> None:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
-import sys
 from fractions import Fraction
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_process import run
 
 import ghgcalc
 from ghgcalc.analysis.explanation import ExplainedFigure, Explanation, combine, explain
@@ -176,6 +175,7 @@ def _random_method(rng: random.Random) -> dict[str, object]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed_", range(6))
 def test_methods_drawn_from_the_shipped_factors_are_recovered(seed_: int) -> None:
     rng = random.Random(seed_)
@@ -222,11 +222,10 @@ def test_combine_exact_window_both_search_paths() -> None:
         gx.DIRECT_LIMIT = old
 
 
+@pytest.mark.slow
 def test_cli_explain_json_and_exit_codes(example_dir: Path, tmp_path: Path) -> None:
-    exe = [sys.executable, "-m", "ghgcalc.cli"]
-    out = subprocess.run([*exe, "explain", str(example_dir / "activity.csv"), str(example_dir / "reported.yaml"),
-                          "--format", "json", "--write-profile", str(tmp_path / "p.toml")],
-                         capture_output=True, text=True, check=False)
+    out = run("explain", str(example_dir / "activity.csv"), str(example_dir / "reported.yaml"),
+              "--format", "json", "--write-profile", str(tmp_path / "p.toml"))
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     s2 = next(d for d in data if d["metric"] == "scope2")
@@ -235,9 +234,9 @@ def test_cli_explain_json_and_exit_codes(example_dir: Path, tmp_path: Path) -> N
     assert (tmp_path / "p.toml").read_text(encoding="utf-8").count("[carriers.") == 4
     bad = tmp_path / "r.yaml"
     bad.write_text("reporting_year: 2022\nreported:\n  - {metric: scope2, value: '1.0', unit: t CO2e}\n", encoding="utf-8")
-    out = subprocess.run([*exe, "explain", str(example_dir / "activity.csv"), str(bad)], capture_output=True, text=True, check=False)
+    out = run("explain", str(example_dir / "activity.csv"), str(bad))
     assert out.returncode == 1 and "needed:" in out.stdout
-    out = subprocess.run([*exe, "explain", str(tmp_path / "missing.csv"), str(bad)], capture_output=True, text=True, check=False)
+    out = run("explain", str(tmp_path / "missing.csv"), str(bad))
     assert out.returncode == 2 and "Traceback" not in out.stderr
 
 
@@ -331,6 +330,7 @@ _BUILTIN_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("profile_id", sorted(_BUILTIN_CASES))
 def test_built_in_methods_are_recovered_from_their_own_figures(profile_id: str) -> None:
     """Figures computed with a built-in profile and printed to 0.01 t / MWh are traced back to
@@ -363,6 +363,7 @@ def test_a_regional_factor_on_data_without_regions_is_flagged_and_methods_are_no
     assert len(ex.methods) == 1, [m.factor_ids for m in ex.methods]
 
 
+@pytest.mark.slow
 def test_search_cap_is_a_parameter_and_truncation_is_reported(seed: Explanation, example_dir: Path) -> None:
     assert not seed.truncated and not seed.notes            # the default cap (200) does not cut the seed case
     assert all(not f.notes for f in seed.figures)
@@ -377,13 +378,14 @@ def test_search_cap_is_a_parameter_and_truncation_is_reported(seed: Explanation,
         explain(example_dir / "activity.csv", example_dir / "reported.yaml", max_search=0)
 
 
+@pytest.mark.slow
 def test_cli_explain_max_search(example_dir: Path) -> None:
-    exe = [sys.executable, "-m", "ghgcalc.cli", "explain", str(example_dir / "activity.csv"), str(example_dir / "reported.yaml")]
-    out = subprocess.run([*exe, "--format", "json", "--max-search", "1"], capture_output=True, text=True, check=False)
+    exe = ["explain", str(example_dir / "activity.csv"), str(example_dir / "reported.yaml")]
+    out = run(*exe, "--format", "json", "--max-search", "1")
     assert out.returncode in (0, 1), out.stderr
     data = json.loads(out.stdout)
     assert any("search truncated" in n for d in data for n in d.get("notes", []))
-    out = subprocess.run([*exe, "--max-search", "0"], capture_output=True, text=True, check=False)
+    out = run(*exe, "--max-search", "0")
     assert out.returncode == 2 and "--max-search" in out.stderr and "Traceback" not in out.stderr
-    out = subprocess.run([sys.executable, "-m", "ghgcalc.cli", "explain", "--help"], capture_output=True, text=True, check=False)
+    out = run("explain", "--help")
     assert "--max-search" in out.stdout

@@ -6,19 +6,31 @@ import json
 import subprocess
 import sys
 
+import pytest
 
-def test_import_does_not_load_pandas_pyarrow_openpyxl() -> None:
-    code = ("import sys, json, ghgcalc; "
-            "print(json.dumps({m: m in sys.modules for m in ('pandas', 'pyarrow', 'openpyxl')}))")
+#: the modules a bare ``import ghgcalc`` must not load
+HEAVY = ("pandas", "pyarrow", "openpyxl", "pint", "pydantic", "numpy", "yaml")
+
+
+@pytest.fixture(scope="module")
+def loaded_by_import() -> dict[str, bool]:
+    """Which of HEAVY a fresh interpreter holds after ``import ghgcalc`` (one subprocess for the
+    module's tests)."""
+    code = f"import sys, json, ghgcalc; print(json.dumps({{m: m in sys.modules for m in {HEAVY!r}}}))"
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
-    assert json.loads(out) == {"pandas": False, "pyarrow": False, "openpyxl": False}
+    got: dict[str, bool] = json.loads(out)
+    assert set(got) == set(HEAVY)
+    return got
 
 
-def test_import_does_not_load_pint_pydantic_numpy_pandas() -> None:
+def test_import_does_not_load_pandas_pyarrow_openpyxl(loaded_by_import: dict[str, bool]) -> None:
+    assert {m: loaded_by_import[m] for m in ("pandas", "pyarrow", "openpyxl")} == {"pandas": False, "pyarrow": False,
+                                                                                   "openpyxl": False}
+
+
+def test_import_does_not_load_pint_pydantic_numpy_pandas(loaded_by_import: dict[str, bool]) -> None:
     mods = ("pint", "pydantic", "numpy", "pandas", "yaml")
-    code = f"import sys, json, ghgcalc; print(json.dumps({{m: m in sys.modules for m in {mods!r}}}))"
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
-    assert json.loads(out) == dict.fromkeys(mods, False)
+    assert {m: loaded_by_import[m] for m in mods} == dict.fromkeys(mods, False)
 
 
 def test_lazy_names_resolve() -> None:

@@ -10,28 +10,18 @@ blank cell that is not merged stays missing and shows as "(none)" in a breakdown
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from cli_process import run
 
 import ghgcalc
 from ghgcalc.errors import ActivityDataError
 
 PROFILE = "kuaishou-2022"
 REASON = "spreadsheet total row: would double-count the rows it totals"
-EXE = shutil.which("ghgcalc")
-CMD = [EXE] if EXE else [sys.executable, "-m", "ghgcalc.cli"]
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CMD, *args], capture_output=True, text=True, timeout=120)
-
-
 def _csv(tmp_path: Path, text: str, name: str = "a.csv") -> Path:
     p = tmp_path / name
     p.write_text(text, encoding="utf-8")

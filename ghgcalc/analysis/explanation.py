@@ -643,8 +643,18 @@ class _Search:
                 self.keys_of.setdefault(c, set()).add((u, self.row_year[i], self.row_region[i]))
 
         self.direct_gases = {str(gas_of(u)) for u, k in zip(self.row_unit, self.row_cat, strict=True) if k == "direct"}
+        #: an emission option's coefficients per (option, unit, year, region), shared by the
+        #: choice of options (:meth:`_variables`) and the search (:meth:`coef`)
+        self.emission_coefs: dict[tuple[Option, str, int, str], _Coef | None] = {}
         self.vars = self._variables()
         self.coef_cache: dict[tuple[int, int, str, int, str], _Coef | None] = {}
+        #: a coefficient's value per (variable, option, key, column, setting): the same for every
+        #: figure and bound that asks (see :meth:`_value`)
+        self.value_cache: dict[tuple[Any, ...], Fraction | None] = {}
+        #: the per-option sums of a variable over the same keys and quantities (see :meth:`_option_sums`)
+        self.sums_cache: dict[tuple[Any, ...], list[Fraction | None]] = {}
+        #: an option's preference key per (variable, option) (see :meth:`_pref_key`)
+        self.pref_cache: dict[tuple[int, int], tuple[Any, ...]] = {}
 
     # -- options -----------------------------------------------------------------------
     def _variables(self) -> list[_Var]:
@@ -669,7 +679,7 @@ class _Search:
             for shape in shapes:
                 for hv, dn in itertools.product(hvs, dns):
                     opt = Option(carrier=c, facet="emission", heating_value=hv, density=dn, **shape)
-                    if self._regions_fit(opt) and all(_coef_emission(opt, u, y, reg) is not None for u, y, reg in self.keys_of[c]):
+                    if self._regions_fit(opt) and all(self._emission_coef(opt, u, y, reg) is not None for u, y, reg in self.keys_of[c]):
                         opts.append(opt)
             out.append(_Var(c, "emission", opts))
             ces = self._conversions(c, "coal_equivalent")
@@ -714,11 +724,21 @@ class _Search:
         key = (vi, oi, unit, year, region)
         if key not in self.coef_cache:
             if var.facet == "emission":
-                self.coef_cache[key] = _coef_emission(opt, unit, year, region)
+                self.coef_cache[key] = self._emission_coef(opt, unit, year, region)
             else:
                 pool = [*self._conversions(var.carrier, "heating_value"), *self._conversions(var.carrier, "density")]
                 self.coef_cache[key] = _coef_coal(opt, unit, pool)
         return self.coef_cache[key]
+
+    def _emission_coef(self, opt: Option, unit: str, year: int, region: str) -> _Coef | None:
+        """:func:`_coef_emission`, once per search for each option and key (the year and region
+        matter only to a family, which picks its row by them)."""
+        if not opt.family:
+            year, region = 0, ""
+        k = (opt, unit, year, region)
+        if k not in self.emission_coefs:
+            self.emission_coefs[k] = _coef_emission(opt, unit, year, region)
+        return self.emission_coefs[k]
 
     def own_mwh(self, carrier: str, unit: str) -> Fraction | None:
         car = carriers().get(carrier)
@@ -836,18 +856,28 @@ class _Search:
             if own is not None:
                 const += own
                 continue
+            per_var.append((vi, self._option_sums(vi, tuple(keys), fg.column, st, gwp)))
+        return const, per_var
+
+    def _option_sums(self, vi: int, keys: tuple[tuple[tuple[str, int, str], Fraction], ...], column: str, st: _Setting,
+                     gwp: dict[str, Fraction] | None) -> list[Fraction | None]:
+        """Σ quantity × coefficient over ``keys`` for each option of variable ``vi`` (None where an
+        option has no coefficient for a key); computed once per search for the same keys,
+        quantities, column and setting (figures that share their rows share it)."""
+        memo = (vi, keys, column, st.gwp_set, st.basis, None if st.mwh_row is None else st.mwh_row.id)
+        if memo not in self.sums_cache:
             vals: list[Fraction | None] = []
-            for oi in range(len(var.options)):
+            for oi in range(len(self.vars[vi].options)):
                 total: Fraction | None = Fraction(0)
                 for k, q in keys:
-                    v = self._value(vi, oi, k, fg.column, st, gwp)
+                    v = self._value(vi, oi, k, column, st, gwp)
                     if v is None:
                         total = None
                         break
                     total = total + q * v  # type: ignore[operator]
                 vals.append(total)
-            per_var.append((vi, vals))
-        return const, per_var
+            self.sums_cache[memo] = vals
+        return list(self.sums_cache[memo])
 
     @staticmethod
     def _facet_for(column: str, st: _Setting) -> str:
@@ -891,6 +921,15 @@ class _Search:
 
     def _value(self, vi: int, oi: int, key: tuple[str, int, str], column: str, st: _Setting,
                gwp: dict[str, Fraction] | None) -> Fraction | None:
+        """Option ``oi``'s coefficient for ``column`` on the rows of ``key`` under setting ``st``,
+        computed once per search (``gwp`` is the setting's :meth:`_gwps`, fixed by its set)."""
+        memo = (vi, oi, key, column, st.gwp_set, st.basis, None if st.mwh_row is None else st.mwh_row.id)
+        if memo not in self.value_cache:
+            self.value_cache[memo] = self._value_of_option(vi, oi, key, column, st, gwp)
+        return self.value_cache[memo]
+
+    def _value_of_option(self, vi: int, oi: int, key: tuple[str, int, str], column: str, st: _Setting,
+                         gwp: dict[str, Fraction] | None) -> Fraction | None:
         c = self.coef(vi, oi, *key)
         if c is None:
             return None
@@ -1148,10 +1187,12 @@ class _Search:
         opts = self.vars[vi].options
 
         def key(oi: int) -> tuple[Any, ...]:
-            o = opts[oi]
-            prefs = [self._row_pref(r) for r in o.rows]
-            return (sum(p[0] for p in prefs), sum(p[1] for p in prefs), len(o.rows), sum(p[2] for p in prefs),
-                    tuple(p[3] for p in prefs))
+            if (vi, oi) not in self.pref_cache:
+                o = opts[oi]
+                prefs = [self._row_pref(r) for r in o.rows]
+                self.pref_cache[(vi, oi)] = (sum(p[0] for p in prefs), sum(p[1] for p in prefs), len(o.rows),
+                                             sum(p[2] for p in prefs), tuple(p[3] for p in prefs))
+            return self.pref_cache[(vi, oi)]
 
         return key
 

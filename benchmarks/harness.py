@@ -1,0 +1,46 @@
+"""What the benchmark scripts share: peak-memory readings and the import-time measurement."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+IMPORT_CALC = """
+import time
+t0 = time.perf_counter()
+import ghgcalc
+r = ghgcalc.calculate([
+    {"carrier": "electricity", "quantity": 100, "unit": "MWh"},
+    {"carrier": "diesel", "quantity": 1.5, "unit": "t"},
+    {"carrier": "natural_gas", "quantity": 2000, "unit": "m**3"},
+    {"carrier": "heat", "quantity": 30, "unit": "GJ"},
+], "kuaishou-2022")
+r.totals()
+print(time.perf_counter() - t0)
+"""
+IMPORT_PANDAS = "import time\nt0 = time.perf_counter()\nimport pandas\nprint(time.perf_counter() - t0)\n"
+
+
+def status_kib(field: str) -> int:
+    """A field of ``/proc/self/status`` in KiB (``VmRSS``, ``VmHWM``)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(field)
+
+
+def import_times(reps: int) -> tuple[list[float], list[float]]:
+    """(``import ghgcalc`` + a first 4-row calculation, ``import pandas``) in fresh processes,
+    interleaved, after one warm-up of each (bytecode written, pint's and ghgcalc's
+    content-keyed caches filled: what every run after the first sees)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    g: list[float] = []
+    p: list[float] = []
+    for rep in range(reps + 1):
+        for code, acc in ((IMPORT_PANDAS, p), (IMPORT_CALC, g)):
+            out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env).stdout
+            if rep:
+                acc.append(float(out.strip().splitlines()[-1]))
+    return g, p
