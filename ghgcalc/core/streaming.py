@@ -55,12 +55,12 @@ from ..errors import ActivityDataError, InputError, RowIssue
 from ..io.exports import CSV_LINE_END, ParquetRows, atomic_path, safe_cell, safe_column
 from ..io.progress import ProgressCallback, ProgressEvent, terminal_progress
 from ..io.readers import csv_records, detect_encoding, header_names, maybe_header_below, sniff_text
-from .activities import read_activities
+from .activities import ActivityTable, read_activities
 from .compute import compute
 from .factors import placeholder_warnings
 from .method import method_for
-from .profiles import load_profile
-from .results import AggregatedResult, CellSums, KeySums, Totals, normalize_denominators
+from .profiles import Profile, load_profile
+from .results import AggregatedResult, CellSums, KeySums, Result, Totals, normalize_denominators
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "STREAM_THRESHOLD_BYTES", "StreamResult", "calculate_stream", "should_stream"]
 
@@ -391,140 +391,183 @@ def calculate_stream(
         raise ValueError("on_error must be 'raise' or 'collect'")
     if chunk_rows < 1:
         raise ValueError("chunk_rows must be >= 1")
-    frame = _in_memory_table(source)
-    if frame is None:
-        path = Path(source)  # type: ignore[arg-type]  # a str or Path, checked by _in_memory_table
-        if not path.exists():
-            raise InputError("activity file not found", value=str(source))
     prof = load_profile(profile)
+    src = _open_source(source, chunk_rows, prof)
     method = method_for(prof, library)
-    total: int | None
-    enc: str | None
-    if frame is not None:
-        chunks: Iterator[pd.DataFrame] = _frame_chunks(frame, chunk_rows)
-        total, enc, nbytes, label, fmt_in = len(frame), None, 0, "<DataFrame>", "dataframe"
-        first_line: int | None = None
-        position: Callable[[int], int] | None = None
-    else:
-        suffix = path.suffix.lower()
-        if path.is_dir() or suffix in (".parquet", ".pq"):
-            batches, total, enc, nbytes, first_line, position = _parquet_batches(path, chunk_rows)
-        elif suffix in (".csv", ".tsv", ".txt"):
-            batches, total, enc, nbytes, first_line, position = _csv_batches(path, chunk_rows, prof.input.columns)
-        else:
-            raise InputError("streaming reads .parquet, .csv or .tsv files", value=str(source))
-        chunks, label, fmt_in = _rebatch(batches, chunk_rows), str(path), "parquet" if enc is None else "csv"
     fmt = output_format or ("parquet" if isinstance(output, (str, Path)) and str(output).lower().endswith((".parquet", ".pq")) else "csv")
-    report = _progress_callback(progress)
-
     result = StreamResult()
     result.method = method
     result.denominators = normalize_denominators(denominators)
-    result.source, result.encoding = label, enc
-    keysums = KeySums()
-    cells = CellSums(DEFAULT_BY if by is None else tuple(by))
-    registry: dict[tuple[Any, ...], int] = {}
-    resolutions: list[Any] = []
-    key_carrier: list[str] = []
-    key_tuples: list[tuple[Any, ...]] = []
-    offset = 0
-    blank_rows = 0
-    carrier_labels: dict[str, Any] = {}   # how each distinct label / unit was read, over all chunks
-    unit_read: dict[str, Any] = {}
-    periods: dict[str, Any] = {}   # financial years read and the data year each took (every chunk's)
-    closed = False
-
-    def tell(final: bool = False, complete: bool = False) -> None:
-        """A progress event after a chunk; the last one (``final``) once, also when the run fails."""
-        nonlocal closed
-        if report is None or closed:
-            return
-        closed = final
-        if position is not None:   # a CSV file: bytes read of its size
-            done = nbytes if complete else min(position(offset), nbytes)
-            report(ProgressEvent("calc", done, nbytes, "B", rows=offset, final=final))
-        else:
-            report(ProgressEvent("calc", offset, total, "rows", final=final))
-
+    result.source, result.encoding = src.label, src.encoding
+    sums = _StreamSums(DEFAULT_BY if by is None else tuple(by))
+    tell = _Teller(_progress_callback(progress), src)
     # the output file (if a path) is written under a temporary name, renamed when the stack
     # closes normally and removed when anything below raises (bad rows with on_error="raise" too)
     with contextlib.ExitStack() as stack:
         stack.callback(tell, final=True)   # the progress closed whatever happens (a no-op after the last event)
         writer = _RowWriter(output, fmt, stack) if output is not None else None
-        for chunk in chunks:
+        for chunk in src.chunks:
             n = len(chunk)
             chunk.index = pd.RangeIndex(n)
             table = read_activities(chunk, prof)
             if table.wide is not None:   # its rows would be numbered per chunk of the wide table: read it whole
                 raise InputError("a wide table (one column per year) is read whole, not streamed in chunks",
-                                 value=label, hint="run without --chunk-rows / chunk_rows (a KPI table is small)")
+                                 value=src.label, hint="run without --chunk-rows / chunk_rows (a KPI table is small)")
             part = compute(table, method, None, on_error="collect")
             whole = [e for e in part.errors if e.row is None]
             if whole:  # a problem with the table itself (a missing column): the same in every chunk
                 result.errors.extend(whole)
-                result.n_input_rows = offset + n
+                result.n_input_rows = sums.offset + n
                 break
-            result.errors.extend(_renumber(e, offset, first_line) for e in part.errors if e.row is not None)
-            result.warnings.extend(_renumber(w, offset, first_line) for w in part.warnings if w.row is not None)
-            if part.rows_computed:
-                keys = part.__dict__.get("_keys")
-                assert keys is not None
-                gid = np.empty(len(keys), dtype=np.intp)
-                for j, kt in enumerate(keys.itertuples(index=False, name=None)):
-                    g = registry.get(kt)
-                    if g is None:
-                        g = registry[kt] = len(resolutions)
-                        key_tuples.append(kt)
-                        resolutions.append(part._res[j])
-                        key_carrier.append(part._key_carrier[j])
-                    gid[j] = g
-                global_keys = gid[part._inv]
-                if part._row_numbers is None:
-                    keysums.add(global_keys, part._q, start=offset)
-                else:
-                    keysums.add(global_keys, part._q, rows=part._row_numbers + offset)
-                cells.add(part.piece_sums(cells.by, offset), gid)
-                result._rows_computed = result.rows_computed + part.rows_computed
-                if writer is not None:
-                    rows = part.rows
-                    rows.index = rows.index + offset
-                    writer.write(rows)
-                    del rows
-            offset += n
-            blank_rows += len(table.blank_rows)  # all-empty rows are skipped, not input rows
-            carrier_labels.update(table.carrier_labels)
-            unit_read.update(table.unit_choices)
-            if table.periods:
-                periods = {"rule": table.periods["rule"], "read": {**periods.get("read", {}), **table.periods["read"]}}
+            result.errors.extend(_renumber(e, sums.offset, src.first_line) for e in part.errors if e.row is not None)
+            result.warnings.extend(_renumber(w, sums.offset, src.first_line) for w in part.warnings if w.row is not None)
+            if part.rows_computed and writer is not None:
+                rows = part.rows
+                rows.index = rows.index + sums.offset
+                writer.write(rows)
+                del rows
+            sums.add(part, table, n)
             result.chunks += 1
-            tell()
+            tell(offset=sums.offset)
             # pandas objects in reference cycles keep whole chunks alive until the cyclic
-            # collector runs, which it does by object counts, not bytes: collect now
+            # collector runs, which it does by object counts, not bytes: collect now and then
             del chunk, table, part
-            if offset // _COLLECT_EVERY_ROWS != (offset - n) // _COLLECT_EVERY_ROWS:
+            if sums.offset // _COLLECT_EVERY_ROWS != (sums.offset - n) // _COLLECT_EVERY_ROWS:
                 gc.collect()
                 _release_arrow_memory()
         else:
-            result.n_input_rows = offset - blank_rows
-        result.input_info = {"source": label, "format": fmt_in, "encoding": enc,
-                             "streamed": True, "chunks": result.chunks, "rows": result.n_input_rows,
-                             "blank_rows_skipped": blank_rows, "carrier_labels": carrier_labels, "unit_choices": unit_read,
-                             **({"periods": periods} if periods else {})}
+            result.n_input_rows = sums.offset - sums.blank_rows
+        result.input_info = {"source": src.label, "format": src.format, "encoding": src.encoding,
+                             "streamed": True, "chunks": result.chunks, "rows": result.n_input_rows, **sums.input_record()}
         if result.errors and on_error == "raise":   # raised inside the stack: no output file
             result.errors.sort(key=lambda x: (x.row if x.row is not None else -1))
             raise ActivityDataError(result.errors)
-        tell(final=True, complete=True)
-    keysums.grow(len(resolutions))
-    cells.grow(len(resolutions))
-    result.cells = cells
-    result._key_tuples = key_tuples
-    result._res = resolutions
-    result._key_carrier = key_carrier
-    result._key_totals = keysums.result()
-    result.rows = pd.DataFrame()
+        tell(offset=sums.offset, final=True, complete=True)
+    sums.finish(result)
     result.warnings.extend(placeholder_warnings(result.factors_used()))
     return result
 
+
+@dataclasses.dataclass
+class _Source:
+    """Stage 1 of a streamed run: the chunks of the source and what is known of it beforehand."""
+
+    chunks: Iterator[pd.DataFrame]
+    #: rows in all (Parquet metadata, a table in memory), else None
+    total: int | None
+    encoding: str | None
+    #: the file's size in bytes (CSV: the progress is bytes read)
+    nbytes: int
+    label: str
+    format: str
+    #: the line of the first data row (CSV), for the errors' line numbers
+    first_line: int | None
+    #: bytes read after so many rows (CSV), else None
+    position: Callable[[int], int] | None
+
+
+def _open_source(source: Any, chunk_rows: int, prof: Profile) -> _Source:
+    """A table in memory cut into chunks, or a Parquet/CSV file read in batches of ``chunk_rows``."""
+    frame = _in_memory_table(source)
+    if frame is not None:
+        return _Source(_frame_chunks(frame, chunk_rows), len(frame), None, 0, "<DataFrame>", "dataframe", None, None)
+    path = Path(source)
+    if not path.exists():
+        raise InputError("activity file not found", value=str(source))
+    suffix = path.suffix.lower()
+    if path.is_dir() or suffix in (".parquet", ".pq"):
+        batches, total, enc, nbytes, first_line, position = _parquet_batches(path, chunk_rows)
+    elif suffix in (".csv", ".tsv", ".txt"):
+        batches, total, enc, nbytes, first_line, position = _csv_batches(path, chunk_rows, prof.input.columns)
+    else:
+        raise InputError("streaming reads .parquet, .csv or .tsv files", value=str(source))
+    return _Source(_rebatch(batches, chunk_rows), total, enc, nbytes, str(path), "parquet" if enc is None else "csv",
+                   first_line, position)
+
+
+class _Teller:
+    """Stage 2: progress events after each chunk (rows of the rows in all, or bytes read of the
+    file's size for CSV); the last one (``final``) once, also when the run fails."""
+
+    def __init__(self, report: ProgressCallback | None, src: _Source) -> None:
+        self.report, self.src, self.closed, self.offset = report, src, False, 0
+
+    def __call__(self, offset: int | None = None, final: bool = False, complete: bool = False) -> None:
+        if offset is not None:
+            self.offset = offset
+        if self.report is None or self.closed:
+            return
+        self.closed = final
+        src = self.src
+        if src.position is not None:   # a CSV file: bytes read of its size
+            done = src.nbytes if complete else min(src.position(self.offset), src.nbytes)
+            self.report(ProgressEvent("calc", done, src.nbytes, "B", rows=self.offset, final=final))
+        else:
+            self.report(ProgressEvent("calc", self.offset, src.total, "rows", final=final))
+
+
+class _StreamSums:
+    """Stage 3: what the chunks add up to: the per-key sums (:class:`KeySums`, in input row
+    order), the per-(group, key) cells of the breakdowns (:class:`CellSums`), the keys met
+    (numbered globally, each resolved once) and how the input was read."""
+
+    def __init__(self, by: tuple[str, ...]) -> None:
+        self.keysums = KeySums()
+        self.cells = CellSums(by)
+        self.registry: dict[tuple[Any, ...], int] = {}
+        self.resolutions: list[Any] = []
+        self.key_carrier: list[str] = []
+        self.key_tuples: list[tuple[Any, ...]] = []
+        self.offset = 0
+        self.blank_rows = 0
+        self.rows_computed = 0
+        self.carrier_labels: dict[str, Any] = {}   # how each distinct label / unit was read, over all chunks
+        self.unit_read: dict[str, Any] = {}
+        self.periods: dict[str, Any] = {}   # financial years read and the data year each took
+
+    def add(self, part: Result, table: ActivityTable, n: int) -> None:
+        """A chunk of ``n`` input rows, computed (``part``) from ``table``."""
+        if part.rows_computed:
+            keys = part.__dict__.get("_keys")
+            assert keys is not None
+            gid = np.empty(len(keys), dtype=np.intp)
+            for j, kt in enumerate(keys.itertuples(index=False, name=None)):
+                g = self.registry.get(kt)
+                if g is None:
+                    g = self.registry[kt] = len(self.resolutions)
+                    self.key_tuples.append(kt)
+                    self.resolutions.append(part._res[j])
+                    self.key_carrier.append(part._key_carrier[j])
+                gid[j] = g
+            global_keys = gid[part._inv]
+            if part._row_numbers is None:
+                self.keysums.add(global_keys, part._q, start=self.offset)
+            else:
+                self.keysums.add(global_keys, part._q, rows=part._row_numbers + self.offset)
+            self.cells.add(part.piece_sums(self.cells.by, self.offset), gid)
+            self.rows_computed += part.rows_computed
+        self.offset += n
+        self.blank_rows += len(table.blank_rows)  # all-empty rows are skipped, not input rows
+        self.carrier_labels.update(table.carrier_labels)
+        self.unit_read.update(table.unit_choices)
+        if table.periods:
+            self.periods = {"rule": table.periods["rule"], "read": {**self.periods.get("read", {}), **table.periods["read"]}}
+
+    def input_record(self) -> dict[str, Any]:
+        return {"blank_rows_skipped": self.blank_rows, "carrier_labels": self.carrier_labels, "unit_choices": self.unit_read,
+                **({"periods": self.periods} if self.periods else {})}
+
+    def finish(self, result: StreamResult) -> None:
+        """Hand the sums to the result (no per-row frame)."""
+        self.keysums.grow(len(self.resolutions))
+        self.cells.grow(len(self.resolutions))
+        result.cells = self.cells
+        result._key_tuples = self.key_tuples
+        result._res = self.resolutions
+        result._key_carrier = self.key_carrier
+        result._key_totals = self.keysums.result()
+        result._rows_computed = self.rows_computed
+        result.rows = pd.DataFrame()
 
 if TYPE_CHECKING:   # checked by mypy: a streamed result is a Totals
     def _stream_result_is_totals(r: StreamResult) -> Totals:
