@@ -938,9 +938,10 @@ def write_xlsx(pack: DisclosurePack, path: Path, lang: str = "all", pngs: Mappin
                 out[c] = out[c].astype(object).map(lambda v: safe_cell(v if not (isinstance(v, float) and math.isnan(v)) else None))
         return out
 
-    about = pd.DataFrame([{"field": k, "label": lab, "value": v} for k, lab, v in _about(pack, lang)]
-                         + [{"field": "note", "label": field_label("note", lang), "value": n} for n in pack.notes])
-    foot = pd.DataFrame([{"field": "footnote", "label": field_label("note", lang), "value": t} for t in _footnote_texts(pack, lang)])
+    # field id and value first (as before labels were added: scripts read columns A and B), the label beside
+    about = pd.DataFrame([{"field": k, "value": v, "label": lab} for k, lab, v in _about(pack, lang)]
+                         + [{"field": "note", "value": n, "label": field_label("note", lang)} for n in pack.notes])
+    foot = pd.DataFrame([{"field": "footnote", "value": t, "label": field_label("note", lang)} for t in _footnote_texts(pack, lang)])
     frames = {"about": pd.concat([about, foot], ignore_index=True) if len(foot) else about, "hkex_kpis": pack.hkex,
               **{name[:31]: df for name, df in pack.tables().items()}}
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
