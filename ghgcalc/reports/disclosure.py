@@ -45,11 +45,13 @@ from ..analysis.reconciliation import read_yaml_document, reconciliation_html
 from ..core.carriers import carriers, metric_definitions
 from ..core.datacentre import IT_CARRIER, RATIO_METRICS
 from ..core.denominators import denominator_label
+from ..core.factors import file_sha256
 from ..core.results import NO_GROUP, Denominator, group_codes, is_blank_label, normalize_denominators, result_html
 from ..core.units import conversion_factor
 from ..errors import GhgcalcError
 from ..io.exports import atomic_path, safe_cell
 from ..printed import parse_printed
+from .labels import column_title, field_label, footnote_text, metric_label, metric_precision, number_text, unit_text, value_text
 
 if TYPE_CHECKING:
     from ..core.results import Result
@@ -143,6 +145,8 @@ class DisclosurePack:
     errors: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     chart_data: dict[str, Any] = field(default_factory=dict)
+    #: footnotes of the KPI table, each in every language (``{lang: text}``)
+    footnotes: list[dict[str, str]] = field(default_factory=list)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Section name -> table, for the sections this pack has, in report order."""
@@ -300,30 +304,40 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
     # HKEX KPI table for the reporting year
     hkex_rows, kpi_rows = [], []
     year_mask = vals.in_year(ry)
+    tce_first = getattr(result.profile, "energy_basis", "") == "coal_equivalent"
+    shown_units: set[str] = set()
     for kpi, spec in defs["hkex_kpis"].items():
         hkex_rows.append({"hkex_kpi": kpi, **{f"label_{lang}": spec[lang] for lang in LANGS}})
-        display = spec.get("display_unit")
+        displays: dict[str, str] = dict(spec.get("display_units") or {})
         present = [m for m in spec["metrics"] if m in base_metrics]
+        if tce_first:   # the profile's energy basis first: tce, then '000 kWh
+            present.sort(key=lambda m: not m.endswith("_tce"))
         for m in present:
-            v, u = _convert(*vals.get(m, ry), display)
+            v, u = vals.get(m, ry)
+            v, u = _convert(v, u, displays.get(u.partition(" / ")[0]))
+            shown_units.add(u)
             kpi_rows.append({"hkex_kpi": kpi, "metric": m, "carrier": "", **{f"label_{lg}": labels[m][lg] for lg in LANGS},
-                             "value": v, "unit": u})
+                             "value": v, "unit": u, "decimals": metric_precision(m)})
             if spec.get("by_carrier") and m == "energy_total":
                 for cid, ev in _energy_by_carrier(result, year_mask):
                     cl = _carrier_labels(cid)
-                    v2, u2 = _convert(ev, "MWh", display)
+                    v2, u2 = _convert(ev, "MWh", displays.get("MWh"))
                     kpi_rows.append({"hkex_kpi": kpi, "metric": "energy_total", "carrier": cid,
                                      **{f"label_{lg}": f"{text['of_which'][lg]}: {cl[lg]}" for lg in LANGS},
-                                     "value": v2, "unit": u2})
+                                     "value": v2, "unit": u2, "decimals": metric_precision(m)})
         for d in result.denominators:
             for m in present:
                 im = f"{m}_{d.suffix}"
-                v, u = _convert(*vals.get(im, ry), display)
+                if im not in labels:
+                    continue
+                v, u = vals.get(im, ry)
+                v, u = _convert(v, u, displays.get(u.partition(" / ")[0]))
                 kpi_rows.append({"hkex_kpi": kpi, "metric": im, "carrier": "", **{f"label_{lg}": labels[im][lg] for lg in LANGS},
-                                 "value": v, "unit": u})
-    kpi_cols = ["hkex_kpi", "metric", "carrier", *_LABEL_COLS, "value", "unit"]
+                                 "value": v, "unit": u, "decimals": metric_precision(im, m)})
+    kpi_cols = ["hkex_kpi", "metric", "carrier", *_LABEL_COLS, "value", "unit", "decimals"]
     kpis = pd.DataFrame(kpi_rows, columns=kpi_cols)
     hkex = pd.DataFrame(hkex_rows, columns=["hkex_kpi", *_LABEL_COLS])
+    footnotes = _footnotes(result, shown_units)
 
     by_carrier = _by_carrier(result, vals, ry)
     by_facility = _by_facility(result, vals, ry)
@@ -363,7 +377,7 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
         "profile_title": getattr(prof, "title", None) or "",
         "reporting_year": str(ry),
         "periods": ", ".join(map(str, years)),
-        "source": result.source or "",
+        **_input_fields(result.source),
         "rows_in": result.n_input_rows,
         "rows_computed": result.rows_computed,
         "rows_not_computed": len(result.errors),
@@ -376,7 +390,39 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
     }
     return DisclosurePack(meta=meta, text=text, hkex=hkex, kpis=kpis, by_carrier=by_carrier, by_facility=by_facility,
                           by_period=by_period, targets=tgt, datacentre=datacentre, factors=factors, errors=errors,
-                          notes=notes, chart_data=chart_data)
+                          notes=notes, chart_data=chart_data, footnotes=footnotes)
+
+
+def _input_fields(source: str | None) -> dict[str, str]:
+    """The input named by its file name only (never the folder it was read from on the machine
+    that ran the calculation), and its SHA-256 for traceability; empty fields for a table
+    passed in without a file ("" here, words when rendered)."""
+    if not source:
+        return {"input": "", "input_sha256": ""}
+    p = Path(source)
+    try:
+        digest = file_sha256(p) if p.is_file() else ""
+    except OSError:
+        digest = ""
+    return {"input": p.name, "input_sha256": digest}
+
+
+def _footnotes(result: Result, shown_units: set[str]) -> list[dict[str, str]]:
+    """The KPI table's footnotes in every language: energy in '000 kWh where shown, and the
+    coal-equivalent coefficients (factor ids, values, references, documents) where tce is."""
+    out: list[dict[str, str]] = []
+    if any(u.partition(" / ")[0] == _KWH000 for u in shown_units):
+        out.append({lg: footnote_text("kwh000", lg) for lg in LANGS})
+    if any(u.partition(" / ")[0] == "tce" for u in shown_units):
+        coal = [f for f in result.factors_used() if f.kind == "coal_equivalent"]
+        documents = "; ".join(dict.fromkeys(str(f.document) for f in coal)) or "n/a"
+        notes = {}
+        for lg in LANGS:
+            factors = "; ".join(f"{f.id} ({_num_text(float(f.value))} {unit_text(f.unit, lg)}"
+                                + (f", {f.reference}" if f.reference else "") + ")" for f in coal)
+            notes[lg] = footnote_text("coal_equivalent", lg, factors=factors or "n/a", documents=documents)
+        out.append(notes)
+    return out
 
 
 def _carrier_sums(result: Result, mask: np.ndarray | None, column: str) -> tuple[np.ndarray, list[str]]:
@@ -433,7 +479,11 @@ def _by_carrier(result: Result, vals: _Values, ry: int) -> pd.DataFrame:
                      "energy_kwh000": float("nan") if is_resource else float(energy[i]),
                      "amount": float(amount[i]) if is_resource else float("nan"),
                      "amount_unit": units.get(i, "") if is_resource else ""})
-    return pd.DataFrame(recs, columns=cols)
+    out = pd.DataFrame(recs, columns=cols)
+    out.attrs["units"] = {"co2e_t": "t CO2e", "energy_kwh000": _KWH000}
+    # an energy row has no single amount (litres, kg, MWh...), a resource row no emissions or energy
+    out.attrs["not_applicable"] = ["co2e_t", "share_of_scope1_2_pct", "energy_kwh000", "amount", "amount_unit"]
+    return out
 
 
 def _by_facility(result: Result, vals: _Values, ry: int) -> pd.DataFrame:
@@ -611,13 +661,98 @@ def _columns(df: pd.DataFrame, lang: str) -> list[str]:
     return [c for c in df.columns if not c.startswith("label_") or c in keep]
 
 
-def _col_title(col: str, lang: str) -> str:
-    """A table column's heading: ``report_text.columns`` in ``metrics.yaml`` (English for
-    ``all``), else the column id."""
-    spec = metric_definitions().get("report_text", {}).get("columns", {}).get(col)
-    if not spec:
-        return col
-    return str(spec.get("en" if lang == "all" else lang, col))
+_ID_COLS = ("metric", "carrier", "decimals")
+
+
+@dataclass
+class _View:
+    """A pack table as a reader sees it: headings, display cells, which cells are numbers, and
+    the ids of each row (``data-metric`` / ``data-carrier`` in HTML, never visible)."""
+
+    heads: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]
+    ids: list[dict[str, str]]
+
+
+def _unit_lang(lang: str) -> str:
+    return "en" if lang == "all" else lang
+
+
+def _view(df: pd.DataFrame, lang: str) -> _View:
+    """Labels instead of ids: id columns (``metric``, and ``carrier`` where the table has its
+    labels) hidden and kept as row ids; a factor's carrier by its label; headings from
+    :func:`~ghgcalc.reports.labels.column_title` with their units as printed; units as printed;
+    metric columns at the metric's precision; not-applicable cells (``attrs["not_applicable"]``)
+    as a dash, not ``n/a``."""
+    cols = _columns(df, lang)
+    has_labels = any(c.startswith("label_") for c in cols)
+    hidden = {c for c in _ID_COLS if c in cols and (c != "carrier" or has_labels)}
+    shown = [c for c in cols if c not in hidden]
+    ul = _unit_lang(lang)
+    units: Mapping[str, str] = df.attrs.get("units") or {}
+    na_cols = set(df.attrs.get("not_applicable") or ())
+    dash = str(metric_definitions().get("report_values", {}).get("not_applicable", {}).get(ul, "–"))
+    if lang != "all" and len([c for c in shown if c.startswith("label_")]) == 1:
+        title = {f"label_{lang}": column_title("metric" if "metric" in hidden else "carrier", lang)}
+    else:
+        title = {}
+    heads = [title.get(c) or (column_title(c, lang) + (f" [{unit_text(units[c], ul)}]" if units.get(c) else "")) for c in shown]
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) and df[c].dtype != bool for c in shown]
+    disp = _display(df, shown)
+    out_cols: list[list[str]] = []
+    for c, num in zip(shown, numeric, strict=True):
+        col = disp[c].tolist()
+        raw = df[c]
+        if c in ("unit", "amount_unit"):
+            col = [unit_text(v, ul) if v else "" for v in raw]
+        elif c == "carrier":   # the factor table's carrier: its label
+            col = ["" if is_blank_label(v) else _carrier_labels(str(v)).get(ul, str(v)) for v in raw]
+        elif num and metric_label(c, "en") is not None:
+            col = [number_text(v, metric_precision(c)) for v in raw]
+        if c in na_cols:
+            col = [dash if (not isinstance(v, str) and v != v) or v == "" else t for v, t in zip(raw, col, strict=True)]
+        out_cols.append(col)
+    rows = [list(r) for r in zip(*out_cols, strict=True)] if out_cols else [[] for _ in range(len(df))]
+    ids = [{c: "" if is_blank_label(v) else str(v) for c, v in zip(sorted(hidden - {"decimals"}), vals, strict=True)}
+           for vals in zip(*(df[c] for c in sorted(hidden - {"decimals"})), strict=True)] if hidden - {"decimals"} \
+        else [{} for _ in range(len(df))]
+    return _View(heads, rows, numeric, ids)
+
+
+def _kpi_view(pack: DisclosurePack, sub: pd.DataFrame, lang: str) -> _View:
+    """The KPI rows of one HKEX KPI: indicator name(s), value at the metric's precision, unit as printed."""
+    ul = _unit_lang(lang)
+    label_cols = list(_LABEL_COLS) if lang == "all" else [f"label_{lang}"]
+    heads = [column_title(c, lang) for c in label_cols] if lang == "all" else [column_title("metric", lang)]
+    heads += [column_title("value", lang), column_title("unit", lang)]
+    rows, ids = [], []
+    for r in sub.to_dict("records"):
+        rows.append([str(r[c]) for c in label_cols] + [number_text(r["value"], int(r["decimals"])), unit_text(r["unit"], ul)])
+        ids.append({"metric": str(r["metric"]), "carrier": str(r["carrier"])})
+    return _View(heads, rows, [False] * len(label_cols) + [True, False], ids)
+
+
+def _footnote_texts(pack: DisclosurePack, lang: str) -> list[str]:
+    return [" · ".join(f[lg] for lg in LANGS) if lang == "all" else f[lang] for f in pack.footnotes]
+
+
+def _about(pack: DisclosurePack, lang: str) -> list[tuple[str, str, str]]:
+    """(field id, label, value) of the pack's settings, values in words where they have them."""
+    ul = _unit_lang(lang)
+    words = metric_definitions().get("report_values", {})
+    out = []
+    for k, v in pack.meta.items():
+        if k == "title":
+            continue
+        if k == "input" and not v:
+            v = words.get("input_none", {}).get(ul, "")
+        elif k == "input_sha256" and not v:
+            if not pack.meta.get("input"):
+                continue
+            v = words.get("input_unreadable", {}).get(ul, "")
+        out.append((k, field_label(k, lang), _cell(value_text(k, v, ul))))
+    return out
 
 
 def _heading(text: dict[str, dict[str, str]], key: str, lang: str) -> str:
@@ -645,34 +780,38 @@ def _e(v: Any) -> str:
     return html.escape(_cell(v), quote=True)
 
 
-def _html_table(df: pd.DataFrame, table_id: str, lang: str, units: Mapping[str, str] | None = None) -> str:
-    cols = _columns(df, lang)
-    head = "".join(f"<th>{_e(_col_title(c, lang))}{(' [' + _e(units[c]) + ']') if units and units.get(c) else ''}</th>" for c in cols)
+def _html_rows(v: _View) -> str:
     body = []
-    numeric = [pd.api.types.is_numeric_dtype(df[c]) and df[c].dtype != bool for c in cols]
-    for rec in _display(df, cols).itertuples(index=False):
-        cells = [f'<td class="num">{_e(v)}</td>' if num else f"<td>{_e(v)}</td>" for v, num in zip(rec, numeric, strict=True)]
-        body.append("<tr>" + "".join(cells) + "</tr>")
+    for cells, ids, in zip(v.rows, v.ids, strict=True):
+        attrs = "".join(f' data-{k}="{_e(x)}"' for k, x in ids.items() if x)
+        tds = "".join(f'<td class="num">{_e(c)}</td>' if num else f"<td>{_e(c)}</td>" for c, num in zip(cells, v.numeric, strict=True))
+        body.append(f"<tr{attrs}>{tds}</tr>")
+    return "".join(body)
+
+
+def _html_table(df: pd.DataFrame, table_id: str, lang: str) -> str:
+    v = _view(df, lang)
+    head = "".join(f"<th>{_e(h)}</th>" for h in v.heads)
     return (f'<div class="scroll"><table id="{_e(table_id)}"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table></div>')
+            f"<tbody>{_html_rows(v)}</tbody></table></div>")
 
 
 def _kpi_html(pack: DisclosurePack, lang: str) -> str:
-    cols = [c for c in _columns(pack.kpis, lang) if c != "hkex_kpi"]
-    head = "".join(f"<th>{_e(_col_title(c, lang))}</th>" for c in cols)
+    head = ""
     body = []
     for kpi in pack.hkex.to_dict("records"):
         sub = pack.kpis[pack.kpis["hkex_kpi"] == kpi["hkex_kpi"]]
         if not len(sub):
             continue
+        v = _kpi_view(pack, sub, lang)
+        head = "".join(f"<th>{_e(h)}</th>" for h in v.heads)
         title = " / ".join(str(kpi[f"label_{lg}"]) for lg in LANGS) if lang == "all" else str(kpi[f"label_{lang}"])
-        body.append(f'<tr class="group"><th colspan="{len(cols)}">{_e(kpi["hkex_kpi"])} {_e(title)}</th></tr>')
-        for rec in sub[cols].itertuples(index=False):
-            cells = []
-            for c, v in zip(cols, rec, strict=True):
-                cells.append(f'<td class="num">{_e(v)}</td>' if c == "value" else f"<td>{_e(v)}</td>")
-            body.append("<tr>" + "".join(cells) + "</tr>")
-    return f'<table id="kpi-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+        body.append(f'<tr class="group" data-hkex="{_e(kpi["hkex_kpi"])}"><th colspan="{len(v.heads)}">'
+                    f'{_e(kpi["hkex_kpi"])} {_e(title)}</th></tr>')
+        body.append(_html_rows(v))
+    notes = "".join(f"<li>{_e(t)}</li>" for t in _footnote_texts(pack, lang))
+    foot = f'<ol class="footnotes" id="kpi-footnotes">{notes}</ol>' if notes else ""
+    return f'<table id="kpi-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{foot}'
 
 
 def render_html(pack: DisclosurePack, lang: str = "all", svgs: Mapping[str, str] | None = None) -> str:
@@ -685,8 +824,8 @@ def render_html(pack: DisclosurePack, lang: str = "all", svgs: Mapping[str, str]
              f"<title>{_e(_heading(pack.text, 'title', lang))} {pack.meta['reporting_year']}</title>\n"
              f"<style>{_CSS}</style>\n</head>\n<body>\n"]
     parts.append(f"<h1>{_e(_heading(pack.text, 'title', lang))} — {pack.meta['reporting_year']}</h1>\n")
-    parts.append('<dl id="about">' + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in pack.meta.items() if k != "title")
-                 + "</dl>\n")
+    parts.append('<dl id="about">' + "".join(f'<dt data-field="{_e(k)}">{_e(lab)}</dt><dd>{_e(v)}</dd>'
+                                             for k, lab, v in _about(pack, lang)) + "</dl>\n")
     for n in pack.notes:
         parts.append(f'<p class="note">{_e(n)}</p>\n')
     parts.append(f'<section id="kpis"><h2>{_e(_heading(pack.text, "kpis", lang))}</h2>{_kpi_html(pack, lang)}</section>\n')
@@ -696,9 +835,8 @@ def render_html(pack: DisclosurePack, lang: str = "all", svgs: Mapping[str, str]
     for name, df in pack.tables().items():
         if name == "kpis":
             continue
-        units = df.attrs.get("units") if name == "by_facility" else None
         parts.append(f'<section id="{name}"><h2>{_e(_heading(pack.text, name, lang))}</h2>'
-                     f"{_html_table(df, name + '-table', lang, units)}</section>\n")
+                     f"{_html_table(df, name + '-table', lang)}</section>\n")
     parts.append("</body>\n</html>\n")
     return "".join(parts)
 
@@ -713,17 +851,20 @@ def _md(v: Any) -> str:
     return _cell(v).translate(_MD_ESCAPE)
 
 
-def _md_table(df: pd.DataFrame, lang: str, units: Mapping[str, str] | None = None) -> str:
-    cols = _columns(df, lang)
-    head = "| " + " | ".join(_md(_col_title(c, lang)) + (f" [{_md(units[c])}]" if units and units.get(c) else "") for c in cols) + " |"
-    sep = "|" + "|".join("---:" if pd.api.types.is_numeric_dtype(df[c]) and df[c].dtype != bool else "---" for c in cols) + "|"
-    body = ["| " + " | ".join(_md(v) for v in rec) + " |" for rec in _display(df, cols).itertuples(index=False)]
+def _md_view(v: _View) -> str:
+    head = "| " + " | ".join(_md(h) for h in v.heads) + " |"
+    sep = "|" + "|".join("---:" if num else "---" for num in v.numeric) + "|"
+    body = ["| " + " | ".join(_md(c) for c in cells) + " |" for cells in v.rows]
     return "\n".join([head, sep, *body])
+
+
+def _md_table(df: pd.DataFrame, lang: str) -> str:
+    return _md_view(_view(df, lang))
 
 
 def render_markdown(pack: DisclosurePack, lang: str = "all", images: Mapping[str, str] | None = None) -> str:
     out = [f"# {_md(_heading(pack.text, 'title', lang))} — {pack.meta['reporting_year']}", ""]
-    out += [f"- **{_md(k)}**: {_md(v)}" for k, v in pack.meta.items() if k != "title"]
+    out += [f"- **{_md(lab)}**: {_md(v)}" for _, lab, v in _about(pack, lang)]
     out.append("")
     for n in pack.notes:
         out += [f"> {_md(n)}", ""]
@@ -733,7 +874,10 @@ def render_markdown(pack: DisclosurePack, lang: str = "all", images: Mapping[str
         if not len(sub):
             continue
         title = " / ".join(str(kpi[f"label_{lg}"]) for lg in LANGS) if lang == "all" else str(kpi[f"label_{lang}"])
-        out += [f"### {_md(kpi['hkex_kpi'])} {_md(title)}", "", _md_table(sub.drop(columns=["hkex_kpi"]), lang), ""]
+        out += [f"### {_md(kpi['hkex_kpi'])} {_md(title)}", "", _md_view(_kpi_view(pack, sub, lang)), ""]
+    out += [f"{i}. {_md(t)}" for i, t in enumerate(_footnote_texts(pack, lang), 1)]
+    if pack.footnotes:
+        out.append("")
     if images:
         out += [f"## {_md(_heading(pack.text, 'charts', lang))}", ""]
         out += [f"![{_md(k)}]({Path(v).as_posix()})" for k, v in images.items()]
@@ -741,12 +885,44 @@ def render_markdown(pack: DisclosurePack, lang: str = "all", images: Mapping[str
     for name, df in pack.tables().items():
         if name == "kpis":
             continue
-        units = df.attrs.get("units") if name == "by_facility" else None
-        out += [f"## {_md(_heading(pack.text, name, lang))}", "", _md_table(df, lang, units), ""]
+        out += [f"## {_md(_heading(pack.text, name, lang))}", "", _md_table(df, lang), ""]
     return "\n".join(out)
 
 
 # -- XLSX -----------------------------------------------------------------------------------
+def _number_format(col: str, series: pd.Series) -> str | None:
+    """The XLSX number format of a numeric column: a metric at its declared precision, years
+    and row numbers plain, percentages at 2 decimals, counts with separators; None for text."""
+    if not pd.api.types.is_numeric_dtype(series) or series.dtype == bool:
+        return None
+    if col in _PLAIN_INT or col.endswith("year"):
+        return "0"
+    if metric_label(col, "en") is not None:
+        d = metric_precision(col)
+        return "#,##0" + ("." + "0" * d if d else "")
+    if pd.api.types.is_integer_dtype(series):
+        return "#,##0"
+    return "#,##0.00" if col.endswith("_pct") else "#,##0.00##"
+
+
+def _format_sheet(ws: Any, df: pd.DataFrame, lang: str) -> None:
+    """Formats of one pack sheet: a number format per column (per row in the KPI sheet: each
+    metric's declared precision), the header row frozen, widths fitted to the text."""
+    cols = _columns(df, lang)
+    for j, c in enumerate(cols, start=1):
+        fmt = _number_format(c, df[c])
+        if c == "value" and "decimals" in df.columns:
+            for i, d in enumerate(df["decimals"].tolist(), start=2):
+                ws.cell(row=i, column=j).number_format = "#,##0" + ("." + "0" * int(d) if int(d) else "")
+        elif fmt is not None:
+            for i in range(2, len(df) + 2):
+                ws.cell(row=i, column=j).number_format = fmt
+    ws.freeze_panes = "A2"
+    for col in ws.columns:
+        width = max((len(str(c.value)) if not isinstance(c.value, float) else 14 for c in col if c.value is not None), default=8)
+        ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width + 2))
+
+
 def write_xlsx(pack: DisclosurePack, path: Path, lang: str = "all", pngs: Mapping[str, bytes] | None = None) -> None:
     """One sheet per table (every cell formula-safe), the KPI texts, and the charts as PNG."""
     import io
@@ -762,18 +938,16 @@ def write_xlsx(pack: DisclosurePack, path: Path, lang: str = "all", pngs: Mappin
                 out[c] = out[c].astype(object).map(lambda v: safe_cell(v if not (isinstance(v, float) and math.isnan(v)) else None))
         return out
 
-    about = pd.DataFrame([{"field": k, "value": v} for k, v in pack.meta.items()]
-                         + [{"field": "note", "value": n} for n in pack.notes])
+    # field id and value first (as before labels were added: scripts read columns A and B), the label beside
+    about = pd.DataFrame([{"field": k, "value": v, "label": lab} for k, lab, v in _about(pack, lang)]
+                         + [{"field": "note", "value": n, "label": field_label("note", lang)} for n in pack.notes])
+    foot = pd.DataFrame([{"field": "footnote", "value": t, "label": field_label("note", lang)} for t in _footnote_texts(pack, lang)])
+    frames = {"about": pd.concat([about, foot], ignore_index=True) if len(foot) else about, "hkex_kpis": pack.hkex,
+              **{name[:31]: df for name, df in pack.tables().items()}}
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        safe(about).to_excel(xw, sheet_name="about", index=False)
-        safe(pack.hkex).to_excel(xw, sheet_name="hkex_kpis", index=False)
-        for name, df in pack.tables().items():
-            safe(df).to_excel(xw, sheet_name=name[:31], index=False)
-        for ws in xw.book.worksheets:  # readable widths, header row frozen
-            ws.freeze_panes = "A2"
-            for col in ws.columns:
-                width = max((len(str(c.value)) for c in col if c.value is not None), default=8)
-                ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width + 2))
+        for name, df in frames.items():
+            safe(df).to_excel(xw, sheet_name=name, index=False)
+            _format_sheet(xw.sheets[name], df, lang)
         if pngs:
             ws = xw.book.create_sheet("charts")
             row = 1
