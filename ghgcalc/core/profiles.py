@@ -20,12 +20,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..errors import FactorError, InputError, ProfileError, UnitError
 from ..io.headers import parse_column_mapping
 from ..printed import digits
-from .carriers import carriers
+from .carriers import carriers, metric_definitions
 from .factors import USES, FactorLibrary, FactorRow, calver_key, default_library, factors_dir, load_table, release_library
 from .units import GAS_DIMENSIONS, dims_of, parse_unit
 
 __all__ = [
-    "CarrierMethod", "InputOptions", "MarketBased", "MarketMethod", "Profile", "UnitChoices", "builtin_profiles", "is_literal", "load_profile", "pin_purpose",
+    "CarrierMethod", "InputOptions", "MarketBased", "MarketMethod", "Profile", "ReportOptions", "UnitChoices", "builtin_profiles", "is_literal", "load_profile", "pin_purpose",
 ]
 
 _LITERAL = re.compile(r"^\s*[-+]?(\d[\d,_]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s+\S")
@@ -171,6 +171,49 @@ class InputOptions(BaseModel):
         return v
 
 
+#: the languages a footnote override may name (those of the disclosure pack)
+_FOOTNOTE_LANGS = ("en", "zh_hant", "zh_hans")
+
+
+class ReportOptions(BaseModel):
+    """The ``[report]`` section: wording of the disclosure pack.
+
+    ``footnotes`` replaces the wording of the KPI table's footnotes, by footnote key
+    (``report_footnotes`` in ghgcalc/data/metrics.yaml: ``grid``, ``emission``, ``gwp``,
+    ``heating_value``, ``coal_equivalent``, ``kwh000``, ``not_available``, ``not_in_data``,
+    ``rows_not_computed``, ``no_denominator``): one text for every language
+    (``[report.footnotes] grid = "..."``) or one per language (``[report.footnotes.grid]
+    en = "..."``, ``zh_hant``, ``zh_hans``; a language not given keeps the built-in wording).
+    The same ``{fields}`` as the built-in wording are filled in (``{factors}``, ``{sources}``,
+    ...). A footnote is replaced, never removed: the method choice it states stays visible."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    footnotes: dict[str, str | dict[str, str]] = Field(default_factory=dict)
+
+    @field_validator("footnotes")
+    @classmethod
+    def _footnotes(cls, v: dict[str, str | dict[str, str]]) -> dict[str, str | dict[str, str]]:
+        known = metric_definitions().get("report_footnotes", {})
+        for key, text in v.items():
+            if key not in known:
+                raise ValueError(f"unknown footnote {key!r} (known: {', '.join(known)})")
+            texts = {"all": text} if isinstance(text, str) else text
+            bad = [lg for lg in texts if lg != "all" and lg not in _FOOTNOTE_LANGS]
+            if bad:
+                raise ValueError(f"footnote {key!r}: unknown language {bad[0]!r} (known: {', '.join(_FOOTNOTE_LANGS)})")
+            if not texts or any(not str(t).strip() for t in texts.values()):
+                raise ValueError(f"footnote {key!r}: empty wording (a footnote can be reworded, not removed)")
+        return v
+
+    def footnote(self, key: str, lang: str) -> str | None:
+        """The profile's wording of footnote ``key`` in ``lang``, None to keep the built-in one."""
+        text = self.footnotes.get(key)
+        if isinstance(text, str):
+            return text
+        return text.get(lang) if text else None
+
+
 class Profile(BaseModel):
     """A methodology profile (contract section 7)."""
 
@@ -213,6 +256,8 @@ class Profile(BaseModel):
     extends: str | None = None
     #: how activity tables are read (``[input] columns``: header -> contract column)
     input: InputOptions = Field(default_factory=InputOptions)
+    #: wording of the disclosure pack (``[report.footnotes] grid = "..."``)
+    report: ReportOptions = Field(default_factory=ReportOptions)
     # set by the loader, not by the file
     base_dir: str | None = Field(default=None, exclude=True)
     #: factor tables of the profiles extended, as absolute paths already checked against

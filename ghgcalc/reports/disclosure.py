@@ -51,7 +51,18 @@ from ..core.units import conversion_factor
 from ..errors import GhgcalcError
 from ..io.exports import atomic_path, safe_cell
 from ..printed import parse_printed
-from .labels import column_title, field_label, footnote_text, metric_label, metric_precision, number_text, unit_text, value_text
+from .labels import (
+    column_title,
+    field_label,
+    footnote_kinds,
+    footnote_text,
+    metric_label,
+    metric_precision,
+    number_text,
+    signed_text,
+    unit_text,
+    value_text,
+)
 
 if TYPE_CHECKING:
     from ..core.results import Result
@@ -301,43 +312,8 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
     base_metrics = result.base_metrics()
     notes: list[str] = []
 
-    # HKEX KPI table for the reporting year
-    hkex_rows, kpi_rows = [], []
+    kpis, hkex, footnotes = _kpi_table(result, vals, defs, labels, text, ry)
     year_mask = vals.in_year(ry)
-    tce_first = getattr(result.profile, "energy_basis", "") == "coal_equivalent"
-    shown_units: set[str] = set()
-    for kpi, spec in defs["hkex_kpis"].items():
-        hkex_rows.append({"hkex_kpi": kpi, **{f"label_{lang}": spec[lang] for lang in LANGS}})
-        displays: dict[str, str] = dict(spec.get("display_units") or {})
-        present = [m for m in spec["metrics"] if m in base_metrics]
-        if tce_first:   # the profile's energy basis first: tce, then '000 kWh
-            present.sort(key=lambda m: not m.endswith("_tce"))
-        for m in present:
-            v, u = vals.get(m, ry)
-            v, u = _convert(v, u, displays.get(u.partition(" / ")[0]))
-            shown_units.add(u)
-            kpi_rows.append({"hkex_kpi": kpi, "metric": m, "carrier": "", **{f"label_{lg}": labels[m][lg] for lg in LANGS},
-                             "value": v, "unit": u, "decimals": metric_precision(m)})
-            if spec.get("by_carrier") and m == "energy_total":
-                for cid, ev in _energy_by_carrier(result, year_mask):
-                    cl = _carrier_labels(cid)
-                    v2, u2 = _convert(ev, "MWh", displays.get("MWh"))
-                    kpi_rows.append({"hkex_kpi": kpi, "metric": "energy_total", "carrier": cid,
-                                     **{f"label_{lg}": f"{text['of_which'][lg]}: {cl[lg]}" for lg in LANGS},
-                                     "value": v2, "unit": u2, "decimals": metric_precision(m)})
-        for d in result.denominators:
-            for m in present:
-                im = f"{m}_{d.suffix}"
-                if im not in labels:
-                    continue
-                v, u = vals.get(im, ry)
-                v, u = _convert(v, u, displays.get(u.partition(" / ")[0]))
-                kpi_rows.append({"hkex_kpi": kpi, "metric": im, "carrier": "", **{f"label_{lg}": labels[im][lg] for lg in LANGS},
-                                 "value": v, "unit": u, "decimals": metric_precision(im, m)})
-    kpi_cols = ["hkex_kpi", "metric", "carrier", *_LABEL_COLS, "value", "unit", "decimals"]
-    kpis = pd.DataFrame(kpi_rows, columns=kpi_cols)
-    hkex = pd.DataFrame(hkex_rows, columns=["hkex_kpi", *_LABEL_COLS])
-    footnotes = _footnotes(result, shown_units)
 
     by_carrier = _by_carrier(result, vals, ry)
     by_facility = _by_facility(result, vals, ry)
@@ -393,6 +369,88 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
                           notes=notes, chart_data=chart_data, footnotes=footnotes)
 
 
+def _kpi_table(result: Result, vals: _Values, defs: dict[str, Any], labels: dict[str, dict[str, str]],
+               text: dict[str, dict[str, str]], ry: int) -> tuple[pd.DataFrame, pd.DataFrame, list[dict[str, str]]]:
+    """The HKEX KPI table of the reporting year ``ry`` (one row per indicator, grouped by KPI),
+    beside the prior years in the data (latest first) with the change against the year before
+    ``ry`` (:func:`_yoy`); each year's intensities over that year's denominators (n/a without
+    one). Returns the KPI rows, the KPI headings and the footnotes (:func:`_footnotes`)."""
+    years, dens = vals.years, vals.dens
+    base_metrics = result.base_metrics()
+    hkex_rows, kpi_rows = [], []
+    prior = sorted((y for y in years if y < ry), reverse=True)
+    shown_years = [ry, *prior]
+    year_mask = vals.in_year(ry)
+    energy_of = {y: dict(_energy_by_carrier(result, vals.in_year(y) if prior else year_mask)) for y in shown_years}
+    tce_first = getattr(result.profile, "energy_basis", "") == "coal_equivalent"
+    shown_units: set[str] = set()
+    not_in_data: list[dict[str, str]] = []
+
+    def row(kpi: str, metric: str, carrier: str, labs: Mapping[str, str], got: Mapping[int, tuple[float, str]],
+            decimals: int) -> dict[str, Any]:
+        v, u = got[ry]
+        rec: dict[str, Any] = {"hkex_kpi": kpi, "metric": metric, "carrier": carrier,
+                               **{f"label_{lg}": labs[lg] for lg in LANGS}, "value": v, "unit": u, "decimals": decimals}
+        for y in prior:
+            rec[f"value_{y}"] = got[y][0]
+        if prior:
+            rec.update(_yoy(v, got[prior[0]][0]))
+        return rec
+
+    for kpi, spec in defs["hkex_kpis"].items():
+        hkex_rows.append({"hkex_kpi": kpi, **{f"label_{lang}": spec[lang] for lang in LANGS}})
+        displays: dict[str, str] = dict(spec.get("display_units") or {})
+        present = [m for m in spec["metrics"] if m in base_metrics]
+        if not present:
+            not_in_data.append({lg: f"{kpi} {spec[lg]}" for lg in LANGS})
+        if tce_first:   # the profile's energy basis first: tce, then '000 kWh
+            present.sort(key=lambda m: not m.endswith("_tce"))
+
+        def shown(metric: str, displays: dict[str, str] = displays) -> dict[int, tuple[float, str]]:
+            out = {}
+            for y in shown_years:
+                v, u = vals.get(metric, y)
+                out[y] = _convert(v, u, displays.get(u.partition(" / ")[0]))
+            return out
+
+        for m in present:
+            got = shown(m)
+            shown_units.add(got[ry][1])
+            kpi_rows.append(row(kpi, m, "", labels[m], got, metric_precision(m)))
+            if spec.get("by_carrier") and m == "energy_total":
+                cids = list(dict.fromkeys(c for y in shown_years for c in energy_of[y]))
+                for cid in cids:
+                    cl = _carrier_labels(cid)
+                    # a carrier without rows in a year: n/a there, not 0 (nothing was reported)
+                    got_c = {y: _convert(energy_of[y].get(cid, float("nan")), "MWh", displays.get("MWh")) for y in shown_years}
+                    kpi_rows.append(row(kpi, "energy_total", cid, {lg: f"{text['of_which'][lg]}: {cl[lg]}" for lg in LANGS},
+                                        got_c, metric_precision(m)))
+        for d in result.denominators:
+            for m in present:
+                im = f"{m}_{d.suffix}"
+                if im not in labels:
+                    continue
+                kpi_rows.append(row(kpi, im, "", labels[im], shown(im), metric_precision(im, m)))
+    kpi_cols = ["hkex_kpi", "metric", "carrier", *_LABEL_COLS, "value", *(f"value_{y}" for y in prior),
+                *(("change", "change_pct") if prior else ()), "unit", "decimals"]
+    kpis = pd.DataFrame(kpi_rows, columns=kpi_cols)
+    kpis.attrs["years"] = shown_years
+    hkex = pd.DataFrame(hkex_rows, columns=["hkex_kpi", *_LABEL_COLS])
+    has_intensity = bool(len(kpis)) and any(result.split_metric(str(m))[1] is not None for m in kpis["metric"])
+    missing_dens = {y: [d.name for d in result.denominators if d.name not in dens.get(y, {})] for y in prior} if has_intensity else {}
+    footnotes = _footnotes(result, shown_units, {y: n for y, n in missing_dens.items() if n}, not_in_data, labels)
+    return kpis, hkex, footnotes
+
+
+def _yoy(current: float, previous: float) -> dict[str, float]:
+    """The change of the reporting year against the year before it: absolute (current -
+    previous, in the indicator's unit) and in % of the previous year; n/a (NaN) where either
+    year is n/a, and the % also where the previous year is 0."""
+    if math.isnan(current) or math.isnan(previous):
+        return {"change": float("nan"), "change_pct": float("nan")}
+    return {"change": current - previous, "change_pct": (current - previous) / previous * 100 if previous else float("nan")}
+
+
 def _input_fields(source: str | None) -> dict[str, str]:
     """The input named by its file name only (never the folder it was read from on the machine
     that ran the calculation), and its SHA-256 for traceability; empty fields for a table
@@ -407,21 +465,79 @@ def _input_fields(source: str | None) -> dict[str, str]:
     return {"input": p.name, "input_sha256": digest}
 
 
-def _footnotes(result: Result, shown_units: set[str]) -> list[dict[str, str]]:
-    """The KPI table's footnotes in every language: energy in '000 kWh where shown, and the
-    coal-equivalent coefficients (factor ids, values, references, documents) where tce is."""
-    out: list[dict[str, str]] = []
-    if any(u.partition(" / ")[0] == _KWH000 for u in shown_units):
-        out.append({lg: footnote_text("kwh000", lg) for lg in LANGS})
-    if any(u.partition(" / ")[0] == "tce" for u in shown_units):
-        coal = [f for f in result.factors_used() if f.kind == "coal_equivalent"]
-        documents = "; ".join(dict.fromkeys(str(f.document) for f in coal)) or "n/a"
-        notes = {}
+def _factor_item(f: Any, lang: str) -> str:
+    """One factor row as a footnote names it: ``id (value unit; years; reference)``, the value
+    as its source prints it."""
+    years = ""
+    if f.valid_from is not None:
+        years = str(f.valid_from) if f.valid_to in (None, f.valid_from) else f"{f.valid_from}–{f.valid_to}"
+    parts = [f"{f.value} {unit_text(f.unit, lang)}".strip(), years, str(f.reference or "")]
+    return f"{f.id} (" + "; ".join(p for p in parts if p) + ")"
+
+
+def _sources(factors: Sequence[Any]) -> str:
+    """The documents of ``factors``, each once, with publisher, publication date and URL."""
+    out: dict[str, None] = {}
+    for f in factors:
+        extra = ", ".join(str(x) for x in (f.publisher, f.published, f.url) if x not in (None, ""))
+        out[f"{f.document}" + (f" ({extra})" if extra else "")] = None
+    return "; ".join(out) or "n/a"
+
+
+def _footnotes(result: Result, shown_units: set[str], missing_dens: Mapping[int, Sequence[str]],
+               not_in_data: Sequence[Mapping[str, str]], labels: Mapping[str, Mapping[str, str]]) -> list[dict[str, str]]:
+    """The KPI table's footnotes in every language, one per method choice (``report_footnotes``
+    of data/metrics.yaml, in that order; a profile's ``[report] footnotes`` rewords any):
+
+    * the factor rows used, by kind: the grid factor(s) and the notice that published them,
+      other emission factors and fuel parameters, the GWP set, heating values and densities,
+      the coal-equivalent coefficients (each row ``id (value unit; years; reference)``, each
+      document with its publisher, publication date and URL: :meth:`Result.factors_used`);
+    * energy in '000 kWh where shown (HKEX ESG Reporting Guide KPI A2.1);
+    * what is excluded: metrics n/a and why (:meth:`Result.unavailable_reasons`), HKEX KPIs
+      without any data, input rows not computed, prior years' intensities without denominators."""
+    prof = result.profile
+    options = getattr(prof, "report", None)
+
+    def note(key: str, **fields: Any) -> dict[str, str]:
+        out = {}
         for lg in LANGS:
-            factors = "; ".join(f"{f.id} ({_num_text(float(f.value))} {unit_text(f.unit, lg)}"
-                                + (f", {f.reference}" if f.reference else "") + ")" for f in coal)
-            notes[lg] = footnote_text("coal_equivalent", lg, factors=factors or "n/a", documents=documents)
-        out.append(notes)
+            wording = options.footnote(key, lg) if options is not None else None
+            vals = {k: (v(lg) if callable(v) else str(v)) for k, v in fields.items()}
+            out[lg] = footnote_text(key, lg, wording, **vals)
+        return out
+
+    groups: dict[str, list[Any]] = {}
+    kinds = footnote_kinds()
+    for f in result.factors_used():
+        key = next((k for k, ks, us in kinds if f.kind in ks and (not us or f.use in us)), "emission")
+        groups.setdefault(key, []).append(f)
+    show_tce = any(u.partition(" / ")[0] == "tce" for u in shown_units)
+    out: list[dict[str, str]] = []
+    for key in metric_definitions().get("report_footnotes", {}):
+        rows = groups.get(key, [])
+        if key == "coal_equivalent" and not (rows or show_tce):
+            continue
+        if key in groups or key == "coal_equivalent":
+            out.append(note(key, factors=lambda lg, rows=rows: "; ".join(_factor_item(f, lg) for f in rows) or "n/a",
+                            sources=_sources(rows),
+                            documents="; ".join(dict.fromkeys(str(f.document) for f in rows)) or "n/a",
+                            gwp_set=getattr(prof, "gwp_set", "")))
+        elif key == "kwh000" and any(u.partition(" / ")[0] == _KWH000 for u in shown_units):
+            out.append(note(key))
+        elif key == "not_available":
+            reasons = {m: why for m, why in result.unavailable_reasons().items()
+                       if result.split_metric(m)[1] is None and m in labels}
+            if reasons:
+                out.append(note(key, metrics=lambda lg, r=reasons: "; ".join(f"{labels[m][lg]}: {why}" for m, why in r.items())))
+        elif key == "not_in_data" and not_in_data:
+            out.append(note(key, metrics=lambda lg: "; ".join(t[lg] for t in not_in_data)))
+        elif key == "rows_not_computed" and result.errors:
+            out.append(note(key, n=len(result.errors)))
+        elif key == "no_denominator" and missing_dens:
+            names = list(dict.fromkeys(n for ns in missing_dens.values() for n in ns))
+            out.append(note(key, years=", ".join(map(str, sorted(missing_dens))),
+                            denominators=lambda lg, names=names: ", ".join(denominator_label(n, lg) for n in names)))
     return out
 
 
@@ -721,16 +837,31 @@ def _view(df: pd.DataFrame, lang: str) -> _View:
 
 
 def _kpi_view(pack: DisclosurePack, sub: pd.DataFrame, lang: str) -> _View:
-    """The KPI rows of one HKEX KPI: indicator name(s), value at the metric's precision, unit as printed."""
+    """The KPI rows of one HKEX KPI: indicator name(s), value at the metric's precision, unit as
+    printed; with several periods, the unit first, then the reporting year, the prior years
+    (latest first) and the change against the year before (signed, at the metric's precision,
+    and in %), as annual reports lay out their KPI tables."""
     ul = _unit_lang(lang)
     label_cols = list(_LABEL_COLS) if lang == "all" else [f"label_{lang}"]
     heads = [column_title(c, lang) for c in label_cols] if lang == "all" else [column_title("metric", lang)]
-    heads += [column_title("value", lang), column_title("unit", lang)]
+    prior = [c for c in sub.columns if str(c).startswith("value_")]
     rows, ids = [], []
+    if not prior:
+        heads += [column_title("value", lang), column_title("unit", lang)]
+        for r in sub.to_dict("records"):
+            rows.append([str(r[c]) for c in label_cols] + [number_text(r["value"], int(r["decimals"])), unit_text(r["unit"], ul)])
+            ids.append({"metric": str(r["metric"]), "carrier": str(r["carrier"])})
+        return _View(heads, rows, [False] * len(label_cols) + [True, False], ids)
+    before = prior[0].removeprefix("value_")
+    heads += [column_title("unit", lang), str(pack.meta["reporting_year"]), *(c.removeprefix("value_") for c in prior),
+              column_title("yoy_change", lang).replace("{year}", before),
+              column_title("yoy_change_pct", lang).replace("{year}", before)]
     for r in sub.to_dict("records"):
-        rows.append([str(r[c]) for c in label_cols] + [number_text(r["value"], int(r["decimals"])), unit_text(r["unit"], ul)])
+        d = int(r["decimals"])
+        rows.append([str(r[c]) for c in label_cols] + [unit_text(r["unit"], ul), number_text(r["value"], d)]
+                    + [number_text(r[c], d) for c in prior] + [signed_text(r["change"], d), signed_text(r["change_pct"], 2)])
         ids.append({"metric": str(r["metric"]), "carrier": str(r["carrier"])})
-    return _View(heads, rows, [False] * len(label_cols) + [True, False], ids)
+    return _View(heads, rows, [False] * len(label_cols) + [False] + [True] * (len(prior) + 3), ids)
 
 
 def _footnote_texts(pack: DisclosurePack, lang: str) -> list[str]:
@@ -911,9 +1042,13 @@ def _format_sheet(ws: Any, df: pd.DataFrame, lang: str) -> None:
     cols = _columns(df, lang)
     for j, c in enumerate(cols, start=1):
         fmt = _number_format(c, df[c])
-        if c == "value" and "decimals" in df.columns:
+        if (c in ("value", "change") or c.startswith("value_")) and "decimals" in df.columns:
             for i, d in enumerate(df["decimals"].tolist(), start=2):
-                ws.cell(row=i, column=j).number_format = "#,##0" + ("." + "0" * int(d) if int(d) else "")
+                f = "#,##0" + ("." + "0" * int(d) if int(d) else "")
+                ws.cell(row=i, column=j).number_format = f"+{f};-{f};{f}" if c == "change" else f
+        elif c == "change_pct" and "decimals" in df.columns:   # the KPI table's year-on-year change, signed
+            for i in range(2, len(df) + 2):
+                ws.cell(row=i, column=j).number_format = "+#,##0.00;-#,##0.00;0.00"
         elif fmt is not None:
             for i in range(2, len(df) + 2):
                 ws.cell(row=i, column=j).number_format = fmt

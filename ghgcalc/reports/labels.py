@@ -19,7 +19,7 @@ from typing import Any
 
 from ..core.carriers import metric_definitions
 
-__all__ = ["column_title", "field_label", "footnote_text", "metric_label", "metric_precision", "number_text",
+__all__ = ["column_title", "field_label", "footnote_kinds", "footnote_text", "metric_label", "metric_precision", "number_text", "signed_text",
            "unit_text", "value_text"]
 
 _SUPER = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -76,6 +76,19 @@ def number_text(v: Any, decimals: int) -> str:
     return f"{x:,.{decimals}f}"
 
 
+def signed_text(v: Any, decimals: int) -> str:
+    """A change with its sign (``+1,234.50``, ``-3.20``, ``0.00``); ``n/a`` for NaN."""
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if math.isnan(x):
+        return "n/a"
+    if round(x, decimals) == 0:
+        return f"{0:.{decimals}f}"
+    return f"{x:+,.{decimals}f}"
+
+
 def metric_label(metric: str, lang: str) -> str | None:
     """A metric's label in ``lang`` (``metrics`` in ``metrics.yaml``), None for an unknown id."""
     spec = metric_definitions().get("metrics", {}).get(metric)
@@ -109,10 +122,21 @@ def value_text(key: str, value: Any, lang: str) -> Any:
     return value
 
 
-def footnote_text(key: str, lang: str, **fields: str) -> str:
-    """A footnote of the KPI table (``report_footnotes``) with ``fields`` filled in."""
+def footnote_kinds() -> list[tuple[str, set[str], set[str]]]:
+    """(footnote key, factor kinds, factor uses) of the footnotes that name factor rows, in
+    order (``kinds`` and ``uses`` of ``report_footnotes``; no ``uses``: any use)."""
+    out = []
+    for key, spec in metric_definitions().get("report_footnotes", {}).items():
+        if isinstance(spec, dict) and spec.get("kinds"):
+            out.append((str(key), {str(k) for k in spec["kinds"]}, {str(u) for u in spec.get("uses") or ()}))
+    return out
+
+
+def footnote_text(key: str, lang: str, wording: str | None = None, **fields: str) -> str:
+    """A footnote of the KPI table (``report_footnotes``, or ``wording`` when a profile
+    rewords it: ``[report] footnotes``) with ``fields`` filled in."""
     spec = metric_definitions().get("report_footnotes", {}).get(key)
-    text = _pick(spec, lang, key)
+    text = wording if wording is not None else _pick(spec, lang, key)
     for k, v in fields.items():
         text = text.replace("{" + k + "}", v)
     return text
