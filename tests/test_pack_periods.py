@@ -23,7 +23,7 @@ import ghgcalc
 from ghgcalc.core.profiles import load_profile
 from ghgcalc.errors import ProfileError
 from ghgcalc.reports.disclosure import LANGS, disclosure_pack
-from ghgcalc.reports.labels import metric_precision, number_text, signed_text
+from ghgcalc.reports.labels import metric_label, metric_precision, number_text, signed_text
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = ROOT / "examples" / "kpi-wide-zh"
@@ -206,6 +206,11 @@ def test_footnotes_name_every_factor_edition(packs: dict[tuple[str, str], Path],
         for y, notice in ((2022, "公告2024年第33号"), (2023, "公告2025年第47号")):
             assert f"cn-mee-nbs-grid-national-{y}" in grid and notice in grid
         assert "AR5" in notes and "GB/T 2589-2020" in notes
+        # what is excluded: CH4 and N2O not counted (no factor in the profile), by their labels;
+        # water and waste (HKEX A1.3, A1.4, A2.2) not in the data
+        for m in ("scope1_ch4", "scope1_n2o"):
+            assert str(metric_label(m, lang)) in notes, (lang, fmt, m)
+        assert all(k in notes for k in ("A1.3", "A1.4", "A2.2")) and "A1.2 " not in notes
         # 2021's intensities are n/a: the footnote names the year and the missing denominator
         [nd] = [n for n in notes.splitlines() if "2021" in n and ("n/a" in n or "不適用" in n or "不适用" in n)
                 and "cn-" not in n]

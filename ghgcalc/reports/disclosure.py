@@ -12,9 +12,15 @@ What the pack holds
   intensity, with English, traditional and simplified Chinese labels (``data/metrics.yaml``
   ``hkex_kpis`` and ``report_text``; carrier labels from ``data/carriers.yaml``).
 * Breakdowns by carrier and by facility; data-centre PUE/CUE/WUE where IT energy is given.
-* With several periods (the ``year`` of the rows): a table per metric by period with the
-  change against the previous period; the KPIs and breakdowns are those of the reporting
-  year (the profile's ``reporting_year`` when the data has it, else the latest year).
+* With several periods (the ``year`` of the rows): the KPI table shows the reporting year
+  beside the prior years (latest first) with the change against the year before, absolute
+  and in % (each year's intensities over that year's denominators, n/a without one); a
+  table per metric by period with the change against the previous period; the breakdowns
+  are those of the reporting year (the profile's ``reporting_year`` when the data has it,
+  else the latest year).
+* Footnotes under the KPI table, one per method choice, from the factor rows' provenance
+  (:func:`_footnotes`; wording in ``data/metrics.yaml`` ``report_footnotes``, reworded by a
+  profile's ``[report.footnotes]``).
 * Progress against base-year targets: ``Target.parse("scope1_2=-30%@2030")`` with a base
   year. Progress = (current - base) / (target - base), and the straight-line path from the
   base year to the target year gives the value expected in the reporting year (the linear
@@ -434,7 +440,6 @@ def _kpi_table(result: Result, vals: _Values, defs: dict[str, Any], labels: dict
     kpi_cols = ["hkex_kpi", "metric", "carrier", *_LABEL_COLS, "value", *(f"value_{y}" for y in prior),
                 *(("change", "change_pct") if prior else ()), "unit", "decimals"]
     kpis = pd.DataFrame(kpi_rows, columns=kpi_cols)
-    kpis.attrs["years"] = shown_years
     hkex = pd.DataFrame(hkex_rows, columns=["hkex_kpi", *_LABEL_COLS])
     has_intensity = bool(len(kpis)) and any(result.split_metric(str(m))[1] is not None for m in kpis["metric"])
     missing_dens = {y: [d.name for d in result.denominators if d.name not in dens.get(y, {})] for y in prior} if has_intensity else {}
@@ -529,7 +534,7 @@ def _footnotes(result: Result, shown_units: set[str], missing_dens: Mapping[int,
             reasons = {m: why for m, why in result.unavailable_reasons().items()
                        if result.split_metric(m)[1] is None and m in labels}
             if reasons:
-                out.append(note(key, metrics=lambda lg, r=reasons: "; ".join(f"{labels[m][lg]}: {why}" for m, why in r.items())))
+                out.append(note(key, metrics=lambda lg, r=reasons: "; ".join(f"{labels[m][lg]}: {why.removeprefix('not available: ')}" for m, why in r.items())))
         elif key == "not_in_data" and not_in_data:
             out.append(note(key, metrics=lambda lg: "; ".join(t[lg] for t in not_in_data)))
         elif key == "rows_not_computed" and result.errors:
