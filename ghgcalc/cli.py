@@ -226,20 +226,37 @@ def _summary_text(result: Totals, args: argparse.Namespace, fmt: str) -> str:
     """The ``calc`` summary as JSON or as the KPI table (labels in ``--lang``), with the
     ``--by`` breakdown and the ``--uncertainty`` section."""
     from .reports.reporting import dumps, kpi_table_text, result_json
-    from .reports.tables import breakdown_json, breakdown_text
+    from .reports.tables import breakdown_json, breakdown_text, heading
 
     if fmt == "json":
         obj = result_json(result)
         if args.by:
             obj["breakdown"] = breakdown_json(result, args.by)
+        periods = _periods(result)
+        if len(periods) > 1:   # the totals add these periods
+            obj["periods"] = periods
         return _with_uncertainty(result, args, dumps(obj))
     text = kpi_table_text(result, args.lang)
     if args.by:
         text += "\n\n" + breakdown_text(result, args.by, args.lang)
+    else:
+        periods = _periods(result)
+        if len(periods) > 1:   # totals over several years are a sum of years: say so, and show each year
+            note = heading("several_periods", args.lang or "en").replace("{n}", str(len(periods)))
+            text += "\n\n" + note.replace("{periods}", ", ".join(periods)) + "\n" + breakdown_text(result, "period", args.lang)
     text = _with_uncertainty(result, args, text)
     if result.errors:
         text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + _problems(result.errors)
     return text
+
+
+def _periods(result: Totals) -> list[str]:
+    """The periods of the computed rows, as text, in the order of the breakdown (one: []-free)."""
+    try:
+        frame = result.totals(by="period")
+    except (GhgcalcError, KeyError):   # a streamed result that kept no period groups
+        return []
+    return [str(p) for p in frame.index]
 
 
 def _write_breakdown(result: Totals, args: argparse.Namespace, fmt: str) -> int:

@@ -57,13 +57,13 @@ def test_renders_in_headless_chromium(html_report: Path, tmp_path: Path) -> None
     proc = _run(["--dump-dom", html_report.as_uri()], tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     dom = proc.stdout
-    # the parsed DOM has the KPI table with its rows, the three inline charts and every section
+    # the parsed DOM has the KPI table with its rows, the four inline charts and every section
     assert 'id="kpi-table"' in dom
     kpi = dom[dom.index('id="kpi-table"'):]
     kpi = kpi[: kpi.index("</table>")]
     assert "A1.2" in kpi and "A2.1" in kpi and "範圍一排放量" in kpi and "范围一排放量" in kpi and "Scope 1 GHG emissions" in kpi
     assert len(re.findall(r"<tr\b", kpi)) >= 20   # rows carry data-metric attributes
-    assert dom.count("<svg") == 3 and dom.count("</svg>") == 3
+    assert dom.count("<svg") == 4 and dom.count("</svg>") == 4  # scope, energy, trend, targets
     for sec in ("by_carrier", "by_facility", "by_period", "targets", "datacentre", "factors"):
         assert f'<section id="{sec}">' in dom
     # the facility named like a script is text in the DOM, never an element

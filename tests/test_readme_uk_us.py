@@ -45,8 +45,8 @@ def test_secr_example_records_its_choices(capsys, monkeypatch) -> None:  # type:
     assert out["input"]["unit_choices"]["Therms"]["unit"] == "therm_EC"
     assert out["input"]["carrier_labels"]["Grid supplied electricity"] == {"carrier": "electricity", "how": "words",
                                                                             "ignored": ["Grid supplied"]}
-    # the example's factor rows are marked unverified wherever they are listed; the one literal (the
+    # the example's factor rows are verified in the official flat file (their notes say where); the one literal (the
     # gross-CV heating value of 1 kWh/kWh) is the profile's own, user-supplied
     assert {f["id"]: f["review_status"] for f in out["factors"]} == {
-        "example-desnz-2023-uk-electricity-generated": "unverified", "example-desnz-2023-natural-gas-gross-cv": "unverified",
+        "example-desnz-2023-uk-electricity-generated": "verified", "example-desnz-2023-natural-gas-gross-cv": "verified",
         "literal:example-secr-uk-desnz-2023:carriers.natural_gas.heating_value[0]": "user-supplied"}

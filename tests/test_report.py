@@ -203,7 +203,7 @@ def test_html_is_self_contained_and_escapes_user_text(multi: ghgcalc.Result, tmp
     assert "&lt;script&gt;" in text
     assert not re.search(r"""(src|href)\s*=\s*["'](https?:|//)""", text)  # no external resource
     assert "Content-Security-Policy" in text
-    assert text.count("<svg") == 3  # scope, energy, trend
+    assert text.count("<svg") == 4  # scope, energy, trend, targets
     ids = re.findall(r'\bid="([^"]+)"', text)
     assert len(ids) == len(set(ids)), "element ids must be unique across the inline charts"
     for lg in LANGS:
@@ -257,7 +257,7 @@ def test_xlsx_keeps_every_label_and_source(multi: ghgcalc.Result, tmp_path: Path
     facilities = [r["facility"] for r in records("by_facility")]
     assert all(not str(x).startswith(("=", "+", "-", "@")) for x in facilities)
     assert any(str(x).startswith("<script>") for x in facilities)  # '<' is harmless in a cell; kept as typed
-    assert len(wb["charts"]._images) == 3
+    assert len(wb["charts"]._images) == 4  # scope, energy, trend, targets
     header = next(wb["by_facility"].iter_rows(values_only=True))
     assert "energy_total ['000 kWh]" in header and "scope1_2 [t CO2e]" in header and "pue" in header
 

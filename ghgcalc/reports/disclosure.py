@@ -37,6 +37,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -55,6 +56,7 @@ from ..core.factors import file_sha256
 from ..core.results import NO_GROUP, Denominator, group_codes, is_blank_label, normalize_denominators, result_html
 from ..core.units import conversion_factor
 from ..errors import GhgcalcError
+from ..io.data import load_yaml
 from ..io.exports import atomic_path, safe_cell
 from ..printed import parse_printed
 from .labels import (
@@ -315,7 +317,6 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
     defs = metric_definitions()
     text = {k: {lang: str(v.get(lang, k)) for lang in LANGS} for k, v in defs.get("report_text", {}).items() if k != "columns"}
     labels = _labels_of_metrics(result)
-    base_metrics = result.base_metrics()
     notes: list[str] = []
 
     kpis, hkex, footnotes = _kpi_table(result, vals, defs, labels, text, ry)
@@ -342,16 +343,7 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
         if w.row is None and w.column == "factor":
             notes.insert(0, f"warning: {w.reason}" + (f"; {w.hint}" if w.hint else ""))
 
-    chart_data: dict[str, Any] = {
-        "scope": {name: vals.get(k, ry)[0] for k, name in (("scope1", "Scope 1"), ("scope2", "Scope 2"),
-                                                          ("scope2_market", "Scope 2 (market)")) if k in base_metrics},
-        "energy": {_carrier_labels(cid)["en"]: ev * float(conversion_factor("MWh", _KWH000))
-                   for cid, ev in _energy_by_carrier(result, year_mask)},
-    }
-    if len(years) > 1 and "scope1_2" in base_metrics:
-        chart_data["trend"] = {"periods": years, "scope1_2": [vals.get("scope1_2", y)[0] for y in years],
-                               "energy_total": [vals.get("energy_total", y)[0] for y in years]}
-
+    chart_data = _chart_data(result, vals, ry, year_mask, by_period, tgt)
     prof = result.profile
     meta = {
         "title": text["title"]["en"],
@@ -454,6 +446,49 @@ def _yoy(current: float, previous: float) -> dict[str, float]:
     if math.isnan(current) or math.isnan(previous):
         return {"change": float("nan"), "change_pct": float("nan")}
     return {"change": current - previous, "change_pct": (current - previous) / previous * 100 if previous else float("nan")}
+
+
+def _chart_data(result: Result, vals: _Values, ry: int, year_mask: np.ndarray | None, by_period: pd.DataFrame | None,
+                tgt: pd.DataFrame | None) -> dict[str, Any]:
+    """What the charts draw, keyed by ids (scope, carrier, metric), with every label in every
+    language: ``scope`` (id -> t CO2e), ``energy`` (carrier -> '000 kWh), ``labels`` (carrier
+    -> {lang: label}); with several periods ``trend`` and ``intensity`` (the intensities of
+    ``intensity_bases`` in ``data/charts.yaml`` that have values in two periods or more); with
+    targets ``targets`` (base, goal and the actual value of each period from the base year)."""
+    base_metrics = result.base_metrics()
+    energy = _energy_by_carrier(result, year_mask)
+    out: dict[str, Any] = {
+        "scope": {k: vals.get(k, ry)[0] for k in ("scope1", "scope2", "scope2_market") if k in base_metrics},
+        "energy": {cid: ev * float(conversion_factor("MWh", _KWH000)) for cid, ev in energy},
+        "labels": {cid: _carrier_labels(cid) for cid, _ in energy},
+    }
+    years = vals.years
+    if len(years) > 1 and "scope1_2" in base_metrics:
+        out["trend"] = {"periods": years, "scope1_2": [vals.get("scope1_2", y)[0] for y in years],
+                        "energy_total": [vals.get("energy_total", y)[0] for y in years]}
+    if by_period is not None:
+        bases = load_yaml("charts.yaml").get("intensity_bases", [])
+        series = []
+        for rec in by_period.to_dict("records"):
+            base, den = vals.split(rec["metric"])
+            values = [float(rec[str(y)]) for y in years]
+            if den is None or base not in bases or sum(v == v for v in values) < 2:
+                continue
+            series.append({"metric": rec["metric"], "base": base, "unit": rec["unit"], "values": values,
+                           "labels": {lg: str(rec[f"label_{lg}"]) for lg in LANGS}})
+        if series:
+            out["intensity"] = {"periods": years, "series": series}
+    if tgt is not None and len(tgt):
+        out["targets"] = []
+        for rec in tgt.to_dict("records"):
+            b = int(rec["base_year"])
+            ys = [y for y in years if y >= b]
+            out["targets"].append({"metric": rec["metric"], "base": vals.split(rec["metric"])[0], "unit": rec["unit"],
+                                   "labels": {lg: str(rec[f"label_{lg}"]) for lg in LANGS},
+                                   "base_year": b, "base_value": float(rec["base_value"]),
+                                   "target_year": int(rec["target_year"]), "target_value": float(rec["target_value"]),
+                                   "periods": ys, "values": [vals.get(rec["metric"], y)[0] for y in ys]})
+    return out
 
 
 def _input_fields(source: str | None) -> dict[str, str]:
@@ -1109,7 +1144,7 @@ def report(result: Result, path: str | Path, *, lang: str = "all", reporting_yea
     For Markdown the charts are written as PNG files into ``<stem>_charts/`` beside the file.
     Returns the paths written. Needs matplotlib (``pip install 'ghgcalc[report]'``).
     """
-    from .charts import chart_figures, close, require_matplotlib, to_png, to_svg
+    from .charts import chart_figures, chart_language, close, require_matplotlib, to_png, to_svg
 
     if lang not in ("all", *LANGS):
         raise GhgcalcError(f"lang must be one of all, {', '.join(LANGS)}; got {lang!r}")
@@ -1122,7 +1157,11 @@ def report(result: Result, path: str | Path, *, lang: str = "all", reporting_yea
     require_matplotlib()
     pack = disclosure_pack(result, reporting_year=reporting_year, base_year=base_year, targets=targets,
                            denominators_by_period=denominators_by_period)
-    figs = chart_figures(pack)
+    chart_lang, font, font_note = chart_language(lang, raster=fmt not in ("html", "htm"))
+    if font_note:   # said once: in the pack's notes and on stderr
+        pack.notes.append(font_note)
+        print(f"ghgcalc: warning: {font_note}", file=sys.stderr)
+    figs = chart_figures(pack, chart_lang, font)
     written = [p]
     try:
         if fmt in ("html", "htm"):
