@@ -57,13 +57,19 @@ def find_chromium() -> str | None:
 def run_chromium(args: list[str], *, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run headless Chromium with ``args`` (after the fixed flags) in a fresh, temporary
     profile directory; the completed process (stdout, stderr as text). Raises
-    :class:`BrowserError` when no Chromium is installed."""
+    :class:`BrowserError` when no Chromium is installed, it cannot start or it takes longer
+    than ``timeout`` seconds."""
     exe = find_chromium()
     if exe is None:
         raise BrowserError(BROWSER_MISSING)
     with tempfile.TemporaryDirectory(prefix="ghgcalc-chromium-") as profile:
         cmd = [exe, *_FLAGS, f"--user-data-dir={profile}", *args]
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise BrowserError(f"headless Chromium ({exe}) did not finish within {timeout:g} s") from None
+        except OSError as exc:
+            raise BrowserError(f"headless Chromium ({exe}) could not be started: {exc}") from None
 
 
 def _checked(proc: subprocess.CompletedProcess[str], out: Path | None, what: str) -> None:
