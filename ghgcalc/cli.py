@@ -726,7 +726,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--targets", metavar="TARGETS.yaml", help="base_year, targets and other years' denominators from a YAML file")
     rp.add_argument("--on-error", choices=["raise", "collect"], default="raise", help=_COLLECT_HELP)
     rp.add_argument("--columns", action="append", metavar="HEADER=COLUMN,...", help=_COLUMNS_HELP)
-    rp.add_argument("-o", "--output", required=True, help="FILE.html, FILE.xlsx or FILE.md (charts as PNG beside it)")
+    rp.add_argument("-o", "--output", required=True, help="FILE.html, FILE.xlsx, FILE.md (charts as PNG beside it) or FILE.pdf (A4, printed by headless Chromium)")
     rp.add_argument("--quiet", action="store_true", help="no progress bar on stderr (shown only on a terminal)")
     rp.set_defaults(func=cmd_report)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,28 +15,19 @@ import pytest
 from test_report import EVIL, multi_year_rows, profile_for
 
 import ghgcalc
+from ghgcalc.reports import browser
 
 #: a real browser per test: left out of the quick loop (``-m "not slow"``)
 pytestmark = pytest.mark.slow
 
 
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        path = shutil.which(name)
-        if path:
-            return path
-    if os.environ.get("GHGCALC_REQUIRE_BROWSER"):
-        pytest.fail("GHGCALC_REQUIRE_BROWSER is set but no chromium is installed (apt-get install -y chromium)")
-    pytest.skip("chromium not installed (set GHGCALC_REQUIRE_BROWSER=1 to make this a failure)")
-
-
 def _run(args: list[str], tmp: Path) -> subprocess.CompletedProcess[str]:
-    profile = tmp / "chromium-profile"
-    profile.mkdir(exist_ok=True)
-    cmd = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-           "--no-default-browser-check", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    """Chromium as ghgcalc runs it (:func:`ghgcalc.reports.browser.run_chromium`), or a skip."""
+    if browser.find_chromium() is None:
+        if os.environ.get("GHGCALC_REQUIRE_BROWSER"):
+            pytest.fail("GHGCALC_REQUIRE_BROWSER is set but no chromium is installed (apt-get install -y chromium)")
+        pytest.skip("chromium not installed (set GHGCALC_REQUIRE_BROWSER=1 to make this a failure)")
+    return browser.run_chromium(args)
 
 
 @pytest.fixture(scope="module")

@@ -38,6 +38,7 @@ import html
 import math
 import re
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -59,6 +60,7 @@ from ..errors import GhgcalcError
 from ..io.data import load_yaml
 from ..io.exports import atomic_path, safe_cell
 from ..printed import parse_printed
+from .browser import A4_MARGIN, BROWSER_MISSING, BrowserError, find_chromium, print_to_pdf
 from .labels import (
     column_title,
     field_label,
@@ -829,6 +831,8 @@ class _View:
     rows: list[list[str]]
     numeric: list[bool]
     ids: list[dict[str, str]]
+    #: the column ids behind ``heads`` (empty where the view has none)
+    cols: list[str] = field(default_factory=list)
 
 
 def _unit_lang(lang: str) -> str:
@@ -873,7 +877,7 @@ def _view(df: pd.DataFrame, lang: str) -> _View:
     ids = [{c: "" if is_blank_label(v) else str(v) for c, v in zip(sorted(hidden - {"decimals"}), vals, strict=True)}
            for vals in zip(*(df[c] for c in sorted(hidden - {"decimals"})), strict=True)] if hidden - {"decimals"} \
         else [{} for _ in range(len(df))]
-    return _View(heads, rows, numeric, ids)
+    return _View(heads, rows, numeric, ids, shown)
 
 
 def _kpi_view(pack: DisclosurePack, sub: pd.DataFrame, lang: str) -> _View:
@@ -939,9 +943,26 @@ h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid
 table{border-collapse:collapse;margin:.5rem 0;font-size:.85rem}th,td{border:1px solid #ddd;padding:.25rem .5rem;vertical-align:top}
 th{background:#f3f5f7;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.group th{background:#e6eef6}figure{display:inline-block;margin:.5rem 1rem .5rem 0}figure svg{max-width:100%;height:auto}
-dl{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem;font-size:.85rem}dt{font-weight:600}
+dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.1rem 1rem;font-size:.85rem}dt{font-weight:600}
+dd{margin:0;overflow-wrap:anywhere}
 .scroll{overflow-x:auto}.note{background:#fff8e1;border-left:4px solid #e0a800;padding:.4rem .8rem;font-size:.85rem}
 .status-reproduced{color:#1b7f3b}.status-consistent{color:#8a6d00}.status-differs{color:#b00020;font-weight:600}
+@media print, screen and (max-width:50rem){
+.scroll{overflow:visible}table{width:100%}th{overflow-wrap:break-word;hyphens:auto}td{overflow-wrap:anywhere}
+table.cards{border:0}table.cards thead{display:none}table.cards,table.cards tbody{display:block}
+table.cards tr{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));grid-auto-flow:row dense;border:1px solid #bbb;margin:0 0 .4rem;
+break-inside:avoid}
+table.cards td{display:block;border:0;border-top:1px solid #eee;padding:.1rem .4rem;text-align:left;white-space:normal}
+table.cards td::before{content:attr(data-label);display:block;font-size:.75em;color:#555;font-weight:600}
+table.cards td.wide,table.cards td:first-child{grid-column:1/-1}
+table.cards td:first-child{background:#f3f5f7;font-weight:600;border-top:0}
+}
+@page{size:A4;margin:""" + A4_MARGIN + """}
+@media print{
+body{margin:0;padding:0;max-width:none;font-size:10pt;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+h1{font-size:15pt}h2{font-size:12pt;margin-top:1.2rem;break-after:avoid}table{font-size:8pt}dl,.note,.footnotes{font-size:9pt}th,td{padding:.15rem .3rem}
+thead{display:table-header-group}tr,figure,dl{break-inside:avoid}figure{max-width:47%;margin:.3rem 1% .3rem 0}
+}
 """
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -951,20 +972,38 @@ def _e(v: Any) -> str:
     return html.escape(_cell(v), quote=True)
 
 
-def _html_rows(v: _View) -> str:
+#: a table of more columns than this is printed (and shown on narrow screens) as one card per
+#: row, each cell under its heading, so that no column is cut off at the page's edge
+CARD_COLUMNS = 8
+#: in a card, a cell whose column holds a text longer than this spans the card's width
+_WIDE_CELL = 28
+
+
+def _html_rows(v: _View, cards: bool = False) -> str:
+    """The body rows; in a card table each cell also carries its heading (``data-label``,
+    shown before the cell in the card layout) and its column id (``data-col``)."""
     body = []
+    wide = [max((len(r[j]) for r in v.rows), default=0) > _WIDE_CELL for j in range(len(v.heads))] if cards else []
     for cells, ids, in zip(v.rows, v.ids, strict=True):
         attrs = "".join(f' data-{k}="{_e(x)}"' for k, x in ids.items() if x)
-        tds = "".join(f'<td class="num">{_e(c)}</td>' if num else f"<td>{_e(c)}</td>" for c, num in zip(cells, v.numeric, strict=True))
-        body.append(f"<tr{attrs}>{tds}</tr>")
+        tds = []
+        for j, (c, num) in enumerate(zip(cells, v.numeric, strict=True)):
+            classes = [n for n, on in (("num", num), ("wide", cards and wide[j])) if on]
+            attr = f' class="{" ".join(classes)}"' if classes else ""
+            if cards:
+                attr += f' data-label="{_e(v.heads[j])}"' + (f' data-col="{_e(v.cols[j])}"' if j < len(v.cols) else "")
+            tds.append(f"<td{attr}>{_e(c)}</td>")
+        body.append(f"<tr{attrs}>{''.join(tds)}</tr>")
     return "".join(body)
 
 
 def _html_table(df: pd.DataFrame, table_id: str, lang: str) -> str:
     v = _view(df, lang)
+    cards = len(v.heads) > CARD_COLUMNS
     head = "".join(f"<th>{_e(h)}</th>" for h in v.heads)
-    return (f'<div class="scroll"><table id="{_e(table_id)}"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{_html_rows(v)}</tbody></table></div>")
+    cls = ' class="cards"' if cards else ""
+    return (f'<div class="scroll"><table id="{_e(table_id)}"{cls}><thead><tr>{head}</tr></thead>'
+            f"<tbody>{_html_rows(v, cards)}</tbody></table></div>")
 
 
 def _kpi_html(pack: DisclosurePack, lang: str) -> str:
@@ -1137,11 +1176,13 @@ def write_xlsx(pack: DisclosurePack, path: Path, lang: str = "all", pngs: Mappin
 def report(result: Result, path: str | Path, *, lang: str = "all", reporting_year: int | None = None,
            base_year: int | None = None, targets: Sequence[str | Target] = (),
            denominators_by_period: Mapping[Any, Mapping[str, Any]] | None = None) -> list[Path]:
-    """Write the disclosure pack of ``result`` to ``path`` (``.html``, ``.xlsx`` or ``.md``).
+    """Write the disclosure pack of ``result`` to ``path`` (``.html``, ``.xlsx``, ``.md`` or ``.pdf``).
 
     ``lang``: ``all`` (English, 繁體 and 简体 labels side by side; the default), ``en``,
     ``zh_hant`` or ``zh_hans``. The other keywords are those of :func:`disclosure_pack`.
     For Markdown the charts are written as PNG files into ``<stem>_charts/`` beside the file.
+    A PDF is the HTML page printed on A4 by headless Chromium (:mod:`ghgcalc.reports.browser`;
+    without Chromium a :class:`~ghgcalc.reports.browser.BrowserError` says what to install).
     Returns the paths written. Needs matplotlib (``pip install 'ghgcalc[report]'``).
     """
     from .charts import chart_figures, chart_language, close, require_matplotlib, to_png, to_svg
@@ -1150,11 +1191,13 @@ def report(result: Result, path: str | Path, *, lang: str = "all", reporting_yea
         raise GhgcalcError(f"lang must be one of all, {', '.join(LANGS)}; got {lang!r}")
     p = Path(path)
     fmt = p.suffix.lower().lstrip(".")
-    if fmt not in ("html", "htm", "xlsx", "md"):
-        raise GhgcalcError(f"report output {p.name!r}: the file name must end in .html, .xlsx or .md")
+    if fmt not in ("html", "htm", "xlsx", "md", "pdf"):
+        raise GhgcalcError(f"report output {p.name!r}: the file name must end in .html, .xlsx, .md or .pdf")
     if not p.parent.is_dir():
         raise GhgcalcError(f"report output {p}: the directory {p.parent} does not exist")
     require_matplotlib()
+    if fmt == "pdf" and find_chromium() is None:   # before computing anything
+        raise BrowserError(BROWSER_MISSING)
     pack = disclosure_pack(result, reporting_year=reporting_year, base_year=base_year, targets=targets,
                            denominators_by_period=denominators_by_period)
     chart_lang, font, font_note = chart_language(lang, raster=fmt not in ("html", "htm"))
@@ -1168,6 +1211,12 @@ def report(result: Result, path: str | Path, *, lang: str = "all", reporting_yea
             svgs = {k: to_svg(f, f"c{i}") for i, (k, f) in enumerate(figs.items())}
             with atomic_path(p) as tmp:   # every file under a temporary name, renamed when complete
                 tmp.write_text(render_html(pack, lang, svgs), encoding="utf-8")
+        elif fmt == "pdf":
+            svgs = {k: to_svg(f, f"c{i}") for i, (k, f) in enumerate(figs.items())}
+            with tempfile.TemporaryDirectory(prefix="ghgcalc-pdf-") as work, atomic_path(p) as tmp:
+                page = Path(work) / "pack.html"
+                page.write_text(render_html(pack, lang, svgs), encoding="utf-8")
+                print_to_pdf(page, tmp)
         elif fmt == "xlsx":
             with atomic_path(p) as tmp:
                 write_xlsx(pack, tmp, lang, {k: to_png(f) for k, f in figs.items()})
