@@ -359,7 +359,7 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
         "rows_not_computed": len(result.errors),
         "gwp_set": getattr(prof, "gwp_set", ""),
         "energy_basis": getattr(prof, "energy_basis", ""),
-        "denominators": "; ".join(f"{d.name} = {d.text or _num_text(float(d.value))} {d.unit}".strip() for d in result.denominators),
+        "denominators": "; ".join(f"{d.name} = {d.text or _den_value_text(d.value)} {d.unit}".strip() for d in result.denominators),
         "ghgcalc": __version__,
         # the data version the result was computed with (a profile may pin an older release)
         "factor_data": result.data_version or _NO_DATA_VERSION,
@@ -766,6 +766,13 @@ def _targets(vals: _Values, labels: dict[str, dict[str, str]], ry: int, base_yea
 
 
 # -- formatting helpers ---------------------------------------------------------------------
+def _den_value_text(value: Any) -> str:
+    """A denominator's value as given: a whole number without decimals (27,402 persons, not
+    27,402.00), any other number as the tables print it."""
+    x = float(value)
+    return f"{int(x):,}" if x.is_integer() and abs(x) < 1e15 else _num_text(x)
+
+
 def _num_text(v: Any) -> str:
     if v is None or isinstance(v, str):
         return "" if v is None else v
