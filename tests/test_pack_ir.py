@@ -157,3 +157,18 @@ def test_xlsx_numbers_formatted_and_headers_frozen(result: ghgcalc.Result, tmp_p
     fac = list(wb["factors"].iter_rows(values_only=True))
     assert {"document", "url", "publisher", "reference"} <= set(fac[0])
     assert {r[fac[0].index("id")] for r in fac[1:]} == {f.id for f in result.factors_used()}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_hant", "zh_hans"])
+def test_factor_table_says_kinds_and_statuses_in_words(result: ghgcalc.Result, lang: str) -> None:
+    """The factor table shows a factor's kind and review status in the pack's language, never
+    the ids (``coal_equivalent``, ``heating_value``, ``unverified``); the XLSX keeps the ids."""
+    html = render_html(disclosure_pack(result), lang)
+    factors = html.split('id="factors"', 1)[1].split("</table>", 1)[0]
+    words = metric_definitions()["report_values"]
+    for col in ("kind", "review_status"):
+        cells = set(re.findall(rf'data-col="{col}">(.*?)</td>', factors))
+        assert cells, col
+        assert cells <= {w[lang] for w in words[col].values()}, (col, cells)   # words, never ids
+    assert words["kind"]["coal_equivalent"][lang] in factors
+    assert words["review_status"]["verified"][lang] in factors

@@ -111,7 +111,7 @@ def test_kuaishou_pack_fits_an_a4_sheet(kuaishou: ghgcalc.Result, lang: str, tmp
         assert not kpi["cards"]
 
 
-@pytest.mark.parametrize("lang", ["en", "zh_hans"])
+@pytest.mark.parametrize("lang", ["en", "zh_hant", "zh_hans"])
 def test_several_periods_with_targets_fit_an_a4_sheet(several_years: ghgcalc.Result, lang: str, tmp_path: Path) -> None:
     _require_browser()
     page = _html(several_years, lang, tmp_path, base_year=2021, targets=["scope1_2=-30%@2030"])

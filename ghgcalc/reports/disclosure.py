@@ -873,6 +873,8 @@ def _view(df: pd.DataFrame, lang: str) -> _View:
         raw = df[c]
         if c in ("unit", "amount_unit"):
             col = [unit_text(v, ul) if v else "" for v in raw]
+        elif c in ("kind", "review_status"):   # the factor table's kind and status in words
+            col = [str(value_text(c, v, ul)) if isinstance(v, str) else d for v, d in zip(raw, col, strict=True)]
         elif c == "carrier":   # the factor table's carrier: its label
             col = ["" if is_blank_label(v) else _carrier_labels(str(v)).get(ul, str(v)) for v in raw]
         elif num and metric_label(c, "en") is not None:
