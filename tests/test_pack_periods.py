@@ -266,3 +266,13 @@ def test_signed_text() -> None:
     assert signed_text(1234.5, 2) == "+1,234.50"
     assert signed_text(-0.004, 2) == "0.00"
     assert signed_text(float("nan"), 1) == "n/a"
+
+
+@pytest.mark.parametrize("lang", ["zh_hant", "zh_hans"])
+def test_chinese_packs_of_several_years_draw_chinese_charts(packs: dict[tuple[str, str], Path], lang: str) -> None:
+    """The several-year case's charts (scope split, energy mix, the years) carry their text in
+    the pack's language, as text in the inline SVG (issue 16 item 4)."""
+    html = packs[(lang, "html")].read_text(encoding="utf-8")
+    texts = re.findall(r"<text\b[^>]*>([^<]*)</text>", html)
+    assert "<svg" in html and texts
+    assert sum(bool(re.search(r"[\u3400-\u9fff]", t)) for t in texts) >= 5, texts[:20]
