@@ -65,28 +65,23 @@ def metric_precision(metric: str, base: str | None = None) -> int:
     return int(spec.get("precision", 2)) if isinstance(spec, dict) else 2
 
 
-def number_text(v: Any, decimals: int) -> str:
-    """``v`` with thousands separators at ``decimals`` decimals; ``n/a`` for NaN."""
+def number_text(v: Any, decimals: int, signed: bool = False) -> str:
+    """``v`` with thousands separators at ``decimals`` decimals; ``n/a`` for NaN; with
+    ``signed``, a change with its sign (``+1,234.50``, ``-3.20``, ``0.00``)."""
     try:
         x = float(v)
     except (TypeError, ValueError):
         return str(v)
     if math.isnan(x):
         return "n/a"
+    if signed:   # a change that rounds to zero has no sign
+        return f"{x:+,.{decimals}f}" if round(x, decimals) != 0 else f"{0:.{decimals}f}"
     return f"{x:,.{decimals}f}"
 
 
 def signed_text(v: Any, decimals: int) -> str:
     """A change with its sign (``+1,234.50``, ``-3.20``, ``0.00``); ``n/a`` for NaN."""
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return str(v)
-    if math.isnan(x):
-        return "n/a"
-    if round(x, decimals) == 0:
-        return f"{0:.{decimals}f}"
-    return f"{x:+,.{decimals}f}"
+    return number_text(v, decimals, signed=True)
 
 
 def metric_label(metric: str, lang: str) -> str | None:
