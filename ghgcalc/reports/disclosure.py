@@ -168,6 +168,9 @@ class DisclosurePack:
     chart_data: dict[str, Any] = field(default_factory=dict)
     #: footnotes of the KPI table, each in every language (``{lang: text}``)
     footnotes: list[dict[str, str]] = field(default_factory=list)
+    #: the intensity denominators as a reader sees them, per language (``{lang: text}``):
+    #: "員工人數 = 27,402 人" where ``meta["denominators"]`` keeps "headcount = 27,402 person"
+    denominators_text: dict[str, str] = field(default_factory=dict)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Section name -> table, for the sections this pack has, in report order."""
@@ -366,7 +369,20 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
     }
     return DisclosurePack(meta=meta, text=text, hkex=hkex, kpis=kpis, by_carrier=by_carrier, by_facility=by_facility,
                           by_period=by_period, targets=tgt, datacentre=datacentre, factors=factors, errors=errors,
-                          notes=notes, chart_data=chart_data, footnotes=footnotes)
+                          notes=notes, chart_data=chart_data, footnotes=footnotes,
+                          denominators_text=_denominators_text(result.denominators))
+
+
+def _denominators_text(dens: Sequence[Denominator]) -> dict[str, str]:
+    """The denominators as a reader sees them, in each language: the name by its label (the
+    caller's, metrics.yaml's, else the name), the value without decimals when whole, the unit
+    as the language prints it."""
+    out = {}
+    for lang in ("en", "zh_hant", "zh_hans"):
+        out[lang] = "; ".join(
+            f"{denominator_label(d.name, lang, dict(d.labels))} = {d.text or _den_value_text(d.value)} {unit_text(d.unit, lang)}".strip()
+            for d in dens)
+    return out
 
 
 def _kpi_table(result: Result, vals: _Values, defs: dict[str, Any], labels: dict[str, dict[str, str]],
@@ -935,6 +951,8 @@ def _about(pack: DisclosurePack, lang: str) -> list[tuple[str, str, str]]:
             if not pack.meta.get("input"):
                 continue
             v = words.get("input_unreadable", {}).get(ul, "")
+        if k == "denominators" and pack.denominators_text.get(ul):
+            v = pack.denominators_text[ul]
         out.append((k, field_label(k, lang), _cell(value_text(k, v, ul))))
     return out
 
