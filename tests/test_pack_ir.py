@@ -172,3 +172,13 @@ def test_factor_table_says_kinds_and_statuses_in_words(result: ghgcalc.Result, l
         assert cells <= {w[lang] for w in words[col].values()}, (col, cells)   # words, never ids
     assert words["kind"]["coal_equivalent"][lang] in factors
     assert words["review_status"]["verified"][lang] in factors
+
+
+@pytest.mark.parametrize(("lang", "total"), [("en", "All data centres"), ("zh_hant", "全部數據中心"), ("zh_hans", "全部数据中心")])
+def test_data_centre_total_row_in_the_pack_language(lang: str, total: str) -> None:
+    rows = [{"facility": "DC1", "carrier": "electricity", "quantity": 100, "unit": "MWh"},
+            {"facility": "DC1", "carrier": "it_electricity", "quantity": 70, "unit": "MWh"}]
+    html = render_html(disclosure_pack(ghgcalc.calculate(rows, "kuaishou-2022")), lang)
+    assert total in visible_text(html)
+    if lang != "en":
+        assert "All data centres" not in html

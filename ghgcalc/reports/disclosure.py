@@ -696,7 +696,9 @@ def _datacentre(result: Result, vals: _Values, ry: int, text: dict[str, dict[str
     for m in ratios:
         total[m] = vals.get(m, ry)[0]
     recs.append(total)
-    return pd.DataFrame(recs, columns=cols)
+    out = pd.DataFrame(recs, columns=cols)
+    out.attrs["datacentre_total"] = dict(text["facility_total"])   # the total row's label in every language
+    return out
 
 
 def _period_metrics(vals: _Values, defs: dict[str, Any]) -> list[str]:
@@ -889,6 +891,9 @@ def _view(df: pd.DataFrame, lang: str) -> _View:
         raw = df[c]
         if c in ("unit", "amount_unit"):
             col = [unit_text(v, ul) if v else "" for v in raw]
+        elif c == "facility" and "datacentre_total" in df.attrs:   # the data-centre table's total row, in words
+            total = df.attrs["datacentre_total"]
+            col = [str(total.get(ul, d)) if v == total.get("en") else d for v, d in zip(raw, col, strict=True)]
         elif c in ("kind", "review_status"):   # the factor table's kind and status in words
             col = [str(value_text(c, v, ul)) if isinstance(v, str) else d for v, d in zip(raw, col, strict=True)]
         elif c == "carrier":   # the factor table's carrier: its label
