@@ -182,3 +182,16 @@ def test_data_centre_total_row_in_the_pack_language(lang: str, total: str) -> No
     assert total in visible_text(html)
     if lang != "en":
         assert "All data centres" not in html
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_hant", "zh_hans"])
+def test_kuaishou_footnotes_name_every_factor_edition(result: ghgcalc.Result, lang: str) -> None:
+    """Every factor row the result used is named in the KPI table's footnotes with its
+    document (the grid notice, the GB/T 2589 coefficients, the IPCC and NDRC rows)."""
+    pack = disclosure_pack(result)
+    notes = "\n".join(f[lang] for f in pack.footnotes)
+    for f in result.factors_used():
+        assert f.id in notes, f.id
+        assert str(f.document) in notes, (f.id, f.document)
+    html = visible_text(render_html(pack, lang))
+    assert all(f[lang].split("\n")[0][:40] in html for f in pack.footnotes)
