@@ -44,7 +44,6 @@ import gc
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -52,7 +51,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from harness import import_times, status_kib
+from harness import import_times, memory_child, rss_above
 
 HERE = Path(__file__).resolve().parent
 PROFILE = str(HERE / "facilities.toml")
@@ -281,25 +280,18 @@ def _mem_child(impl: str, n: int, categorical: bool) -> None:
     small = make_batch(1000, categorical=categorical)
     run_ghgcalc(small)
     run_numpy(small, table)
-    gc.collect()
-    Path("/proc/self/clear_refs").write_text("5")
-    base = status_kib("VmRSS")
-    out = run_ghgcalc(df) if impl == "ghgcalc" else run_numpy(df, table)
-    peak = status_kib("VmHWM")
-    del out
+    rss = rss_above(lambda: run_ghgcalc(df) if impl == "ghgcalc" else run_numpy(df, table))
     gc.collect()
     tracemalloc.start()
     out = run_ghgcalc(df) if impl == "ghgcalc" else run_numpy(df, table)
     _, tpeak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del out
-    print(json.dumps({"rss_mib": (peak - base) / 1024, "tracemalloc_mib": tpeak / 2**20}))
+    print(json.dumps({"rss_mib": rss, "tracemalloc_mib": tpeak / 2**20}))
 
 
 def peak_memory(impl: str, n: int, categorical: bool) -> dict[str, float]:
-    cmd = [sys.executable, __file__, "--_mem", impl, str(n), "cat" if categorical else "str"]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return memory_child(__file__, impl, n, categorical)
 
 
 def _fmt(ts: list[float]) -> str:

@@ -38,7 +38,6 @@ import gc
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -46,7 +45,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from harness import import_times, status_kib
+from harness import import_times, memory_child, rss_above
 
 PROFILE = "kuaishou-2022"
 MIX = [("electricity", "kWh"), ("electricity", "MWh"), ("diesel", "t"), ("diesel", "kg"),
@@ -182,19 +181,11 @@ def _mem_child(impl: str, n: int, categorical: bool) -> None:
     small = make_batch(1000, categorical)
     run_ghgcalc(small)
     run_twin(small, table)
-    gc.collect()
-    Path("/proc/self/clear_refs").write_text("5")
-    base = status_kib("VmRSS")
-    out = run_ghgcalc(df) if impl == "ghgcalc" else run_twin(df, table)
-    peak = status_kib("VmHWM")
-    del out
-    print(json.dumps({"rss_mib": (peak - base) / 1024}))
+    print(json.dumps({"rss_mib": rss_above(lambda: run_ghgcalc(df) if impl == "ghgcalc" else run_twin(df, table))}))
 
 
 def peak_memory(impl: str, n: int, categorical: bool) -> float:
-    cmd = [sys.executable, __file__, "--_mem", impl, str(n), "cat" if categorical else "str"]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    return float(json.loads(out.strip().splitlines()[-1])["rss_mib"])
+    return float(memory_child(__file__, impl, n, categorical)["rss_mib"])
 
 
 def _fmt(ts: list[float]) -> str:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 IMPORT_CALC = """
 import time
@@ -29,6 +33,25 @@ def status_kib(field: str) -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1])
     raise RuntimeError(field)
+
+
+def rss_above(run: Callable[[], Any]) -> float:
+    """MiB of peak RSS that ``run()`` adds above the process's resident size now (Linux
+    ``VmHWM``, reset through ``/proc/self/clear_refs``), so every allocator counts."""
+    gc.collect()
+    Path("/proc/self/clear_refs").write_text("5")
+    base = status_kib("VmRSS")
+    out = run()
+    peak = status_kib("VmHWM")
+    del out
+    return (peak - base) / 1024
+
+
+def memory_child(script: str, impl: str, n: int, categorical: bool) -> dict[str, float]:
+    """Run ``script --_mem IMPL N cat|str`` in a fresh process; its last line of JSON."""
+    cmd = [sys.executable, script, "--_mem", impl, str(n), "cat" if categorical else "str"]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
 def import_times(reps: int) -> tuple[list[float], list[float]]:
