@@ -53,8 +53,7 @@ def compute(table: ActivityTable, method: Method, denominators: Mapping[str, Any
         if good is not None:
             row_err &= good
         ok = ~row_err if good is None else good & ~row_err
-        position = np.full(size, -1, dtype=np.int64)
-        position[present] = np.arange(len(present))
+        position = _positions(present, size)
         frame = table.frame
         for i in np.flatnonzero(row_err):
             err = resolutions[int(position[codes[i]])].error
@@ -67,13 +66,12 @@ def compute(table: ActivityTable, method: Method, denominators: Mapping[str, Any
             value = plain(value)
             issues.append(RowIssue(row=int(frame.index[i]), column=col, value=None if value == "" else value,
                                    reason=reason, hint=hint))
-        keep = ~key_err   # the keys in error have no computed row left
+        # the keys in error have no computed row left; every other key keeps exactly its rows,
+        # and the per-key sums are per key (KeySums), so theirs stand as they are
+        keep = ~key_err
         present, keys = present[keep], keys[keep].reset_index(drop=True)
         resolutions = [r for r, k in zip(resolutions, keep, strict=True) if k]
-        sums, counts = key_sums(codes, q, size, ok, table)
-    kid = np.full(size, -1, dtype=np.int64)
-    kid[present] = np.arange(len(present))
-    dense = small_codes(kid, len(present) + 1)
+    dense = small_codes(_positions(present, size), len(present) + 1)
     rows_ok = ok
 
     def inv() -> np.ndarray:
@@ -87,6 +85,13 @@ def compute(table: ActivityTable, method: Method, denominators: Mapping[str, Any
     result = Result.build(table, ok, inv, resolutions, method, denominators, issues, keys=keys,
                           key_totals=(sums[present], counts[present]))
     return check_rows_accounted(result, table)
+
+
+def _positions(present: np.ndarray, size: int) -> np.ndarray:
+    """For each of ``size`` codes, its position among the ``present`` ones (-1: absent)."""
+    out = np.full(size, -1, dtype=np.int64)
+    out[present] = np.arange(len(present))
+    return out
 
 
 def key_sums(codes: np.ndarray, q: np.ndarray, size: int, ok: np.ndarray | None, table: ActivityTable

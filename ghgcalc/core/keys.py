@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["KEY_COLUMNS", "KeyPart", "KeySpace", "combine_key_codes", "key_space", "small_codes"]
+__all__ = ["KEY_COLUMNS", "KeyPart", "KeySpace", "key_space", "small_codes"]
 
 #: the columns that make an activity key (plus ``instrument`` when the table has one)
 KEY_COLUMNS = ("carrier", "unit", "year", "region", "scope_override")
@@ -35,26 +35,17 @@ class KeyPart:
     codes: np.ndarray | None
     values: list[Any]
 
-    def per_row(self, n: int) -> np.ndarray:
-        """The column's value for each of the ``n`` rows (an object array; for display only)."""
-        vals = np.empty(len(self.values), dtype=object)
-        vals[:] = self.values
-        if self.codes is None:
-            return np.full(n, self.values[0] if self.values else None, dtype=object)
-        out: np.ndarray = vals[self.codes]
-        return out
-
     def deduplicated(self) -> KeyPart:
         """The same column with equal values merged into one code (two spellings that resolve
         to one carrier id, two unit spellings that read the same): one small gather, only when
         some value repeats."""
+        if self.codes is None:   # every row has values[0]
+            return self
         uniq = list(dict.fromkeys(self.values))
         if len(uniq) == len(self.values):
             return self
         pos = {v: i for i, v in enumerate(uniq)}
         remap = small_codes(np.array([pos[v] for v in self.values], dtype=np.int64), len(uniq))
-        if self.codes is None:
-            return KeyPart(None, [self.values[0]])
         return KeyPart(np.take(remap, self.codes), uniq)
 
 
@@ -117,15 +108,3 @@ def key_space(parts: Sequence[tuple[str, KeyPart]], n: int) -> KeySpace:
     inv, uniq = pd.factorize(tup)
     digits = [np.asarray(uniq.get_level_values(i), dtype=np.int64) for i in range(len(varying))]
     return KeySpace(inv.astype(np.intp, copy=False), len(uniq), dparts, radices, factorized=digits)
-
-
-def combine_key_codes(parts: Sequence[tuple[str, KeyPart]], n: int) -> tuple[np.ndarray, pd.DataFrame]:
-    """One integer code per row for its key, numbered densely over the keys present, and the
-    keys present (in the order of their code)."""
-    space = key_space(parts, n)
-    present = np.flatnonzero(np.bincount(space.codes, minlength=space.size)) if n else np.zeros(0, dtype=np.int64)
-    if len(present) == space.size:
-        return space.codes, space.frame(present)
-    kid = np.full(space.size, -1, dtype=np.int64)
-    kid[present] = np.arange(len(present))
-    return np.take(small_codes(kid, len(present)), space.codes), space.frame(present)

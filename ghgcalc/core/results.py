@@ -802,9 +802,7 @@ class Result:
         """The input row number of each computed row."""
         if self._row_numbers is not None:
             return self._row_numbers
-        if self._rows is not None and len(self._rows) == len(self._q) and len(self._rows):
-            return np.asarray(self._rows.index, dtype=np.int64)
-        return np.arange(len(self._q), dtype=np.int64)
+        return np.arange(len(self._q), dtype=np.int64)   # None: every row, numbered from 0
 
     @property
     def rows(self) -> pd.DataFrame:

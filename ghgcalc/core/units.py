@@ -140,14 +140,13 @@ def exact_registry() -> pint.UnitRegistry[Any]:
 
 def Q_(value: Any, unit: str) -> Any:
     """A Quantity in the public registry, with the unit spelled as reports print it."""
-    return value * _unit_quantity(unit, id(registry()))
+    return value * _unit_quantity(unit, registry())
 
 
 @lru_cache(maxsize=1024)
-def _unit_quantity(unit: str, registry_id: int) -> Any:
-    """One of ``unit`` (parsed once per spelling and registry; a Quantity is never changed in
-    place here: ``value * q`` makes a new one)."""
-    reg = registry()
+def _unit_quantity(unit: str, reg: pint.UnitRegistry[Any]) -> Any:
+    """One of ``unit`` in ``reg`` (parsed once per spelling and registry; a Quantity is never
+    changed in place here: ``value * q`` makes a new one)."""
     q = reg.parse_expression(normalize_unit_text(unit))
     if not isinstance(q, reg.Quantity):
         q = reg.Quantity(1, q)
