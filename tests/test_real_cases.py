@@ -10,18 +10,15 @@ each with the reason it is the honest status. Nothing in the library knows these
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from real_cases import case, check_reconciles
 
 import ghgcalc
 from ghgcalc.core.activities import read_activities
 from ghgcalc.core.profiles import load_profile
 from ghgcalc.core.units import conversion_factor, parse_unit
 from ghgcalc.errors import ActivityDataError, UnitError
-
-CASES = Path(__file__).parent / "data" / "cases"
 
 # case -> metric -> (printed digits, expected status, recomputed digits or None, why)
 EXPECTED: dict[str, dict[str, tuple[str, str, str | None, str]]] = {
@@ -95,22 +92,9 @@ EXPECTED: dict[str, dict[str, tuple[str, str, str | None, str]]] = {
 }
 
 
-def _case(name: str) -> tuple[Path, Path, Path]:
-    d = CASES / name
-    return d / "activity.csv", d / "reported.yaml", d / "profile.toml"
-
-
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_case_reconciles_with_the_expected_statuses(name: str) -> None:
-    activity, reported, profile = _case(name)
-    result = ghgcalc.calculate(activity, str(profile))
-    assert not result.errors, result.errors   # every printed activity row is read and used
-    got = {e["metric"]: e for e in ghgcalc.reconcile(result, reported)}
-    assert set(got) == set(EXPECTED[name])
-    for metric, (printed, status, recomputed, why) in EXPECTED[name].items():
-        e = got[metric]
-        assert e["reported"].replace(",", "") == printed, metric
-        assert (e["status"], e["recomputed"]) == (status, recomputed), (metric, why, e)
+    check_reconciles(name, EXPECTED[name])
 
 
 def test_edition_mismatch_is_recorded_on_the_rows() -> None:
@@ -118,7 +102,7 @@ def test_edition_mismatch_is_recorded_on_the_rows() -> None:
     for name, edition in (("hkubs-2024042902752-2023", "cn-mee-grid-national-2022"),
                           ("hkubs-2024042902752-2022", "cn-mee-grid-national-2021"),
                           ("hkubs-2024041900927-2023", "cn-mee-grid-national-2019-2020")):
-        activity, _, profile = _case(name)
+        activity, _, profile = case(name)
         rows = ghgcalc.calculate(activity, str(profile)).rows
         elec = rows[rows["carrier"] == "electricity"].iloc[0]
         assert edition in str(elec["factor_ids"])
@@ -128,7 +112,7 @@ def test_edition_mismatch_is_recorded_on_the_rows() -> None:
 def test_scope1_difference_names_the_factor_that_would_reproduce_it() -> None:
     """The reason for the Scope 1 difference says what the gasoline factor would have to be,
     and never proposes changing the GWP of CO2 (1 by definition)."""
-    activity, reported, profile = _case("hkubs-2024042902752-2023")
+    activity, reported, profile = case("hkubs-2024042902752-2023")
     got = {e["metric"]: e for e in ghgcalc.reconcile(ghgcalc.calculate(activity, str(profile)), reported)}
     reason = got["scope1"]["reason"]
     assert "ipcc-2006-v2-t1.4-gasoline-co2 = 69300 kg CO2/TJ would have to lie in [84893, 84895.1)" in reason
@@ -146,7 +130,7 @@ def test_scope1_difference_names_the_factor_that_would_reproduce_it() -> None:
 def test_explain_finds_the_scope2_factor_and_the_engine_agrees(name: str, region: str | None, factor: str) -> None:
     """explain's best method reproduces Scope 2 through the engine itself (for Hong Kong, the
     rows take the utility's region from the method: they were read with the default HK)."""
-    activity, reported, _ = _case(name)
+    activity, reported, _ = case(name)
     ex = ghgcalc.explain(activity, reported, region=region) if region else ghgcalc.explain(activity, reported)
     best = ex.methods[0]
     assert factor in best.factor_ids
@@ -157,7 +141,7 @@ def test_explain_finds_the_scope2_factor_and_the_engine_agrees(name: str, region
 
 def test_explain_names_no_emission_factor_behind_an_energy_figure() -> None:
     """Energy printed in MWh needs no factor: the candidate must not credit an emission factor."""
-    activity, reported, _ = _case("hkubs-2024042902752-2023")
+    activity, reported, _ = case("hkubs-2024042902752-2023")
     ex = ghgcalc.explain(activity, reported)
     for f in ex.figures:
         if f.figure.metric.startswith("energy_"):
@@ -168,7 +152,7 @@ def test_explain_names_no_emission_factor_behind_an_energy_figure() -> None:
 def test_explain_says_when_a_method_leaves_rows_out() -> None:
     """A coal-equivalent method cannot turn petrol in MWh into tce (kgce/kg): its figures lack
     that row, and the candidate says so instead of looking like a near miss."""
-    activity, reported, _ = _case("hkubs-2024042902752-2023")
+    activity, reported, _ = case("hkubs-2024042902752-2023")
     ex = ghgcalc.explain(activity, reported)
     fig = next(f for f in ex.figures if f.figure.metric == "energy_total_per_capita")
     partial = [c for c in fig.candidates if c.status == "differs"]
@@ -294,7 +278,7 @@ def test_explain_prefers_the_method_without_factors_no_figure_needs() -> None:
     coal-equivalent method reproduces them too, but only by bringing in a kWh->tce coefficient
     no figure depends on; the heating-value method with the grid factor alone ranks first, and
     its notes name no factor it does not use."""
-    activity, reported, _ = _case("hkubs-2022052001208-2021")
+    activity, reported, _ = case("hkubs-2022052001208-2021")
     ex = ghgcalc.explain(activity, reported)
     best = ex.methods[0]
     assert best.profile["energy_basis"] == "heating_value"
