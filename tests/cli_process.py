@@ -63,3 +63,24 @@ def run_console_script(*args: str, cwd: Path | None = None, env: dict[str, str] 
     as text, or as bytes with ``text=False``)."""
     return subprocess.run([*CONSOLE, *args], capture_output=True, text=text, timeout=180, cwd=cwd,
                           env=None if env is None else {**os.environ, **env}, check=False)
+
+
+#: a profile with literal factors (electricity 0.5 t CO2/MWh; diesel 43 GJ/t x 74.1 t CO2/TJ),
+#: for CLI tests that need a profile independent of the shipped tables
+LITERAL_PROFILE_TOML = """id = "test-literal"
+reporting_year = 2023
+gwp_set = "AR5"
+energy_basis = "heating_value"
+[carriers.electricity]
+emission = ["0.5 t CO2/MWh"]
+[carriers.diesel]
+heating_value = "43 GJ/t"
+emission = ["74.1 t CO2/TJ"]
+"""
+
+
+def literal_profile(folder: Path) -> Path:
+    """:data:`LITERAL_PROFILE_TOML` written to ``folder/p.toml``."""
+    prof = folder / "p.toml"
+    prof.write_text(LITERAL_PROFILE_TOML, encoding="utf-8")
+    return prof

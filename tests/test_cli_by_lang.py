@@ -9,30 +9,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_process import literal_profile
 
 import ghgcalc
 from ghgcalc.cli import main
 from ghgcalc.core.carriers import carriers, metric_definitions
 from ghgcalc.core.profiles import builtin_profiles, load_profile
 
-PROFILE_TOML = """id = "test-literal"
-reporting_year = 2023
-gwp_set = "AR5"
-energy_basis = "heating_value"
-[carriers.electricity]
-emission = ["0.5 t CO2/MWh"]
-[carriers.diesel]
-heating_value = "43 GJ/t"
-emission = ["74.1 t CO2/TJ"]
-"""
-
 
 @pytest.fixture
 def shapes(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     """Tables with facilities, periods, a carried column and a blank facility; a Chinese-labelled one
     for a built-in profile; an XLSX sheet."""
-    prof = tmp_path / "p.toml"
-    prof.write_text(PROFILE_TOML, encoding="utf-8")
+    prof = literal_profile(tmp_path)
     mixed = tmp_path / "mixed.csv"
     mixed.write_text("carrier,quantity,unit,facility,period,site_type\n"
                      "electricity,100,MWh,Plant A,2022,office\nelectricity,40,MWh,Plant B,2023,factory\n"

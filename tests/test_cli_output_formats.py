@@ -10,20 +10,10 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from cli_process import literal_profile
 
 import ghgcalc
 from ghgcalc.cli import main
-
-PROFILE_TOML = """id = "test-literal"
-reporting_year = 2023
-gwp_set = "AR5"
-energy_basis = "heating_value"
-[carriers.electricity]
-emission = ["0.5 t CO2/MWh"]
-[carriers.diesel]
-heating_value = "43 GJ/t"
-emission = ["74.1 t CO2/TJ"]
-"""
 
 # facility names a spreadsheet would read as formulas: they must arrive as text
 FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "＝1+1", "  =2*3"]
@@ -32,8 +22,7 @@ FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "＝1+1", "  =2*3"
 def _shapes(tmp_path: Path) -> dict[str, tuple[Path, Path]]:
     """Activity tables of several shapes with their profile: English CSV with formula-like facility
     names, an XLSX sheet, and a Chinese-labelled CSV for the Kuaishou profile."""
-    prof = tmp_path / "p.toml"
-    prof.write_text(PROFILE_TOML, encoding="utf-8")
+    prof = literal_profile(tmp_path)
     en = tmp_path / "en.csv"
     pd.DataFrame({"carrier": ["electricity", "electricity", "diesel", "diesel", "electricity"],
                   "quantity": ["100", "1,234.5", "2", "1.5", "7"], "unit": ["MWh", "kWh", "t", "t", "MWh"],
