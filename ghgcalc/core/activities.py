@@ -35,12 +35,12 @@ from ..io.readers import (
     read_raw,
     read_table,
 )
-from ..io.wide import head_text, melt_wide
+from ..io.wide import chinese_year_digits, head_text, melt_wide
 from ..printed import GROUPED_NUMBER, SEPARATORS, exact, plain
 from .carriers import billing_units, carrier_aliases, carriers, column_words, label_qualifiers, normalize_key
 from .keys import KEY_COLUMNS, KeyPart, KeySpace, key_space, small_codes
 from .labels import LabelReading, label_words, read_label
-from .periods import CN_DIGITS, PeriodRule, period_span, year_in_words, year_pattern
+from .periods import PeriodRule, period_span, year_in_words, year_pattern
 from .profiles import Profile
 from .regions import canonical_instrument, region_names, supplier_areas
 from .units import apply_unit_choices, dims_of, gas_of, parse_unit, restated_unit, unit_choices
@@ -413,19 +413,6 @@ def label_region(label: str, carrier: str = "electricity") -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _year_pattern() -> re.Pattern[str]:
-    """A period starts with its year, optionally after a fiscal-year word (:func:`~ghgcalc.core.periods.year_pattern`)."""
-    return year_pattern()
-
-
-_CN_DIGITS = CN_DIGITS
-
-
-def _year_in_words(s: str) -> int | None:
-    """The year a period written in words starts in (:func:`~ghgcalc.core.periods.year_in_words`)."""
-    return year_in_words(s)
-
-
 def _year_of_text(u: Any) -> float:
     """The data year of one distinct period cell (NaN when empty, -1 when not a year)."""
     s = unicodedata.normalize("NFKC", str(u))
@@ -433,8 +420,8 @@ def _year_of_text(u: Any) -> float:
         return float(u.year)
     if not s.strip() or (isinstance(u, float) and u != u):
         return float("nan")
-    m = _year_pattern().match(s.translate(_CN_DIGITS))
-    worded = None if m else _year_in_words(s)
+    m = year_pattern().match(s.translate(chinese_year_digits()))
+    worded = None if m else year_in_words(s)
     return float(m.group(1)) if m else float(worded) if worded is not None else -1.0
 
 

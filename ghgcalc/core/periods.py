@@ -37,12 +37,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..io.wide import chinese_year_digits
 from .carriers import column_words
 
-__all__ = ["CN_DIGITS", "PERIOD_YEAR_RULES", "PeriodRule", "Span", "period_span", "year_in_words", "year_pattern"]
+__all__ = ["PERIOD_YEAR_RULES", "PeriodRule", "Span", "period_span", "year_in_words", "year_pattern"]
 
-#: year digits as Hong Kong reports print them in Chinese column heads ("二零二零年" = 2020)
-CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 PERIOD_YEAR_RULES = ("start", "end", "most_months")
 
 
@@ -180,7 +179,7 @@ def period_span(text: str, fiscal_start_month: int | None = None) -> Span | None
 
     ``fiscal_start_month`` is the profile's ``fiscal_year_start_month``: the months of a
     financial year written without them ("2023/24", "FY2023")."""
-    s = text.translate(CN_DIGITS)
+    s = text.translate(chinese_year_digits())
     m = _CN_RANGE.match(s)
     if m:
         return _range(int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4)))
