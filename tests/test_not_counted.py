@@ -77,3 +77,55 @@ def test_calc_json_prints_null_with_the_reason(tmp_path: Path, capsys: pytest.Ca
     tot = json.loads(capsys.readouterr().out)["totals"]
     assert tot["scope1_n2o"]["value"] is None and "not counted separately" in tot["scope1_n2o"]["reason"]
     assert tot["scope1"]["value"] == pytest.approx(3.375)
+
+
+# -- count_emissions = false: an energy-only calculation -----------------------------------
+def _energy_only(extra: dict[str, object] | None = None) -> dict[str, object]:
+    return {"id": "t", "reporting_year": 2024, "gwp_set": "AR6", "energy_basis": "heating_value",
+            "carriers": {"diesel": {"count_emissions": False, "heating_value": "0.035196 GJ/L", **(extra or {})},
+                         "electricity": {"count_emissions": False}}}
+
+
+_MIXED = pd.DataFrame({"carrier": ["diesel", "electricity"], "quantity": ["1000", "2000"], "unit": ["L", "kWh"],
+                       "period": [2024, 2024]})
+
+
+def test_count_emissions_false_leaves_every_scope_figure_not_available() -> None:
+    """Energy without emissions (a GRI 302 or energy-use table): every greenhouse-gas figure
+    is n/a with the profile's reason, in the totals, the rows, the JSON and the text table;
+    the energy is counted."""
+    r = ghgcalc.calculate(_MIXED, _energy_only())
+    t = r.totals()
+    for m in ("scope1", "scope2", "scope1_2", "scope1_co2", "scope1_ch4", "scope1_n2o"):
+        assert math.isnan(t[m].magnitude), m
+        assert "count_emissions = false" in r.unavailable_reasons()[m]
+    assert r.rows["co2e_t"].isna().all()
+    assert t["energy_total"].to("MWh").magnitude == pytest.approx(1000 * 0.035196 / 3.6 + 2.0)
+    js = result_json(r)["totals"]
+    assert js["scope2"]["value"] is None and "count_emissions = false" in js["scope2"]["reason"]
+    assert "count_emissions = false" in str(r.rows["method_notes"].iloc[0])
+
+
+def test_count_emissions_false_for_one_carrier_makes_the_sum_not_available_only() -> None:
+    """Diesel counted, electricity not: Scope 1 is a number; Scope 2 and Scope 1+2 are n/a
+    (a sum with a part not counted is not a number)."""
+    prof = _energy_only()
+    prof["carriers"]["diesel"] = {"emission": ["2.6 kg CO2e/L"], "heating_value": "0.035196 GJ/L"}  # type: ignore[index]
+    t = ghgcalc.calculate(_MIXED, prof).totals()
+    assert t["scope1"].to("t CO2e").magnitude == pytest.approx(2.6)
+    assert math.isnan(t["scope2"].magnitude) and math.isnan(t["scope1_2"].magnitude)
+
+
+@pytest.mark.parametrize("extra", [{"emission": ["2.6 kg CO2e/L"]}, {"emission": []}, {"carbon_content": "20.2 t C/TJ"}])
+def test_count_emissions_false_beside_emission_factors_is_a_profile_error(extra: dict[str, object]) -> None:
+    with pytest.raises(ghgcalc.ProfileError, match="count_emissions = false"):
+        ghgcalc.calculate(_MIXED, _energy_only(extra))
+
+
+def test_emission_empty_list_still_counts_zero() -> None:
+    """``emission = []`` keeps its contract meaning (the rows carry no emissions: 0, recorded),
+    unlike ``count_emissions = false`` (n/a)."""
+    prof = _energy_only()
+    prof["carriers"] = {"diesel": {"emission": [], "heating_value": "0.035196 GJ/L"}}
+    t = ghgcalc.calculate(_MIXED.iloc[:1], prof).totals()
+    assert t["scope1"].to("t CO2e").magnitude == 0.0

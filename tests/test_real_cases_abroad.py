@@ -11,10 +11,12 @@ status. Nothing in the library knows these cases.
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from real_cases import CASES, case, check_reconciles
+from real_cases import CASES, case, check_reconciles, entry_key
 
 import ghgcalc
 from ghgcalc.core.factors import load_table
@@ -34,6 +36,17 @@ EXPECTED: dict[str, dict[str, tuple[str, str, str | None, str]]] = {
     # 2021 (Table 6, eGRID2019), pinned from a case-local table
     "us-linolakes-egrid2019": {
         "energy_indirect": ("1717201", "reproduced", "1717201", "printed in kWh: no conversion"),
+    },
+    # 普惠 (Perfect Medical), Taiwan: 能源與溫室氣體管理 web page, energy use 2024 in GJ; the page's
+    # own coefficients (Bureau of Energy heat values x 0.00000419 GJ/kcal), pinned from a
+    # case-local table; the activity table as printed (能源項目 | 單位 | 2024年耗用量 | ...)
+    "tw-perfectmedical-2024": {
+        "energy_total": ("4567.61", "reproduced", "4567.61",
+                         "4,159.4184 + 0 + 19.0805 + 389.1119 GJ = 4,567.6107 GJ"),
+        "energy_total[carrier=electricity]": ("4159.42", "reproduced", "4159.42", "1,155,394 kWh x 0.0036 GJ/kWh"),
+        "energy_total[carrier=natural_gas]": ("0", "reproduced", "0", "0 m3: printed 0"),
+        "energy_total[carrier=diesel]": ("19.08", "reproduced", "19.08", "542.12 L x 0.035196 GJ/L = 19.0805"),
+        "energy_total[carrier=gasoline]": ("389.11", "reproduced", "389.11", "11,906 L x 0.032682 GJ/L = 389.1119"),
     },
 }
 
@@ -136,3 +149,66 @@ def test_a_scope_figure_printed_as_co2_alone_reconciles(name: str, metric: str) 
     assert got[metric]["reported"].replace(",", "") == printed
     assert (got[metric]["status"], got[metric]["recomputed"]) == (status, recomputed), got[metric]
 
+
+
+TW = "tw-perfectmedical-2024"
+
+
+def test_the_taiwan_table_is_read_as_printed() -> None:
+    """能源項目 is the carrier column, 單位 the unit, and the one year column 2024年耗用量 the
+    quantity with period 2024年 (a year head naming what it holds); the printed 轉換係數 and
+    焦耳 columns are carried through; the labels 外購電力 / 天然氣 / 柴油 / 汽油 and the units 度 /
+    立方米 / 公升 are read per distinct value."""
+    activity, _, profile = case(TW)
+    result = ghgcalc.calculate(activity, str(profile))
+    assert not result.errors, result.errors
+    rows = result.rows
+    assert list(rows["carrier"]) == ["electricity", "natural_gas", "diesel", "gasoline"]
+    assert list(rows["period"]) == ["2024年"] * 4 and set(rows["year"].astype(int)) == {2024}
+    assert list(rows["焦耳"]) == ["4,159.42", "0", "19.08", "389.11"]
+    assert result.input_info["wide"]["year_columns"] == ["2024年耗用量"]
+
+
+def test_the_taiwan_case_computes_no_emissions_on_purpose() -> None:
+    """``count_emissions = false``: the Scope figures are n/a with the profile's reason, not 0
+    (the page's greenhouse-gas table is not readable, so nothing would check them)."""
+    activity, _, profile = case(TW)
+    result = ghgcalc.calculate(activity, str(profile))
+    for metric in ("scope1", "scope2", "scope1_2", "scope1_co2"):
+        assert math.isnan(result.metric_value(metric)[0]), metric
+    reasons = result.unavailable_reasons()
+    assert "count_emissions = false" in reasons["scope2"] and "electricity" in reasons["scope2"]
+    gj = 1155394 * 0.0036 + 542.12 * 0.035196 + 11906 * 0.032682   # 4,567.61074752 GJ
+    assert result.metric_value("energy_total")[0] == pytest.approx(gj / 3.6, rel=1e-12)
+
+
+def test_the_taiwan_figures_hang_on_the_pages_rounded_kcal(tmp_path: Path) -> None:
+    """With the page's heat values and 1 kcal = 4.186 kJ unrounded (its note 3 rounds it to
+    0.00000419 GJ), diesel is 19.06 GJ and petrol 388.74 GJ: the printed 19.08 / 389.11 /
+    4,567.61 differ, and reconcile says so. The coefficients it prints are the ones it used."""
+    activity, reported, profile = case(TW)
+    text = profile.read_text(encoding="utf-8")
+    text = text.replace('heating_value = "tw-perfectmedical-2024-diesel-gj-per-l"', 'heating_value = "35.1624 MJ/L"')
+    text = text.replace('heating_value = "tw-perfectmedical-2024-gasoline-gj-per-l"', 'heating_value = "32.6508 MJ/L"')
+    (tmp_path / "tw-perfectmedical-heat.csv").write_bytes((profile.parent / "tw-perfectmedical-heat.csv").read_bytes())
+    (tmp_path / "profile.toml").write_text(text, encoding="utf-8")
+    got = {entry_key(e): e for e in ghgcalc.reconcile(ghgcalc.calculate(activity, str(tmp_path / "profile.toml")), reported)}
+    assert {k: (e["status"], e["recomputed"]) for k, e in got.items()} == {
+        "energy_total": ("differs", "4567.22"),
+        "energy_total[carrier=electricity]": ("reproduced", "4159.42"),
+        "energy_total[carrier=natural_gas]": ("reproduced", "0"),
+        "energy_total[carrier=diesel]": ("differs", "19.06"),
+        "energy_total[carrier=gasoline]": ("differs", "388.74"),
+    }
+
+
+def test_the_taiwan_coefficients_carry_their_source() -> None:
+    rows = load_table(CASES / TW / "tw-perfectmedical-heat.csv")
+    assert [(r.carrier, r.value, r.unit) for r in rows] == [
+        ("diesel", "0.035196", "GJ/L"), ("gasoline", "0.032682", "GJ/L"), ("natural_gas", "0.03352", "GJ/m^3")]
+    kcal = {"diesel": 8400, "gasoline": 7800, "natural_gas": 8000}   # the page's note 2
+    for r in rows:
+        assert (r.kind, r.use, r.region, r.valid_from, r.valid_to) == ("heating_value", "conversion", "TW", 2024, 2024)
+        assert r.review_status == "unverified"   # the Bureau of Energy table itself was not read
+        assert r.url == "https://www.perfectmedical.com.tw/energy" and "能源產品單位熱值表" in (r.publisher or "")
+        assert Decimal(r.value) == Decimal(kcal[r.carrier]) * Decimal("0.00000419")

@@ -382,9 +382,13 @@ class Method:
         coef: dict[str, Fraction | None] = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
         chains: dict[str, dict[str, int]] = {c: {} for c in OUTPUT_COLUMNS}
         missing: dict[str, str] = {}
-        gas_coefs = self._gas_chains(method, carrier, activity, unit, convs, year, region, notes)
-        self._gas_columns(shipped, method, scope, gas_coefs, coef, chains, missing, notes)
-        terms = self._apply_gwp(carrier, activity, unit, convs, year, region, scope, inst, instrument, gas_coefs, coef, chains, notes)
+        if method.count_emissions:
+            gas_coefs = self._gas_chains(method, carrier, activity, unit, convs, year, region, notes)
+            self._gas_columns(shipped, method, scope, gas_coefs, coef, chains, missing, notes)
+            terms = self._apply_gwp(carrier, activity, unit, convs, year, region, scope, inst, instrument, gas_coefs, coef,
+                                    chains, notes)
+        else:
+            terms = _emissions_not_counted(coef, missing, notes, market=self.profile.market_based is not None)
         mwh_ids = self._energy(method, shipped, carrier, activity, unit, convs, year, region, coef, chains, missing, notes)
         used, notes = self._provenance(chains, mwh_ids, notes)
         return Resolution(category="energy", scope=scope, coef=coef, chains=chains, factor_ids=used, notes=tuple(notes), terms=terms,
@@ -667,6 +671,18 @@ def _dims_or_empty(unit: str) -> dict[str, Fraction]:
         return dims_of(unit)
     except InputError:
         return {}
+
+
+def _emissions_not_counted(coef: dict[str, Fraction | None], missing: dict[str, str], notes: list[str], *,
+                           market: bool) -> dict[str, list[tuple[Fraction, dict[str, int]]]]:
+    """``count_emissions = false`` in a profile: the carrier's gas and CO2e columns are n/a
+    (None), with the reason on every row (contract section 8: not counted is n/a, never 0)."""
+    why = "emissions not computed: count_emissions = false in the profile says on purpose that they are not counted here"
+    for col in (*GAS_COLUMN.values(), "co2e_t", *((MARKET_COLUMN,) if market else ())):
+        coef[col] = None
+        missing[col] = why
+    notes.append(why)
+    return {}
 
 
 def _no_heating_value_on_purpose(method: CarrierMethod) -> bool:

@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import FactorError, InputError, ProfileError, UnitError
 from ..io.headers import parse_column_mapping
@@ -56,6 +56,11 @@ class CarrierMethod(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     emission: list[str] | None = None
+    #: ``false`` says on purpose that this carrier's emissions are not computed here (an
+    #: energy-only calculation, e.g. a GRI 302 / energy table): its CO2, CH4, N2O and CO2e are
+    #: n/a with that reason on every row, never 0 (``emission = []`` is different: the rows
+    #: carry no emissions, counted as 0, because they come in another way)
+    count_emissions: bool = True
     #: ``[]`` (empty list) says on purpose: no heating value, energy not computed (recorded)
     heating_value: Ref | None = None
     coal_equivalent: Ref | None = None
@@ -85,6 +90,14 @@ class CarrierMethod(BaseModel):
     @classmethod
     def _emission(cls, v: Any) -> Any:
         return [v] if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _emissions_or_not(self) -> CarrierMethod:
+        if not self.count_emissions and (self.emission is not None or self.carbon_content is not None
+                                         or self.oxidation_rate is not None):
+            raise ValueError("count_emissions = false says this carrier's emissions are not computed: "
+                             "leave out emission, carbon_content and oxidation_rate (or drop count_emissions)")
+        return self
 
     def refs(self, kind: str) -> list[str]:
         v = getattr(self, kind)

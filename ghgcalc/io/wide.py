@@ -23,7 +23,7 @@ import pandas as pd
 
 from .data import column_words
 
-__all__ = ["WideTable", "chinese_year_digits", "head_text", "melt_wide", "year_of_head"]
+__all__ = ["WideTable", "chinese_year_digits", "head_text", "melt_wide", "period_of_head", "year_of_head"]
 
 #: the years a column head may name (a number outside is not a year head)
 _YEARS = (1900, 2200)
@@ -47,16 +47,14 @@ def _head_pattern() -> re.Pattern[str]:
     fiscal = alternation(words["period"]["fiscal_prefixes"])
     prefix = alternation(spec["prefixes"])
     suffix = alternation(spec["suffixes"])
+    what = alternation(words["headers"]["quantity"])
     note = r"(?:\s*[(\[【][^)\]】]*[)\]】])?"
-    return re.compile(rf"^(?:(?:{fiscal})\s*|(?:{prefix})\s+)?(?P<year>\d{{4}})(?:\s*[/\-–]\s*(?:\d{{2}}|\d{{4}}))?"
-                      rf"\s*(?:{suffix})?{note}$", re.IGNORECASE)
+    return re.compile(rf"^(?:(?P<before>{what})\s*)?(?P<period>(?:(?:{fiscal})\s*|(?:{prefix})\s+)?(?P<year>\d{{4}})"
+                      rf"(?:\s*[/\-–]\s*(?:\d{{2}}|\d{{4}}))?\s*(?:{suffix})?)(?:\s*(?P<after>{what}))?{note}$",
+                      re.IGNORECASE)
 
 
-def year_of_head(head: Any) -> int | None:
-    """The year a column head names (``2022``, ``"2022年"``, ``"二零二二年"``, ``"FY2022"``,
-    ``"FY2019/20"`` -> 2019, ``"Year 2021"``, ``"2020 (base year)"``), else None.
-
-    A period's data year is the year it starts in, as for a ``period`` cell."""
+def _head_match(head: Any) -> re.Match[str] | None:
     if isinstance(head, bool) or head is None:
         return None
     if isinstance(head, (int, np.integer)):
@@ -68,10 +66,28 @@ def year_of_head(head: Any) -> int | None:
     else:
         text = unicodedata.normalize("NFKC", str(head)).strip().translate(chinese_year_digits())
     m = _head_pattern().match(text)
-    if not m:
+    if not m or (m.group("before") and m.group("after")):
         return None
-    year = int(m.group("year"))
-    return year if _YEARS[0] <= year <= _YEARS[1] else None
+    return m if _YEARS[0] <= int(m.group("year")) <= _YEARS[1] else None
+
+
+def year_of_head(head: Any) -> int | None:
+    """The year a column head names (``2022``, ``"2022年"``, ``"二零二二年"``, ``"FY2022"``,
+    ``"FY2019/20"`` -> 2019, ``"Year 2021"``, ``"2020 (base year)"``, and with a quantity word of
+    columns.yaml before or after it, ``"2024年耗用量"``, ``"Consumption 2024"``), else None.
+
+    A period's data year is the year it starts in, as for a ``period`` cell."""
+    m = _head_match(head)
+    return None if m is None else int(m.group("year"))
+
+
+def period_of_head(head: Any) -> str:
+    """The period a year column's head names, as the rows' ``period`` text: the head without a
+    quantity word (``"2024年耗用量"`` -> ``"2024年"``; ``"FY2023 (restated)"`` unchanged)."""
+    m = _head_match(head)
+    if m is None or not (m.group("before") or m.group("after")):
+        return head_text(head)
+    return m.group("period").strip()
 
 
 @dataclass
@@ -85,8 +101,8 @@ class WideTable:
 
 
 def melt_wide(df: pd.DataFrame, year_columns: Sequence[Any], *, quantity: str = "quantity", period: str = "period") -> WideTable:
-    """One row per (row of ``df``, year column): the year column's cell in ``quantity``, its head
-    as text in ``period``, every other column repeated. Rows stay in the order of the table (all
+    """One row per (row of ``df``, year column): the year column's cell in ``quantity``, its head's
+    period (:func:`period_of_head`) in ``period``, every other column repeated. Rows stay in the order of the table (all
     the years of its first row, then its second row's ...): ``pandas.melt``, then a stable sort
     on the original position. Blank cells stay blank (the core reports them; never 0)."""
     years = list(year_columns)
@@ -101,7 +117,7 @@ def melt_wide(df: pd.DataFrame, year_columns: Sequence[Any], *, quantity: str = 
     year_pos = pd.Series(np.repeat(np.arange(len(years)), len(work)))
     order = np.lexsort((year_pos.to_numpy(), long[pos_name].to_numpy()))
     long = long.iloc[order].reset_index(drop=True)
-    heads = np.array([head_text(h) for h in years], dtype=object)[year_pos.to_numpy()[order]]
+    heads = np.array([period_of_head(h) for h in years], dtype=object)[year_pos.to_numpy()[order]]
     source_rows = long[pos_name].to_numpy(dtype=np.int64)
     long[period] = heads
     long = long.drop(columns=[pos_name, head_name])
