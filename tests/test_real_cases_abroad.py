@@ -35,6 +35,19 @@ EXPECTED: dict[str, dict[str, tuple[str, str, str | None, str]]] = {
     "us-linolakes-egrid2019": {
         "energy_indirect": ("1717201", "reproduced", "1717201", "printed in kWh: no conversion"),
     },
+    # Tatung Co. (Taiwan, TWSE 2371), CSR web pages "Energy consumption" and "GHG management", 2019
+    # data; the Bureau of Energy's 2018 electricity factor (0.533), the latest published when the
+    # 2019 inventory was made, pinned for data year 2019 from a case-local table (edition mismatch
+    # recorded); purchased electricity printed as "46,572.65 kkw-hr" (thousand kWh)
+    "tw-tatung-2019": {
+        "scope2": ("24823.22", "reproduced", "24823.22",
+                   "46,572.65 MWh x 0.533 t CO2e/MWh (Bureau of Energy, 2018) = 24,823.222 t; the 2019 "
+                   "factor (0.509) would give 23,705.48"),
+        "energy_indirect": ("167661.53", "consistent", "167661.54",
+                            "46,572.65 MWh x 3.6 GJ/MWh = 167,661.54 GJ; the kWh, printed to ten kWh, allow "
+                            "[167,661.522, 167,661.558): the page converted the unrounded kWh, so the last digit "
+                            "cannot be reproduced from the printed input, only matched within its rounding"),
+    },
 }
 
 # Figures the contract says reconcile compares but ghgcalc 2026.12 does not yet: a Scope figure
