@@ -48,6 +48,19 @@ EXPECTED: dict[str, dict[str, tuple[str, str, str | None, str]]] = {
         "energy_total[carrier=diesel]": ("19.08", "reproduced", "19.08", "542.12 L x 0.035196 GJ/L = 19.0805"),
         "energy_total[carrier=gasoline]": ("389.11", "reproduced", "389.11", "11,906 L x 0.032682 GJ/L = 389.1119"),
     },
+    # Tatung Co. (Taiwan, TWSE 2371), CSR web pages "Energy consumption" and "GHG management", 2019
+    # data; the Bureau of Energy's 2018 electricity factor (0.533), the latest published when the
+    # 2019 inventory was made, pinned for data year 2019 from a case-local table (edition mismatch
+    # recorded); purchased electricity printed as "46,572.65 kkw-hr" (thousand kWh)
+    "tw-tatung-2019": {
+        "scope2": ("24823.22", "reproduced", "24823.22",
+                   "46,572.65 MWh x 0.533 t CO2e/MWh (Bureau of Energy, 2018) = 24,823.222 t; the 2019 "
+                   "factor (0.509) would give 23,705.48"),
+        "energy_indirect": ("167661.53", "consistent", "167661.54",
+                            "46,572.65 MWh x 3.6 GJ/MWh = 167,661.54 GJ; the kWh, printed to ten kWh, allow "
+                            "[167,661.522, 167,661.558): the page converted the unrounded kWh, so the last digit "
+                            "cannot be reproduced from the printed input, only matched within its rounding"),
+    },
 }
 
 # Figures the contract says reconcile compares but ghgcalc 2026.12 does not yet: a Scope figure

@@ -273,8 +273,11 @@ def _one(result: Totals, fig: ReportedFigure) -> dict[str, Any]:
     vlo, vhi = lo * kconv, hi * kconv
     if vlo < p + half and vhi >= p - half:
         out["status"] = "consistent"
-        notes.insert(0, f"exact recomputation {float(v):.6g} rounds to {out['recomputed']}, but the rounding of the printed "
-                        f"inputs allows [{float(vlo):.6g}, {float(vhi):.6g}], which contains the printed {fig.value}")
+        # one place more than printed: six significant digits hid the interval of a large figure
+        # ("allows [167662, 167662]" for a printed 167,661.53)
+        finer = decimals + 1
+        notes.insert(0, f"exact recomputation {format_at(v, finer)} rounds to {out['recomputed']}, but the rounding of the printed "
+                        f"inputs allows [{format_at(vlo, finer)}, {format_at(vhi, finer)}], which contains the printed {fig.value}")
         out["reason"] = "; ".join(notes)
         return out
     out["status"] = "differs"

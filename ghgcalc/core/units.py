@@ -236,6 +236,16 @@ _US_GALLON = re.compile(r"\b(?:US|U\.S\.)\s+(?:gal|gals|gallons?)\b\.?|\b(?:gal|
 _IMP_GALLON = re.compile(r"\b(?:imp|imperial|UK)\.?\s+(?:gal|gals|gallons?)\b\.?|\b(?:gal|gals|gallons?)\s*\(\s*(?:imp|imperial|UK)\.?\s*\)", re.I)
 _GALLON_WORD = re.compile(r"\b(?:gals|GAL|Gal|GALLONS?|Gallons?)\b")
 _CUBIC_FEET = re.compile(r"(?<![A-Za-z])(?:cubic\s+(?:feet|foot|ft)|cu\.?\s*(?:ft|feet|foot)\b\.?)", re.I)
+# watt-hours with the hour spelt "hr" ("kW-hr", "KWHR", "kWhr", "MW-hr", and "kkw-hr", thousands of kWh as
+# a Taiwanese CSR page prints it): pint reads "kW-hr" as a difference and knows no "kWhr". The prefix
+# keeps its meaning (k, kk = 10^3 k, M, G, T); an "m" is the mega of energy reports, as "mwh" is in
+# _FOLDED_SYMBOLS below
+_HOUR_SPELT_HR = re.compile(r"(?<![A-Za-z])(kk|[kmgt])?w[\s-]*hrs?\.?(?![A-Za-z])", re.I)
+_HR_PREFIX = {"kk": "kk", "k": "k", "m": "M", "g": "G", "t": "T"}
+
+
+def _watt_hour(m: re.Match[str]) -> str:
+    return _HR_PREFIX.get((m.group(1) or "").lower(), "") + "Wh"
 # the calorific basis of an energy ("kWh (Gross CV)", "MWh gross", "kWh HHV"; "kWh (net CV)", "kWh NCV"):
 # gross marks the energy (units.txt gross_cv); net is the basis energies are taken on (no mark)
 _CV_BASIS = re.compile(r"([A-Za-z]\w*)\s*[(]?\s*(?:(gross)(?:\s*(?:CV|calorific\s+value))?|(GCV|HHV)|(higher)\s+heating\s+value"
@@ -249,13 +259,14 @@ def _cv_basis(m: re.Match[str]) -> str:
 
 def _us_uk_spellings(s: str) -> str:
     """US and UK unit spellings in any case (short ton, long ton, US gal, imp gal, cubic feet,
-    Therms qualified as US or EC, kWh (gross CV)) -> registry names."""
+    kW-hr / kWhr, Therms qualified as US or EC, kWh (gross CV)) -> registry names."""
     s = _SHORT_TON.sub(" short_ton ", s)
     s = _LONG_TON.sub(" long_ton ", s)
     s = _US_GALLON.sub(" gallon ", s)
     s = _IMP_GALLON.sub(" imperial_gallon ", s)
     s = _GALLON_WORD.sub("gallon", s)
     s = _CUBIC_FEET.sub(" ft**3 ", s)
+    s = _HOUR_SPELT_HR.sub(_watt_hour, s)
     s = _qualified_therms(s)
     s = _CV_BASIS.sub(_cv_basis, s)
     return s
