@@ -36,7 +36,7 @@ from ..io.readers import (
     read_table,
 )
 from ..io.wide import chinese_year_digits, head_text, melt_wide
-from ..printed import GROUPED_NUMBER, SEPARATORS, exact, plain
+from ..printed import FOOTNOTE_HINT, FOOTNOTE_REASON, GROUPED_NUMBER, SEPARATORS, exact, footnote_marker, plain
 from .carriers import billing_units, carrier_aliases, carriers, column_words, label_qualifiers, normalize_key
 from .keys import KEY_COLUMNS, KeyPart, KeySpace, key_space, small_codes
 from .labels import LabelReading, label_words, read_label
@@ -319,6 +319,7 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
         norm = u.where(~u_isnum, "").astype(str).str.normalize("NFKC").str.strip()
         printed = read_printed_quantities(norm)
         special = _printed_reasons(norm, printed)
+        marked = _footnote_marked(u.where(~u_isnum, "").astype(str), special)
         norm = printed.number
         clean = norm.str.replace(SEPARATORS, "", regex=True)
         has_sep = (clean != norm).to_numpy(dtype=bool)   # a separator was removed: check its grouping
@@ -337,7 +338,7 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
         if u_isnum.any():
             uq[u_isnum] = uniq[u_isnum].astype("float64")
         u_bad = ~np.isfinite(uq) | ~grouped_ok | (np.abs(np.nan_to_num(uq, nan=0.0)) > MAX_QUANTITY)
-        u_bad |= printed.not_reported | printed.bracket_negative
+        u_bad |= printed.not_reported | printed.bracket_negative | marked
         # missing cells (code -1) read as empty text
         uq_all = np.append(uq, np.nan)
         clean_all = np.append(clean.to_numpy(dtype=object), "")
@@ -365,6 +366,20 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
                                hint="activity quantities are >= 0; a correction is a separate, documented adjustment"))
     bad |= neg
     return q, text, bad
+
+
+def _footnote_marked(texts: pd.Series, special: dict[int, tuple[str, str | None]]) -> np.ndarray:
+    """Which distinct quantity texts (before NFKC folding) carry a footnote marker
+    (``1,234.5¹``, ``100①``: :func:`ghgcalc.printed.footnote_marker`), which folding would
+    read as one more digit; their reasons are added to ``special``. Only texts that are not
+    ASCII are looked at, one by one."""
+    out = np.zeros(len(texts), dtype=bool)
+    for j in np.flatnonzero(~texts.str.isascii().to_numpy(dtype=bool)).tolist():
+        mark = footnote_marker(str(texts.iloc[j]))
+        if mark is not None:
+            out[j] = True
+            special[j] = (FOOTNOTE_REASON.format(mark=mark), FOOTNOTE_HINT)
+    return out
 
 
 def _printed_reasons(texts: pd.Series, printed: Any) -> dict[int, tuple[str, str | None]]:
