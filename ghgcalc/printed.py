@@ -36,12 +36,15 @@ from fractions import Fraction
 from typing import Any
 
 __all__ = [
+    "FOOTNOTE_HINT",
+    "FOOTNOTE_REASON",
     "GROUPED_NUMBER",
     "SEPARATORS",
     "as_float",
     "decimals_of",
     "digits",
     "exact",
+    "footnote_marker",
     "format_at",
     "format_general",
     "format_significant",
@@ -74,6 +77,31 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+def footnote_marker(text: str) -> str | None:
+    """The first character of ``text`` that prints a digit as a mark, not as a digit of the
+    number: a superscript, subscript, circled or parenthesized digit (``1,234.5¹``, ``100₁``,
+    ``100①``, ``100⑴``), as reports and spreadsheets print footnote markers; else None.
+
+    Unicode compatibility folding (NFKC, UAX #15), which turns full-width digits into ASCII,
+    would turn these into one more digit of the number (``100¹`` -> ``1001``), so they are
+    found before it. Full-width and other decimal digits (``１２３``, Unicode category Nd)
+    are digits, not marks.
+    """
+    if text.isascii():
+        return None
+    for ch in text:
+        if ch.isascii() or unicodedata.decimal(ch, None) is not None or unicodedata.decomposition(ch).startswith("<fraction>"):
+            continue   # a digit, or a vulgar fraction (½: not a number, but not a mark either)
+        if any(c.isdigit() for c in unicodedata.normalize("NFKC", ch)):
+            return ch
+    return None
+
+
+#: why a number with a footnote marker is refused (:func:`footnote_marker`)
+FOOTNOTE_REASON = "{mark!r} is a footnote marker (a superscript, subscript or circled digit), not a digit of the number"
+FOOTNOTE_HINT = "remove the footnote marker from the cell (keep the note elsewhere), e.g. '1,234.5¹' -> '1,234.5'"
+
+
 def parse_decimal(text: str) -> Decimal:
     """The printed text of a number as a :class:`decimal.Decimal` keeping its printed
     exponent (``"1,534,956.48"`` -> ``Decimal("1534956.48")``, ``"1.50"`` keeps two places).
@@ -86,8 +114,12 @@ def parse_decimal(text: str) -> Decimal:
     ------
     ValueError
         If the text is not a finite printed number, or its separators do not group the
-        digits in threes (``"1,23"``, ``"1.234,5"``: a decimal comma cannot be told apart).
+        digits in threes (``"1,23"``, ``"1.234,5"``: a decimal comma cannot be told apart),
+        or it carries a footnote marker (``"150¹"``, :func:`footnote_marker`).
     """
+    mark = footnote_marker(str(text))
+    if mark is not None:
+        raise ValueError(f"{text!r}: " + FOOTNOTE_REASON.format(mark=mark))
     t = _fold(str(text))
     clean = SEPARATORS.sub("", t)
     if clean != t and not _GROUPED.fullmatch(t):

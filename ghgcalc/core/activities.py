@@ -36,7 +36,7 @@ from ..io.readers import (
     read_table,
 )
 from ..io.wide import chinese_year_digits, head_text, melt_wide
-from ..printed import GROUPED_NUMBER, SEPARATORS, exact, plain
+from ..printed import FOOTNOTE_HINT, FOOTNOTE_REASON, GROUPED_NUMBER, SEPARATORS, exact, footnote_marker, plain
 from .carriers import billing_units, carrier_aliases, carriers, column_words, label_qualifiers, normalize_key
 from .keys import KEY_COLUMNS, KeyPart, KeySpace, key_space, small_codes
 from .labels import LabelReading, label_words, read_label
@@ -319,6 +319,7 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
         norm = u.where(~u_isnum, "").astype(str).str.normalize("NFKC").str.strip()
         printed = read_printed_quantities(norm)
         special = _printed_reasons(norm, printed)
+        marked = _footnote_marked(u.where(~u_isnum, "").astype(str), special)
         norm = printed.number
         clean = norm.str.replace(SEPARATORS, "", regex=True)
         has_sep = (clean != norm).to_numpy(dtype=bool)   # a separator was removed: check its grouping
@@ -337,7 +338,7 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
         if u_isnum.any():
             uq[u_isnum] = uniq[u_isnum].astype("float64")
         u_bad = ~np.isfinite(uq) | ~grouped_ok | (np.abs(np.nan_to_num(uq, nan=0.0)) > MAX_QUANTITY)
-        u_bad |= printed.not_reported | printed.bracket_negative
+        u_bad |= printed.not_reported | printed.bracket_negative | marked
         # missing cells (code -1) read as empty text
         uq_all = np.append(uq, np.nan)
         clean_all = np.append(clean.to_numpy(dtype=object), "")
@@ -365,6 +366,20 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
                                hint="activity quantities are >= 0; a correction is a separate, documented adjustment"))
     bad |= neg
     return q, text, bad
+
+
+def _footnote_marked(texts: pd.Series, special: dict[int, tuple[str, str | None]]) -> np.ndarray:
+    """Which distinct quantity texts (before NFKC folding) carry a footnote marker
+    (``1,234.5¹``, ``100①``: :func:`ghgcalc.printed.footnote_marker`), which folding would
+    read as one more digit; their reasons are added to ``special``. Only texts that are not
+    ASCII are looked at, one by one."""
+    out = np.zeros(len(texts), dtype=bool)
+    for j in np.flatnonzero(~texts.str.isascii().to_numpy(dtype=bool)).tolist():
+        mark = footnote_marker(str(texts.iloc[j]))
+        if mark is not None:
+            out[j] = True
+            special[j] = (FOOTNOTE_REASON.format(mark=mark), FOOTNOTE_HINT)
+    return out
 
 
 def _printed_reasons(texts: pd.Series, printed: Any) -> dict[int, tuple[str, str | None]]:
@@ -702,6 +717,16 @@ def _total_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 @lru_cache(maxsize=1)
+def _leading_total_word() -> re.Pattern[str]:
+    """A label that starts with a total word followed by more words ("Total electricity
+    consumption", "合计 外购电力"): in the carrier column, when the rest names a carrier, a
+    total of that carrier's rows if they are beside it (:func:`_totals_among_parts`)."""
+    data: dict[str, Any] = load_yaml("total_rows.yaml")
+    words = sorted({unicodedata.normalize("NFKC", str(w)).casefold().strip() for w in data["words"]}, key=len, reverse=True)
+    return re.compile(rf"[\W_]*(?:{'|'.join(re.escape(w) for w in words)})[\s\W_].*", re.S)
+
+
+@lru_cache(maxsize=1)
 def _total_word_roots() -> tuple[str, ...]:
     """The total words that contain no other (``total`` covers ``subtotal``, ``grand total``)."""
     data: dict[str, Any] = load_yaml("total_rows.yaml")
@@ -749,12 +774,13 @@ def _is_total_label(value: Any, *, label_column: bool) -> bool:
     return bool(starts.fullmatch(text) or (label_column and ends.fullmatch(text)))
 
 
-def _total_rows(df: pd.DataFrame, factorized: dict[str, tuple[np.ndarray, list[Any]]], carrier_known: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray]:
+def _total_rows(df: pd.DataFrame, factorized: dict[str, tuple[np.ndarray, list[Any]]], carrier_known: np.ndarray,
+                carrier_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows whose label in some text column is a spreadsheet total label, and that column
     (the first such); judged once per distinct value of each column (``factorized``: the
     codes and values of columns already factorized). A carrier label that names a carrier
-    ("Electricity (group total)") is that carrier, not a total."""
+    ("Electricity (group total)") is that carrier, not a total, unless it sits beside the
+    rows it totals (:func:`_totals_among_parts`)."""
     n = len(df)
     hit = np.zeros(0, dtype=bool)
     where = np.zeros(0, dtype=object)
@@ -775,16 +801,50 @@ def _total_rows(df: pd.DataFrame, factorized: dict[str, tuple[np.ndarray, list[A
         if not _may_hold_totals(uniq):
             continue
         u_hit = np.array([_is_total_label(u, label_column=c in _LABEL_COLUMNS) for u in uniq], dtype=bool)
+        rows_hit = None
         if c == "carrier":
-            u_hit &= ~carrier_known
-        if not u_hit.any():
+            lead = _leading_total_word()
+            led = np.array([isinstance(u, str) and bool(lead.fullmatch(unicodedata.normalize("NFKC", u).casefold().strip()))
+                            for u in uniq], dtype=bool)
+            u_hit = u_hit | (led & carrier_known)
+        if c == "carrier" and (named := u_hit & carrier_known).any():
+            u_hit = u_hit & ~carrier_known
+            rows_hit = _totals_among_parts(df, codes, named, carrier_ids)
+        if not u_hit.any() and rows_hit is None:
             continue
         if not len(hit):
             hit, where = np.zeros(n, dtype=bool), np.full(n, None, dtype=object)
-        new = u_hit[codes] & ~hit
+        new = (u_hit[codes] if rows_hit is None else u_hit[codes] | rows_hit) & ~hit
         where[new] = c
         hit |= new
     return hit, where
+
+
+def _totals_among_parts(df: pd.DataFrame, codes: np.ndarray, named: np.ndarray, carrier_ids: np.ndarray) -> np.ndarray | None:
+    """The rows of a carrier label that names a carrier and a total ("Total electricity
+    consumption", "Electricity (group total)": ``named``, per distinct label) that total
+    other rows: rows of the same carrier, not so labelled, in the same period and (where the
+    total names one) the same facility. Alone, such a label is its carrier (an HKEX KPI
+    table's one electricity line); beside its parts, adding it would count them twice."""
+    is_named = np.take(named, codes)
+    key = pd.Series(carrier_ids, dtype=object).fillna("").astype(str).to_numpy(dtype=object)
+    if "period" in df.columns:
+        key = key + "\x00" + df["period"].astype(str).to_numpy(dtype=object)
+
+    def has_parts(k: np.ndarray) -> np.ndarray:
+        g, _ = pd.factorize(pd.Series(k, dtype=object))
+        parts = np.bincount(g[~is_named], minlength=int(g.max()) + 1)
+        out: np.ndarray = parts[g] > 0
+        return out
+
+    found = has_parts(key)
+    if "facility" in df.columns:   # a total naming a facility totals that facility's rows
+        fac = df["facility"]
+        named_fac = is_named & ~blank_cell(fac)
+        if named_fac.any():
+            found = np.where(named_fac, has_parts(key + "\x00" + fac.astype(str).to_numpy(dtype=object)), found)
+    hit: np.ndarray = is_named & found
+    return hit if hit.any() else None
 
 
 def _provable_totals(total: np.ndarray, total_col: np.ndarray, carrier_ids: np.ndarray, unit_text: np.ndarray,
@@ -792,7 +852,8 @@ def _provable_totals(total: np.ndarray, total_col: np.ndarray, carrier_ids: np.n
     """For each total row (in order), the positions of the rows above it that it provably
     totals, or None: the rows since the previous total row (or the header) with the same
     carrier and unit, whose printed quantities sum exactly (as decimals) to the total's. A
-    total in the carrier column, or one whose rows have another problem, is never proved."""
+    total whose carrier is not known ("Sub-total" as the carrier), or one whose rows have
+    another problem, is never proved."""
     def value(i: int) -> Fraction:
         return exact(str(qtext.iloc[i])) if qtext is not None else exact(float(q[i]))
 
@@ -800,7 +861,7 @@ def _provable_totals(total: np.ndarray, total_col: np.ndarray, carrier_ids: np.n
     start = 0
     for t in np.flatnonzero(total).tolist():
         seg_start, start = start, t + 1
-        if total_col[t] == "carrier" or bad[t] or carrier_ids[t] is None or not unit_text[t]:
+        if bad[t] or carrier_ids[t] is None or str(carrier_ids[t]).startswith("?") or not unit_text[t]:
             out.append(None)
             continue
         seg = np.arange(seg_start, t)
@@ -976,6 +1037,31 @@ def _quantity_column(col: pd.Series, delimiter: str | None) -> tuple[np.ndarray,
     issues: list[RowIssue] = []
     q, qtext, bad = _parse_quantities(col, issues, comma_ambiguous=delimiter == ";")
     return q, qtext, (bad if issues else None), issues
+
+
+MERGED_QUANTITY_REASON = "quantity merged over several rows (an Excel merged cell): filled down, one figure would be counted on each row"
+
+
+def _merged_quantities(df: pd.DataFrame) -> tuple[np.ndarray | None, list[RowIssue]]:
+    """Stage 3b: quantity cells of a merged Excel range. Filling a label down a merged range
+    (:func:`ghgcalc.io.readers.read_raw`) repeats a name; filling a quantity down would add
+    the one printed figure once per row, so every row of such a range (its top-left cell
+    included: the row just above a run of filled rows) is an error. Decided per distinct
+    ``filled_from_merge`` value, then on the few rows it flags."""
+    if MERGE_COLUMN not in df.columns:
+        return None, []
+    codes, uniq = _factorize(df[MERGE_COLUMN])
+    filled = _rows_where(np.array([isinstance(u, str) and "quantity" in u.split(";") for u in uniq], dtype=bool), codes)
+    if filled is None:
+        return None, []
+    bad = filled.copy()
+    starts = np.flatnonzero(filled & ~np.concatenate(([False], filled[:-1])))
+    bad[starts[starts > 0] - 1] = True   # the range's top-left cell holds the figure
+    issues = [RowIssue(row=_row_label(df.index[i]), column="quantity", value=plain(df["quantity"].iloc[i]),
+                       reason=MERGED_QUANTITY_REASON,
+                       hint="unmerge the cell and give each row its own quantity, or keep one row with the whole quantity")
+              for i in np.flatnonzero(bad).tolist()]
+    return bad, issues
 
 
 def _unit_column(col: pd.Series, car: _Carriers, index: pd.Index, prior_bad: np.ndarray | None
@@ -1287,7 +1373,7 @@ def _total_row_stage(df: pd.DataFrame, car: _Carriers, units: _Units, q: np.ndar
     where they provably equal their parts. A total row's one issue is that it is a total row
     (its other issues are removed from ``issues``). Returns the total rows (None: none) and the warnings."""
     known = np.array([c is not None and not c.startswith("?") for c in car.resolved], dtype=bool)
-    total, total_col = _total_rows(df, factorized, known)
+    total, total_col = _total_rows(df, factorized, known, car.row_ids())
     warnings: list[RowIssue] = []
     if not len(total) or not total.any():
         return None, warnings
@@ -1382,6 +1468,8 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
         return early
     car = _carrier_column(carrier, profile)
     q, qtext, qbad, q_issues = _quantity_column(df["quantity"], meta["delimiter"])
+    mbad, m_issues = _merged_quantities(df)
+    qbad, q_issues = _or(qbad, mbad), q_issues + m_issues
     unit_in, unit_record = _unit_choice_column(df["unit"], profile)
     units, ubad, u_issues = _unit_column(unit_in, car, df.index, qbad)
     scope, sbad, s_issues = _scope_column(df)

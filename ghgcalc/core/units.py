@@ -23,6 +23,7 @@ from typing import Any
 import pint
 
 from ..errors import UnitError
+from ..io.quantities import quantity_words
 from ..printed import exact
 from .carriers import billing_units, load_yaml
 
@@ -155,6 +156,17 @@ def _unit_quantity(unit: str, reg: pint.UnitRegistry[Any]) -> Any:
 
 _BARE_UNIT_WORD = re.compile(r"^\s*[(（]?\s*(?:units?|單位|单位)\s*[)）]?\s*$", re.I)
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+@lru_cache(maxsize=1)
+def _counting_words() -> tuple[re.Pattern[str], dict[str, int]]:
+    """A Chinese counting word (万, 萬, 亿, 百万 ...: the non-Latin ``multipliers`` of
+    ``ghgcalc/data/quantities.yaml``, GB 3101-1993 counting units) glued to a Latin unit
+    symbol, and each word's power of ten. ``万m³`` is 10^4 m³: a counting word multiplies the
+    whole unit, where pint would read it as a prefix of the metre and cube it ((10^4 m)³)."""
+    words = {str(w): int(n) for w, n in quantity_words()["multipliers"].items() if not str(w).isascii()}
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\u4e00-\u9fff])({alternation})\s*(?=[A-Za-z])"), words
 # thousands as HKEX tables print them: "'000 kWh", "000 kWh" (the quote dropped), "kWh'000",
 # "kWh in '000s" (the ESG Reporting Guide's own wording for KPI A2.1), "kWh ('000)"
 _THOUSAND_PREFIX = re.compile(r"^\(?\s*(?:'000|’000|‘000|000(?=\s+\D)|thousands\s+of|thousands|thousand)\s*\)?\s*(.+)$", re.I)
@@ -375,6 +387,8 @@ def normalize_unit_text(text: str) -> str:
     s = s.replace("╱", "/").replace("∕", "/").replace("·", "*").replace("×", "*")
     s = s.replace("（", "(").replace("）", ")")
     s = s.replace("^", "**")
+    counting, powers = _counting_words()
+    s = counting.sub(lambda m: f"10**{powers[m.group(1)]} ", s)   # 万m**3 -> 10**4 m**3
     for word, gas in _CHINESE_GASES:
         s = s.replace(word, f" {gas} ")
     s = _CO2E_SPELLING.sub("CO2e", s)
