@@ -66,16 +66,26 @@ def _problems(issues: Sequence[RowIssue]) -> str:
     return "\n".join(f"  - {line}" for line in grouped_lines(issues))
 
 
+def _columns(args: argparse.Namespace) -> dict[str, str]:
+    """``--columns HEADER=COLUMN,...`` (repeatable) as ``{header: column}``; {} without it. The
+    one parser of the option for every command (:func:`ghgcalc.io.headers.parse_column_mapping`)."""
+    given = getattr(args, "columns", None)
+    if not given:
+        return {}
+    from .io.headers import parse_column_mapping
+
+    return parse_column_mapping(given)
+
+
 def _profile(args: argparse.Namespace) -> Any:
     """The ``--profile`` argument, with ``--columns HEADER=COLUMN,...`` added to its ``[input]
     columns`` (the option wins over the profile's own mapping)."""
-    given = getattr(args, "columns", None)
-    if not given:
+    columns = _columns(args)
+    if not columns:
         return args.profile
     from .core.profiles import load_profile
-    from .io.headers import parse_column_mapping
 
-    return load_profile(args.profile).with_columns(parse_column_mapping(given))
+    return load_profile(args.profile).with_columns(columns)
 
 
 _COLUMNS_HELP = ("which header is which column, where the header words do not tell (they win over them): "
@@ -444,7 +454,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     ex = explain(args.activity, args.reported, profile=args.profile, year=args.year, region=args.region,
                  denominators=_denoms(args.denominator), max_candidates=max(1, args.candidates), max_search=args.max_search,
-                 progress=_progress(args))
+                 progress=_progress(args), columns=_columns(args))
     if args.write_profile:
         text = ex.best_profile_toml()
         if text is None:
@@ -708,6 +718,7 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--max-search", type=_positive_int, default=200, metavar="N",
                    help="keep at most N partial methods while combining figures into whole methods (default 200); "
                         "when the cap cuts the search, the output says so (a note per figure, 'notes' in JSON)")
+    x.add_argument("--columns", action="append", metavar="HEADER=COLUMN,...", help=_COLUMNS_HELP)
     x.add_argument("--write-profile", metavar="FILE.toml", help="write the best whole method as a profile")
     x.add_argument("--quiet", action="store_true", help="no progress bar on stderr (shown only on a terminal)")
     x.set_defaults(func=cmd_explain)
