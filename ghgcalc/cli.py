@@ -240,9 +240,10 @@ def _summary_text(result: Totals, args: argparse.Namespace, fmt: str) -> str:
 
     if fmt == "json":
         obj = result_json(result)
+        by_period = _by_period(result)   # once: the periods listed, and the breakdown of --by period
         if args.by:
-            obj["breakdown"] = breakdown_json(result, args.by)
-        periods = _periods(result)
+            obj["breakdown"] = breakdown_json(result, args.by, by_period if args.by == "period" else None)
+        periods = _periods(by_period)
         if len(periods) > 1:   # the totals add these periods
             obj["periods"] = periods
         return _with_uncertainty(result, args, dumps(obj))
@@ -250,23 +251,31 @@ def _summary_text(result: Totals, args: argparse.Namespace, fmt: str) -> str:
     if args.by:
         text += "\n\n" + breakdown_text(result, args.by, args.lang)
     else:
-        periods = _periods(result)
+        by_period = _by_period(result)   # once: the periods listed and the table printed
+        periods = _periods(by_period)
         if len(periods) > 1:   # totals over several years are a sum of years: say so, and show each year
             note = heading("several_periods", args.lang or "en").replace("{n}", str(len(periods)))
-            text += "\n\n" + note.replace("{periods}", ", ".join(periods)) + "\n" + breakdown_text(result, "period", args.lang)
+            text += "\n\n" + note.replace("{periods}", ", ".join(periods)) + "\n" + breakdown_text(result, "period", args.lang,
+                                                                                                       by_period)
     text = _with_uncertainty(result, args, text)
     if result.errors:
         text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + _problems(result.errors)
     return text
 
 
-def _periods(result: Totals) -> list[str]:
-    """The periods of the computed rows, as text, in the order of the breakdown (one: []-free)."""
+def _by_period(result: Totals) -> Any:
+    """The totals by period (``result.totals(by="period")``, a DataFrame), computed once per
+    ``calc`` for both the list of periods and the breakdown printed; None for a streamed result
+    that kept no period groups."""
     try:
-        frame = result.totals(by="period")
-    except (GhgcalcError, KeyError):   # a streamed result that kept no period groups
-        return []
-    return [str(p) for p in frame.index]
+        return result.totals(by="period")
+    except (GhgcalcError, KeyError):
+        return None
+
+
+def _periods(by_period: Any) -> list[str]:
+    """The periods of the computed rows, as text, in the order of the breakdown ([] without one)."""
+    return [] if by_period is None else [str(p) for p in by_period.index]
 
 
 def _write_breakdown(result: Totals, args: argparse.Namespace, fmt: str) -> int:
