@@ -66,16 +66,26 @@ def _problems(issues: Sequence[RowIssue]) -> str:
     return "\n".join(f"  - {line}" for line in grouped_lines(issues))
 
 
+def _columns(args: argparse.Namespace) -> dict[str, str]:
+    """``--columns HEADER=COLUMN,...`` (repeatable) as ``{header: column}``; {} without it. The
+    one parser of the option for every command (:func:`ghgcalc.io.headers.parse_column_mapping`)."""
+    given = getattr(args, "columns", None)
+    if not given:
+        return {}
+    from .io.headers import parse_column_mapping
+
+    return parse_column_mapping(given)
+
+
 def _profile(args: argparse.Namespace) -> Any:
     """The ``--profile`` argument, with ``--columns HEADER=COLUMN,...`` added to its ``[input]
     columns`` (the option wins over the profile's own mapping)."""
-    given = getattr(args, "columns", None)
-    if not given:
+    columns = _columns(args)
+    if not columns:
         return args.profile
     from .core.profiles import load_profile
-    from .io.headers import parse_column_mapping
 
-    return load_profile(args.profile).with_columns(parse_column_mapping(given))
+    return load_profile(args.profile).with_columns(columns)
 
 
 _COLUMNS_HELP = ("which header is which column, where the header words do not tell (they win over them): "
@@ -230,9 +240,10 @@ def _summary_text(result: Totals, args: argparse.Namespace, fmt: str) -> str:
 
     if fmt == "json":
         obj = result_json(result)
+        by_period = _by_period(result)   # once: the periods listed, and the breakdown of --by period
         if args.by:
-            obj["breakdown"] = breakdown_json(result, args.by)
-        periods = _periods(result)
+            obj["breakdown"] = breakdown_json(result, args.by, by_period if args.by == "period" else None)
+        periods = _periods(by_period)
         if len(periods) > 1:   # the totals add these periods
             obj["periods"] = periods
         return _with_uncertainty(result, args, dumps(obj))
@@ -240,23 +251,31 @@ def _summary_text(result: Totals, args: argparse.Namespace, fmt: str) -> str:
     if args.by:
         text += "\n\n" + breakdown_text(result, args.by, args.lang)
     else:
-        periods = _periods(result)
+        by_period = _by_period(result)   # once: the periods listed and the table printed
+        periods = _periods(by_period)
         if len(periods) > 1:   # totals over several years are a sum of years: say so, and show each year
             note = heading("several_periods", args.lang or "en").replace("{n}", str(len(periods)))
-            text += "\n\n" + note.replace("{periods}", ", ".join(periods)) + "\n" + breakdown_text(result, "period", args.lang)
+            text += "\n\n" + note.replace("{periods}", ", ".join(periods)) + "\n" + breakdown_text(result, "period", args.lang,
+                                                                                                       by_period)
     text = _with_uncertainty(result, args, text)
     if result.errors:
         text += f"\n\n{len(result.errors)} row(s) not computed (partial totals):\n" + _problems(result.errors)
     return text
 
 
-def _periods(result: Totals) -> list[str]:
-    """The periods of the computed rows, as text, in the order of the breakdown (one: []-free)."""
+def _by_period(result: Totals) -> Any:
+    """The totals by period (``result.totals(by="period")``, a DataFrame), computed once per
+    ``calc`` for both the list of periods and the breakdown printed; None for a streamed result
+    that kept no period groups."""
     try:
-        frame = result.totals(by="period")
-    except (GhgcalcError, KeyError):   # a streamed result that kept no period groups
-        return []
-    return [str(p) for p in frame.index]
+        return result.totals(by="period")
+    except (GhgcalcError, KeyError):
+        return None
+
+
+def _periods(by_period: Any) -> list[str]:
+    """The periods of the computed rows, as text, in the order of the breakdown ([] without one)."""
+    return [] if by_period is None else [str(p) for p in by_period.index]
 
 
 def _write_breakdown(result: Totals, args: argparse.Namespace, fmt: str) -> int:
@@ -444,7 +463,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     ex = explain(args.activity, args.reported, profile=args.profile, year=args.year, region=args.region,
                  denominators=_denoms(args.denominator), max_candidates=max(1, args.candidates), max_search=args.max_search,
-                 progress=_progress(args))
+                 progress=_progress(args), columns=_columns(args))
     if args.write_profile:
         text = ex.best_profile_toml()
         if text is None:
@@ -708,6 +727,7 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--max-search", type=_positive_int, default=200, metavar="N",
                    help="keep at most N partial methods while combining figures into whole methods (default 200); "
                         "when the cap cuts the search, the output says so (a note per figure, 'notes' in JSON)")
+    x.add_argument("--columns", action="append", metavar="HEADER=COLUMN,...", help=_COLUMNS_HELP)
     x.add_argument("--write-profile", metavar="FILE.toml", help="write the best whole method as a profile")
     x.add_argument("--quiet", action="store_true", help="no progress bar on stderr (shown only on a terminal)")
     x.set_defaults(func=cmd_explain)

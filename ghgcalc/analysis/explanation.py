@@ -49,6 +49,7 @@ from ..core.resolution import Resolution
 from ..core.results import normalize_denominators
 from ..core.units import gas_of, parse_unit
 from ..errors import ActivityDataError, FactorError, GhgcalcError, UnitError
+from ..io.headers import parse_column_mapping
 from ..io.progress import ProgressCallback, ProgressEvent
 from ..printed import decimals_of, exact, format_at, format_general, half_unit, parse_decimal
 from .reconciliation import (
@@ -422,6 +423,8 @@ def profile_toml(prof: Mapping[str, Any]) -> str:
             return str(v)
         if isinstance(v, (list, tuple)):
             return "[" + ", ".join(val(x) for x in v) + "]"
+        if isinstance(v, Mapping):   # an inline table ([input] columns = {"能源品种" = "carrier"})
+            return "{" + ", ".join(f"{val(str(k))} = {val(x)}" for k, x in v.items()) + "}"
         s = str(v).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
         return f'"{s}"'
 
@@ -516,6 +519,7 @@ def explain(
     max_candidates: int = MAX_CANDIDATES,
     max_search: int = MAX_SEARCH,
     progress: ProgressCallback | None = None,
+    columns: str | Sequence[str] | Mapping[str, str] | None = None,
 ) -> Explanation:
     """Find the factor choices that reproduce each reported figure.
 
@@ -547,6 +551,11 @@ def explain(
     progress : callable, optional
         Called with a :class:`~ghgcalc.io.progress.ProgressEvent` after each setting searched
         (a combination of energy basis and GWP set).
+    columns : mapping or text, optional
+        Which header is which contract column (``{"能源品种": "carrier"}`` or
+        ``"能源品种=carrier,消耗量=quantity"``, as ``calc --columns``): added to the
+        ``[input] columns`` of ``profile`` and winning over them. The activity data is read
+        with the mapping, and every method proposed keeps it.
 
     Returns
     -------
@@ -559,7 +568,10 @@ def explain(
     lib = library or default_library()
     rep = load_reported(reported)
     yr = year or rep.reporting_year
-    periods = _period_settings(profile)
+    # the stated method with the header mapping given (it wins over the profile's own, as in calc)
+    mapping = parse_column_mapping(columns)
+    stated = load_profile(profile).with_columns(mapping) if profile is not None else None
+    periods = _reading_settings(stated, mapping)
     # no region is invented (contract section 8): rows without one take the factors' by period
     base = Profile(id="explain", reporting_year=yr or 1, region=region or None, edition_mismatch="record", **periods)
     table = read_activities(activities, base)
@@ -576,22 +588,27 @@ def explain(
     searcher.periods = periods
     if isinstance(activities, (str, Path)) or type(activities).__name__ == "DataFrame":
         searcher.source = activities   # re-readable (a stream is read once: its rows keep the default region)
-    out = searcher.run(rep, profile, max_candidates, max_search, progress)
+    out = searcher.run(rep, stated, max_candidates, max_search, progress)
     if table.periods:
         read = ", ".join(f"{k} -> {v}" for k, v in list(table.periods["read"].items())[:6])
         out.notes.append(f"periods read as data years by {table.periods['rule']}: {read}")
     return out
 
 
-def _period_settings(profile: Any) -> dict[str, Any]:
-    """The period settings (``period_year``, ``fiscal_year_start_month``, ``fiscal_year_label``)
-    of the profile the report says it used, which the search reads the periods by and every
-    method it proposes keeps (ghgcalc.core.periods); the defaults without one."""
-    if profile is None:
-        return {}
-    prof = load_profile(profile)
+def _reading_settings(stated: Profile | None, columns: Mapping[str, str]) -> dict[str, Any]:
+    """How the activity data is read: the period settings (``period_year``,
+    ``fiscal_year_start_month``, ``fiscal_year_label``; ghgcalc.core.periods) and the header
+    mapping (``[input] columns``) of the profile the report says it used, ``columns`` (the
+    ``--columns`` option) already added to it (:meth:`Profile.with_columns`, as for ``calc``);
+    ``columns`` alone without one. The search reads the table by them and every method it
+    proposes keeps them; the defaults without them."""
+    if stated is None:
+        return {"input": {"columns": dict(columns)}} if columns else {}
     keys = ("period_year", "fiscal_year_start_month", "fiscal_year_label")
-    return {k: getattr(prof, k) for k in keys if k in prof.model_fields_set}
+    out = {k: getattr(stated, k) for k in keys if k in stated.model_fields_set}
+    if stated.input.columns:
+        out["input"] = {"columns": dict(stated.input.columns)}
+    return out
 
 
 class _Search:

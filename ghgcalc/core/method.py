@@ -39,6 +39,7 @@ from .carriers import Carrier, carriers
 from .chain import EditionError, carbon_content_chain, choose_edition, co2e_chain, conversion_path, emission_chain
 from .factors import FactorLibrary, FactorRow
 from .profiles import CarrierMethod, MarketBased, MarketMethod, Profile, profile_library, resolve_ref, use_allowance
+from .reasons import Reason, reason
 from .regions import canonical_instrument, canonical_region, grid_of, instruments, regions, split_grids
 from .resolution import GAS_COLUMN, MARKET_COLUMN, OUTPUT_COLUMNS, Resolution
 from .units import dims_of, gas_of, parse_unit, unit_notes
@@ -381,7 +382,7 @@ class Method:
         convs = self._pick_conversions(method, carrier, year, region, notes)
         coef: dict[str, Fraction | None] = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
         chains: dict[str, dict[str, int]] = {c: {} for c in OUTPUT_COLUMNS}
-        missing: dict[str, str] = {}
+        missing: dict[str, Reason] = {}
         if method.count_emissions:
             gas_coefs = self._gas_chains(method, carrier, activity, unit, convs, year, region, notes)
             self._gas_columns(shipped, method, scope, gas_coefs, coef, chains, missing, notes)
@@ -419,14 +420,14 @@ class Method:
         used: dict[str, None] = {}
         coef: dict[str, Fraction | None] = dict.fromkeys(OUTPUT_COLUMNS, Fraction(0))
         chains: dict[str, dict[str, int]] = {c: {} for c in OUTPUT_COLUMNS}
-        missing: dict[str, str] = {}
+        missing: dict[str, Reason] = {}
         conv = Fraction((activity / parse_unit(f"t {gas}")).to("dimensionless").magnitude)
         if gas == "CO2e":
             coef["co2e_t"] = conv
             if shipped is None or shipped.type != "fugitive":  # a refrigerant release holds no CO2, CH4 or N2O
                 for col in GAS_COLUMN.values():
                     coef[col] = None
-                    missing[col] = "a direct emission entry in CO2e does not say how much of it is CO2, CH4 or N2O"
+                    missing[col] = reason("direct_co2e_entry")
         else:
             gwp = self.gwp_row(gas)
             used[gwp.id] = None
@@ -530,7 +531,7 @@ class Method:
 
     def _gas_columns(self, shipped: Carrier | None, method: CarrierMethod, scope: int,
                      gas_coefs: Mapping[str, tuple[Fraction, dict[str, int]]], coef: dict[str, Fraction | None],
-                     chains: dict[str, dict[str, int]], missing: dict[str, str], notes: list[str]) -> None:
+                     chains: dict[str, dict[str, int]], missing: dict[str, Reason], notes: list[str]) -> None:
         """The per-gas columns: a gas without a factor is n/a (never 0, its reason in
         ``missing``), biogenic CO2 is 0."""
         none_on_purpose = method.emission is not None and not method.emission and not method.refs("carbon_content")
@@ -547,7 +548,7 @@ class Method:
             why = gases_not_counted_note(uncounted, gas_coefs)
             missing.update(dict.fromkeys((GAS_COLUMN[g] for g in uncounted), why))
             if scope == 1:  # the per-gas metrics are Scope 1's
-                notes.append(why)
+                notes.append(str(why))
 
     def _apply_gwp(self, carrier: str, activity: Any, unit: str, convs: Sequence[FactorRow], year: int, region: str, scope: int,
                    inst: str | None, instrument: Any, gas_coefs: Mapping[str, tuple[Fraction, dict[str, int]]],
@@ -569,7 +570,7 @@ class Method:
 
     def _energy(self, method: CarrierMethod, shipped: Carrier | None, carrier: str, activity: Any, unit: str,
                 convs: Sequence[FactorRow], year: int, region: str, coef: dict[str, Fraction | None],
-                chains: dict[str, dict[str, int]], missing: dict[str, str], notes: list[str]) -> tuple[str, ...]:
+                chains: dict[str, dict[str, int]], missing: dict[str, Reason], notes: list[str]) -> tuple[str, ...]:
         """Energy in MWh and tce by the profile's energy basis (GB/T 2589-2020 for tce; a column
         left uncounted gets its reason in ``missing``); returns
         the id of the electricity coefficient that turned tce into MWh, if one did."""
@@ -590,9 +591,8 @@ class Method:
         found = conversion_path(activity, "MWh", convs)
         if found is None and _no_heating_value_on_purpose(method):
             coef["energy_mwh"] = None
-            missing["energy_mwh"] = (f"energy not computed: heating_value = [] in the profile says on purpose that {carrier} has no "
-                                     f"heating value here (e.g. a per-litre method without one); set one to count its energy")
-            notes.append(missing["energy_mwh"])
+            missing["energy_mwh"] = reason("energy_not_counted", carrier=carrier)
+            notes.append(str(missing["energy_mwh"]))
         elif found is None:
             raise _Unresolvable("unit", f"cannot express {carrier} in {unit!r} as energy: the profile gives no heating value "
                                 "that fits", _gross_hint(carrier) if "[gross_calorific_value]" in _dims_or_empty(unit) else
@@ -604,8 +604,8 @@ class Method:
             coef["energy_tce"], chains["energy_tce"] = tce
         else:
             coef["energy_tce"] = None
-            missing["energy_tce"] = "no coal_equivalent in the profile: tce not computed"
-            notes.append(missing["energy_tce"])
+            missing["energy_tce"] = reason("no_coal_equivalent")
+            notes.append(str(missing["energy_tce"]))
         return ()
 
     def _mwh_of_tce(self, shipped: Carrier | None, carrier: str, activity: Any, unit: str, tce: tuple[Fraction, dict[str, int]],
@@ -673,15 +673,15 @@ def _dims_or_empty(unit: str) -> dict[str, Fraction]:
         return {}
 
 
-def _emissions_not_counted(coef: dict[str, Fraction | None], missing: dict[str, str], notes: list[str], *,
+def _emissions_not_counted(coef: dict[str, Fraction | None], missing: dict[str, Reason], notes: list[str], *,
                            market: bool) -> dict[str, list[tuple[Fraction, dict[str, int]]]]:
     """``count_emissions = false`` in a profile: the carrier's gas and CO2e columns are n/a
     (None), with the reason on every row (contract section 8: not counted is n/a, never 0)."""
-    why = "emissions not computed: count_emissions = false in the profile says on purpose that they are not counted here"
+    why = reason("emissions_not_counted")
     for col in (*GAS_COLUMN.values(), "co2e_t", *((MARKET_COLUMN,) if market else ())):
         coef[col] = None
         missing[col] = why
-    notes.append(why)
+    notes.append(str(why))
     return {}
 
 
@@ -749,13 +749,14 @@ def _shipped_parameter_hint(rows: Sequence[FactorRow], carrier: str) -> str:
     return f"; shipped rows a profile can pin for {carrier!r}: {shown}"
 
 
-def gases_not_counted_note(gases: Sequence[str], counted: Mapping[str, Any]) -> str:
+def gases_not_counted_note(gases: Sequence[str], counted: Mapping[str, Any]) -> Reason:
     """The reason recorded on a row whose method does not count some gases separately, so
     that their per-gas totals read n/a rather than 0 (contract section 8: "not counted is
-    not zero"). One wording for the row notes and :meth:`Result.unavailable_reasons`."""
+    not zero"). One wording for the row notes (``str``: English) and
+    :meth:`Result.unavailable_reasons`; its words in each language in ghgcalc/data/reasons.yaml."""
     if "CO2e" in counted and not any(g in counted for g in GAS_COLUMN):
-        return f"{', '.join(gases)} not counted separately: the emission factor is a CO2e factor"
-    return f"{', '.join(gases)} not counted: the profile gives no factor for {'it' if len(gases) == 1 else 'them'}"
+        return reason("gases_in_co2e_factor", gases=tuple(gases))
+    return reason("gas_not_counted" if len(gases) == 1 else "gases_not_counted", gases=tuple(gases))
 
 
 _METHODS: dict[tuple[Any, ...], Method] = {}

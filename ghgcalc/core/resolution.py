@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from .reasons import Reason
+
 __all__ = ["GAS_COLUMN", "MARKET_COLUMN", "OUTPUT_COLUMNS", "Resolution"]
 
 #: per-row output columns and their units
@@ -46,5 +48,6 @@ class Resolution:
     #: coefficient and factor chain; a column not listed is the one product (coef, chains)
     terms: dict[str, list[tuple[Fraction, dict[str, int]]]] = field(default_factory=dict)
     #: why a column has no coefficient (``None`` in ``coef``: a gas the method does not count,
-    #: energy not counted on purpose, no coal equivalent): n/a with this reason, never 0
-    missing: dict[str, str] = field(default_factory=dict)
+    #: energy not counted on purpose, no coal equivalent): n/a with this reason, never 0; a
+    #: code with its words in each language (ghgcalc/data/reasons.yaml)
+    missing: dict[str, Reason] = field(default_factory=dict)

@@ -27,6 +27,7 @@ from .carriers import carrier_aliases, carriers, metric_definitions, normalize_k
 from .datacentre import IT_CARRIER, RATIO_METRICS, datacentre_masks, ratio_exact, ratio_metric_ids, ratio_value, ratios_by_group
 from .denominators import LANGUAGES, denominator_labels, split_denominator
 from .metrics import emission_metrics, metric_specs, metric_unit
+from .reasons import Reason, reason
 from .resolution import MARKET_COLUMN, OUTPUT_COLUMNS, Resolution
 from .uncertainty import uncertainty as _uncertainty_of
 from .units import Q_, conversion_factor, parse_unit
@@ -1303,16 +1304,24 @@ class Result:
         """Metric -> why it has no value (``n/a``), for every metric of :meth:`unavailable`:
         the carriers whose rows carry none and the reasons recorded on those rows (a gas
         the method does not count, a fuel whose energy is not counted on purpose, a missing
-        coal equivalent). Null in JSON and ``n/a`` in tables, never 0 (contract section 8)."""
-        out: dict[str, str] = {}
+        coal equivalent). Null in JSON and ``n/a`` in tables, never 0 (contract section 8).
+        In English; :meth:`unavailable_why` gives each reason as a code, to word in another
+        language."""
+        return {m: reason("not_available", why=why).text("en") for m, why in self.unavailable_why().items()}
+
+    def unavailable_why(self) -> dict[str, Reason]:
+        """Metric -> why it has no value, as a :class:`~ghgcalc.core.reasons.Reason` (a code of
+        ``ghgcalc/data/reasons.yaml`` and its fields; ``.text(language)`` words it in ``en``,
+        ``zh_hant`` or ``zh_hans``), without the "not available" of :meth:`unavailable_reasons`."""
+        out: dict[str, Reason] = {}
         present = self._present_keys()
         for m, cars in self.unavailable().items():
             base, _den = self._split(m)
             w, _u = self._key_weights(base)
             col = metric_specs()[base][0]
             reasons = dict.fromkeys(self._res[k].missing[col] for k in present if w[k] is None and col in self._res[k].missing)
-            why = "; ".join(reasons) if reasons else "their method gives no coefficient for it (see the rows' method_notes)"
-            out[m] = f"not available: rows of {', '.join(cars)} carry no value for it ({why})"
+            why = tuple(reasons) if reasons else reason("no_coefficient")
+            out[m] = reason("rows_without_value", carriers=tuple(cars), reasons=why)
         return out
 
     def kpis(self, language: str = "en") -> pd.DataFrame:
@@ -1426,6 +1435,7 @@ class Totals(Protocol):
     def kpis(self, language: str = "en") -> pd.DataFrame: ...
     def unavailable(self) -> dict[str, list[str]]: ...
     def unavailable_reasons(self) -> dict[str, str]: ...
+    def unavailable_why(self) -> dict[str, Reason]: ...
     def factors_used(self) -> list[Any]: ...
     def select_group(self, carrier: str | None = None, facility: str | None = None,
                      period: str | None = None) -> np.ndarray: ...

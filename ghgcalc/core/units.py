@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache, partial
 from importlib import resources
@@ -156,21 +158,6 @@ def _unit_quantity(unit: str, reg: pint.UnitRegistry[Any]) -> Any:
 
 _BARE_UNIT_WORD = re.compile(r"^\s*[(（]?\s*(?:units?|單位|单位)\s*[)）]?\s*$", re.I)
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-
-
-@lru_cache(maxsize=1)
-def _counting_words() -> tuple[re.Pattern[str], dict[str, int]]:
-    """A Chinese counting word (万, 萬, 亿, 百万 ...: the non-Latin ``multipliers`` of
-    ``ghgcalc/data/quantities.yaml``, GB 3101-1993 counting units) glued to a Latin unit
-    symbol, and each word's power of ten. ``万m³`` is 10^4 m³: a counting word multiplies the
-    whole unit, where pint would read it as a prefix of the metre and cube it ((10^4 m)³)."""
-    words = {str(w): int(n) for w, n in quantity_words()["multipliers"].items() if not str(w).isascii()}
-    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![\u4e00-\u9fff])({alternation})\s*(?=[A-Za-z])"), words
-# thousands as HKEX tables print them: "'000 kWh", "000 kWh" (the quote dropped), "kWh'000",
-# "kWh in '000s" (the ESG Reporting Guide's own wording for KPI A2.1), "kWh ('000)"
-_THOUSAND_PREFIX = re.compile(r"^\(?\s*(?:'000|’000|‘000|000(?=\s+\D)|thousands\s+of|thousands|thousand)\s*\)?\s*(.+)$", re.I)
-_THOUSAND_SUFFIX = re.compile(r"^(.+?)\s*(?:'000|’000|‘000|\s+in\s+['’‘]?000s?|\(\s*['’‘]?000s?\s*\))$", re.I)
 _GAS_GLUED = re.compile(r"(?<![A-Za-z])(Mt|kt|kg|g|t|mt)(CO2e|CO2eq|CO2|CH4|N2O)(?![A-Za-z])")
 # a mass of carbon as the Chinese guidelines print it ("t C/TJ", "tC/GJ"); pint's C is the coulomb
 _CARBON_MASS = re.compile(r"(?<![A-Za-z])(Mt|kt|kg|g|t)\s*C(?![A-Za-z0-9])")
@@ -235,9 +222,112 @@ _ENGLISH_REVENUE_WORDS = re.compile(
     r"\b(?:(?:of|in)\s+)?(?:sales\s+revenue|operating\s+revenue|revenue|turnover|output\s+value|operating\s+income|income)\b",
     re.I)
 _CURRENCY_TOKEN = re.compile(r"(?<![A-Za-z])(?:HKD|CNY|USD|RMB|GBP|EUR|yuan)(?![A-Za-z])|元|港元")
-# thousands of a denominator: "kg/HK$'000" is kg per thousand HK$, not a thousand kg per HK$
-_PER_THOUSAND_AFTER = re.compile(r"/\s*([A-Za-z\u4e00-\u9fff]\w*(?:\*\*\d+)?)\s*['’‘]000s?(?!\d)")
-_PER_THOUSAND_BEFORE = re.compile(r"/\s*(?:['’‘]000s?|thousands?)\s+([A-Za-z\u4e00-\u9fff]\w*(?:\*\*\d+)?)")
+
+
+@dataclass(frozen=True)
+class _Scales:
+    """The scales printed with a unit (``unit_scales`` and ``multipliers`` of
+    ``ghgcalc/data/quantities.yaml``), as patterns; each group that holds a scale text maps to
+    its power of ten through ``power``."""
+
+    power: dict[str, int]
+    #: a Chinese counting word before a Latin unit symbol, a bracket, a space or a measure word
+    counting: re.Pattern[str]
+    #: a counting word with no unit after it ("万", "t/万")
+    dangling: re.Pattern[str]
+    #: zeros or words in front of the whole unit ("'000 kWh", "0000'kWh", "thousands of kWh")
+    prefix: re.Pattern[str]
+    #: zeros after the whole unit ("kWh'000", "kWh in '000s", "kWh ('000)")
+    suffix: re.Pattern[str]
+    #: zeros after or before a denominator ("kg/HK$'000", "t/'000 HK$"): the denominator's scale
+    per_after: re.Pattern[str]
+    per_before: re.Pattern[str]
+    #: a unit that is only zeros ("'000", "0000'")
+    only_zeros: re.Pattern[str]
+
+
+_WORD_BEFORE = r"(?<![A-Za-z0-9_\u4e00-\u9fff])"
+_DENOMINATOR_UNIT = r"([A-Za-z\u4e00-\u9fff]\w*(?:\*\*\d+)?)"
+
+
+def _alternation(words: Any) -> str:
+    """A regex alternation of ``words``, longest first (百万 before 万, 0000 before 000)."""
+    return "|".join(re.escape(str(w)) for w in sorted(words, key=lambda w: (-len(str(w)), str(w))))
+
+
+@lru_cache(maxsize=1)
+def _scales() -> _Scales:
+    data = quantity_words()
+    spec = data["unit_scales"]
+    counting = {str(w): int(p) for w, p in data["multipliers"].items() if not str(w).isascii()}
+    zeros = {str(z): int(p) for z, p in spec["zeros"].items()}
+    words = {re.sub(r"\s+", " ", str(w).casefold()): int(p) for w, p in spec["words"].items()}
+    power = {**counting, **zeros, **words}
+    c, z, q = _alternation(counting), _alternation(zeros), "".join(re.escape(str(x)) for x in spec["quotes"])
+    w = _alternation(words).replace(r"\ ", r"\s+")
+    measure = _alternation(spec["measure_words"])
+    return _Scales(
+        power=power,
+        counting=re.compile(rf"{_WORD_BEFORE}({c})(?:\s*(?:{measure})\s*|\s+|(?=[A-Za-z(]))"),
+        dangling=re.compile(rf"{_WORD_BEFORE}({c})(?=\s*(?:$|[/*)]))"),
+        prefix=re.compile(rf"^\(?\s*(?:[{q}]({z})|({z})[{q}]|({z})(?=\s+\D)|({w}))\s*\)?\s*(.+)$", re.I),
+        suffix=re.compile(rf"^(.+?)\s*(?:[{q}]({z})|\s+in\s+[{q}]?({z})s?|\(\s*[{q}]?({z})s?\s*\))$", re.I),
+        per_after=re.compile(rf"/\s*{_DENOMINATOR_UNIT}\s*[{q}]({z})s?(?!\d)"),
+        per_before=re.compile(rf"/\s*(?:[{q}]({z})s?|({w}))\s+{_DENOMINATOR_UNIT}", re.I),
+        only_zeros=re.compile(rf"^\(?\s*[{q}]?({z})[{q}]?\s*\)?$"),
+    )
+
+
+def _scale_of(sc: _Scales, m: re.Match[str], groups: Sequence[int]) -> int:
+    """10 to the power of the scale text in the first of ``groups`` that matched."""
+    text = next(g for g in (m.group(i) for i in groups) if g)
+    power: int = sc.power[re.sub(r"\s+", " ", text.casefold())]
+    return int(10**power)
+
+
+def _counted_units(s: str) -> str:
+    """A Chinese counting word before a unit -> its power of ten ("万kWh" -> "10**4 kWh",
+    "千個千瓦時" -> "10**3 千瓦時"); ``unit_scales`` of quantities.yaml."""
+    sc = _scales()
+    return sc.counting.sub(lambda m: f"10**{sc.power[m.group(1)]} ", s)
+
+
+def _denominator_scales(s: str) -> str:
+    """Thousands of a denominator: "kg/HK$'000" is kg per thousand HK$, not a thousand kg per HK$."""
+    sc = _scales()
+    s = sc.per_after.sub(lambda m: f"/({_scale_of(sc, m, (2,))} {m.group(1)})", s)
+    return sc.per_before.sub(lambda m: f"/({_scale_of(sc, m, (1, 2))} {m.group(3)})", s)
+
+
+def _whole_unit_scale(s: str) -> str:
+    """Zeros or words for thousands in front of or after the whole unit ("'000 kWh",
+    "0000'kWh", "kWh'000", "kWh in '000s", "thousands of kWh") -> ``10**n * (unit)``."""
+    sc = _scales()
+    m = sc.prefix.match(s)
+    if m:
+        return f"{_scale_of(sc, m, (1, 2, 3, 4))} * ({m.group(5).strip()})"
+    m = sc.suffix.match(s)
+    if m:
+        return f"{_scale_of(sc, m, (2, 3, 4))} * ({m.group(1).strip()})"
+    return s
+
+
+def _scale_without_unit(text: str) -> UnitError | None:
+    """The error for a scale with no unit after it ("万", "萬", "'000", "t/万"): what is counted
+    is not said, so it is not guessed."""
+    sc = _scales()
+    folded = unicodedata.normalize("NFKC", text).strip()
+    m = sc.only_zeros.match(folded)
+    if m:
+        return UnitError(f"{text.strip()!r} is a scale (x 10^{sc.power[m.group(1)]}) with no unit: what it scales is not said",
+                         value=text, column="unit", hint="write the unit it scales: '000 kWh, 0000'kWh, kWh'000")
+    m = sc.dangling.search(normalize_unit_text(text))
+    if m:
+        w = m.group(1)
+        return UnitError(f"{w!r} in {text.strip()!r} is a counting word (x 10^{sc.power[w]}) with no unit after it: "
+                         "what it counts is not said", value=text, column="unit",
+                         hint=f"write the unit it counts ({w}kWh, {w}吨, {w}立方米, {w}元), or put {w} in the quantity (1.2{w})")
+    return None
 
 
 # US and UK spellings (issue 15): "short ton(s)"/"US ton" (2,000 lb) and "long ton"/"UK ton"
@@ -374,7 +464,9 @@ def normalize_unit_text(text: str) -> str:
     """Rewrite the spellings reports print into a pint expression.
 
     Handles full-width characters, superscripts (m³, 10⁴), the HKEX spellings
-    ``'000 kWh``, ``thousand kWh`` and ``MWh'000``, glued gas names (``tCO2e``),
+    ``'000 kWh``, ``000'kWh``, ``0000'kWh`` (10⁴ kWh), ``thousand kWh`` and ``MWh'000``, a
+    Chinese counting word glued to a Latin symbol or a measure word (``万kWh``,
+    ``千個千瓦時``; ``unit_scales`` of quantities.yaml), glued gas names (``tCO2e``),
     ``m3``/``Nm3``, the box-drawing slash ``╱`` and ``10^4``/``10**4`` prefixes.
     """
     s = text.strip()
@@ -387,8 +479,6 @@ def normalize_unit_text(text: str) -> str:
     s = s.replace("╱", "/").replace("∕", "/").replace("·", "*").replace("×", "*")
     s = s.replace("（", "(").replace("）", ")")
     s = s.replace("^", "**")
-    counting, powers = _counting_words()
-    s = counting.sub(lambda m: f"10**{powers[m.group(1)]} ", s)   # 万m**3 -> 10**4 m**3
     for word, gas in _CHINESE_GASES:
         s = s.replace(word, f" {gas} ")
     s = _CO2E_SPELLING.sub("CO2e", s)
@@ -398,6 +488,7 @@ def normalize_unit_text(text: str) -> str:
     s = _REVENUE_WORDS.sub("", s)
     s = _GROUPED_NUMBER.sub("", s)
     s = _CODE_NUMBER.sub(r"\1 \2", s)
+    s = _counted_units(s)
     for pattern, gas in _ENGLISH_GASES:
         s = pattern.sub(gas, s)
     s = re.sub(r"\bten\s+thousand\b", "10000", s, flags=re.I)
@@ -417,16 +508,9 @@ def normalize_unit_text(text: str) -> str:
     s = _SQ_FOOT.sub("ft**2", s)
     if _CURRENCY_TOKEN.search(s):
         s = _ENGLISH_REVENUE_WORDS.sub("", s)
-    s = _PER_THOUSAND_AFTER.sub(r"/(1000 \1)", s)
-    s = _PER_THOUSAND_BEFORE.sub(r"/(1000 \1)", s)
+    s = _denominator_scales(s)
     s = re.sub(r"\s+", " ", s).strip()
-    m = _THOUSAND_PREFIX.match(s)
-    if m:
-        s = f"1000 * ({m.group(1).strip()})"
-    else:
-        m = _THOUSAND_SUFFIX.match(s)
-        if m:
-            s = f"1000 * ({m.group(1).strip()})"
+    s = _whole_unit_scale(s)
     # "tonnes of CO2e": the word between a unit and its gas (after "thousands of" above)
     s = re.sub(r"\s+of\s+", " ", s, flags=re.I)
     s = _rewrite_gases(s)
@@ -459,6 +543,9 @@ def parse_unit(text: str) -> Any:
         units = "; ".join(f"a {b.name} is {b.size}: write {b.unit} (or the MJ)" for b in billing_units().values())
         raise UnitError("'unit' alone is not a unit of measure", value=text, column="unit",
                         hint=f"{units}; for other fuels give kg, L or m³")
+    no_unit = _scale_without_unit(text)
+    if no_unit is not None:
+        raise no_unit
     ch = _unchosen(text)
     if ch is not None:
         options = " or ".join(f'"{o}"' for o in ch.options)

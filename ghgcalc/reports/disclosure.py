@@ -54,6 +54,7 @@ from ..core.carriers import carriers, metric_definitions
 from ..core.datacentre import IT_CARRIER, RATIO_METRICS
 from ..core.denominators import denominator_label
 from ..core.factors import file_sha256
+from ..core.reasons import labelled_reasons
 from ..core.results import NO_GROUP, Denominator, group_codes, is_blank_label, normalize_denominators, result_html
 from ..core.units import conversion_factor
 from ..errors import GhgcalcError
@@ -552,7 +553,7 @@ def _footnotes(result: Result, shown_units: set[str], missing_dens: Mapping[int,
       the coal-equivalent coefficients (each row ``id (value unit; years; reference)``, each
       document with its publisher, publication date and URL: :meth:`Result.factors_used`);
     * energy in '000 kWh where shown (HKEX ESG Reporting Guide KPI A2.1);
-    * what is excluded: metrics n/a and why (:meth:`Result.unavailable_reasons`), HKEX KPIs
+    * what is excluded: metrics n/a and why, in the pack's language (:meth:`Result.unavailable_why`), HKEX KPIs
       without any data, input rows not computed, prior years' intensities without denominators."""
     prof = result.profile
     options = getattr(prof, "report", None)
@@ -584,10 +585,10 @@ def _footnotes(result: Result, shown_units: set[str], missing_dens: Mapping[int,
         elif key == "kwh000" and any(u.partition(" / ")[0] == _KWH000 for u in shown_units):
             out.append(note(key))
         elif key == "not_available":
-            reasons = {m: why for m, why in result.unavailable_reasons().items()
-                       if result.split_metric(m)[1] is None and m in labels}
+            # each reason in the pack's language (a code of data/reasons.yaml), not the core's English
+            reasons = {m: why for m, why in result.unavailable_why().items() if result.split_metric(m)[1] is None and m in labels}
             if reasons:
-                out.append(note(key, metrics=lambda lg, r=reasons: "; ".join(f"{labels[m][lg]}: {why.removeprefix('not available: ')}" for m, why in r.items())))
+                out.append(note(key, metrics=lambda lg, r=reasons: labelled_reasons([(labels[m][lg], why) for m, why in r.items()], lg)))
         elif key == "not_in_data" and not_in_data:
             out.append(note(key, metrics=lambda lg: "; ".join(t[lg] for t in not_in_data)))
         elif key == "rows_not_computed" and result.errors:

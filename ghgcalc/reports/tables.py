@@ -186,11 +186,12 @@ def _why_na(result: Totals, by: str, metric: str, base_na: bool) -> str:
     return reasons.get(metric) or reasons.get(base or metric) or "not available: no value could be computed for it"
 
 
-def breakdown_json(result: Totals, by: str) -> dict[str, Any]:
+def breakdown_json(result: Totals, by: str, frame: pd.DataFrame | None = None) -> dict[str, Any]:
     """The ``breakdown`` of ``calc --by BY --format json``: ``{"by", "groups": [{BY: label,
     "totals": {metric: {"value", "unit"[, "reason"]}}}]}``; a value not available is null with
-    its reason (contract section 8)."""
-    frame = _breakdown(result, by)
+    its reason (contract section 8). ``frame``: ``result.totals(by=by)`` when the caller has it
+    already (computed once), else computed here."""
+    frame = _breakdown(result, by) if frame is None else frame
     units: dict[str, str] = frame.attrs.get("units", {})
     groups = []
     cols = {m: j for j, m in enumerate(frame.columns)}
@@ -206,10 +207,11 @@ def breakdown_json(result: Totals, by: str) -> dict[str, Any]:
     return {"by": by, "groups": groups}
 
 
-def breakdown_text(result: Totals, by: str, lang: str | None = None) -> str:
+def breakdown_text(result: Totals, by: str, lang: str | None = None, frame: pd.DataFrame | None = None) -> str:
     """The breakdown by ``by`` as a text table: one line per metric (id, unit, a column per
-    group, label), headings and labels in ``lang`` as :func:`kpi_text`."""
-    frame = _breakdown(result, by)
+    group, label), headings and labels in ``lang`` as :func:`kpi_text`. ``frame``:
+    ``result.totals(by=by)`` when the caller has it already (computed once), else computed here."""
+    frame = _breakdown(result, by) if frame is None else frame
     units: dict[str, str] = frame.attrs.get("units", {})
     labels = {r["metric"]: _label(r, lang) for r in result.kpis().to_dict(orient="records")}
     heads = [_group_label(by, g, lang) for g in frame.index]
