@@ -601,6 +601,8 @@ def cmd_profiles(args: argparse.Namespace) -> int:
         print(f"\n[{cid}]" + (f" scope {cm.scope}" if cm.scope else "")
               + (f" region_level {cm.region_level}" if cm.region_level != "as_given" else "")
               + (f" allow_uses {', '.join(cm.allow_uses)}" if cm.allow_uses else ""))
+        for line in _on_purpose(cm):
+            print(f"  {line}")
         for kind in _PROFILE_KINDS:
             refs = cm.emission if kind == "emission" else cm.refs(kind)
             for ref in refs or []:
@@ -624,6 +626,18 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _on_purpose(cm: Any) -> list[str]:
+    """What a profile's carrier says on purpose it does not compute (``profiles show``)."""
+    out = []
+    if not cm.count_emissions:
+        out.append("count_emissions = false: emissions not computed (n/a, not 0)")
+    elif cm.emission == [] and not cm.refs("carbon_content"):
+        out.append("emission = []: no emissions on purpose (counted as 0)")
+    if isinstance(cm.heating_value, list) and not cm.heating_value:
+        out.append("heating_value = []: energy not computed (n/a)")
+    return out
+
+
 #: the factor kinds a profile pins per carrier, in the order ``profiles show`` lists them
 _PROFILE_KINDS = ("emission", "heating_value", "carbon_content", "oxidation_rate", "coal_equivalent", "density")
 
@@ -634,15 +648,16 @@ def _profile_brief(prof: Any, fmt: str) -> int:
     pins = {cid: {k: cm.refs(k) for k in _PROFILE_KINDS if cm.refs(k)} for cid, cm in prof.carriers.items()}
     if fmt == "json":
         print(json.dumps({"id": prof.id, "title": prof.title, "reporting_year": prof.reporting_year, "region": prof.region,
-                          "gwp_set": prof.gwp_set, "energy_basis": prof.energy_basis, "carriers": pins},
+                          "gwp_set": prof.gwp_set, "energy_basis": prof.energy_basis, "carriers": pins,
+                          "on_purpose": {cid: _on_purpose(cm) for cid, cm in prof.carriers.items() if _on_purpose(cm)}},
                          ensure_ascii=False, indent=2))
         return EXIT_OK
     print(f"{prof.id}: {prof.title or ''}\nyear {prof.reporting_year}  region {prof.region or '(none)'}  "
           f"GWP set {prof.gwp_set}  energy basis {prof.energy_basis}")
     width = max((len(c) for c in pins), default=0)
     for cid, kinds in pins.items():
-        listed = "; ".join(f"{k} {', '.join(refs)}" for k, refs in kinds.items())
-        print(f"  {cid:{width}}  {listed or 'no factors (emission = [])'}")
+        listed = "; ".join([*(f"{k} {', '.join(refs)}" for k, refs in kinds.items()), *_on_purpose(prof.carriers[cid])])
+        print(f"  {cid:{width}}  {listed}")
     return EXIT_OK
 
 

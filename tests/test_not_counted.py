@@ -129,3 +129,18 @@ def test_emission_empty_list_still_counts_zero() -> None:
     prof["carriers"] = {"diesel": {"emission": [], "heating_value": "0.035196 GJ/L"}}
     t = ghgcalc.calculate(_MIXED.iloc[:1], prof).totals()
     assert t["scope1"].to("t CO2e").magnitude == 0.0
+
+
+def test_profiles_show_says_what_a_carrier_leaves_out_on_purpose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    prof = tmp_path / "p.toml"
+    prof.write_text('id = "p"\nreporting_year = 2024\ngwp_set = "AR6"\nenergy_basis = "heating_value"\n'
+                    '[carriers.electricity]\ncount_emissions = false\n'
+                    '[carriers.diesel]\nemission = []\nheating_value = []\n', encoding="utf-8")
+    assert main(["profiles", "show", str(prof)]) == 0
+    out = capsys.readouterr().out
+    assert "[electricity]\n  count_emissions = false: emissions not computed (n/a, not 0)" in out
+    assert "emission = []: no emissions on purpose (counted as 0)" in out and "heating_value = []: energy not computed" in out
+    assert main(["profiles", "show", str(prof), "--brief", "--format", "json"]) == 0
+    brief = json.loads(capsys.readouterr().out)
+    assert brief["on_purpose"]["electricity"] == ["count_emissions = false: emissions not computed (n/a, not 0)"]
+    assert len(brief["on_purpose"]["diesel"]) == 2
