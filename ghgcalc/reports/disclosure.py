@@ -60,7 +60,7 @@ from ..core.units import conversion_factor
 from ..errors import GhgcalcError
 from ..io.data import load_yaml
 from ..io.exports import atomic_path, safe_cell
-from ..printed import parse_printed
+from ..printed import format_at, format_significant, parse_printed
 from .browser import A4_MARGIN, BROWSER_MISSING, BrowserError, find_chromium, print_to_pdf
 from .labels import (
     column_title,
@@ -807,7 +807,12 @@ def _num_text(v: Any) -> str:
         return f"{int(v):,}"
     if x == 0:
         return "0"
-    return f"{x:,.2f}" if abs(x) >= 1 else f"{x:.4g}"
+    if math.isinf(x):
+        return str(x)
+    if abs(x) >= 1:   # half-up on the decimal digits, as every printed figure (ghgcalc.printed)
+        return format_at(x, 2, grouping=True)
+    text = format_significant(x, 4)   # four significant digits, trailing zeros dropped
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _cell(v: Any) -> str:
