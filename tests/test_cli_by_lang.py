@@ -15,6 +15,7 @@ import ghgcalc
 from ghgcalc.cli import main
 from ghgcalc.core.carriers import carriers, metric_definitions
 from ghgcalc.core.profiles import builtin_profiles, load_profile
+from ghgcalc.printed import format_at
 
 
 @pytest.fixture
@@ -83,7 +84,7 @@ def test_table_prints_each_group_and_value(shapes: dict[str, tuple[Path, str]], 
         assert str(g) in head
     line = next(ln for ln in lines if ln.startswith("scope1_2 "))
     for v in want["scope1_2"]:
-        assert f"{v:,.4f}" in line
+        assert format_at(v, 4, grouping=True) in line   # half-up on the decimal digits
     assert "溫室氣體排放總量（範圍一和範圍二） / Total GHG emissions (Scope 1 and 2)" in line  # default labels: both
 
 

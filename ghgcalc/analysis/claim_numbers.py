@@ -149,14 +149,17 @@ def parse_number(text: str) -> PrintedNumber:
         return PrintedNumber(v, step, lead, text, more)
     v = chinese_numeral(s)
     lead = last_nonzero_unit(v)
-    # an Arabic part followed only by big units keeps its own decimal step (1.2萬: step 1,000)
-    m = re.fullmatch(r"(" + ARABIC_NUMBER.pattern + r")([" + "".join(lex.big_units) + r"]+)", s)
+    # an Arabic part followed only by counting units keeps its own decimal step, scaled by
+    # them (1.2萬: step 1,000; 1,000千: step 1,000, not the 10^6 of its leading digit)
+    units = {**lex.small_units, **lex.big_units}
+    m = re.fullmatch(r"(" + ARABIC_NUMBER.pattern + r")([" + "".join(units) + r"]+)", s)
     if m:
-        _v, step, _l = _arabic(m.group(1))
+        a, step, _l = _arabic(m.group(1))
         mult = Fraction(1)
         for c in m.group(2):
-            mult *= lex.big_units[c]
-        return PrintedNumber(v, step * mult, lead, text, more)
+            mult *= units[c]
+        if a * mult == v:   # read as the digits times the units (not 3千5 or 萬萬 read otherwise)
+            return PrintedNumber(v, step * mult, lead, text, more)
     return PrintedNumber(v, lead, lead, text, more)
 
 

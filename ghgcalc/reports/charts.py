@@ -241,7 +241,8 @@ def _energy_chart(plt: Any, e: dict[str, float], labels: dict[str, dict[str, str
     vals = [e[k] for k in e]
     total = sum(v for v in vals if v == v)
     bars = ax.barh(names, vals, color=[chart_colour("carriers", k) for k in e])
-    ax.bar_label(bars, labels=[f"{v:,.0f} ({v / total * 100:.0f}%)" if total else f"{v:,.0f}" for v in vals], padding=2)
+    ax.bar_label(bars, labels=["n/a" if v != v else f"{v:,.0f} ({v / total * 100:.0f}%)" if total else f"{v:,.0f}"
+                               for v in vals], padding=2)
     ax.invert_yaxis()
     ax.set_xlabel(unit_text("'000 kWh", lang))
     ax.xaxis.set_major_formatter(fmt)

@@ -60,7 +60,7 @@ from ..core.units import conversion_factor
 from ..errors import GhgcalcError
 from ..io.data import load_yaml
 from ..io.exports import atomic_path, safe_cell
-from ..printed import parse_printed
+from ..printed import format_at, format_significant, parse_printed
 from .browser import A4_MARGIN, BROWSER_MISSING, BrowserError, find_chromium, print_to_pdf
 from .labels import (
     column_title,
@@ -601,12 +601,17 @@ def _footnotes(result: Result, shown_units: set[str], missing_dens: Mapping[int,
 
 
 def _carrier_sums(result: Result, mask: np.ndarray | None, column: str) -> tuple[np.ndarray, list[str]]:
-    """Per carrier (one bincount): the sum of a per-row output column, NaN rows as 0."""
+    """Per carrier (one bincount): the sum of a per-row output column; NaN for a carrier with a
+    row that carries no value (not counted: ``count_emissions = false``, ``heating_value = []``),
+    which the pack prints n/a with its reason, never 0 (README "Not counted is not zero")."""
     codes, cats = pd.factorize(result.rows["carrier"], use_na_sentinel=False)
-    vals = np.nan_to_num(result.rows[column].to_numpy(dtype="float64"), nan=0.0)
+    raw = result.rows[column].to_numpy(dtype="float64")
+    missing, vals = np.isnan(raw), np.nan_to_num(raw, nan=0.0)
     if mask is not None:
-        codes, vals = codes[mask], vals[mask]
-    return np.bincount(codes, weights=vals, minlength=len(cats)), [str(c) for c in cats]
+        codes, vals, missing = codes[mask], vals[mask], missing[mask]
+    sums = np.bincount(codes, weights=vals, minlength=len(cats))
+    sums[np.bincount(codes, weights=missing, minlength=len(cats)) > 0] = np.nan
+    return sums, [str(c) for c in cats]
 
 
 def _energy_by_carrier(result: Result, mask: np.ndarray | None) -> list[tuple[str, float]]:
@@ -639,13 +644,13 @@ def _by_carrier(result: Result, vals: _Values, ry: int) -> pd.DataFrame:
     rows_at = np.flatnonzero(mask) if mask is not None else np.arange(len(codes))
     uniq, first = np.unique(codes, return_index=True)
     units = {int(c): str(result.rows["amount_unit"].iloc[int(rows_at[f])]) for c, f in zip(uniq, first, strict=True)}
-    total = float(co2e.sum())
+    resource = np.array([(c := carriers().get(cid)) is not None and c.type == "resource" for cid in cats], dtype=bool)
+    total = float(co2e[present & ~resource].sum())   # NaN when a carrier's emissions are not counted: no share
     recs = []
     for i, cid in enumerate(cats):
         if not present[i]:
             continue
-        c = carriers().get(cid)
-        is_resource = c is not None and c.type == "resource"
+        is_resource = bool(resource[i])
         lab = _carrier_labels(cid)
         recs.append({"carrier": cid, **{f"label_{lg}": lab[lg] for lg in LANGS},
                      "scope": ", ".join(str(sc) for sc in sorted(sc for cc, sc in pairs if cc == i)),
@@ -807,7 +812,12 @@ def _num_text(v: Any) -> str:
         return f"{int(v):,}"
     if x == 0:
         return "0"
-    return f"{x:,.2f}" if abs(x) >= 1 else f"{x:.4g}"
+    if math.isinf(x):
+        return str(x)
+    if abs(x) >= 1:   # half-up on the decimal digits, as every printed figure (ghgcalc.printed)
+        return format_at(x, 2, grouping=True)
+    text = format_significant(x, 4)   # four significant digits, trailing zeros dropped
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _cell(v: Any) -> str:

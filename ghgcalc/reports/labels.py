@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from ..core.carriers import metric_definitions
+from ..printed import format_at, round_half_up
 
 __all__ = ["column_title", "field_label", "footnote_kinds", "footnote_text", "metric_label", "metric_precision", "number_text", "signed_text",
            "unit_text", "value_text"]
@@ -66,7 +67,9 @@ def metric_precision(metric: str, base: str | None = None) -> int:
 
 
 def number_text(v: Any, decimals: int, signed: bool = False) -> str:
-    """``v`` with thousands separators at ``decimals`` decimals; ``n/a`` for NaN; with
+    """``v`` with thousands separators at ``decimals`` decimals, rounded half-up on the decimal
+    digits (:func:`ghgcalc.printed.format_at`: 2.675 -> ``2.68``, as the reports that
+    reconciliation checks print it, never the binary float's 2.67); ``n/a`` for NaN; with
     ``signed``, a change with its sign (``+1,234.50``, ``-3.20``, ``0.00``)."""
     try:
         x = float(v)
@@ -74,9 +77,12 @@ def number_text(v: Any, decimals: int, signed: bool = False) -> str:
         return str(v)
     if math.isnan(x):
         return "n/a"
-    if signed:   # a change that rounds to zero has no sign
-        return f"{x:+,.{decimals}f}" if round(x, decimals) != 0 else f"{0:.{decimals}f}"
-    return f"{x:,.{decimals}f}"
+    if math.isinf(x):
+        return str(x)
+    text = format_at(x, decimals, grouping=True)
+    if signed and round_half_up(x, decimals) > 0:   # a change that rounds to zero has no sign
+        return "+" + text
+    return text
 
 
 def signed_text(v: Any, decimals: int) -> str:

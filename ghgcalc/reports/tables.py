@@ -22,7 +22,7 @@ from ..core.carriers import carriers, metric_definitions
 from ..core.results import Totals
 from ..errors import GhgcalcError
 from ..io.exports import CSV_LINE_END, ParquetRows, atomic_path, safe_cell, safe_column
-from ..printed import as_float
+from ..printed import as_float, format_at
 
 __all__ = ["LANGUAGES", "OUTPUT_SUFFIXES", "ROW_FORMATS", "breakdown_frame", "breakdown_json", "breakdown_text",
            "heading", "kpi_text", "output_format", "suffix_format", "write_parquet_rows", "write_table"]
@@ -105,7 +105,9 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 
 def _number(v: Any) -> str:
     f = as_float(v)
-    return "n/a" if f is None or math.isnan(f) else f"{f:,.4f}"
+    if f is None or math.isnan(f):
+        return "n/a"
+    return str(f) if math.isinf(f) else format_at(f, 4, grouping=True)   # half-up, as printed figures
 
 
 def _reason_lines(result: Totals) -> list[str]:
