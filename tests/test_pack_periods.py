@@ -276,3 +276,22 @@ def test_chinese_packs_of_several_years_draw_chinese_charts(packs: dict[tuple[st
     texts = re.findall(r"<text\b[^>]*>([^<]*)</text>", html)
     assert "<svg" in html and texts
     assert sum(bool(re.search(r"[\u3400-\u9fff]", t)) for t in texts) >= 5, texts[:20]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_year_over_year_table_prints_each_figure_as_the_kpi_table(packs: dict[tuple[str, str], Path],
+                                                                     expected: pd.DataFrame, lang: str) -> None:
+    """One answer per question: a figure has one printed form in a pack. The by-period table
+    prints each metric at its precision (an intensity at 4 decimals, as the KPI table; it used
+    four significant digits, 7.81 beside the KPI table's 7.8581) and its changes signed at 2."""
+    md = packs[(lang, "md")].read_text(encoding="utf-8")
+    section = md[md.index("2021 | 2022 |"):]
+    section = section[:section.index("\n\n")]
+    for m in CHECKED:
+        d = metric_precision(m, m.split("_per_")[0] if "_per_" in m else None)
+        v = {y: float(expected.at[y, m]) for y in (2021, 2022, 2023)}
+        cells = [number_text(v[2022], d), number_text(v[2023], d), signed_text((v[2023] - v[2022]) / v[2022] * 100, 2)]
+        row = next(line for line in section.splitlines() if f" {cells[0]} |" in line and f" {cells[1]} |" in line)
+        assert row.rstrip(" |").endswith(f"| {cells[1]} | {cells[2]}"), (lang, m, row)
+        if "_per_" not in m:
+            assert f"| {number_text(v[2021], d)} | {cells[0]} | {signed_text((v[2022] - v[2021]) / v[2021] * 100, 2)} |" in row

@@ -724,7 +724,8 @@ def _by_period(result: Result, vals: _Values, defs: dict[str, Any], labels: dict
         base, den = vals.split(m)
         if den is not None and sum(den in vals.dens.get(y, {}) for y in vals.years) < 1:
             continue
-        rec: dict[str, Any] = {"metric": m, **{f"label_{lg}": _label(labels, m, base, den, lg) for lg in LANGS}}
+        rec: dict[str, Any] = {"metric": m, **{f"label_{lg}": _label(labels, m, base, den, lg) for lg in LANGS},
+                               "decimals": metric_precision(m, base)}   # as the KPI table prints it
         prev = None
         unit = ""
         for y in vals.years:
@@ -737,7 +738,7 @@ def _by_period(result: Result, vals: _Values, defs: dict[str, Any], labels: dict
             prev = v
         rec["unit"] = unit
         recs.append(rec)
-    cols = ["metric", *_LABEL_COLS, "unit"]
+    cols = ["metric", *_LABEL_COLS, "unit", "decimals"]
     for i, y in enumerate(vals.years):
         cols.append(str(y))
         if i:
@@ -856,6 +857,8 @@ def _columns(df: pd.DataFrame, lang: str) -> list[str]:
 
 
 _ID_COLS = ("metric", "carrier", "decimals")
+#: the year-over-year table's change columns (``change_2023_pct``)
+_YOY_PCT = re.compile(r"change_\d{4}_pct")
 
 
 @dataclass
@@ -911,6 +914,10 @@ def _view(df: pd.DataFrame, lang: str) -> _View:
             col = ["" if is_blank_label(v) else _carrier_labels(str(v)).get(ul, str(v)) for v in raw]
         elif num and metric_label(c, "en") is not None:
             col = [number_text(v, metric_precision(c)) for v in raw]
+        elif num and "decimals" in df.columns and str(c).isdigit():   # a year's value, at its metric's precision
+            col = [number_text(v, int(d)) for v, d in zip(raw, df["decimals"], strict=True)]
+        elif num and "decimals" in df.columns and _YOY_PCT.fullmatch(str(c)):   # a change in %, as the KPI table's
+            col = [signed_text(v, 2) for v in raw]
         if c in na_cols:
             col = [dash if (not isinstance(v, str) and v != v) or v == "" else t for v, t in zip(raw, col, strict=True)]
         out_cols.append(col)
@@ -1164,7 +1171,7 @@ def _format_sheet(ws: Any, df: pd.DataFrame, lang: str) -> None:
     cols = _columns(df, lang)
     for j, c in enumerate(cols, start=1):
         fmt = _number_format(c, df[c])
-        if (c in ("value", "change") or c.startswith("value_")) and "decimals" in df.columns:
+        if (c in ("value", "change") or c.startswith("value_") or str(c).isdigit()) and "decimals" in df.columns:
             for i, d in enumerate(df["decimals"].tolist(), start=2):
                 f = "#,##0" + ("." + "0" * int(d) if int(d) else "")
                 ws.cell(row=i, column=j).number_format = f"+{f};-{f};{f}" if c == "change" else f
