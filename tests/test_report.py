@@ -452,3 +452,18 @@ def test_bad_targets_files(tmp_path: Path, text: str, match: str) -> None:
     f.write_text(text, encoding="utf-8")
     with pytest.raises(GhgcalcError, match=match):
         load_targets(f)
+
+
+def test_no_facility_column_no_empty_facility_section(tmp_path: Path) -> None:
+    """Data without a facility column: the pack has no "By facility" section (it printed an empty
+    table with no note), in HTML, Markdown and XLSX; with one, the section is there."""
+    rows = [{"carrier": "electricity", "quantity": "1000", "unit": "MWh", "period": 2022}]
+    without = ghgcalc.calculate(rows, "kuaishou-2022")
+    with_fac = ghgcalc.calculate([{**rows[0], "facility": "Plant A"}], "kuaishou-2022")
+    assert "by_facility" not in disclosure_pack(without).tables()
+    assert list(disclosure_pack(with_fac).tables()["by_facility"]["facility"]) == ["Plant A"]
+    for ext in ("html", "md", "xlsx"):
+        ghgcalc.report(without, tmp_path / f"p.{ext}", lang="en")
+    assert "by_facility" not in (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert "By facility" not in (tmp_path / "p.md").read_text(encoding="utf-8")
+    assert "by_facility" not in openpyxl.load_workbook(tmp_path / "p.xlsx").sheetnames

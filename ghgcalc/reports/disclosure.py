@@ -175,7 +175,9 @@ class DisclosurePack:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Section name -> table, for the sections this pack has, in report order."""
-        out = {"kpis": self.kpis, "by_carrier": self.by_carrier, "by_facility": self.by_facility}
+        out = {"kpis": self.kpis, "by_carrier": self.by_carrier}
+        if len(self.by_facility):   # no facility column (or no rows): no empty section
+            out["by_facility"] = self.by_facility
         for name in ("by_period", "targets", "datacentre"):
             df = getattr(self, name)
             if df is not None:
