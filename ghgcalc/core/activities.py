@@ -775,12 +775,13 @@ def _is_total_label(value: Any, *, label_column: bool) -> bool:
 
 
 def _total_rows(df: pd.DataFrame, factorized: dict[str, tuple[np.ndarray, list[Any]]], carrier_known: np.ndarray,
-                carrier_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                carrier_codes: Callable[[], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Rows whose label in some text column is a spreadsheet total label, and that column
     (the first such); judged once per distinct value of each column (``factorized``: the
     codes and values of columns already factorized). A carrier label that names a carrier
     ("Electricity (group total)") is that carrier, not a total, unless it sits beside the
-    rows it totals (:func:`_totals_among_parts`)."""
+    rows it totals (:func:`_totals_among_parts`; ``carrier_codes``: each row's resolved carrier as
+    an integer code, asked for only then)."""
     n = len(df)
     hit = np.zeros(0, dtype=bool)
     where = np.zeros(0, dtype=object)
@@ -809,7 +810,7 @@ def _total_rows(df: pd.DataFrame, factorized: dict[str, tuple[np.ndarray, list[A
             u_hit = u_hit | (led & carrier_known)
         if c == "carrier" and (named := u_hit & carrier_known).any():
             u_hit = u_hit & ~carrier_known
-            rows_hit = _totals_among_parts(df, codes, named, carrier_ids)
+            rows_hit = _totals_among_parts(df, codes, named, carrier_codes())
         if not u_hit.any() and rows_hit is None:
             continue
         if not len(hit):
@@ -820,19 +821,20 @@ def _total_rows(df: pd.DataFrame, factorized: dict[str, tuple[np.ndarray, list[A
     return hit, where
 
 
-def _totals_among_parts(df: pd.DataFrame, codes: np.ndarray, named: np.ndarray, carrier_ids: np.ndarray) -> np.ndarray | None:
+def _totals_among_parts(df: pd.DataFrame, codes: np.ndarray, named: np.ndarray, carrier_codes: np.ndarray) -> np.ndarray | None:
     """The rows of a carrier label that names a carrier and a total ("Total electricity
     consumption", "Electricity (group total)": ``named``, per distinct label) that total
     other rows: rows of the same carrier, not so labelled, in the same period and (where the
     total names one) the same facility. Alone, such a label is its carrier (an HKEX KPI
-    table's one electricity line); beside its parts, adding it would count them twice."""
+    table's one electricity line); beside its parts, adding it would count them twice.
+    Groups are integer codes combined (no per-row text)."""
     is_named = np.take(named, codes)
-    key = pd.Series(carrier_ids, dtype=object).fillna("").astype(str).to_numpy(dtype=object)
+    key = carrier_codes.astype(np.int64)
     if "period" in df.columns:
-        key = key + "\x00" + df["period"].astype(str).to_numpy(dtype=object)
+        key = _combined(key, df["period"])
 
     def has_parts(k: np.ndarray) -> np.ndarray:
-        g, _ = pd.factorize(pd.Series(k, dtype=object))
+        g, _ = pd.factorize(k)
         parts = np.bincount(g[~is_named], minlength=int(g.max()) + 1)
         out: np.ndarray = parts[g] > 0
         return out
@@ -842,9 +844,16 @@ def _totals_among_parts(df: pd.DataFrame, codes: np.ndarray, named: np.ndarray, 
         fac = df["facility"]
         named_fac = is_named & ~blank_cell(fac)
         if named_fac.any():
-            found = np.where(named_fac, has_parts(key + "\x00" + fac.astype(str).to_numpy(dtype=object)), found)
+            found = np.where(named_fac, has_parts(_combined(key, fac)), found)
     hit: np.ndarray = is_named & found
     return hit if hit.any() else None
+
+
+def _combined(key: np.ndarray, column: pd.Series) -> np.ndarray:
+    """``key`` (int codes) refined by a column's distinct values (its text, blank as ""): int codes."""
+    col, _ = pd.factorize(column.astype(object).where(column.notna(), "").astype(str))
+    k, _ = pd.factorize(key * (int(col.max()) + 1 if len(col) else 1) + col)
+    return k.astype(np.int64)
 
 
 def _provable_totals(total: np.ndarray, total_col: np.ndarray, carrier_ids: np.ndarray, unit_text: np.ndarray,
@@ -902,6 +911,11 @@ class _Carriers:
         ids = np.empty(len(self.resolved), dtype=object)
         ids[:] = self.resolved
         return np.take(ids, self.codes)
+
+    def id_codes(self) -> np.ndarray:
+        """Each row's resolved carrier id as an integer code (spellings of one carrier share it)."""
+        per_spelling, _ = pd.factorize(pd.Series(self.resolved, dtype=object).fillna("\x00none"))
+        return np.take(per_spelling, self.codes)
 
     def rows(self, u_mask: np.ndarray) -> np.ndarray | None:
         """The rows whose spelling is flagged in ``u_mask`` (None: no spelling is)."""
@@ -1373,7 +1387,7 @@ def _total_row_stage(df: pd.DataFrame, car: _Carriers, units: _Units, q: np.ndar
     where they provably equal their parts. A total row's one issue is that it is a total row
     (its other issues are removed from ``issues``). Returns the total rows (None: none) and the warnings."""
     known = np.array([c is not None and not c.startswith("?") for c in car.resolved], dtype=bool)
-    total, total_col = _total_rows(df, factorized, known, car.row_ids())
+    total, total_col = _total_rows(df, factorized, known, car.id_codes)
     warnings: list[RowIssue] = []
     if not len(total) or not total.any():
         return None, warnings
