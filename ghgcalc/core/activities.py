@@ -853,7 +853,8 @@ def _combined(key: np.ndarray, column: pd.Series) -> np.ndarray:
     """``key`` (int codes) refined by a column's distinct values (its text, blank as ""): int codes."""
     col, _ = pd.factorize(column.astype(object).where(column.notna(), "").astype(str))
     k, _ = pd.factorize(key * (int(col.max()) + 1 if len(col) else 1) + col)
-    return k.astype(np.int64)
+    out: np.ndarray = np.asarray(k, dtype=np.int64)
+    return out
 
 
 def _provable_totals(total: np.ndarray, total_col: np.ndarray, carrier_ids: np.ndarray, unit_text: np.ndarray,
