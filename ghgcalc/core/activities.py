@@ -77,6 +77,10 @@ class ActivityTable:
     blank_rows: list[int] = field(default_factory=list)
     #: cells of merged Excel ranges filled from the range's top-left cell (rows: ``filled_from_merge``)
     merged_cells_filled: int = 0
+    #: rows hidden in the sheet (their row numbers; each is an error) and the headers of the
+    #: hidden extra columns (carried as the other columns); a hidden contract column is an error
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_columns: list[str] = field(default_factory=list)
     #: rows not computed and not in error: spreadsheet total rows that provably equal the rows
     #: they total, dropped (never added) with a warning each
     warnings: list[RowIssue] = field(default_factory=list)
@@ -153,6 +157,9 @@ class ActivityTable:
                 **({"periods": self.periods} if self.periods else {})}
         if self.wide is not None:
             info["wide"] = dict(self.wide)
+        if self.hidden_rows or self.hidden_columns:
+            info["hidden_in_sheet"] = {"rows": len(self.hidden_rows), "rows_not_computed": "each is an error: unhide it or delete it",
+                                       "columns_carried": list(self.hidden_columns)}
         return info
 
     @property
@@ -943,6 +950,8 @@ def _read_table(source: Any, sheet: str | int | None, columns: Mapping[str, str]
                             "header_row": raw.header_row, "sheet": raw.sheet, "merged_cells_filled": raw.merged_cells_filled}
     df, issues, hm = _rename_columns(df, columns)
     meta["columns"], meta["column_headers"] = hm.record(), hm.header_of()
+    h_issues, meta["hidden_columns"] = _hidden_columns(raw, hm)
+    issues += h_issues
     none: tuple[np.ndarray, list[Any]] = (np.zeros(0, dtype=np.int8), [])
     if issues:
         return df, meta, issues, ActivityTable(frame_=df.iloc[0:0], issues=issues, n_input_rows=len(df), **meta), none
@@ -955,19 +964,63 @@ def _read_table(source: Any, sheet: str | int | None, columns: Mapping[str, str]
         df = df[~blank]
         carrier = (carrier[0][~blank], carrier[1])
     meta["row_lines"] = raw.lines
+    hidden = raw.hidden_rows[df.index.to_numpy()] if raw.hidden_rows is not None else None   # labels: positions in the sheet's body
     if hm.wide:
-        df = _widen_to_rows(df, raw, hm, meta)
+        df, source_rows = _widen_to_rows(df, raw, hm, meta)
         carrier = _factorize(df["carrier"])    # the rows were remade: one per indicator and year
+        hidden = hidden[source_rows] if hidden is not None else None
+    meta["hidden_rows"] = df.index[hidden].tolist() if hidden is not None else []
     if len(df) == 0:
         issues.append(RowIssue(row=None, column=None, value=raw.source, reason="the activity table has no rows"))
         return df, meta, issues, ActivityTable(frame_=df, issues=issues, n_input_rows=0, **meta), none
     return df, meta, issues, None, carrier
 
 
-def _widen_to_rows(df: pd.DataFrame, raw: RawTable, hm: HeaderMap, meta: dict[str, Any]) -> pd.DataFrame:
+def _hidden_columns(raw: RawTable, hm: HeaderMap) -> tuple[list[RowIssue], list[str]]:
+    """Columns hidden in the sheet: one that holds a contract column (a wide table's year
+    column holds quantities) is an error for the table, since what the sheet shows is not what
+    would be computed; a hidden extra column is carried as any other, and recorded
+    (``input.hidden_in_sheet``). Returns the issues and the carried headers."""
+    issues: list[RowIssue] = []
+    carried: list[str] = []
+    years = {str(c) for c in hm.year_columns}
+    contract = {str(k): v for k, v in hm.mapping.items()}
+    for head in raw.hidden_columns:
+        col = contract.get(head) or ("quantity" if head in years else None)
+        if col is None:
+            carried.append(head)
+            continue
+        issues.append(RowIssue(row=None, column=col, value=head, reason=f"{HIDDEN_COLUMN_REASON} (it holds the {col} column)",
+                               hint="unhide the column, or delete it (and map another header to the column: --columns)"))
+    return issues, carried
+
+
+#: why a row or column hidden in the sheet is not computed
+HIDDEN_ROW_REASON = "row hidden in the sheet (by hand, a collapsed group or a filter): not on screen, so not added unseen"
+HIDDEN_COLUMN_REASON = "column hidden in the sheet: not on screen, so not read unseen"
+
+
+def _hidden_row_stage(df: pd.DataFrame, hidden: list[int], issues: list[RowIssue]) -> np.ndarray | None:
+    """Stage 9c: rows hidden in the sheet (an Excel row hidden by hand, in a collapsed outline
+    group or by a filter: a helper row "A+B", an old figure) are errors, never added: the
+    person sees the sheet without them. A hidden row's one issue is that it is hidden (its
+    other issues are removed from ``issues``). Returns the hidden rows (None: none)."""
+    if not hidden:
+        return None
+    rows = np.isin(df.index.to_numpy(), np.asarray(hidden, dtype=np.int64))
+    labels = set(hidden)
+    issues[:] = [x for x in issues if x.row not in labels]
+    for i in np.flatnonzero(rows).tolist():
+        issues.append(RowIssue(row=_row_label(df.index[i]), column=None, value=None, reason=HIDDEN_ROW_REASON,
+                               hint="unhide it or delete it (a helper row, a sum or an old figure belongs outside the table)"))
+    return rows
+
+
+def _widen_to_rows(df: pd.DataFrame, raw: RawTable, hm: HeaderMap, meta: dict[str, Any]) -> tuple[pd.DataFrame, np.ndarray]:
     """A wide KPI table (``指标 | 单位 | 2021 | 2022``) as one row per indicator and year
     (:func:`ghgcalc.io.wide.melt_wide`), recorded in ``meta``: its year columns, and for each new
-    row the line of its indicator row and the head of its year column."""
+    row the line of its indicator row and the head of its year column. Returns the rows and,
+    for each, the position of its indicator row in ``df``."""
     wt = melt_wide(df, hm.year_columns)
     labels = df.index.to_numpy()[wt.source_rows]          # the row numbers of the table as read
     if raw.lines is not None:
@@ -980,7 +1033,7 @@ def _widen_to_rows(df: pd.DataFrame, raw: RawTable, hm: HeaderMap, meta: dict[st
                     "indicator_column": next((h for h, c in record.items() if c == "carrier"), None),
                     "unit_column": next((h for h, c in record.items() if c == "unit"), None),
                     "table_rows": len(df), "rows": len(wt.frame)}
-    return wt.frame
+    return wt.frame, wt.source_rows
 
 
 def _carrier_column(carrier: tuple[np.ndarray, list[Any]], profile: Profile) -> _Carriers:
@@ -1482,6 +1535,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     instrument = _instrument_column(df)
     issues += q_issues + u_issues + s_issues + c_issues + y_issues + i_issues
     bad = _or(_or(_or(qbad, ubad), _or(sbad, cbad)), _or(ybad, ibad))
+    bad = _or(bad, _hidden_row_stage(df, meta["hidden_rows"], issues))
     factorized = {"carrier": (car.codes, car.uniques), **({"region": rfact} if rfact is not None else {})}
     total, warnings = _total_row_stage(df, car, units, q, qtext, bad, issues, factorized)
     bad = _or(bad, total)
