@@ -43,7 +43,7 @@ from .labels import LabelReading, label_words, read_label
 from .periods import PeriodRule, period_span, year_in_words, year_pattern
 from .profiles import Profile
 from .regions import canonical_instrument, region_names, supplier_areas
-from .units import apply_unit_choices, dims_of, gas_of, parse_unit, restated_unit, unit_choices
+from .units import UNKNOWN_UNIT_HINT, apply_unit_choices, dims_of, gas_of, parse_unit, restated_unit, unit_choices
 
 __all__ = ["MERGE_COLUMN", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "RawTable", "canonical_column", "find_header_row", "frame_columns", "label_region", "read_activities", "read_raw", "read_table"]
 
@@ -1140,7 +1140,7 @@ def _unit_column(col: pd.Series, car: _Carriers, index: pd.Index, prior_bad: np.
                 unit_ok[j] = True
         except InputError as exc:
             unit_err[j] = exc.reason if s else "empty unit"
-            if s and exc.hint and "[units]" in exc.hint:
+            if s and exc.hint and exc.hint != UNKNOWN_UNIT_HINT:   # the unit's own hint (which therm, MMBtu or kBtu)
                 unit_hint[j] = exc.hint
         if not unit_ok[j]:
             unit_text[j] = ""   # its rows are bad: the core never resolves a unit it cannot use

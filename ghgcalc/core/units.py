@@ -32,7 +32,9 @@ from .carriers import billing_units, load_yaml
 __all__ = [
     "GAS_DIMENSIONS",
     "Q_",
+    "UNKNOWN_UNIT_HINT",
     "UnitChoice",
+    "ambiguous_unit",
     "apply_unit_choices",
     "conversion_factor",
     "dimensionality",
@@ -447,10 +449,46 @@ def apply_unit_choices(text: str, choices: dict[str, str]) -> str | None:
     return s.strip() if changed else None
 
 
+@dataclass(frozen=True)
+class _Ambiguous:
+    """The spellings of ``ghgcalc/data/ambiguous_units.yaml``: refused ones (pattern, reason,
+    hint) and ones read one way with a note (pattern, note)."""
+
+    refused: tuple[tuple[re.Pattern[str], str, str], ...]
+    read_as: tuple[tuple[re.Pattern[str], str], ...]
+
+
+#: after a word of ambiguous_units.yaml: the end of the word, or a gas glued to it ("MTCO2e")
+_WORD_END = r"(?=$|[^A-Za-z0-9_]|CO2|CH4|N2O)"
+
+
+@lru_cache(maxsize=1)
+def _ambiguous() -> _Ambiguous:
+    data = load_yaml("ambiguous_units.yaml") or {}
+    refused = tuple((re.compile(rf"(?<![A-Za-z0-9_])({_alternation(spec['words'])}){_WORD_END}"), str(spec["reason"]), str(spec["hint"]))
+                    for spec in (data.get("refused") or {}).values())
+    read_as = tuple((re.compile(str(spec["pattern"])), str(spec["note"])) for spec in (data.get("read_as") or {}).values())
+    return _Ambiguous(refused, read_as)
+
+
+def ambiguous_unit(text: str) -> UnitError | None:
+    """The error for a unit that spells an ambiguous one (``MBtu``: 10^3 or 10^6 Btu; ``mt``,
+    ``MT``: metric ton, millitonne or megatonne; ``ghgcalc/data/ambiguous_units.yaml``), else None."""
+    folded = unicodedata.normalize("NFKC", text)
+    for pattern, reason, hint in _ambiguous().refused:
+        m = pattern.search(folded)
+        if m:
+            return UnitError(reason.format(word=m.group(1)), value=text, column="unit", hint=hint)
+    return None
+
+
 def unit_notes(unit: str) -> list[str]:
     """What a row's notes say about its unit: the therm it was read in (which one, its size,
-    the source) and an energy read on the gross calorific basis."""
+    the source), an energy read on the gross calorific basis, and a spelling read one way of
+    two (``mWh`` as MWh: ``read_as`` in ``ghgcalc/data/ambiguous_units.yaml``)."""
     notes = []
+    folded = unicodedata.normalize("NFKC", unit)
+    notes += [note.format(unit=unit) for pattern, note in _ambiguous().read_as if pattern.search(folded)]
     for ch in unit_choices().values():
         for option, spec in ch.options.items():
             if re.search(rf"(?<![A-Za-z0-9_]){re.escape(spec['unit'])}(?![A-Za-z0-9_])", unit):
@@ -525,6 +563,10 @@ def normalize_unit_text(text: str) -> str:
     return s
 
 
+#: the hint of a unit pint cannot read at all (callers with a better one of their own use theirs)
+UNKNOWN_UNIT_HINT = "use a pint unit (MWh, GJ, t, m**3, L, scf, btu) or a Chinese spelling (兆瓦時, 萬千瓦時, 噸)"
+
+
 @lru_cache(maxsize=4096)
 def parse_unit(text: str) -> Any:
     """Parse a unit as printed (``萬千瓦時``, ``10^4 t CO2e``, ``'000 kWh``) into a Quantity.
@@ -543,7 +585,7 @@ def parse_unit(text: str) -> Any:
         units = "; ".join(f"a {b.name} is {b.size}: write {b.unit} (or the MJ)" for b in billing_units().values())
         raise UnitError("'unit' alone is not a unit of measure", value=text, column="unit",
                         hint=f"{units}; for other fuels give kg, L or m³")
-    no_unit = _scale_without_unit(text)
+    no_unit = _scale_without_unit(text) or ambiguous_unit(text)
     if no_unit is not None:
         raise no_unit
     ch = _unchosen(text)
@@ -569,7 +611,7 @@ def parse_unit(text: str) -> Any:
             f"unknown unit ({type(exc).__name__}: {detail})",
             value=text,
             column="unit",
-            hint="use a pint unit (MWh, GJ, t, m**3, L, scf, btu) or a Chinese spelling (兆瓦時, 萬千瓦時, 噸)",
+            hint=UNKNOWN_UNIT_HINT,
         ) from None
     if not isinstance(q, reg.Quantity):
         q = reg.Quantity(1, q)
