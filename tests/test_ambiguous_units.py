@@ -101,3 +101,87 @@ def test_cli_names_the_line_and_the_hint(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["calc", str(act), "--profile", str(prof)]) == 2
     err = capsys.readouterr().err
     assert "line 3" in err and "write MMBtu for 10^6 Btu, or kBtu for 10^3 Btu" in err
+
+
+# -- mt / MT: metric ton, millitonne or megatonne ------------------------------------------------
+# pint read "mt" as a millitonne (1 kg: a US table's metric tons 1000 times too small) and "MT" as a
+# megatesla; a US or Indian table means the metric ton; "Mt" is the SI megatonne
+
+METRIC_TON = ["mt", "MT", "mts", "MTs", "MT/yr", "MTCO2e", "mtCO2e", "MT CO2e", "kg/MT"]
+
+
+@pytest.mark.parametrize("unit", METRIC_TON)
+def test_mt_is_refused_with_a_hint(unit: str) -> None:
+    with pytest.raises(UnitError) as ei:
+        parse_unit(unit)
+    assert "ambiguous" in ei.value.reason and "metric ton" in ei.value.reason and "millitonne" in ei.value.reason
+    assert "write t" in str(ei.value.hint) and "kt" in str(ei.value.hint) and "Mt" in str(ei.value.hint)
+
+
+@pytest.mark.parametrize(("unit", "t"), [("t", 1), ("tonne", 1), ("tonnes", 1), ("metric ton", 1), ("metric tons", 1),
+                                        ("kt", 1000), ("Mt", 10**6), ("Mt CO2e", None)])
+def test_the_spellings_the_hint_offers_read(unit: str, t: int | None) -> None:
+    if t is None:
+        assert conversion_factor(unit, "t CO2e") == 10**6
+    else:
+        assert conversion_factor(unit, "t") == t
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "dataframe"])
+@pytest.mark.parametrize("unit", ["mt", "MT"])
+def test_a_row_in_mt_is_an_error_never_a_kilogram(kind: str, unit: str, tmp_path: Path) -> None:
+    rows = [["diesel", 1, unit], ["diesel", 2, "t"]]
+    res = ghgcalc.calculate(_table(kind, tmp_path, rows), GAS, on_error="collect")
+    (err,) = res.errors
+    assert (err.row, err.column, err.value) == (0, "unit", unit)
+    assert "write t" in str(err.hint)
+    # 2 t diesel x 0.04 GJ/kg = 80 GJ = 22.2 MWh; 80 GJ x 70 t CO2/TJ = 5.6 t
+    assert res.rows["energy_mwh"].to_numpy() == pytest.approx([80 / 3.6])
+    assert res.totals()["scope1"].magnitude == pytest.approx(5.6)
+
+
+def test_a_direct_entry_in_mtco2e_is_refused() -> None:
+    df = pd.DataFrame([["Process emissions", "120", "MTCO2e", 1]], columns=[*HEAD, "scope"])
+    with pytest.raises(ActivityDataError) as ei:
+        ghgcalc.calculate(df, GAS)
+    # the unit, and the label (a direct entry needs a GHG-mass unit to be accepted as a carrier)
+    assert [i.column for i in ei.value.issues] == ["unit", "carrier"]
+    assert "'MT' is ambiguous" in ei.value.issues[0].reason
+
+
+def test_a_reported_figure_in_mt_co2e_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    act = tmp_path / "a.csv"
+    act.write_text("carrier,quantity,unit\ndiesel,1,t\n", encoding="utf-8")
+    prof = tmp_path / "p.toml"
+    prof.write_text('id = "gas"\nreporting_year = 2023\n[carriers.diesel]\nheating_value = "0.04 GJ/kg"\n'
+                    'emission = ["70000 kg CO2/TJ"]\n', encoding="utf-8")
+    rep = tmp_path / "r.yaml"
+    rep.write_text('reported:\n  - {metric: scope1, value: "2.8", unit: MT CO2e}\n', encoding="utf-8")
+    assert main(["reconcile", str(act), str(rep), "--profile", str(prof)]) == 2
+    assert "'MT' is ambiguous" in capsys.readouterr().err
+    rep.write_text('reported:\n  - {metric: scope1, value: "2.8", unit: t CO2e}\n', encoding="utf-8")
+    assert main(["reconcile", str(act), str(rep), "--profile", str(prof)]) == 0
+
+
+# -- mWh, mJ: read as mega, and the row says so ---------------------------------------------------
+# a milliwatt-hour is 10^-9 MWh, no unit of energy use: a lower-case m before Wh or J can only mean
+# mega in an activity table, so it is read so (refusing would stop real tables over their one
+# reading), and every such row's notes say it (ambiguous_units.yaml, read_as)
+
+ELEC: dict[str, Any] = {"id": "e", "reporting_year": 2023, "carriers": {"electricity": {"emission": ["0.5 t CO2/MWh"]},
+                                                                     "natural_gas": {"emission": ["56.1 kg CO2/GJ"]}}}
+
+
+@pytest.mark.parametrize(("unit", "mwh"), [("mWh", 1.0), ("mwh", 1.0), ("mWH", 1.0), ("mw-hr", 1.0), ("mJ", 1 / 3600)])
+def test_lower_case_mega_is_read_as_mega_and_noted(unit: str, mwh: float) -> None:
+    carrier = "natural gas" if unit == "mJ" else "electricity"
+    res = ghgcalc.calculate(pd.DataFrame([[carrier, 1000, unit]], columns=HEAD), ELEC)
+    assert res.rows["energy_mwh"].iloc[0] == pytest.approx(1000 * mwh, rel=1e-12)
+    (notes,) = res.rows["method_notes"]
+    assert f"'{unit}' read with a lower-case m as mega" in notes
+
+
+@pytest.mark.parametrize("unit", ["MWh", "MWH", "Mwh", "kWh", "MJ", "GJ"])
+def test_upper_case_mega_has_no_such_note(unit: str) -> None:
+    res = ghgcalc.calculate(pd.DataFrame([["electricity", 10, unit]], columns=HEAD), ELEC)
+    assert "lower-case m" not in res.rows["method_notes"].iloc[0]

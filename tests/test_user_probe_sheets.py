@@ -132,8 +132,6 @@ def test_mbtu_is_not_silently_a_million_btu() -> None:
     assert len(res.errors) == 1 and "MBtu" in str(res.errors[0].value)
 
 
-@pytest.mark.xfail(strict=True, reason="'mt' (US/Indian tables: metric ton) is read as a millitonne (1 kg), "
-                                       "1000x too small, without a word")
 def test_mt_is_not_silently_a_millitonne() -> None:
     res = ghgcalc.calculate(pd.DataFrame([["diesel", 1, "mt"]], columns=["carrier", "quantity", "unit"]), PROFILE,
                             on_error="collect")
