@@ -138,8 +138,6 @@ def test_mt_is_not_silently_a_millitonne() -> None:
     assert len(res.errors) == 1 or res.rows["energy_mwh"].iloc[0] == pytest.approx(40 / 3.6)
 
 
-@pytest.mark.xfail(strict=True, reason="'Plant A' and 'Plant A ' (a trailing space) are two facilities in --by "
-                                       "facility and totals(by='facility'): two columns that print the same")
 def test_a_facility_with_a_trailing_space_is_the_same_facility(tmp_path: Path) -> None:
     rows = [["Plant A", "electricity", 100, "MWh", 2023], ["Plant A ", "electricity", 100, "MWh", 2023]]
     res = ghgcalc.calculate(_csv(tmp_path, rows), PROFILE)

@@ -38,6 +38,7 @@ from ..io.readers import (
 from ..io.wide import chinese_year_digits, head_text, melt_wide
 from ..printed import FOOTNOTE_HINT, FOOTNOTE_REASON, GROUPED_NUMBER, SEPARATORS, exact, footnote_marker, plain
 from .carriers import billing_units, carrier_aliases, carriers, column_words, label_qualifiers, normalize_key
+from .group_labels import fold_label_columns
 from .keys import KEY_COLUMNS, KeyPart, KeySpace, key_space, small_codes
 from .labels import LabelReading, label_words, read_label
 from .periods import PeriodRule, period_span, year_in_words, year_pattern
@@ -81,6 +82,9 @@ class ActivityTable:
     #: hidden extra columns (carried as the other columns); a hidden contract column is an error
     hidden_rows: list[int] = field(default_factory=list)
     hidden_columns: list[str] = field(default_factory=list)
+    #: label spellings folded into one (:mod:`ghgcalc.core.group_labels`): column -> printed
+    #: label -> the spellings its rows had ("Plant A" -> ["Plant A", "Plant A "])
+    labels_folded: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     #: rows not computed and not in error: spreadsheet total rows that provably equal the rows
     #: they total, dropped (never added) with a warning each
     warnings: list[RowIssue] = field(default_factory=list)
@@ -157,6 +161,8 @@ class ActivityTable:
                 **({"periods": self.periods} if self.periods else {})}
         if self.wide is not None:
             info["wide"] = dict(self.wide)
+        if self.labels_folded:
+            info["labels_folded"] = {c: dict(v) for c, v in self.labels_folded.items()}
         if self.hidden_rows or self.hidden_columns:
             info["hidden_in_sheet"] = {"rows": len(self.hidden_rows), "rows_not_computed": "each is an error: unhide it or delete it",
                                        "columns_carried": list(self.hidden_columns)}
@@ -1519,6 +1525,8 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     df, meta, issues, early, carrier = _read_table(source, sheet, profile.input.columns)
     if early is not None:
         return early
+    as_read = df
+    df, labels_folded, label_codes = fold_label_columns(df)   # "Plant A " is "Plant A": one group
     car = _carrier_column(carrier, profile)
     q, qtext, qbad, q_issues = _quantity_column(df["quantity"], meta["delimiter"])
     mbad, m_issues = _merged_quantities(df)
@@ -1536,7 +1544,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     issues += q_issues + u_issues + s_issues + c_issues + y_issues + i_issues
     bad = _or(_or(_or(qbad, ubad), _or(sbad, cbad)), _or(ybad, ibad))
     bad = _or(bad, _hidden_row_stage(df, meta["hidden_rows"], issues))
-    factorized = {"carrier": (car.codes, car.uniques), **({"region": rfact} if rfact is not None else {})}
+    factorized = {**label_codes, "carrier": (car.codes, car.uniques), **({"region": rfact} if rfact is not None else {})}
     total, warnings = _total_row_stage(df, car, units, q, qtext, bad, issues, factorized)
     bad = _or(bad, total)
     if bad is not None and not bad.any():
@@ -1549,9 +1557,21 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     table = ActivityTable(issues=issues, n_input_rows=len(df), warnings=warnings, quantity=q, bad=bad, keys=keys,
                           index=df.index, quantity_text=qtext.to_numpy(dtype=object) if qtext is not None else None,
                           build=lambda: _assemble(df, car, q, qtext, units, keys, bad), source_columns=list(df.columns),
-                          column=df.__getitem__, carrier_labels=_carrier_labels(car), unit_choices=unit_record, **meta)
+                          column=df.__getitem__, carrier_labels=_carrier_labels(car), unit_choices=unit_record,
+                          labels_folded=labels_folded, **meta)
     if periods_read:
         table.periods = {"rule": PeriodRule.of(profile).describe(), "read": periods_read}
+    if labels_folded:   # a message quotes the cell as the file has it
+        _cells_as_read(issues, as_read, set(labels_folded))
+        _cells_as_read(warnings, as_read, set(labels_folded))
     table.number_lines(issues)
     table.number_lines(warnings)
     return table
+
+
+def _cells_as_read(issues: Sequence[RowIssue], as_read: pd.DataFrame, columns: set[str]) -> None:
+    """Set the value of the issues about a cell of a folded label column (``columns``) to the
+    cell as read (``"Total "``, not its folded ``"Total"``): a person searches the file for it."""
+    for issue in issues:
+        if issue.column in columns and issue.row is not None and issue.row in as_read.index:
+            issue.value = plain(as_read.at[issue.row, issue.column])

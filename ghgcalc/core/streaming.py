@@ -524,6 +524,7 @@ class _StreamSums:
         self.carrier_labels: dict[str, Any] = {}   # how each distinct label / unit was read, over all chunks
         self.unit_read: dict[str, Any] = {}
         self.periods: dict[str, Any] = {}   # financial years read and the data year each took
+        self.labels_folded: dict[str, dict[str, list[str]]] = {}   # label spellings folded into one, over all chunks
 
     def add(self, part: Result, table: ActivityTable, n: int) -> None:
         """A chunk of ``n`` input rows, computed (``part``) from ``table``."""
@@ -550,12 +551,17 @@ class _StreamSums:
         self.blank_rows += len(table.blank_rows)  # all-empty rows are skipped, not input rows
         self.carrier_labels.update(table.carrier_labels)
         self.unit_read.update(table.unit_choices)
+        for col, labels in table.labels_folded.items():
+            mine = self.labels_folded.setdefault(col, {})
+            for label, spellings in labels.items():
+                mine[label] = list(dict.fromkeys([*mine.get(label, []), *spellings]))
         if table.periods:
             self.periods = {"rule": table.periods["rule"], "read": {**self.periods.get("read", {}), **table.periods["read"]}}
 
     def input_record(self) -> dict[str, Any]:
         return {"blank_rows_skipped": self.blank_rows, "carrier_labels": self.carrier_labels, "unit_choices": self.unit_read,
-                **({"periods": self.periods} if self.periods else {})}
+                **({"periods": self.periods} if self.periods else {}),
+                **({"labels_folded": self.labels_folded} if self.labels_folded else {})}
 
     def finish(self, result: StreamResult) -> None:
         """Hand the sums to the result (no per-row frame)."""
