@@ -145,8 +145,6 @@ def test_a_facility_with_a_trailing_space_is_the_same_facility(tmp_path: Path) -
     assert len(by) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="a total row that provably equals its parts is dropped with a warning in "
-                                       "memory but refused when streamed and its parts lie in an earlier chunk")
 def test_a_provable_total_is_dropped_when_streamed_too(tmp_path: Path) -> None:
     rows = [["A", "electricity", 100, "MWh", 2023], ["B", "electricity", 200, "MWh", 2023],
             ["C", "electricity", 50, "MWh", 2023], ["小计", "electricity", 350, "MWh", 2023], ["D", "electricity", 10, "MWh", 2023]]

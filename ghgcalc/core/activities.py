@@ -46,7 +46,7 @@ from .profiles import Profile
 from .regions import canonical_instrument, region_names, supplier_areas
 from .units import UNKNOWN_UNIT_HINT, apply_unit_choices, dims_of, gas_of, parse_unit, restated_unit, unit_choices
 
-__all__ = ["MERGE_COLUMN", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "RawTable", "canonical_column", "find_header_row", "frame_columns", "label_region", "read_activities", "read_raw", "read_table"]
+__all__ = ["MERGE_COLUMN", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "TOTAL_ROW_REASON", "ActivityTable", "RawTable", "TotalRows", "canonical_column", "find_header_row", "frame_columns", "label_region", "read_activities", "read_raw", "read_table", "total_row_issue"]
 
 
 @dataclass
@@ -85,6 +85,8 @@ class ActivityTable:
     #: label spellings folded into one (:mod:`ghgcalc.core.group_labels`): column -> printed
     #: label -> the spellings its rows had ("Plant A" -> ["Plant A", "Plant A "])
     labels_folded: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    #: the spreadsheet total rows, for a stream that proves them across chunks (None: none)
+    total_rows: TotalRows | None = None
     #: rows not computed and not in error: spreadsheet total rows that provably equal the rows
     #: they total, dropped (never added) with a warning each
     warnings: list[RowIssue] = field(default_factory=list)
@@ -788,15 +790,17 @@ def _is_total_label(value: Any, *, label_column: bool) -> bool:
 
 
 def _total_rows(df: pd.DataFrame, factorized: dict[str, tuple[np.ndarray, list[Any]]], carrier_known: np.ndarray,
-                carrier_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                carrier_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Rows whose label in some text column is a spreadsheet total label, and that column
     (the first such); judged once per distinct value of each column (``factorized``: the
     codes and values of columns already factorized). A carrier label that names a carrier
     ("Electricity (group total)") is that carrier, not a total, unless it sits beside the
-    rows it totals (:func:`_totals_among_parts`)."""
+    rows it totals (:func:`_totals_among_parts`); the rows of such labels are the third
+    value (None: none)."""
     n = len(df)
     hit = np.zeros(0, dtype=bool)
     where = np.zeros(0, dtype=object)
+    named_rows: np.ndarray | None = None
     for c in df.columns:
         if c in ("quantity", "unit", MERGE_COLUMN):
             continue
@@ -823,6 +827,7 @@ def _total_rows(df: pd.DataFrame, factorized: dict[str, tuple[np.ndarray, list[A
         if c == "carrier" and (named := u_hit & carrier_known).any():
             u_hit = u_hit & ~carrier_known
             rows_hit = _totals_among_parts(df, codes, named, carrier_ids)
+            named_rows = np.take(named, codes)
         if not u_hit.any() and rows_hit is None:
             continue
         if not len(hit):
@@ -830,7 +835,7 @@ def _total_rows(df: pd.DataFrame, factorized: dict[str, tuple[np.ndarray, list[A
         new = (u_hit[codes] if rows_hit is None else u_hit[codes] | rows_hit) & ~hit
         where[new] = c
         hit |= new
-    return hit, where
+    return hit, where, named_rows
 
 
 def _totals_among_parts(df: pd.DataFrame, codes: np.ndarray, named: np.ndarray, carrier_ids: np.ndarray) -> np.ndarray | None:
@@ -1425,36 +1430,62 @@ def _carrier_labels(car: _Carriers) -> dict[str, dict[str, Any]]:
     return out
 
 
+@dataclass
+class TotalRows:
+    """A table's spreadsheet total rows, kept for a stream that proves them across the chunks
+    of a file (:mod:`ghgcalc.core.stream_totals`): in memory a total row's parts are the rows
+    above it since the previous total row, which a chunk may not hold."""
+
+    #: positions of the total rows, in table order, and the label column of each
+    positions: np.ndarray
+    columns: list[str]
+    #: per total row: it has no problem of its own, its carrier is known and its unit read (a
+    #: total that could be proved equal to its parts)
+    provable: np.ndarray
+    #: per row: its carrier label names its carrier and a total ("Total electricity
+    #: consumption"), a total only beside rows of that carrier (None: no such label)
+    named: np.ndarray | None
+
+
+def total_row_issue(row: int | None, column: str, value: Any, parts: int | None) -> RowIssue:
+    """The issue of a spreadsheet total row: refused (``parts`` None), or, when it provably
+    equals the ``parts`` rows above it that it totals, a warning that it was dropped."""
+    if parts is None:
+        return RowIssue(row=row, column=column, value=value, reason=TOTAL_ROW_REASON,
+                        hint="delete the total row (ghgcalc adds the rows it totals); a facility named like a total, "
+                             "e.g. 'Total Energy Ltd', is read as a name")
+    return RowIssue(row=row, column=column, value=value,
+                    reason=(f"spreadsheet total row equal to the sum of the {parts} row(s) above it that it totals "
+                            f"(same carrier and unit): dropped, not added"))
+
+
 def _total_row_stage(df: pd.DataFrame, car: _Carriers, units: _Units, q: np.ndarray, qtext: pd.Series | None,
                      bad: np.ndarray | None, issues: list[RowIssue], factorized: dict[str, tuple[np.ndarray, list[Any]]]
-                     ) -> tuple[np.ndarray | None, list[RowIssue]]:
+                     ) -> tuple[np.ndarray | None, list[RowIssue], TotalRows | None]:
     """Stage 10: spreadsheet total rows (合计, Total, ...): refused, or dropped with a warning
     where they provably equal their parts. A total row's one issue is that it is a total row
-    (its other issues are removed from ``issues``). Returns the total rows (None: none) and the warnings."""
+    (its other issues are removed from ``issues``). Returns the total rows (None: none), the
+    warnings, and what a stream needs to prove them across chunks."""
     known = np.array([c is not None and not c.startswith("?") for c in car.resolved], dtype=bool)
-    total, total_col = _total_rows(df, factorized, known, car.row_ids())
+    total, total_col, named = _total_rows(df, factorized, known, car.row_ids())
     warnings: list[RowIssue] = []
     if not len(total) or not total.any():
-        return None, warnings
+        empty = np.zeros(0, dtype=np.int64)
+        return None, warnings, (TotalRows(empty, [], np.zeros(0, dtype=bool), named) if named is not None else None)
     unit_rows = np.take(np.asarray(units.text, dtype=object), units.codes)
-    dropped = _provable_totals(total, total_col, car.row_ids(), unit_rows, q, qtext,
-                               bad if bad is not None else np.zeros(len(q), dtype=bool))
+    prior_bad = bad if bad is not None else np.zeros(len(q), dtype=bool)
+    ids = car.row_ids()
+    dropped = _provable_totals(total, total_col, ids, unit_rows, q, qtext, prior_bad)
     pos = np.flatnonzero(total)
     rows_of = {_row_label(df.index[i]) for i in pos}
     issues[:] = [x for x in issues if x.row not in rows_of]
     for t, parts in zip(pos.tolist(), dropped, strict=True):
         col = str(total_col[t])
-        issue = RowIssue(row=_row_label(df.index[t]), column=col, value=plain(df[col].iloc[t]), reason=TOTAL_ROW_REASON,
-                         hint="delete the total row (ghgcalc adds the rows it totals); a facility named like a total, "
-                              "e.g. 'Total Energy Ltd', is read as a name")
-        if parts is None:
-            issues.append(issue)
-        else:
-            issue.reason = (f"spreadsheet total row equal to the sum of the {len(parts)} row(s) above it that it totals "
-                            f"(same carrier and unit): dropped, not added")
-            issue.hint = None
-            warnings.append(issue)
-    return total, warnings
+        issue = total_row_issue(_row_label(df.index[t]), col, plain(df[col].iloc[t]), None if parts is None else len(parts))
+        (issues if parts is None else warnings).append(issue)
+    provable = np.array([not prior_bad[t] and ids[t] is not None and not str(ids[t]).startswith("?") and bool(unit_rows[t])
+                         for t in pos.tolist()], dtype=bool)
+    return total, warnings, TotalRows(pos, [str(total_col[t]) for t in pos.tolist()], provable, named)
 
 
 def _assemble(df: pd.DataFrame, car: _Carriers, q: np.ndarray, qtext: pd.Series | None, units: _Units, keys: dict[str, KeyPart],
@@ -1545,7 +1576,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     bad = _or(_or(_or(qbad, ubad), _or(sbad, cbad)), _or(ybad, ibad))
     bad = _or(bad, _hidden_row_stage(df, meta["hidden_rows"], issues))
     factorized = {**label_codes, "carrier": (car.codes, car.uniques), **({"region": rfact} if rfact is not None else {})}
-    total, warnings = _total_row_stage(df, car, units, q, qtext, bad, issues, factorized)
+    total, warnings, total_rows = _total_row_stage(df, car, units, q, qtext, bad, issues, factorized)
     bad = _or(bad, total)
     if bad is not None and not bad.any():
         bad = None
@@ -1558,7 +1589,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
                           index=df.index, quantity_text=qtext.to_numpy(dtype=object) if qtext is not None else None,
                           build=lambda: _assemble(df, car, q, qtext, units, keys, bad), source_columns=list(df.columns),
                           column=df.__getitem__, carrier_labels=_carrier_labels(car), unit_choices=unit_record,
-                          labels_folded=labels_folded, **meta)
+                          labels_folded=labels_folded, total_rows=total_rows, **meta)
     if periods_read:
         table.periods = {"rule": PeriodRule.of(profile).describe(), "read": periods_read}
     if labels_folded:   # a message quotes the cell as the file has it
