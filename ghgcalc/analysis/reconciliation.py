@@ -28,7 +28,7 @@ from ..core.datacentre import IT_CARRIER, RATIO_METRICS, canonical_metric
 from ..core.factors import FactorRow
 from ..core.metrics import metric_specs
 from ..core.results import ROWS_KEPT, Totals
-from ..core.units import parse_unit
+from ..core.units import leading_number_error, parse_unit
 from ..errors import ReportedFiguresError, UnitError
 from ..io.exports import html_text
 from ..printed import decimals_of, format_at, format_general, half_unit, parse_decimal, round_half_up
@@ -119,6 +119,9 @@ def load_reported(source: str | Path | Mapping[str, Any] | ReportedFigures) -> R
     for i, f in enumerate(out.reported):
         if f.unit and f.unit not in ("dimensionless", "1"):
             try:
+                leading = leading_number_error(f.unit)   # "104 t": 10⁴ t that lost its superscript
+                if leading is not None:
+                    raise leading
                 parse_unit(f.unit)
             except UnitError as exc:
                 problems.append((i, "unit", f"unit {f.unit!r}: {exc.reason}"))

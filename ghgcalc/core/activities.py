@@ -44,7 +44,16 @@ from .labels import LabelReading, label_words, read_label
 from .periods import PeriodRule, period_span, year_in_words, year_pattern
 from .profiles import Profile
 from .regions import canonical_instrument, region_names, supplier_areas
-from .units import UNKNOWN_UNIT_HINT, apply_unit_choices, dims_of, gas_of, parse_unit, restated_unit, unit_choices
+from .units import (
+    UNKNOWN_UNIT_HINT,
+    apply_unit_choices,
+    dims_of,
+    gas_of,
+    leading_number_error,
+    parse_unit,
+    restated_unit,
+    unit_choices,
+)
 
 __all__ = ["MERGE_COLUMN", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "TOTAL_ROW_REASON", "ActivityTable", "RawTable", "TotalRows", "canonical_column", "find_header_row", "frame_columns", "label_region", "read_activities", "read_raw", "read_table", "total_row_issue"]
 
@@ -1144,6 +1153,9 @@ def _unit_column(col: pd.Series, car: _Carriers, index: pd.Index, prior_bad: np.
         s = unicodedata.normalize("NFKC", str(u)).strip() if not isinstance(u, str) else u.strip()
         unit_text[j] = _bilingual_unit(str(u).strip())
         try:
+            leading = leading_number_error(s) if s else None   # "104m3": 10⁴m³ that lost its superscript
+            if leading is not None:
+                raise leading
             scale = abs(parse_unit(unit_text[j]).magnitude)
             if not _MIN_UNIT_SCALE <= scale <= _MAX_UNIT_SCALE:
                 unit_err[j] = "the number in the unit is implausibly large or small (e.g. '1e400 GJ')"

@@ -40,6 +40,7 @@ __all__ = [
     "dimensionality",
     "gas_of",
     "is_dimensionless",
+    "leading_number_error",
     "metric_conversion",
     "normalize_unit_text",
     "parse_unit",
@@ -561,6 +562,36 @@ def normalize_unit_text(text: str) -> str:
     # is one group (pint alone would read it as (t CO2e / t) * CH4)
     s = _DENOMINATOR_RUN.sub(lambda m: "/(" + m.group(1) + ")", s)
     return s
+
+
+#: a number at the start of a unit (ASCII or full-width digits, grouped or not), and what
+#: follows it: an exponent (10^4, 10**4, 10⁴, 1e3) or the rest of the unit
+_LEADING_NUMBER = re.compile(r"^\s*['’‘]?([0-9０-９][0-9０-９,，.．]*)(\s*(?:\^|\*\*|[eE](?=[+-]?[0-9]))|[⁰¹²³⁴⁵⁶⁷⁸⁹])?")
+
+
+def leading_number_error(text: str) -> UnitError | None:
+    """The error for a unit that begins with a number that is not a power of ten (``104m3``,
+    ``12 kWh``, ``2.5 t``), else None. A unit may begin with a power of ten (``1000 kWh``,
+    ``10^4 m3``, ``10⁴m³``, ``1e3 kWh``) or with the zeros of an HKEX table (``'000 kWh``,
+    ``0000'kWh``); ``104m3`` is what ``10⁴m³`` becomes when a PDF loses its superscript, and
+    read as it stands it is 104 m³, 96 times too small, so it is refused, never guessed."""
+    m = _LEADING_NUMBER.match(text)
+    if m is None:
+        return None
+    digits = re.sub(r"[,，]", "", unicodedata.normalize("NFKC", m.group(1)))
+    exponent = (m.group(2) or "").strip()
+    if not exponent:                                   # 1000 kWh, '000 kWh, 0000'kWh
+        ok = re.fullmatch(r"10*|0{3,4}", digits) is not None
+    elif exponent in ("e", "E"):                       # 1e3 kWh
+        ok = re.fullmatch(r"10*", digits) is not None
+    else:                                              # 10^4, 10**4, 10⁴
+        ok = digits == "10"
+    if ok:
+        return None
+    return UnitError(f"the unit begins with the number {m.group(1)!r}, which is not a power of ten: a quantity belongs in the "
+                     "quantity column, and a unit may begin only with a power of ten (1000 kWh, 10^4 m3)", value=text, column="unit",
+                     hint=f"if {text.strip()!r} was copied from a PDF, it may have lost a superscript (10⁴m³ becomes 104m3): "
+                          "write 10^4 m3 or 万m3")
 
 
 #: the hint of a unit pint cannot read at all (callers with a better one of their own use theirs)

@@ -1,0 +1,84 @@
+"""Smaller shapes a new-user probe found read wrong or refused for the wrong reason, each now read
+right or refused with its own reason: a unit that begins with a number that is not a power of ten
+(``104m3``: ``10⁴m³`` copied from a PDF); a quantity cell holding a unit, a footnote marker or a
+decimal comma; ``1_000``; a header row repeated mid-table; a reported figure printed ``-``. Built
+from CSV, XLSX and DataFrames, reported-figure files, and the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import ghgcalc
+from ghgcalc.cli import main
+from ghgcalc.core.units import conversion_factor, leading_number_error
+
+PROFILE: dict[str, Any] = {"id": "probe", "reporting_year": 2023,
+                           "carriers": {"electricity": {"emission": ["0.5 t CO2/MWh"]},
+                                        "natural_gas": {"heating_value": "0.0389 GJ/m**3", "emission": ["56100 kg CO2/TJ"]}}}
+HEAD = ["carrier", "quantity", "unit"]
+
+
+def _table(kind: str, tmp: Path, rows: list[list[Any]], head: list[str] = HEAD) -> Any:
+    if kind == "dataframe":
+        return pd.DataFrame(rows, columns=head)
+    if kind == "csv":
+        p = tmp / "t.csv"
+        p.write_text("\n".join(",".join(f'"{x}"' for x in r) for r in [head, *rows]) + "\n", encoding="utf-8")
+        return p
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in [head, *rows]:
+        ws.append(r)
+    p = tmp / "t.xlsx"
+    wb.save(p)
+    return p
+
+
+def _files(tmp: Path, reported: str) -> tuple[str, str, str]:
+    act = tmp / "a.csv"
+    act.write_text("carrier,quantity,unit\nelectricity,300,MWh\n", encoding="utf-8")
+    prof = tmp / "p.toml"
+    prof.write_text('id = "probe"\nreporting_year = 2023\n[carriers.electricity]\nemission = ["0.5 t CO2/MWh"]\n', encoding="utf-8")
+    rep = tmp / "r.yaml"
+    rep.write_text(reported, encoding="utf-8")
+    return str(act), str(rep), str(prof)
+
+
+# -- a unit that begins with a number -------------------------------------------------------------
+
+@pytest.mark.parametrize("unit", ["104m3", "104 m3", "104m³", "１０４m3", "2 t", "2.5 t", "12kWh", "5e3 kWh", "1.000 kWh"])
+def test_a_unit_beginning_with_a_number_not_a_power_of_ten_is_refused(unit: str) -> None:
+    err = leading_number_error(unit)
+    assert err is not None and "not a power of ten" in err.reason and "10^4 m3" in str(err.hint)
+
+
+@pytest.mark.parametrize(("unit", "to", "k"), [("10⁴m³", "m**3", 10**4), ("10^4 m3", "m**3", 10**4), ("10**4 kWh", "kWh", 10**4),
+                                               ("1000 kWh", "kWh", 1000), ("1,000 m3", "m**3", 1000), ("1e3 kWh", "kWh", 1000),
+                                               ("'000 kWh", "kWh", 1000), ("0000'kWh", "kWh", 10**4), ("10 m3", "m**3", 10),
+                                               ("１０００ kWh", "kWh", 1000), ("万m3", "m**3", 10**4)])
+def test_a_unit_beginning_with_a_power_of_ten_reads(unit: str, to: str, k: int) -> None:
+    assert leading_number_error(unit) is None
+    assert conversion_factor(unit, to) == k
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "dataframe"])
+def test_a_row_in_104m3_is_an_error_and_10_4_m3_computes(kind: str, tmp_path: Path) -> None:
+    rows = [["natural gas", 5, "104m3"], ["natural gas", 5, "10^4 m3"], ["natural gas", 5, "10⁴m³"]]
+    res = ghgcalc.calculate(_table(kind, tmp_path, rows), PROFILE, on_error="collect")
+    (err,) = res.errors
+    assert (err.row, err.column, err.value) == (0, "unit", "104m3")
+    assert "lost a superscript" in str(err.hint)
+    assert err.line == (None if kind == "dataframe" else 2)
+    # 2 x 5 x 10^4 m³ x 0.0389 GJ/m³ = 3890 GJ
+    assert res.rows["energy_mwh"].sum() == pytest.approx(3890 / 3.6)
+
+
+def test_a_reported_figure_unit_beginning_with_a_number_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    act, rep, prof = _files(tmp_path, 'reported:\n  - {metric: scope2, value: "150", unit: 104 t CO2e}\n')
+    assert main(["reconcile", act, rep, "--profile", prof]) == 2
+    assert "not a power of ten" in capsys.readouterr().err
