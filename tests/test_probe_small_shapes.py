@@ -82,3 +82,61 @@ def test_a_reported_figure_unit_beginning_with_a_number_is_refused(tmp_path: Pat
     act, rep, prof = _files(tmp_path, 'reported:\n  - {metric: scope2, value: "150", unit: 104 t CO2e}\n')
     assert main(["reconcile", act, rep, "--profile", prof]) == 2
     assert "not a power of ten" in capsys.readouterr().err
+
+
+# -- a quantity cell that is not a number: its own reason -----------------------------------------
+
+QUANTITY_CELLS = [
+    ("100 MWh", "text after the number ('MWh')", "put the number alone in the cell (100)"),
+    ("100kWh", "text after the number ('kWh')", "put the number alone in the cell (100)"),
+    ("12.5 t", "text after the number ('t')", "(12.5)"),
+    ("1.2万吨", "text after the number ('万吨')", "(1.2)"),
+    ("1,234*", "'*' after the number is a footnote marker", "1,234"),
+    ("56.2†", "'†' after the number is a footnote marker", "56.2"),
+    ("1,234.5 ‡", "'‡' after the number is a footnote marker", "1,234.5"),
+    ("1 234,5", "a decimal comma ('1 234,5' is 1234.5", "write 1234.5"),
+    ("1.234,5", "a decimal comma ('1.234,5' is 1234.5", "write 1234.5"),
+    ("1234,5", "a decimal comma ('1234,5' is 1234.5", "write 1234.5"),
+    ("1,23", "a decimal comma ('1,23' is 1.23", "write 1.23"),
+    ("1,23万", "a decimal comma ('1,23' is 1.23", "write 1.23"),
+    ("12,34,567", "digits grouped in lakhs and crores", "write 1234567"),
+    ("1_000", "an underscore in a number ('1_000')", "write 1000"),
+    ("1_234_567.5", "an underscore in a number", "write 1234567.5"),
+    ("1,2,3", "digits are not grouped in threes", "1,234.5"),
+]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "dataframe"])
+def test_each_bad_quantity_cell_gets_its_own_reason(kind: str, tmp_path: Path) -> None:
+    rows = [["electricity", cell, "MWh"] for cell, _, _ in QUANTITY_CELLS] + [["electricity", "1,000", "MWh"]]
+    res = ghgcalc.calculate(_table(kind, tmp_path, rows), PROFILE, on_error="collect")
+    got = {e.row: e for e in res.errors}
+    assert sorted(got) == list(range(len(QUANTITY_CELLS)))
+    for i, (cell, reason, hint) in enumerate(QUANTITY_CELLS):
+        assert got[i].column == "quantity" and got[i].value == cell
+        assert reason in got[i].reason, (cell, got[i].reason)
+        assert hint in str(got[i].hint), (cell, got[i].hint)
+    assert res.totals()["scope2"].magnitude == pytest.approx(500.0)     # the one clean row: 1,000 MWh
+
+
+@pytest.mark.parametrize("cell", ["1,234", "1 234", "1\u00a0234", "1'234", "１，２３４", "1234", "1.5e3", "12 345.5"])
+def test_numbers_as_printed_still_read(cell: str) -> None:
+    res = ghgcalc.calculate(pd.DataFrame([["electricity", cell, "MWh"]], columns=HEAD), PROFILE)
+    assert res.rows["quantity"].iloc[0] in (1234.0, 1500.0, 12345.5)
+
+
+def test_a_semicolon_file_keeps_its_comma_reason(tmp_path: Path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_text("carrier;quantity;unit\nelectricity;1234,5;MWh\nelectricity;1,234;MWh\nelectricity;1234;MWh\n", encoding="utf-8")
+    res = ghgcalc.calculate(p, PROFILE, on_error="collect")
+    assert [e.row for e in res.errors] == [0, 1]
+    assert all("semicolon-separated file may be a decimal comma" in e.reason for e in res.errors)
+
+
+@pytest.mark.parametrize(("value", "reason"), [("1_000", "underscore"), ("150 t", "text after the number"),
+                                               ("1 234,5", "a decimal comma"), ("150*", "footnote marker")])
+def test_a_reported_figure_gets_the_same_reasons(value: str, reason: str, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    act, rep, prof = _files(tmp_path, f'reported:\n  - {{metric: scope2, value: "{value}", unit: t CO2e}}\n')
+    assert main(["reconcile", act, rep, "--profile", prof]) == 2
+    assert reason in capsys.readouterr().err

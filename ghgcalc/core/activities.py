@@ -36,7 +36,7 @@ from ..io.readers import (
     read_table,
 )
 from ..io.wide import chinese_year_digits, head_text, melt_wide
-from ..printed import FOOTNOTE_HINT, FOOTNOTE_REASON, GROUPED_NUMBER, SEPARATORS, exact, footnote_marker, plain
+from ..printed import FOOTNOTE_HINT, FOOTNOTE_REASON, GROUPED_NUMBER, SEPARATORS, exact, footnote_marker, number_problem, plain
 from .carriers import billing_units, carrier_aliases, carriers, column_words, label_qualifiers, normalize_key
 from .group_labels import fold_label_columns
 from .keys import KEY_COLUMNS, KeyPart, KeySpace, key_space, small_codes
@@ -285,14 +285,19 @@ def _clean_number_text(s: pd.Series) -> pd.Series:
     return t.str.replace(SEPARATORS, "", regex=True)
 
 
-def _quantity_reason(raw: Any, text: str, value: float, grouped_ok: bool, comma_ambiguous: bool) -> tuple[str, str | None]:
-    """Why a quantity cell is bad (called for bad cells only)."""
+def _quantity_reason(raw: Any, text: str, value: float, grouped_ok: bool, comma_ambiguous: bool,
+                     number: str | None = None) -> tuple[str, str | None]:
+    """Why a quantity cell is bad (called for bad cells only); ``number``: the cell's number
+    text, a counting word after it set aside (``1,23`` of ``1,23万``)."""
     if text == "":
         return "empty quantity", None
+    if comma_ambiguous and not grouped_ok and "," in str(raw):
+        return ("a comma in a number of a semicolon-separated file may be a decimal comma",
+                "write the number with a decimal point and no thousands separator (1234.5)")
+    why = number_problem(number if number is not None else str(raw)) if isinstance(raw, str) else None   # a unit, a mark, 1,5, 1_000
+    if why is not None:
+        return why
     if not grouped_ok:
-        if comma_ambiguous and "," in text:
-            return ("a comma in a number of a semicolon-separated file may be a decimal comma",
-                    "write the number with a decimal point and no thousands separator (1234.5)")
         return ("digits are not grouped in threes: a thousands separator cannot be told from a decimal comma",
                 "write 1234.5 or 1,234.5")
     if text.lower() in _NOT_FINITE_WORDS or (isinstance(raw, float) and raw != raw):
@@ -380,7 +385,7 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
                 reason, hint = special[c]
             else:
                 reason, hint = _quantity_reason(uniq[c], str(clean.iloc[c]) if not u_isnum[c] else repr(uniq[c]), float(uq[c]),
-                                                bool(grouped_ok[c]), comma_ambiguous)
+                                                bool(grouped_ok[c]), comma_ambiguous, str(norm.iloc[c]))
             issues.append(RowIssue(row=_row_label(col.index[i]), column="quantity", value=None if reason == "empty quantity" else plain(raw),
                                    reason=reason, hint=hint))
         bad |= u_bad_all[codes]
