@@ -140,3 +140,40 @@ def test_a_reported_figure_gets_the_same_reasons(value: str, reason: str, tmp_pa
     act, rep, prof = _files(tmp_path, f'reported:\n  - {{metric: scope2, value: "{value}", unit: t CO2e}}\n')
     assert main(["reconcile", act, rep, "--profile", prof]) == 2
     assert reason in capsys.readouterr().err
+
+
+# -- a header row repeated mid-table ---------------------------------------------------------------
+
+@pytest.mark.parametrize("head", [["facility", "carrier", "quantity", "unit", "period"],
+                                  ["工厂", "能源品种", "消耗量", "单位", "年份"],
+                                  ["Site", "Fuel type", "Consumption", "Unit", "Year"]])
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "dataframe"])
+def test_a_repeated_header_row_is_one_issue(head: list[str], kind: str, tmp_path: Path) -> None:
+    rows: list[list[Any]] = [["A", "electricity", 100, "MWh", 2023], head, ["B", "electricity", 50, "MWh", 2023], head]
+    res = ghgcalc.calculate(_table(kind, tmp_path, rows, head), PROFILE, on_error="collect")
+    assert [(e.row, e.column) for e in res.errors] == [(1, None), (3, None)]
+    assert all(e.reason.startswith("repeated header row") and e.hint == "delete the row" for e in res.errors)
+    assert [e.line for e in res.errors] == ([None, None] if kind == "dataframe" else [3, 5])
+    assert res.totals()["scope2"].magnitude == pytest.approx(75.0)
+
+
+def test_a_repeated_header_row_streamed(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [["electricity", 100, "MWh"], HEAD, ["electricity", 50, "MWh"]]
+    path = _table("csv", tmp_path, rows)
+    for chunk in (None, 1, 2):
+        res = ghgcalc.calculate(path, PROFILE, on_error="collect", chunk_rows=chunk)
+        assert [(e.line, e.reason[:19]) for e in res.errors] == [(3, "repeated header row")]
+
+
+def test_a_repeated_header_of_a_wide_table(tmp_path: Path) -> None:
+    p = tmp_path / "wide.csv"
+    p.write_text("指标,单位,2022年,2023年\n外购电力,MWh,100,120\n指标,单位,2022年,2023年\n外购电力,MWh,10,12\n", encoding="utf-8")
+    res = ghgcalc.calculate(p, PROFILE, on_error="collect")
+    assert [(e.line, e.reason[:19]) for e in res.errors] == [(3, "repeated header row")] * 2
+    assert res.totals()["scope2"].magnitude == pytest.approx(121.0)
+
+
+def test_a_carrier_named_like_a_header_word_is_still_data() -> None:
+    # "Fuel" is a header word of the carrier column; with a number in its quantity it is a row (here unknown)
+    res = ghgcalc.calculate(pd.DataFrame([["Fuel", 5, "MWh"]], columns=HEAD), PROFILE, on_error="collect")
+    assert [e.column for e in res.errors] == ["carrier"]

@@ -35,7 +35,7 @@ from ..io.readers import (
     read_raw,
     read_table,
 )
-from ..io.wide import chinese_year_digits, head_text, melt_wide
+from ..io.wide import chinese_year_digits, head_text, melt_wide, year_of_head
 from ..printed import FOOTNOTE_HINT, FOOTNOTE_REASON, GROUPED_NUMBER, SEPARATORS, exact, footnote_marker, number_problem, plain
 from .carriers import billing_units, carrier_aliases, carriers, column_words, label_qualifiers, normalize_key
 from .group_labels import fold_label_columns
@@ -1041,6 +1041,41 @@ def _hidden_row_stage(df: pd.DataFrame, hidden: list[int], issues: list[RowIssue
     return rows
 
 
+REPEATED_HEADER_REASON = ("repeated header row: its cells repeat the table's header (a table pasted twice, or pages "
+                          "printed with their headers), not data")
+
+
+def _repeated_header_stage(df: pd.DataFrame, car: _Carriers, columns: Mapping[str, str] | None, wide: bool,
+                           issues: list[RowIssue]) -> np.ndarray | None:
+    """Stage 9d: a row whose carrier, quantity and unit cells are the header words of those
+    columns (``carrier,quantity,unit`` or ``能源品种,消耗量,单位`` again under the header; in a
+    wide table, a year head in the quantity) is one issue, "repeated header row", not one per
+    cell. Its other issues are removed from ``issues``. Decided per distinct carrier cell first
+    (the few rows whose carrier cell is a header word), then on those rows."""
+    u_head = np.array([isinstance(u, str) and canonical_column(u, columns) == "carrier" for u in car.uniques], dtype=bool)
+    cand = car.rows(u_head)
+    if cand is None or not cand.any():
+        return None
+    idx = np.flatnonzero(cand)
+
+    def names(col: str, cell: Any) -> bool:
+        if col == "quantity" and wide:
+            return year_of_head(cell) is not None
+        return isinstance(cell, str) and canonical_column(cell, columns) == col
+
+    heads = [i for i in idx.tolist() if names("quantity", df["quantity"].iloc[i]) and names("unit", df["unit"].iloc[i])]
+    if not heads:
+        return None
+    rows = np.zeros(len(df), dtype=bool)
+    rows[heads] = True
+    labels = {_row_label(df.index[i]) for i in heads}
+    issues[:] = [x for x in issues if x.row not in labels]
+    for i in heads:
+        issues.append(RowIssue(row=_row_label(df.index[i]), column=None, value=plain(df["carrier"].iloc[i]),
+                               reason=REPEATED_HEADER_REASON, hint="delete the row"))
+    return rows
+
+
 def _widen_to_rows(df: pd.DataFrame, raw: RawTable, hm: HeaderMap, meta: dict[str, Any]) -> tuple[pd.DataFrame, np.ndarray]:
     """A wide KPI table (``指标 | 单位 | 2021 | 2022``) as one row per indicator and year
     (:func:`ghgcalc.io.wide.melt_wide`), recorded in ``meta``: its year columns, and for each new
@@ -1591,6 +1626,7 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     instrument = _instrument_column(df)
     issues += q_issues + u_issues + s_issues + c_issues + y_issues + i_issues
     bad = _or(_or(_or(qbad, ubad), _or(sbad, cbad)), _or(ybad, ibad))
+    bad = _or(bad, _repeated_header_stage(df, car, profile.input.columns, meta.get("wide") is not None, issues))
     bad = _or(bad, _hidden_row_stage(df, meta["hidden_rows"], issues))
     factorized = {**label_codes, "carrier": (car.codes, car.uniques), **({"region": rfact} if rfact is not None else {})}
     total, warnings, total_rows = _total_row_stage(df, car, units, q, qtext, bad, issues, factorized)
