@@ -177,3 +177,47 @@ def test_a_carrier_named_like_a_header_word_is_still_data() -> None:
     # "Fuel" is a header word of the carrier column; with a number in its quantity it is a row (here unknown)
     res = ghgcalc.calculate(pd.DataFrame([["Fuel", 5, "MWh"]], columns=HEAD), PROFILE, on_error="collect")
     assert [e.column for e in res.errors] == ["carrier"]
+
+
+# -- a reported figure printed as a dash -----------------------------------------------------------
+
+@pytest.mark.parametrize("printed", ["-", "—", "–", "N/A", "n/a", "不适用", "--"])
+def test_a_figure_printed_as_not_reported_is_not_recomputed_and_the_rest_goes_on(printed: str, tmp_path: Path,
+                                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    act, rep, prof = _files(tmp_path, 'reported:\n  - {metric: scope2, value: "150", unit: t CO2e}\n'
+                                      f'  - {{metric: scope1, value: "{printed}", unit: t CO2e}}\n'
+                                      '  - {metric: energy_total, value: "300", unit: MWh}\n')
+    assert main(["reconcile", act, rep, "--profile", prof]) == 0
+    out = capsys.readouterr().out
+    assert "2 reproduced, 0 consistent, 0 differs, 1 not recomputed" in out
+    assert f"not reported ({printed})" in out
+    rec = ghgcalc.reconcile(ghgcalc.calculate(act, prof), rep)
+    entry = rec.entries[1]
+    assert (entry["status"], entry["recomputed"], entry["reported"]) == ("not_recomputed", None, printed)
+
+
+def test_explain_goes_on_past_a_dash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    act, rep, _ = _files(tmp_path, 'reported:\n  - {metric: scope1, value: "-", unit: t CO2e}\n'
+                                   '  - {metric: energy_total, value: "300", unit: MWh}\n')
+    assert main(["explain", act, rep]) == 0
+    assert "not reported (-)" in capsys.readouterr().out
+
+
+def test_reported_file_errors_are_numbered_one_way(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ghgcalc.analysis.reconciliation import load_reported
+    from ghgcalc.errors import ReportedFiguresError
+
+    bad = {"reported": [{"metric": "scope2", "value": "150", "unit": "t CO2e"}, {"metric": "scope1", "value": "abc"},
+                        {"metric": "scope1", "unit": "t CO2e"}, {"metric": "scope_1", "value": "1", "unit": "t"}]}
+    with pytest.raises(ReportedFiguresError) as ei:
+        load_reported(bad)
+    text = str(ei.value)
+    assert text.startswith("entry 1, key 'value': value 'abc' is not a printed number")
+    assert "; entry 2, key 'value': Field required" in text
+    assert "reported.2" not in text and "Value error" not in text
+    assert (ei.value.entry, ei.value.key) == (1, "value")
+    bad = {"reported": [{"metric": "scope_1", "value": "1", "unit": "t"}, {"metric": "scope1", "value": "1", "unit": "tCO2x"}]}
+    with pytest.raises(ReportedFiguresError) as ei:
+        load_reported(bad)
+    assert str(ei.value).startswith("entry 0, key 'metric': unknown metric 'scope_1'")
+    assert "; entry 1, key 'unit': unit 'tCO2x'" in str(ei.value)
