@@ -51,6 +51,7 @@ __all__ = [
     "half_unit",
     "interval",
     "last_nonzero_unit",
+    "number_problem",
     "parse_decimal",
     "parse_printed",
     "plain",
@@ -64,8 +65,9 @@ __all__ = [
 SEPARATORS = re.compile(r"[,\s_'’‘]")
 #: a printed number whose separators group the digits in threes, by one kind of
 #: separator (after an optional leading apostrophe, the spreadsheet's text marker):
-#: ``1,534,956.48``, ``1 534 956.48``, ``1534956.48``, ``-1,234``, ``1.5e3``
-GROUPED_NUMBER = r"['‘’]?[+-]?(?:\d+|\d{1,3}(?:(?P<sep>[,\s_'’])\d{3})(?:(?P=sep)\d{3})*)(?:\.\d*)?(?:[eE][+-]?\d+)?"
+#: ``1,534,956.48``, ``1 534 956.48``, ``1534956.48``, ``-1,234``, ``1.5e3``; not ``1_000``, a
+#: programming language's digit separator that no report prints (:func:`number_problem`)
+GROUPED_NUMBER = r"['‘’]?[+-]?(?:\d+|\d{1,3}(?:(?P<sep>[,\s'’])\d{3})(?:(?P=sep)\d{3})*)(?:\.\d*)?(?:[eE][+-]?\d+)?"
 _GROUPED = re.compile(GROUPED_NUMBER)
 #: what remains after the separators are removed: a decimal number, optionally signed and
 #: with an exponent (``.5`` and ``12.`` included)
@@ -102,6 +104,47 @@ FOOTNOTE_REASON = "{mark!r} is a footnote marker (a superscript, subscript or ci
 FOOTNOTE_HINT = "remove the footnote marker from the cell (keep the note elsewhere), e.g. '1,234.5¹' -> '1,234.5'"
 
 
+#: footnote markers printed after a number in ASCII and typographic symbols ("1,234*", "56.2†")
+_MARKED = re.compile(r"^(?P<n>['‘’]?[+-]?[\d.,\s'’]*\d\.?)\s*(?P<m>[*†‡§¶#]+)$")
+#: a number followed by text (a unit, a word): "100 MWh", "12.5 t", "100kWh", "3,000 m³"
+_TEXT_AFTER = re.compile(r"^(?P<n>['‘’]?[+-]?[\d.,\s'’]*\d\.?)\s*(?![eE][+-]?\d+$)(?P<t>[^\W\d_].*)$")
+#: a decimal comma: "1 234,5", "1.234,5", "1'234,5" (grouped by another mark, a comma before the
+#: decimals), or "1234,5", "1,23", "12,3456" (a comma not followed by three digits)
+_DECIMAL_COMMA = re.compile(r"^[+-]?(?:\d{1,3}(?:(?P<g>[\s.'’])\d{3})(?:(?P=g)\d{3})*|\d+),(?:\d{1,2}|\d{4,})$"
+                            r"|^[+-]?\d{1,3}(?:(?P<g2>[\s.'’])\d{3})+,\d+$")
+#: digits grouped in lakhs and crores (India): "12,34,567", "1,23,45,678.50"
+_LAKH = re.compile(r"^[+-]?\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?$")
+
+
+def number_problem(text: str) -> tuple[str, str] | None:
+    """Why a printed text that is not a number is not one, when it is one of the shapes tables
+    print: a number with a footnote marker after it (``1,234*``, ``56.2†``), with a unit or word
+    after it (``100 MWh``), with a decimal comma (``1 234,5``, ``1.234,5``, ``1234,5``), with
+    digits grouped in lakhs (``12,34,567``) or with an underscore (``1_000``, a programming
+    language's digit separator); (reason, hint), or None for any other text. Nothing is
+    guessed: each is refused with what it is and how to write the number."""
+    t = _fold(str(text))
+    if "_" in t and any(c.isdigit() for c in t):
+        return (f"an underscore in a number ({t!r}) is a programming language's digit separator, not a printed one",
+                f"write {t.replace('_', '')} or group the digits with commas")
+    m = _MARKED.match(t)
+    if m:
+        return (f"{m.group('m')!r} after the number is a footnote marker, not part of the number",
+                f"remove the footnote marker from the cell (keep the note elsewhere): {m.group('n').strip()}")
+    m = _TEXT_AFTER.match(t)
+    if m:
+        return (f"text after the number ({m.group('t').strip()!r}): the cell holds the number alone, a unit or a word "
+                "belongs in its own column", f"put the number alone in the cell ({m.group('n').strip()}) and the unit in the unit column")
+    if _DECIMAL_COMMA.match(t):
+        plain = re.sub(r"[\s.'’]", "", t).replace(",", ".")
+        return (f"a decimal comma ({t!r} is {plain} where a comma marks the decimals): which mark is the decimal one is not "
+                "guessed", f"write {plain} (a decimal point, no thousands separator)")
+    if _LAKH.match(t):
+        return (f"digits grouped in lakhs and crores ({t!r}): only groups of three are read",
+                f"write {t.replace(',', '')}")
+    return None
+
+
 def parse_decimal(text: str) -> Decimal:
     """The printed text of a number as a :class:`decimal.Decimal` keeping its printed
     exponent (``"1,534,956.48"`` -> ``Decimal("1534956.48")``, ``"1.50"`` keeps two places).
@@ -122,9 +165,12 @@ def parse_decimal(text: str) -> Decimal:
         raise ValueError(f"{text!r}: " + FOOTNOTE_REASON.format(mark=mark))
     t = _fold(str(text))
     clean = SEPARATORS.sub("", t)
-    if clean != t and not _GROUPED.fullmatch(t):
-        raise ValueError(f"{text!r}: digits are not grouped in threes (a thousands separator cannot be told from a decimal comma)")
-    if not _PLAIN_NUMBER.fullmatch(clean):
+    if (clean != t and not _GROUPED.fullmatch(t)) or not _PLAIN_NUMBER.fullmatch(clean):
+        why = number_problem(t)
+        if why is not None:
+            raise ValueError(f"{text!r}: {why[0]}")
+        if clean != t and not _GROUPED.fullmatch(t):
+            raise ValueError(f"{text!r}: digits are not grouped in threes (a thousands separator cannot be told from a decimal comma)")
         raise ValueError(f"{text!r} is not a printed number")
     try:
         d = Decimal(clean)

@@ -122,7 +122,7 @@ CASES: list[Case] = [
     csv_case("text-in-number", "electricity,abc,MWh\nelectricity,12 MWh,MWh\n", [(0, "quantity"), (1, "quantity")],
              ["quantity is not a number", "'abc'"]),
     csv_case("decimal-comma", 'electricity,"1,23",MWh\nelectricity,"1.234,5",MWh\n', [(0, "quantity"), (1, "quantity")],
-             ["not grouped in threes", "'1,23'"]),
+             ["a decimal comma", "'1,23'", "write 1234.5"]),
     # -- carriers and units --------------------------------------------------------------
     csv_case("unknown-carrier", "unobtainium,1,MWh\n", [(0, "carrier")], ["unknown carrier", "'unobtainium'"]),
     csv_case("ambiguous-bilingual-carrier", "柴油 汽油,1,t\ndiesel (HQ),1,t\n", [(0, "carrier"), (1, "carrier")], ["unknown carrier"]),

@@ -123,8 +123,8 @@ def test_accounting_negative_is_an_error_that_says_why(cell: str) -> None:
 
 
 @pytest.mark.parametrize(("cell", "reason"), [
-    ("1.2万吨", "quantity is not a number"),            # a unit belongs in the unit column
-    ("1,23万", "digits are not grouped in threes"),      # the grouping rule holds before the word
+    ("1.2万吨", "text after the number ('万吨')"),       # a unit belongs in the unit column
+    ("1,23万", "a decimal comma ('1,23' is 1.23"),       # the grouping rule holds before the word
     ("万", "quantity is not a number"),
     ("-1.2万", "quantity is negative"),
 ])

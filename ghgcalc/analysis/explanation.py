@@ -780,6 +780,8 @@ class _Search:
 
     # -- figures -----------------------------------------------------------------------
     def figure(self, fig: ReportedFigure) -> _Figure | str:
+        if fig.not_reported:   # a dash or N/A: nothing printed to explain
+            return f"not reported ({fig.value}): the report prints no figure to explain"
         cols = _metric_columns()
         metric, den = fig.metric, None
         for d in self.dens:

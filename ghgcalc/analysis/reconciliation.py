@@ -13,6 +13,7 @@ status.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -28,9 +29,10 @@ from ..core.datacentre import IT_CARRIER, RATIO_METRICS, canonical_metric
 from ..core.factors import FactorRow
 from ..core.metrics import metric_specs
 from ..core.results import ROWS_KEPT, Totals
-from ..core.units import parse_unit
+from ..core.units import leading_number_error, parse_unit
 from ..errors import ReportedFiguresError, UnitError
 from ..io.exports import html_text
+from ..io.quantities import is_not_reported
 from ..printed import decimals_of, format_at, format_general, half_unit, parse_decimal, round_half_up
 
 __all__ = ["STATUSES", "Reconciliation", "ReportedFigure", "ReportedFigures", "load_reported", "reconcile", "round_half_up"]
@@ -57,11 +59,19 @@ class ReportedFigure(BaseModel):
         if isinstance(v, float):
             raise ValueError(f"value {v!r} must be quoted as a string so its printed digits are kept (\"{v}\")")
         text = str(v).strip()
+        if is_not_reported(text):   # "-", "—", "N/A": no figure printed; compared with nothing (not_recomputed)
+            return text
         try:
             parse_decimal(text)
         except ValueError as exc:
             raise ValueError(f"value {v!r} is not a printed number ({exc})") from None
         return text
+
+    @property
+    def not_reported(self) -> bool:
+        """The report prints no figure here (a dash or N/A: ``not_reported`` in
+        ghgcalc/data/quantities.yaml): the entry is ``not_recomputed``, never compared with 0."""
+        return is_not_reported(self.value)
 
     @field_validator("period", mode="before")
     @classmethod
@@ -108,17 +118,17 @@ def load_reported(source: str | Path | Mapping[str, Any] | ReportedFigures) -> R
     try:
         out = ReportedFigures.model_validate(data)
     except ValidationError as exc:
-        errs = exc.errors()
-        e = errs[0]
-        loc = list(e["loc"])
-        entry = loc[1] if len(loc) > 1 and loc[0] == "reported" and isinstance(loc[1], int) else None
-        key = str(loc[-1]) if loc else None
-        more = "".join(f"; {'.'.join(str(x) for x in x_['loc'])}: {x_['msg']}" for x_ in errs[1:10])
-        raise ReportedFiguresError(e["msg"] + more, entry=entry, key=key) from None
+        errs = [_where(list(x["loc"]), x["msg"]) for x in exc.errors()]
+        entry, key, reason = errs[0]
+        more = "".join(f"; {_entry_text(j, k)}{r}" for j, k, r in errs[1:10])
+        raise ReportedFiguresError(reason + more, entry=entry, key=key) from None
     problems: list[tuple[int, str, str]] = []
     for i, f in enumerate(out.reported):
         if f.unit and f.unit not in ("dimensionless", "1"):
             try:
+                leading = leading_number_error(f.unit)   # "104 t": 10⁴ t that lost its superscript
+                if leading is not None:
+                    raise leading
                 parse_unit(f.unit)
             except UnitError as exc:
                 problems.append((i, "unit", f"unit {f.unit!r}: {exc.reason}"))
@@ -127,9 +137,26 @@ def load_reported(source: str | Path | Mapping[str, Any] | ReportedFigures) -> R
             problems.append((i, "metric", f"unknown metric {f.metric!r} (did you mean {guess!r}?)"))
     if problems:
         i, key, reason = problems[0]
-        more = "".join(f"; entry {j}, key {k!r}: {r}" for j, k, r in problems[1:10])
+        more = "".join(f"; {_entry_text(j, k)}{r}" for j, k, r in problems[1:10])
         raise ReportedFiguresError(reason + more, entry=i, key=key)
     return out
+
+
+def _where(loc: list[Any], msg: str) -> tuple[int | None, str | None, str]:
+    """(entry, key, reason) of a validation error of the reported-figures file: the entry of
+    ``reported`` it is about (0-based, as :class:`~ghgcalc.errors.ReportedFiguresError` numbers
+    it), its key, and pydantic's message without its "Value error, " prefix."""
+    entry = loc[1] if len(loc) > 1 and loc[0] == "reported" and isinstance(loc[1], int) else None
+    key = str(loc[-1]) if loc and not isinstance(loc[-1], int) else None
+    if entry is None and loc:   # a top-level key ("denominators", "reported" itself)
+        key = ".".join(str(x) for x in loc)
+    return entry, key, re.sub(r"^Value error, ", "", msg)
+
+
+def _entry_text(entry: int | None, key: str | None) -> str:
+    """``entry 2, key 'value': `` as :class:`~ghgcalc.errors.ReportedFiguresError` prints it."""
+    where = ([f"entry {entry}"] if entry is not None else []) + ([f"key {key!r}"] if key else [])
+    return (", ".join(where) + ": ") if where else ""
 
 
 def _misspelt_metric(metric: str) -> str | None:
@@ -215,6 +242,9 @@ def _one(result: Totals, fig: ReportedFigure) -> dict[str, Any]:
         if getattr(fig, k) is not None:
             out[k] = getattr(fig, k)
     out.update({"reported": fig.value, "recomputed": None, "unit": fig.unit, "status": "not_recomputed", "reason": ""})
+    if fig.not_reported:
+        out["reason"] = f"not reported ({fig.value}): the report prints no figure to compare"
+        return out
     printed = parse_decimal(fig.value)
     decimals = decimals_of(printed)
     p = Fraction(printed)

@@ -35,17 +35,27 @@ from ..io.readers import (
     read_raw,
     read_table,
 )
-from ..io.wide import chinese_year_digits, head_text, melt_wide
-from ..printed import FOOTNOTE_HINT, FOOTNOTE_REASON, GROUPED_NUMBER, SEPARATORS, exact, footnote_marker, plain
+from ..io.wide import chinese_year_digits, head_text, melt_wide, year_of_head
+from ..printed import FOOTNOTE_HINT, FOOTNOTE_REASON, GROUPED_NUMBER, SEPARATORS, exact, footnote_marker, number_problem, plain
 from .carriers import billing_units, carrier_aliases, carriers, column_words, label_qualifiers, normalize_key
+from .group_labels import fold_label_columns
 from .keys import KEY_COLUMNS, KeyPart, KeySpace, key_space, small_codes
 from .labels import LabelReading, label_words, read_label
 from .periods import PeriodRule, period_span, year_in_words, year_pattern
 from .profiles import Profile
 from .regions import canonical_instrument, region_names, supplier_areas
-from .units import apply_unit_choices, dims_of, gas_of, parse_unit, restated_unit, unit_choices
+from .units import (
+    UNKNOWN_UNIT_HINT,
+    apply_unit_choices,
+    dims_of,
+    gas_of,
+    leading_number_error,
+    parse_unit,
+    restated_unit,
+    unit_choices,
+)
 
-__all__ = ["MERGE_COLUMN", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ActivityTable", "RawTable", "canonical_column", "find_header_row", "frame_columns", "label_region", "read_activities", "read_raw", "read_table"]
+__all__ = ["MERGE_COLUMN", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "TOTAL_ROW_REASON", "ActivityTable", "RawTable", "TotalRows", "canonical_column", "find_header_row", "frame_columns", "label_region", "read_activities", "read_raw", "read_table", "total_row_issue"]
 
 
 @dataclass
@@ -77,6 +87,15 @@ class ActivityTable:
     blank_rows: list[int] = field(default_factory=list)
     #: cells of merged Excel ranges filled from the range's top-left cell (rows: ``filled_from_merge``)
     merged_cells_filled: int = 0
+    #: rows hidden in the sheet (their row numbers; each is an error) and the headers of the
+    #: hidden extra columns (carried as the other columns); a hidden contract column is an error
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_columns: list[str] = field(default_factory=list)
+    #: label spellings folded into one (:mod:`ghgcalc.core.group_labels`): column -> printed
+    #: label -> the spellings its rows had ("Plant A" -> ["Plant A", "Plant A "])
+    labels_folded: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    #: the spreadsheet total rows, for a stream that proves them across chunks (None: none)
+    total_rows: TotalRows | None = None
     #: rows not computed and not in error: spreadsheet total rows that provably equal the rows
     #: they total, dropped (never added) with a warning each
     warnings: list[RowIssue] = field(default_factory=list)
@@ -153,6 +172,11 @@ class ActivityTable:
                 **({"periods": self.periods} if self.periods else {})}
         if self.wide is not None:
             info["wide"] = dict(self.wide)
+        if self.labels_folded:
+            info["labels_folded"] = {c: dict(v) for c, v in self.labels_folded.items()}
+        if self.hidden_rows or self.hidden_columns:
+            info["hidden_in_sheet"] = {"rows": len(self.hidden_rows), "rows_not_computed": "each is an error: unhide it or delete it",
+                                       "columns_carried": list(self.hidden_columns)}
         return info
 
     @property
@@ -261,14 +285,19 @@ def _clean_number_text(s: pd.Series) -> pd.Series:
     return t.str.replace(SEPARATORS, "", regex=True)
 
 
-def _quantity_reason(raw: Any, text: str, value: float, grouped_ok: bool, comma_ambiguous: bool) -> tuple[str, str | None]:
-    """Why a quantity cell is bad (called for bad cells only)."""
+def _quantity_reason(raw: Any, text: str, value: float, grouped_ok: bool, comma_ambiguous: bool,
+                     number: str | None = None) -> tuple[str, str | None]:
+    """Why a quantity cell is bad (called for bad cells only); ``number``: the cell's number
+    text, a counting word after it set aside (``1,23`` of ``1,23万``)."""
     if text == "":
         return "empty quantity", None
+    if comma_ambiguous and not grouped_ok and "," in str(raw):
+        return ("a comma in a number of a semicolon-separated file may be a decimal comma",
+                "write the number with a decimal point and no thousands separator (1234.5)")
+    why = number_problem(number if number is not None else str(raw)) if isinstance(raw, str) else None   # a unit, a mark, 1,5, 1_000
+    if why is not None:
+        return why
     if not grouped_ok:
-        if comma_ambiguous and "," in text:
-            return ("a comma in a number of a semicolon-separated file may be a decimal comma",
-                    "write the number with a decimal point and no thousands separator (1234.5)")
         return ("digits are not grouped in threes: a thousands separator cannot be told from a decimal comma",
                 "write 1234.5 or 1,234.5")
     if text.lower() in _NOT_FINITE_WORDS or (isinstance(raw, float) and raw != raw):
@@ -356,7 +385,7 @@ def _parse_quantities(col: pd.Series, issues: list[RowIssue], *, comma_ambiguous
                 reason, hint = special[c]
             else:
                 reason, hint = _quantity_reason(uniq[c], str(clean.iloc[c]) if not u_isnum[c] else repr(uniq[c]), float(uq[c]),
-                                                bool(grouped_ok[c]), comma_ambiguous)
+                                                bool(grouped_ok[c]), comma_ambiguous, str(norm.iloc[c]))
             issues.append(RowIssue(row=_row_label(col.index[i]), column="quantity", value=None if reason == "empty quantity" else plain(raw),
                                    reason=reason, hint=hint))
         bad |= u_bad_all[codes]
@@ -775,16 +804,17 @@ def _is_total_label(value: Any, *, label_column: bool) -> bool:
 
 
 def _total_rows(df: pd.DataFrame, factorized: dict[str, tuple[np.ndarray, list[Any]]], carrier_known: np.ndarray,
-                carrier_codes: Callable[[], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+                carrier_codes: Callable[[], np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Rows whose label in some text column is a spreadsheet total label, and that column
     (the first such); judged once per distinct value of each column (``factorized``: the
     codes and values of columns already factorized). A carrier label that names a carrier
     ("Electricity (group total)") is that carrier, not a total, unless it sits beside the
     rows it totals (:func:`_totals_among_parts`; ``carrier_codes``: each row's resolved carrier as
-    an integer code, asked for only then)."""
+    an integer code, asked for only then); the rows of such labels are the third value (None: none)."""
     n = len(df)
     hit = np.zeros(0, dtype=bool)
     where = np.zeros(0, dtype=object)
+    named_rows: np.ndarray | None = None
     for c in df.columns:
         if c in ("quantity", "unit", MERGE_COLUMN):
             continue
@@ -811,6 +841,7 @@ def _total_rows(df: pd.DataFrame, factorized: dict[str, tuple[np.ndarray, list[A
         if c == "carrier" and (named := u_hit & carrier_known).any():
             u_hit = u_hit & ~carrier_known
             rows_hit = _totals_among_parts(df, codes, named, carrier_codes())
+            named_rows = np.take(named, codes)
         if not u_hit.any() and rows_hit is None:
             continue
         if not len(hit):
@@ -818,7 +849,7 @@ def _total_rows(df: pd.DataFrame, factorized: dict[str, tuple[np.ndarray, list[A
         new = (u_hit[codes] if rows_hit is None else u_hit[codes] | rows_hit) & ~hit
         where[new] = c
         hit |= new
-    return hit, where
+    return hit, where, named_rows
 
 
 def _totals_among_parts(df: pd.DataFrame, codes: np.ndarray, named: np.ndarray, carrier_codes: np.ndarray) -> np.ndarray | None:
@@ -958,6 +989,8 @@ def _read_table(source: Any, sheet: str | int | None, columns: Mapping[str, str]
                             "header_row": raw.header_row, "sheet": raw.sheet, "merged_cells_filled": raw.merged_cells_filled}
     df, issues, hm = _rename_columns(df, columns)
     meta["columns"], meta["column_headers"] = hm.record(), hm.header_of()
+    h_issues, meta["hidden_columns"] = _hidden_columns(raw, hm)
+    issues += h_issues
     none: tuple[np.ndarray, list[Any]] = (np.zeros(0, dtype=np.int8), [])
     if issues:
         return df, meta, issues, ActivityTable(frame_=df.iloc[0:0], issues=issues, n_input_rows=len(df), **meta), none
@@ -970,19 +1003,98 @@ def _read_table(source: Any, sheet: str | int | None, columns: Mapping[str, str]
         df = df[~blank]
         carrier = (carrier[0][~blank], carrier[1])
     meta["row_lines"] = raw.lines
+    hidden = raw.hidden_rows[df.index.to_numpy()] if raw.hidden_rows is not None else None   # labels: positions in the sheet's body
     if hm.wide:
-        df = _widen_to_rows(df, raw, hm, meta)
+        df, source_rows = _widen_to_rows(df, raw, hm, meta)
         carrier = _factorize(df["carrier"])    # the rows were remade: one per indicator and year
+        hidden = hidden[source_rows] if hidden is not None else None
+    meta["hidden_rows"] = df.index[hidden].tolist() if hidden is not None else []
     if len(df) == 0:
         issues.append(RowIssue(row=None, column=None, value=raw.source, reason="the activity table has no rows"))
         return df, meta, issues, ActivityTable(frame_=df, issues=issues, n_input_rows=0, **meta), none
     return df, meta, issues, None, carrier
 
 
-def _widen_to_rows(df: pd.DataFrame, raw: RawTable, hm: HeaderMap, meta: dict[str, Any]) -> pd.DataFrame:
+def _hidden_columns(raw: RawTable, hm: HeaderMap) -> tuple[list[RowIssue], list[str]]:
+    """Columns hidden in the sheet: one that holds a contract column (a wide table's year
+    column holds quantities) is an error for the table, since what the sheet shows is not what
+    would be computed; a hidden extra column is carried as any other, and recorded
+    (``input.hidden_in_sheet``). Returns the issues and the carried headers."""
+    issues: list[RowIssue] = []
+    carried: list[str] = []
+    years = {str(c) for c in hm.year_columns}
+    contract = {str(k): v for k, v in hm.mapping.items()}
+    for head in raw.hidden_columns:
+        col = contract.get(head) or ("quantity" if head in years else None)
+        if col is None:
+            carried.append(head)
+            continue
+        issues.append(RowIssue(row=None, column=col, value=head, reason=f"{HIDDEN_COLUMN_REASON} (it holds the {col} column)",
+                               hint="unhide the column, or delete it (and map another header to the column: --columns)"))
+    return issues, carried
+
+
+#: why a row or column hidden in the sheet is not computed
+HIDDEN_ROW_REASON = "row hidden in the sheet (by hand, a collapsed group or a filter): not on screen, so not added unseen"
+HIDDEN_COLUMN_REASON = "column hidden in the sheet: not on screen, so not read unseen"
+
+
+def _hidden_row_stage(df: pd.DataFrame, hidden: list[int], issues: list[RowIssue]) -> np.ndarray | None:
+    """Stage 9c: rows hidden in the sheet (an Excel row hidden by hand, in a collapsed outline
+    group or by a filter: a helper row "A+B", an old figure) are errors, never added: the
+    person sees the sheet without them. A hidden row's one issue is that it is hidden (its
+    other issues are removed from ``issues``). Returns the hidden rows (None: none)."""
+    if not hidden:
+        return None
+    rows = np.isin(df.index.to_numpy(), np.asarray(hidden, dtype=np.int64))
+    labels = set(hidden)
+    issues[:] = [x for x in issues if x.row not in labels]
+    for i in np.flatnonzero(rows).tolist():
+        issues.append(RowIssue(row=_row_label(df.index[i]), column=None, value=None, reason=HIDDEN_ROW_REASON,
+                               hint="unhide it or delete it (a helper row, a sum or an old figure belongs outside the table)"))
+    return rows
+
+
+REPEATED_HEADER_REASON = ("repeated header row: its cells repeat the table's header (a table pasted twice, or pages "
+                          "printed with their headers), not data")
+
+
+def _repeated_header_stage(df: pd.DataFrame, car: _Carriers, columns: Mapping[str, str] | None, wide: bool,
+                           issues: list[RowIssue]) -> np.ndarray | None:
+    """Stage 9d: a row whose carrier, quantity and unit cells are the header words of those
+    columns (``carrier,quantity,unit`` or ``能源品种,消耗量,单位`` again under the header; in a
+    wide table, a year head in the quantity) is one issue, "repeated header row", not one per
+    cell. Its other issues are removed from ``issues``. Decided per distinct carrier cell first
+    (the few rows whose carrier cell is a header word), then on those rows."""
+    u_head = np.array([isinstance(u, str) and canonical_column(u, columns) == "carrier" for u in car.uniques], dtype=bool)
+    cand = car.rows(u_head)
+    if cand is None or not cand.any():
+        return None
+    idx = np.flatnonzero(cand)
+
+    def names(col: str, cell: Any) -> bool:
+        if col == "quantity" and wide:
+            return year_of_head(cell) is not None
+        return isinstance(cell, str) and canonical_column(cell, columns) == col
+
+    heads = [i for i in idx.tolist() if names("quantity", df["quantity"].iloc[i]) and names("unit", df["unit"].iloc[i])]
+    if not heads:
+        return None
+    rows = np.zeros(len(df), dtype=bool)
+    rows[heads] = True
+    labels = {_row_label(df.index[i]) for i in heads}
+    issues[:] = [x for x in issues if x.row not in labels]
+    for i in heads:
+        issues.append(RowIssue(row=_row_label(df.index[i]), column=None, value=plain(df["carrier"].iloc[i]),
+                               reason=REPEATED_HEADER_REASON, hint="delete the row"))
+    return rows
+
+
+def _widen_to_rows(df: pd.DataFrame, raw: RawTable, hm: HeaderMap, meta: dict[str, Any]) -> tuple[pd.DataFrame, np.ndarray]:
     """A wide KPI table (``指标 | 单位 | 2021 | 2022``) as one row per indicator and year
     (:func:`ghgcalc.io.wide.melt_wide`), recorded in ``meta``: its year columns, and for each new
-    row the line of its indicator row and the head of its year column."""
+    row the line of its indicator row and the head of its year column. Returns the rows and,
+    for each, the position of its indicator row in ``df``."""
     wt = melt_wide(df, hm.year_columns)
     labels = df.index.to_numpy()[wt.source_rows]          # the row numbers of the table as read
     if raw.lines is not None:
@@ -995,7 +1107,7 @@ def _widen_to_rows(df: pd.DataFrame, raw: RawTable, hm: HeaderMap, meta: dict[st
                     "indicator_column": next((h for h, c in record.items() if c == "carrier"), None),
                     "unit_column": next((h for h, c in record.items() if c == "unit"), None),
                     "table_rows": len(df), "rows": len(wt.frame)}
-    return wt.frame
+    return wt.frame, wt.source_rows
 
 
 def _carrier_column(carrier: tuple[np.ndarray, list[Any]], profile: Profile) -> _Carriers:
@@ -1095,6 +1207,9 @@ def _unit_column(col: pd.Series, car: _Carriers, index: pd.Index, prior_bad: np.
         s = unicodedata.normalize("NFKC", str(u)).strip() if not isinstance(u, str) else u.strip()
         unit_text[j] = _bilingual_unit(str(u).strip())
         try:
+            leading = leading_number_error(s) if s else None   # "104m3": 10⁴m³ that lost its superscript
+            if leading is not None:
+                raise leading
             scale = abs(parse_unit(unit_text[j]).magnitude)
             if not _MIN_UNIT_SCALE <= scale <= _MAX_UNIT_SCALE:
                 unit_err[j] = "the number in the unit is implausibly large or small (e.g. '1e400 GJ')"
@@ -1102,7 +1217,7 @@ def _unit_column(col: pd.Series, car: _Carriers, index: pd.Index, prior_bad: np.
                 unit_ok[j] = True
         except InputError as exc:
             unit_err[j] = exc.reason if s else "empty unit"
-            if s and exc.hint and "[units]" in exc.hint:
+            if s and exc.hint and exc.hint != UNKNOWN_UNIT_HINT:   # the unit's own hint (which therm, MMBtu or kBtu)
                 unit_hint[j] = exc.hint
         if not unit_ok[j]:
             unit_text[j] = ""   # its rows are bad: the core never resolves a unit it cannot use
@@ -1381,36 +1496,62 @@ def _carrier_labels(car: _Carriers) -> dict[str, dict[str, Any]]:
     return out
 
 
+@dataclass
+class TotalRows:
+    """A table's spreadsheet total rows, kept for a stream that proves them across the chunks
+    of a file (:mod:`ghgcalc.core.stream_totals`): in memory a total row's parts are the rows
+    above it since the previous total row, which a chunk may not hold."""
+
+    #: positions of the total rows, in table order, and the label column of each
+    positions: np.ndarray
+    columns: list[str]
+    #: per total row: it has no problem of its own, its carrier is known and its unit read (a
+    #: total that could be proved equal to its parts)
+    provable: np.ndarray
+    #: per row: its carrier label names its carrier and a total ("Total electricity
+    #: consumption"), a total only beside rows of that carrier (None: no such label)
+    named: np.ndarray | None
+
+
+def total_row_issue(row: int | None, column: str, value: Any, parts: int | None) -> RowIssue:
+    """The issue of a spreadsheet total row: refused (``parts`` None), or, when it provably
+    equals the ``parts`` rows above it that it totals, a warning that it was dropped."""
+    if parts is None:
+        return RowIssue(row=row, column=column, value=value, reason=TOTAL_ROW_REASON,
+                        hint="delete the total row (ghgcalc adds the rows it totals); a facility named like a total, "
+                             "e.g. 'Total Energy Ltd', is read as a name")
+    return RowIssue(row=row, column=column, value=value,
+                    reason=(f"spreadsheet total row equal to the sum of the {parts} row(s) above it that it totals "
+                            f"(same carrier and unit): dropped, not added"))
+
+
 def _total_row_stage(df: pd.DataFrame, car: _Carriers, units: _Units, q: np.ndarray, qtext: pd.Series | None,
                      bad: np.ndarray | None, issues: list[RowIssue], factorized: dict[str, tuple[np.ndarray, list[Any]]]
-                     ) -> tuple[np.ndarray | None, list[RowIssue]]:
+                     ) -> tuple[np.ndarray | None, list[RowIssue], TotalRows | None]:
     """Stage 10: spreadsheet total rows (合计, Total, ...): refused, or dropped with a warning
     where they provably equal their parts. A total row's one issue is that it is a total row
-    (its other issues are removed from ``issues``). Returns the total rows (None: none) and the warnings."""
+    (its other issues are removed from ``issues``). Returns the total rows (None: none), the
+    warnings, and what a stream needs to prove them across chunks."""
     known = np.array([c is not None and not c.startswith("?") for c in car.resolved], dtype=bool)
-    total, total_col = _total_rows(df, factorized, known, car.id_codes)
+    total, total_col, named = _total_rows(df, factorized, known, car.id_codes)
     warnings: list[RowIssue] = []
     if not len(total) or not total.any():
-        return None, warnings
+        empty = np.zeros(0, dtype=np.int64)
+        return None, warnings, (TotalRows(empty, [], np.zeros(0, dtype=bool), named) if named is not None else None)
     unit_rows = np.take(np.asarray(units.text, dtype=object), units.codes)
-    dropped = _provable_totals(total, total_col, car.row_ids(), unit_rows, q, qtext,
-                               bad if bad is not None else np.zeros(len(q), dtype=bool))
+    prior_bad = bad if bad is not None else np.zeros(len(q), dtype=bool)
+    ids = car.row_ids()
+    dropped = _provable_totals(total, total_col, ids, unit_rows, q, qtext, prior_bad)
     pos = np.flatnonzero(total)
     rows_of = {_row_label(df.index[i]) for i in pos}
     issues[:] = [x for x in issues if x.row not in rows_of]
     for t, parts in zip(pos.tolist(), dropped, strict=True):
         col = str(total_col[t])
-        issue = RowIssue(row=_row_label(df.index[t]), column=col, value=plain(df[col].iloc[t]), reason=TOTAL_ROW_REASON,
-                         hint="delete the total row (ghgcalc adds the rows it totals); a facility named like a total, "
-                              "e.g. 'Total Energy Ltd', is read as a name")
-        if parts is None:
-            issues.append(issue)
-        else:
-            issue.reason = (f"spreadsheet total row equal to the sum of the {len(parts)} row(s) above it that it totals "
-                            f"(same carrier and unit): dropped, not added")
-            issue.hint = None
-            warnings.append(issue)
-    return total, warnings
+        issue = total_row_issue(_row_label(df.index[t]), col, plain(df[col].iloc[t]), None if parts is None else len(parts))
+        (issues if parts is None else warnings).append(issue)
+    provable = np.array([not prior_bad[t] and ids[t] is not None and not str(ids[t]).startswith("?") and bool(unit_rows[t])
+                         for t in pos.tolist()], dtype=bool)
+    return total, warnings, TotalRows(pos, [str(total_col[t]) for t in pos.tolist()], provable, named)
 
 
 def _assemble(df: pd.DataFrame, car: _Carriers, q: np.ndarray, qtext: pd.Series | None, units: _Units, keys: dict[str, KeyPart],
@@ -1481,6 +1622,8 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     df, meta, issues, early, carrier = _read_table(source, sheet, profile.input.columns)
     if early is not None:
         return early
+    as_read = df
+    df, labels_folded, label_codes = fold_label_columns(df)   # "Plant A " is "Plant A": one group
     car = _carrier_column(carrier, profile)
     q, qtext, qbad, q_issues = _quantity_column(df["quantity"], meta["delimiter"])
     mbad, m_issues = _merged_quantities(df)
@@ -1497,8 +1640,10 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     instrument = _instrument_column(df)
     issues += q_issues + u_issues + s_issues + c_issues + y_issues + i_issues
     bad = _or(_or(_or(qbad, ubad), _or(sbad, cbad)), _or(ybad, ibad))
-    factorized = {"carrier": (car.codes, car.uniques), **({"region": rfact} if rfact is not None else {})}
-    total, warnings = _total_row_stage(df, car, units, q, qtext, bad, issues, factorized)
+    bad = _or(bad, _repeated_header_stage(df, car, profile.input.columns, meta.get("wide") is not None, issues))
+    bad = _or(bad, _hidden_row_stage(df, meta["hidden_rows"], issues))
+    factorized = {**label_codes, "carrier": (car.codes, car.uniques), **({"region": rfact} if rfact is not None else {})}
+    total, warnings, total_rows = _total_row_stage(df, car, units, q, qtext, bad, issues, factorized)
     bad = _or(bad, total)
     if bad is not None and not bad.any():
         bad = None
@@ -1510,9 +1655,21 @@ def read_activities(source: Any, profile: Profile, *, sheet: str | int | None = 
     table = ActivityTable(issues=issues, n_input_rows=len(df), warnings=warnings, quantity=q, bad=bad, keys=keys,
                           index=df.index, quantity_text=qtext.to_numpy(dtype=object) if qtext is not None else None,
                           build=lambda: _assemble(df, car, q, qtext, units, keys, bad), source_columns=list(df.columns),
-                          column=df.__getitem__, carrier_labels=_carrier_labels(car), unit_choices=unit_record, **meta)
+                          column=df.__getitem__, carrier_labels=_carrier_labels(car), unit_choices=unit_record,
+                          labels_folded=labels_folded, total_rows=total_rows, **meta)
     if periods_read:
         table.periods = {"rule": PeriodRule.of(profile).describe(), "read": periods_read}
+    if labels_folded:   # a message quotes the cell as the file has it
+        _cells_as_read(issues, as_read, set(labels_folded))
+        _cells_as_read(warnings, as_read, set(labels_folded))
     table.number_lines(issues)
     table.number_lines(warnings)
     return table
+
+
+def _cells_as_read(issues: Sequence[RowIssue], as_read: pd.DataFrame, columns: set[str]) -> None:
+    """Set the value of the issues about a cell of a folded label column (``columns``) to the
+    cell as read (``"Total "``, not its folded ``"Total"``): a person searches the file for it."""
+    for issue in issues:
+        if issue.column in columns and issue.row is not None and issue.row in as_read.index:
+            issue.value = plain(as_read.at[issue.row, issue.column])

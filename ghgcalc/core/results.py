@@ -26,6 +26,7 @@ from .activities import categorical
 from .carriers import carrier_aliases, carriers, metric_definitions, normalize_key
 from .datacentre import IT_CARRIER, RATIO_METRICS, datacentre_masks, ratio_exact, ratio_metric_ids, ratio_value, ratios_by_group
 from .denominators import LANGUAGES, denominator_labels, split_denominator
+from .group_labels import fold_label
 from .metrics import emission_metrics, metric_specs, metric_unit
 from .reasons import Reason, reason
 from .resolution import MARKET_COLUMN, OUTPUT_COLUMNS, Resolution
@@ -1363,12 +1364,13 @@ class Result:
         if carrier is not None:
             cid = carrier_aliases().get(normalize_key(carrier), carrier)
             mask &= (self.rows["carrier"].astype(str) == cid).to_numpy()
-        if facility is not None:
-            mask &= (self.rows["facility"].astype(str) == str(facility)).to_numpy() if "facility" in self.rows else False
+        if facility is not None:   # labels are folded as the rows' are (ghgcalc.core.group_labels)
+            mask &= (self.rows["facility"].astype(str) == str(fold_label(str(facility)))).to_numpy() if "facility" in self.rows else False
         if period is not None:
             per = self.rows["period"].astype(str).to_numpy()
             yr = self.rows["year"].astype(str).to_numpy()
-            mask &= (per == str(period)) | (yr == str(period))
+            want = str(fold_label(str(period)))
+            mask &= (per == want) | (yr == want)
         return mask
 
     def select_group(self, carrier: str | None = None, facility: str | None = None, period: str | None = None) -> np.ndarray:
@@ -1540,7 +1542,8 @@ class AggregatedResult(Result):
     def _group_hit(self, cells: CellSums, col: str, want: str) -> np.ndarray:
         if col in cells.present:
             codes, labels = cells.combo_labels(col)
-            hit = np.array([str(lab) == str(want) for lab in labels], dtype=bool)   # per distinct label
+            want = str(fold_label(str(want)))   # folded as the rows' labels are
+            hit = np.array([str(lab) == want for lab in labels], dtype=bool)   # per distinct label
             out: np.ndarray = np.take(hit, codes) if len(hit) else np.zeros(len(codes), dtype=bool)
             return out
         if col in cells.columns:

@@ -60,7 +60,8 @@ from .compute import compute
 from .factors import placeholder_warnings
 from .method import method_for
 from .profiles import Profile, load_profile
-from .results import AggregatedResult, CellSums, KeySums, Result, Totals, normalize_denominators
+from .results import AggregatedResult, CellSums, KeySums, PieceSums, Result, Totals, normalize_denominators
+from .stream_totals import TotalCarry
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "STREAM_THRESHOLD_BYTES", "StreamResult", "calculate_stream", "should_stream"]
 
@@ -400,6 +401,7 @@ def calculate_stream(
     result.denominators = normalize_denominators(denominators)
     result.source, result.encoding = src.label, src.encoding
     sums = _StreamSums(DEFAULT_BY if by is None else tuple(by))
+    totals = TotalCarry()   # spreadsheet total rows whose parts lie in earlier chunks
     tell = _Teller(_progress_callback(progress), src)
     # the output file (if a path) is written under a temporary name, renamed when the stack
     # closes normally and removed when anything below raises (bad rows with on_error="raise" too)
@@ -419,14 +421,17 @@ def calculate_stream(
                 result.errors.extend(whole)
                 result.n_input_rows = sums.offset + n
                 break
-            result.errors.extend(_renumber(e, sums.offset, src.first_line) for e in part.errors if e.row is not None)
-            result.warnings.extend(_renumber(w, sums.offset, src.first_line) for w in part.warnings if w.row is not None)
+            # its first total row judged over the parts in earlier chunks too, as the whole file judges it
+            errors, warnings = totals.settle(table, part.errors, part.warnings)
+            result.errors.extend(_renumber(e, sums.offset, src.first_line) for e in errors if e.row is not None)
+            result.warnings.extend(_renumber(w, sums.offset, src.first_line) for w in warnings if w.row is not None)
             if part.rows_computed and writer is not None:
                 rows = part.rows
                 rows.index = rows.index + sums.offset
                 writer.write(rows)
                 del rows
-            sums.add(part, table, n)
+            start = sums.offset
+            totals.advance(table, start, src.first_line, sums.add(part, table, n))
             result.chunks += 1
             tell(offset=sums.offset)
             # pandas objects in reference cycles keep whole chunks alive until the cyclic
@@ -524,9 +529,12 @@ class _StreamSums:
         self.carrier_labels: dict[str, Any] = {}   # how each distinct label / unit was read, over all chunks
         self.unit_read: dict[str, Any] = {}
         self.periods: dict[str, Any] = {}   # financial years read and the data year each took
+        self.labels_folded: dict[str, dict[str, list[str]]] = {}   # label spellings folded into one, over all chunks
 
-    def add(self, part: Result, table: ActivityTable, n: int) -> None:
-        """A chunk of ``n`` input rows, computed (``part``) from ``table``."""
+    def add(self, part: Result, table: ActivityTable, n: int) -> tuple[PieceSums, list[tuple[str, str]]] | None:
+        """A chunk of ``n`` input rows, computed (``part``) from ``table``. Returns its
+        per-(group, key) sums and the (carrier, unit) of each of its keys (None: no row computed)."""
+        out: tuple[PieceSums, list[tuple[str, str]]] | None = None
         if part.rows_computed:
             keys = part.__dict__.get("_keys")
             assert keys is not None
@@ -544,18 +552,26 @@ class _StreamSums:
                 self.keysums.add(global_keys, part._q, start=self.offset)
             else:
                 self.keysums.add(global_keys, part._q, rows=part._row_numbers + self.offset)
-            self.cells.add(part.piece_sums(self.cells.by, self.offset), gid)
+            piece = part.piece_sums(self.cells.by, self.offset)
+            self.cells.add(piece, gid)
             self.rows_computed += part.rows_computed
+            out = piece, list(zip(map(str, keys["carrier"]), map(str, keys["unit"]), strict=True))
         self.offset += n
         self.blank_rows += len(table.blank_rows)  # all-empty rows are skipped, not input rows
         self.carrier_labels.update(table.carrier_labels)
         self.unit_read.update(table.unit_choices)
+        for col, labels in table.labels_folded.items():
+            mine = self.labels_folded.setdefault(col, {})
+            for label, spellings in labels.items():
+                mine[label] = list(dict.fromkeys([*mine.get(label, []), *spellings]))
         if table.periods:
             self.periods = {"rule": table.periods["rule"], "read": {**self.periods.get("read", {}), **table.periods["read"]}}
+        return out
 
     def input_record(self) -> dict[str, Any]:
         return {"blank_rows_skipped": self.blank_rows, "carrier_labels": self.carrier_labels, "unit_choices": self.unit_read,
-                **({"periods": self.periods} if self.periods else {})}
+                **({"periods": self.periods} if self.periods else {}),
+                **({"labels_folded": self.labels_folded} if self.labels_folded else {})}
 
     def finish(self, result: StreamResult) -> None:
         """Hand the sums to the result (no per-row frame)."""

@@ -32,12 +32,15 @@ from .carriers import billing_units, load_yaml
 __all__ = [
     "GAS_DIMENSIONS",
     "Q_",
+    "UNKNOWN_UNIT_HINT",
     "UnitChoice",
+    "ambiguous_unit",
     "apply_unit_choices",
     "conversion_factor",
     "dimensionality",
     "gas_of",
     "is_dimensionless",
+    "leading_number_error",
     "metric_conversion",
     "normalize_unit_text",
     "parse_unit",
@@ -447,10 +450,46 @@ def apply_unit_choices(text: str, choices: dict[str, str]) -> str | None:
     return s.strip() if changed else None
 
 
+@dataclass(frozen=True)
+class _Ambiguous:
+    """The spellings of ``ghgcalc/data/ambiguous_units.yaml``: refused ones (pattern, reason,
+    hint) and ones read one way with a note (pattern, note)."""
+
+    refused: tuple[tuple[re.Pattern[str], str, str], ...]
+    read_as: tuple[tuple[re.Pattern[str], str], ...]
+
+
+#: after a word of ambiguous_units.yaml: the end of the word, or a gas glued to it ("MTCO2e")
+_WORD_END = r"(?=$|[^A-Za-z0-9_]|CO2|CH4|N2O)"
+
+
+@lru_cache(maxsize=1)
+def _ambiguous() -> _Ambiguous:
+    data = load_yaml("ambiguous_units.yaml") or {}
+    refused = tuple((re.compile(rf"(?<![A-Za-z0-9_])({_alternation(spec['words'])}){_WORD_END}"), str(spec["reason"]), str(spec["hint"]))
+                    for spec in (data.get("refused") or {}).values())
+    read_as = tuple((re.compile(str(spec["pattern"])), str(spec["note"])) for spec in (data.get("read_as") or {}).values())
+    return _Ambiguous(refused, read_as)
+
+
+def ambiguous_unit(text: str) -> UnitError | None:
+    """The error for a unit that spells an ambiguous one (``MBtu``: 10^3 or 10^6 Btu; ``mt``,
+    ``MT``: metric ton, millitonne or megatonne; ``ghgcalc/data/ambiguous_units.yaml``), else None."""
+    folded = unicodedata.normalize("NFKC", text)
+    for pattern, reason, hint in _ambiguous().refused:
+        m = pattern.search(folded)
+        if m:
+            return UnitError(reason.format(word=m.group(1)), value=text, column="unit", hint=hint)
+    return None
+
+
 def unit_notes(unit: str) -> list[str]:
     """What a row's notes say about its unit: the therm it was read in (which one, its size,
-    the source) and an energy read on the gross calorific basis."""
+    the source), an energy read on the gross calorific basis, and a spelling read one way of
+    two (``mWh`` as MWh: ``read_as`` in ``ghgcalc/data/ambiguous_units.yaml``)."""
     notes = []
+    folded = unicodedata.normalize("NFKC", unit)
+    notes += [note.format(unit=unit) for pattern, note in _ambiguous().read_as if pattern.search(folded)]
     for ch in unit_choices().values():
         for option, spec in ch.options.items():
             if re.search(rf"(?<![A-Za-z0-9_]){re.escape(spec['unit'])}(?![A-Za-z0-9_])", unit):
@@ -525,6 +564,40 @@ def normalize_unit_text(text: str) -> str:
     return s
 
 
+#: a number at the start of a unit (ASCII or full-width digits, grouped or not), and what
+#: follows it: an exponent (10^4, 10**4, 10⁴, 1e3) or the rest of the unit
+_LEADING_NUMBER = re.compile(r"^\s*['’‘]?([0-9０-９][0-9０-９,，.．]*)(\s*(?:\^|\*\*|[eE](?=[+-]?[0-9]))|[⁰¹²³⁴⁵⁶⁷⁸⁹])?")
+
+
+def leading_number_error(text: str) -> UnitError | None:
+    """The error for a unit that begins with a number that is not a power of ten (``104m3``,
+    ``12 kWh``, ``2.5 t``), else None. A unit may begin with a power of ten (``1000 kWh``,
+    ``10^4 m3``, ``10⁴m³``, ``1e3 kWh``) or with the zeros of an HKEX table (``'000 kWh``,
+    ``0000'kWh``); ``104m3`` is what ``10⁴m³`` becomes when a PDF loses its superscript, and
+    read as it stands it is 104 m³, 96 times too small, so it is refused, never guessed."""
+    m = _LEADING_NUMBER.match(text)
+    if m is None:
+        return None
+    digits = re.sub(r"[,，]", "", unicodedata.normalize("NFKC", m.group(1)))
+    exponent = (m.group(2) or "").strip()
+    if not exponent:                                   # 1000 kWh, '000 kWh, 0000'kWh
+        ok = re.fullmatch(r"10*|0{3,4}", digits) is not None
+    elif exponent in ("e", "E"):                       # 1e3 kWh
+        ok = re.fullmatch(r"10*", digits) is not None
+    else:                                              # 10^4, 10**4, 10⁴
+        ok = digits == "10"
+    if ok:
+        return None
+    return UnitError(f"the unit begins with the number {m.group(1)!r}, which is not a power of ten: a quantity belongs in the "
+                     "quantity column, and a unit may begin only with a power of ten (1000 kWh, 10^4 m3)", value=text, column="unit",
+                     hint=f"if {text.strip()!r} was copied from a PDF, it may have lost a superscript (10⁴m³ becomes 104m3): "
+                          "write 10^4 m3 or 万m3")
+
+
+#: the hint of a unit pint cannot read at all (callers with a better one of their own use theirs)
+UNKNOWN_UNIT_HINT = "use a pint unit (MWh, GJ, t, m**3, L, scf, btu) or a Chinese spelling (兆瓦時, 萬千瓦時, 噸)"
+
+
 @lru_cache(maxsize=4096)
 def parse_unit(text: str) -> Any:
     """Parse a unit as printed (``萬千瓦時``, ``10^4 t CO2e``, ``'000 kWh``) into a Quantity.
@@ -543,7 +616,7 @@ def parse_unit(text: str) -> Any:
         units = "; ".join(f"a {b.name} is {b.size}: write {b.unit} (or the MJ)" for b in billing_units().values())
         raise UnitError("'unit' alone is not a unit of measure", value=text, column="unit",
                         hint=f"{units}; for other fuels give kg, L or m³")
-    no_unit = _scale_without_unit(text)
+    no_unit = _scale_without_unit(text) or ambiguous_unit(text)
     if no_unit is not None:
         raise no_unit
     ch = _unchosen(text)
@@ -569,7 +642,7 @@ def parse_unit(text: str) -> Any:
             f"unknown unit ({type(exc).__name__}: {detail})",
             value=text,
             column="unit",
-            hint="use a pint unit (MWh, GJ, t, m**3, L, scf, btu) or a Chinese spelling (兆瓦時, 萬千瓦時, 噸)",
+            hint=UNKNOWN_UNIT_HINT,
         ) from None
     if not isinstance(q, reg.Quantity):
         q = reg.Quantity(1, q)

@@ -8,6 +8,7 @@ well printed (digit grouping, NaN, range) is the core's (``ghgcalc.core.activiti
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -21,7 +22,7 @@ import pyarrow.compute as pc
 from ..printed import SEPARATORS
 from .data import load_yaml
 
-__all__ = ["PrintedQuantities", "quantity_words", "read_printed_quantities", "scaled_text"]
+__all__ = ["PrintedQuantities", "is_not_reported", "quantity_words", "read_printed_quantities", "scaled_text"]
 
 
 @lru_cache(maxsize=1)
@@ -42,6 +43,13 @@ def _patterns() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str], dict[
     brackets = "|".join(rf"{re.escape(o)}\s*(?P<n{i}>.*?)\s*{re.escape(c)}" for i, (o, c) in enumerate(words["negative_brackets"]))
     negative = re.compile(rf"^(?:{brackets})$")
     return not_reported, multiplier, negative, mult
+
+
+def is_not_reported(text: str) -> bool:
+    """Whether a printed cell says no figure was reported (a dash, ``N/A``, ``不适用``: the
+    ``not_reported`` words of ghgcalc/data/quantities.yaml, folded: NFKC, case, spaces)."""
+    folded = unicodedata.normalize("NFKC", str(text)).strip().casefold()
+    return folded in _patterns()[0]
 
 
 @dataclass

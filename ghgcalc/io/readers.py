@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -142,6 +142,11 @@ class RawTable:
     #: the 1-based line of each row of ``frame`` (by position) where it is not simply the line
     #: under the header plus the row number: a CSV whose quoted cells hold line breaks
     lines: np.ndarray | None = None
+    #: rows under the header hidden in the sheet (Excel: by hand, a collapsed outline group or a
+    #: filter), a mask by position; None when none is
+    hidden_rows: np.ndarray | None = None
+    #: the headers of the columns hidden in the sheet
+    hidden_columns: list[str] = field(default_factory=list)
 
     @property
     def first_line(self) -> int | None:
@@ -306,7 +311,9 @@ def _read_excel(raw: bytes, src: str, sheet: str | int | None, columns: ColumnMa
     if book.shape[0] == 0:
         raise InputError("the Excel sheet is empty" + (f" ({sheet_name})" if sheet_name else ""), value=src)
     idx, _ = find_header_row(_head_cells(book), columns)
-    book, filled = _fill_merged(raw, names, sheet_name if sheet_name is not None else sheet, book, idx)
+    layout = _sheet_layout(raw, names, sheet_name if sheet_name is not None else sheet)
+    book, filled = _fill_merged(book, idx, layout.merged) if layout is not None else (book, None)
+    head_names = header_names(_head_cells(book)[idx])
     df, idx = _promote_header(book, idx, columns)
     n_filled = 0
     if filled is not None:
@@ -314,7 +321,9 @@ def _read_excel(raw: bytes, src: str, sheet: str | int | None, columns: ColumnMa
         n_filled = int(body_filled.sum())
         if n_filled:
             df = df.assign(**{MERGE_COLUMN: _filled_names(body_filled, book.iloc[idx].tolist())})
-    return RawTable(frame=df, source=src, format="xlsx", header_row=idx, sheet=sheet_name, merged_cells_filled=n_filled)
+    hidden_rows, hidden_columns = _hidden_body(layout, idx, len(df), head_names, df.columns)
+    return RawTable(frame=df, source=src, format="xlsx", header_row=idx, sheet=sheet_name, merged_cells_filled=n_filled,
+                    hidden_rows=hidden_rows, hidden_columns=hidden_columns)
 
 
 #: the column that lists, on a row read from Excel, the columns whose cell was filled from a
@@ -322,27 +331,71 @@ def _read_excel(raw: bytes, src: str, sheet: str | int | None, columns: ColumnMa
 MERGE_COLUMN = "filled_from_merge"
 
 
-def _fill_merged(raw: bytes, names: list[str], which: str | int | None, book: pd.DataFrame, header: int
-                 ) -> tuple[pd.DataFrame, np.ndarray | None]:
-    """Fill each merged range of the sheet below the header row from its top-left cell, as a
-    reader sees the sheet (a facility merged down over three rows is that facility on all
-    three), and say which cells were filled. Ranges that reach the header row or the title
-    rows above it are left as read (header detection sees the sheet as before). The workbook
-    is parsed a second time (openpyxl, which knows the merged ranges) only when a sheet of it
-    has merged cells at all."""
+@dataclass
+class _SheetLayout:
+    """What pandas does not read of a sheet: its merged ranges (0-based ``(row0, col0, row1,
+    col1)``) and the rows and columns hidden in it (0-based sheet positions: rows hidden by
+    hand, by a collapsed outline group or by a filter are all ``hidden`` in the sheet's XML)."""
+
+    merged: list[tuple[int, int, int, int]]
+    hidden_rows: np.ndarray
+    hidden_columns: np.ndarray
+
+
+#: a row or column hidden in a worksheet's XML (``<row r="4" hidden="1">``, ``<col ... hidden="1"/>``)
+_HIDDEN_XML = re.compile(rb'\shidden="(?:1|true)"')
+
+
+def _sheet_layout(raw: bytes, names: list[str], which: str | int | None) -> _SheetLayout | None:
+    """The merged ranges and hidden rows and columns of sheet ``which``, read once (openpyxl,
+    which knows them) and only when a sheet of the workbook has any at all (a look at the bytes
+    of its XML first); None when none has, or when openpyxl cannot read the sheet (pandas did:
+    it is then read as pandas sees it)."""
     import io
     import zipfile
 
     zf = zipfile.ZipFile(io.BytesIO(raw))
-    if not any(n.startswith("xl/worksheets/") and n.endswith(".xml") and b"<mergeCell " in zf.read(n) for n in names):
-        return book, None
+    sheets = [zf.read(n) for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    if not any(b"<mergeCell " in x or _HIDDEN_XML.search(x) for x in sheets):
+        return None
     import openpyxl
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=False, data_only=True)
         ws = wb[which] if isinstance(which, str) else wb.worksheets[which or 0]
         ranges = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
-    except Exception:  # pandas read the sheet: without its merged ranges it is read as before
+        rows = sorted(int(r) - 1 for r, d in ws.row_dimensions.items() if d.hidden)
+        cols = sorted({j - 1 for d in ws.column_dimensions.values() if d.hidden and d.min
+                       for j in range(int(d.min), int(d.max or d.min) + 1)})
+    except Exception:  # pandas read the sheet: without its layout it is read as before
+        return None
+    return _SheetLayout(ranges, np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))
+
+
+def _hidden_body(layout: _SheetLayout | None, header: int, n_body: int, head_names: list[str], kept: pd.Index
+                 ) -> tuple[np.ndarray | None, list[str]]:
+    """Which rows under the header are hidden in the sheet (a mask by position; None: none),
+    and the headers of the hidden columns that were read (a column dropped as all blank is not
+    one)."""
+    if layout is None:
+        return None, []
+    rows = layout.hidden_rows[(layout.hidden_rows > header) & (layout.hidden_rows <= header + n_body)] - header - 1
+    mask: np.ndarray | None = None
+    if len(rows):
+        mask = np.zeros(n_body, dtype=bool)
+        mask[rows] = True
+    kept_names = set(map(str, kept))
+    cols = [head_names[j] for j in layout.hidden_columns.tolist() if j < len(head_names) and head_names[j] in kept_names]
+    return mask, cols
+
+
+def _fill_merged(book: pd.DataFrame, header: int, ranges: list[tuple[int, int, int, int]]) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """Fill each merged range of the sheet below the header row from its top-left cell, as a
+    reader sees the sheet (a facility merged down over three rows is that facility on all
+    three), and say which cells were filled. Ranges that reach the header row or the title
+    rows above it are left as read (header detection sees the sheet as before). ``ranges``:
+    the sheet's merged ranges (:func:`_sheet_layout`)."""
+    if not ranges:
         return book, None
     nrow, ncol = book.shape
     blank = book.isna().to_numpy()

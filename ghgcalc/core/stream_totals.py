@@ -1,0 +1,243 @@
+"""Spreadsheet total rows across the chunks of a stream (contract section 8: a total row is
+refused, or dropped with a warning where it provably equals its parts, never added).
+
+In memory a total row's parts are the rows above it since the previous total row, of its
+carrier and unit (:func:`ghgcalc.core.activities.read_activities`); a stream reads the file in
+chunks, and the parts of the first total row of a chunk may lie in earlier chunks. So that a
+streamed file gives the outcome the whole file gives (same bits, same errors, same warnings),
+:class:`TotalCarry` keeps, per (carrier, unit), what the rows since the last total row of the
+chunks so far add up to: their exact decimal sum (the printed digits, as in memory), their
+float sum, how many there are and whether one has a problem of its own. With it the first total
+row of each chunk is judged as in memory: dropped with a warning when the parts above it (in
+earlier chunks and in its own) provably sum to it, refused otherwise.
+
+A carrier label that names its carrier and a total ("Total electricity consumption") is a total
+only beside rows of that carrier and period (and facility, where it names one) anywhere in the
+table; alone it is that carrier. A chunk sees only its own rows, so a stream also keeps the
+(carrier, period, facility) keys of such rows: when a label read as its carrier in one chunk has
+such rows in another, the streamed result would have added a row that the whole table refuses
+or drops, and the run stops with an :class:`~ghgcalc.errors.InputError` saying so, never a
+wrong total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, RowIssue
+from .activities import TOTAL_ROW_REASON, ActivityTable, total_row_issue
+from .results import PieceSums, exact_sums
+
+__all__ = ["TotalCarry"]
+
+
+@dataclass
+class _Segment:
+    """The rows of one (carrier, unit) since the last total row: exact and float sums of the
+    quantities of those without a problem, how many rows, and whether one has a problem."""
+
+    exact: Fraction = Fraction(0)
+    total: float = 0.0
+    rows: int = 0
+    bad: bool = False
+
+    def add(self, other: _Segment) -> None:
+        self.exact += other.exact
+        self.total += other.total
+        self.rows += other.rows
+        self.bad = self.bad or other.bad
+
+
+def _codes(table: ActivityTable, name: str) -> tuple[np.ndarray, list[Any]]:
+    """A key column as per-row codes into distinct values (equal values merged: two spellings
+    of one carrier are one code, as the whole table compares carrier ids)."""
+    assert table.keys is not None
+    part = table.keys[name].deduplicated()
+    codes = np.zeros(table.n_rows, dtype=np.int64) if part.codes is None else part.codes.astype(np.int64)
+    return codes, list(part.values)
+
+
+def _segments(table: ActivityTable, rows: np.ndarray, carrier: tuple[np.ndarray, list[Any]], unit: tuple[np.ndarray, list[Any]]
+              ) -> dict[tuple[str, str], _Segment]:
+    """The :class:`_Segment` of each (carrier, unit) among ``rows``: one factorize of the pairs'
+    codes, ``bincount`` sums, and the exact sums of the printed quantities (:func:`exact_sums`)."""
+    out: dict[tuple[str, str], _Segment] = {}
+    if not len(rows):
+        return out
+    assert table.quantity is not None
+    nu = max(len(unit[1]), 1)
+    pair, uniq = pd.factorize(carrier[0][rows] * nu + unit[0][rows])
+    bad = table.bad[rows] if table.bad is not None else np.zeros(len(rows), dtype=bool)
+    ok = ~bad
+    q = table.quantity[rows]
+    counts = np.bincount(pair, minlength=len(uniq))
+    bads = np.bincount(pair[bad], minlength=len(uniq))
+    totals = np.bincount(pair[ok], weights=q[ok], minlength=len(uniq))
+    texts = table.quantity_text[rows][ok] if table.quantity_text is not None else None
+    exact = exact_sums(pair[ok].astype(np.int64), texts, q[ok]).by_group(np.arange(len(uniq), dtype=np.int64))
+    for j, code in enumerate(np.asarray(uniq, dtype=np.int64).tolist()):
+        ci, ui = divmod(code, nu)
+        key = (str(carrier[1][ci]), str(unit[1][ui]))
+        out[key] = _Segment(exact.get(j, [Fraction(0)])[0], float(totals[j]), int(counts[j]), bool(bads[j]))
+    return out
+
+
+def _whole_chunk(table: ActivityTable, carrier: tuple[np.ndarray, list[Any]], unit: tuple[np.ndarray, list[Any]],
+                 computed: tuple[PieceSums, list[tuple[str, str]]] | None) -> dict[tuple[str, str], _Segment]:
+    """The :class:`_Segment` of each (carrier, unit) over a whole chunk (one without a total
+    row): counts and float sums by ``bincount``, the exact sums from the chunk's per-(group,
+    key) exact sums, which the stream has already taken (its computed rows are the rows without
+    a problem), summed per (carrier, unit) of their keys."""
+    n = table.n_rows
+    out: dict[tuple[str, str], _Segment] = {}
+    if n == 0:
+        return out
+    assert table.quantity is not None
+    nu = max(len(unit[1]), 1)
+    pair, uniq = pd.factorize(carrier[0] * nu + unit[0])
+    bad = table.bad if table.bad is not None else np.zeros(n, dtype=bool)
+    ok = ~bad
+    counts = np.bincount(pair, minlength=len(uniq))
+    bads = np.bincount(pair[bad], minlength=len(uniq))
+    totals = np.bincount(pair[ok], weights=table.quantity[ok], minlength=len(uniq))
+    exact: dict[tuple[str, str], Fraction] = {}
+    if computed is not None:
+        piece, key_pairs = computed
+        names = list(dict.fromkeys(key_pairs))
+        of_key = np.array([names.index(kp) for kp in key_pairs], dtype=np.int64)
+        per = piece.exact.by_group(of_key[piece.cell_key])
+        exact = {names[g]: vals[0] for g, vals in per.items()}
+    for j, code in enumerate(np.asarray(uniq, dtype=np.int64).tolist()):
+        ci, ui = divmod(code, nu)
+        key = (str(carrier[1][ci]), str(unit[1][ui]))
+        seg = out.setdefault(key, _Segment())
+        seg.add(_Segment(Fraction(0), float(totals[j]), int(counts[j]), bool(bads[j])))
+    for key, x in exact.items():
+        out.setdefault(key, _Segment()).exact += x
+    return out
+
+
+def _labels(table: ActivityTable, name: str) -> tuple[np.ndarray, list[str]]:
+    """A carried column as per-row codes into its distinct cells as text ("" where blank), as
+    the whole table's total-row check keys them (one factorize)."""
+    assert table.column is not None
+    codes, uniq = pd.factorize(table.column(name), use_na_sentinel=True)
+    texts = ["" if u is None or (isinstance(u, float) and u != u) else str(u).strip() for u in uniq]
+    if len(codes) and codes.min() < 0:
+        codes = np.where(codes < 0, len(texts), codes)
+        texts.append("")
+    return codes.astype(np.int64), texts
+
+
+@dataclass
+class TotalCarry:
+    """What the chunks of a stream so far say about spreadsheet total rows (module docstring)."""
+
+    #: per (carrier id, unit as read): the rows since the last total row of the chunks so far
+    segment: dict[tuple[str, str], _Segment] = field(default_factory=dict)
+    #: (carrier, period, facility or "") of rows that are no total label, over the chunks so far
+    part_keys: set[tuple[str, str, str]] = field(default_factory=set)
+    part_keys_any_facility: set[tuple[str, str]] = field(default_factory=set)
+    #: labels naming a carrier and a total that were read as their carrier: (key, facility named, issue)
+    named_alone: list[tuple[tuple[str, str, str], bool, RowIssue]] = field(default_factory=list)
+
+    def settle(self, table: ActivityTable, errors: list[RowIssue], warnings: list[RowIssue]) -> tuple[list[RowIssue], list[RowIssue]]:
+        """The chunk's errors and warnings (its own row numbers) with its first total row
+        judged over the parts in earlier chunks too, as the whole file judges it."""
+        tr = table.total_rows
+        if tr is None or not len(tr.positions) or not self.segment:
+            return errors, warnings
+        t = int(tr.positions[0])
+        carrier, unit = _codes(table, "carrier"), _codes(table, "unit")
+        key = (str(carrier[1][carrier[0][t]]), str(unit[1][unit[0][t]]))
+        before = self.segment.get(key)
+        if before is None:   # no part of its carrier and unit in an earlier chunk: the chunk's verdict stands
+            return errors, warnings
+        assert table.index is not None and table.quantity is not None
+        parts = np.flatnonzero((carrier[0][:t] == carrier[0][t]) & (unit[0][:t] == unit[0][t]))
+        mine = _segments(table, parts, carrier, unit).get(key, _Segment())
+        whole = _Segment()
+        whole.add(before)
+        whole.add(mine)
+        n_parts: int | None = None
+        if bool(tr.provable[0]) and not whole.bad and whole.rows and np.isclose(whole.total, table.quantity[t], rtol=1e-9, atol=0.0):
+            texts = table.quantity_text[[t]] if table.quantity_text is not None else None
+            own = exact_sums(np.zeros(1, dtype=np.int64), texts, table.quantity[[t]]).by_group(np.zeros(1, dtype=np.int64))
+            if own.get(0, [None])[0] == whole.exact:
+                n_parts = whole.rows
+        row = int(table.index[t])
+        old = [x for x in [*errors, *warnings] if x.row == row and x.column == tr.columns[0]
+               and (x.reason == TOTAL_ROW_REASON or x.reason.startswith("spreadsheet total row equal"))]
+        if not old:
+            return errors, warnings
+        issue = replace(total_row_issue(row, tr.columns[0], old[0].value, n_parts), line=old[0].line, header=old[0].header)
+        gone = {id(x) for x in old}
+        errors = [x for x in errors if id(x) not in gone]
+        warnings = [x for x in warnings if id(x) not in gone]
+        return ([*errors, issue], warnings) if n_parts is None else (errors, [*warnings, issue])
+
+    def advance(self, table: ActivityTable, offset: int, first_line: int | None,
+                computed: tuple[PieceSums, list[tuple[str, str]]] | None) -> None:
+        """Take in a chunk whose rows start at ``offset`` in the file: the rows after its last
+        total row (or all of it) extend the segment; its carrier labels naming a total.
+        ``computed``: the chunk's per-(group, key) sums and each key's (carrier, unit), whose
+        exact sums a chunk without a total row reuses (:func:`_whole_chunk`)."""
+        tr = table.total_rows
+        n = table.n_rows
+        carrier, unit = _codes(table, "carrier"), _codes(table, "unit")
+        if tr is not None and len(tr.positions):
+            self.segment = {}
+            segs = _segments(table, np.arange(int(tr.positions[-1]) + 1, n), carrier, unit)
+        else:
+            segs = _whole_chunk(table, carrier, unit, computed)
+        for k, seg in segs.items():
+            self.segment.setdefault(k, _Segment()).add(seg)
+        self._named(table, carrier, offset, first_line)
+
+    def _named(self, table: ActivityTable, carrier: tuple[np.ndarray, list[Any]], offset: int, first_line: int | None) -> None:
+        """The (carrier, period, facility) keys of the chunk's rows that are no total label, and
+        its carrier labels naming a total that were read as their carrier; a conflict between
+        chunks raises (:meth:`_check`). Keyed on codes, the distinct keys decoded once."""
+        n = table.n_rows
+        tr = table.total_rows
+        named = tr.named if tr is not None and tr.named is not None else np.zeros(n, dtype=bool)
+        cols = table.source_columns or []
+        none = (np.zeros(n, dtype=np.int64), [""])
+        period = _labels(table, "period") if "period" in cols else none
+        facility = _labels(table, "facility") if "facility" in cols else none
+        cvals = [str(v) for v in carrier[1]]
+        n_p, n_f = max(len(period[1]), 1), max(len(facility[1]), 1)
+        combined = (carrier[0] * n_p + period[0]) * n_f + facility[0]
+        for code in pd.unique(combined[~named]).tolist():
+            cp, fi = divmod(code, n_f)
+            ci, pi = divmod(cp, n_p)
+            self.part_keys.add((cvals[ci], period[1][pi], facility[1][fi]))
+            self.part_keys_any_facility.add((cvals[ci], period[1][pi]))
+        alone = named.copy()
+        if tr is not None:
+            alone[tr.positions] = False
+        assert table.index is not None
+        for i in np.flatnonzero(alone).tolist():
+            row = int(table.index[i]) + offset
+            line = first_line + row if first_line is not None else None
+            key = (cvals[carrier[0][i]], period[1][period[0][i]], facility[1][facility[0][i]])
+            self.named_alone.append((key, bool(key[2]), RowIssue(row=row, column="carrier", value=None, reason="", line=line)))
+        if self.named_alone:
+            self._check()
+
+    def _check(self) -> None:
+        for key, names_facility, issue in self.named_alone:
+            found = key in self.part_keys if names_facility else key[:2] in self.part_keys_any_facility
+            if found:
+                where = f"line {issue.line}" if issue.line is not None else f"row {issue.row}"
+                raise InputError(
+                    f"{where}: a carrier label naming a total ({key[0]}, period {key[1] or '(none)'}) was read as its carrier in "
+                    "its chunk, but rows of that carrier and period in another chunk make it a total row in the whole "
+                    "table: streamed, it would be added", column="carrier", row=issue.row,
+                    hint="run without chunk_rows / --chunk-rows (or with chunks that hold the whole table), or delete the "
+                         "total row")
