@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ghgcalc
@@ -155,6 +155,7 @@ def _tables(draw: Any) -> list[list[Any]]:
     return rows
 
 
+@settings(max_examples=10)   # each example is calculated in memory and at every chunk size
 @given(_tables())
 def test_random_tables_stream_as_in_memory(rows: list[list[Any]]) -> None:
     df = pd.DataFrame(rows, columns=HEAD)
