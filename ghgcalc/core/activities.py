@@ -37,7 +37,7 @@ from ..io.readers import (
 )
 from ..io.wide import chinese_year_digits, head_text, melt_wide, year_of_head
 from ..printed import FOOTNOTE_HINT, FOOTNOTE_REASON, GROUPED_NUMBER, SEPARATORS, exact, footnote_marker, number_problem, plain
-from .carriers import billing_units, carrier_aliases, carriers, column_words, label_qualifiers, normalize_key
+from .carriers import billing_units, carrier_aliases, carriers, column_words, normalize_key
 from .group_labels import fold_label_columns
 from .keys import KEY_COLUMNS, KeyPart, KeySpace, key_space, small_codes
 from .labels import LabelReading, label_words, read_label
@@ -521,58 +521,12 @@ def _bilingual_unit(text: str) -> str:
     return restated_unit(text, _BRACKETED) or text
 
 
-def _carrier_with_qualifiers(key: str, lookup: Any) -> str | None:
-    """A folded label that is a carrier name with category words written onto it
-    ("electricityconsumption", "柴油消耗量"): the carrier, when the words fit its type."""
-    qualifiers = label_qualifiers()
-    for word in sorted(qualifiers, key=len, reverse=True):
-        for rest in ((key[len(word):] if key.startswith(word) else None), (key[:-len(word)] if key.endswith(word) else None)):
-            if not rest or rest == key:
-                continue
-            cid = lookup(rest) or _carrier_with_qualifiers(rest, lookup)
-            known = carriers().get(cid) if cid else None
-            if cid and (known is None or known.type in qualifiers[word]):
-                return str(cid)
-    return None
-
-
 def _label_pieces(text: str) -> list[str]:
     """The parts of a carrier label: split at brackets, slashes and colons, at a spaced dash,
     and between Chinese and Latin runs (``外購電力（Purchased electricity）``, ``冷媒 R-22``)."""
     pieces = [run.strip(" ,，-_.") for chunk in _LABEL_SPLIT.split(unicodedata.normalize("NFKC", str(text)))
               for part in _SPACED_DASH.split(chunk) for run in _CJK_RUNS.findall(part)]
     return [p for p in pieces if p]
-
-
-def _carrier_from_parts(text: str, lookup: Any) -> str | None:
-    """A bilingual or annotated carrier label (``外購電力（Purchased electricity）``,
-    ``天然氣 Natural gas``, ``柴油（噸）``): its parts must all name one carrier, or be a unit."""
-    pieces = _label_pieces(text)
-    if len(pieces) < 2:
-        return None
-    found: set[str] = set()
-    qualifier_types: list[frozenset[str]] = []
-    qualifiers = label_qualifiers()
-    for p in pieces:
-        key = normalize_key(p)
-        c = lookup(key) or _carrier_with_qualifiers(key, lookup)
-        if c:
-            found.add(c)
-            continue
-        if key in qualifiers:      # "Direct energy - Petrol": a category word beside the carrier
-            qualifier_types.append(qualifiers[key])
-            continue
-        try:
-            parse_unit(p)
-        except InputError:
-            return None
-    if len(found) != 1:
-        return None
-    cid = found.pop()
-    known = carriers().get(cid)
-    if known is not None and any(known.type not in types for types in qualifier_types):
-        return None                # "Indirect energy - Diesel": the words contradict the carrier
-    return cid
 
 
 #: gases a fugitive-carrier label may name ("R-410A", "冷媒（R-22）", "SF6"); CO2, CH4 and N2O
@@ -1112,7 +1066,7 @@ def _widen_to_rows(df: pd.DataFrame, raw: RawTable, hm: HeaderMap, meta: dict[st
 
 def _carrier_column(carrier: tuple[np.ndarray, list[Any]], profile: Profile) -> _Carriers:
     """Stage 2: each distinct carrier spelling resolved once (an alias, a profile carrier, a label
-    with category words or a fugitive gas); an unknown one is kept as ``?label`` for
+    read by its words, :func:`ghgcalc.core.labels.read_label`, or a fugitive gas); an unknown one is kept as ``?label`` for
     :func:`_check_carriers`, which needs the unit and scope to judge it."""
     codes, uniques = carrier
     aliases = carrier_aliases()
@@ -1130,11 +1084,9 @@ def _carrier_column(carrier: tuple[np.ndarray, list[Any]], profile: Profile) -> 
         k = normalize_key(str(u)) if not (u is None or (isinstance(u, float) and u != u)) else ""
         cid = lookup(k) if k else None
         how, reading = _how_exact(k, cid, aliases), None
-        if cid is None and k:   # read by its words (ghgcalc.core.labels); the older part readers if it names nothing
+        if cid is None and k:   # read by its words (ghgcalc.core.labels)
             reading = read_label(str(u), profile_words)
             cid = reading.carrier
-            if reading.kind == "unknown":
-                cid = _carrier_from_parts(str(u), lookup) or _carrier_with_qualifiers(k, lookup)
             how = "words" if cid else None
         fugitive_or_none = cid is None or (cid in carriers() and carriers()[cid].type == "fugitive")
         fug = _fugitive_label(str(u), lookup) if fugitive_or_none and k else None

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..io.data import carrier_alias_map, column_words, load_yaml, normalize_key
 
-__all__ = ["BillingUnit", "Carrier", "billing_units", "carrier_aliases", "carriers", "column_words", "label_qualifiers", "load_yaml", "metric_definitions", "normalize_key"]
+__all__ = ["BillingUnit", "Carrier", "billing_units", "carrier_aliases", "carriers", "column_words", "load_yaml", "metric_definitions", "normalize_key"]
 
 
 class BillingUnit(BaseModel):
@@ -61,20 +61,6 @@ def carrier_aliases() -> dict[str, str]:
     """Folded alias -> carrier id (ids themselves included): the words of carriers.yaml
     (:func:`ghgcalc.io.data.carrier_alias_map`, which the readers use too)."""
     return carrier_alias_map()
-
-
-@lru_cache(maxsize=1)
-def label_qualifiers() -> dict[str, frozenset[str]]:
-    """Folded category word -> the carrier types it may qualify (``label_qualifiers`` in
-    ``ghgcalc/data/carriers.yaml``: "Direct energy - Petrol" is petrol, a fuel; HKEX ESG
-    Reporting Guide KPI A2.1 groups energy as direct and indirect)."""
-    out: dict[str, frozenset[str]] = {}
-    for entry in load_yaml("carriers.yaml").get("label_qualifiers", []):
-        types = frozenset(entry["types"])
-        for w in entry["words"]:
-            key = normalize_key(w)
-            out[key] = out.get(key, frozenset()) | types   # a word listed twice fits both lists' types
-    return out
 
 
 @lru_cache(maxsize=1)

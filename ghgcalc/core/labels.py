@@ -9,6 +9,11 @@ company vehicles, ...), words that say the electricity is not a plain grid purch
 (``label_flags``: renewable, on-site, exported), words that name a contractual instrument
 (``label_instruments``, from ``instruments.yaml``) and words that name no one carrier
 (``label_ambiguous``: "gas"). A unit written into the label ("Diesel (litres)") is set aside.
+Where words are left that the vocabulary does not know, the label is cut again with Latin words
+also cut inside, where a word is known phrases written together ("dieselcombustion",
+"ElectricityConsumption", "mainsCoke"); that cut is used when it leaves nothing unknown. It is the
+cut with the fewest phrases, so a known word stays whole ("indirect" is never "in" + "direct").
+This is the only carrier-label reader: the activity table asks nothing else.
 
 The label names its carrier when exactly one carrier remains and every other word fits the
 carrier's type. Otherwise it is refused with the reason: two carriers ("Diesel and petrol"),
@@ -38,8 +43,7 @@ __all__ = ["LabelReading", "label_words", "read_label"]
 
 #: a word: a run of Latin letters and digits, or one Chinese character
 _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_\u3400-\u9fff\uf900-\ufaff]+")
-#: the longest phrase of the vocabulary, in words
-_MAX_PHRASE = 12
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 #: suggestions listed at most, and how close a word must be to a carrier name to be one
 MAX_SUGGESTIONS = 3
 _CUTOFF = 0.75
@@ -101,6 +105,7 @@ class _Vocabulary:
     instrument_carrier: str
     ambiguous: dict[str, tuple[str, ...]]     # phrase -> the carriers it may mean
     covers: dict[str, frozenset[str]]         # carrier -> the carriers it covers in a label
+    longest: int                              # the longest phrase, in folded characters
 
     def knows(self, phrase: str) -> bool:
         return (phrase in self.carriers or phrase in self.qualifiers or phrase in self.flags
@@ -139,8 +144,9 @@ def _vocabulary() -> _Vocabulary:
                 inst_words.setdefault(k, iid)
     amb = {label_words(str(w)): tuple(ids) for w, ids in (data.get("label_ambiguous") or {}).items()}
     covers = {cid: frozenset(ids) for cid, ids in (data.get("label_covers") or {}).items()}
+    longest = max(len(k) for k in [*names, *quals, *flags, *inst_words, *amb])
     return _Vocabulary(carriers=names, qualifiers=quals, flags=flags, flag_specs=specs, instruments=inst_words,
-                       instrument_carrier=str(li.get("carrier", "electricity")), ambiguous=amb, covers=covers)
+                       instrument_carrier=str(li.get("carrier", "electricity")), ambiguous=amb, covers=covers, longest=longest)
 
 
 @dataclass
@@ -153,6 +159,7 @@ def _segment(text: str, voc: _Vocabulary, extra: Mapping[str, str]) -> tuple[lis
     """The label's known phrases, longest first from the left, and the runs of words between
     them that the vocabulary does not know (as printed)."""
     words = _words(text)
+    longest = max([voc.longest, *map(len, extra)])
     matches: list[_Match] = []
     unknown: list[str] = []
     run: list[tuple[int, int]] = []
@@ -165,11 +172,13 @@ def _segment(text: str, voc: _Vocabulary, extra: Mapping[str, str]) -> tuple[lis
     i = 0
     while i < len(words):
         found = None
-        for j in range(min(len(words), i + _MAX_PHRASE), i, -1):
-            phrase = "".join(w for w, _, _ in words[i:j])
+        phrase = ""
+        for j in range(i + 1, len(words) + 1):
+            phrase += words[j - 1][0]
+            if len(phrase) > longest:
+                break
             if phrase in extra or voc.knows(phrase):
                 found = j, phrase
-                break
         if found is None:
             run.append((words[i][1], words[i][2]))
             i += 1
@@ -179,6 +188,68 @@ def _segment(text: str, voc: _Vocabulary, extra: Mapping[str, str]) -> tuple[lis
         matches.append(_Match(phrase, text[words[i][1]:words[j - 1][2]]))
         i = j
     close_run()
+    return matches, unknown
+
+
+def _segment_run_together(text: str, voc: _Vocabulary, extra: Mapping[str, str]) -> tuple[list[_Match], list[str]]:
+    """The label cut as :func:`_segment` does, but a Latin word may also be cut inside, where it
+    is known phrases written together ("dieselcombustion", "mainsCoke", "Gas oilconsumption"):
+    the cut with the fewest unknown words, then the fewest phrases, then the fewest cuts inside
+    words (so "indirect" stays one word, never "in" + "direct"). A word that is not all known
+    phrases stays whole and unknown."""
+    words = _words(text)
+    longest = max([voc.longest, *map(len, extra)])
+    folded = "".join(w for w, _, _ in words)
+    start_at: dict[int, int] = {}      # a cut in the folded text -> where a phrase starting there starts in the text
+    end_at: dict[int, int] = {}        # ... where a phrase ending there ends
+    word_end: dict[int, int] = {}      # a word's start in the folded text -> its end
+    inside: set[int] = set()
+    a = 0
+    for w, st, en in words:
+        b = a + len(w)
+        start_at[a], end_at[b], word_end[a] = st, en, b
+        if len(w) == en - st and not _CJK.match(w):   # a Latin word that folds one character to one
+            for p in range(a + 1, b):
+                start_at[p], end_at[p] = st + p - a, st + p - a
+                inside.add(p)
+        a = b
+    # best[p]: (unknown words, phrases, cuts inside words) of the best cut of folded[:p], and the cut before p
+    best: dict[int, tuple[tuple[int, int, int], int, bool]] = {0: ((0, 0, 0), -1, False)}
+    for p in sorted(start_at):
+        if p not in best:
+            continue
+        cost = best[p][0]
+        for q in range(p + 1, min(len(folded), p + longest) + 1):
+            if q in end_at:
+                phrase = folded[p:q]
+                if phrase in extra or voc.knows(phrase):
+                    c = (cost[0], cost[1] + 1, cost[2] + (q in inside))
+                    if q not in best or c < best[q][0]:
+                        best[q] = (c, p, True)
+        if p in word_end:
+            q = word_end[p]
+            c = (cost[0] + 1, cost[1] + 1, cost[2])
+            if q not in best or c < best[q][0]:
+                best[q] = (c, p, False)
+    pieces: list[tuple[int, int, bool]] = []
+    q = len(folded)
+    while q > 0:
+        _, p, known = best[q]
+        pieces.append((p, q, known))
+        q = p
+    matches: list[_Match] = []
+    unknown: list[str] = []
+    run: list[tuple[int, int]] = []
+    for p, q, known in reversed(pieces):
+        if not known:
+            run.append((start_at[p], end_at[q]))
+            continue
+        if run:
+            unknown.append(text[run[0][0]:run[-1][1]].strip())
+            run = []
+        matches.append(_Match(folded[p:q], text[start_at[p]:end_at[q]]))
+    if run:
+        unknown.append(text[run[0][0]:run[-1][1]].strip())
     return matches, unknown
 
 
@@ -225,6 +296,10 @@ def _read(text: str, extra_items: tuple[tuple[str, str], ...]) -> LabelReading:
     extra = dict(extra_items)
     norm = unicodedata.normalize("NFKC", text).strip()
     matches, runs = _segment(norm, voc, extra)
+    if any(not _is_activity_unit(r) for r in runs):    # words written together ("dieselcombustion")?
+        joined, joined_runs = _segment_run_together(norm, voc, extra)
+        if all(_is_activity_unit(r) for r in joined_runs):
+            matches, runs = joined, joined_runs
     units = [r for r in runs if _is_activity_unit(r)]
     unknown = [r for r in runs if r not in units]
 
