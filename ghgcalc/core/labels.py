@@ -37,7 +37,7 @@ from typing import Any, Literal
 from ..errors import InputError
 from .carriers import carriers, load_yaml
 from .regions import instruments
-from .units import dims_of
+from .units import ambiguous_unit, dims_of
 
 __all__ = ["LabelReading", "label_words", "read_label"]
 
@@ -254,7 +254,11 @@ def _segment_run_together(text: str, voc: _Vocabulary, extra: Mapping[str, str])
 
 
 def _is_activity_unit(text: str) -> bool:
-    """Whether printed text is a unit of energy, mass or volume ("litres", "kWh (gross CV)")."""
+    """Whether printed text is a unit of energy, mass or volume ("litres", "kWh (gross CV)"),
+    or an ambiguous spelling of one ("mt", "MBtu": refused in the unit column, but in a label
+    still a unit word, not a carrier word; the unit column says which unit the rows are in)."""
+    if ambiguous_unit(text) is not None:
+        return True
     try:
         d = {k: int(v) for k, v in dims_of(text).items() if v != 0}
     except (InputError, ValueError, TypeError):
