@@ -13,6 +13,7 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
+from table_files import table_in
 
 import ghgcalc
 from ghgcalc.cli import main
@@ -26,12 +27,7 @@ HEAD = ["carrier", "quantity", "unit"]
 
 
 def _table(kind: str, tmp: Path, rows: list[list[Any]]) -> Any:
-    if kind == "dataframe":
-        return pd.DataFrame(rows, columns=HEAD)
-    if kind == "csv":
-        p = tmp / "t.csv"
-        p.write_text("\n".join(",".join(f'"{x}"' for x in r) for r in [HEAD, *rows]) + "\n", encoding="utf-8")
-        return p
+    return table_in(kind, tmp, HEAD, rows)
     wb = openpyxl.Workbook()
     ws = wb.active
     for r in [HEAD, *rows]:

@@ -15,6 +15,7 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
+from table_files import table_in
 
 import ghgcalc
 from ghgcalc.cli import main
@@ -30,17 +31,7 @@ def _rows(facilities: list[str], period: Any = 2023, region: str = "HK") -> list
 
 
 def _table(kind: str, tmp: Path, rows: list[list[Any]]) -> Any:
-    if kind in ("dataframe", "categorical", "string"):
-        df = pd.DataFrame(rows, columns=HEAD)
-        if kind == "categorical":
-            df["facility"] = df["facility"].astype("category")
-        if kind == "string":
-            df["facility"] = df["facility"].astype("string")
-        return df
-    if kind == "csv":
-        p = tmp / "t.csv"
-        p.write_text("\n".join(",".join(f'"{x}"' for x in r) for r in [HEAD, *rows]) + "\n", encoding="utf-8")
-        return p
+    return table_in(kind, tmp, HEAD, rows)
     wb = openpyxl.Workbook()
     ws = wb.active
     for r in [HEAD, *rows]:

@@ -12,6 +12,7 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
+from table_files import table_in
 
 import ghgcalc
 from ghgcalc.cli import main
@@ -24,12 +25,7 @@ HEAD = ["carrier", "quantity", "unit"]
 
 
 def _table(kind: str, tmp: Path, rows: list[list[Any]], head: list[str] = HEAD) -> Any:
-    if kind == "dataframe":
-        return pd.DataFrame(rows, columns=head)
-    if kind == "csv":
-        p = tmp / "t.csv"
-        p.write_text("\n".join(",".join(f'"{x}"' for x in r) for r in [head, *rows]) + "\n", encoding="utf-8")
-        return p
+    return table_in(kind, tmp, head, rows)
     wb = openpyxl.Workbook()
     ws = wb.active
     for r in [head, *rows]:
