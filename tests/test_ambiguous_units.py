@@ -10,7 +10,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pandas as pd
 import pytest
 from table_files import table_in
@@ -28,13 +27,6 @@ HEAD = ["carrier", "quantity", "unit"]
 
 def _table(kind: str, tmp: Path, rows: list[list[Any]]) -> Any:
     return table_in(kind, tmp, HEAD, rows)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for r in [HEAD, *rows]:
-        ws.append(r)
-    p = tmp / "t.xlsx"
-    wb.save(p)
-    return p
 
 
 MBTU = ["MBtu", "Mbtu", "mbtu", "MBTU", "MBtu/h", "kg CO2/MBtu", " MBtu "]

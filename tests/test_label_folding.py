@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pandas as pd
 import pytest
 from table_files import table_in
@@ -32,13 +31,6 @@ def _rows(facilities: list[str], period: Any = 2023, region: str = "HK") -> list
 
 def _table(kind: str, tmp: Path, rows: list[list[Any]]) -> Any:
     return table_in(kind, tmp, HEAD, rows)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for r in [HEAD, *rows]:
-        ws.append(r)
-    p = tmp / "t.xlsx"
-    wb.save(p)
-    return p
 
 
 @pytest.mark.parametrize("spelling", SPELLINGS[1:])

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pandas as pd
 import pytest
 from table_files import table_in
@@ -26,13 +25,6 @@ HEAD = ["carrier", "quantity", "unit"]
 
 def _table(kind: str, tmp: Path, rows: list[list[Any]], head: list[str] = HEAD) -> Any:
     return table_in(kind, tmp, head, rows)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for r in [head, *rows]:
-        ws.append(r)
-    p = tmp / "t.xlsx"
-    wb.save(p)
-    return p
 
 
 def _files(tmp: Path, reported: str) -> tuple[str, str, str]:
