@@ -27,6 +27,14 @@ bit; a column other than the key columns, facility and period costs one more pas
 and the uncertainty (also ``uncertainty(by=...)``) work without the rows. What reaches the client
 grows with the number of keys, groups and blocks, not with the number of rows.
 
+Spreadsheet total rows are judged as in memory (and as streamed): each partition returns its
+:class:`~ghgcalc.core.stream_totals.ChunkTotals` (where its total rows are, the exact sums per
+(carrier, unit) of its rows since its last total row, its (carrier, period, facility) keys) and
+the client folds them in partition order (:class:`~ghgcalc.core.stream_totals.TotalCarry`),
+judging each partition's first total row over the parts in the partitions before it. A carrier
+label naming a total read as its carrier in its partition while another partition holds its parts
+raises :class:`~ghgcalc.errors.InputError` when the totals are first computed.
+
 Bad rows: with ``on_error="raise"`` (the default) :class:`~ghgcalc.errors.ActivityDataError`
 is raised when the totals or the errors are first computed (listing every bad row), not at
 ``calculate`` time, since nothing has been read then; the lazy ``rows`` skip bad rows.
@@ -35,6 +43,7 @@ is raised when the totals or the errors are first computed (listing every bad ro
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -44,19 +53,25 @@ from dask.delayed import delayed
 
 from ..errors import ActivityDataError, RowIssue
 from . import results
-from .activities import read_activities
+from .activities import ActivityTable, read_activities
 from .compute import compute
+from .factors import placeholder_warnings
 from .method import method_for, resolve_keys
 from .results import AggregatedResult, CellSums, KeySums, Result, normalize_denominators
+from .stream_totals import TotalCarry, chunk_totals
 
 __all__ = ["DaskResult", "calculate_dask"]
 
 
-def _part_result(pdf: pd.DataFrame, profile: Any, library: Any) -> Result:
+def _part_table_result(pdf: pd.DataFrame, profile: Any, library: Any) -> tuple[ActivityTable, Result]:
     pdf = pdf.reset_index(drop=True)
     table = read_activities(pdf, profile)
     res: Result = compute(table, method_for(profile, library), None, on_error="collect")
-    return res
+    return table, res
+
+
+def _part_result(pdf: pd.DataFrame, profile: Any, library: Any) -> Result:
+    return _part_table_result(pdf, profile, library)[1]
 
 
 def _part_rows(pdf: pd.DataFrame, offsets: list[int], profile: Any, library: Any, meta: pd.DataFrame | None = None,
@@ -82,7 +97,8 @@ _EdgeRows = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _part_summary(pdf: pd.DataFrame, offset: int, profile: Any, library: Any, by: tuple[str, ...], block_rows: int,
-                  skip_empty: bool = True) -> tuple[dict[str, Any], list[tuple[Any, ...]], dict[int, _EdgeRows]]:
+                  skip_empty: bool = True, with_totals: bool = True
+                  ) -> tuple[dict[str, Any], list[tuple[Any, ...]], dict[int, _EdgeRows]]:
     """What the totals need from one partition, computed where the partition is:
 
     (summary, keys, edge rows). The summary (sent to the client): input rows, errors, rows
@@ -91,16 +107,23 @@ def _part_summary(pdf: pd.DataFrame, offset: int, profile: Any, library: Any, by
     partition's (carrier, unit, year, region, ...) keys, numbered as its key codes. The edge
     rows (left on the worker, for :func:`_edge_block`): per block shared with a neighbour, the
     key code, quantity and input row of each of its rows here. An empty partition adds
-    nothing (``skip_empty``; a DataFrame with no rows at all is an empty table, as in pandas)."""
+    nothing (``skip_empty``; a DataFrame with no rows at all is an empty table, as in pandas).
+    ``with_totals``: the summary also holds the partition's row warnings and its
+    :class:`~ghgcalc.core.stream_totals.ChunkTotals` (its spreadsheet total rows, judged over
+    the partitions before it on the client)."""
     n = len(pdf)
     if n == 0 and skip_empty:   # an empty partition (common after a filter) adds nothing
-        return {"n": 0, "errors": [], "computed": 0, "blocks": [], "piece": None}, [], {}
-    res = _part_result(pdf, profile, library)
-    errors = [RowIssue(row=None if e.row is None else int(e.row) + offset, column=e.column, value=e.value, reason=e.reason,
-                       hint=e.hint) for e in res.errors]
-    out: dict[str, Any] = {"n": n, "errors": errors, "computed": res.rows_computed, "blocks": [], "piece": None}
+        return {"n": 0, "errors": [], "warnings": [], "computed": 0, "blocks": [], "piece": None, "totals": None}, [], {}
+    table, res = _part_table_result(pdf, profile, library)
+    errors = [e if e.row is None else replace(e, row=int(e.row) + offset) for e in res.errors]
+    warnings = [replace(w, row=int(w.row) + offset) for w in res.warnings if w.row is not None] if with_totals else []
+    out: dict[str, Any] = {"n": n, "errors": errors, "warnings": warnings, "computed": res.rows_computed, "blocks": [],
+                           "piece": None, "totals": None}
     edges: dict[int, _EdgeRows] = {}
+    with_totals = with_totals and not any(e.row is None for e in errors)   # a problem with the table itself: no rows read
     if res.rows_computed == 0:
+        if with_totals:
+            out["totals"] = chunk_totals(table, offset, None, None, with_first=True)
         return out, [], edges
     key_frame = res.__dict__.get("_keys")
     assert key_frame is not None
@@ -120,6 +143,9 @@ def _part_summary(pdf: pd.DataFrame, offset: int, profile: Any, library: Any, by
         else:
             edges[b] = (k[i0:i1].copy(), np.asarray(q[i0:i1], dtype=np.float64).copy(), rows[i0:i1].copy())
     out["piece"] = res.piece_sums(by, offset)   # per-(group, key) sums, exact sums of the printed quantities
+    if with_totals:   # the rows since its last total row reuse the exact sums just taken
+        pairs = list(zip(map(str, key_frame["carrier"]), map(str, key_frame["unit"]), strict=True))
+        out["totals"] = chunk_totals(table, offset, None, (out["piece"], pairs), with_first=True)
     return out, keys, edges
 
 
@@ -179,6 +205,7 @@ class DaskResult(AggregatedResult):
         self._on_error = "raise"
         self._done = False
         self._errors_list: list[RowIssue] = []
+        self._warnings_list: list[RowIssue] = []
         self._extra_cells: dict[str, CellSums] = {}
 
     # errors are known once the partitions are summarised
@@ -191,19 +218,30 @@ class DaskResult(AggregatedResult):
     def errors(self, value: list[RowIssue]) -> None:
         self._errors_list = list(value)
 
-    def _tasks(self, by: tuple[str, ...]) -> tuple[list[Any], list[Any], list[Any], int]:
+    # so are the warnings (total rows dropped, placeholder factors), as in memory
+    @property
+    def warnings(self) -> list[RowIssue]:
+        self._ensure()
+        return self._warnings_list
+
+    @warnings.setter
+    def warnings(self, value: list[RowIssue]) -> None:
+        self._warnings_list = list(value)
+
+    def _tasks(self, by: tuple[str, ...], with_totals: bool = True) -> tuple[list[Any], list[Any], list[Any], int]:
         """The lazy (summary, keys, edge rows) of every partition, and the block size (read
         here, on the client, so the workers and the client cut the same blocks)."""
         block_rows = results.BLOCK_ROWS
         parts = self._ddf.to_delayed()
         any_rows = sum(self._lengths) > 0   # no rows at all: the first partition says the table is empty
-        tasks = [delayed(_part_summary, nout=3)(p, off, self._profile, self._library, by, block_rows, any_rows or i > 0)
+        tasks = [delayed(_part_summary, nout=3)(p, off, self._profile, self._library, by, block_rows, any_rows or i > 0,
+                                                with_totals)
                  for i, (p, off) in enumerate(zip(parts, self._offsets, strict=True))]
         return [t[0] for t in tasks], [t[1] for t in tasks], [t[2] for t in tasks], block_rows
 
     def _summaries(self, by: tuple[str, ...]) -> list[dict[str, Any]]:
         """The partitions' summaries only (a further breakdown column: no totals needed)."""
-        summaries, keys, _, _ = self._tasks(by)
+        summaries, keys, _, _ = self._tasks(by, with_totals=False)
         out = dask_compute(*summaries, *keys)  # type: ignore[no-untyped-call]
         n = len(summaries)
         return [{**s, "keys": k} for s, k in zip(out[:n], out[n:], strict=True)]
@@ -225,7 +263,9 @@ class DaskResult(AggregatedResult):
         registry: dict[tuple[Any, ...], int] = {}
         cells = CellSums(DEFAULT_BY)
         errors: list[RowIssue] = []
+        warnings: list[RowIssue] = []
         computed = 0
+        carry = TotalCarry(piece="partition")   # total rows whose parts lie in earlier partitions, folded in order
         key_rows: list[tuple[Any, ...]] = []
 
         def gids(keys: list[tuple[Any, ...]]) -> np.ndarray:
@@ -240,7 +280,12 @@ class DaskResult(AggregatedResult):
 
         blocks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []   # (block, key ids, sums, counts)
         for s in summaries:
-            errors.extend(s["errors"])
+            errs, warns = s["errors"], s["warnings"]
+            if s["totals"] is not None:   # its first total row judged over the partitions before it, as in memory
+                errs, warns = carry.judge(s["totals"].first, errs, warns)
+                carry.take(s["totals"])
+            errors.extend(errs)
+            warnings.extend(warns)
             computed += s["computed"]
             gid = gids(s["keys"])
             blocks.extend((b, gid, vec, cnt) for b, vec, cnt in s["blocks"])
@@ -270,6 +315,8 @@ class DaskResult(AggregatedResult):
         errors.sort(key=lambda e: (e.row if e.row is not None else -1))
         self._errors_list = errors
         self._done = True
+        warnings.sort(key=lambda w: (w.row if w.row is not None else -1))
+        self._warnings_list = [*warnings, *placeholder_warnings(self.factors_used())]   # as in memory
         if errors and self._on_error == "raise":
             raise ActivityDataError(errors)
 

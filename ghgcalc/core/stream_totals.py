@@ -18,10 +18,17 @@ table; alone it is that carrier. A chunk sees only its own rows, so a stream als
 such rows in another, the streamed result would have added a row that the whole table refuses
 or drops, and the run stops with an :class:`~ghgcalc.errors.InputError` saying so, never a
 wrong total.
+
+A chunk's part is :class:`ChunkTotals` (:func:`chunk_totals`: its first total row, the rows
+after its last, its keys), small and computed from the chunk alone; :class:`TotalCarry` folds
+them in order. A stream folds each chunk as it reads it; Dask computes the :class:`ChunkTotals`
+of each partition on its worker and folds them on the client
+(:mod:`ghgcalc.core.dask_support`): one rule for both.
 """
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
@@ -33,7 +40,7 @@ from ..errors import InputError, RowIssue
 from .activities import TOTAL_ROW_REASON, ActivityTable, total_row_issue
 from .results import PieceSums, exact_sums
 
-__all__ = ["TotalCarry"]
+__all__ = ["ChunkTotals", "FirstTotal", "TotalCarry", "chunk_totals", "first_total"]
 
 
 @dataclass
@@ -134,9 +141,134 @@ def _labels(table: ActivityTable, name: str) -> tuple[np.ndarray, list[str]]:
     return codes.astype(np.int64), texts
 
 
+@dataclass(frozen=True)
+class FirstTotal:
+    """A chunk's first total row: what judging it over the parts in earlier chunks needs."""
+
+    #: its (carrier id, unit as read)
+    key: tuple[str, str]
+    #: its row number as the chunk's issues give it, and its label column
+    row: int
+    column: str
+    #: no problem of its own, carrier known, unit read (:class:`~ghgcalc.core.activities.TotalRows`)
+    provable: bool
+    #: its quantity and the exact value of its printed digits (None: not provable)
+    quantity: float
+    exact: Fraction | None
+    #: the rows of its carrier and unit above it in its own chunk
+    parts: _Segment
+
+
+def first_total(table: ActivityTable, offset: int = 0, keys: Container[tuple[str, str]] | None = None) -> FirstTotal | None:
+    """The chunk's first total row (None: it has none, or its (carrier, unit) is not in
+    ``keys``, when given: no part of it in an earlier chunk). ``offset`` is added to its row
+    number (the chunk's issues numbered in the whole file)."""
+    tr = table.total_rows
+    if tr is None or not len(tr.positions):
+        return None
+    t = int(tr.positions[0])
+    carrier, unit = _codes(table, "carrier"), _codes(table, "unit")
+    key = (str(carrier[1][carrier[0][t]]), str(unit[1][unit[0][t]]))
+    if keys is not None and key not in keys:
+        return None
+    assert table.index is not None and table.quantity is not None
+    parts = np.flatnonzero((carrier[0][:t] == carrier[0][t]) & (unit[0][:t] == unit[0][t]))
+    mine = _segments(table, parts, carrier, unit).get(key, _Segment())
+    exact: Fraction | None = None
+    if bool(tr.provable[0]):
+        texts = table.quantity_text[[t]] if table.quantity_text is not None else None
+        own = exact_sums(np.zeros(1, dtype=np.int64), texts, table.quantity[[t]]).by_group(np.zeros(1, dtype=np.int64))
+        exact = own.get(0, [None])[0]
+    return FirstTotal(key, int(table.index[t]) + offset, tr.columns[0], bool(tr.provable[0]), float(table.quantity[t]),
+                      exact, mine)
+
+
+@dataclass
+class ChunkTotals:
+    """What one chunk says about spreadsheet total rows, for the chunks after it: small (a few
+    numbers per (carrier, unit), the chunk's (carrier, period, facility) keys), so that a Dask
+    partition computes it where it is and the client folds them in order (:class:`TotalCarry`)."""
+
+    #: its first total row (None: none, or not asked for)
+    first: FirstTotal | None
+    #: it has a total row: the rows since the last total row restart after its last
+    resets: bool
+    #: per (carrier, unit): the rows after its last total row (or all of it)
+    tail: dict[tuple[str, str], _Segment]
+    #: (carrier, period, facility or "") of its rows that are no total label, and without facility
+    part_keys: set[tuple[str, str, str]]
+    part_keys_any_facility: set[tuple[str, str]]
+    #: its labels naming a carrier and a total read as their carrier: (key, facility named, issue)
+    named_alone: list[tuple[tuple[str, str, str], bool, RowIssue]]
+
+
+def chunk_totals(table: ActivityTable, offset: int, first_line: int | None,
+                 computed: tuple[PieceSums, list[tuple[str, str]]] | None, with_first: bool = False) -> ChunkTotals:
+    """The :class:`ChunkTotals` of a chunk whose rows start at ``offset`` in the file.
+    ``computed``: the chunk's per-(group, key) sums and each key's (carrier, unit), whose exact
+    sums a chunk without a total row reuses (:func:`_whole_chunk`). ``with_first``: its first
+    total row too, numbered in the file (:func:`first_total`)."""
+    tr = table.total_rows
+    n = table.n_rows
+    carrier, unit = _codes(table, "carrier"), _codes(table, "unit")
+    resets = tr is not None and bool(len(tr.positions))
+    if resets:
+        assert tr is not None
+        tail = _segments(table, np.arange(int(tr.positions[-1]) + 1, n), carrier, unit)
+    else:
+        tail = _whole_chunk(table, carrier, unit, computed)
+    part_keys, any_facility, alone = _named(table, carrier, offset, first_line)
+    return ChunkTotals(first_total(table, offset) if with_first else None, resets, tail, part_keys, any_facility, alone)
+
+
+def _named(table: ActivityTable, carrier: tuple[np.ndarray, list[Any]], offset: int, first_line: int | None
+           ) -> tuple[set[tuple[str, str, str]], set[tuple[str, str]], list[tuple[tuple[str, str, str], bool, RowIssue]]]:
+    """The (carrier, period, facility) keys of the chunk's rows that are no total label (and
+    (carrier, period)), and its carrier labels naming a total that were read as their carrier.
+    Keyed on codes, the distinct keys decoded once."""
+    n = table.n_rows
+    tr = table.total_rows
+    named = tr.named if tr is not None and tr.named is not None else np.zeros(n, dtype=bool)
+    cols = table.source_columns or []
+    none = (np.zeros(n, dtype=np.int64), [""])
+    period = _labels(table, "period") if "period" in cols else none
+    facility = _labels(table, "facility") if "facility" in cols else none
+    cvals = [str(v) for v in carrier[1]]
+    n_p, n_f = max(len(period[1]), 1), max(len(facility[1]), 1)
+    combined = (carrier[0] * n_p + period[0]) * n_f + facility[0]
+    part_keys: set[tuple[str, str, str]] = set()
+    any_facility: set[tuple[str, str]] = set()
+    for code in pd.unique(combined[~named]).tolist():
+        cp, fi = divmod(code, n_f)
+        ci, pi = divmod(cp, n_p)
+        part_keys.add((cvals[ci], period[1][pi], facility[1][fi]))
+        any_facility.add((cvals[ci], period[1][pi]))
+    alone = named.copy()
+    if tr is not None:
+        alone[tr.positions] = False
+    assert table.index is not None
+    found: list[tuple[tuple[str, str, str], bool, RowIssue]] = []
+    for i in np.flatnonzero(alone).tolist():
+        row = int(table.index[i]) + offset
+        line = first_line + row if first_line is not None else None
+        key = (cvals[carrier[0][i]], period[1][period[0][i]], facility[1][facility[0][i]])
+        found.append((key, bool(key[2]), RowIssue(row=row, column="carrier", value=None, reason="", line=line)))
+    return part_keys, any_facility, found
+
+
+#: how the error of a carrier label naming a total calls a piece of the table and what to do
+_WORDING = {
+    "chunk": ("chunk", "streamed, it would be added",
+              "run without chunk_rows / --chunk-rows (or with chunks that hold the whole table), or delete the total row"),
+    "partition": ("partition", "judged per partition: run in memory or streamed in one chunk (on Dask it would be added)",
+                  "run in memory (calculate(ddf.compute(), profile)), or delete the total row"),
+}
+
+
 @dataclass
 class TotalCarry:
-    """What the chunks of a stream so far say about spreadsheet total rows (module docstring)."""
+    """What the chunks of a stream (or the partitions of a Dask DataFrame, folded in order)
+    so far say about spreadsheet total rows (module docstring)."""
 
     #: per (carrier id, unit as read): the rows since the last total row of the chunks so far
     segment: dict[tuple[str, str], _Segment] = field(default_factory=dict)
@@ -145,6 +277,8 @@ class TotalCarry:
     part_keys_any_facility: set[tuple[str, str]] = field(default_factory=set)
     #: labels naming a carrier and a total that were read as their carrier: (key, facility named, issue)
     named_alone: list[tuple[tuple[str, str, str], bool, RowIssue]] = field(default_factory=list)
+    #: "chunk" (a stream) or "partition" (Dask): the words of the error of :meth:`_check`
+    piece: str = "chunk"
 
     def settle(self, table: ActivityTable, errors: list[RowIssue], warnings: list[RowIssue]) -> tuple[list[RowIssue], list[RowIssue]]:
         """The chunk's errors and warnings (its own row numbers) with its first total row
@@ -152,30 +286,28 @@ class TotalCarry:
         tr = table.total_rows
         if tr is None or not len(tr.positions) or not self.segment:
             return errors, warnings
-        t = int(tr.positions[0])
-        carrier, unit = _codes(table, "carrier"), _codes(table, "unit")
-        key = (str(carrier[1][carrier[0][t]]), str(unit[1][unit[0][t]]))
-        before = self.segment.get(key)
-        if before is None:   # no part of its carrier and unit in an earlier chunk: the chunk's verdict stands
+        return self.judge(first_total(table, 0, self.segment), errors, warnings)
+
+    def judge(self, first: FirstTotal | None, errors: list[RowIssue], warnings: list[RowIssue]
+              ) -> tuple[list[RowIssue], list[RowIssue]]:
+        """``errors`` and ``warnings`` of a chunk with its first total row (``first``, numbered
+        as they are) judged over the parts in earlier chunks too: dropped with a warning when
+        they and the parts above it in its chunk provably sum to it, refused otherwise."""
+        before = self.segment.get(first.key) if first is not None else None
+        if first is None or before is None:   # no part of its carrier and unit in an earlier chunk: the chunk's verdict stands
             return errors, warnings
-        assert table.index is not None and table.quantity is not None
-        parts = np.flatnonzero((carrier[0][:t] == carrier[0][t]) & (unit[0][:t] == unit[0][t]))
-        mine = _segments(table, parts, carrier, unit).get(key, _Segment())
         whole = _Segment()
         whole.add(before)
-        whole.add(mine)
+        whole.add(first.parts)
         n_parts: int | None = None
-        if bool(tr.provable[0]) and not whole.bad and whole.rows and np.isclose(whole.total, table.quantity[t], rtol=1e-9, atol=0.0):
-            texts = table.quantity_text[[t]] if table.quantity_text is not None else None
-            own = exact_sums(np.zeros(1, dtype=np.int64), texts, table.quantity[[t]]).by_group(np.zeros(1, dtype=np.int64))
-            if own.get(0, [None])[0] == whole.exact:
-                n_parts = whole.rows
-        row = int(table.index[t])
-        old = [x for x in [*errors, *warnings] if x.row == row and x.column == tr.columns[0]
+        if first.provable and not whole.bad and whole.rows and np.isclose(whole.total, first.quantity, rtol=1e-9, atol=0.0) \
+                and first.exact is not None and first.exact == whole.exact:
+            n_parts = whole.rows
+        old = [x for x in [*errors, *warnings] if x.row == first.row and x.column == first.column
                and (x.reason == TOTAL_ROW_REASON or x.reason.startswith("spreadsheet total row equal"))]
         if not old:
             return errors, warnings
-        issue = replace(total_row_issue(row, tr.columns[0], old[0].value, n_parts), line=old[0].line, header=old[0].header)
+        issue = replace(total_row_issue(first.row, first.column, old[0].value, n_parts), line=old[0].line, header=old[0].header)
         gone = {id(x) for x in old}
         errors = [x for x in errors if id(x) not in gone]
         warnings = [x for x in warnings if id(x) not in gone]
@@ -183,61 +315,30 @@ class TotalCarry:
 
     def advance(self, table: ActivityTable, offset: int, first_line: int | None,
                 computed: tuple[PieceSums, list[tuple[str, str]]] | None) -> None:
-        """Take in a chunk whose rows start at ``offset`` in the file: the rows after its last
-        total row (or all of it) extend the segment; its carrier labels naming a total.
-        ``computed``: the chunk's per-(group, key) sums and each key's (carrier, unit), whose
-        exact sums a chunk without a total row reuses (:func:`_whole_chunk`)."""
-        tr = table.total_rows
-        n = table.n_rows
-        carrier, unit = _codes(table, "carrier"), _codes(table, "unit")
-        if tr is not None and len(tr.positions):
-            self.segment = {}
-            segs = _segments(table, np.arange(int(tr.positions[-1]) + 1, n), carrier, unit)
-        else:
-            segs = _whole_chunk(table, carrier, unit, computed)
-        for k, seg in segs.items():
-            self.segment.setdefault(k, _Segment()).add(seg)
-        self._named(table, carrier, offset, first_line)
+        """Take in a chunk whose rows start at ``offset`` in the file (:func:`chunk_totals`)."""
+        self.take(chunk_totals(table, offset, first_line, computed))
 
-    def _named(self, table: ActivityTable, carrier: tuple[np.ndarray, list[Any]], offset: int, first_line: int | None) -> None:
-        """The (carrier, period, facility) keys of the chunk's rows that are no total label, and
-        its carrier labels naming a total that were read as their carrier; a conflict between
-        chunks raises (:meth:`_check`). Keyed on codes, the distinct keys decoded once."""
-        n = table.n_rows
-        tr = table.total_rows
-        named = tr.named if tr is not None and tr.named is not None else np.zeros(n, dtype=bool)
-        cols = table.source_columns or []
-        none = (np.zeros(n, dtype=np.int64), [""])
-        period = _labels(table, "period") if "period" in cols else none
-        facility = _labels(table, "facility") if "facility" in cols else none
-        cvals = [str(v) for v in carrier[1]]
-        n_p, n_f = max(len(period[1]), 1), max(len(facility[1]), 1)
-        combined = (carrier[0] * n_p + period[0]) * n_f + facility[0]
-        for code in pd.unique(combined[~named]).tolist():
-            cp, fi = divmod(code, n_f)
-            ci, pi = divmod(cp, n_p)
-            self.part_keys.add((cvals[ci], period[1][pi], facility[1][fi]))
-            self.part_keys_any_facility.add((cvals[ci], period[1][pi]))
-        alone = named.copy()
-        if tr is not None:
-            alone[tr.positions] = False
-        assert table.index is not None
-        for i in np.flatnonzero(alone).tolist():
-            row = int(table.index[i]) + offset
-            line = first_line + row if first_line is not None else None
-            key = (cvals[carrier[0][i]], period[1][period[0][i]], facility[1][facility[0][i]])
-            self.named_alone.append((key, bool(key[2]), RowIssue(row=row, column="carrier", value=None, reason="", line=line)))
+    def take(self, chunk: ChunkTotals) -> None:
+        """Take in the next chunk: the rows after its last total row (or all of it) extend the
+        segment; its carrier labels naming a total, checked against the keys of every chunk so
+        far (:meth:`_check`)."""
+        if chunk.resets:
+            self.segment = {}
+        for k, seg in chunk.tail.items():
+            self.segment.setdefault(k, _Segment()).add(seg)
+        self.part_keys |= chunk.part_keys
+        self.part_keys_any_facility |= chunk.part_keys_any_facility
+        self.named_alone.extend(chunk.named_alone)
         if self.named_alone:
             self._check()
 
     def _check(self) -> None:
+        piece, added, hint = _WORDING[self.piece]
         for key, names_facility, issue in self.named_alone:
             found = key in self.part_keys if names_facility else key[:2] in self.part_keys_any_facility
             if found:
                 where = f"line {issue.line}" if issue.line is not None else f"row {issue.row}"
                 raise InputError(
                     f"{where}: a carrier label naming a total ({key[0]}, period {key[1] or '(none)'}) was read as its carrier in "
-                    "its chunk, but rows of that carrier and period in another chunk make it a total row in the whole "
-                    "table: streamed, it would be added", column="carrier", row=issue.row,
-                    hint="run without chunk_rows / --chunk-rows (or with chunks that hold the whole table), or delete the "
-                         "total row")
+                    f"its {piece}, but rows of that carrier and period in another {piece} make it a total row in the whole "
+                    f"table: {added}", column="carrier", row=issue.row, hint=hint)
