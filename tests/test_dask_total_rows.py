@@ -182,7 +182,7 @@ def random_tables(draw: Any) -> list[list[Any]]:
     return rows
 
 
-@settings(max_examples=10)   # each example is calculated in memory and at every partition size
+@settings(max_examples=6)   # each example is calculated in memory and at every partition size
 @given(random_tables())
 def test_random_tables_on_dask_as_in_memory(rows: list[list[Any]]) -> None:
     _same_every_partitioning(pd.DataFrame(rows, columns=HEAD))
