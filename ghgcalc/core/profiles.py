@@ -194,7 +194,7 @@ class ReportOptions(BaseModel):
     ``footnotes`` replaces the wording of the KPI table's footnotes, by footnote key
     (``report_footnotes`` in ghgcalc/data/metrics.yaml: ``grid``, ``emission``, ``gwp``,
     ``heating_value``, ``coal_equivalent``, ``kwh000``, ``not_available``, ``not_in_data``,
-    ``rows_not_computed``, ``no_denominator``): one text for every language
+    ``rows_not_computed``, ``no_denominator``; under the table by facility ``group_not_available``): one text for every language
     (``[report.footnotes] grid = "..."``) or one per language (``[report.footnotes.grid]
     en = "..."``, ``zh_hant``, ``zh_hans``; a language not given keeps the built-in wording).
     The same ``{fields}`` as the built-in wording are filled in (``{factors}``, ``{sources}``,

@@ -18,7 +18,7 @@ from typing import Any, TypeAlias
 from .carriers import carriers, load_yaml
 from .denominators import LANGUAGES
 
-__all__ = ["Reason", "labelled_reasons", "reason", "reason_codes"]
+__all__ = ["Reason", "cells_label", "labelled_reasons", "reason", "reason_codes"]
 
 #: fields whose values are carrier ids, printed as the carrier's label in a Chinese text
 _CARRIER_FIELDS = frozenset({"carrier", "carriers"})
@@ -91,3 +91,12 @@ def labelled_reasons(items: Sequence[tuple[str, Reason]], language: str) -> str:
     ...; Total energy consumption: ..." (the separators of ``ghgcalc/data/reasons.yaml``)."""
     seps = _words()["separators"]
     return str(seps["reasons"][language]).join(f"{label}{seps['label'][language]}{why.text(language)}" for label, why in items)
+
+
+def cells_label(groups: Sequence[str], metrics: Sequence[str], language: str) -> str:
+    """The cells of a breakdown one reason applies to, as a label for :func:`labelled_reasons`:
+    "Plant A, Plant B (Scope 1, Scope 1 CH4)" (the groups and the metrics' labels, already in
+    ``language``; the template ``separators.cells`` of ``ghgcalc/data/reasons.yaml``)."""
+    seps = _words()["separators"]
+    sep = str(seps["list"][language])
+    return str(seps["cells"][language]).format(groups=sep.join(groups), metrics=sep.join(metrics))

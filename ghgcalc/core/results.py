@@ -1325,6 +1325,86 @@ class Result:
             out[m] = reason("rows_without_value", carriers=tuple(cars), reasons=why)
         return out
 
+    def breakdown_why(self, by: str) -> pd.DataFrame:
+        """Why each cell of the breakdown ``totals(by=by)`` that has no value (n/a) has none,
+        for its own group: the carriers of that group whose rows carry no value for the metric
+        and the reasons recorded on those rows, as a :class:`~ghgcalc.core.reasons.Reason`
+        (``.text(language)`` words it in ``en``, ``zh_hant`` or ``zh_hans``). A reason must be
+        true of the cell it explains: facility A with only diesel rows is never told about
+        natural gas (contract section 8, "not counted is not zero").
+
+        Returns
+        -------
+        DataFrame
+            The groups of ``totals(by=by)`` (same index, same order) by the base metrics of
+            :meth:`base_metrics`: a Reason where the group's value is n/a, None where it has
+            one. An intensity (``scope1_per_capita``) is n/a where its base metric is, for the
+            same reason; where the base has a value and the intensity none, the group lacks
+            the denominator (:meth:`with_group_denominators`).
+
+        Notes
+        -----
+        Decided per (group, key) from the per-key sums the breakdown itself is computed from
+        (a key with a non-zero sum in the group and no coefficient makes the cell n/a, as in
+        :meth:`totals`), one reason per distinct set of such keys: nothing per row, and the
+        same for a result in memory, streamed or over a Dask DataFrame. The reasons of a cell
+        are listed by carrier (then by their words), so every kind of result lists them alike.
+        """
+        sums, index = self._breakdown_sums(by)
+        return self._why_of_group_sums(sums, index)
+
+    def _breakdown_sums(self, by: str) -> tuple[np.ndarray, pd.Index]:
+        """The per-(group, key) quantity sums of the breakdown by ``by`` and its groups."""
+        have = self.row_columns()
+        if by not in have:
+            raise KeyError(f"no column {by!r} in the results (have: {', '.join(map(str, have))})")
+        codes, groups = group_codes(self.group_column(by))
+        return self._group_sums(codes, len(groups)), pd.Index(groups, name=by)
+
+    def _group_why(self, codes: np.ndarray, index: pd.Index) -> pd.DataFrame:
+        """:meth:`breakdown_why` of the groups ``codes`` (one per computed row) numbers, as
+        :meth:`_group_frame` computes their values (the disclosure pack's tables within a year)."""
+        return self._why_of_group_sums(self._group_sums(codes, len(index)), index)
+
+    def _why_of_group_sums(self, sums: np.ndarray, index: pd.Index) -> pd.DataFrame:
+        """Per group and base metric, why the value is n/a (see :meth:`breakdown_why`) from the
+        per-(group, key) sums, shape (groups, keys): the keys without a coefficient that the
+        group has rows of, as a pattern per group; one reason per distinct pattern."""
+        bases = [m for m in self.base_metrics() if m not in RATIO_METRICS]
+        n = len(index)
+        out = pd.DataFrame({m: np.full(n, None, dtype=object) for m in bases}, index=index, columns=pd.Index(bases, dtype=object))
+        used = sums != 0
+        specs = metric_specs()
+        known: dict[tuple[str, tuple[int, ...]], Reason] = {}
+        for m in bases:
+            undefined = np.flatnonzero(np.isnan(self._key_weights_float(m)))
+            if not len(undefined) or n == 0:
+                continue
+            pattern = used[:, undefined]
+            if not pattern.any():
+                continue
+            distinct, inverse = np.unique(pattern, axis=0, return_inverse=True)
+            col = specs[m][0]
+            whys = np.full(len(distinct), None, dtype=object)
+            for i, row in enumerate(distinct):
+                if row.any():
+                    keys = tuple(undefined[row].tolist())
+                    if (col, keys) not in known:
+                        known[col, keys] = self._why_of_keys(col, keys)
+                    whys[i] = known[col, keys]
+            out[m] = whys[np.asarray(inverse).reshape(-1)]
+        return out
+
+    def _why_of_keys(self, col: str, keys: Sequence[int]) -> Reason:
+        """Why output column ``col`` has no value over rows of ``keys`` (keys without a
+        coefficient): their carriers (sorted) and the reasons recorded on them, by carrier."""
+        cars = sorted({self._key_carrier[k] for k in keys})
+        found = sorted(((self._key_carrier[k], str(self._res[k].missing[col]), self._res[k].missing[col])
+                        for k in keys if col in self._res[k].missing), key=lambda t: (t[0], t[1]))
+        reasons = dict.fromkeys(r for _, _, r in found)
+        why = tuple(reasons) if reasons else reason("no_coefficient")
+        return reason("rows_without_value", carriers=tuple(cars), reasons=why)
+
     def kpis(self, language: str = "en") -> pd.DataFrame:
         """The KPI table: metric, value, unit, ``label`` in ``language`` (``en``, ``zh_hant``
         or ``zh_hans``; ``zh-Hant`` spelt either way), the labels in every language
@@ -1438,6 +1518,7 @@ class Totals(Protocol):
     def unavailable(self) -> dict[str, list[str]]: ...
     def unavailable_reasons(self) -> dict[str, str]: ...
     def unavailable_why(self) -> dict[str, Reason]: ...
+    def breakdown_why(self, by: str) -> pd.DataFrame: ...
     def factors_used(self) -> list[Any]: ...
     def select_group(self, carrier: str | None = None, facility: str | None = None,
                      period: str | None = None) -> np.ndarray: ...
@@ -1632,6 +1713,11 @@ class AggregatedResult(Result):
                 df[m] = col
                 df.attrs["units"][m] = RATIO_METRICS[m].unit
         return df
+
+    def _breakdown_sums(self, by: str) -> tuple[np.ndarray, pd.Index]:
+        self.key_totals()   # a Dask result sums its partitions first
+        sums, index, _, _ = self._breakdown(by)
+        return sums, index
 
     def groups_of(self, by: str) -> tuple[np.ndarray, pd.Index]:
         """The groups of a breakdown, in order of first appearance: (the group of each

@@ -54,7 +54,7 @@ from ..core.carriers import carriers, metric_definitions
 from ..core.datacentre import IT_CARRIER, RATIO_METRICS
 from ..core.denominators import denominator_label
 from ..core.factors import file_sha256
-from ..core.reasons import labelled_reasons
+from ..core.reasons import Reason, cells_label, labelled_reasons
 from ..core.results import NO_GROUP, Denominator, group_codes, is_blank_label, normalize_denominators, result_html
 from ..core.units import conversion_factor
 from ..errors import GhgcalcError
@@ -169,6 +169,9 @@ class DisclosurePack:
     chart_data: dict[str, Any] = field(default_factory=dict)
     #: footnotes of the KPI table, each in every language (``{lang: text}``)
     footnotes: list[dict[str, str]] = field(default_factory=list)
+    #: footnotes under another table, by section name (``by_facility``: why each n/a cell is
+    #: n/a, for its own facility), each in every language
+    table_footnotes: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     #: the intensity denominators as a reader sees them, per language (``{lang: text}``):
     #: "員工人數 = 27,402 人" where ``meta["denominators"]`` keeps "headcount = 27,402 person"
     denominators_text: dict[str, str] = field(default_factory=dict)
@@ -280,17 +283,30 @@ class _Values:
     def grouped(self, column: str, year: int | None) -> tuple[pd.DataFrame, list[Any]]:
         """Every metric per group of ``column`` within ``year`` (one pass), and the group
         values, for the groups that have rows in that year."""
+        codes, groups, keep = self._group_codes(column, year)
+        frame = self.result._group_frame(codes, pd.RangeIndex(len(groups) + 1))
+        out = frame.iloc[keep].reset_index(drop=True)
+        out.attrs["units"] = frame.attrs["units"]
+        return out, [groups[i] for i in keep]
+
+    def grouped_why(self, column: str, year: int | None) -> pd.DataFrame:
+        """Why each n/a value of :meth:`grouped` is n/a, for its own group (rows as there; a
+        :class:`~ghgcalc.core.reasons.Reason` or None per base metric:
+        :meth:`~ghgcalc.core.results.Result.breakdown_why`), within ``year``."""
+        codes, groups, keep = self._group_codes(column, year)
+        why = self.result._group_why(codes, pd.RangeIndex(len(groups) + 1))
+        return why.iloc[keep].reset_index(drop=True)
+
+    def _group_codes(self, column: str, year: int | None) -> tuple[np.ndarray, Any, np.ndarray]:
+        """(each row's group, rows outside ``year`` in one more group; the groups; the groups
+        with rows in ``year``)."""
         codes, groups = group_codes(self.result.rows[column])
         n = len(groups)
         sel = self.in_year(year)
         if sel is not None:
             codes = np.where(sel, codes, n)
         present = np.bincount(codes, minlength=n + 1)[:n] > 0
-        frame = self.result._group_frame(codes, pd.RangeIndex(n + 1))
-        keep = np.flatnonzero(present)
-        out = frame.iloc[keep].reset_index(drop=True)
-        out.attrs["units"] = frame.attrs["units"]
-        return out, [groups[i] for i in keep]
+        return codes, groups, np.flatnonzero(present)
 
 
 def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_year: int | None = None,
@@ -332,6 +348,7 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
 
     by_carrier = _by_carrier(result, vals, ry)
     by_facility = _by_facility(result, vals, ry)
+    table_footnotes = {"by_facility": foot} if (foot := _by_facility_footnotes(result, vals, ry, by_facility, labels)) else {}
     datacentre = _datacentre(result, vals, ry, text, notes)
     by_period = _by_period(result, vals, defs, labels) if len(years) > 1 else None
     tgt = _targets(vals, labels, ry, base_year, [t if isinstance(t, Target) else Target.parse(t) for t in targets]) if targets else None
@@ -372,7 +389,7 @@ def disclosure_pack(result: Result, *, reporting_year: int | None = None, base_y
     }
     return DisclosurePack(meta=meta, text=text, hkex=hkex, kpis=kpis, by_carrier=by_carrier, by_facility=by_facility,
                           by_period=by_period, targets=tgt, datacentre=datacentre, factors=factors, errors=errors,
-                          notes=notes, chart_data=chart_data, footnotes=footnotes,
+                          notes=notes, chart_data=chart_data, footnotes=footnotes, table_footnotes=table_footnotes,
                           denominators_text=_denominators_text(result.denominators))
 
 
@@ -558,15 +575,9 @@ def _footnotes(result: Result, shown_units: set[str], missing_dens: Mapping[int,
     * what is excluded: metrics n/a and why, in the pack's language (:meth:`Result.unavailable_why`), HKEX KPIs
       without any data, input rows not computed, prior years' intensities without denominators."""
     prof = result.profile
-    options = getattr(prof, "report", None)
 
     def note(key: str, **fields: Any) -> dict[str, str]:
-        out = {}
-        for lg in LANGS:
-            wording = options.footnote(key, lg) if options is not None else None
-            vals = {k: (v(lg) if callable(v) else str(v)) for k, v in fields.items()}
-            out[lg] = footnote_text(key, lg, wording, **vals)
-        return out
+        return _footnote(result, key, **fields)
 
     groups: dict[str, list[Any]] = {}
     kinds = footnote_kinds()
@@ -599,6 +610,48 @@ def _footnotes(result: Result, shown_units: set[str], missing_dens: Mapping[int,
             names = list(dict.fromkeys(n for ns in missing_dens.values() for n in ns))
             out.append(note(key, years=", ".join(map(str, sorted(missing_dens))),
                             denominators=lambda lg, names=names: ", ".join(denominator_label(n, lg) for n in names)))
+    return out
+
+
+def _by_facility_footnotes(result: Result, vals: _Values, ry: int, table: pd.DataFrame,
+                           labels: Mapping[str, Mapping[str, str]]) -> list[dict[str, str]]:
+    """The footnote under the table by facility, in every language: each n/a cell with the
+    reason of its own facility (:meth:`~ghgcalc.core.results.Result.breakdown_why`: the carriers
+    of that facility whose rows carry no value, and why), one entry per distinct reason with the
+    facilities and metrics it applies to (``group_not_available`` of ``report_footnotes``, a
+    profile's ``[report.footnotes]`` rewords it). None of it when no cell is n/a."""
+    if not len(table):
+        return []
+    why = vals.grouped_why("facility", ry)
+    cells: dict[Reason, dict[tuple[str, ...], list[str]]] = {}
+    for m in why.columns:
+        if m not in table.columns or m not in labels:
+            continue
+        at: dict[Reason, list[str]] = {}
+        for name, cell in zip(table["facility"].tolist(), why[m].tolist(), strict=True):
+            if isinstance(cell, Reason):
+                at.setdefault(cell, []).append(str(name))
+        for cell, names in at.items():
+            cells.setdefault(cell, {}).setdefault(tuple(names), []).append(m)
+    if not cells:
+        return []
+
+    def text(lg: str) -> str:
+        items = [(cells_label(names, [labels[m][lg] for m in ms], lg), cell)
+                 for cell, parts in cells.items() for names, ms in parts.items()]
+        return labelled_reasons(items, lg)
+
+    return [_footnote(result, "group_not_available", cells=text)]
+
+
+def _footnote(result: Result, key: str, **fields: Any) -> dict[str, str]:
+    """Footnote ``key`` of ``report_footnotes`` in every language (a field: a text, or a
+    function of the language), as the profile's ``[report.footnotes]`` words it, if it does."""
+    options = getattr(result.profile, "report", None)
+    out = {}
+    for lg in LANGS:
+        wording = options.footnote(key, lg) if options is not None else None
+        out[lg] = footnote_text(key, lg, wording, **{k: (v(lg) if callable(v) else str(v)) for k, v in fields.items()})
     return out
 
 
@@ -958,8 +1011,10 @@ def _kpi_view(pack: DisclosurePack, sub: pd.DataFrame, lang: str) -> _View:
     return _View(heads, rows, [False] * len(label_cols) + [False] + [True] * (len(prior) + 3), ids)
 
 
-def _footnote_texts(pack: DisclosurePack, lang: str) -> list[str]:
-    return [" · ".join(f[lg] for lg in LANGS) if lang == "all" else f[lang] for f in pack.footnotes]
+def _footnote_texts(pack: DisclosurePack, lang: str, table: str | None = None) -> list[str]:
+    """The footnotes of the KPI table (``table`` None) or of another table, in ``lang``."""
+    notes = pack.footnotes if table is None else pack.table_footnotes.get(table, [])
+    return [" · ".join(f[lg] for lg in LANGS) if lang == "all" else f[lang] for f in notes]
 
 
 def _about(pack: DisclosurePack, lang: str) -> list[tuple[str, str, str]]:
@@ -1097,8 +1152,10 @@ def render_html(pack: DisclosurePack, lang: str = "all", svgs: Mapping[str, str]
     for name, df in pack.tables().items():
         if name == "kpis":
             continue
+        notes = "".join(f"<li>{_e(t)}</li>" for t in _footnote_texts(pack, lang, name))
+        foot = f'<ol class="footnotes" id="{name}-footnotes">{notes}</ol>' if notes else ""
         parts.append(f'<section id="{name}"><h2>{_e(_heading(pack.text, name, lang))}</h2>'
-                     f"{_html_table(df, name + '-table', lang)}</section>\n")
+                     f"{_html_table(df, name + '-table', lang)}{foot}</section>\n")
     parts.append("</body>\n</html>\n")
     return "".join(parts)
 
@@ -1148,6 +1205,8 @@ def render_markdown(pack: DisclosurePack, lang: str = "all", images: Mapping[str
         if name == "kpis":
             continue
         out += [f"## {_md(_heading(pack.text, name, lang))}", "", _md_table(df, lang), ""]
+        if notes := _footnote_texts(pack, lang, name):
+            out += [*(f"{i}. {_md(t)}" for i, t in enumerate(notes, 1)), ""]
     return "\n".join(out)
 
 
@@ -1207,7 +1266,9 @@ def write_xlsx(pack: DisclosurePack, path: Path, lang: str = "all", pngs: Mappin
     # field id and value first (as before labels were added: scripts read columns A and B), the label beside
     about = pd.DataFrame([{"field": k, "value": v, "label": lab} for k, lab, v in _about(pack, lang)]
                          + [{"field": "note", "value": n, "label": field_label("note", lang)} for n in pack.notes])
-    foot = pd.DataFrame([{"field": "footnote", "value": t, "label": field_label("note", lang)} for t in _footnote_texts(pack, lang)])
+    foot = pd.DataFrame([{"field": "footnote", "value": t, "label": field_label("note", lang)} for t in _footnote_texts(pack, lang)]
+                        + [{"field": f"footnote_{name}", "value": t, "label": field_label("note", lang)}
+                           for name in pack.table_footnotes for t in _footnote_texts(pack, lang, name)])
     frames = {"about": pd.concat([about, foot], ignore_index=True) if len(foot) else about, "hkex_kpis": pack.hkex,
               **{name[:31]: df for name, df in pack.tables().items()}}
     with pd.ExcelWriter(path, engine="openpyxl") as xw:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.carriers import carriers, metric_definitions
+from ..core.reasons import Reason, reason
 from ..core.results import Totals
 from ..errors import GhgcalcError
 from ..io.exports import CSV_LINE_END, ParquetRows, atomic_path, safe_cell, safe_column
@@ -179,31 +180,60 @@ def _no_denominator(result: Totals, by: str, metric: str) -> str:
             "into one group's figures; ghgcalc.Result.with_group_denominators gives them per group)")
 
 
-def _why_na(result: Totals, by: str, metric: str, base_na: bool) -> str:
-    """Why a breakdown cell is n/a: the base metric's reason, or a group without the denominator."""
-    base = _base_of(result, metric)
-    if base is not None and not base_na:
-        return _no_denominator(result, by, metric)
-    reasons = result.unavailable_reasons()
-    return reasons.get(metric) or reasons.get(base or metric) or "not available: no value could be computed for it"
+def _why_cells(result: Totals, by: str, frame: pd.DataFrame, *, any_group: bool = False) -> dict[str, list[str | None]]:
+    """Why each n/a cell of a breakdown is n/a, for its own group: metric -> per group the
+    reason (None where the cell has a value). The reason of the group's own rows
+    (:meth:`~ghgcalc.core.results.Result.breakdown_why`: its carriers whose rows carry no value),
+    for an intensity its base metric's; an intensity whose base has a value lacks the group's
+    denominator ("for this facility group"; ``any_group``: "for a facility group", as the text
+    table's lines under a breakdown say it). Computed only when the frame has an n/a cell."""
+    values = frame.to_numpy(dtype=float)
+    na = np.isnan(values)
+    if not na.any():
+        return {}
+    why = result.breakdown_why(by)
+    aligned = len(why) == len(frame)
+    org = result.unavailable_reasons()
+    cols = {m: j for j, m in enumerate(frame.columns)}
+    worded: dict[Reason, str] = {}
+    out: dict[str, list[str | None]] = {}
+    for m, j in cols.items():
+        if not na[:, j].any():
+            continue
+        base = _base_of(result, m)
+        own = why[base or m].tolist() if aligned and (base or m) in why.columns else [None] * len(frame)
+        texts: list[str | None] = []
+        for i in range(len(frame)):
+            if not na[i, j]:
+                texts.append(None)
+            elif base is not None and base in cols and not na[i, cols[base]]:
+                no_den = _no_denominator(result, by, m)
+                texts.append(no_den.replace("this", "a") if any_group else no_den)
+            elif isinstance(cell := own[i], Reason):
+                if cell not in worded:
+                    worded[cell] = reason("not_available", why=cell).text("en")
+                texts.append(worded[cell])
+            else:
+                texts.append(org.get(m) or org.get(base or m) or "not available: no value could be computed for it")
+        out[m] = texts
+    return out
 
 
 def breakdown_json(result: Totals, by: str, frame: pd.DataFrame | None = None) -> dict[str, Any]:
     """The ``breakdown`` of ``calc --by BY --format json``: ``{"by", "groups": [{BY: label,
     "totals": {metric: {"value", "unit"[, "reason"]}}}]}``; a value not available is null with
-    its reason (contract section 8). ``frame``: ``result.totals(by=by)`` when the caller has it
-    already (computed once), else computed here."""
+    the reason of its own group (contract section 8; :func:`_why_cells`). ``frame``:
+    ``result.totals(by=by)`` when the caller has it already (computed once), else computed here."""
     frame = _breakdown(result, by) if frame is None else frame
     units: dict[str, str] = frame.attrs.get("units", {})
+    why = _why_cells(result, by, frame)
     groups = []
-    cols = {m: j for j, m in enumerate(frame.columns)}
-    for g, row in zip(frame.index, frame.to_numpy(dtype=float), strict=True):
+    for i, (g, row) in enumerate(zip(frame.index, frame.to_numpy(dtype=float), strict=True)):
         totals: dict[str, Any] = {}
         for m, v in zip(frame.columns, row, strict=True):
             entry: dict[str, Any] = {"value": None if math.isnan(v) else float(v), "unit": units.get(m, "")}
             if entry["value"] is None:
-                base = _base_of(result, m)
-                entry["reason"] = _why_na(result, by, m, base_na=base is None or math.isnan(row[cols[base]]))
+                entry["reason"] = why[m][i]
             totals[m] = entry
         groups.append({by: _plain(g), "totals": totals})
     return {"by": by, "groups": groups}
@@ -211,8 +241,10 @@ def breakdown_json(result: Totals, by: str, frame: pd.DataFrame | None = None) -
 
 def breakdown_text(result: Totals, by: str, lang: str | None = None, frame: pd.DataFrame | None = None) -> str:
     """The breakdown by ``by`` as a text table: one line per metric (id, unit, a column per
-    group, label), headings and labels in ``lang`` as :func:`kpi_text`. ``frame``:
-    ``result.totals(by=by)`` when the caller has it already (computed once), else computed here."""
+    group, label), headings and labels in ``lang`` as :func:`kpi_text`; under it one ``n/a:``
+    line per distinct reason, with the metrics and the groups it applies to (each group's own
+    reason: :func:`_why_cells`). ``frame``: ``result.totals(by=by)`` when the caller has it
+    already (computed once), else computed here."""
     frame = _breakdown(result, by) if frame is None else frame
     units: dict[str, str] = frame.attrs.get("units", {})
     labels = {r["metric"]: _label(r, lang) for r in result.kpis().to_dict(orient="records")}
@@ -225,20 +257,26 @@ def breakdown_text(result: Totals, by: str, lang: str | None = None, frame: pd.D
     for m, row in zip(frame.columns, cells, strict=True):
         lines.append(f"{m:34} {units.get(m, ''):16} " + " ".join(f"{c:>{w}}" for c, w in zip(row, widths, strict=True))
                      + f"  {labels.get(m, '')}")
-    # why a cell is n/a: the metric's own reason, or a group without the intensity's denominator
-    why: dict[str, list[str]] = {}
-    reasons = result.unavailable_reasons()
-    for m in frame.columns:
-        na = frame[m].isna().to_numpy()
-        if not na.any():
-            continue
-        base = _base_of(result, m)
-        if base is not None and base in frame.columns and (na & frame[base].notna().to_numpy()).any():
-            why.setdefault(_no_denominator(result, by, m).replace("this", "a"), []).append(m)
-        else:
-            why.setdefault(reasons.get(m) or reasons.get(base or m) or "not available", []).append(m)
-    lines += [f"n/a: {', '.join(ms)}: {w}" for w, ms in why.items()]
-    return "\n".join(lines)
+    return "\n".join(lines + _why_lines(_why_cells(result, by, frame, any_group=True), heads))
+
+
+def _why_lines(why: dict[str, list[str | None]], heads: list[str]) -> list[str]:
+    """One ``n/a:`` line per distinct reason: the metrics it applies to, each set of them with
+    its groups ("n/a: scope1, scope1_2 (Plant A); energy_total (Plant A, Plant B): ..."), in
+    the order of the table."""
+    by_reason: dict[str, dict[tuple[str, ...], list[str]]] = {}
+    for m, texts in why.items():
+        at: dict[str, list[str]] = {}
+        for head, text in zip(heads, texts, strict=True):
+            if text is not None:
+                at.setdefault(text, []).append(head)
+        for text, groups in at.items():
+            by_reason.setdefault(text, {}).setdefault(tuple(groups), []).append(m)
+    out = []
+    for text, parts in by_reason.items():
+        applies = "; ".join(", ".join(ms) + " (" + ", ".join(gs) + ")" for gs, ms in parts.items())
+        out.append(f"n/a: {applies}: {text}")
+    return out
 
 
 def write_table(frame: pd.DataFrame, path: str | Path | TextIO, fmt: str) -> None:
