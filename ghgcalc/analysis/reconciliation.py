@@ -27,10 +27,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..core.bridge import Bridge, all_of_gas, bridge_printed_unit
 from ..core.datacentre import IT_CARRIER, RATIO_METRICS, canonical_metric
 from ..core.factors import FactorRow
+from ..core.group_labels import fold_label
 from ..core.metrics import metric_specs
+from ..core.reasons import reason
 from ..core.results import ROWS_KEPT, Totals
 from ..core.units import leading_number_error, parse_unit
-from ..errors import ReportedFiguresError, UnitError
+from ..errors import ReportedFiguresError, RowsNotKeptError, UnitError
 from ..io.exports import html_text
 from ..io.quantities import is_not_reported
 from ..printed import decimals_of, format_at, format_general, half_unit, parse_decimal, round_half_up
@@ -286,7 +288,7 @@ def _one(result: Totals, fig: ReportedFigure) -> dict[str, Any]:
         if not mask.any():
             out["reason"] = "no computed row in that group"
             return out
-    got = _bridged_value(result, metric, compared, bridge, fig.unit, mask)
+    got = _bridged_value(result, metric, compared, bridge, fig.unit, mask, _groups_of(fig))
     if isinstance(got, str):
         out["reason"] = got
         return out
@@ -323,8 +325,8 @@ def _one(result: Totals, fig: ReportedFigure) -> dict[str, Any]:
     return out
 
 
-def _bridged_value(result: Totals, metric: str, compared: str, bridge: Bridge, printed_unit: str, mask: Any
-                   ) -> tuple[Fraction, Fraction, Fraction, str, str | None] | str:
+def _bridged_value(result: Totals, metric: str, compared: str, bridge: Bridge, printed_unit: str, mask: Any,
+                   groups: Mapping[str, str] | None = None) -> tuple[Fraction, Fraction, Fraction, str, str | None] | str:
     """(value, interval low, high, the metric it is, the note for the reason) of the metric a
     printed figure is compared with (:func:`~ghgcalc.core.bridge.bridge_printed_unit`), or why
     it cannot be recomputed. A figure printed in a mass of one gas under a CO2e heading is
@@ -352,7 +354,7 @@ def _bridged_value(result: Totals, metric: str, compared: str, bridge: Bridge, p
             return (f"printed in {printed_unit!r}, a mass of {bridge.gas}, but the method does not count the {bridge.gas} of "
                     f"{base} apart ({bridge.metric} is n/a: {_missing(result, bridge.metric)}) and not every factor behind "
                     f"it is a {bridge.gas} factor ({_few(other)}): cannot compare")
-        return "some rows lack the factor this metric needs (e.g. no coal_equivalent under the heating_value basis)" + (
+        return _why_not_available(result, compared if compared in metric_specs() else base, groups or {}) + (
             f"; {note}" if note else "")
     return val, lo, hi, compared, note
 
@@ -363,6 +365,34 @@ def _few(items: list[str], n: int = 3) -> str:
 
 def _missing(result: Totals, base: str) -> str:
     return result.unavailable_reasons().get(base) or "some rows carry no value for it"
+
+
+def _groups_of(fig: ReportedFigure) -> dict[str, str]:
+    return {k: str(v) for k in ("carrier", "facility", "period") if (v := getattr(fig, k)) is not None}
+
+
+def _why_not_available(result: Totals, base: str, groups: Mapping[str, str]) -> str:
+    """Why a figure's metric has no value, true of the figure: for a figure limited to one group
+    (a facility, a carrier or a period), that group's reason (:meth:`Result.breakdown_why`),
+    else the reason for the whole data (:meth:`Result.unavailable_reasons`)."""
+    if len(groups) == 1:
+        ((by, label),) = groups.items()
+        try:
+            why = result.breakdown_why(by)
+        except (RowsNotKeptError, KeyError, ValueError):   # a stream that kept no breakdown by it
+            why = pd.DataFrame()
+        if base in why.columns:
+            hits = [g for g in why.index if _same_group(by, g, label)]
+            if len(hits) == 1 and why.at[hits[0], base] is not None:
+                return str(reason("not_available", why=why.at[hits[0], base]))
+    return result.unavailable_reasons().get(base) or "some rows carry no value for it"
+
+
+def _same_group(by: str, group: Any, label: str) -> bool:
+    """Whether a breakdown's group is the one a printed figure names (labels folded as the
+    breakdown folds them; a period also by its year)."""
+    g, want = str(fold_label(group)), str(fold_label(label))
+    return g == want or (by == "period" and re.fullmatch(r"\d{4}", want) is not None and g.startswith(want))
 
 
 def _known_metric(metric: str) -> bool:
