@@ -225,3 +225,12 @@ def test_the_taiwan_coefficients_carry_their_source() -> None:
         assert r.review_status == "unverified"   # the Bureau of Energy table itself was not read
         assert r.url == "https://www.perfectmedical.com.tw/energy" and "能源產品單位熱值表" in (r.publisher or "")
         assert Decimal(r.value) == Decimal(kcal[r.carrier]) * Decimal("0.00000419")
+
+
+def test_explain_says_a_heating_value_is_missing_for_an_energy_figure() -> None:
+    """explain on the Taiwan energy table: nothing shipped turns litres of diesel into GJ for a
+    Taiwan row, and it says what is missing (a heating value), not an emission factor."""
+    activity, reported, _ = case(TW)
+    text = ghgcalc.explain(activity, reported).to_text()
+    diesel = text[text.index("energy_total [carrier=diesel]"):].split("\n")[1]
+    assert "no shipped heating value" in diesel and "emission factor" not in diesel

@@ -1172,7 +1172,9 @@ class _Search:
                         f"give one in a profile (a factor id or a literal quantity) to recompute this figure")
         if not lacking:
             return "no candidate"
-        what = "emission factor" if facet == "emission" else "coal-equivalent coefficient"
+        what = ("coal-equivalent coefficient" if facet == "coal" else
+                "heating value (per unit of the rows' quantities, or with a density)" if fg.column == "energy_mwh" else
+                "emission factor")
         return (f"no candidate: no shipped {what} applies to the rows of {', '.join(lacking)} (their units, years "
                 f"and regions); give one in a profile (a factor id or a literal quantity) to recompute this figure")
 
