@@ -51,7 +51,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from harness import import_times, memory_child, rss_above
+from harness import import_table, memory_child, rss_above
 
 HERE = Path(__file__).resolve().parent
 PROFILE = str(HERE / "facilities.toml")
@@ -367,11 +367,7 @@ def main(argv: list[str] | None = None) -> int:
             gc.collect()
     text = "\n".join(lines)
     if args.import_reps:
-        gi, pi = import_times(args.import_reps)
-        text += ("\n\n| fresh process | median s (min–max) | ratio |\n|---|---:|---:|\n"
-                 f"| `import pandas` | {_fmt(pi)} | 1.00× |\n"
-                 f"| `import ghgcalc` + first 4-row `calculate()` + `totals()` | {_fmt(gi)} | "
-                 f"{statistics.median(gi) / statistics.median(pi):.2f}× |")
+        text += "\n\n" + import_table(args.import_reps, _fmt, "median s (min–max)")
     print(text if not args.quick else "quick benchmark: results equal to numpy (1e-12) and to the pint loop (1e-9)")
     if args.markdown:
         import platform

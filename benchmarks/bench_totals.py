@@ -45,7 +45,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from harness import import_times, memory_child, rss_above
+from harness import import_table, memory_child, rss_above
 
 PROFILE = "kuaishou-2022"
 MIX = [("electricity", "kWh"), ("electricity", "MWh"), ("diesel", "t"), ("diesel", "kg"),
@@ -249,11 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             gc.collect()
     text = "\n".join(lines)
     if args.import_reps:
-        gi, pi = import_times(args.import_reps)
-        text += ("\n\n| fresh process | min / median s | ratio of medians |\n|---|---:|---:|\n"
-                 f"| `import pandas` | {_fmt(pi)} | 1.00× |\n"
-                 f"| `import ghgcalc` + first 4-row `calculate()` + `totals()` | {_fmt(gi)} | "
-                 f"{statistics.median(gi) / statistics.median(pi):.2f}× |")
+        text += "\n\n" + import_table(args.import_reps, _fmt, "min / median s")
         print(text.split("\n\n")[-1])
     if args.markdown:
         load_end = os.getloadavg()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import statistics
 import subprocess
 import sys
 from collections.abc import Callable
@@ -67,3 +68,14 @@ def import_times(reps: int) -> tuple[list[float], list[float]]:
             if rep:
                 acc.append(float(out.strip().splitlines()[-1]))
     return g, p
+
+
+def import_table(reps: int, fmt: Callable[[list[float]], str], times_head: str) -> str:
+    """The Markdown table of :func:`import_times`: ``import pandas`` and ``import ghgcalc`` plus
+    a first calculation, each as ``fmt`` prints a list of seconds, and the ratio of medians."""
+    gi, pi = import_times(reps)
+    return (f"| fresh process | {times_head} | ratio of medians |\n|---|---:|---:|\n"
+            f"| `import pandas` | {fmt(pi)} | 1.00× |\n"
+            f"| `import ghgcalc` + first 4-row `calculate()` + `totals()` | {fmt(gi)} | "
+            f"{statistics.median(gi) / statistics.median(pi):.2f}× |")
+
