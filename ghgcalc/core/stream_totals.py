@@ -69,63 +69,64 @@ def _codes(table: ActivityTable, name: str) -> tuple[np.ndarray, list[Any]]:
     return codes, list(part.values)
 
 
-def _segments(table: ActivityTable, rows: np.ndarray, carrier: tuple[np.ndarray, list[Any]], unit: tuple[np.ndarray, list[Any]]
-              ) -> dict[tuple[str, str], _Segment]:
-    """The :class:`_Segment` of each (carrier, unit) among ``rows``: one factorize of the pairs'
-    codes, ``bincount`` sums, and the exact sums of the printed quantities (:func:`exact_sums`)."""
-    out: dict[tuple[str, str], _Segment] = {}
-    if not len(rows):
-        return out
+def _pair_sums(table: ActivityTable, rows: np.ndarray | None, carrier: tuple[np.ndarray, list[Any]],
+               unit: tuple[np.ndarray, list[Any]]) -> tuple[np.ndarray, list[tuple[str, str]], dict[int, _Segment], np.ndarray]:
+    """The (carrier, unit) pairs among ``rows`` (None: every row): each row's pair code, the
+    pairs, a :class:`_Segment` per pair without its exact sum (row count, problem, float sum of
+    the rows without a problem: one factorize and ``bincount``), and which rows have no problem."""
     assert table.quantity is not None
+    c, u = (carrier[0], unit[0]) if rows is None else (carrier[0][rows], unit[0][rows])
     nu = max(len(unit[1]), 1)
-    pair, uniq = pd.factorize(carrier[0][rows] * nu + unit[0][rows])
-    bad = table.bad[rows] if table.bad is not None else np.zeros(len(rows), dtype=bool)
+    pair, uniq = pd.factorize(c * nu + u)
+    bad = table.bad if table.bad is not None else np.zeros(table.n_rows, dtype=bool)
+    bad = bad if rows is None else bad[rows]
     ok = ~bad
-    q = table.quantity[rows]
+    q = table.quantity if rows is None else table.quantity[rows]
     counts = np.bincount(pair, minlength=len(uniq))
     bads = np.bincount(pair[bad], minlength=len(uniq))
     totals = np.bincount(pair[ok], weights=q[ok], minlength=len(uniq))
-    texts = table.quantity_text[rows][ok] if table.quantity_text is not None else None
-    exact = exact_sums(pair[ok].astype(np.int64), texts, q[ok]).by_group(np.arange(len(uniq), dtype=np.int64))
+    keys: list[tuple[str, str]] = []
+    segs: dict[int, _Segment] = {}
     for j, code in enumerate(np.asarray(uniq, dtype=np.int64).tolist()):
         ci, ui = divmod(code, nu)
-        key = (str(carrier[1][ci]), str(unit[1][ui]))
-        out[key] = _Segment(exact.get(j, [Fraction(0)])[0], float(totals[j]), int(counts[j]), bool(bads[j]))
-    return out
+        keys.append((str(carrier[1][ci]), str(unit[1][ui])))
+        segs[j] = _Segment(Fraction(0), float(totals[j]), int(counts[j]), bool(bads[j]))
+    return pair, keys, segs, ok
+
+
+def _segments(table: ActivityTable, rows: np.ndarray, carrier: tuple[np.ndarray, list[Any]], unit: tuple[np.ndarray, list[Any]]
+              ) -> dict[tuple[str, str], _Segment]:
+    """The :class:`_Segment` of each (carrier, unit) among ``rows`` (:func:`_pair_sums`), with
+    the exact sums of the printed quantities (:func:`exact_sums`)."""
+    if not len(rows):
+        return {}
+    assert table.quantity is not None
+    pair, keys, segs, ok = _pair_sums(table, rows, carrier, unit)
+    texts = table.quantity_text[rows][ok] if table.quantity_text is not None else None
+    exact = exact_sums(pair[ok].astype(np.int64), texts, table.quantity[rows][ok]).by_group(np.arange(len(keys), dtype=np.int64))
+    for j, seg in segs.items():
+        seg.exact = exact.get(j, [Fraction(0)])[0]
+    return {keys[j]: seg for j, seg in segs.items()}
 
 
 def _whole_chunk(table: ActivityTable, carrier: tuple[np.ndarray, list[Any]], unit: tuple[np.ndarray, list[Any]],
                  computed: tuple[PieceSums, list[tuple[str, str]]] | None) -> dict[tuple[str, str], _Segment]:
     """The :class:`_Segment` of each (carrier, unit) over a whole chunk (one without a total
-    row): counts and float sums by ``bincount``, the exact sums from the chunk's per-(group,
-    key) exact sums, which the stream has already taken (its computed rows are the rows without
-    a problem), summed per (carrier, unit) of their keys."""
-    n = table.n_rows
+    row, :func:`_pair_sums`), the exact sums from the chunk's per-(group, key) exact sums,
+    which the stream has already taken (its computed rows are the rows without a problem),
+    summed per (carrier, unit) of their keys."""
+    if table.n_rows == 0:
+        return {}
+    _pair, keys, segs, _ok = _pair_sums(table, None, carrier, unit)
     out: dict[tuple[str, str], _Segment] = {}
-    if n == 0:
-        return out
-    assert table.quantity is not None
-    nu = max(len(unit[1]), 1)
-    pair, uniq = pd.factorize(carrier[0] * nu + unit[0])
-    bad = table.bad if table.bad is not None else np.zeros(n, dtype=bool)
-    ok = ~bad
-    counts = np.bincount(pair, minlength=len(uniq))
-    bads = np.bincount(pair[bad], minlength=len(uniq))
-    totals = np.bincount(pair[ok], weights=table.quantity[ok], minlength=len(uniq))
-    exact: dict[tuple[str, str], Fraction] = {}
+    for j, seg in segs.items():   # pairs whose texts are equal are one (carrier, unit)
+        out.setdefault(keys[j], _Segment()).add(seg)
     if computed is not None:
         piece, key_pairs = computed
         names = list(dict.fromkeys(key_pairs))
         of_key = np.array([names.index(kp) for kp in key_pairs], dtype=np.int64)
-        per = piece.exact.by_group(of_key[piece.cell_key])
-        exact = {names[g]: vals[0] for g, vals in per.items()}
-    for j, code in enumerate(np.asarray(uniq, dtype=np.int64).tolist()):
-        ci, ui = divmod(code, nu)
-        key = (str(carrier[1][ci]), str(unit[1][ui]))
-        seg = out.setdefault(key, _Segment())
-        seg.add(_Segment(Fraction(0), float(totals[j]), int(counts[j]), bool(bads[j])))
-    for key, x in exact.items():
-        out.setdefault(key, _Segment()).exact += x
+        for g, vals in piece.exact.by_group(of_key[piece.cell_key]).items():
+            out.setdefault(names[g], _Segment()).exact += vals[0]
     return out
 
 
