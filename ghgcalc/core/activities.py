@@ -842,6 +842,13 @@ def _combined(key: np.ndarray, column: pd.Series) -> np.ndarray:
     return out
 
 
+def _could_be_proved(t: int, carrier_ids: np.ndarray, unit_text: np.ndarray, bad: np.ndarray) -> bool:
+    """Whether total row ``t`` could be proved equal to its parts: no problem of its own, its
+    carrier known ("Sub-total" as the carrier is not) and its unit read."""
+    cid = carrier_ids[t]
+    return not bad[t] and cid is not None and not str(cid).startswith("?") and bool(unit_text[t])
+
+
 def _provable_totals(total: np.ndarray, total_col: np.ndarray, carrier_ids: np.ndarray, unit_text: np.ndarray,
                      q: np.ndarray, qtext: pd.Series | None, bad: np.ndarray) -> list[list[int] | None]:
     """For each total row (in order), the positions of the rows above it that it provably
@@ -856,7 +863,7 @@ def _provable_totals(total: np.ndarray, total_col: np.ndarray, carrier_ids: np.n
     start = 0
     for t in np.flatnonzero(total).tolist():
         seg_start, start = start, t + 1
-        if bad[t] or carrier_ids[t] is None or str(carrier_ids[t]).startswith("?") or not unit_text[t]:
+        if not _could_be_proved(t, carrier_ids, unit_text, bad):
             out.append(None)
             continue
         seg = np.arange(seg_start, t)
@@ -1501,8 +1508,7 @@ def _total_row_stage(df: pd.DataFrame, car: _Carriers, units: _Units, q: np.ndar
         col = str(total_col[t])
         issue = total_row_issue(_row_label(df.index[t]), col, plain(df[col].iloc[t]), None if parts is None else len(parts))
         (issues if parts is None else warnings).append(issue)
-    provable = np.array([not prior_bad[t] and ids[t] is not None and not str(ids[t]).startswith("?") and bool(unit_rows[t])
-                         for t in pos.tolist()], dtype=bool)
+    provable = np.array([_could_be_proved(t, ids, unit_rows, prior_bad) for t in pos.tolist()], dtype=bool)
     return total, warnings, TotalRows(pos, [str(total_col[t]) for t in pos.tolist()], provable, named)
 
 
