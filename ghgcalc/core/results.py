@@ -647,6 +647,12 @@ class CellSums:
                 self.rows.extend((r, t, int(at[c])) for r, t, c in piece.rows)
 
 
+
+def _rows_without_value(carriers: Sequence[str], reasons: Mapping[Reason, None]) -> Reason:
+    """Why a figure has no value: rows of ``carriers`` carry none, for ``reasons`` (the ones
+    recorded on those rows, in order), or because their method gives no coefficient."""
+    return reason("rows_without_value", carriers=tuple(carriers), reasons=tuple(reasons) if reasons else reason("no_coefficient"))
+
 class Result:
     """The outcome of :func:`ghgcalc.calculate`.
 
@@ -1321,8 +1327,7 @@ class Result:
             w, _u = self._key_weights(base)
             col = metric_specs()[base][0]
             reasons = dict.fromkeys(self._res[k].missing[col] for k in present if w[k] is None and col in self._res[k].missing)
-            why = tuple(reasons) if reasons else reason("no_coefficient")
-            out[m] = reason("rows_without_value", carriers=tuple(cars), reasons=why)
+            out[m] = _rows_without_value(cars, reasons)
         return out
 
     def breakdown_why(self, by: str) -> pd.DataFrame:
@@ -1401,9 +1406,7 @@ class Result:
         cars = sorted({self._key_carrier[k] for k in keys})
         found = sorted(((self._key_carrier[k], str(self._res[k].missing[col]), self._res[k].missing[col])
                         for k in keys if col in self._res[k].missing), key=lambda t: (t[0], t[1]))
-        reasons = dict.fromkeys(r for _, _, r in found)
-        why = tuple(reasons) if reasons else reason("no_coefficient")
-        return reason("rows_without_value", carriers=tuple(cars), reasons=why)
+        return _rows_without_value(cars, dict.fromkeys(r for _, _, r in found))
 
     def kpis(self, language: str = "en") -> pd.DataFrame:
         """The KPI table: metric, value, unit, ``label`` in ``language`` (``en``, ``zh_hant``
