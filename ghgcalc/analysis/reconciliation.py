@@ -27,12 +27,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..core.bridge import Bridge, all_of_gas, bridge_printed_unit
 from ..core.datacentre import IT_CARRIER, RATIO_METRICS, canonical_metric
 from ..core.factors import FactorRow
-from ..core.group_labels import fold_label
 from ..core.metrics import metric_specs
 from ..core.reasons import reason
 from ..core.results import ROWS_KEPT, Totals
 from ..core.units import leading_number_error, parse_unit
-from ..errors import ReportedFiguresError, RowsNotKeptError, UnitError
+from ..errors import ReportedFiguresError, UnitError
 from ..io.exports import html_text
 from ..io.quantities import is_not_reported
 from ..printed import decimals_of, format_at, format_general, half_unit, parse_decimal, round_half_up
@@ -288,7 +287,7 @@ def _one(result: Totals, fig: ReportedFigure) -> dict[str, Any]:
         if not mask.any():
             out["reason"] = "no computed row in that group"
             return out
-    got = _bridged_value(result, metric, compared, bridge, fig.unit, mask, _groups_of(fig))
+    got = _bridged_value(result, metric, compared, bridge, fig.unit, mask)
     if isinstance(got, str):
         out["reason"] = got
         return out
@@ -325,8 +324,8 @@ def _one(result: Totals, fig: ReportedFigure) -> dict[str, Any]:
     return out
 
 
-def _bridged_value(result: Totals, metric: str, compared: str, bridge: Bridge, printed_unit: str, mask: Any,
-                   groups: Mapping[str, str] | None = None) -> tuple[Fraction, Fraction, Fraction, str, str | None] | str:
+def _bridged_value(result: Totals, metric: str, compared: str, bridge: Bridge, printed_unit: str, mask: Any
+                   ) -> tuple[Fraction, Fraction, Fraction, str, str | None] | str:
     """(value, interval low, high, the metric it is, the note for the reason) of the metric a
     printed figure is compared with (:func:`~ghgcalc.core.bridge.bridge_printed_unit`), or why
     it cannot be recomputed. A figure printed in a mass of one gas under a CO2e heading is
@@ -354,7 +353,7 @@ def _bridged_value(result: Totals, metric: str, compared: str, bridge: Bridge, p
             return (f"printed in {printed_unit!r}, a mass of {bridge.gas}, but the method does not count the {bridge.gas} of "
                     f"{base} apart ({bridge.metric} is n/a: {_missing(result, bridge.metric)}) and not every factor behind "
                     f"it is a {bridge.gas} factor ({_few(other)}): cannot compare")
-        return _why_not_available(result, compared if compared in metric_specs() else base, groups or {}) + (
+        return _why_not_available(result, compared if compared in metric_specs() else base, mask) + (
             f"; {note}" if note else "")
     return val, lo, hi, compared, note
 
@@ -367,32 +366,14 @@ def _missing(result: Totals, base: str) -> str:
     return result.unavailable_reasons().get(base) or "some rows carry no value for it"
 
 
-def _groups_of(fig: ReportedFigure) -> dict[str, str]:
-    return {k: str(v) for k in ("carrier", "facility", "period") if (v := getattr(fig, k)) is not None}
-
-
-def _why_not_available(result: Totals, base: str, groups: Mapping[str, str]) -> str:
-    """Why a figure's metric has no value, true of the figure: for a figure limited to one group
-    (a facility, a carrier or a period), that group's reason (:meth:`Result.breakdown_why`),
-    else the reason for the whole data (:meth:`Result.unavailable_reasons`)."""
-    if len(groups) == 1:
-        ((by, label),) = groups.items()
-        try:
-            why = result.breakdown_why(by)
-        except (RowsNotKeptError, KeyError, ValueError):   # a stream that kept no breakdown by it
-            why = pd.DataFrame()
-        if base in why.columns:
-            hits = [g for g in why.index if _same_group(by, g, label)]
-            if len(hits) == 1 and why.at[hits[0], base] is not None:
-                return str(reason("not_available", why=why.at[hits[0], base]))
+def _why_not_available(result: Totals, base: str, mask: Any) -> str:
+    """Why a figure's metric has no value, true of the figure: for a figure limited to a group
+    (``mask``), the reason of the rows in it (:meth:`Result.why_not_available`), else the reason
+    for the whole data (:meth:`Result.unavailable_reasons`)."""
+    why = result.why_not_available(base, mask) if mask is not None else None
+    if why is not None:
+        return str(reason("not_available", why=why))
     return result.unavailable_reasons().get(base) or "some rows carry no value for it"
-
-
-def _same_group(by: str, group: Any, label: str) -> bool:
-    """Whether a breakdown's group is the one a printed figure names (labels folded as the
-    breakdown folds them; a period also by its year)."""
-    g, want = str(fold_label(group)), str(fold_label(label))
-    return g == want or (by == "period" and re.fullmatch(r"\d{4}", want) is not None and g.startswith(want))
 
 
 def _known_metric(metric: str) -> bool:

@@ -1330,6 +1330,18 @@ class Result:
             out[m] = _rows_without_value(cars, reasons)
         return out
 
+    def why_not_available(self, metric: str, mask: np.ndarray) -> Reason | None:
+        """Why ``metric`` has no value over the selection ``mask`` (:meth:`select_group`: a
+        carrier, facility or period, or a combination), as :meth:`breakdown_why` says it for a
+        group: the carriers in the selection whose rows carry no value and the reasons recorded
+        on them. None when no key in the selection lacks a coefficient (a ratio, a missing
+        denominator)."""
+        base, _den = self._split(metric)
+        if base in RATIO_METRICS or base not in metric_specs():
+            return None
+        keys = np.flatnonzero(np.isnan(self._key_weights_float(base)) & (self.quantity_sums(mask) != 0))
+        return self._why_of_keys(metric_specs()[base][0], keys.tolist()) if len(keys) else None
+
     def breakdown_why(self, by: str) -> pd.DataFrame:
         """Why each cell of the breakdown ``totals(by=by)`` that has no value (n/a) has none,
         for its own group: the carriers of that group whose rows carry no value for the metric
@@ -1521,6 +1533,7 @@ class Totals(Protocol):
     def unavailable(self) -> dict[str, list[str]]: ...
     def unavailable_reasons(self) -> dict[str, str]: ...
     def unavailable_why(self) -> dict[str, Reason]: ...
+    def why_not_available(self, metric: str, mask: np.ndarray) -> Reason | None: ...
     def breakdown_why(self, by: str) -> pd.DataFrame: ...
     def factors_used(self) -> list[Any]: ...
     def select_group(self, carrier: str | None = None, facility: str | None = None,
