@@ -10,15 +10,17 @@ prints). The words are data; this module only fills them in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 from .carriers import carriers, load_yaml
 from .denominators import LANGUAGES
 
-__all__ = ["Reason", "cells_label", "labelled_reasons", "reason", "reason_codes"]
+__all__ = ["Reason", "cells_label", "labelled_reasons", "reason", "reason_codes", "reasons_by_cells"]
+
+_K = TypeVar("_K")
 
 #: fields whose values are carrier ids, printed as the carrier's label in a Chinese text
 _CARRIER_FIELDS = frozenset({"carrier", "carriers"})
@@ -100,3 +102,20 @@ def cells_label(groups: Sequence[str], metrics: Sequence[str], language: str) ->
     seps = _words()["separators"]
     sep = str(seps["list"][language])
     return str(seps["cells"][language]).format(groups=sep.join(groups), metrics=sep.join(metrics))
+
+
+def reasons_by_cells(cells: Mapping[str, Sequence[_K | None]], groups: Sequence[str]) -> dict[_K, dict[tuple[str, ...], list[str]]]:
+    """The n/a cells of a table by reason: ``cells`` gives per metric (column) each group's
+    reason (None: the cell has a value), ``groups`` the groups' names (rows). Each distinct
+    reason, in the order met, with the groups it applies to and, per such set of groups, the
+    metrics ("scope1, scope1_2 (Plant A); energy_total (Plant A, Plant B)")."""
+    out: dict[_K, dict[tuple[str, ...], list[str]]] = {}
+    for m, per_group in cells.items():
+        at: dict[_K, list[str]] = {}
+        for name, why in zip(groups, per_group, strict=True):
+            if why is not None:
+                at.setdefault(why, []).append(str(name))
+        for why, names in at.items():
+            out.setdefault(why, {}).setdefault(tuple(names), []).append(m)
+    return out
+

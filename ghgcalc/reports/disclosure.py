@@ -54,7 +54,7 @@ from ..core.carriers import carriers, metric_definitions
 from ..core.datacentre import IT_CARRIER, RATIO_METRICS
 from ..core.denominators import denominator_label
 from ..core.factors import file_sha256
-from ..core.reasons import Reason, cells_label, labelled_reasons
+from ..core.reasons import Reason, cells_label, labelled_reasons, reasons_by_cells
 from ..core.results import NO_GROUP, Denominator, group_codes, is_blank_label, normalize_denominators, result_html
 from ..core.units import conversion_factor
 from ..errors import GhgcalcError
@@ -623,16 +623,9 @@ def _by_facility_footnotes(result: Result, vals: _Values, ry: int, table: pd.Dat
     if not len(table):
         return []
     why = vals.grouped_why("facility", ry)
-    cells: dict[Reason, dict[tuple[str, ...], list[str]]] = {}
-    for m in why.columns:
-        if m not in table.columns or m not in labels:
-            continue
-        at: dict[Reason, list[str]] = {}
-        for name, cell in zip(table["facility"].tolist(), why[m].tolist(), strict=True):
-            if isinstance(cell, Reason):
-                at.setdefault(cell, []).append(str(name))
-        for cell, names in at.items():
-            cells.setdefault(cell, {}).setdefault(tuple(names), []).append(m)
+    cells: dict[Reason, dict[tuple[str, ...], list[str]]] = reasons_by_cells(
+        {m: [c if isinstance(c, Reason) else None for c in why[m].tolist()] for m in why.columns
+         if m in table.columns and m in labels}, table["facility"].tolist())
     if not cells:
         return []
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.carriers import carriers, metric_definitions
-from ..core.reasons import Reason, reason
+from ..core.reasons import Reason, reason, reasons_by_cells
 from ..core.results import Totals
 from ..errors import GhgcalcError
 from ..io.exports import CSV_LINE_END, ParquetRows, atomic_path, safe_cell, safe_column
@@ -264,16 +264,8 @@ def _why_lines(why: dict[str, list[str | None]], heads: list[str]) -> list[str]:
     """One ``n/a:`` line per distinct reason: the metrics it applies to, each set of them with
     its groups ("n/a: scope1, scope1_2 (Plant A); energy_total (Plant A, Plant B): ..."), in
     the order of the table."""
-    by_reason: dict[str, dict[tuple[str, ...], list[str]]] = {}
-    for m, texts in why.items():
-        at: dict[str, list[str]] = {}
-        for head, text in zip(heads, texts, strict=True):
-            if text is not None:
-                at.setdefault(text, []).append(head)
-        for text, groups in at.items():
-            by_reason.setdefault(text, {}).setdefault(tuple(groups), []).append(m)
     out = []
-    for text, parts in by_reason.items():
+    for text, parts in reasons_by_cells(why, heads).items():
         applies = "; ".join(", ".join(ms) + " (" + ", ".join(gs) + ")" for gs, ms in parts.items())
         out.append(f"n/a: {applies}: {text}")
     return out
